@@ -1,0 +1,51 @@
+# circuit-court — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+DB ?= data/matcher.sqlite3
+
+.DEFAULT_GOAL := help
+.PHONY: help run test check lint format typecheck demo sample clean bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.runtime: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.runtime ## set up, load the sample data on first run, open the dashboard
+	@test -f $(DB) || MATCHER_DB=$(DB) $(PY) -m matcher demo
+	@echo "Tableau de bord : http://localhost:$(PORT)"
+	MATCHER_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: $(VENV)/.dev ## set up and run the whole test suite
+	$(PY) -m pytest -q -n 2
+
+check: lint test ## lint, then tests
+
+lint: $(VENV)/.dev ## ruff lint and format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.dev ## format the code
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+demo: $(VENV)/.runtime ## (re)load the sample data into the database
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	MATCHER_DB=$(DB) $(PY) -m matcher demo
+
+sample: $(VENV)/.runtime ## regenerate the sample files under data/sample/
+	$(PY) -m matcher sample --seed 2026
+
+clean: ## remove the virtual environment and the local database
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,242 @@
+"""Command line: ``python -m matcher COMMAND ...``. A thin face over the library: it parses
+arguments, calls one library function, and talks to people in French.
+
+Exit status: 0 success, 2 user error (message on standard error, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from matcher import fields as F
+from matcher.errors import UserError
+from matcher.export import shortlist_workbook, write_suggestions
+from matcher.importer import import_path
+from matcher.paths import SAMPLE_DIR, default_db_path
+from matcher.ranking import rank
+from matcher.service import import_into_store, load_demo, run_matching
+from matcher.settings import load_settings
+from matcher.store import Store, _jsonable
+
+log = logging.getLogger("matcher")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with French usage errors and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", type=Path, default=None,
+                   help="base de données (défaut : $MATCHER_DB, sinon data/matcher.sqlite3)")  # fmt: skip
+
+
+def _add_settings(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--settings", type=Path, default=None,
+                   help="fichier de paramètres TOML (défaut : matcher.toml s'il existe)")  # fmt: skip
+
+
+def _parse_map(values: Sequence[str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in values or []:
+        if "=" not in v:
+            raise UserError(f'--map « {v} » : attendu COLONNE=champ, par exemple "Libellé=title"')
+        col, fld = v.rsplit("=", 1)
+        out[col.strip()] = fld.strip()
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m matcher", description="circuit-court : offres ↔ profils")
+    parser.add_argument("-v", "--verbose", action="store_true", help="journal détaillé")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("sample", help="génère les données d'exemple (déterministe)")
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--out", type=Path, default=SAMPLE_DIR)
+
+    p = sub.add_parser("rank", help="classe les profils pour chaque offre (sans base)")
+    p.add_argument("--offers", type=Path, required=True, action="append")
+    p.add_argument("--profiles", type=Path, required=True, action="append")
+    p.add_argument("--top", type=int, default=None)
+    p.add_argument("--out", type=Path, default=None)
+    _add_settings(p)
+
+    p = sub.add_parser("import", help="importe un fichier dans la base")
+    p.add_argument("kind", choices=["offers", "profiles"])
+    p.add_argument("file", type=Path)
+    p.add_argument("--structure", help="structure des profils si le fichier n'en a pas")
+    p.add_argument("--sheet", help="feuille à importer (défaut : toutes les feuilles utiles)")
+    p.add_argument("--map", action="append", metavar="COLONNE=champ",
+                   help="force la correspondance d'une colonne")  # fmt: skip
+    _add_db(p)
+    _add_settings(p)
+
+    p = sub.add_parser("match", help="calcule les suggestions pour les offres ouvertes")
+    _add_db(p)
+    _add_settings(p)
+
+    p = sub.add_parser("export", help="exporte une liste de candidats (.xlsx, .csv)")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--offer")
+    p.add_argument("--structure")
+    _add_db(p)
+
+    p = sub.add_parser("list", help="affiche le contenu de la base")
+    p.add_argument("what", choices=["offers", "profiles", "suggestions"])
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    _add_db(p)
+
+    p = sub.add_parser("demo", help="charge les données d'exemple et calcule les suggestions")
+    _add_db(p)
+    _add_settings(p)
+    return parser
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(args.db or default_db_path())
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from matcher.sample import generate_sample
+
+    files = generate_sample(args.out, args.seed)
+    print(f"{len(files)} fichiers écrits dans {args.out}")
+    return 0
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    settings = load_settings(args.settings)
+    offers, profiles = [], []
+    for path in args.offers:
+        res = import_path(path, "offers", limits=settings.import_limits)
+        _print_report(res.report.summary_lines(), brief=True)
+        offers.append(res.frame)
+    for path in args.profiles:
+        res = import_path(path, "profiles", limits=settings.import_limits, structure=path.stem)
+        _print_report(res.report.summary_lines(), brief=True)
+        profiles.append(res.frame)
+    result = rank(pd.concat(offers, ignore_index=True), pd.concat(profiles, ignore_index=True),
+                  settings, top_k=args.top)  # fmt: skip
+    text = write_suggestions(result, args.out)
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        print(f"{len(result)} suggestions écrites dans {args.out}", file=sys.stderr)
+    return 0
+
+
+def _print_report(lines: list[str], brief: bool = False) -> None:
+    shown = lines[:1] if brief else lines
+    for line in shown:
+        print(line, file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    settings = load_settings(args.settings)
+    store = _store(args)
+    path: Path = args.file
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise UserError(f"{path} : fichier introuvable") from exc
+    except IsADirectoryError as exc:
+        raise UserError(f"{path} : c'est un dossier, pas un fichier") from exc
+    done = import_into_store(
+        store,
+        data,
+        path.name,
+        args.kind,
+        settings=settings,
+        structure=args.structure,
+        sheet=args.sheet,
+        overrides=_parse_map(args.map),
+    )
+    for line in done.result.report.summary_lines():
+        print(line)
+    c = done.counts
+    print(f"Base : {c['created']} nouveau(x), {c['updated']} mis à jour, "
+          f"{c['unchanged']} inchangé(s).")  # fmt: skip
+    return 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    store = _store(args)
+    suggestions = run_matching(store, load_settings(args.settings))
+    print(f"{len(suggestions)} suggestions calculées pour {suggestions[F.OFFER_REF].nunique()} "
+          "offres.")  # fmt: skip
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = _store(args)
+    suggestions = store.suggestions(offer_ref=args.offer, structure=args.structure)
+    if suggestions.empty:
+        raise UserError("aucune suggestion à exporter (lancez d'abord « match »)")
+    out: Path = args.out
+    if out.suffix.lower() == ".xlsx":
+        out.write_bytes(shortlist_workbook(suggestions, store.offers(status=None)))
+    else:
+        write_suggestions(suggestions, out)
+    print(f"{len(suggestions)} suggestions exportées dans {out}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    frame = {
+        "offers": lambda: store.offers(status=None),
+        "profiles": store.profiles,
+        "suggestions": store.suggestions,
+    }[args.what]()
+    if args.format == "csv":
+        frame.map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v).to_csv(
+            sys.stdout, index=False
+        )
+    else:
+        for rec in frame.to_dict("records"):
+            print(json.dumps({k: _jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    store = _store(args)
+    done = load_demo(store, load_settings(args.settings))
+    for d in done:
+        print(d.result.report.summary_lines()[0])
+    counts = store.counts()
+    print(f"Base {store.path} : {counts['offers']} offres, {counts['profiles']} profils, "
+          f"{counts['suggestions']} suggestions.")  # fmt: skip
+    return 0
+
+
+COMMANDS = {
+    "sample": cmd_sample, "rank": cmd_rank, "import": cmd_import, "match": cmd_match,
+    "export": cmd_export, "list": cmd_list, "demo": cmd_demo,
+}  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,224 @@
+"""Canonical names shared by every stage: fields, statuses, reasons, roles.
+
+Every column name, status and role used in more than one module is defined here once, so that a
+rename is one edit and a typo is an ImportError instead of a silent empty column.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+# --------------------------------------------------------------------------------------------
+# Offer fields (canonical column names of the offers frame)
+# --------------------------------------------------------------------------------------------
+OFFER_REF = "offer_ref"
+EMPLOYER = "employer"
+TITLE = "title"
+DESCRIPTION = "description"
+SKILLS = "skills"
+COMMUNE = "commune"
+POSTAL_CODE = "postal_code"
+QPV = "qpv"  # priority neighbourhood: name of the quartier, or "oui"/"non"
+CONTRACT_TYPE = "contract_type"
+WEEKLY_HOURS = "weekly_hours"
+SCHEDULE = "schedule"  # nights, weekends, split shifts (free text, parsed into flags)
+LICENCE_REQUIRED = "licence_required"
+START_DATE = "start_date"
+POSITIONS = "positions"
+EXPERIENCE_REQUIRED = "experience_required"
+ROME_CODE = "rome_code"
+EMPLOYER_CONTACT = "employer_contact"
+
+OFFER_FIELDS: tuple[str, ...] = (
+    OFFER_REF,
+    EMPLOYER,
+    TITLE,
+    DESCRIPTION,
+    SKILLS,
+    COMMUNE,
+    POSTAL_CODE,
+    QPV,
+    CONTRACT_TYPE,
+    WEEKLY_HOURS,
+    SCHEDULE,
+    LICENCE_REQUIRED,
+    START_DATE,
+    POSITIONS,
+    EXPERIENCE_REQUIRED,
+    ROME_CODE,
+    EMPLOYER_CONTACT,
+)
+OFFER_REQUIRED: tuple[str, ...] = (TITLE,)
+
+# --------------------------------------------------------------------------------------------
+# Profile fields (canonical column names of the profiles frame)
+# --------------------------------------------------------------------------------------------
+PROFILE_REF = "profile_ref"
+STRUCTURE = "structure"
+COUNSELLOR = "counsellor"
+TARGET_JOBS = "target_jobs"
+# SKILLS, COMMUNE, POSTAL_CODE are shared with offers
+EXPERIENCE = "experience"
+TRAINING = "training"
+MOBILITY_KM = "mobility_km"
+LICENCE = "licence"
+TRANSPORT = "transport"  # vehicle or other means: "voiture", "transports en commun", "vélo"...
+CONTRACT_TYPES = "contract_types"  # accepted contract types
+WANTED_HOURS = "wanted_hours"
+AVAILABILITY = "availability"  # schedule availability (nights, weekends accepted or refused)
+AVAILABLE_FROM = "available_from"
+ROME_CODES = "rome_codes"
+
+PROFILE_FIELDS: tuple[str, ...] = (
+    PROFILE_REF,
+    STRUCTURE,
+    COUNSELLOR,
+    TARGET_JOBS,
+    SKILLS,
+    EXPERIENCE,
+    TRAINING,
+    COMMUNE,
+    POSTAL_CODE,
+    MOBILITY_KM,
+    LICENCE,
+    TRANSPORT,
+    CONTRACT_TYPES,
+    WANTED_HOURS,
+    AVAILABILITY,
+    AVAILABLE_FROM,
+    ROME_CODES,
+)
+PROFILE_REQUIRED: tuple[str, ...] = (PROFILE_REF, STRUCTURE)
+
+# --------------------------------------------------------------------------------------------
+# Derived columns, added by the pipeline stages (never read from files)
+# --------------------------------------------------------------------------------------------
+SOURCE_FILE = "source_file"
+SOURCE_SHEET = "source_sheet"
+SOURCE_ROW = "source_row"  # row number as Excel shows it (1-based, header included)
+SKILL_LIST = "skill_list"  # list[str] of normalised skills
+TEXT_NORM = "text_norm"  # normalised text used by the text similarity
+OCC_CODES = "occ_codes"  # list[str] of ROME codes (given or classified)
+OCC_CONFIDENCE = "occ_confidence"  # float in [0, 1], 1.0 when the code was given
+OCC_LABEL = "occ_label"
+LAT = "lat"
+LON = "lon"
+NIGHTS = "nights"  # bool-ish flags parsed from schedule / availability (NaN = unknown)
+WEEKENDS = "weekends"
+SPLIT_SHIFTS = "split_shifts"
+MEANS = "means"  # "voiture", "transports en commun", "deux-roues", "" (unknown)
+RADIUS_KM = "radius_km"  # mobility radius used by the commute component
+OFFER_POS = "offer_pos"  # positions of a pair in the prepared frames
+PROFILE_POS = "profile_pos"
+OCC_KIND = "occ_kind"  # 3 same code, 2 close job, 1 same domain, 0 none, -1 unknown
+
+# --------------------------------------------------------------------------------------------
+# Suggestion columns (output of the ranking)
+# --------------------------------------------------------------------------------------------
+RANK = "rank"
+SCORE = "score"
+S_TEXT = "s_text"
+S_SKILLS = "s_skills"
+S_OCCUPATION = "s_occupation"
+S_COMMUTE = "s_commute"
+S_CONSTRAINTS = "s_constraints"
+COMPONENTS: tuple[str, ...] = (S_TEXT, S_SKILLS, S_OCCUPATION, S_COMMUTE, S_CONSTRAINTS)
+DISTANCE_KM = "distance_km"
+MATCHED_SKILLS = "matched_skills"
+MISSING_SKILLS = "missing_skills"
+REASONS = "reasons"  # list[str] of French sentences
+EXCLUDED = "excluded"
+
+SUGGESTION_FIELDS: tuple[str, ...] = (OFFER_REF, PROFILE_REF, RANK, SCORE, *COMPONENTS, REASONS)
+
+
+# --------------------------------------------------------------------------------------------
+# Review statuses and reasons
+# --------------------------------------------------------------------------------------------
+class Status(StrEnum):
+    """Status of a suggestion (stored value in English, label in French)."""
+
+    SUGGESTED = "suggested"
+    RETAINED = "retained"
+    PROPOSED = "proposed"
+    INTERVIEW = "interview"
+    HIRED = "hired"
+    REJECTED = "rejected"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.SUGGESTED: "Suggéré",
+    Status.RETAINED: "Retenu par le conseiller",
+    Status.PROPOSED: "Proposé à l'employeur",
+    Status.INTERVIEW: "Entretien",
+    Status.HIRED: "Embauché",
+    Status.REJECTED: "Non retenu",
+    Status.DROPPED: "Sans suite",
+}
+
+
+class RejectReason(StrEnum):
+    """Fixed list of reasons for "Non retenu"."""
+
+    SKILLS = "skills"
+    MOBILITY = "mobility"
+    AVAILABILITY = "availability"
+    CONTRACT = "contract"
+    PERSON_REFUSED = "person_refused"
+    FILLED = "filled"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return REJECT_REASON_LABELS[self]
+
+
+REJECT_REASON_LABELS: dict[RejectReason, str] = {
+    RejectReason.SKILLS: "compétences",
+    RejectReason.MOBILITY: "mobilité",
+    RejectReason.AVAILABILITY: "disponibilité",
+    RejectReason.CONTRACT: "contrat ou horaires",
+    RejectReason.PERSON_REFUSED: "refus de la personne",
+    RejectReason.FILLED: "poste pourvu",
+    RejectReason.OTHER: "autre",
+}
+
+
+class Role(StrEnum):
+    COORDINATOR = "coordinator"
+    COUNSELLOR = "counsellor"
+
+    @property
+    def label(self) -> str:
+        return {Role.COORDINATOR: "coordinateur", Role.COUNSELLOR: "conseiller"}[self]
+
+
+# --------------------------------------------------------------------------------------------
+# Closed vocabularies for parsed values
+# --------------------------------------------------------------------------------------------
+class Contract(StrEnum):
+    CDI = "CDI"
+    CDD = "CDD"
+    CDDI = "CDDI"
+    INTERIM = "intérim"
+    ALTERNANCE = "alternance"
+    PEC = "contrat aidé"
+    SEASONAL = "saisonnier"
+    INTERNSHIP = "stage/PMSMP"
+
+
+class Licence(StrEnum):
+    NONE = "aucun"
+    IN_PROGRESS = "en cours"
+    AM = "AM"
+    A = "A"
+    B = "B"
+    BE = "BE"
+    C = "C"
+    CE = "CE"
+    D = "D"

@@ -1,0 +1,145 @@
+"""Prepare: canonical offers / profiles -> frames with the derived columns the features read.
+
+normalised text, skill lists, occupation codes (given or classified, with confidence),
+coordinates, schedule flags, mobility radius. Input frames are never modified.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from matcher import fields as F
+from matcher import parsing
+from matcher.features.text import OFFER_TEXT_FIELDS, PROFILE_TEXT_FIELDS
+from matcher.geo import locate
+from matcher.normalise import join_text, normalise_text, split_skills
+from matcher.referential import CODE, LABEL, Referential, fold_codes
+from matcher.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RADIUS_KM = F.RADIUS_KM
+MEANS = F.MEANS
+
+
+def _ensure(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    out = frame.copy()
+    for c in columns:
+        if c not in out:
+            out[c] = None
+    return out
+
+
+def _listify(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: v if isinstance(v, list) else [])
+
+
+def _occupations(
+    given: pd.Series, titles: pd.Series, referential: Referential, min_confidence: float
+) -> pd.DataFrame:
+    """Codes per row: the codes given in the file win (confidence 1); else each title of the cell
+    (several allowed, split like skills) is classified and kept above ``min_confidence``."""
+    given_codes = fold_codes(given)
+    known = set(referential.codes[CODE])
+    given_codes = given_codes.map(lambda cs: [c for c in cs if c in known] or cs)
+    title_lists = split_skills(titles)
+    flat = title_lists.explode().dropna()
+    codes = pd.Series([[] for _ in range(len(titles))], index=titles.index, dtype=object)
+    conf = pd.Series(0.0, index=titles.index)
+    if len(flat):
+        result = referential.classifier.classify(flat.astype(str))
+        ok = result[result["confidence"] >= min_confidence]
+        grouped = ok.groupby(level=0).agg(
+            {CODE: lambda xs: list(dict.fromkeys(xs)), "confidence": "max"}
+        )
+        codes.loc[grouped.index] = grouped[CODE]
+        conf.loc[grouped.index] = grouped["confidence"]
+        best_any = result.groupby(level=0)["confidence"].max()
+        conf = conf.where(conf > 0, best_any.reindex(conf.index).fillna(0.0))
+    has_given = given_codes.map(len) > 0
+    out = pd.DataFrame(index=titles.index)
+    out[F.OCC_CODES] = given_codes.where(has_given, codes)
+    out[F.OCC_CONFIDENCE] = conf.where(~has_given, 1.0)
+    labels = referential.codes.set_index(CODE)[LABEL]
+    out[F.OCC_LABEL] = out[F.OCC_CODES].map(lambda cs: labels.get(cs[0]) if cs else None)
+    return out
+
+
+def _flags(text: pd.Series) -> pd.DataFrame:
+    flags = parsing.schedule_flags(text)
+    return flags.rename(
+        columns={"nights": F.NIGHTS, "weekends": F.WEEKENDS, "split_shifts": F.SPLIT_SHIFTS}
+    )
+
+
+def prepare_offers(
+    offers: pd.DataFrame, referential: Referential, communes: pd.DataFrame, settings: Settings
+) -> pd.DataFrame:
+    """Offers with text, skills, occupation, coordinates and schedule flags."""
+    out = _ensure(offers, F.OFFER_FIELDS).reset_index(drop=True)
+    out[F.SKILL_LIST] = split_skills(out[F.SKILLS])
+    out[F.TEXT_NORM] = normalise_text(join_text(out, OFFER_TEXT_FIELDS))
+    occ = _occupations(
+        out[F.ROME_CODE], out[F.TITLE], referential, settings.ranking.occupation_min_confidence
+    )
+    out = pd.concat([out, occ, _flags(out[F.SCHEDULE])], axis=1)
+    loc = locate(out[F.COMMUNE], out[F.POSTAL_CODE], communes)
+    out[F.LAT], out[F.LON] = loc["lat"], loc["lon"]
+    for col in (F.LICENCE_REQUIRED, F.CONTRACT_TYPE):
+        out[col] = _listify(out[col])
+    return out
+
+
+def _means(transport: pd.Series, mobility: pd.Series, licence: pd.Series) -> pd.Series:
+    """Means of transport from the transport and mobility cells: "voiture" when a vehicle is
+    mentioned, "transports en commun", "deux-roues", else ""."""
+    text = (
+        transport.astype("object").where(transport.notna(), "").astype(str)
+        + " "
+        + mobility.astype("object").where(mobility.notna(), "").astype(str)
+    )
+    t = text.map(parsing.fold)
+    car = t.str.contains(r"voiture|vehicule|vl\b|auto\b|permis b \+|vehicule", regex=True)
+    no_car = t.str.contains(
+        r"sans vehicule|pas de vehicule|pas de voiture|sans voiture", regex=True
+    )
+    bus = t.str.contains(r"bus|transports? en commun|tc\b|train|ter\b|tram|pied", regex=True)
+    two = t.str.contains(r"velo|scooter|moto|deux roues|2 roues|trottinette", regex=True)
+    means = np.select(
+        [car & ~no_car, two, bus], ["voiture", "deux-roues", "transports en commun"], default=""
+    )
+    return pd.Series(means, index=transport.index)
+
+
+def prepare_profiles(
+    profiles: pd.DataFrame, referential: Referential, communes: pd.DataFrame, settings: Settings
+) -> pd.DataFrame:
+    """Profiles with text, skills (skills + training), occupation, coordinates, schedule flags,
+    means of transport and mobility radius."""
+    out = _ensure(profiles, F.PROFILE_FIELDS).reset_index(drop=True)
+    skills = split_skills(out[F.SKILLS])
+    training = split_skills(out[F.TRAINING])
+    out[F.SKILL_LIST] = [list(dict.fromkeys(a + b)) for a, b in zip(skills, training, strict=True)]
+    out[F.TEXT_NORM] = normalise_text(join_text(out, PROFILE_TEXT_FIELDS))
+    occ = _occupations(
+        out[F.ROME_CODES],
+        out[F.TARGET_JOBS],
+        referential,
+        settings.ranking.occupation_min_confidence,
+    )
+    out = pd.concat([out, occ, _flags(out[F.AVAILABILITY])], axis=1)
+    loc = locate(out[F.COMMUNE], out[F.POSTAL_CODE], communes)
+    out[F.LAT], out[F.LON] = loc["lat"], loc["lon"]
+    for col in (F.LICENCE, F.CONTRACT_TYPES):
+        out[col] = _listify(out[col])
+    out[MEANS] = _means(out[F.TRANSPORT], out[F.MOBILITY_KM].astype("object"), out[F.LICENCE])
+    km = pd.to_numeric(out[F.MOBILITY_KM], errors="coerce")
+    r = settings.ranking
+    default = np.where(
+        out[MEANS] == "transports en commun", r.public_transport_radius_km, r.default_radius_km
+    )
+    out[RADIUS_KM] = km.where(km.notna() & (km > 0), default)
+    return out

@@ -1,0 +1,172 @@
+"""One frozen, typed settings object with named defaults, loadable from a TOML file.
+
+Example ``matcher.toml``::
+
+    [weights]
+    text = 0.25
+    skills = 0.30
+
+    [ranking]
+    top_k = 20
+
+    [constraints]
+    licence = "exclude"     # "exclude" or "penalise"
+
+Unknown sections or keys are refused with a French message: a typo in a settings file must not be
+silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from matcher.errors import UserError
+
+Policy = Literal["exclude", "penalise"]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the score components in the total (normalised to sum to 1 when used)."""
+
+    text: float = 0.25
+    skills: float = 0.30
+    occupation: float = 0.30
+    commute: float = 0.15
+
+
+@dataclass(frozen=True)
+class RankingSettings:
+    top_k: int = 20
+    # Number of candidate profiles kept per offer by the text stage before the finer components.
+    candidates: int = 200
+    # Offers ranked per profile in the "best offers for this person" view.
+    top_k_per_profile: int = 10
+    # A fuzzy skill matches when its similarity (0-100) is at least this.
+    skill_threshold: float = 80.0
+    # Weight of a core skill of the referential in the skill coverage (ordinary skills weigh 1).
+    core_skill_weight: float = 2.0
+    # Occupation score for a close job of the referential and for the same professional domain.
+    close_job_score: float = 0.6
+    same_domain_score: float = 0.3
+    # Below this confidence a classified title gets no code (the UI shows "métier non reconnu").
+    occupation_min_confidence: float = 0.5
+    # Score of a component whose inputs are unknown (unknown place, unknown code): neutral.
+    unknown_score: float = 0.5
+    # Commute: full score up to this share of the person's radius, then linear down to 0 at the
+    # radius; radius used when the profile gives none.
+    commute_full_share: float = 0.5
+    default_radius_km: float = 15.0
+    # Radius for people who move by public transport only, when they give none.
+    public_transport_radius_km: float = 10.0
+    # Minimum total score for a suggestion to be kept.
+    min_score: float = 0.05
+    # Allocation with capacities: candidates per position, offers per profile.
+    allocate: bool = False
+    candidates_per_position: int = 3
+    max_offers_per_profile: int = 3
+
+
+@dataclass(frozen=True)
+class ConstraintSettings:
+    """What each hard constraint does: exclude the pair, or multiply its score by ``penalty``."""
+
+    licence: Policy = "exclude"
+    contract: Policy = "penalise"
+    hours: Policy = "penalise"
+    schedule: Policy = "penalise"
+    availability: Policy = "penalise"
+    penalty: float = 0.7
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    max_file_mb: float = 50.0
+    max_uncompressed_mb: float = 300.0
+    max_rows: int = 200_000
+    max_columns: int = 200
+    header_search_rows: int = 30
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All tunable settings of the product. Build with ``Settings()`` or ``Settings.from_toml``."""
+
+    weights: Weights = field(default_factory=Weights)
+    ranking: RankingSettings = field(default_factory=RankingSettings)
+    constraints: ConstraintSettings = field(default_factory=ConstraintSettings)
+    import_limits: ImportLimits = field(default_factory=ImportLimits)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Build settings from a nested dict (the shape of the TOML file); unknown keys are refused."""
+        kwargs: dict[str, Any] = {}
+        sections = {f.name: f for f in dataclasses.fields(cls)}
+        for name, value in data.items():
+            if name not in sections:
+                raise UserError(
+                    f"paramètres : section inconnue [{name}] "
+                    f"(sections possibles : {', '.join(sorted(sections))})"
+                )
+            section_type = type(getattr(cls(), name))
+            kwargs[name] = _build_section(section_type, name, value)
+        return cls(**kwargs)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Settings:
+        """Read settings from a TOML file; missing keys keep their defaults."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise UserError(f"{path} : fichier de paramètres introuvable") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise UserError(f"{path} : fichier de paramètres illisible ({exc})") from exc
+        return cls.from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def replace(self, **sections: Any) -> Settings:
+        return dataclasses.replace(self, **sections)
+
+
+def _build_section(section_type: type, name: str, value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise UserError(f"paramètres : [{name}] doit être une section")
+    known = {f.name: f for f in dataclasses.fields(section_type)}
+    defaults = section_type()
+    kwargs: dict[str, Any] = {}
+    for key, item in value.items():
+        if key not in known:
+            raise UserError(
+                f"paramètres : clé inconnue « {key} » dans [{name}] "
+                f"(clés possibles : {', '.join(sorted(known))})"
+            )
+        expected = type(getattr(defaults, key))
+        if expected is float and isinstance(item, int) and not isinstance(item, bool):
+            item = float(item)
+        if expected is str and item not in ("exclude", "penalise"):
+            raise UserError(
+                f"paramètres : [{name}] {key} = « {item} » : valeurs possibles exclude, penalise"
+            )
+        if not isinstance(item, expected) or (expected is not bool and isinstance(item, bool)):
+            raise UserError(
+                f"paramètres : [{name}] {key} = {item!r} : type attendu {expected.__name__}"
+            )
+        kwargs[key] = item
+    return section_type(**kwargs)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Settings from ``path``, else ``matcher.toml`` in the current directory if present, else defaults."""
+    if path is not None:
+        return Settings.from_toml(path)
+    default = Path("matcher.toml")
+    if default.is_file():
+        return Settings.from_toml(default)
+    return Settings()

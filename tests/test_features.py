@@ -1,0 +1,150 @@
+"""Table-driven tests of each score component on tiny hand-made inputs."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matcher import fields as F
+from matcher.features import commute, constraints, occupation, skills
+from matcher.referential import Referential
+
+
+@pytest.mark.parametrize(
+    "distance_km, radius, expected",
+    [(0.0, 10.0, 1.0), (5.0, 10.0, 1.0), (7.5, 10.0, 0.5), (10.0, 10.0, 0.0), (20.0, 10.0, 0.0)],
+)
+def test_commute_score(distance_km, radius, expected):
+    # Points on the same meridian: 1 degree of latitude is 111.195 km.
+    lat2 = 50.0 + distance_km / 111.19492664
+    score, d = commute.commute_score(
+        np.array([50.0]),
+        np.array([2.6]),
+        np.array([lat2]),
+        np.array([2.6]),
+        np.array([radius]),
+        full_share=0.5,
+    )
+    assert d[0] == pytest.approx(distance_km, abs=1e-3)
+    assert score[0] == pytest.approx(expected, abs=1e-3)
+
+
+def test_commute_unknown_place_is_nan():
+    score, d = commute.commute_score(
+        np.array([np.nan]),
+        np.array([np.nan]),
+        np.array([50.0]),
+        np.array([2.6]),
+        np.array([10.0]),
+        full_share=0.5,
+    )
+    assert np.isnan(score[0]) and np.isnan(d[0])
+
+
+def _ref():
+    codes = pd.DataFrame(
+        {
+            "code": ["K2204", "K2205", "K2303", "N1103"],
+            "label": ["a", "b", "c", "d"],
+            "domain": ["K22", "K22", "K23", "N11"],
+            "sector": ["", "", "", ""],
+        }
+    )
+    close = pd.DataFrame({"code": ["K2204"], "close_code": ["K2303"]})
+    empty = pd.DataFrame(columns=["code", "title"])
+    return Referential(codes, empty, pd.DataFrame(columns=["code", "skill", "core"]), close)
+
+
+@pytest.mark.parametrize(
+    "offer_codes, profile_codes, expected, kind",
+    [
+        (["K2204"], ["K2204"], 1.0, 3),
+        (["K2204"], ["N1103", "K2204"], 1.0, 3),
+        (["K2204"], ["K2303"], 0.6, 2),
+        (["K2303"], ["K2204"], 0.6, 2),  # close links are symmetric
+        (["K2204"], ["K2205"], 0.3, 1),
+        (["K2204"], ["N1103"], 0.0, 0),
+        ([], ["N1103"], np.nan, -1),
+        (["K2204"], [], np.nan, -1),
+    ],
+)
+def test_occupation_score(offer_codes, profile_codes, expected, kind):
+    score, k = occupation.occupation_score(
+        pd.Series([offer_codes]),
+        pd.Series([profile_codes]),
+        np.array([0]),
+        np.array([0]),
+        _ref(),
+        close_score=0.6,
+        domain_score=0.3,
+    )
+    assert k[0] == kind
+    if np.isnan(expected):
+        assert np.isnan(score[0])
+    else:
+        assert score[0] == pytest.approx(expected)
+
+
+def test_skill_coverage_fuzzy_and_weighted():
+    offers = pd.Series([["Utiliser une autolaveuse", "Nettoyage des sols", "Lavage des vitres"],
+                        []])  # fmt: skip
+    profiles = pd.Series([["utilisation autolaveuse", "nettoyage sols"], ["repassage"]])
+    idx = skills.build_index(offers, profiles, threshold=70.0)
+    cov = skills.coverage(idx, np.array([0, 0, 1]), np.array([0, 1, 0]))
+    assert cov[0] == pytest.approx(2 / 3)
+    assert cov[1] == 0.0
+    assert np.isnan(cov[2])  # the offer lists no skill: unknown, not zero
+    matched, missing = skills.matched_and_missing(idx, np.array([0]), np.array([0]))
+    assert sorted(matched[0]) == ["Nettoyage des sols", "Utiliser une autolaveuse"]
+    assert missing[0] == ["Lavage des vitres"]
+
+
+def test_core_skills_weigh_more():
+    from matcher.normalise import normalise_text
+
+    offers = pd.Series([["Conduite chariot élévateur", "Rangement", "Inventaire"]])
+    profiles = pd.Series([["conduite chariot elevateur"]])
+    core = set(normalise_text(pd.Series(["Conduite chariot élévateur"])))
+    idx = skills.build_index(offers, profiles, 80.0, core_skills=core, core_weight=2.0)
+    assert skills.coverage(idx, np.array([0]), np.array([0]))[0] == pytest.approx(2 / 4)
+
+
+def _frames(**overrides):
+    offers = pd.DataFrame({F.LICENCE_REQUIRED: [[]], F.CONTRACT_TYPE: [[]],
+                           F.WEEKLY_HOURS: [None], F.NIGHTS: [None], F.WEEKENDS: [None],
+                           F.SPLIT_SHIFTS: [None], F.START_DATE: [None]})  # fmt: skip
+    profiles = pd.DataFrame({F.LICENCE: [[]], F.CONTRACT_TYPES: [[]], F.WANTED_HOURS: [None],
+                             F.NIGHTS: [None], F.WEEKENDS: [None], F.SPLIT_SHIFTS: [None],
+                             F.AVAILABLE_FROM: [None]})  # fmt: skip
+    for key, value in overrides.items():
+        side, col = key.split("__")
+        (offers if side == "o" else profiles)[col] = [value]
+    return offers, profiles
+
+
+@pytest.mark.parametrize(
+    "overrides, broken",
+    [
+        ({}, None),
+        ({"o__licence_required": ["B"], "p__licence": []}, "licence"),
+        ({"o__licence_required": ["B"], "p__licence": ["en cours"]}, "licence"),
+        ({"o__licence_required": ["B"], "p__licence": ["B"]}, None),
+        ({"o__licence_required": ["B"], "p__licence": ["C"]}, None),
+        ({"o__contract_type": ["CDI"], "p__contract_types": ["CDD"]}, "contract"),
+        ({"o__contract_type": ["CDI"], "p__contract_types": ["CDD", "CDI"]}, None),
+        ({"o__weekly_hours": 35.0, "p__wanted_hours": 20.0}, "hours"),
+        ({"o__weekly_hours": 24.0, "p__wanted_hours": 26.0}, None),
+        ({"o__weekends": True, "p__weekends": False}, "schedule"),
+        ({"o__weekends": True, "p__weekends": None}, None),
+        (
+            {"o__start_date": dt.date(2026, 12, 1), "p__available_from": dt.date(2027, 2, 1)},
+            "availability",
+        ),
+        ({"o__start_date": dt.date(2026, 12, 1), "p__available_from": dt.date(2026, 12, 10)}, None),
+    ],
+)
+def test_constraints(overrides, broken):
+    offers, profiles = _frames(**overrides)
+    out = constraints.broken_constraints(offers, profiles, np.array([0]), np.array([0]))
+    assert [c for c in constraints.CHECKS if out.at[0, c]] == ([broken] if broken else [])

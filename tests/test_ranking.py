@@ -1,0 +1,104 @@
+"""The whole ranking on tiny hand-made frames: order, scores, policies, reasons."""
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from matcher import fields as F
+from matcher.ranking import rank, score_pairs, top_per_profile
+from matcher.settings import ConstraintSettings, Settings
+
+
+def offers():
+    return pd.DataFrame({
+        F.OFFER_REF: ["O1", "O2"],
+        F.TITLE: ["Agent(e) de propreté H/F", "Préparateur de commandes H/F"],
+        F.SKILLS: ["autolaveuse; nettoyage des sols; lavage des vitres",
+                   "préparation de commandes; conduite chariot élévateur"],
+        F.COMMUNE: ["Béthune", "Lillers"],
+        F.CONTRACT_TYPE: [["CDD"], ["CDI"]],
+        F.LICENCE_REQUIRED: [None, ["B"]],
+    })  # fmt: skip
+
+
+def profiles():
+    return pd.DataFrame({
+        F.PROFILE_REF: ["P1", "P2", "P3"],
+        F.STRUCTURE: ["EI A", "EI A", "ACI B"],
+        F.TARGET_JOBS: ["agent d'entretien", "préparateur de commandes", "aide à domicile"],
+        F.SKILLS: ["nettoyage des sols, autolaveuse", "préparation de commandes",
+                   "ménage, repassage"],
+        F.COMMUNE: ["Beuvry", "Lillers", "Auchel"],
+        F.MOBILITY_KM: [10.0, 10.0, 20.0],
+        F.LICENCE: [["B"], [], ["B"]],
+        F.CONTRACT_TYPES: [["CDD", "CDI"], ["CDI"], ["CDI"]],
+    })  # fmt: skip
+
+
+def test_best_profile_first_with_reasons():
+    result = rank(offers(), profiles())
+    o1 = result[result[F.OFFER_REF] == "O1"]
+    assert o1[F.PROFILE_REF].tolist()[0] == "P1"
+    assert o1[F.RANK].tolist() == list(range(1, len(o1) + 1))
+    assert o1[F.SCORE].is_monotonic_decreasing
+    top = o1.iloc[0]
+    assert top[F.S_SKILLS] == pytest.approx(2 / 3)
+    assert top[F.S_OCCUPATION] == 1.0
+    assert top[F.S_COMMUTE] == 1.0  # Beuvry-Béthune is well inside 10 km
+    reasons = " | ".join(top[F.REASONS])
+    assert "Métier visé identique" in reasons
+    assert "2 compétence(s) sur 3" in reasons and "manque : lavage des vitres" in reasons
+    assert "Contrat CDD accepté" in reasons
+
+
+def test_licence_policy_exclude_or_penalise():
+    excl = rank(offers(), profiles())
+    # P2 has no licence and O2 requires B: excluded by default.
+    assert excl[(excl[F.OFFER_REF] == "O2") & (excl[F.PROFILE_REF] == "P2")].empty
+    settings = Settings(constraints=ConstraintSettings(licence="penalise", penalty=0.5))
+    scored = score_pairs(offers(), profiles(), settings).pairs
+    pair = scored[(scored[F.OFFER_REF] == "O2") & (scored[F.PROFILE_REF] == "P2")].iloc[0]
+    assert pair[F.S_CONSTRAINTS] == 0.5
+    unpenalised = dataclasses.replace(settings, constraints=ConstraintSettings(
+        licence="penalise", penalty=1.0))  # fmt: skip
+    pair1 = score_pairs(offers(), profiles(), unpenalised).pairs
+    pair1 = pair1[(pair1[F.OFFER_REF] == "O2") & (pair1[F.PROFILE_REF] == "P2")].iloc[0]
+    assert pair[F.SCORE] == pytest.approx(pair1[F.SCORE] * 0.5)
+    pen = rank(offers(), profiles(), settings)
+    row = pen[(pen[F.OFFER_REF] == "O2") & (pen[F.PROFILE_REF] == "P2")].iloc[0]
+    assert any("permis B demandé, non détenu" in r for r in row[F.REASONS])
+
+
+def test_total_is_weighted_combination():
+    pairs = score_pairs(offers(), profiles()).pairs
+    w = Settings().weights
+    comps = pairs[[F.S_TEXT, F.S_SKILLS, F.S_OCCUPATION, F.S_COMMUTE]].fillna(0.5)
+    total = (
+        comps[F.S_TEXT] * w.text
+        + comps[F.S_SKILLS] * w.skills
+        + comps[F.S_OCCUPATION] * w.occupation
+        + comps[F.S_COMMUTE] * w.commute
+    )
+    expected = total / (w.text + w.skills + w.occupation + w.commute) * pairs[F.S_CONSTRAINTS]
+    assert pairs[F.SCORE].to_numpy() == pytest.approx(expected.to_numpy())
+
+
+def test_ties_are_broken_by_reference():
+    p = profiles().iloc[[0]]
+    twins = pd.concat([p.assign(**{F.PROFILE_REF: "Z9"}), p.assign(**{F.PROFILE_REF: "A1"})])
+    result = rank(offers().iloc[[0]], twins)
+    assert result[F.PROFILE_REF].tolist() == ["A1", "Z9"]
+    assert result[F.SCORE].iloc[0] == result[F.SCORE].iloc[1]
+
+
+def test_top_per_profile():
+    scored = score_pairs(offers(), profiles())
+    per_profile = top_per_profile(scored, 1)
+    best = per_profile.set_index(F.PROFILE_REF)[F.OFFER_REF].to_dict()
+    assert best["P1"] == "O1"
+    assert per_profile.groupby(F.PROFILE_REF).size().max() == 1
+
+
+def test_empty_inputs_give_empty_result():
+    assert rank(offers().iloc[:0], profiles()).empty
