@@ -121,6 +121,10 @@ OFFER_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
     F.PROFILE_REF: (
+        "code participant",
+        "code beneficiaire",
+        "n participant",
+        "id participant",
         "id",
         "identifiant",
         "n dossier",
@@ -138,6 +142,12 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     F.STRUCTURE: ("structure", "structure d insertion", "siae", "organisme", "structure porteuse"),
     F.COUNSELLOR: (
+        "charge e de suivi",
+        "charge de suivi",
+        "encadrant cip",
+        "encadrant",
+        "referent e de parcours",
+        "referent de parcours",
         "cip",
         "conseiller",
         "conseillere",
@@ -149,6 +159,8 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "conseiller referent",
     ),
     F.TARGET_JOBS: (
+        "poste s vise s",
+        "metier s vise",
         "metier vise",
         "metiers vises",
         "metier s vise s",
@@ -162,6 +174,7 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     F.SKILLS: ("competences", "savoir faire", "acquis", "competences acquises", "savoirs"),
     F.EXPERIENCE: (
+        "experience btp",
         "experiences",
         "experience",
         "parcours",
@@ -170,6 +183,9 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "parcours professionnel",
     ),
     F.TRAINING: (
+        "habilitations caces",
+        "formations suivies",
+        "formations certificats",
         "formations",
         "formation",
         "diplomes",
@@ -214,6 +230,8 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "contrats",
     ),
     F.WANTED_HOURS: (
+        "temps plein partiel",
+        "duree hebdo souhaitee",
         "temps de travail souhaite",
         "temps de travail",
         "duree souhaitee",
@@ -230,6 +248,8 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "disponibilites",
     ),
     F.AVAILABLE_FROM: (
+        "date de dispo",
+        "disponible a partir de",
         "disponible a partir du",
         "disponible le",
         "disponibilite",

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from matcher import fields as F
 from matcher.importer import ImportResult, Kind, import_file
 from matcher.paths import SAMPLE_DIR
 from matcher.ranking import rank
@@ -72,37 +71,34 @@ def run_matching(store: Store, settings: Settings | None = None) -> pd.DataFrame
     return suggestions
 
 
-def sample_files(sample_dir: Path = SAMPLE_DIR) -> tuple[list[Path], list[Path]]:
-    """The bundled sample files: (offers files, profiles files)."""
-    files = sorted(p for p in sample_dir.iterdir() if p.suffix.lower() in (".xlsx", ".csv"))
-    offers = [p for p in files if p.name.startswith("offres")]
-    profiles = [p for p in files if not p.name.startswith("offres")]
+SAMPLE_MANIFEST = "structures.csv"  # fichier,structure: who sent which profiles file
+
+
+def sample_files(sample_dir: Path = SAMPLE_DIR) -> tuple[list[Path], dict[Path, str]]:
+    """The bundled sample files: (offers files, {profiles file: structure})."""
+    manifest = pd.read_csv(sample_dir / SAMPLE_MANIFEST, dtype=str)
+    profiles = {
+        sample_dir / f: s for f, s in zip(manifest["fichier"], manifest["structure"], strict=True)
+    }
+    offers = sorted(p for p in sample_dir.glob("offres*") if p.suffix.lower() in (".xlsx", ".csv"))
     return offers, profiles
 
 
 def load_demo(store: Store, settings: Settings | None = None) -> list[StoredImport]:
     """Import the bundled sample data and run the matching."""
     offers, profiles = sample_files()
-    done = [import_into_store(store, p.read_bytes(), p.name, "offers", settings=settings)
-            for p in offers]  # fmt: skip
+    done = [
+        import_into_store(store, p.read_bytes(), p.name, "offers", settings=settings)
+        for p in offers
+    ]
     done += [
         import_into_store(
-            store,
-            p.read_bytes(),
-            p.name,
-            "profiles",
-            settings=settings,
-            structure=_structure_from_name(p),
-        )  # fmt: skip
-        for p in profiles
+            store, p.read_bytes(), p.name, "profiles", settings=settings, structure=structure
+        )
+        for p, structure in profiles.items()
     ]
     run_matching(store, settings)
     return done
-
-
-def _structure_from_name(path: Path) -> str | None:
-    """Structure name given by the sample README for files that lack a structure column."""
-    return None
 
 
 def is_empty(store: Store) -> bool:
@@ -110,4 +106,4 @@ def is_empty(store: Store) -> bool:
     return counts["offers"] == 0 and counts["profiles"] == 0
 
 
-__all__ = ["F", "import_into_store", "load_demo", "run_matching", "sample_files"]
+__all__ = ["import_into_store", "load_demo", "run_matching", "sample_files"]
