@@ -441,9 +441,9 @@ def cmd_offer(args: argparse.Namespace) -> int:
 def cmd_purge(args: argparse.Namespace) -> int:
     store = _store(args)
     report = purge_inactive(store, _actor(args, store), args.older_than, dry_run=args.dry_run)
-    verb = "seraient supprimés" if args.dry_run else "supprimés"
-    print(f"Profils sans activité depuis le {review.fr_datetime(report['cutoff'])} : "
-          f"{report['profiles']} {verb}.")  # fmt: skip
+    verb = "à supprimer (simulation, rien n'est supprimé)" if args.dry_run else "supprimés"
+    print(f"Profils sans activité depuis le {review.fr_datetime(report['cutoff'])}, {verb} : "
+          f"{report['profiles']}.")  # fmt: skip
     for name, n in report["by_structure"].items():
         print(f"  {name} : {n} profil(s)")
     print(f"Avec eux : {report['suggestions']} suggestion(s), {report['decisions']} décision(s), "

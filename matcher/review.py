@@ -30,7 +30,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -316,15 +316,25 @@ def fr_datetime(value: str | None) -> str:
     return t.astimezone(_PARIS).strftime("%d/%m/%Y à %H:%M") if t else ""
 
 
+def _clean_comments(comments: Sequence[Any]) -> list[str | None]:
+    """Comments trimmed, cut at ``MAX_COMMENT``, personal data masked (same rules as imports:
+    e-mails, phone numbers, social security numbers, IBANs), in one vectorised pass."""
+    texts = [None if _blank(c) else str(c).strip()[:MAX_COMMENT] for c in comments]
+    present = [i for i, t in enumerate(texts) if t is not None]
+    if present:
+        redacted, _ = redact_text(pd.Series([texts[i] for i in present], dtype=object))
+        for i, value in zip(present, redacted.tolist(), strict=True):
+            texts[i] = str(value)
+    return texts
+
+
 def _clean_comment(comment: str | None) -> str | None:
-    if comment is None or (isinstance(comment, float) and pd.isna(comment)):
-        return None
-    text = str(comment).strip()
-    if not text:
-        return None
-    # Counsellors' comments must not carry personal data either (same rules as imports).
-    redacted, _ = redact_text(pd.Series([text[:MAX_COMMENT]]))
-    return str(redacted.iloc[0])
+    return _clean_comments([comment])[0]
+
+
+def _cleaned(items: list[Decision]) -> list[Decision]:
+    comments = _clean_comments([d.comment for d in items])
+    return [replace(d, comment=c) for d, c in zip(items, comments, strict=True)]
 
 
 def _blank(value: Any) -> bool:
@@ -354,7 +364,7 @@ def judge(decision: Decision, states: list[PairState]) -> tuple[Outcome, Decisio
             reason = parse_reason(str(decision.reason)).value
     except UserError as exc:
         return refuse(INVALID, str(exc))
-    comment = _clean_comment(decision.comment)
+    comment = decision.comment  # already cleaned (see _cleaned), before the transaction
 
     if not states:
         where = f" dans « {decision.structure} »" if decision.structure else ""
@@ -459,13 +469,14 @@ def apply_decisions(
     allowed, another structure's profile, ambiguous reference, invalid value).
 
     ``decisions``: a frame with ``DECISION_COLUMNS`` (as :func:`read_decisions_file` returns)
-    or :class:`Decision` objects. Refused rows do not stop the others."""
+    or :class:`Decision` objects. Refused rows do not stop the others. ``source`` (a file
+    name, "tableau de bord"...) is recorded with each decision."""
     items = (
         _decisions_from_frame(decisions, source)
         if isinstance(decisions, pd.DataFrame)
-        else list(decisions)
+        else [replace(d, source=source) for d in decisions]
     )
-    outcomes = store.record_decisions(user, items, judge) if items else []
+    outcomes = store.record_decisions(user, _cleaned(items), judge) if items else []
     report = DecisionReport(source, outcomes)
     log.info("decisions from %s: %s", source, report.counts())
     return report
@@ -493,7 +504,7 @@ def decide(
     request = Decision(offer_ref, profile_ref, str(status), reason=reason and str(reason),
                        comment=comment, structure=structure, base_review_id=base_review_id,
                        source=source)  # fmt: skip
-    (outcome,) = store.record_decisions(user, [request], judge)
+    (outcome,) = store.record_decisions(user, _cleaned([request]), judge)
     if outcome.result == REFUSED:
         raise DecisionRefused(outcome)
     return outcome

@@ -424,3 +424,90 @@ def test_pool_lists_its_people_first_and_matching_adds_them(store):
     assert not store.suggestions(SYSTEM, offer_ref="BUS-001")[F.IN_POOL].any()
     actions = store.audit(SYSTEM)["action"].tolist()
     assert actions.count("pool_add") == 1 and actions.count("pool_remove") == 1
+
+
+# -- command line ---------------------------------------------------------------------------------
+@pytest.fixture
+def cli_world(tmp_path, monkeypatch):
+    from matcher.store import Store
+
+    from .review_world import build_world
+
+    db = tmp_path / "cli.sqlite3"
+    monkeypatch.setenv("MATCHER_DB", str(db))
+    return build_world(Store(db))
+
+
+def _cli(capsys, *args):
+    from matcher.cli import main
+
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    return code, out.out, out.err
+
+
+def _jsonl(text):
+    import json
+
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_cli_decide_then_list_decisions_and_audit(cli_world, capsys):
+    code, out, _ = _cli(capsys, "decide", "BUS-001", "A1", "--status", "Non retenu", "--reason",
+                        "mobilité", "--comment", "Pas de bus le dimanche", "--as", "cons-a")  # fmt: skip
+    assert code == 0 and "« Suggéré » → « Non retenu » (mobilité)" in out
+    code, out, err = _cli(capsys, "decide", "BUS-001", "A1", "--status", "hired", "--as", "cons-a")
+    assert code == 2 and "de « Non retenu » à « Embauché » : non autorisé" in err
+    code, out, _ = _cli(capsys, "list", "decisions", "--as", "cons-a")
+    rows = _jsonl(out)
+    assert [(r[F.STATUS], r[F.REASON], r["decided_by"]) for r in rows] == [
+        ("rejected", "mobility", "cons-a")]  # fmt: skip
+    code, out, _ = _cli(capsys, "list", "audit", "--as", "cons-a", "--limit", "1")
+    (entry,) = _jsonl(out)
+    assert entry["action"] == "decision" and entry["after"]["comment"] == "Pas de bus le dimanche"
+    assert entry["before"]["status"] == "suggested"
+
+
+def test_cli_import_decisions_reports_and_exit_status(cli_world, tmp_path, capsys):
+    xlsx = tmp_path / "liste.xlsx"
+    assert _cli(capsys, "export", "--out", xlsx, "--offer", "BUS-002", "--as", "cons-a")[0] == 0
+    xlsx.write_bytes(_fill(xlsx.read_bytes(), {("BUS-002", "A1"): "Entretien",
+                                               ("BUS-002", "A2"): "Non retenu"}))  # fmt: skip
+    code, out, _ = _cli(capsys, "import", "decisions", xlsx, "--as", "cons-a")
+    assert code == 1  # done, but a row was refused
+    assert "3 ligne(s) lue(s), 1 décision(s) appliquée(s), 1 inchangée(s), 1 refusée(s)" in out
+    assert "ligne 3 : BUS-002 / A2 : refusée (valeur invalide) – motif obligatoire" in out
+    code, out, _ = _cli(capsys, "import", "decisions", xlsx, "--as", "cons-a")
+    assert code == 1 and "0 décision(s) appliquée(s), 2 inchangée(s), 1 refusée(s)" in out
+    code, _, err = _cli(capsys, "import", "decisions", tmp_path / "absent.xlsx", "--as", "cons-a")
+    assert code == 2 and "fichier introuvable" in err
+
+
+def test_cli_pool_offer_and_purge(cli_world, capsys):
+    code, out, _ = _cli(capsys, "pool", "add", "A1", "k2204", "--as", "cons-a")
+    assert code == 0 and "A1 ajouté au vivier pour K2204." in out
+    code, _, err = _cli(capsys, "pool", "add", "B1", "K22", "--as", "cons-a")
+    assert code == 2 and "candidat « B1 » inconnu dans « EI Artois Propreté »" in err
+    code, out, _ = _cli(capsys, "list", "pool", "--as", "cons-a")
+    assert [r[F.POOL_CODE] for r in _jsonl(out)] == ["K2204"]
+    code, _, err = _cli(capsys, "offer", "close", "BUS-001", "--as", "cons-a")
+    assert code == 2 and "réservée au coordinateur" in err
+    code, out, _ = _cli(capsys, "offer", "close", "BUS-001", "--as", "coord")
+    assert code == 0 and "Offre BUS-001 clôturée." in out
+    code, _, err = _cli(capsys, "match", "--as", "cons-a")
+    assert code == 2 and "réservé au coordinateur" in err
+    code, _, err = _cli(capsys, "purge", "--older-than", "deux ans", "--as", "coord")
+    assert code == 2 and "durée « deux ans » invalide" in err
+    with cli_world.store.write() as conn:
+        conn.execute("UPDATE profiles SET last_activity = '2020-01-01T00:00:00+00:00' "
+                     "WHERE profile_ref = 'B2'")  # fmt: skip
+    code, out, _ = _cli(capsys, "purge", "--older-than", "24m", "--dry-run", "--as", "coord")
+    assert (
+        code == 0
+        and "à supprimer (simulation, rien n'est supprimé) : 1." in out
+        and "ACI Les Jardins : 1 profil(s)" in out
+    )
+    code, out, _ = _cli(capsys, "purge", "--older-than", "24m")
+    assert code == 0 and ", supprimés : 1." in out and "comptages anonymes sont conservés" in out
+    assert "B2" not in cli_world.store.profiles(SYSTEM)[F.PROFILE_REF].tolist()
