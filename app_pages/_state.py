@@ -48,6 +48,12 @@ def require_user() -> User:
                 st.rerun()
         return user
     st.title("Connexion")
+    if get_store().counts()["users"] == 0:
+        st.info(
+            "Aucun compte dans cette base : créez-en un avec « python -m matcher user add "
+            "IDENTIFIANT --role coordinator », ou rechargez les données de démonstration "
+            "(« make demo », comptes décrits dans le README)."
+        )
     with st.form("login"):
         login = st.text_input("Identifiant")
         password = st.text_input("Mot de passe", type="password")

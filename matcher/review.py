@@ -56,13 +56,13 @@ CHAIN: tuple[Status, ...] = (
     Status.INTERVIEW,
     Status.HIRED,
 )
-CLOSING: frozenset[Status] = frozenset({Status.REJECTED, Status.DROPPED})
+CLOSING: tuple[Status, ...] = (Status.REJECTED, Status.DROPPED)
 
 
 def _transitions() -> dict[Status, frozenset[Status]]:
     out: dict[Status, frozenset[Status]] = {}
     for i, status in enumerate(CHAIN[:-1]):
-        out[status] = frozenset(CHAIN[i + 1 :]) | CLOSING
+        out[status] = frozenset(CHAIN[i + 1 :] + CLOSING)
     out[Status.HIRED] = frozenset()
     for status in CLOSING:
         out[status] = frozenset({Status.RETAINED})
@@ -396,7 +396,7 @@ def judge(decision: Decision, states: list[PairState]) -> tuple[Outcome, Decisio
             base = parse_status(str(decision.base_status))
         except UserError:
             base = None
-    if status == base or (status == Status.SUGGESTED and current != Status.SUGGESTED):
+    if status != current and (status == base or status == Status.SUGGESTED):
         when = f" du {fr_datetime(st.status_at)}" if st.status_at else ""
         return keep(f"ligne non modifiée ; la décision enregistrée{when} est conservée "
                     f"(« {current.label} »)")  # fmt: skip
@@ -412,9 +412,7 @@ def judge(decision: Decision, states: list[PairState]) -> tuple[Outcome, Decisio
                                 f"par {st.status_by}, après la production du fichier ; "
                                 f"« {status.label} » non appliqué", st)  # fmt: skip
     if not allowed(current, status):
-        nxt = ", ".join(
-            f"« {s.label} »" for s in CHAIN + tuple(CLOSING) if s in TRANSITIONS[current]
-        )
+        nxt = ", ".join(f"« {s.label} »" for s in CHAIN + CLOSING if s in TRANSITIONS[current])
         return refuse(TRANSITION, f"de « {current.label} » à « {status.label} » : non autorisé "
                                   f"(possible : {nxt or 'aucun, statut final'})", st)  # fmt: skip
     message = f"« {current.label} » → « {status.label} »"

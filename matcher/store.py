@@ -931,7 +931,7 @@ class Store:
                 args.append(profile_ref)
             if status is not None:
                 wanted = [status] if isinstance(status, str) else list(status)
-                sql += f" AND g.status IN ({', '.join('?' * len(wanted))})"
+                sql += f" AND g.status IN ({', '.join('?' * len(wanted)) or 'NULL'})"
                 args += wanted
             sql += " ORDER BY g.offer_ref, in_pool DESC, g.score DESC, s.name, p.profile_ref"
             rows = conn.execute(sql, args).fetchall()

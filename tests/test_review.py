@@ -511,3 +511,27 @@ def test_cli_pool_offer_and_purge(cli_world, capsys):
     code, out, _ = _cli(capsys, "purge", "--older-than", "24m")
     assert code == 0 and ", supprimés : 1." in out and "comptages anonymes sont conservés" in out
     assert "B2" not in cli_world.store.profiles(SYSTEM)[F.PROFILE_REF].tolist()
+
+
+def test_hidden_keys_of_a_future_export_are_understood(world):
+    """Issue 7's workbook will carry the decision each row was exported with: an untouched row
+    is unchanged even if the pair moved on since; an edited one conflicts."""
+    store, user = world.store, world.counsellor_a
+    review.decide(store, user, "BUS-001", "A1", "retained")
+    exported = store.suggestions(user, offer_ref="BUS-001").set_index(F.PROFILE_REF)
+    review.decide(store, user, "BUS-001", "A1", "proposed")  # after the export
+    review.decide(store, user, "BUS-001", "A2", "retained")  # after the export
+    frame = pd.DataFrame({
+        F.OFFER_REF: ["BUS-001"] * 3, F.PROFILE_REF: ["A1", "A2", "P1"],
+        F.STATUS: ["Retenu par le conseiller", "Non retenu", "Entretien"],
+        F.REASON: [None, "autre", None], review.ROW: [2, 3, 4],
+        review.BASE_STATUS: [exported.at[r, F.STATUS] for r in ("A1", "A2", "P1")],
+        review.BASE_REVIEW_ID: [exported.at[r, F.REVIEW_ID] for r in ("A1", "A2", "P1")],
+    })  # fmt: skip
+    report = review.apply_decisions(store, user, frame)
+    got = report.to_frame().set_index(review.ROW)
+    assert got["result"].to_dict() == {2: "unchanged", 3: "refused", 4: "applied"}
+    assert got.at[3, "refusal"] == review.CONFLICT
+    assert "ligne non modifiée" in got.at[2, "message"]
+    now = store.suggestions(user, offer_ref="BUS-001").set_index(F.PROFILE_REF)[F.STATUS]
+    assert now.to_dict() == {"A1": "proposed", "A2": "retained", "P1": "interview"}
