@@ -129,7 +129,7 @@ def test_caces_1_and_cariste_cat_1_share_the_canonical_form():
         ("Aide à domicile - ADVF", "aid domicil assist vie famill"),
         ("ASH", "agent servic hospitali"),
         ("Agent de propreté et d'hygiène", "agent propret hygien"),
-        ("Conduite de chariot élévateur", "conduit chariot elev carist"),
+        ("Conduite de chariot élévateur", "conduit chariot elev"),
         ("technicien de surface", "agent nettoyag propret"),
         ("les vitres et les sols", "vitr sol"),
     ],
