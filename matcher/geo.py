@@ -199,6 +199,8 @@ def locate(
     def fill(found: pd.DataFrame, mask: np.ndarray, how: str | None) -> None:
         ok = mask.copy()
         ok[mask] = found[LAT].notna().to_numpy()
+        if not ok.any():
+            return
         sub = found[found[LAT].notna().to_numpy()]
         out.loc[ok, "lat"] = sub[LAT].to_numpy()
         out.loc[ok, "lon"] = sub[LON].to_numpy()
@@ -220,11 +222,11 @@ def locate(
             mapping = _fuzzy_names(
                 names[rows].to_numpy(), table.loc[table[POSTAL] == cp, KEY].to_numpy()
             )
-            guesses[rows] = names[rows].map(mapping).fillna("")
+            guesses[rows] = names[rows].map(lambda n, m=mapping: m.get(n, ""))
         rest = missing & guesses.eq("").to_numpy()
         if rest.any():
             mapping = _fuzzy_names(names[rest].to_numpy(), table[KEY].to_numpy())
-            guesses[rest] = names[rest].map(mapping).fillna("")
+            guesses[rest] = names[rest].map(lambda n, m=mapping: m.get(n, ""))
         hit = (guesses != "").to_numpy()
         if hit.any():
             fill(by_name.reindex(guesses[hit]), hit, "approché")
