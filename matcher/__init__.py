@@ -23,7 +23,7 @@ from matcher.export import shortlist_workbook, write_suggestions
 from matcher.fields import RejectReason, Role, Status
 from matcher.importer import ImportReport, ImportResult, import_file, import_path
 from matcher.ranking import rank, score_pairs, top_per_offer, top_per_profile
-from matcher.referential import Referential, builtin_referential
+from matcher.referential import Referential, active_referential, builtin_referential
 from matcher.review import apply_decisions, decide, read_decisions_file
 from matcher.service import (
     import_decisions,
@@ -47,6 +47,7 @@ __all__ = [
     "Store",
     "User",
     "UserError",
+    "active_referential",
     "apply_decisions",
     "authenticate",
     "builtin_referential",

@@ -18,9 +18,11 @@ from matcher import review
 from matcher.auth import SYSTEM, User, demo_login, ensure_demo_users
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
+from matcher.geo import active_communes
 from matcher.importer import ImportResult, Kind, import_file
 from matcher.paths import SAMPLE_DIR
 from matcher.ranking import COLUMNS, score_pairs, top_per_offer, with_reasons
+from matcher.referential import active_referential
 from matcher.settings import Settings
 from matcher.store import Store
 
@@ -81,7 +83,8 @@ def run_matching(
     Same ranking as :func:`matcher.ranking.rank` (score_pairs then top_per_offer), keeping the
     scored pairs so that profiles kept in a pool ("vivier") for an offer's kind of job are added
     to that offer's suggestions even beyond the top k (when they are candidates and no hard
-    constraint excludes them). Only the coordinator (or an internal job) runs it."""
+    constraint excludes them). Only the coordinator (or an internal job) runs it. Uses the
+    referential and communes loaded in the store, else the built-in ones."""
     settings = settings or Settings()
     if user is not None and not (user.system or user.role == Role.COORDINATOR):
         raise AccessDenied(f"{user.login} : le calcul des suggestions est réservé au coordinateur")
@@ -91,7 +94,13 @@ def run_matching(
         suggestions = pd.DataFrame(columns=COLUMNS)
         offer_codes: dict[str, list[str]] = {}
     else:
-        scored = score_pairs(offers, profiles, settings)
+        scored = score_pairs(
+            offers,
+            profiles,
+            settings,
+            referential=active_referential(store),
+            communes=active_communes(store),
+        )
         top = top_per_offer(scored)
         extra = _pooled_extra(scored, top, store.pool(SYSTEM))
         suggestions = pd.concat([top[COLUMNS], extra[COLUMNS]], ignore_index=True)
