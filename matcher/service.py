@@ -23,7 +23,7 @@ from matcher.importer import ImportResult, Kind, import_file
 from matcher.paths import SAMPLE_DIR
 from matcher.ranking import COLUMNS, score_pairs, top_per_offer, with_reasons
 from matcher.referential import active_referential
-from matcher.settings import Settings
+from matcher.settings import Settings, load_settings
 from matcher.store import Store
 
 log = logging.getLogger(__name__)
@@ -214,16 +214,71 @@ def load_demo(store: Store, settings: Settings | None = None) -> list[StoredImpo
     return done
 
 
+def current_settings(store: Store, user: User) -> Settings:
+    """The settings of the latest matching run (what the suggestions on screen come from);
+    before any run, or when that run's settings no longer fit this version,
+    :func:`matcher.settings.load_settings` (``matcher.toml`` or the defaults)."""
+    run = store.latest_run(user)
+    if run is not None:
+        try:
+            return Settings.from_dict(run["settings"])
+        except (UserError, TypeError) as exc:
+            log.warning("settings of run %s ignored: %s", run["id"], exc)
+    return load_settings()
+
+
+PREVIEW_NOW = "now"  # suffix of the columns of the ranking with the current settings
+PREVIEW_MOVE = "move"  # places gained (positive) or lost by the new settings; NaN: new entry
+
+
+def preview_offer_ranking(
+    store: Store, user: User, offer_ref: str, settings: Settings
+) -> pd.DataFrame:
+    """What ``settings`` would do to one offer's ranking, nothing stored (coordinator only).
+
+    One row per profile ranked with ``settings`` or suggested now (latest run): structure,
+    profile_ref, rank, score and components with the new settings, ``rank_now``/``score_now``
+    as stored by the latest run, and ``move`` (places gained; NaN when the profile enters or
+    leaves the list). Profiles are pseudonymous, as the coordinator sees them; the place of
+    residence is used for the commute score but never returned."""
+    if not (user.system or user.role == Role.COORDINATOR):
+        raise AccessDenied(f"{user.login} : l'aperçu des réglages est réservé au coordinateur")
+    offers = store.offers(user, status=None)
+    offer = offers[offers[F.OFFER_REF] == offer_ref]
+    if offer.empty:
+        raise UserError(f"offre « {offer_ref} » inconnue")
+    keys = [F.STRUCTURE, F.PROFILE_REF]
+    rank_now, score_now = f"{F.RANK}_{PREVIEW_NOW}", f"{F.SCORE}_{PREVIEW_NOW}"
+    columns = [*keys, F.RANK, F.SCORE, *F.COMPONENTS, F.DISTANCE_KM]
+    profiles = store.profiles(SYSTEM)
+    if profiles.empty:
+        new = pd.DataFrame(columns=columns)
+    else:
+        scored = score_pairs(offer, profiles, settings, referential=active_referential(store),
+                             communes=active_communes(store))  # fmt: skip
+        new = top_per_offer(scored)[columns]
+    now = store.suggestions(user, offer_ref=offer_ref)[[*keys, F.RANK, F.SCORE]]
+    now = now.rename(columns={F.RANK: rank_now, F.SCORE: score_now})
+    out = new.merge(now, on=keys, how="outer")
+    for c in (F.RANK, rank_now):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
+    out[PREVIEW_MOVE] = out[rank_now] - out[F.RANK]
+    out = out.sort_values([F.RANK, rank_now], kind="stable", na_position="last")
+    return out.reset_index(drop=True)
+
+
 def is_empty(store: Store) -> bool:
     counts = store.counts()
     return counts["offers"] == 0 and counts["profiles"] == 0
 
 
 __all__ = [
+    "current_settings",
     "import_decisions",
     "import_into_store",
     "load_demo",
     "parse_age",
+    "preview_offer_ranking",
     "purge_inactive",
     "run_matching",
     "sample_files",
