@@ -103,7 +103,7 @@ def main() -> None:
     user = S.require_user()
     st.title("Tableau de bord")
     offers, pairs, profiles = S.funnel_facts(user)
-    scope = "du club" if user.is_coordinator else f"de {user.structure}"
+    scope = "du club" if user.is_coordinator else f"de la structure {user.structure}"
     if offers.empty and pairs.empty:
         st.info("Pas encore de chiffres : importez des offres et des profils (page Importer) ; "
                 "le tableau de bord se remplit avec les suggestions et les décisions.")  # fmt: skip
