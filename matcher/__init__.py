@@ -11,7 +11,14 @@ The public API is small on purpose; modules behind it are free to move.
 
 from matcher import fields
 from matcher.errors import AccessDenied, UserError
-from matcher.export import shortlist_workbook, write_suggestions
+from matcher.export import (
+    coordinator_workbook,
+    firm_workbook,
+    read_shortlist,
+    shortlist_csv,
+    structure_workbook,
+    write_suggestions,
+)
 from matcher.fields import RejectReason, Role, Status
 from matcher.importer import ImportReport, ImportResult, import_file, import_path
 from matcher.ranking import rank, score_pairs, top_per_offer, top_per_profile
@@ -32,16 +39,20 @@ __all__ = [
     "Store",
     "UserError",
     "builtin_referential",
+    "coordinator_workbook",
     "fields",
+    "firm_workbook",
     "import_file",
     "import_into_store",
     "import_path",
     "load_demo",
     "load_settings",
     "rank",
+    "read_shortlist",
     "run_matching",
     "score_pairs",
-    "shortlist_workbook",
+    "shortlist_csv",
+    "structure_workbook",
     "top_per_offer",
     "top_per_profile",
     "write_suggestions",

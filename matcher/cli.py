@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from matcher import export
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.export import shortlist_workbook, write_suggestions
+from matcher.export import write_suggestions
 from matcher.importer import import_path
 from matcher.paths import SAMPLE_DIR, default_db_path
 from matcher.ranking import rank
-from matcher.service import import_into_store, load_demo, run_matching
+from matcher.service import import_into_store, load_demo, run_matching, shortlist_rows
 from matcher.settings import load_settings
 from matcher.store import Store, _jsonable
 
@@ -88,8 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="exporte une liste de candidats (.xlsx, .csv)")
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--offer")
-    p.add_argument("--structure")
+    p.add_argument("--offer", help="une offre (liste pour l'entreprise)")
+    p.add_argument("--employer", help="toutes les offres d'une entreprise")
+    p.add_argument("--structure", help="les personnes d'une structure")
+    p.add_argument(
+        "--kind",
+        choices=["firm", "structure", "coordinator"],
+        help="type de classeur (défaut : entreprise avec --offer/--employer, structure avec "
+        "--structure, coordination sinon)",
+    )
     _add_db(p)
 
     p = sub.add_parser("list", help="affiche le contenu de la base")
@@ -180,15 +188,47 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args)
-    suggestions = store.suggestions(offer_ref=args.offer, structure=args.structure)
-    if suggestions.empty:
-        raise UserError("aucune suggestion à exporter (lancez d'abord « match »)")
+    kind = args.kind or (
+        "firm"
+        if (args.offer or args.employer)
+        else "structure"
+        if args.structure
+        else "coordinator"
+    )
+    rows = shortlist_rows(
+        store, offer_ref=args.offer, structure=args.structure, employer=args.employer
+    )
+    if rows.empty:
+        raise UserError(
+            "aucune suggestion à exporter pour cette sélection (vérifiez la référence, "
+            "l'entreprise ou la structure, ou lancez d'abord « match »)"
+        )
     out: Path = args.out
-    if out.suffix.lower() == ".xlsx":
-        out.write_bytes(shortlist_workbook(suggestions, store.offers(status=None)))
+    suffix = out.suffix.lower()
+    secret, used = store.secret(), store.latest_settings()
+    if suffix == ".xlsx":
+        if kind == "firm":
+            data = export.firm_workbook(rows, secret, used)
+        elif kind == "structure":
+            data = export.structure_workbook(rows, secret, used)
+        else:
+            offers = store.offers(status=None)
+            offers = offers[offers[F.OFFER_REF].isin(rows[F.OFFER_REF])]
+            data = export.coordinator_workbook(rows, offers, secret, used)
+    elif suffix == ".csv":
+        columns = {
+            "firm": export.FIRM_COLUMNS,
+            "structure": export.STRUCTURE_COLUMNS,
+            "coordinator": (F.OFFER_REF, F.EMPLOYER, *export.OFFER_SHEET_COLUMNS),
+        }[kind]
+        data = export.shortlist_csv(rows, columns)
     else:
-        write_suggestions(suggestions, out)
-    print(f"{len(suggestions)} suggestions exportées dans {out}")
+        raise UserError(f"{out} : extension non prise en charge (attendu .xlsx ou .csv)")
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"{out} : écriture impossible ({exc.strerror})") from exc
+    print(f"{len(rows)} suggestions exportées dans {out}")
     return 0
 
 

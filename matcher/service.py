@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from matcher import export, parsing
+from matcher import fields as F
 from matcher.importer import ImportResult, Kind, import_file
 from matcher.paths import SAMPLE_DIR
 from matcher.ranking import rank
@@ -99,6 +101,30 @@ def load_demo(store: Store, settings: Settings | None = None) -> list[StoredImpo
     ]
     run_matching(store, settings)
     return done
+
+
+def shortlist_rows(
+    store: Store,
+    offer_ref: str | None = None,
+    structure: str | None = None,
+    employer: str | None = None,
+) -> pd.DataFrame:
+    """Stored suggestions joined with what the shortlists show of the offer and the profile
+    (see ``export.ROW_COLUMNS``): the rows every export workbook is built from."""
+    suggestions = store.suggestions(offer_ref=offer_ref, structure=structure)
+    offers = store.offers(status=None)
+    if employer:
+        wanted = parsing.fold(employer)
+        offers = offers[offers[F.EMPLOYER].fillna("").map(parsing.fold) == wanted]
+        suggestions = suggestions[suggestions[F.OFFER_REF].isin(offers[F.OFFER_REF])]
+    offer_cols = offers[[F.OFFER_REF, F.EMPLOYER, F.TITLE, F.COMMUNE, F.START_DATE]].rename(
+        columns={F.COMMUNE: export.OFFER_COMMUNE}
+    )
+    profiles = store.profiles()[[F.STRUCTURE, F.PROFILE_REF, F.COUNSELLOR, F.AVAILABLE_FROM]]
+    rows = suggestions.merge(offer_cols, on=F.OFFER_REF, how="left").merge(
+        profiles, on=[F.STRUCTURE, F.PROFILE_REF], how="left"
+    )
+    return rows
 
 
 def is_empty(store: Store) -> bool:

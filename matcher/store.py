@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
 DATE_FIELDS = (F.START_DATE, F.AVAILABLE_FROM)
+# What a suggestion keeps of the ranking besides score and reasons (a snapshot at match time).
+SNAPSHOT_FIELDS = (*F.COMPONENTS, F.DISTANCE_KM, F.OCC_KIND, F.MATCHED_SKILLS, F.MISSING_SKILLS)
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: imports, offers with history, structures, profiles, suggestions, remembered mappings
@@ -107,6 +109,13 @@ MIGRATIONS: tuple[str, ...] = (
         mapping TEXT NOT NULL,
         confirmed_at TEXT NOT NULL,
         PRIMARY KEY (kind, signature)
+    );
+    """,
+    # 2: a per-database secret (signs the keys hidden in exported shortlists)
+    """
+    CREATE TABLE secrets (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL
     );
     """,
 )
@@ -418,7 +427,7 @@ class Store:
                 if pid is None or rec[F.OFFER_REF] not in versions:
                     continue
                 components = json.dumps(
-                    {c: _jsonable(rec[c]) for c in (*F.COMPONENTS, F.DISTANCE_KM)}
+                    {c: _jsonable(rec.get(c)) for c in SNAPSHOT_FIELDS}, ensure_ascii=False
                 )
                 conn.execute(
                     "INSERT INTO suggestions (offer_ref, profile_id, run_id, rank, score, "
@@ -469,9 +478,30 @@ class Store:
             rec.update(json.loads(rec.pop("components")))
             rec[F.REASONS] = json.loads(rec[F.REASONS])
             records.append(rec)
-        columns = [F.OFFER_REF, F.PROFILE_REF, F.STRUCTURE, F.RANK, F.SCORE, *F.COMPONENTS,
-                   F.DISTANCE_KM, F.REASONS, "status", "updated_at"]  # fmt: skip
+        columns = [F.OFFER_REF, F.PROFILE_REF, F.STRUCTURE, F.RANK, F.SCORE, *SNAPSHOT_FIELDS,
+                   F.REASONS, "status", "updated_at"]  # fmt: skip
         return pd.DataFrame(records, columns=columns)
+
+    def latest_settings(self) -> dict[str, Any] | None:
+        """The settings of the last matching run (shown in the exported workbooks)."""
+        with self.read() as conn:
+            row = conn.execute(
+                "SELECT settings FROM match_runs ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return json.loads(row["settings"]) if row else None
+
+    def secret(self, name: str = "export") -> bytes:
+        """A random secret of this database (created on first use), e.g. to sign the pair keys
+        hidden in exported shortlists."""
+        import secrets as _secrets
+
+        with self.write() as conn:
+            row = conn.execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()
+            if row:
+                return bytes(row["value"])
+            value = _secrets.token_bytes(32)
+            conn.execute("INSERT INTO secrets (name, value) VALUES (?, ?)", (name, value))
+            return value
 
     def counts(self) -> dict[str, int]:
         with self.read() as conn:

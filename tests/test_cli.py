@@ -79,7 +79,7 @@ def test_database_workflow(tmp_path, capsys):
     assert code == 0
     wb = openpyxl.load_workbook(out_file)
     assert wb.sheetnames[0] == "Lisez-moi"
-    rows = list(wb["Suggestions"].iter_rows(min_row=2, values_only=True))
+    rows = list(wb["Candidats"].iter_rows(min_row=2, values_only=True))
     assert rows and all(r[0] == ref for r in rows)
 
 
