@@ -38,6 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from matcher import fields as F
+from matcher import review
 from matcher.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -55,19 +56,21 @@ KEY_HEADER = "Clé (ne pas modifier)"
 
 # Export-only columns of the shortlist rows frame (canonical ones come from fields.py).
 OFFER_COMMUNE = "offer_commune"
-STATUS = "status"
-DECISION_REASON = "decision_reason"
-COMMENT = "comment"
-DECIDED_AT = "decided_at"
+STATUS = F.STATUS
+DECISION_REASON = F.REASON
+COMMENT = F.COMMENT
+DECIDED_AT = F.STATUS_AT
 OCC_LINK = "occupation_link"
 COMMUTE = "commute"
 AVAILABILITY_TEXT = "availability_text"
 KEY = "key"
+BASE_STATUS = "base_status"  # stored status the row was exported with (signed in the key)
 
 ROW_COLUMNS: tuple[str, ...] = (
     F.OFFER_REF, F.EMPLOYER, F.TITLE, OFFER_COMMUNE, F.START_DATE, F.PROFILE_REF, F.STRUCTURE,
     F.COUNSELLOR, F.AVAILABLE_FROM, F.RANK, F.SCORE, F.DISTANCE_KM, F.OCC_KIND,
     F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS, STATUS, DECISION_REASON, COMMENT, DECIDED_AT,
+    F.REVIEW_ID,
 )  # fmt: skip
 
 # What each column is called in the workbooks, and what it means (for the "Lisez-moi" sheet).
@@ -119,6 +122,12 @@ OFFER_SHEET_COLUMNS: tuple[str, ...] = (
     DECIDED_AT,
 )  # fmt: skip
 DECISION_COLUMNS = (STATUS, DECISION_REASON, COMMENT)
+# Pairs a firm may receive: the counsellor retained the person (or later). Refused or dropped
+# pairs never leave; not yet reviewed ones only when asked (e.g. on the Busin'ESS day).
+FIRM_STATUSES = tuple(
+    s.value for s in (F.Status.RETAINED, F.Status.PROPOSED, F.Status.INTERVIEW, F.Status.HIRED)
+)
+FIRM_STATUSES_WITH_SUGGESTED = (F.Status.SUGGESTED.value, *FIRM_STATUSES)
 PERCENT_COLUMNS = (F.SCORE,)
 DATE_COLUMNS = (F.START_DATE, DECIDED_AT)
 WRAP_COLUMNS = (F.REASONS, F.MATCHED_SKILLS, F.MISSING_SKILLS, COMMENT, F.TITLE)
@@ -196,16 +205,39 @@ def _set(ws: Worksheet, row: int, col: int, value: object):
 # ---------------------------------------------------------------------------------------------
 # Pair keys (hidden, tamper-evident)
 # ---------------------------------------------------------------------------------------------
-def pair_key(offer_ref: str, structure: str, profile_ref: str, secret: bytes) -> str:
-    """``offer|structure|profile|signature``: the signature is an HMAC of the rest with the
-    database's secret, so an edited key is refused at import."""
-    payload = json.dumps([str(offer_ref), str(structure), str(profile_ref)], ensure_ascii=False)
+def pair_key(
+    offer_ref: str,
+    structure: str,
+    profile_ref: str,
+    secret: bytes,
+    base_review_id: int | None = None,
+    base_status: str | None = None,
+    exported_at: str | None = None,
+) -> str:
+    """The hidden key of a row: the pair, the decision it was exported with and when, then an
+    HMAC of all that with the database's secret, so an edited key is refused at import and a
+    decision taken meanwhile is detected as a conflict."""
+    payload = json.dumps(
+        [str(offer_ref), str(structure), str(profile_ref), base_review_id, base_status,
+         exported_at],
+        ensure_ascii=False,
+    )  # fmt: skip
     sig = hmac.new(secret, payload.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
     return f"{payload}#{sig}"
 
 
-def parse_key(key: str, secret: bytes) -> tuple[str, str, str] | None:
-    """The (offer_ref, structure, profile_ref) of a key, or None when it was altered."""
+@dataclass(frozen=True)
+class PairKey:
+    offer_ref: str
+    structure: str
+    profile_ref: str
+    base_review_id: int | None
+    base_status: str | None
+    exported_at: str | None
+
+
+def parse_key(key: object, secret: bytes) -> PairKey | None:
+    """What a hidden key says, or None when it is missing or was altered."""
     if not isinstance(key, str) or "#" not in key:
         return None
     payload, sig = key.rsplit("#", 1)
@@ -213,10 +245,10 @@ def parse_key(key: str, secret: bytes) -> tuple[str, str, str] | None:
     if not hmac.compare_digest(sig, expected):
         return None
     try:
-        offer_ref, structure, profile_ref = json.loads(payload)
+        offer_ref, structure, profile_ref, review_id, status, exported_at = json.loads(payload)
     except (ValueError, TypeError):
         return None
-    return str(offer_ref), str(structure), str(profile_ref)
+    return PairKey(str(offer_ref), str(structure), str(profile_ref), review_id, status, exported_at)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,9 +277,23 @@ def prepare_rows(rows: pd.DataFrame, today: dt.date | None = None) -> pd.DataFra
     out[AVAILABILITY_TEXT] = out[F.AVAILABLE_FROM].map(
         lambda d: "immédiate" if not isinstance(d, dt.date) or d <= today else _fr_date(d)
     )
+    out[BASE_STATUS] = out[STATUS].where(out[STATUS].notna(), F.Status.SUGGESTED.value)
     out[STATUS] = out[STATUS].map(_status_label)
     out[DECISION_REASON] = out[DECISION_REASON].map(_reason_label)
+    out[DECIDED_AT] = out[DECIDED_AT].map(_as_date)
     return out
+
+
+def _as_date(value: object) -> object:
+    """An ISO timestamp (as stored) -> a date cell; dates stay dates; anything else empty."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.datetime.fromisoformat(value).date()
+        except ValueError:
+            return None
+    return None
 
 
 def _status_label(value: object) -> str:
@@ -288,6 +334,7 @@ def _write_table(
     columns: Sequence[str],
     secret: bytes | None,
     title_rows: int = 0,
+    exported_at: str | None = None,
 ) -> None:
     """A formatted table: header, rows, formats, drop-downs, filters, hidden key column."""
     columns = list(columns)
@@ -310,8 +357,11 @@ def _write_table(
             if c in DECISION_COLUMNS:
                 cell.fill = DECISION_FILL
         if with_key:
-            _set(ws, i, len(all_columns),
-                 pair_key(rec[F.OFFER_REF], rec[F.STRUCTURE], rec[F.PROFILE_REF], secret))  # fmt: skip
+            review_id = rec.get(F.REVIEW_ID)
+            review_id = int(review_id) if review_id is not None and pd.notna(review_id) else None
+            key = pair_key(rec[F.OFFER_REF], rec[F.STRUCTURE], rec[F.PROFILE_REF], secret,
+                           review_id, rec.get(BASE_STATUS), exported_at)  # fmt: skip
+            _set(ws, i, len(all_columns), key)
     last = h + max(len(records), 1)
     if F.SCORE in columns:
         col = get_column_letter(columns.index(F.SCORE) + 1)
@@ -443,6 +493,13 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
+def _iso(when: dt.datetime) -> str:
+    """A timestamp as stored by the review module (UTC ISO); a naive time is local time."""
+    if when.tzinfo is None:
+        when = when.astimezone()
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
 def _save(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
@@ -465,13 +522,16 @@ def firm_workbook(
     """Shortlist for a firm: one sheet, its offers' candidates, whitelisted columns only."""
     generated = generated or dt.datetime.now()
     rows = _sorted(prepare_rows(rows, generated.date()), [F.OFFER_REF, F.RANK])
+    # The firm writes its own answer: the structure's reason and comment never leave.
+    rows[DECISION_REASON] = None
+    rows[COMMENT] = None
     employers = sorted({str(e) for e in rows[F.EMPLOYER].dropna()})
     scope = (f"{rows[F.OFFER_REF].nunique()} offre(s) de {', '.join(employers) or 'l entreprise'},"
              f" {len(rows)} candidat(s) proposé(s)")  # fmt: skip
     wb = Workbook()
     _readme(wb, "firm", FIRM_COLUMNS, settings, generated, scope)
     ws = wb.create_sheet("Candidats")
-    _write_table(ws, rows[list(FIRM_COLUMNS)], FIRM_COLUMNS, secret)
+    _write_table(ws, rows, FIRM_COLUMNS, secret, exported_at=_iso(generated))
     return _save(wb)
 
 
@@ -490,7 +550,7 @@ def structure_workbook(
     wb = Workbook()
     _readme(wb, "structure", STRUCTURE_COLUMNS, settings, generated, scope)
     ws = wb.create_sheet("Suggestions")
-    _write_table(ws, rows, STRUCTURE_COLUMNS, secret)
+    _write_table(ws, rows, STRUCTURE_COLUMNS, secret, exported_at=_iso(generated))
     return _save(wb)
 
 
@@ -552,7 +612,8 @@ def coordinator_workbook(
         title = f"{ref} – {o.get(F.TITLE) or ''} – {o.get(F.EMPLOYER) or ''}"
         _set(ws, 1, 1, title)
         ws["A1"].font = Font(bold=True, size=12)
-        _write_table(ws, rows[rows[F.OFFER_REF] == ref], OFFER_SHEET_COLUMNS, secret, title_rows=1)
+        _write_table(ws, rows[rows[F.OFFER_REF] == ref], OFFER_SHEET_COLUMNS, secret,
+                     title_rows=1, exported_at=_iso(generated))  # fmt: skip
     return _save(wb)
 
 
@@ -631,39 +692,48 @@ def _json(value: object) -> object:
 # ---------------------------------------------------------------------------------------------
 # Reading a filled-in shortlist back
 # ---------------------------------------------------------------------------------------------
-_STATUS_BY_LABEL = {s.label.lower(): s.value for s in F.Status} | {
-    s.value: s.value for s in F.Status
-}
-_REASON_BY_LABEL = {r.label.lower(): r.value for r in F.RejectReason} | {
-    r.value: r.value for r in F.RejectReason
-}
 SHEET = "sheet"
-ROW = "row"
-PROBLEM = "problem"
+ROW = review.ROW
 
 
 @dataclass
 class ShortlistRead:
-    """Decisions read from a filled-in shortlist: one row per data row that carries a
-    decision; ``problems`` lists rows that cannot be used, with the reason in French."""
+    """Decisions read from a filled-in shortlist: one row per data row (``DECISION_COLUMNS`` of
+    :mod:`matcher.review`, ``row`` as the spreadsheet shows it); ``problems`` lists the rows that
+    cannot be used, as (sheet, row, offer shown, candidate shown, French reason)."""
 
-    decisions: (
-        pd.DataFrame
-    )  # offer_ref, structure, profile_ref, status, decision_reason, comment, sheet, row
-    problems: list[str] = field(default_factory=list)
+    decisions: pd.DataFrame
+    problems: list[tuple[str, int, str, str, str]] = field(default_factory=list)
     rows_read: int = 0
 
 
+def has_pair_keys(data: bytes) -> bool:
+    """True when the workbook is an export of ours (it carries the hidden key column)."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # not a workbook: the caller's reader will say what is wrong
+        return False
+    try:
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(min_row=1, max_row=5, values_only=True):
+                if row and KEY_HEADER in row:
+                    return True
+        return False
+    finally:
+        wb.close()
+
+
 def read_shortlist(data: bytes, name: str, secret: bytes) -> ShortlistRead:
-    """Read the decision columns of an exported shortlist (any of the three workbooks), using
+    """Read the decision columns of an exported shortlist (any of the three workbooks) through
     the hidden signed key of each row: re-sorted, filtered or re-ordered sheets read right; a
-    row whose key was altered is reported, not applied."""
+    row whose key was altered or removed is reported, not applied. Decision labels are read as
+    written (the review module checks them and reports unknown ones)."""
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types on a file that is not a workbook
         raise UserError(f"{name} : ce n'est pas une liste exportée lisible (.xlsx)") from exc
     records: list[dict] = []
-    problems: list[str] = []
+    problems: list[tuple[str, int, str, str, str]] = []
     rows_read = 0
     found_key = False
     try:
@@ -679,42 +749,32 @@ def read_shortlist(data: bytes, name: str, secret: bytes) -> ShortlistRead:
                 continue
             found_key = True
             col = {h: j for j, h in enumerate(header) if h}
-            k_key = col[KEY_HEADER]
-            k_status = col.get(_header(STATUS))
-            k_reason = col.get(_header(DECISION_REASON))
-            k_comment = col.get(_header(COMMENT))
+
+            def get(row: tuple, column: str, col: dict = col) -> object:
+                j = col.get(_header(column))
+                return row[j] if j is not None and j < len(row) else None
+
             for i, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True),
                                     start=header_row + 1):  # fmt: skip
                 if not row or all(v is None for v in row):
                     continue
                 rows_read += 1
-                where = f"{name}, feuille « {ws.title} », ligne {i}"
-
-                def get(k, row=row):
-                    return row[k] if k is not None and k < len(row) else None
-
-                pair = parse_key(get(k_key), secret)
-                if pair is None:
-                    problems.append(f"{where} : clé de la ligne absente ou modifiée, ligne ignorée")
+                key = parse_key(get(row, KEY), secret)
+                if key is None:
+                    problems.append((ws.title, i, str(get(row, F.OFFER_REF) or "?"),
+                                     str(get(row, F.PROFILE_REF) or "?"),
+                                     "clé de la ligne absente ou modifiée, ligne ignorée"))  # fmt: skip
                     continue
-                status_text = str(get(k_status) or "").strip()
-                status = _STATUS_BY_LABEL.get(status_text.lower())
-                if status_text and status is None:
-                    problems.append(f"{where}, colonne « Décision » : « {status_text} » n'est pas "
-                                    "une décision de la liste")  # fmt: skip
-                    continue
-                reason_text = str(get(k_reason) or "").strip()
-                reason = _REASON_BY_LABEL.get(reason_text.lower()) if reason_text else None
-                if reason_text and reason is None:
-                    problems.append(f"{where}, colonne « Motif si non retenu » : « {reason_text} »"
-                                    " n'est pas un motif de la liste")  # fmt: skip
-                    continue
-                comment = get(k_comment)
+                comment = get(row, COMMENT)
                 records.append({
-                    F.OFFER_REF: pair[0], F.STRUCTURE: pair[1], F.PROFILE_REF: pair[2],
-                    STATUS: status, DECISION_REASON: reason,
-                    COMMENT: str(comment).strip() if comment not in (None, "") else None,
-                    SHEET: ws.title, ROW: i,
+                    F.OFFER_REF: key.offer_ref, F.PROFILE_REF: key.profile_ref,
+                    F.STRUCTURE: key.structure,
+                    F.STATUS: str(get(row, STATUS) or "").strip() or None,
+                    F.REASON: str(get(row, DECISION_REASON) or "").strip() or None,
+                    F.COMMENT: str(comment).strip() if comment not in (None, "") else None,
+                    ROW: i, review.BASE_REVIEW_ID: key.base_review_id,
+                    review.BASE_STATUS: key.base_status, review.EXPORTED_AT: key.exported_at,
+                    SHEET: ws.title,
                 })  # fmt: skip
     finally:
         wb.close()
@@ -723,14 +783,5 @@ def read_shortlist(data: bytes, name: str, secret: bytes) -> ShortlistRead:
             f"{name} : aucune feuille avec la colonne « {KEY_HEADER} » : ce fichier n'est pas une "
             "liste exportée par circuit-court (ou la colonne a été supprimée)"
         )
-    columns = [
-        F.OFFER_REF,
-        F.STRUCTURE,
-        F.PROFILE_REF,
-        STATUS,
-        DECISION_REASON,
-        COMMENT,
-        SHEET,
-        ROW,
-    ]
+    columns = [*review.DECISION_COLUMNS, SHEET]
     return ShortlistRead(pd.DataFrame(records, columns=columns), problems, rows_read)

@@ -10,9 +10,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from matcher import export
+from matcher import export, review
 from matcher import fields as F
 from matcher.errors import UserError
+
+from .review_world import STRUCTURE_A
 
 SECRET = b"test-secret-0123456789abcdef0123"
 GENERATED = dt.datetime(2026, 11, 28, 10, 30)
@@ -219,12 +221,16 @@ def test_firm_workbook_carries_no_other_profile_field():
     import tempfile
     from pathlib import Path
 
+    from matcher.auth import SYSTEM
+
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "db.sqlite3")
         store.save_offers(offers, ImportReport(kind="offers", source="o.xlsx"))
         store.save_profiles(profiles, ImportReport(kind="profiles", source="p.csv"))
         store.save_suggestions(rank(offers, profiles), {})
-        data = export.firm_workbook(shortlist_rows(store, offer_ref="O1"), SECRET)
+        rows = shortlist_rows(store, SYSTEM, offer_ref="O1")
+        assert len(rows) == 1
+        data = export.firm_workbook(rows, SECRET)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         xml = b"".join(z.read(n) for n in z.namelist()).decode("utf-8", "replace")
     allowed = {F.COUNSELLOR}
@@ -280,13 +286,17 @@ def test_read_back_decisions_after_resorting(kind):
         "EI-02": ("Non retenu", "mobilité", None),
     })  # fmt: skip
     read = export.read_shortlist(filled, "retour.xlsx", SECRET)
-    got = read.decisions[read.decisions[export.STATUS].notna()].set_index(F.PROFILE_REF)
-    assert read.problems == []
-    assert got.at["EI-00", export.STATUS] == "proposed"
-    assert got.at["EI-00", export.COMMENT] == "appel lundi"
+    assert read.problems == [] and read.rows_read == 3
+    got = read.decisions.set_index(F.PROFILE_REF)
+    # Labels are read as written; the review module checks them when applying.
+    assert got.at["EI-00", F.STATUS] == "Proposé à l'employeur"
+    assert got.at["EI-00", F.COMMENT] == "appel lundi"
     assert got.at["EI-00", F.OFFER_REF] == "BUS-000"
-    assert got.at["EI-02", export.STATUS] == "rejected"
-    assert got.at["EI-02", export.DECISION_REASON] == "mobility"
+    assert got.at["EI-00", review.BASE_STATUS] == "suggested"
+    assert got.at["EI-00", review.EXPORTED_AT] == export._iso(GENERATED)
+    assert got.at["EI-01", F.STATUS] == "Suggéré"  # untouched row
+    assert got.at["EI-02", F.STATUS] == "Non retenu"
+    assert got.at["EI-02", F.REASON] == "mobilité"
     assert got.at["EI-02", F.OFFER_REF] == ("BUS-000" if one_offer else "BUS-002")
     # Reversed: EI-02 (third row written) is now the first data row.
     assert got.at["EI-02", export.ROW] == h + 1 and got.at["EI-02", export.SHEET] == sheet
@@ -303,10 +313,11 @@ def test_altered_key_or_unknown_label_is_reported():
     buf = io.BytesIO()
     wb.save(buf)
     read = export.read_shortlist(buf.getvalue(), "retour.xlsx", SECRET)
-    assert len(read.problems) == 2
-    assert "ligne 2 : clé de la ligne absente ou modifiée" in read.problems[0]
-    assert "ligne 3, colonne « Décision » : « Peut-être »" in read.problems[1]
-    assert read.decisions[F.PROFILE_REF].tolist() == ["EI-02"]
+    assert read.problems == [
+        ("Candidats", 2, "BUS-000", "EI-00", "clé de la ligne absente ou modifiée, ligne ignorée")
+    ]
+    assert read.decisions[F.PROFILE_REF].tolist() == ["EI-01", "EI-02"]
+    assert read.decisions[F.STATUS].tolist() == ["Peut-être", "Suggéré"]
     # Another database's secret does not validate the keys.
     other = export.read_shortlist(data, "x.xlsx", b"another-secret")
     assert len(other.problems) == 3 and other.decisions.empty
@@ -347,3 +358,35 @@ def test_sheet_names_are_valid_and_unique():
     assert len({n.lower() for n in names}) == 4
     assert names[2] == "x-1----"
     assert names[3] != "Lisez-moi"
+
+
+def test_round_trip_through_the_store_applies_decisions(world):
+    """A firm's workbook (re-sorted by the firm, one key tampered with) comes back through the
+    coordinator: decisions applied, the tampered row refused, nothing else touched."""
+    from matcher.service import import_decisions, shortlist_rows
+
+    store, coord = world.store, world.coordinator
+    review.decide(store, world.counsellor_a, "BUS-001", "A1", "retained")
+    review.decide(store, world.counsellor_a, "BUS-001", "A2", "proposed")
+    rows = shortlist_rows(store, coord, offer_ref="BUS-001", statuses=export.FIRM_STATUSES)
+    assert sorted(rows[F.PROFILE_REF]) == ["A1", "A2"]  # not-yet-retained people stay home
+    data = export.firm_workbook(rows, store.secret())
+    filled, *_ = _fill(data, {"A1": ("Entretien", None, "RDV le 3/12"),
+                              "A2": ("Embauché", None, None)})  # fmt: skip
+    report = import_decisions(store, coord, filled, "retour_entreprise.xlsx")
+    assert report.counts() == {"applied": 2, "unchanged": 0, "refused": 0}
+    now = store.suggestions(coord, offer_ref="BUS-001", structure=STRUCTURE_A)
+    assert now.set_index(F.PROFILE_REF)[F.STATUS].to_dict()["A1"] == "interview"
+    assert now.set_index(F.PROFILE_REF)[F.STATUS].to_dict()["A2"] == "hired"
+    # A tampered key is refused with its row; the other row is unchanged the second time.
+    wb = load(filled)
+    ws = wb["Candidats"]
+    cols = header_index(ws)
+    cell = ws.cell(row=2, column=cols[export.KEY_HEADER])
+    cell.value = cell.value.replace("BUS-001", "BUS-002")
+    buf = io.BytesIO()
+    wb.save(buf)
+    again = import_decisions(store, coord, buf.getvalue(), "retour_entreprise.xlsx")
+    assert again.counts() == {"applied": 0, "unchanged": 1, "refused": 1}
+    refused = next(o.text() for o in again.refused)
+    assert "ligne 2" in refused and "clé de la ligne absente ou modifiée" in refused
