@@ -406,6 +406,13 @@ def _write_table(
     ws.freeze_panes = ws.cell(row=h + 1, column=1)
     ws.auto_filter.ref = f"A{h}:{get_column_letter(len(all_columns))}{last}"
     _fit_widths(ws, frame, all_columns)
+    widths = [ws.column_dimensions[get_column_letter(j)].width or 10
+              for j in range(1, len(columns) + 1)]  # fmt: skip
+    for i in range(h + 1, last + 1):
+        height = _row_height([(ws.cell(row=i, column=j).value, w)
+                              for j, w in enumerate(widths, start=1)])  # fmt: skip
+        if height:
+            ws.row_dimensions[i].height = height
     if with_key:
         ws.column_dimensions[get_column_letter(len(all_columns))].hidden = True
     ws.print_title_rows = f"{h}:{h}"
@@ -433,7 +440,7 @@ def _fit_widths(ws: Worksheet, frame: pd.DataFrame, columns: Sequence[str]) -> N
             lengths.append(max(len(x.label) for x in F.Status))  # room for the drop-down
         elif c == DECISION_REASON:
             lengths.append(max(len(x.label) for x in F.RejectReason))
-        limit = 70 if c in WRAP_COLUMNS else 40
+        limit = 60 if c in WRAP_COLUMNS else 40
         ws.column_dimensions[get_column_letter(j)].width = min(max(max(lengths) + 2, 8), limit)
 
 
@@ -464,20 +471,87 @@ def _readme(
     lines += [COLUMN_DOC[c] for c in columns]
     if settings:
         lines += [("", ""), ("Paramètres du calcul", "")]
-        for section, values in settings.items():
-            if isinstance(values, dict):
-                for k, v in values.items():
-                    lines.append((f"{section}.{k}", str(v)))
+        lines += settings_lines(settings)
     for i, (a, b) in enumerate(lines, start=1):
         _set(ws, i, 1, a)
         _set(ws, i, 2, b)
+        ws.cell(row=i, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=i, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[i].height = _row_height([(a, 28), (b, 90)])
     ws["A1"].font = Font(bold=True, size=14)
+    ws.row_dimensions[1].height = 20
     header_row = lines.index(("Colonne", "Signification")) + 1
     for c in ("A", "B"):
         ws[f"{c}{header_row}"].font = Font(bold=True)
     ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["B"].width = 90
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+# French names of the settings shown in the "Lisez-moi" sheet (others keep their key).
+SETTING_LABELS: dict[str, str] = {
+    "weights": "Poids des critères",
+    "weights.text": "texte",
+    "weights.skills": "compétences",
+    "weights.occupation": "métier",
+    "weights.commute": "trajet",
+    "constraints": "Contraintes (exclure ou pénaliser)",
+    "constraints.licence": "permis",
+    "constraints.contract": "contrat",
+    "constraints.hours": "horaires hebdomadaires",
+    "constraints.schedule": "nuit, week-end, coupures",
+    "constraints.availability": "disponibilité",
+    "constraints.penalty": "pénalité",
+    "ranking": "Classement",
+    "ranking.top_k": "candidats par offre",
+    "ranking.min_score": "score minimal",
+    "ranking.skill_threshold": "seuil de ressemblance des compétences (sur 100)",
+    "ranking.default_radius_km": "rayon de mobilité par défaut (km)",
+    "ranking.allocate": "répartition selon le nombre de postes",
+}
+_POLICY_LABELS = {"exclude": "exclure", "penalise": "pénaliser", True: "oui", False: "non"}
+
+
+def _fr_value(value: object) -> str:
+    if isinstance(value, bool) or value in _POLICY_LABELS:
+        return _POLICY_LABELS.get(value, str(value))  # type: ignore[call-overload]
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def settings_lines(settings: dict) -> list[tuple[str, str]]:
+    """The settings of a matching run as French lines: one per section, the values that matter
+    to a reader (weights, constraint policies, main ranking choices)."""
+    lines = []
+    for section in ("weights", "constraints", "ranking"):
+        values = settings.get(section)
+        if not isinstance(values, dict):
+            continue
+        shown = [
+            f"{SETTING_LABELS[f'{section}.{k}']} : {_fr_value(v)}"
+            for k, v in values.items()
+            if f"{section}.{k}" in SETTING_LABELS
+        ]
+        if shown:
+            lines.append((SETTING_LABELS[section], " ; ".join(shown)))
+    return lines
+
+
+def _row_height(cells: Sequence[tuple[object, float]]) -> float | None:
+    """Height (points) that shows wrapped text whole: lines needed at each column's width.
+    Spreadsheet programs do not all grow rows on opening, and printing needs it."""
+    lines = 1
+    for value, width in cells:
+        if not isinstance(value, str) or not value:
+            continue
+        per_line = max(int(width * 1.1) - 2, 5)
+        n = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+        lines = max(lines, n)
+    return None if lines == 1 else min(15.0 * lines, 180.0)
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
