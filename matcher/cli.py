@@ -18,9 +18,10 @@ import pandas as pd
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.export import shortlist_workbook, write_suggestions
-from matcher.importer import import_path
+from matcher.importer import import_path, preview_file
 from matcher.paths import SAMPLE_DIR, default_db_path
 from matcher.ranking import rank
+from matcher.readers import read_bytes
 from matcher.service import import_into_store, load_demo, run_matching
 from matcher.settings import load_settings
 from matcher.store import Store, _jsonable
@@ -46,13 +47,15 @@ def _add_settings(p: argparse.ArgumentParser) -> None:
                    help="fichier de paramètres TOML (défaut : matcher.toml s'il existe)")  # fmt: skip
 
 
-def _parse_map(values: Sequence[str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _parse_map(values: Sequence[str] | None) -> dict[str, str | None]:
+    """--map "Libellé=title" (or a French field label, or a column letter "G=code postal");
+    "Remarques=" or "Remarques=ignorer" leaves a column out."""
+    out: dict[str, str | None] = {}
     for v in values or []:
         if "=" not in v:
             raise UserError(f'--map « {v} » : attendu COLONNE=champ, par exemple "Libellé=title"')
         col, fld = v.rsplit("=", 1)
-        out[col.strip()] = fld.strip()
+        out[col.strip()] = fld.strip() or None
     return out
 
 
@@ -72,14 +75,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None)
     _add_settings(p)
 
-    p = sub.add_parser("import", help="importe un fichier dans la base")
+    p = sub.add_parser("import", help="importe un ou plusieurs fichiers dans la base")
     p.add_argument("kind", choices=["offers", "profiles"])
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, nargs="+")
     p.add_argument("--structure", help="structure des profils si le fichier n'en a pas")
     p.add_argument("--sheet", help="feuille à importer (défaut : toutes les feuilles utiles)")
     p.add_argument("--map", action="append", metavar="COLONNE=champ",
                    help="force la correspondance d'une colonne")  # fmt: skip
     _add_db(p)
+    _add_settings(p)
+
+    p = sub.add_parser(
+        "preview", help="montre l'en-tête lu et les colonnes reconnues, sans importer"
+    )
+    p.add_argument("kind", choices=["offers", "profiles"])
+    p.add_argument("file", type=Path)
+    p.add_argument("--sheet", help="feuille à lire (défaut : toutes les feuilles utiles)")
+    p.add_argument("--map", action="append", metavar="COLONNE=champ",
+                   help="force la correspondance d'une colonne")  # fmt: skip
+    p.add_argument("--rows", type=int, default=5, help="nombre de lignes montrées")
     _add_settings(p)
 
     p = sub.add_parser("match", help="calcule les suggestions pour les offres ouvertes")
@@ -143,30 +157,55 @@ def _print_report(lines: list[str], brief: bool = False) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Each file is one import (one transaction): a refused file changes nothing, and the next
+    files are still imported; the exit status is 2 if any file was refused."""
     settings = load_settings(args.settings)
     store = _store(args)
-    path: Path = args.file
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UserError(f"{path} : fichier introuvable") from exc
-    except IsADirectoryError as exc:
-        raise UserError(f"{path} : c'est un dossier, pas un fichier") from exc
-    done = import_into_store(
-        store,
-        data,
-        path.name,
+    overrides = _parse_map(args.map)
+    refused = 0
+    for path in args.file:
+        try:
+            done = import_into_store(
+                store,
+                read_bytes(path),
+                path.name,
+                args.kind,
+                settings=settings,
+                structure=args.structure,
+                sheet=args.sheet,
+                overrides=overrides,
+            )
+        except UserError as exc:
+            if len(args.file) == 1:
+                raise
+            print(f"erreur : {exc} (rien n'a été importé de ce fichier)", file=sys.stderr)
+            refused += 1
+            continue
+        for line in done.result.report.summary_lines():
+            print(line)
+        c = done.counts
+        print(f"Base : {c['created']} nouveau(x), {c['updated']} mis à jour, "
+              f"{c['unchanged']} inchangé(s).")  # fmt: skip
+    return 2 if refused else 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    settings = load_settings(args.settings)
+    preview = preview_file(
+        read_bytes(args.file),
+        args.file.name,
         args.kind,
-        settings=settings,
-        structure=args.structure,
         sheet=args.sheet,
         overrides=_parse_map(args.map),
+        limits=settings.import_limits,
+        rows=args.rows,
     )
-    for line in done.result.report.summary_lines():
+    for line in preview.summary_lines():
         print(line)
-    c = done.counts
-    print(f"Base : {c['created']} nouveau(x), {c['updated']} mis à jour, "
-          f"{c['unchanged']} inchangé(s).")  # fmt: skip
+    for s in preview.sheets:
+        if not s.rows.empty:
+            print(f"Premières lignes{f' de « {s.sheet} »' if s.sheet else ''} :")
+            print(s.rows.fillna("").to_string(max_colwidth=30))
     return 0
 
 
@@ -221,7 +260,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "sample": cmd_sample, "rank": cmd_rank, "import": cmd_import, "match": cmd_match,
+    "sample": cmd_sample, "rank": cmd_rank, "import": cmd_import, "preview": cmd_preview,
+    "match": cmd_match,
     "export": cmd_export, "list": cmd_list, "demo": cmd_demo,
 }  # fmt: skip
 

@@ -48,6 +48,8 @@ def import_into_store(
         overrides=overrides,
         remembered=store.remembered_mappings(kind),
         limits=settings.import_limits,
+        # Offers already stored: the report points at the same offer sent in another file.
+        existing=store.offers(status=None) if kind == "offers" else None,
     )
     if kind == "offers":
         counts = store.save_offers(result.frame, result.report, user)
