@@ -13,7 +13,14 @@ from matcher import fields
 from matcher.errors import AccessDenied, UserError
 from matcher.export import shortlist_workbook, write_suggestions
 from matcher.fields import RejectReason, Role, Status
-from matcher.importer import ImportReport, ImportResult, import_file, import_path
+from matcher.importer import (
+    ImportReport,
+    ImportResult,
+    Preview,
+    import_file,
+    import_path,
+    preview_file,
+)
 from matcher.ranking import rank, score_pairs, top_per_offer, top_per_profile
 from matcher.referential import Referential, builtin_referential
 from matcher.service import import_into_store, load_demo, run_matching
@@ -24,6 +31,7 @@ __all__ = [
     "AccessDenied",
     "ImportReport",
     "ImportResult",
+    "Preview",
     "Referential",
     "RejectReason",
     "Role",
@@ -38,6 +46,7 @@ __all__ = [
     "import_path",
     "load_demo",
     "load_settings",
+    "preview_file",
     "rank",
     "run_matching",
     "score_pairs",

@@ -764,7 +764,13 @@ def _content_keys(out: pd.DataFrame, fields) -> pd.Series:
     """One hash per row of the canonical values: equal rows, equal keys."""
     if out.empty:
         return pd.Series([], dtype=object, index=out.index)
-    text = pd.DataFrame({f: out[f].map(_as_text) for f in fields}, index=out.index)
+    columns = {}
+    for f in fields:
+        col = out[f]
+        if col.map(type).eq(list).any():
+            col = col.map(_as_text)
+        columns[f] = col.astype("object").where(col.notna(), "").astype(str)
+    text = pd.DataFrame(columns, index=out.index)
     return pd.util.hash_pandas_object(text, index=False).astype(str)
 
 
@@ -821,22 +827,12 @@ def _parse_values(
         out[F.LICENCE_REQUIRED] = out[F.LICENCE_REQUIRED].map(
             lambda v: None if v == [parsing.Licence.NONE.value] else v
         )
-    text_cols = [c for c in out.columns if c not in _PARSERS]
-    for c in text_cols:
-        out[c] = out[c].map(_clean_text)
     return out
 
 
 def _clip(text: str, n: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _clean_text(v: object) -> object:
-    if isinstance(v, str):
-        v = v.strip()
-        return v or None
-    return v
 
 
 # ---------------------------------------------------------------------------------------------
@@ -847,7 +843,9 @@ _SHORT_NUMERIC_REF = re.compile(r"\d{1,4}")  # a row number, not a reference
 
 
 def _key_part(series: pd.Series) -> pd.Series:
-    return series.fillna("").astype(str).map(lambda v: fold_header(_GENDER_MARK.sub(" ", v)))
+    text = series.astype("object").where(series.notna(), "").astype(str)
+    folded = {v: fold_header(_GENDER_MARK.sub(" ", v)) for v in pd.unique(text)}
+    return text.map(folded)
 
 
 def offer_identity(frame: pd.DataFrame) -> pd.Series:

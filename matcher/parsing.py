@@ -56,9 +56,10 @@ def _by_unique(series: pd.Series, parse: Callable[[str], Any]) -> tuple[pd.Serie
             values[u] = parse(str(u))
         except (ValueError, OverflowError):
             failed.add(u)
-    out = text.map(lambda v: values.get(v) if v is not None else None)
+    out = text.map(values) if values else pd.Series(None, index=series.index, dtype=object)
+    out = out.astype("object").where(text.notna() & ~text.isin(failed), None)
     bad = text.isin(failed) if failed else pd.Series(False, index=series.index)
-    return out.astype("object"), bad
+    return out, bad
 
 
 # ---------------------------------------------------------------------------------------------

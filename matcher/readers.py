@@ -12,10 +12,11 @@ The type of a file is decided from its content, never from its extension:
 - anything else is decoded as text (UTF-8 with or without BOM, UTF-16, Windows-1252) and read as
   CSV with a sniffed separator; binary junk, PDF, HTML or XML files are refused.
 
-Workbooks are read in one streaming pass over each sheet's XML (``xml.etree.iterparse``), after
-openpyxl (read-only) has read the workbook structure, shared strings and date styles. The pass keeps
-the cached value of formulas, and notes what pandas and openpyxl's own row iterator lose: formulas
-without a cached value, error cells, hidden rows and columns, merged cells. Size limits are checked
+Workbooks are read in one streaming pass over each sheet's XML (``xml.etree.iterparse``), after a
+small reader of the workbook structure (sheets, shared strings, date styles; openpyxl decides which
+number formats are dates). The pass keeps the cached value of formulas, and notes what pandas and
+openpyxl's row iterator lose: formulas without a cached value, error cells, hidden rows and
+columns, merged cells. Size limits are checked
 on the ZIP directory before anything is decompressed (declared sizes bound what ``zipfile`` will
 inflate), and the row limit is checked while streaming, with an early estimate from the bytes read.
 """
@@ -486,7 +487,7 @@ def _number_text(v: str) -> str:
 
 
 def _excel_date_text(serial: str, epoch: dt.datetime, is_time: bool) -> str | None:
-    from openpyxl.utils.datetime import from_excel
+    from openpyxl.utils.datetime import from_excel  # keeps Excel's 1900 leap-year bug in mind
 
     try:
         value = from_excel(float(serial), epoch, timedelta=is_time)
@@ -697,6 +698,149 @@ def _resolve_sheet(requested: str, titles: list[str], name: str) -> str:
     )
 
 
+# The workbook's structure (sheets, shared strings, date styles) is read here with ElementTree
+# rather than openpyxl's load_workbook: openpyxl builds an object per shared string (most of the
+# time of a large import) and its read-only sheets show neither hidden rows, merged cells nor
+# formulas next to their cached values. openpyxl still decides which number formats are dates
+# and converts serial numbers.
+_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DOC_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_OFFICE_DOCUMENT = "/officeDocument"
+_LOCALE_DATE_FORMATS = set(range(27, 37)) | set(range(50, 59))  # East Asian built-in dates
+_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+@dataclass
+class _SheetPart:
+    name: str
+    path: str  # inside the ZIP
+    state: str  # visible, hidden, veryHidden
+    kind: str  # worksheet, chartsheet, dialogsheet, macrosheet
+
+
+@dataclass
+class _WorkbookParts:
+    sheets: list[_SheetPart]
+    shared: list[str]
+    date_styles: set[int]
+    time_styles: set[int]
+    epoch: dt.datetime
+
+
+def _part_path(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = [p for p in (base.rsplit("/", 1)[0] + "/" + target).split("/") if p and p != "."]
+    out: list[str] = []
+    for p in parts:
+        if p == "..":
+            if out:
+                out.pop()
+        else:
+            out.append(p)
+    return "/".join(out)
+
+
+def _rels(zf: zipfile.ZipFile, part: str, names: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Relationships of a part: id -> (type, target path)."""
+    import xml.etree.ElementTree as ET
+
+    folder, _, file = part.rpartition("/")
+    rels_path = names.get(f"{folder}/_rels/{file}.rels".lstrip("/").lower())
+    if rels_path is None:
+        return {}
+    root = ET.fromstring(_small_member(zf, rels_path, 16 * 1024 * 1024))
+    out = {}
+    for rel in root.iter(_REL_NS + "Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        out[rel.get("Id", "")] = (rel.get("Type", ""), _part_path(part, target))
+    return out
+
+
+def _workbook_parts(zf: zipfile.ZipFile, name: str) -> _WorkbookParts:
+    import xml.etree.ElementTree as ET
+
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+    from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
+
+    names = {n.lower(): n for n in zf.namelist()}
+    root_rels = _rels(zf, "", names)
+    workbook = next(
+        (t for typ, t in root_rels.values() if typ.endswith(_OFFICE_DOCUMENT)), "xl/workbook.xml"
+    )
+    workbook = names.get(workbook.lower(), workbook)
+    try:
+        wb_root = ET.fromstring(_small_member(zf, workbook, 64 * 1024 * 1024))
+        rels = _rels(zf, workbook, names)
+        sheets = []
+        for el in wb_root.iter(_NS + "sheet"):
+            typ, target = rels.get(el.get(_DOC_REL_NS + "id", ""), ("", ""))
+            kind = typ.rsplit("/", 1)[-1] or "worksheet"
+            path = names.get(target.lower(), target)
+            sheets.append(_SheetPart(el.get("name", "?"), path, el.get("state", "visible"), kind))
+        pr = wb_root.find(_NS + "workbookPr")
+        date1904 = pr is not None and pr.get("date1904") in ("1", "true")
+        by_type = {typ.rsplit("/", 1)[-1]: target for typ, target in rels.values()}
+        date_styles: set[int] = set()
+        time_styles: set[int] = set()
+        styles_path = by_type.get("styles")
+        if styles_path and styles_path.lower() in names:
+            st_root = ET.fromstring(_small_member(zf, names[styles_path.lower()], 64 * 1024 * 1024))
+            codes = dict(BUILTIN_FORMATS)
+            for fmt in st_root.iter(_NS + "numFmt"):
+                try:
+                    codes[int(fmt.get("numFmtId", "-1"))] = fmt.get("formatCode", "")
+                except ValueError:
+                    continue
+            xfs = st_root.find(_NS + "cellXfs")
+            for i, xf in enumerate(xfs if xfs is not None else []):
+                try:
+                    fid = int(xf.get("numFmtId", "0"))
+                except ValueError:
+                    continue
+                code = codes.get(fid, "")
+                if fid in _LOCALE_DATE_FORMATS or (code and is_date_format(code)):
+                    (time_styles if code and is_timedelta_format(code) else date_styles).add(i)
+        shared: list[str] = []
+        strings_path = by_type.get("sharedStrings")
+        if strings_path and strings_path.lower() in names:
+            shared = _shared_strings(zf, names[strings_path.lower()])
+    except ET.ParseError as exc:
+        raise UserError(
+            f"{name} : classeur Excel illisible (XML invalide) : ouvrez-le dans Excel et "
+            "enregistrez-le au format « Classeur Excel (.xlsx) »"
+        ) from exc
+    return _WorkbookParts(
+        sheets, shared, date_styles, time_styles, MAC_EPOCH if date1904 else WINDOWS_EPOCH
+    )
+
+
+def _shared_strings(zf: zipfile.ZipFile, path: str) -> list[str]:
+    """The shared strings, rich-text runs joined, phonetic guides left out."""
+    import xml.etree.ElementTree as ET
+
+    si_tag, r_tag = _NS + "si", _NS + "r"
+    out: list[str] = []
+    with zf.open(path) as f:
+        for _event, el in ET.iterparse(f, events=("end",)):
+            if el.tag != si_tag:
+                continue
+            parts = []
+            for child in el:
+                if child.tag == _T:
+                    parts.append(child.text or "")
+                elif child.tag == r_tag:
+                    parts.extend(t.text or "" for t in child.iter(_T))
+            text = "".join(parts)
+            if "_x" in text:
+                text = _ESCAPE_RE.sub(lambda m: chr(int(m[1], 16)), text)
+            out.append(text)
+            el.clear()
+    return out
+
+
 def _read_xlsx(
     data: bytes,
     name: str,
@@ -706,57 +850,46 @@ def _read_xlsx(
     max_data_rows: int | None,
     file_format: str,
 ) -> ReadResult:
-    import warnings
-
-    import openpyxl
-
     result = ReadResult(source=name, file_format=file_format, tables=[])
     if file_format == FORMAT_XLSM:
         result.notes.append("classeur avec macros : les macros ne sont jamais exécutées")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-            )
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        parts = _workbook_parts(zf, name)
+    except UserError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError) as exc:
         raise UserError(f"{name} : {MSG_DAMAGED}") from exc
-    except Exception as exc:  # openpyxl raises many types on broken or exotic files
-        log.info("openpyxl could not open %s: %r", name, exc)
-        raise UserError(
-            f"{name} : classeur Excel illisible ({type(exc).__name__}) : ouvrez-le dans Excel et "
-            "enregistrez-le au format « Classeur Excel (.xlsx) »"
-        ) from exc
-    try:
-        worksheets = list(wb.worksheets)
-        titles = [ws.title for ws in worksheets]
+    with zf:
+        worksheets = [s for s in parts.sheets if s.kind == "worksheet"]
+        for s in parts.sheets:
+            if s.kind != "worksheet":
+                result.skipped.append(
+                    SkippedSheet(s.name, "feuille de graphique ou de macros, pas un tableau")
+                )
         if not worksheets:
             raise UserError(f"{name} : le classeur ne contient aucune feuille de calcul")
+        titles = [s.name for s in worksheets]
         chosen = _resolve_sheet(sheet, titles, name) if sheet is not None else None
-        archive = wb._archive
-        date_styles = set(getattr(wb, "_date_formats", set()))
-        time_styles = set(getattr(wb, "_timedelta_formats", set()))
         for ws in worksheets:
-            if chosen is not None and ws.title != chosen:
+            if chosen is not None and ws.name != chosen:
                 continue
-            if chosen is None and ws.sheet_state != "visible":
-                result.skipped.append(SkippedSheet(ws.title, "feuille masquée"))
-                log.info("%s: hidden sheet %r skipped", name, ws.title)
+            if chosen is None and ws.state != "visible":
+                result.skipped.append(SkippedSheet(ws.name, "feuille masquée"))
+                log.info("%s: hidden sheet %r skipped", name, ws.name)
                 continue
-            path = ws._worksheet_path
-            where = f", feuille « {ws.title} »"
+            where = f", feuille « {ws.name} »"
             try:
-                info = archive.getinfo(path)
-                merges = _scan_merges(archive, path)
-                with archive.open(path) as stream:
+                info = zf.getinfo(ws.path)
+                merges = _scan_merges(zf, ws.path)
+                with zf.open(ws.path) as stream:
                     grid = _read_sheet_xml(
                         stream,
                         info.file_size,
-                        # The shared strings live with the read-only sheets, not the workbook.
-                        getattr(ws, "_shared_strings", None) or wb.shared_strings,
-                        date_styles,
-                        time_styles,
-                        wb.epoch,
+                        parts.shared,
+                        parts.date_styles,
+                        parts.time_styles,
+                        parts.epoch,
                         limits,
                         name,
                         where,
@@ -770,23 +903,21 @@ def _read_xlsx(
             except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as exc:
                 raise UserError(f"{name}{where} : {MSG_DAMAGED}") from exc
             except Exception as exc:  # ParseError and friends: a broken sheet
-                log.info("sheet %r of %s unreadable: %r", ws.title, name, exc)
+                log.info("sheet %r of %s unreadable: %r", ws.name, name, exc)
                 raise UserError(f"{name}{where} : feuille illisible ({MSG_DAMAGED})") from exc
             if not grid.rows:
-                result.skipped.append(SkippedSheet(ws.title, "feuille vide"))
+                result.skipped.append(SkippedSheet(ws.name, "feuille vide"))
                 continue
-            table = _table_from_grid(grid, name, ws.title, limits, scorer)
+            table = _table_from_grid(grid, name, ws.name, limits, scorer)
             if table is None:
                 result.skipped.append(
-                    SkippedSheet(ws.title, "pas de ligne d'en-tête reconnue", len(grid.rows))
+                    SkippedSheet(ws.name, "pas de ligne d'en-tête reconnue", len(grid.rows))
                 )
                 continue
             result.tables.append(table)
-    finally:
-        wb.close()
     if not result.tables:
         if sheet is not None:
-            skipped = result.skipped[0].reason if result.skipped else "vide"
+            skipped = result.skipped[-1].reason if result.skipped else "vide"
             raise UserError(f"{name}, feuille « {chosen} » : aucun tableau ({skipped})")
         detail = "; ".join(f"« {s.sheet} » : {s.reason}" for s in result.skipped)
         raise UserError(

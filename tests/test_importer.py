@@ -322,3 +322,40 @@ def test_profiles_of_the_demo_are_anonymous(store):
     assert set(profiles[F.STRUCTURE]) == set(files.values())
     assert len(profiles) == 598
     assert isinstance(profiles, pd.DataFrame)
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+def test_cli_preview_shows_the_mapping_and_imports_nothing(tmp_path, capsys):
+    from matcher.cli import main
+
+    path = tmp_path / "offres.csv"
+    path.write_bytes(csv_bytes(["Désignation;Ville;Remarques", "Cariste;Lens;urgent"]))
+    db = tmp_path / "db.sqlite3"
+    assert main(["preview", "offers", str(path), "--map", "Désignation=intitulé du poste"]) == 0
+    out = capsys.readouterr().out
+    assert "« Désignation » → intitulé du poste (choisi par l'utilisateur)" in out
+    assert "« Ville » → commune (nom reconnu)" in out
+    assert "Cariste" in out
+    assert not db.exists()
+
+
+def test_cli_imports_several_files_each_in_its_own_transaction(tmp_path, capsys):
+    from matcher.cli import main
+    from matcher.store import Store
+
+    good = tmp_path / "a.csv"
+    good.write_bytes(csv_bytes(["Réf.;Poste", "A-1;Cariste"]))
+    bad = tmp_path / "b.xlsx"
+    bad.write_bytes(ole_file(["EncryptionInfo", "EncryptedPackage"]))
+    db = tmp_path / "db.sqlite3"
+    code = main(["import", "offers", str(bad), str(good), "--db", str(db)])
+    out = capsys.readouterr()
+    assert code == 2
+    assert "b.xlsx : classeur protégé par mot de passe" in out.err
+    assert "(rien n'a été importé de ce fichier)" in out.err
+    assert (
+        "a.csv (fichier texte (CSV)) : 1 ligne(s) lue(s), 1 importée(s), 0 rejetée(s)." in out.out
+    )
+    assert Store(db).counts()["offers"] == 1
