@@ -190,7 +190,9 @@ def run_child(path: Path, mode: str, max_rows: int | None = None) -> dict:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--rows", type=int, default=50_000)
     p.add_argument("--store", action="store_true", help="also save into a fresh SQLite store")
     p.add_argument("--refusal", action="store_true", help="time the refusal of a too-large sheet")
@@ -223,7 +225,9 @@ def main() -> None:
                   f"{timed['rss_before_mb']:.0f} MB); tracemalloc peak "
                   f"{traced['tracemalloc_peak_mb']:.0f} MB")  # fmt: skip
             if args.store:
-                print(f"  + store.save_offers: {timed['store_s']:.1f} s for {timed['stored']} offers")
+                print(
+                    f"  + store.save_offers: {timed['store_s']:.1f} s for {timed['stored']} offers"
+                )
         if args.refusal:
             limit = args.rows // 5
             r = run_child(files["Excel-like (shared strings)"], "time", max_rows=limit)
