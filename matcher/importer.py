@@ -342,6 +342,8 @@ def import_file(
             int((frame[F.SOURCE_SHEET] == sr.sheet).sum()) if sr.sheet else len(frame)
         )
     report.rows_imported = len(frame)
+    if report.rows_read == 0:
+        report.warnings.append("Aucune ligne de données sous l'en-tête : rien à importer.")
     # A rejected row is reported once, for the reason it was rejected.
     rejected = {(r.sheet, r.row) for r in report.rejections}
     report.flags = [f for f in report.flags if (f.sheet, f.row) not in rejected]
@@ -575,9 +577,10 @@ def _prepare_tables(
         missing = mapping.missing(required)
         if missing:
             names = ", ".join(FIELD_LABELS[m] for m in missing)
-            shown = ", ".join(
-                f"« {x} »" for x in (kept[:25] if kind == "profiles" else labels[:25])
-            )
+            shown_labels = kept[:25] if kind == "profiles" else labels[:25]
+            if kind == "profiles":  # a data row taken for a header must not show personal data
+                shown_labels = [privacy.redact_value(str(x), {}) for x in shown_labels]
+            shown = ", ".join(f"« {x} »" for x in shown_labels)
             hint = (
                 " ; indiquez la structure (option --structure ou champ « structure »)"
                 if F.STRUCTURE in missing
@@ -738,7 +741,7 @@ def _canonical(
             if (row, label) in table.formula_cells:
                 return (
                     f"{FIELD_LABELS[fld]} vide : la cellule {table.formula_cells[(row, label)]} "
-                    f"contient une formule sans valeur calculée ({ADVICE_FORMULAS})"
+                    f"contient une formule sans valeur calculée ; {ADVICE_FORMULAS}"
                 )
             if (row, label) in table.error_cells:
                 return f"{FIELD_LABELS[fld]} illisible : erreur Excel {table.error_cells[(row, label)]}"

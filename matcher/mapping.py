@@ -70,6 +70,7 @@ JOINABLE: frozenset[str] = frozenset(
 # How a column was mapped (shown in the report and the dashboard).
 HOW_USER = "choisi par l'utilisateur"
 HOW_NAME = "nom reconnu"
+IGNORED_BY_USER = "ignorée à la demande de l'utilisateur"
 
 # Words of no weight in a header, and abbreviations, applied to folded words.
 _STOP = frozenset(
@@ -391,7 +392,7 @@ def map_columns(
     for label, target in _resolve_overrides(labels, overrides or {}, letters or {}, kind).items():
         forced.add(label)
         if target is None:
-            notes[label] = "ignorée à la demande de l'utilisateur"
+            notes[label] = IGNORED_BY_USER
             continue
         if target in taken and target not in JOINABLE:
             raise UserError(

@@ -70,7 +70,7 @@ FORBIDDEN_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("ressources et allocations", r"\b(?:rsa|ass|revenus?|ressources|minima sociaux|"
      r"allocations?|aides? sociales?|endettement|dettes?|surendettement)\b", None),
     ("coordonnées bancaires", r"\b(?:iban|rib|bic|coordonnees bancaires|compte bancaire)\b", None),
-    ("commentaire libre (peut contenir des données personnelles)",
+    ("commentaire libre, peut contenir des données personnelles",
      r"\b(?:observations?|commentaires?|remarques?|annotations?|precisions?|freins?|"
      r"problematiques?|difficultes?|notes? de suivi|informations? complementaires?|"
      r"infos? complementaires?|situation sociale|situation personnelle|vigilance|"

@@ -100,8 +100,8 @@ MSG_XML2003 = (
 MSG_BINARY = "fichier binaire non reconnu : attendu un classeur Excel (.xlsx, .xlsm) ou un CSV"
 MSG_NO_TABLE = "aucun tableau trouvé (fichier vide ou sans ligne d'en-tête)"
 ADVICE_FORMULAS = (
-    "ouvrez le fichier dans Excel (les formules seront recalculées), enregistrez-le, "
-    "puis importez-le à nouveau"
+    "ouvrez le fichier dans Excel et enregistrez-le (les formules seront recalculées), puis "
+    "importez-le à nouveau"
 )
 
 _BINARY_MAGICS: tuple[tuple[bytes, str], ...] = (

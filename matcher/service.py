@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from matcher.importer import ImportResult, Kind, import_file
+from matcher.mapping import IGNORED_BY_USER
 from matcher.paths import SAMPLE_DIR
 from matcher.ranking import rank
 from matcher.settings import Settings
@@ -56,8 +57,13 @@ def import_into_store(
     else:
         counts = store.save_profiles(result.frame, result.report, user)
     if overrides:
+        # The whole mapping used, columns the user chose to leave out included (as None).
+        confirmed: dict[str, str | None] = dict(result.report.mapping)
+        for label, note in result.report.unmapped_notes.items():
+            if note == IGNORED_BY_USER:
+                confirmed[label] = None
         for signature in result.report.header_signatures:
-            store.remember_mapping(kind, signature, result.report.mapping)
+            store.remember_mapping(kind, signature, confirmed)
     return StoredImport(result, counts)
 
 

@@ -75,7 +75,7 @@ def test_profiles_csv_personal_columns_and_comments_dropped():
     assert f[F.STRUCTURE].tolist() == ["ACI X", "ACI X"]
     assert f[F.TARGET_JOBS].tolist() == ["Agent d'entretien", "Cariste"]
     assert res.report.dropped_columns == {
-        "Observations": "commentaire libre (peut contenir des données personnelles)",
+        "Observations": "commentaire libre, peut contenir des données personnelles",
         "Nom": "nom",
     }
     stored = f.to_string() + json.dumps(res.report.to_dict(), ensure_ascii=False, default=str)
@@ -359,3 +359,22 @@ def test_cli_imports_several_files_each_in_its_own_transaction(tmp_path, capsys)
         "a.csv (fichier texte (CSV)) : 1 ligne(s) lue(s), 1 importée(s), 0 rejetée(s)." in out.out
     )
     assert Store(db).counts()["offers"] == 1
+
+
+def test_columns_left_out_by_the_user_are_remembered_too(store):
+    header = "Désignation;Ville;Poste occupé avant"
+    first = csv_bytes([header, "Cariste;Lens;Maçon"])
+    import_into_store(store, first, "a.csv", "offers",
+                      overrides={"Désignation": "title", "Poste occupé avant": ""})  # fmt: skip
+    assert store.remembered_mappings("offers")["designation|poste occupe avant|ville"] == {
+        "Désignation": F.TITLE, "Ville": F.COMMUNE, "Poste occupé avant": None,
+    }  # fmt: skip
+    done = import_into_store(store, csv_bytes([header, "Maçon;Béthune;Peintre"]), "b.csv", "offers")
+    assert done.result.frame[F.TITLE].tolist() == ["Maçon"]
+    assert done.result.report.unmapped == ["Poste occupé avant"]
+
+
+def test_header_only_file_imports_nothing_and_says_so():
+    rep = import_file(csv_bytes(["Poste;Ville"]), "o.csv", "offers").report
+    assert (rep.rows_read, rep.rows_imported) == (0, 0)
+    assert "Aucune ligne de données sous l'en-tête : rien à importer." in rep.summary_lines()
