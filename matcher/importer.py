@@ -51,7 +51,6 @@ from matcher.settings import ImportLimits
 log = logging.getLogger(__name__)
 
 Kind = Literal["offers", "profiles"]
-KIND_LABELS = {"offers": "offres", "profiles": "profils"}
 ROW_NOUN = {"offers": "une offre", "profiles": "un profil"}
 
 __all__ = [

@@ -29,7 +29,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -175,12 +174,14 @@ class SynonymIndex:
     synonyms: list[Synonym]
     by_folded: dict[str, str] = field(default_factory=dict)
     by_words: dict[tuple[str, ...], str] = field(default_factory=dict)
+    by_plain: dict[tuple[str, ...], str] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
     ambiguous: set[tuple[str, ...]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for s in self.synonyms:
             self.by_folded.setdefault(s.folded, s.field)
+            self.by_plain.setdefault(tuple(_plain_words(s.text)), s.field)
             if s.words:
                 previous = self.by_words.setdefault(s.words, s.field)
                 if previous != s.field:
@@ -202,10 +203,13 @@ class SynonymIndex:
         folded = fold_header(label)
         if not folded:
             return None
-        if folded in self.by_folded:
-            # A longer synonym is more specific: "Intitulé du poste" beats "Poste".
-            return self.by_folded[folded], 100.0 + len(folded.split()) / 10, HOW_NAME
         words = header_words(label)
+        # A longer synonym is more specific: "Intitulé du poste" beats "Poste".
+        if folded in self.by_folded:
+            return self.by_folded[folded], 100.0 + len(words) / 10, HOW_NAME
+        plain = tuple(_plain_words(label))
+        if plain and plain in self.by_plain:  # "Dispo le" = "Disponibilité" (not "...tés")
+            return self.by_plain[plain], 100.0 + len(words) / 10, HOW_NAME
         found = self._match_words(words)
         if found:
             return found
@@ -242,7 +246,7 @@ class SynonymIndex:
         if not words:
             return None
         if words in self.by_words and words not in self.ambiguous:
-            return self.by_words[words], 95.0 + len(words) / 10, HOW_NAME
+            return self.by_words[words], 100.0 + len(words) / 10, HOW_NAME
         present = set(words)
         best: tuple[tuple, Synonym] | None = None
         for s in self.synonyms:
@@ -478,7 +482,3 @@ def known_label_count(
         return n
 
     return score
-
-
-def synonyms_path() -> Path:
-    return SYNONYMS_FILE

@@ -33,7 +33,7 @@ import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,7 +119,7 @@ _BINARY_MAGICS: tuple[tuple[bytes, str], ...] = (
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 _ROW, _C, _V, _F, _IS = (_NS + t for t in ("row", "c", "v", "f", "is"))
-_COL, _MERGE, _DIM, _FORMAT = (_NS + t for t in ("col", "mergeCell", "dimension", "sheetFormatPr"))
+_COL, _MERGE, _FORMAT = (_NS + t for t in ("col", "mergeCell", "sheetFormatPr"))
 _T = _NS + "t"
 _SPACES = frozenset(" \t\r\n\u00a0\u202f\u2007")
 
@@ -612,7 +612,7 @@ def _read_sheet_xml(
                     continue
                 if t is None or t == "n":
                     style = c.get("s")
-                    if style and style != "0" and (int(style) in date_like):
+                    if style and style != "0" and style.isdigit() and int(style) in date_like:
                         style_id = int(style)
                         value = _excel_date_text(value, epoch, style_id in time_styles) or value
                     elif not value.isdigit():
@@ -1227,16 +1227,29 @@ def _table_from_grid(
     top: list[str | None] | None = None
     # A group row above: merged cells spanning several columns of the header ("Contrat" over
     # "Type" and "Durée").
-    if hi > 0 and numbers[hi - 1] == h - 1 and _horizontal_merges_in_row(grid, h - 1):
+    # A title merged over the whole table right above the header is not a group row: a group
+    # row has at least two different labels.
+    if (
+        hi > 0
+        and numbers[hi - 1] == h - 1
+        and _horizontal_merges_in_row(grid, h - 1)
+        and len({v for v in filled[h - 1] if v}) >= 2
+    ):
         top = filled[h - 1]
         header_rows = 2
-    # Or the chosen row is the group row and the labels are under it.
+    # Or the chosen row is the group row and the labels are under it. A data row also holds
+    # short texts: the row under is taken for labels only when a header cell is merged down into
+    # it, or when its cells are recognised column names.
     elif hi + 1 < len(numbers) and numbers[hi + 1] == h + 1 and _horizontal_merges_in_row(grid, h):
         under = filled[h + 1]
         spans = _horizontal_merges_in_row(grid, h)
         under_cols = [c for c1, c2 in spans for c in range(c1, c2 + 1)]
-        if all(c < len(under) and under[c] and _labelish(under[c]) for c in under_cols) and all(
-            _labelish(v) for v in under if v
+        merged_down = any(r1 == h and r2 >= h + 1 for r1, _c1, r2, _c2 in grid.merges)
+        named = scorer is not None and scorer([v for v in under if v]) >= 2
+        if (
+            (merged_down or named)
+            and all(c < len(under) and under[c] and _labelish(under[c]) for c in under_cols)
+            and all(_labelish(v) for v in under if v)
         ):
             top, header = header, list(under)
             h += 1
@@ -1356,8 +1369,3 @@ def _table_from_grid(
     )
     # Formulas without value in rows that are otherwise empty still make a row the person sees.
     return table
-
-
-def column_letters(labels: Iterable[str]) -> dict[str, str]:
-    """Letters of labels in order (A, B, ...), for tables built by hand."""
-    return {label: _column_letter(j) for j, label in enumerate(labels)}

@@ -1100,6 +1100,47 @@ def _c_long_cell():
                 imported=[(None, 2, "Cariste")], check=check, about="cell longer than Excel allows")  # fmt: skip
 
 
+def _c_title_right_above():
+    rows = _offers(2)
+
+    def fill(wb):
+        ws = wb.active
+        ws.title = "Offres"
+        ws.append(["Offres de la semaine"])
+        ws.merge_cells("A1:F1")
+        ws.append(OFFER_HEADER)
+        for r in rows:
+            ws.append(r)
+
+    def check(res):
+        assert list(res.report.mapping) == OFFER_HEADER
+        assert res.report.sheet_reports[0].header_rows == 1
+
+    return Case("c67_titre_colle.xlsx", "offers", lambda: workbook(fill),
+                imported=_titles(rows, 3), check=check,
+                about="a merged title right above the header is not a group row")  # fmt: skip
+
+
+def _c_merged_skills_header():
+    def fill(wb):
+        ws = wb.active
+        ws.title = "Offres"
+        ws.append(["Poste", "Ville", "Compétences", None, None])
+        ws.merge_cells("C1:E1")
+        ws.append(["Cariste", "Lens", "CACES 3", "rigueur", "port de charges"])
+        ws.append(["Maçon", "Béthune", "lecture de plans", None, None])
+
+    def check(res):
+        assert res.frame[F.SKILLS].tolist() == [
+            "CACES 3; rigueur; port de charges",
+            "lecture de plans",
+        ]
+
+    return Case("c68_competences_sur_trois_colonnes.xlsx", "offers", lambda: workbook(fill),
+                imported=[("Offres", 2, "Cariste"), ("Offres", 3, "Maçon")], check=check,
+                about="one merged header over three columns: the first data row stays data")  # fmt: skip
+
+
 CASES: list[Case] = [
     f()
     for f in (
@@ -1116,7 +1157,7 @@ CASES: list[Case] = [
         _c_unreadable_values, _c_offer_duplicates, _c_ref_conflict, _c_unseen_headers,
         _c_forbidden_columns, _c_free_text_pii, _c_names_as_ids, _c_id_is_email,
         _c_profile_duplicates, _c_structure_missing, _c_structure_column, _c_mobility_means,
-        _c_overrides, _c_long_cell,
+        _c_overrides, _c_long_cell, _c_title_right_above, _c_merged_skills_header,
     )
 ]  # fmt: skip
 
