@@ -162,6 +162,7 @@ def child(path: str, mode: str, max_rows: int | None) -> None:
     figures: dict = {}
     try:
         res = import_file(data, Path(path).name, "offers", limits=limits)
+        figures.update(wall_s=time.perf_counter() - t0, cpu_s=time.process_time() - c0)
         figures.update(rows=res.report.rows_read, imported=res.report.rows_imported,
                        rejected=res.report.rows_rejected, flags=len(res.report.flags))  # fmt: skip
         if mode == "store":
@@ -173,7 +174,7 @@ def child(path: str, mode: str, max_rows: int | None) -> None:
                 figures.update(store_s=time.perf_counter() - t1, stored=counts["created"])
     except UserError as exc:
         figures["refused"] = str(exc)
-    figures.update(wall_s=time.perf_counter() - t0, cpu_s=time.process_time() - c0)
+        figures.update(wall_s=time.perf_counter() - t0, cpu_s=time.process_time() - c0)
     if mode == "tracemalloc":
         figures["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
