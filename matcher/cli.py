@@ -1,12 +1,18 @@
 """Command line: ``python -m matcher COMMAND ...``. A thin face over the library: it parses
 arguments, calls one library function, and talks to people in French.
 
-Exit status: 0 success, 2 user error (message on standard error, never a traceback).
+Exit status: 0 success, 2 user error (message on standard error, never a traceback), 1 when a
+batch of decisions was applied but some rows were refused (see the report).
+
+``--as LOGIN`` makes a command act with that account's rights (the store filters every read);
+without it the command runs as the local administrator (whoever can read the database file).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import getpass
 import json
 import logging
 import sys
@@ -15,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from matcher import auth, review
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.export import shortlist_workbook, write_suggestions
@@ -22,7 +29,14 @@ from matcher.importer import import_path, preview_file
 from matcher.paths import SAMPLE_DIR, default_db_path
 from matcher.ranking import rank
 from matcher.readers import read_bytes
-from matcher.service import import_into_store, load_demo, run_matching
+from matcher.service import (
+    demo_accounts,
+    import_decisions,
+    import_into_store,
+    load_demo,
+    purge_inactive,
+    run_matching,
+)
 from matcher.settings import load_settings
 from matcher.store import Store, _jsonable
 
@@ -45,6 +59,11 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 def _add_settings(p: argparse.ArgumentParser) -> None:
     p.add_argument("--settings", type=Path, default=None,
                    help="fichier de paramètres TOML (défaut : matcher.toml s'il existe)")  # fmt: skip
+
+
+def _add_as(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as", dest="as_user", metavar="IDENTIFIANT", default=None,
+                   help="agir avec les droits de ce compte (défaut : administrateur local)")  # fmt: skip
 
 
 def _parse_map(values: Sequence[str] | None) -> dict[str, str | None]:
@@ -75,8 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None)
     _add_settings(p)
 
-    p = sub.add_parser("import", help="importe un ou plusieurs fichiers dans la base")
-    p.add_argument("kind", choices=["offers", "profiles"])
+    p = sub.add_parser(
+        "import", help="importe un ou plusieurs fichiers dans la base (offres, profils, décisions)"
+    )
+    p.add_argument("kind", choices=["offers", "profiles", "decisions"])
     p.add_argument("file", type=Path, nargs="+")
     p.add_argument("--structure", help="structure des profils si le fichier n'en a pas")
     p.add_argument("--sheet", help="feuille à importer (défaut : toutes les feuilles utiles)")
@@ -84,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="force la correspondance d'une colonne")  # fmt: skip
     _add_db(p)
     _add_settings(p)
+    _add_as(p)
 
     p = sub.add_parser(
         "preview", help="montre l'en-tête lu et les colonnes reconnues, sans importer"
@@ -99,26 +121,128 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("match", help="calcule les suggestions pour les offres ouvertes")
     _add_db(p)
     _add_settings(p)
+    _add_as(p)
 
     p = sub.add_parser("export", help="exporte une liste de candidats (.xlsx, .csv)")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--offer")
     p.add_argument("--structure")
     _add_db(p)
+    _add_as(p)
 
     p = sub.add_parser("list", help="affiche le contenu de la base")
-    p.add_argument("what", choices=["offers", "profiles", "suggestions"])
+    p.add_argument("what", choices=list(LISTS))
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--offer", help="une offre (suggestions, décisions)")
+    p.add_argument("--structure", help="une structure (profils, suggestions, décisions, vivier)")
+    p.add_argument("--status", help="un statut (suggestions), par exemple « Entretien »")
+    p.add_argument("--limit", type=int, default=None, help="les N dernières entrées (audit)")
     _add_db(p)
+    _add_as(p)
+
+    p = sub.add_parser("decide", help="enregistre une décision sur une suggestion")
+    p.add_argument("offer_ref", metavar="REF_OFFRE")
+    p.add_argument("profile_ref", metavar="REF_CANDIDAT")
+    p.add_argument("--status", required=True,
+                   help="statut : " + ", ".join(f"{s.value} ({s.label})" for s in F.Status))  # fmt: skip
+    p.add_argument("--reason", help="motif si non retenu : "
+                   + ", ".join(f"{r.value} ({r.label})" for r in F.RejectReason))  # fmt: skip
+    p.add_argument("--comment", help="commentaire libre (sans donnée personnelle)")
+    p.add_argument("--structure", help="structure du candidat si la référence est ambiguë")
+    _add_db(p)
+    _add_as(p)
+
+    p = sub.add_parser("user", help="comptes : add, list, disable, passwd")
+    usub = p.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    q = usub.add_parser("add", help="crée un compte")
+    q.add_argument("login", metavar="IDENTIFIANT")
+    q.add_argument("--role", required=True, choices=[r.value for r in F.Role])
+    q.add_argument("--structure", help="structure du conseiller")
+    q.add_argument("--new-structure", action="store_true",
+                   help="créer la structure si elle n'existe pas encore")  # fmt: skip
+    q.add_argument("--password-stdin", action="store_true",
+                   help="lire le mot de passe sur l'entrée standard (scripts)")  # fmt: skip
+    _add_db(q)
+    _add_as(q)
+    q = usub.add_parser("list", help="liste les comptes")
+    _add_db(q)
+    _add_as(q)
+    q = usub.add_parser("disable", help="désactive un compte")
+    q.add_argument("login", metavar="IDENTIFIANT")
+    _add_db(q)
+    _add_as(q)
+    q = usub.add_parser("passwd", help="change le mot de passe d'un compte")
+    q.add_argument("login", metavar="IDENTIFIANT")
+    q.add_argument("--password-stdin", action="store_true")
+    _add_db(q)
+    _add_as(q)
+
+    p = sub.add_parser("pool", help="vivier : garder un candidat pour un type de métier")
+    p.add_argument("action", choices=["add", "remove"])
+    p.add_argument("profile_ref", metavar="REF_CANDIDAT")
+    p.add_argument("code", metavar="CODE",
+                   help="code ROME (N1103), domaine (N11) ou famille de métiers (N)")  # fmt: skip
+    p.add_argument("--structure")
+    p.add_argument("--note")
+    _add_db(p)
+    _add_as(p)
+
+    p = sub.add_parser("offer", help="clôture ou rouvre une offre")
+    p.add_argument("action", choices=["close", "reopen"])
+    p.add_argument("offer_ref", metavar="REF_OFFRE")
+    _add_db(p)
+    _add_as(p)
+
+    p = sub.add_parser("purge", help="supprime les profils inactifs (conservation limitée)")
+    p.add_argument("--older-than", required=True, metavar="DURÉE",
+                   help="inactifs depuis plus de : 24m (mois), 2y (ans), 90d (jours)")  # fmt: skip
+    p.add_argument("--dry-run", action="store_true", help="montre ce qui serait supprimé")
+    _add_db(p)
+    _add_as(p)
 
     p = sub.add_parser("demo", help="charge les données d'exemple et calcule les suggestions")
     _add_db(p)
     _add_settings(p)
+
+    p = sub.add_parser("referential", help="référentiel des métiers (ROME 4.0)")
+    rsub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    q = rsub.add_parser("load", help="charge l'export officiel du ROME (fichiers unix_*_utf8.csv)")
+    q.add_argument("directory", type=Path, metavar="DOSSIER")
+    _add_db(q)
+    q = rsub.add_parser("info", help="indique le référentiel utilisé")
+    _add_db(q)
+
+    p = sub.add_parser("classify", help="donne le code ROME de titres de poste (un par ligne)")
+    p.add_argument("file", metavar="FICHIER", help="fichier texte, ou - pour l'entrée standard")
+    p.add_argument("--top", type=int, default=3, help="nombre de codes proposés par titre")
+    _add_db(p)
+
+    p = sub.add_parser("communes", help="table des communes")
+    csub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    q = csub.add_parser("load", help="charge la base officielle des codes postaux de La Poste")
+    q.add_argument("file", type=Path, metavar="FICHIER")
+    _add_db(q)
+
+    p = sub.add_parser("evaluate", help="évaluations de qualité (scripts, pas des tests)")
+    esub = p.add_subparsers(dest="what", required=True, parser_class=_Parser)
+    q = esub.add_parser("titles", help="titre -> code ROME sur le référentiel officiel")
+    q.add_argument("--rome", type=Path, default=None, metavar="DOSSIER",
+                   help="export officiel du ROME (défaut : ../shared/data/rome-v460)")  # fmt: skip
+    q.add_argument("-n", type=int, default=3000, help="nombre de titres tirés")
+    q.add_argument("--seed", type=int, default=2026)
+    q.add_argument("--folds", type=int, default=10, help="plis du leave-one-out")
+    q.add_argument("--parts", default="abc", help="parties à lancer parmi a, b, c")
     return parser
 
 
 def _store(args: argparse.Namespace) -> Store:
     return Store(args.db or default_db_path())
+
+
+def _actor(args: argparse.Namespace, store: Store) -> auth.User:
+    """The account given by ``--as`` (refused if unknown or disabled), else the local admin."""
+    login = getattr(args, "as_user", None)
+    return auth.get_user(store, login) if login else auth.local_admin()
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -161,19 +285,29 @@ def cmd_import(args: argparse.Namespace) -> int:
     files are still imported; the exit status is 2 if any file was refused."""
     settings = load_settings(args.settings)
     store = _store(args)
+    actor = _actor(args, store)
     overrides = _parse_map(args.map)
     refused = 0
+    status = 0
     for path in args.file:
         try:
+            data = read_bytes(path)
+            if args.kind == "decisions":
+                report = import_decisions(store, actor, data, path.name, settings)
+                for line in report.summary_lines():
+                    print(line)
+                status = max(status, 1 if report.refused else 0)
+                continue
             done = import_into_store(
                 store,
-                read_bytes(path),
+                data,
                 path.name,
                 args.kind,
                 settings=settings,
                 structure=args.structure,
                 sheet=args.sheet,
                 overrides=overrides,
+                user=actor,
             )
         except UserError as exc:
             if len(args.file) == 1:
@@ -186,7 +320,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         c = done.counts
         print(f"Base : {c['created']} nouveau(x), {c['updated']} mis à jour, "
               f"{c['unchanged']} inchangé(s).")  # fmt: skip
-    return 2 if refused else 0
+    return 2 if refused else status
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -211,7 +345,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def cmd_match(args: argparse.Namespace) -> int:
     store = _store(args)
-    suggestions = run_matching(store, load_settings(args.settings))
+    suggestions = run_matching(store, load_settings(args.settings), _actor(args, store))
     print(f"{len(suggestions)} suggestions calculées pour {suggestions[F.OFFER_REF].nunique()} "
           "offres.")  # fmt: skip
     return 0
@@ -219,32 +353,170 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args)
-    suggestions = store.suggestions(offer_ref=args.offer, structure=args.structure)
+    actor = _actor(args, store)
+    suggestions = store.suggestions(actor, offer_ref=args.offer, structure=args.structure)
     if suggestions.empty:
-        raise UserError("aucune suggestion à exporter (lancez d'abord « match »)")
+        raise UserError(
+            "aucune suggestion à exporter"
+            + (f" visible par {actor.label}" if args.as_user else " (lancez d'abord « match »)")
+        )
     out: Path = args.out
     if out.suffix.lower() == ".xlsx":
-        out.write_bytes(shortlist_workbook(suggestions, store.offers(status=None)))
+        out.write_bytes(shortlist_workbook(suggestions, store.offers(actor, status=None)))
     else:
         write_suggestions(suggestions, out)
     print(f"{len(suggestions)} suggestions exportées dans {out}")
     return 0
 
 
+LISTS = {
+    "offers": "offres",
+    "profiles": "profils",
+    "suggestions": "suggestions et décisions en cours",
+    "decisions": "historique des décisions",
+    "audit": "journal d'audit",
+    "pool": "vivier",
+    "imports": "imports",
+    "stats": "statistiques anonymes",
+    "users": "comptes",
+}
+
+
+def _list_frame(args: argparse.Namespace, store: Store, actor: auth.User) -> pd.DataFrame:
+    what = args.what
+    if what == "offers":
+        return store.offers(actor, status=None)
+    if what == "profiles":
+        return store.profiles(actor, structure=args.structure)
+    if what == "suggestions":
+        status = review.parse_status(args.status).value if args.status else None
+        frame = store.suggestions(actor, offer_ref=args.offer, structure=args.structure,
+                                  status=status)  # fmt: skip
+        return review.annotate(frame)
+    if what == "decisions":
+        return store.decisions(actor, offer_ref=args.offer, structure=args.structure)
+    if what == "audit":
+        return store.audit(actor, limit=args.limit)
+    if what == "pool":
+        return store.pool(actor, structure=args.structure)
+    if what == "imports":
+        return store.imports(actor)
+    if what == "stats":
+        return store.statistics(actor)
+    return auth.list_users(store, actor)
+
+
+def _cell(v: object) -> object:
+    return json.dumps(_jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     store = _store(args)
-    frame = {
-        "offers": lambda: store.offers(status=None),
-        "profiles": store.profiles,
-        "suggestions": store.suggestions,
-    }[args.what]()
+    frame = _list_frame(args, store, _actor(args, store))
     if args.format == "csv":
-        frame.map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v).to_csv(
-            sys.stdout, index=False
-        )
+        frame.map(_cell).to_csv(sys.stdout, index=False)
     else:
         for rec in frame.to_dict("records"):
             print(json.dumps({k: _jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    store = _store(args)
+    actor = _actor(args, store)
+    outcome = review.decide(store, actor, args.offer_ref, args.profile_ref, args.status,
+                            args.reason, args.comment, structure=args.structure)  # fmt: skip
+    print(f"{args.offer_ref} / {args.profile_ref} : {outcome.message}")
+    return 0
+
+
+def _password(args: argparse.Namespace, login: str) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise UserError("--password-stdin : rien lu sur l'entrée standard")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UserError("pas de terminal pour saisir le mot de passe : utilisez --password-stdin")
+    first = getpass.getpass(f"Mot de passe de {login} : ")
+    if getpass.getpass("Confirmez le mot de passe : ") != first:
+        raise UserError("les deux saisies du mot de passe diffèrent")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    store = _store(args)
+    actor = _actor(args, store)
+    if args.user_command == "list":
+        frame = auth.list_users(store, actor)
+        for rec in frame.to_dict("records"):
+            print(json.dumps({k: _jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+        return 0
+    if args.user_command == "disable":
+        auth.disable_user(store, actor, args.login)
+        print(f"Compte « {args.login} » désactivé.")
+        return 0
+    if args.user_command == "passwd":
+        auth.set_password(store, actor, args.login, _password(args, args.login))
+        print(f"Mot de passe de « {args.login} » changé.")
+        return 0
+    structure = args.structure
+    is_new = False
+    if structure:
+        known = store.structures(auth.SYSTEM)
+        if structure not in known:
+            close = difflib.get_close_matches(structure, known, n=3, cutoff=0.75)
+            if not args.new_structure:
+                hint = (" ; vouliez-vous dire " + " ou ".join(f"« {c} »" for c in close) + " ?"
+                        if close else "")  # fmt: skip
+                raise UserError(f"structure « {structure} » inconnue{hint} (ajoutez "
+                                "--new-structure pour la créer)")  # fmt: skip
+            is_new = True
+    auth.check_login(args.login)
+    user = auth.add_user(store, actor, args.login, args.role, structure=structure,
+                         password=_password(args, args.login))  # fmt: skip
+    print(f"Compte créé : {user.label}.")
+    if is_new:
+        print(f"Structure « {structure} » créée (aucun profil importé pour l'instant).")
+    return 0
+
+
+def cmd_pool(args: argparse.Namespace) -> int:
+    store = _store(args)
+    actor = _actor(args, store)
+    if args.action == "add":
+        done = review.keep_in_pool(store, actor, args.profile_ref, args.code,
+                                   structure=args.structure, note=args.note)  # fmt: skip
+        print(f"{args.profile_ref} " + ("ajouté au vivier" if done else "déjà dans le vivier")
+              + f" pour {review.pool_code(args.code)}.")  # fmt: skip
+    else:
+        done = review.remove_from_pool(store, actor, args.profile_ref, args.code,
+                                       structure=args.structure)  # fmt: skip
+        print(f"{args.profile_ref} " + ("retiré du vivier" if done else "n'était pas dans le vivier")
+              + f" pour {review.pool_code(args.code)}.")  # fmt: skip
+    return 0
+
+
+def cmd_offer(args: argparse.Namespace) -> int:
+    store = _store(args)
+    status = F.OfferStatus.CLOSED if args.action == "close" else F.OfferStatus.OPEN
+    changed = store.set_offer_status(_actor(args, store), args.offer_ref, status)
+    print(f"Offre {args.offer_ref} " + ("" if changed else "déjà ") + f"{status.label}.")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    store = _store(args)
+    report = purge_inactive(store, _actor(args, store), args.older_than, dry_run=args.dry_run)
+    verb = "à supprimer (simulation, rien n'est supprimé)" if args.dry_run else "supprimés"
+    print(f"Profils sans activité depuis le {review.fr_datetime(report['cutoff'])}, {verb} : "
+          f"{report['profiles']}.")  # fmt: skip
+    for name, n in report["by_structure"].items():
+        print(f"  {name} : {n} profil(s)")
+    print(f"Avec eux : {report['suggestions']} suggestion(s), {report['decisions']} décision(s), "
+          f"{report['pool']} entrée(s) de vivier, {report['audit']} entrée(s) du journal.")  # fmt: skip
+    if report["profiles"] and not args.dry_run:
+        print("Les comptages anonymes sont conservés pour les statistiques.")
     return 0
 
 
@@ -256,13 +528,103 @@ def cmd_demo(args: argparse.Namespace) -> int:
     counts = store.counts()
     print(f"Base {store.path} : {counts['offers']} offres, {counts['profiles']} profils, "
           f"{counts['suggestions']} suggestions.")  # fmt: skip
+    logins = [auth.DEMO_COORDINATOR, *demo_accounts()]
+    print(f"Comptes de démonstration (mot de passe « {auth.DEMO_PASSWORD} ») : "
+          + ", ".join(logins) + ".")  # fmt: skip
+    return 0
+
+
+def cmd_referential(args: argparse.Namespace) -> int:
+    from matcher.referential import load_rome_dir
+
+    store = _store(args)
+    if args.action == "info":
+        info = store.referential_info()
+        if info is None:
+            print("Référentiel intégré (compact) : aucun référentiel officiel chargé dans "
+                  f"{store.path}.")  # fmt: skip
+        else:
+            print(f"{info['source']} chargé le {info['loaded_at']} : {info['codes']} codes, "
+                  f"{info['titles']} appellations, {info['skills']} compétences, "
+                  f"{info['close']} liens de proximité.")  # fmt: skip
+        return 0
+    referential = load_rome_dir(args.directory)
+    counts = store.save_referential(referential)
+    print(f"{referential.source} chargé dans {store.path} : {counts['codes']} codes, "
+          f"{counts['titles']} appellations, {counts['skills']} compétences et savoirs, "
+          f"{counts['close']} liens de proximité, {counts['texts']} définitions.")  # fmt: skip
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from matcher.referential import active_referential
+
+    if args.file == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        path = Path(args.file)
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except FileNotFoundError as exc:
+            raise UserError(f"{path} : fichier introuvable") from exc
+        except UnicodeDecodeError as exc:
+            raise UserError(f"{path} : le fichier n'est pas en UTF-8 ({exc})") from exc
+    titles = pd.Series([line.strip() for line in lines if line.strip()], dtype=object)
+    store = (
+        Store(args.db)
+        if args.db
+        else (Store(default_db_path()) if default_db_path().exists() else None)
+    )
+    referential = active_referential(store)
+    if titles.empty:
+        return 0
+    result = referential.classifier.classify(titles, top=max(args.top, 1))
+    labels = referential.codes.drop_duplicates("code").set_index("code")["label"]
+    for title, rec in zip(titles, result.to_dict("records"), strict=True):
+        print(json.dumps({
+            "titre": title,
+            "code": rec["code"],
+            "libelle": rec["label"],
+            "confiance": round(float(rec["confidence"]), 3),
+            "appellation_proche": rec["matched_title"],
+            "autres_codes": [{"code": c, "libelle": labels.get(c), "confiance": round(v, 3)}
+                             for c, v in rec["candidates"]],
+            "referentiel": referential.source,
+        }, ensure_ascii=False))  # fmt: skip
+    return 0
+
+
+def cmd_communes(args: argparse.Namespace) -> int:
+    from matcher.geo import load_laposte
+
+    store = _store(args)
+    frame = load_laposte(args.file)
+    n = store.save_communes(frame, Path(args.file).name)
+    print(f"{n} lignes de communes chargées dans {store.path} "
+          f"({frame['code_insee'].nunique()} communes).")  # fmt: skip
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from matcher.evaluate_titles import evaluate_titles
+    from matcher.paths import ROOT
+
+    rome = args.rome or ROOT.parent / "shared" / "data" / "rome-v460"
+    print(f"python -m matcher evaluate titles --rome {rome} -n {args.n} --seed {args.seed} "
+          f"--folds {args.folds} --parts {args.parts}")  # fmt: skip
+    for fig in evaluate_titles(rome, args.n, args.seed, args.folds, tuple(args.parts)):
+        for line in fig.lines():
+            print(line, flush=True)
     return 0
 
 
 COMMANDS = {
     "sample": cmd_sample, "rank": cmd_rank, "import": cmd_import, "preview": cmd_preview,
     "match": cmd_match,
-    "export": cmd_export, "list": cmd_list, "demo": cmd_demo,
+    "export": cmd_export, "list": cmd_list, "demo": cmd_demo, "decide": cmd_decide,
+    "user": cmd_user, "pool": cmd_pool, "offer": cmd_offer, "purge": cmd_purge,
+    "referential": cmd_referential, "classify": cmd_classify, "communes": cmd_communes,
+    "evaluate": cmd_evaluate,
 }  # fmt: skip
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from matcher import fields as F
+from matcher.auth import SYSTEM
 from matcher.errors import UserError
 from matcher.importer import ImportReport, import_file, import_path, preview_file
 from matcher.service import import_into_store, sample_files
@@ -268,7 +269,7 @@ def test_reimport_updates_and_keeps_history(store):
     assert [(h["offer_ref"], h["version"]) for h in history] == [("A-1", 2)]
     assert json.loads(history[0]["before"])[F.WEEKLY_HOURS] == 35.0
     assert json.loads(history[0]["after"])[F.WEEKLY_HOURS] == 24.0
-    assert store.offers()[F.WEEKLY_HOURS].tolist() == [24.0, 39.0]
+    assert store.offers(SYSTEM)[F.WEEKLY_HOURS].tolist() == [24.0, 39.0]
 
 
 def test_report_is_kept_with_the_import(store):
@@ -315,7 +316,7 @@ def test_demo_stores_every_offer_and_reports_the_shared_one(store):
 
 def test_profiles_of_the_demo_are_anonymous(store):
     _import_samples(store, offers=False)
-    profiles = store.profiles()
+    profiles = store.profiles(SYSTEM)
     text = profiles.to_string()
     assert "FICTIF" not in text and "06 39 98" not in text and "example.com" not in text
     _offers, files = sample_files()
