@@ -19,7 +19,14 @@ With the store, every read and decision is made as a user (rights are checked in
 from matcher import fields
 from matcher.auth import User, authenticate
 from matcher.errors import AccessDenied, UserError
-from matcher.export import shortlist_workbook, write_suggestions
+from matcher.export import (
+    coordinator_workbook,
+    firm_workbook,
+    read_shortlist,
+    shortlist_csv,
+    structure_workbook,
+    write_suggestions,
+)
 from matcher.fields import RejectReason, Role, Status
 from matcher.importer import (
     ImportReport,
@@ -59,8 +66,10 @@ __all__ = [
     "apply_decisions",
     "authenticate",
     "builtin_referential",
+    "coordinator_workbook",
     "decide",
     "fields",
+    "firm_workbook",
     "import_decisions",
     "import_file",
     "import_into_store",
@@ -71,9 +80,11 @@ __all__ = [
     "purge_inactive",
     "rank",
     "read_decisions_file",
+    "read_shortlist",
     "run_matching",
     "score_pairs",
-    "shortlist_workbook",
+    "shortlist_csv",
+    "structure_workbook",
     "top_per_offer",
     "top_per_profile",
     "write_suggestions",

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from matcher import auth, review
+from matcher import auth, export, review
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.export import shortlist_workbook, write_suggestions
+from matcher.export import write_suggestions
 from matcher.importer import import_path, preview_file
 from matcher.paths import SAMPLE_DIR, default_db_path
 from matcher.ranking import rank
@@ -36,6 +36,7 @@ from matcher.service import (
     load_demo,
     purge_inactive,
     run_matching,
+    shortlist_rows,
 )
 from matcher.settings import load_settings
 from matcher.store import Store, _jsonable
@@ -125,8 +126,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="exporte une liste de candidats (.xlsx, .csv)")
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--offer")
-    p.add_argument("--structure")
+    p.add_argument("--offer", help="une offre (liste pour l'entreprise)")
+    p.add_argument("--employer", help="toutes les offres d'une entreprise")
+    p.add_argument("--structure", help="les personnes d'une structure")
+    p.add_argument(
+        "--kind",
+        choices=["firm", "structure", "coordinator"],
+        help="type de classeur (défaut : entreprise avec --offer/--employer, structure avec "
+        "--structure, coordination sinon)",
+    )
+    p.add_argument(
+        "--include-suggested",
+        action="store_true",
+        help="liste pour une entreprise : inclure aussi les candidats pas encore retenus par "
+        "leur conseiller (par défaut : retenus, proposés, en entretien ou embauchés)",
+    )
     _add_db(p)
     _add_as(p)
 
@@ -353,19 +367,67 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args)
+    kind = args.kind or (
+        "firm"
+        if (args.offer or args.employer)
+        else "structure"
+        if args.structure
+        else "coordinator"
+    )
     actor = _actor(args, store)
-    suggestions = store.suggestions(actor, offer_ref=args.offer, structure=args.structure)
-    if suggestions.empty:
+    statuses = None
+    if kind == "firm":
+        statuses = (
+            export.FIRM_STATUSES_WITH_SUGGESTED if args.include_suggested else export.FIRM_STATUSES
+        )
+    rows = shortlist_rows(
+        store,
+        actor,
+        offer_ref=args.offer,
+        structure=args.structure,
+        employer=args.employer,
+        statuses=statuses,
+    )
+    if rows.empty:
+        hint = (
+            " ; pour une entreprise, seuls les candidats retenus par leur conseiller sont "
+            "exportés (ajoutez --include-suggested pour inclure les autres)"
+            if kind == "firm" and not args.include_suggested
+            else " (vérifiez la référence, l'entreprise ou la structure, ou lancez d'abord "
+            "« match »)"
+        )
         raise UserError(
             "aucune suggestion à exporter"
-            + (f" visible par {actor.label}" if args.as_user else " (lancez d'abord « match »)")
+            + (f" visible par {actor.label}" if args.as_user else "")
+            + " pour cette sélection"
+            + hint
         )
     out: Path = args.out
-    if out.suffix.lower() == ".xlsx":
-        out.write_bytes(shortlist_workbook(suggestions, store.offers(actor, status=None)))
+    suffix = out.suffix.lower()
+    secret, used = store.secret(), store.latest_settings()
+    if suffix == ".xlsx":
+        if kind == "firm":
+            data = export.firm_workbook(rows, secret, used)
+        elif kind == "structure":
+            data = export.structure_workbook(rows, secret, used)
+        else:
+            offers = store.offers(actor, status=None)
+            offers = offers[offers[F.OFFER_REF].isin(rows[F.OFFER_REF])]
+            data = export.coordinator_workbook(rows, offers, secret, used)
+    elif suffix == ".csv":
+        columns = {
+            "firm": export.FIRM_COLUMNS,
+            "structure": export.STRUCTURE_COLUMNS,
+            "coordinator": (F.OFFER_REF, F.EMPLOYER, *export.OFFER_SHEET_COLUMNS),
+        }[kind]
+        data = export.shortlist_csv(rows, columns)
     else:
-        write_suggestions(suggestions, out)
-    print(f"{len(suggestions)} suggestions exportées dans {out}")
+        raise UserError(f"{out} : extension non prise en charge (attendu .xlsx ou .csv)")
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"{out} : écriture impossible ({exc.strerror})") from exc
+    print(f"{len(rows)} suggestions exportées dans {out}")
     return 0
 
 
