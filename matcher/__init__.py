@@ -28,7 +28,14 @@ from matcher.export import (
     write_suggestions,
 )
 from matcher.fields import RejectReason, Role, Status
-from matcher.importer import ImportReport, ImportResult, import_file, import_path
+from matcher.importer import (
+    ImportReport,
+    ImportResult,
+    Preview,
+    import_file,
+    import_path,
+    preview_file,
+)
 from matcher.ranking import rank, score_pairs, top_per_offer, top_per_profile
 from matcher.referential import Referential, active_referential, builtin_referential
 from matcher.review import apply_decisions, decide, read_decisions_file
@@ -46,6 +53,7 @@ __all__ = [
     "AccessDenied",
     "ImportReport",
     "ImportResult",
+    "Preview",
     "Referential",
     "RejectReason",
     "Role",
@@ -68,6 +76,7 @@ __all__ = [
     "import_path",
     "load_demo",
     "load_settings",
+    "preview_file",
     "purge_inactive",
     "rank",
     "read_decisions_file",

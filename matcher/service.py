@@ -21,6 +21,7 @@ from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
 from matcher.geo import active_communes
 from matcher.importer import ImportResult, Kind, import_file
+from matcher.mapping import IGNORED_BY_USER
 from matcher.paths import SAMPLE_DIR
 from matcher.ranking import COLUMNS, score_pairs, top_per_offer, with_reasons
 from matcher.referential import active_referential
@@ -65,14 +66,21 @@ def import_into_store(
         overrides=overrides,
         remembered=store.remembered_mappings(kind),
         limits=settings.import_limits,
+        # Offers already stored: the report points at the same offer sent in another file.
+        existing=store.offers(SYSTEM, status=None) if kind == "offers" else None,
     )
     if kind == "offers":
         counts = store.save_offers(result.frame, result.report, user)
     else:
         counts = store.save_profiles(result.frame, result.report, user)
     if overrides:
+        # The whole mapping used, columns the user chose to leave out included (as None).
+        confirmed: dict[str, str | None] = dict(result.report.mapping)
+        for label, note in result.report.unmapped_notes.items():
+            if note == IGNORED_BY_USER:
+                confirmed[label] = None
         for signature in result.report.header_signatures:
-            store.remember_mapping(kind, signature, result.report.mapping)
+            store.remember_mapping(kind, signature, confirmed)
     return StoredImport(result, counts)
 
 
