@@ -12,26 +12,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
 from matcher import export, importer, indicators, service
-from matcher import fields as F
 from matcher.auth import User, authenticate
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
-from matcher.mapping import (
-    OFFER_SYNONYMS,
-    PROFILE_SYNONYMS,
-    ColumnMapping,
-    header_signature,
-    map_columns,
-)
 from matcher.paths import default_db_path
-from matcher.privacy import forbidden_kind, redact_text
-from matcher.readers import read_tables
 from matcher.referential import active_referential
 from matcher.settings import Settings
 from matcher.store import Store
@@ -273,86 +262,22 @@ def guarded(action: Callable[[], None]) -> None:
 # --------------------------------------------------------------------------------------------
 # Import preview (header found, mapping proposed, first rows; nothing imported)
 # --------------------------------------------------------------------------------------------
-@dataclass
-class _SheetPreview:
-    """The shape of ``matcher.importer.SheetPreview`` (issue 3), for the fallback below."""
-
-    sheet: str | None
-    header_row: int
-    labels: list[str]
-    mapping: ColumnMapping
-    missing: list[str]
-    dropped_columns: dict[str, str]
-    rows: pd.DataFrame
-    remembered: bool = False
-
-
-@dataclass
-class _Preview:
-    source: str
-    kind: str
-    sheets: list[_SheetPreview] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def _fallback_preview(
-    data: bytes, name: str, kind: str, sheet: str | None, overrides: dict, remembered: dict,
-    limits, rows: int, structure: str | None,
-) -> _Preview:  # fmt: skip
-    """Until the importer offers ``preview_file`` (issue 3): the same information from the
-    readers and the column mapping of the library."""
-    synonyms = OFFER_SYNONYMS if kind == "offers" else PROFILE_SYNONYMS
-    required = [
-        r for r in (F.OFFER_REQUIRED if kind == "offers" else F.PROFILE_REQUIRED)
-        if not (r == F.STRUCTURE and structure)
-    ]  # fmt: skip
-    out = _Preview(source=name, kind=kind)
-    for table in read_tables(data, name, limits, sheet):
-        labels = [str(x) for x in table.frame.columns]
-        dropped = {x: why for x in labels if kind == "profiles" and (why := forbidden_kind(x))}
-        kept = [x for x in labels if x not in dropped]
-        signature = header_signature(labels)
-        table_overrides = {**remembered.get(signature, {}), **{k: v for k, v in overrides.items()
-                                                             if v}}  # fmt: skip
-        mapping = map_columns(kept, synonyms, table_overrides)
-        shown = table.frame[kept].head(rows).copy()
-        if kind == "profiles":
-            for c in shown.columns:
-                shown[c], _ = redact_text(shown[c])
-        out.sheets.append(
-            _SheetPreview(
-                table.sheet,
-                table.header_row,
-                kept,
-                mapping,
-                mapping.missing(required),
-                dropped,
-                shown,
-                remembered=signature in remembered,
-            )  # fmt: skip
-        )
-    return out
-
-
 @st.cache_data(max_entries=8, show_spinner=False)
 def _preview(
     user: User, data: bytes, name: str, kind: str, sheet: str | None, overrides_json: str,
     remembered_json: str, structure: str | None,
-):  # fmt: skip
-    overrides = json.loads(overrides_json)
-    remembered = json.loads(remembered_json)
-    limits = current_settings(user).import_limits
-    preview = getattr(importer, "preview_file", None)
-    if preview is not None:
-        return preview(data, name, kind, sheet=sheet, overrides=overrides,
-                       remembered=remembered, limits=limits, rows=5, structure=structure)  # fmt: skip
-    return _fallback_preview(data, name, kind, sheet, overrides, remembered, limits, 5, structure)
+) -> importer.Preview:  # fmt: skip
+    return importer.preview_file(
+        data, name, kind, sheet=sheet, overrides=json.loads(overrides_json),
+        remembered=json.loads(remembered_json), limits=current_settings(user).import_limits,
+        rows=5, structure=structure,
+    )  # fmt: skip
 
 
 def import_preview(
     user: User, data: bytes, name: str, kind: str, *, sheet: str | None = None,
     overrides: dict[str, str | None] | None = None, structure: str | None = None,
-):  # fmt: skip
+) -> importer.Preview:  # fmt: skip
     """What importing ``data`` would do (cached per user, file and choices): sheets with the
     header row, the proposed mapping, the missing required fields and the first rows."""
     remembered = get_store().remembered_mappings(kind)
@@ -370,22 +295,11 @@ FIRM, STRUCTURE_LIST, COORDINATION = "firm", "structure", "coordinator"
 
 def shortlist_rows(
     user: User, *, offer_ref: str | None = None, structure: str | None = None,
-    employer: str | None = None, statuses: list[str] | None = None,
+    employer: str | None = None, statuses: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """The rows a shortlist is built from, as ``user`` may see them."""
-    store = get_store()
-    rows_of = getattr(service, "shortlist_rows", None)
-    if rows_of is not None:  # issue 7
-        rows = rows_of(store, user, offer_ref=offer_ref, structure=structure, employer=employer)
-    else:
-        rows = store.suggestions(user, offer_ref=offer_ref, structure=structure)
-        if employer is not None:
-            offers = store.offers(user, status=None)
-            refs = offers.loc[offers[F.EMPLOYER] == employer, F.OFFER_REF]
-            rows = rows[rows[F.OFFER_REF].isin(refs)]
-    if statuses is not None:
-        rows = rows[rows[F.STATUS].isin(statuses)]
-    return rows.reset_index(drop=True)
+    return service.shortlist_rows(get_store(), user, offer_ref=offer_ref, structure=structure,
+                                  employer=employer, statuses=statuses)  # fmt: skip
 
 
 def shortlist_builder(user: User, audience: str, rows: pd.DataFrame) -> Callable[[], bytes]:
@@ -396,15 +310,11 @@ def shortlist_builder(user: User, audience: str, rows: pd.DataFrame) -> Callable
     settings = current_settings(user).to_dict()
 
     def build() -> bytes:
-        if hasattr(export, "firm_workbook"):  # issue 7
-            secret = store.secret()
-            if audience == FIRM:
-                return export.firm_workbook(rows, secret, settings)
-            if audience == STRUCTURE_LIST:
-                return export.structure_workbook(rows, secret, settings)
-            return export.coordinator_workbook(
-                rows, store.offers(user, status=None), secret, settings
-            )
-        return export.shortlist_workbook(rows, store.offers(user, status=None))
+        secret = store.secret()
+        if audience == FIRM:
+            return export.firm_workbook(rows, secret, settings)
+        if audience == STRUCTURE_LIST:
+            return export.structure_workbook(rows, secret, settings)
+        return export.coordinator_workbook(rows, store.offers(user, status=None), secret, settings)
 
     return build

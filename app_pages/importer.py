@@ -12,7 +12,7 @@ from matcher.importer import FIELD_LABELS
 
 KINDS = {"offers": "Offres d'entreprises", "profiles": "Personnes accompagnées (profils)"}
 IGNORE = "(ne pas importer)"
-FILE_COLUMN, EXAMPLE, FIELD_COLUMN, HOW = "Colonne du fichier", "Exemple", "Champ", "Reconnue"
+FILE_COLUMN, EXAMPLE, FIELD_COLUMN, HOW = "Colonne du fichier", "Exemple", "Champ", "Comment"
 
 
 def field_options(kind: str) -> dict[str, str]:
@@ -54,16 +54,17 @@ def mapping_editor(preview, kind: str) -> dict[str, str | None]:
     rows, proposed = [], {}
     for sheet in preview.sheets:
         for label in sheet.labels:
-            if label in proposed:
+            if label in proposed or label in sheet.dropped_columns:
                 continue
             fld = sheet.mapping.columns.get(label)
             proposed[label] = label_of.get(fld, IGNORE) if fld else IGNORE
             values = sheet.rows[label].dropna().astype(str) if label in sheet.rows else []
+            how = sheet.mapping.how.get(label, "") if fld else sheet.mapping.notes.get(label, "")
             rows.append({
                 FILE_COLUMN: label,
                 EXAMPLE: " ; ".join(v[:40] for v in list(values)[:2]),
                 FIELD_COLUMN: proposed[label],
-                HOW: sheet.mapping.how.get(label, "") if fld else "",
+                HOW: how,
             })  # fmt: skip
     edited = st.data_editor(
         pd.DataFrame(rows, columns=[FILE_COLUMN, EXAMPLE, FIELD_COLUMN, HOW]),
@@ -88,16 +89,18 @@ def mapping_editor(preview, kind: str) -> dict[str, str | None]:
 def show_preview(preview, kind: str) -> None:
     for sheet in preview.sheets:
         where = f"Feuille « {sheet.sheet} »" if sheet.sheet else "Tableau"
-        remembered = " (correspondance mémorisée lors d'un import précédent)" if getattr(
-            sheet, "remembered", False) else ""  # fmt: skip
+        remembered = " (correspondance mémorisée lors d'un import précédent)" if (
+            sheet.remembered) else ""  # fmt: skip
         st.caption(f"{where} : en-tête trouvé ligne {sheet.header_row}, "
                    f"{len(sheet.labels)} colonne(s){remembered}.")  # fmt: skip
         if sheet.dropped_columns:
             st.info("Colonnes qui seront supprimées pour préserver l'anonymat des personnes : "
                     + ", ".join(f"« {c} » ({why})" for c, why in sheet.dropped_columns.items())
                     + ".", icon=":material/shield_person:")  # fmt: skip
-    for note in getattr(preview, "notes", []):
-        st.caption(note)
+    for skipped in preview.skipped:
+        st.caption(f"Feuille « {skipped.sheet} » ignorée : {skipped.reason}.")
+    for note in preview.notes:
+        st.caption(note[0].upper() + note[1:] + ".")
     first = preview.sheets[0]
     with st.expander("Premières lignes du fichier", expanded=False):
         st.dataframe(first.rows, hide_index=True, width="stretch")
@@ -131,17 +134,25 @@ def run_import(user, data: bytes, name: str, kind: str, structure, sheet, overri
         "imported": report.rows_imported,
         "rejected": report.rows_rejected,
         "counts": dict(stored.counts),
-        "rejections": [
-            {"Feuille": r.sheet or "", "Ligne": r.row, "Colonne": r.column or "", "Motif": r.reason}
-            for r in report.rejections
-        ],  # fmt: skip
+        "rejections": _findings(report.rejections),
+        "duplicates": _findings(report.duplicates),
+        "flags": _findings(report.flags),
+        "warnings": list(report.warnings),
         "dropped": dict(report.dropped_columns),
         "redactions": {k: v for k, v in report.redactions.items() if v},
-        "lines": report.summary_lines(),
+        "lines": report.summary_lines(limit=None),
         "suggestions": n_suggestions,
     }
     st.session_state[S.IMPORT_FILE] = st.session_state.get(S.IMPORT_FILE, 0) + 1  # new uploader
     st.rerun()
+
+
+def _findings(items) -> list[dict]:
+    return [
+        {"Feuille": f.sheet or "", "Ligne": f.row, "Colonne": f.column or "",
+         "Valeur": f.value or "", "Motif": f.reason}
+        for f in items
+    ]  # fmt: skip
 
 
 def show_report(rep: dict) -> None:
@@ -162,9 +173,16 @@ def show_report(rep: dict) -> None:
              f"{U.fr_number(counts.get('created', 0))} / {U.fr_number(counts.get('updated', 0))}")  # fmt: skip
     if rep["suggestions"] is not None:
         st.caption(f"Suggestions recalculées : {U.fr_number(rep['suggestions'])} au total.")
-    if rep["rejections"]:
-        st.markdown("**Lignes rejetées**")
-        st.dataframe(pd.DataFrame(rep["rejections"]), hide_index=True, width="stretch")
+    for warning in rep["warnings"]:
+        st.warning(warning)
+    for key, title in (
+        ("rejections", "Lignes rejetées"),
+        ("duplicates", "Doublons signalés (importés)"),
+        ("flags", "Valeurs gardées telles quelles (à vérifier)"),
+    ):
+        if rep[key]:
+            st.markdown(f"**{title}** ({U.fr_number(len(rep[key]))})")
+            st.dataframe(pd.DataFrame(rep[key]), hide_index=True, width="stretch")
     if rep["dropped"]:
         st.info("Colonnes supprimées pour l'anonymat : "
                 + ", ".join(f"« {c} » ({w})" for c, w in rep["dropped"].items()) + ".")  # fmt: skip

@@ -9,17 +9,15 @@ import streamlit as st
 
 from app_pages import _state as S
 from app_pages import _ui as U
+from matcher import export, service
 from matcher import fields as F
-from matcher import service
-from matcher.fields import Status
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INCLUDE = {
     "ongoing": ("Candidats retenus par les conseillers et au-delà (recommandé)",
-                [Status.RETAINED, Status.PROPOSED, Status.INTERVIEW, Status.HIRED]),
-    "all": ("Toutes les suggestions encore ouvertes",
-            [Status.SUGGESTED, Status.RETAINED, Status.PROPOSED, Status.INTERVIEW,
-             Status.HIRED]),
+                export.FIRM_STATUSES),
+    "all": ("Aussi les suggestions pas encore examinées (jour du Busin'ESS)",
+            export.FIRM_STATUSES_WITH_SUGGESTED),
 }  # fmt: skip
 
 
@@ -60,8 +58,8 @@ def firm_section(user, store) -> None:
         rows = S.shortlist_rows(user, employer=employer, statuses=INCLUDE[include][1])
         if rows.empty and include == "ongoing":
             st.info("Aucun candidat n'a encore été retenu pour ses offres : les conseillers "
-                    "retiennent leurs candidats (page Correspondances), ou choisissez « Toutes "
-                    "les suggestions ».")  # fmt: skip
+                    "retiennent leurs candidats (page Correspondances), ou incluez les "
+                    "suggestions pas encore examinées.")  # fmt: skip
             return
         download(user, S.FIRM, rows, f"Télécharger la liste « {employer} »",
                  file_name("entreprise", employer), "dl_firm")  # fmt: skip
@@ -101,7 +99,9 @@ def offer_section(user, store) -> None:
             format_func=lambda r: f"{r} – {offers.at[r, F.TITLE]} ({offers.at[r, F.EMPLOYER]})"
             if r in offers.index else r,
         )  # fmt: skip
-        rows = S.shortlist_rows(user, offer_ref=ref)
+        include = st.radio("Candidats à inclure", list(INCLUDE),
+                           format_func=lambda k: INCLUDE[k][0], key=f"{S.LIST_OFFER}_inc")  # fmt: skip
+        rows = S.shortlist_rows(user, offer_ref=ref, statuses=INCLUDE[include][1])
         download(user, S.FIRM, rows, f"Télécharger la liste de l'offre {ref}",
                  file_name("offre", ref), "dl_offer")  # fmt: skip
 

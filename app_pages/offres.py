@@ -75,10 +75,11 @@ def filters(table: pd.DataFrame) -> pd.DataFrame:
         )
         months = sorted({d.strftime("%Y-%m") for d in table["start"] if d is not None})
         start = c5.multiselect(
-            "Début du poste", [*months, UNDATED], key=f"{k}start", persist_state="session", placeholder="Peu importe",
+            "Début du poste", [*months, UNDATED], key=f"{k}start", persist_state="session",
+            placeholder="Peu importe",
             format_func=lambda m: m if m == UNDATED else U.fr_month(m),
             help="Mois de la date de début ; « date non précisée » pour les offres sans date "
-                 "ou écrites en toutes lettres (« début janvier »).",
+                 "ou que l'import n'a pas su lire (« selon profil »).",
         )  # fmt: skip
         text = c6.text_input(
             "Rechercher (poste, entreprise, réf.)", key=f"{k}text", persist_state="session"

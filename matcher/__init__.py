@@ -19,9 +19,23 @@ With the store, every read and decision is made as a user (rights are checked in
 from matcher import fields
 from matcher.auth import User, authenticate
 from matcher.errors import AccessDenied, UserError
-from matcher.export import shortlist_workbook, write_suggestions
+from matcher.export import (
+    coordinator_workbook,
+    firm_workbook,
+    read_shortlist,
+    shortlist_csv,
+    structure_workbook,
+    write_suggestions,
+)
 from matcher.fields import RejectReason, Role, Status
-from matcher.importer import ImportReport, ImportResult, import_file, import_path
+from matcher.importer import (
+    ImportReport,
+    ImportResult,
+    Preview,
+    import_file,
+    import_path,
+    preview_file,
+)
 from matcher.ranking import rank, score_pairs, top_per_offer, top_per_profile
 from matcher.referential import Referential, active_referential, builtin_referential
 from matcher.review import apply_decisions, decide, read_decisions_file
@@ -39,6 +53,7 @@ __all__ = [
     "AccessDenied",
     "ImportReport",
     "ImportResult",
+    "Preview",
     "Referential",
     "RejectReason",
     "Role",
@@ -51,20 +66,25 @@ __all__ = [
     "apply_decisions",
     "authenticate",
     "builtin_referential",
+    "coordinator_workbook",
     "decide",
     "fields",
+    "firm_workbook",
     "import_decisions",
     "import_file",
     "import_into_store",
     "import_path",
     "load_demo",
     "load_settings",
+    "preview_file",
     "purge_inactive",
     "rank",
     "read_decisions_file",
+    "read_shortlist",
     "run_matching",
     "score_pairs",
-    "shortlist_workbook",
+    "shortlist_csv",
+    "structure_workbook",
     "top_per_offer",
     "top_per_profile",
     "write_suggestions",

@@ -21,13 +21,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from matcher import auth, review
+from matcher import auth, export, review
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.export import shortlist_workbook, write_suggestions
-from matcher.importer import import_path
+from matcher.export import write_suggestions
+from matcher.importer import import_path, preview_file
 from matcher.paths import SAMPLE_DIR, default_db_path
 from matcher.ranking import rank
+from matcher.readers import read_bytes
 from matcher.service import (
     demo_accounts,
     import_decisions,
@@ -35,6 +36,7 @@ from matcher.service import (
     load_demo,
     purge_inactive,
     run_matching,
+    shortlist_rows,
 )
 from matcher.settings import load_settings
 from matcher.store import Store, _jsonable
@@ -65,13 +67,15 @@ def _add_as(p: argparse.ArgumentParser) -> None:
                    help="agir avec les droits de ce compte (défaut : administrateur local)")  # fmt: skip
 
 
-def _parse_map(values: Sequence[str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _parse_map(values: Sequence[str] | None) -> dict[str, str | None]:
+    """--map "Libellé=title" (or a French field label, or a column letter "G=code postal");
+    "Remarques=" or "Remarques=ignorer" leaves a column out."""
+    out: dict[str, str | None] = {}
     for v in values or []:
         if "=" not in v:
             raise UserError(f'--map « {v} » : attendu COLONNE=champ, par exemple "Libellé=title"')
         col, fld = v.rsplit("=", 1)
-        out[col.strip()] = fld.strip()
+        out[col.strip()] = fld.strip() or None
     return out
 
 
@@ -92,10 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings(p)
 
     p = sub.add_parser(
-        "import", help="importe un fichier dans la base (offres, profils, décisions)"
+        "import", help="importe un ou plusieurs fichiers dans la base (offres, profils, décisions)"
     )
     p.add_argument("kind", choices=["offers", "profiles", "decisions"])
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, nargs="+")
     p.add_argument("--structure", help="structure des profils si le fichier n'en a pas")
     p.add_argument("--sheet", help="feuille à importer (défaut : toutes les feuilles utiles)")
     p.add_argument("--map", action="append", metavar="COLONNE=champ",
@@ -104,6 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings(p)
     _add_as(p)
 
+    p = sub.add_parser(
+        "preview", help="montre l'en-tête lu et les colonnes reconnues, sans importer"
+    )
+    p.add_argument("kind", choices=["offers", "profiles"])
+    p.add_argument("file", type=Path)
+    p.add_argument("--sheet", help="feuille à lire (défaut : toutes les feuilles utiles)")
+    p.add_argument("--map", action="append", metavar="COLONNE=champ",
+                   help="force la correspondance d'une colonne")  # fmt: skip
+    p.add_argument("--rows", type=int, default=5, help="nombre de lignes montrées")
+    _add_settings(p)
+
     p = sub.add_parser("match", help="calcule les suggestions pour les offres ouvertes")
     _add_db(p)
     _add_settings(p)
@@ -111,8 +126,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="exporte une liste de candidats (.xlsx, .csv)")
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--offer")
-    p.add_argument("--structure")
+    p.add_argument("--offer", help="une offre (liste pour l'entreprise)")
+    p.add_argument("--employer", help="toutes les offres d'une entreprise")
+    p.add_argument("--structure", help="les personnes d'une structure")
+    p.add_argument(
+        "--kind",
+        choices=["firm", "structure", "coordinator"],
+        help="type de classeur (défaut : entreprise avec --offer/--employer, structure avec "
+        "--structure, coordination sinon)",
+    )
+    p.add_argument(
+        "--include-suggested",
+        action="store_true",
+        help="liste pour une entreprise : inclure aussi les candidats pas encore retenus par "
+        "leur conseiller (par défaut : retenus, proposés, en entretien ou embauchés)",
+    )
     _add_db(p)
     _add_as(p)
 
@@ -266,42 +294,66 @@ def _print_report(lines: list[str], brief: bool = False) -> None:
         print(line, file=sys.stderr)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UserError(f"{path} : fichier introuvable") from exc
-    except IsADirectoryError as exc:
-        raise UserError(f"{path} : c'est un dossier, pas un fichier") from exc
-
-
 def cmd_import(args: argparse.Namespace) -> int:
+    """Each file is one import (one transaction): a refused file changes nothing, and the next
+    files are still imported; the exit status is 2 if any file was refused."""
     settings = load_settings(args.settings)
     store = _store(args)
-    path: Path = args.file
-    data = _read(path)
     actor = _actor(args, store)
-    if args.kind == "decisions":
-        report = import_decisions(store, actor, data, path.name, settings)
-        for line in report.summary_lines():
+    overrides = _parse_map(args.map)
+    refused = 0
+    status = 0
+    for path in args.file:
+        try:
+            data = read_bytes(path)
+            if args.kind == "decisions":
+                report = import_decisions(store, actor, data, path.name, settings)
+                for line in report.summary_lines():
+                    print(line)
+                status = max(status, 1 if report.refused else 0)
+                continue
+            done = import_into_store(
+                store,
+                data,
+                path.name,
+                args.kind,
+                settings=settings,
+                structure=args.structure,
+                sheet=args.sheet,
+                overrides=overrides,
+                user=actor,
+            )
+        except UserError as exc:
+            if len(args.file) == 1:
+                raise
+            print(f"erreur : {exc} (rien n'a été importé de ce fichier)", file=sys.stderr)
+            refused += 1
+            continue
+        for line in done.result.report.summary_lines():
             print(line)
-        return 1 if report.refused else 0
-    done = import_into_store(
-        store,
-        data,
-        path.name,
+        c = done.counts
+        print(f"Base : {c['created']} nouveau(x), {c['updated']} mis à jour, "
+              f"{c['unchanged']} inchangé(s).")  # fmt: skip
+    return 2 if refused else status
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    settings = load_settings(args.settings)
+    preview = preview_file(
+        read_bytes(args.file),
+        args.file.name,
         args.kind,
-        settings=settings,
-        structure=args.structure,
         sheet=args.sheet,
         overrides=_parse_map(args.map),
-        user=actor,
+        limits=settings.import_limits,
+        rows=args.rows,
     )
-    for line in done.result.report.summary_lines():
+    for line in preview.summary_lines():
         print(line)
-    c = done.counts
-    print(f"Base : {c['created']} nouveau(x), {c['updated']} mis à jour, "
-          f"{c['unchanged']} inchangé(s).")  # fmt: skip
+    for s in preview.sheets:
+        if not s.rows.empty:
+            print(f"Premières lignes{f' de « {s.sheet} »' if s.sheet else ''} :")
+            print(s.rows.fillna("").to_string(max_colwidth=30))
     return 0
 
 
@@ -315,19 +367,67 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args)
+    kind = args.kind or (
+        "firm"
+        if (args.offer or args.employer)
+        else "structure"
+        if args.structure
+        else "coordinator"
+    )
     actor = _actor(args, store)
-    suggestions = store.suggestions(actor, offer_ref=args.offer, structure=args.structure)
-    if suggestions.empty:
+    statuses = None
+    if kind == "firm":
+        statuses = (
+            export.FIRM_STATUSES_WITH_SUGGESTED if args.include_suggested else export.FIRM_STATUSES
+        )
+    rows = shortlist_rows(
+        store,
+        actor,
+        offer_ref=args.offer,
+        structure=args.structure,
+        employer=args.employer,
+        statuses=statuses,
+    )
+    if rows.empty:
+        hint = (
+            " ; pour une entreprise, seuls les candidats retenus par leur conseiller sont "
+            "exportés (ajoutez --include-suggested pour inclure les autres)"
+            if kind == "firm" and not args.include_suggested
+            else " (vérifiez la référence, l'entreprise ou la structure, ou lancez d'abord "
+            "« match »)"
+        )
         raise UserError(
             "aucune suggestion à exporter"
-            + (f" visible par {actor.label}" if args.as_user else " (lancez d'abord « match »)")
+            + (f" visible par {actor.label}" if args.as_user else "")
+            + " pour cette sélection"
+            + hint
         )
     out: Path = args.out
-    if out.suffix.lower() == ".xlsx":
-        out.write_bytes(shortlist_workbook(suggestions, store.offers(actor, status=None)))
+    suffix = out.suffix.lower()
+    secret, used = store.secret(), store.latest_settings()
+    if suffix == ".xlsx":
+        if kind == "firm":
+            data = export.firm_workbook(rows, secret, used)
+        elif kind == "structure":
+            data = export.structure_workbook(rows, secret, used)
+        else:
+            offers = store.offers(actor, status=None)
+            offers = offers[offers[F.OFFER_REF].isin(rows[F.OFFER_REF])]
+            data = export.coordinator_workbook(rows, offers, secret, used)
+    elif suffix == ".csv":
+        columns = {
+            "firm": export.FIRM_COLUMNS,
+            "structure": export.STRUCTURE_COLUMNS,
+            "coordinator": (F.OFFER_REF, F.EMPLOYER, *export.OFFER_SHEET_COLUMNS),
+        }[kind]
+        data = export.shortlist_csv(rows, columns)
     else:
-        write_suggestions(suggestions, out)
-    print(f"{len(suggestions)} suggestions exportées dans {out}")
+        raise UserError(f"{out} : extension non prise en charge (attendu .xlsx ou .csv)")
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"{out} : écriture impossible ({exc.strerror})") from exc
+    print(f"{len(rows)} suggestions exportées dans {out}")
     return 0
 
 
@@ -581,7 +681,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "sample": cmd_sample, "rank": cmd_rank, "import": cmd_import, "match": cmd_match,
+    "sample": cmd_sample, "rank": cmd_rank, "import": cmd_import, "preview": cmd_preview,
+    "match": cmd_match,
     "export": cmd_export, "list": cmd_list, "demo": cmd_demo, "decide": cmd_decide,
     "user": cmd_user, "pool": cmd_pool, "offer": cmd_offer, "purge": cmd_purge,
     "referential": cmd_referential, "classify": cmd_classify, "communes": cmd_communes,

@@ -168,7 +168,7 @@ def with_reasons(scored: Scored, top: pd.DataFrame) -> pd.DataFrame:
 
 
 COLUMNS = [F.OFFER_REF, F.PROFILE_REF, F.STRUCTURE, F.RANK, F.SCORE, *F.COMPONENTS, F.DISTANCE_KM,
-           F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS]  # fmt: skip
+           F.OCC_KIND, F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS]  # fmt: skip
 
 
 def top_per_offer(scored: Scored, k: int | None = None) -> pd.DataFrame:

@@ -514,13 +514,15 @@ def decide(
 # Headers of the exported shortlist (matcher.export.HEADERS) and the optional decision columns.
 FILE_HEADERS: dict[str, str] = {
     F.OFFER_REF: "Réf. offre",
-    F.PROFILE_REF: "Réf. candidat (pseudonyme)",
-    F.STRUCTURE: "Structure d'accompagnement",
+    F.PROFILE_REF: "Réf. candidat",
+    F.STRUCTURE: "Structure",
     F.STATUS: "Décision",
-    F.REASON: "Motif",
+    F.REASON: "Motif si non retenu",
     F.COMMENT: "Commentaire",
 }
 _FILE_ALIASES: dict[str, str] = {
+    "ref candidat pseudonyme": F.PROFILE_REF, "structure d accompagnement": F.STRUCTURE,
+    "motif": F.REASON,
     "ref offre": F.OFFER_REF, "reference offre": F.OFFER_REF, "offre": F.OFFER_REF,
     "ref candidat": F.PROFILE_REF, "candidat": F.PROFILE_REF, "reference candidat": F.PROFILE_REF,
     "structure": F.STRUCTURE, "statut": F.STATUS, "motif de non retenue": F.REASON,

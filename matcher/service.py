@@ -8,18 +8,20 @@ import calendar
 import datetime as dt
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from matcher import export, parsing, review
 from matcher import fields as F
-from matcher import review
 from matcher.auth import SYSTEM, User, demo_login, ensure_demo_users
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
 from matcher.geo import active_communes
 from matcher.importer import ImportResult, Kind, import_file
+from matcher.mapping import IGNORED_BY_USER
 from matcher.paths import SAMPLE_DIR
 from matcher.ranking import COLUMNS, score_pairs, top_per_offer, with_reasons
 from matcher.referential import active_referential
@@ -64,14 +66,21 @@ def import_into_store(
         overrides=overrides,
         remembered=store.remembered_mappings(kind),
         limits=settings.import_limits,
+        # Offers already stored: the report points at the same offer sent in another file.
+        existing=store.offers(SYSTEM, status=None) if kind == "offers" else None,
     )
     if kind == "offers":
         counts = store.save_offers(result.frame, result.report, user)
     else:
         counts = store.save_profiles(result.frame, result.report, user)
     if overrides:
+        # The whole mapping used, columns the user chose to leave out included (as None).
+        confirmed: dict[str, str | None] = dict(result.report.mapping)
+        for label, note in result.report.unmapped_notes.items():
+            if note == IGNORED_BY_USER:
+                confirmed[label] = None
         for signature in result.report.header_signatures:
-            store.remember_mapping(kind, signature, result.report.mapping)
+            store.remember_mapping(kind, signature, confirmed)
     return StoredImport(result, counts)
 
 
@@ -142,9 +151,30 @@ def _pooled_extra(scored, top: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame
 def import_decisions(
     store: Store, user: User, data: bytes, name: str, settings: Settings | None = None
 ) -> review.DecisionReport:
-    """Read a filled-in shortlist and apply its decisions as ``user`` (one transaction)."""
+    """Read a filled-in shortlist and apply its decisions as ``user`` (one transaction).
+
+    A workbook exported by us is read through the hidden signed key of each row (re-sorted or
+    filtered sheets read right; a row whose key was altered is refused); a CSV, or a workbook
+    without keys, through its visible columns."""
     settings = settings or Settings()
-    frame = review.read_decisions_file(data, name, limits=settings.import_limits)
+    limits = settings.import_limits
+    if len(data) > limits.max_file_mb * 1024 * 1024:
+        raise UserError(f"{name} : fichier trop gros (plus de {limits.max_file_mb:g} Mo)")
+    if export.has_pair_keys(data):
+        read = export.read_shortlist(data, name, store.secret())
+        report = review.apply_decisions(store, user, read.decisions, source=name)
+        refused = [
+            review.Outcome(
+                review.Decision(offer, candidate, "", row=row, source=name),
+                review.REFUSED,
+                f"feuille « {sheet} » : {message}",
+                code=review.INVALID,
+            )
+            for sheet, row, offer, candidate, message in read.problems
+        ]
+        report.outcomes = refused + report.outcomes
+        return report
+    frame = review.read_decisions_file(data, name, limits=limits)
     return review.apply_decisions(store, user, frame, source=name)
 
 
@@ -267,6 +297,33 @@ def preview_offer_ranking(
     return out.reset_index(drop=True)
 
 
+def shortlist_rows(
+    store: Store,
+    user: User,
+    offer_ref: str | None = None,
+    structure: str | None = None,
+    employer: str | None = None,
+    statuses: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Stored suggestions the user may see, joined with what the shortlists show of the offer
+    and the profile (see ``export.ROW_COLUMNS``): the rows every export workbook is built
+    from. ``statuses`` keeps only pairs in those statuses (e.g. ``export.FIRM_STATUSES``)."""
+    suggestions = store.suggestions(user, offer_ref=offer_ref, structure=structure, status=statuses)
+    offers = store.offers(user, status=None)
+    if employer:
+        wanted = parsing.fold(employer)
+        offers = offers[offers[F.EMPLOYER].fillna("").map(parsing.fold) == wanted]
+        suggestions = suggestions[suggestions[F.OFFER_REF].isin(offers[F.OFFER_REF])]
+    offer_cols = offers[[F.OFFER_REF, F.EMPLOYER, F.TITLE, F.COMMUNE, F.START_DATE]].rename(
+        columns={F.COMMUNE: export.OFFER_COMMUNE}
+    )
+    profiles = store.profiles(user)[[F.STRUCTURE, F.PROFILE_REF, F.COUNSELLOR, F.AVAILABLE_FROM]]
+    rows = suggestions.merge(offer_cols, on=F.OFFER_REF, how="left").merge(
+        profiles, on=[F.STRUCTURE, F.PROFILE_REF], how="left"
+    )
+    return rows
+
+
 def is_empty(store: Store) -> bool:
     counts = store.counts()
     return counts["offers"] == 0 and counts["profiles"] == 0
@@ -282,4 +339,5 @@ __all__ = [
     "purge_inactive",
     "run_matching",
     "sample_files",
+    "shortlist_rows",
 ]

@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -54,6 +55,8 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
 DATE_FIELDS = (F.START_DATE, F.AVAILABLE_FROM)
+# What a suggestion keeps of the ranking besides score and reasons (a snapshot at match time).
+SNAPSHOT_FIELDS = (*F.COMPONENTS, F.DISTANCE_KM, F.OCC_KIND, F.MATCHED_SKILLS, F.MISSING_SKILLS)
 # Profile fields the coordinator does not see (place of residence): pseudonymous form.
 COORDINATOR_HIDDEN_PROFILE_FIELDS = (F.COMMUNE, F.POSTAL_CODE)
 
@@ -285,6 +288,13 @@ MIGRATIONS: tuple[str, ...] = (
         status TEXT,
         reason TEXT,
         n INTEGER NOT NULL
+    );
+    """,
+    # 4: per-database secrets (sign the pair keys hidden in exported shortlists)
+    """
+    CREATE TABLE secrets (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL
     );
     """,
 )
@@ -885,7 +895,7 @@ class Store:
                 if pid is None or rec[F.OFFER_REF] not in versions:
                     continue
                 components = json.dumps(
-                    {c: _jsonable(rec[c]) for c in (*F.COMPONENTS, F.DISTANCE_KM)}
+                    {c: _jsonable(rec.get(c)) for c in SNAPSHOT_FIELDS}, ensure_ascii=False
                 )
                 conn.execute(
                     "INSERT INTO suggestions (offer_ref, profile_id, run_id, rank, score, "
@@ -945,7 +955,7 @@ class Store:
         "JOIN structures s ON s.id = p.structure_id JOIN offers o ON o.offer_ref = g.offer_ref "
     )
     SUGGESTION_COLUMNS: tuple[str, ...] = (
-        F.OFFER_REF, F.PROFILE_REF, F.STRUCTURE, F.RANK, F.SCORE, *F.COMPONENTS, F.DISTANCE_KM,
+        F.OFFER_REF, F.PROFILE_REF, F.STRUCTURE, F.RANK, F.SCORE, *SNAPSHOT_FIELDS,
         F.REASONS, F.STATUS, F.STATUS_AT, F.STATUS_BY, F.REASON, F.COMMENT, F.REVIEW_ID,
         F.OFFER_STATUS, F.OFFER_VERSION, F.OFFER_CHANGED, F.IN_LATEST_RUN, F.IN_POOL,
         F.UPDATED_AT,
@@ -1272,6 +1282,30 @@ class Store:
             ).fetchall()
         columns = [F.STRUCTURE, "month", "metric", F.STATUS, F.REASON, "n"]
         return pd.DataFrame([dict(r) for r in rows], columns=columns)
+
+    def latest_settings(self) -> dict[str, Any] | None:
+        """The settings of the last matching run (shown in the exported workbooks)."""
+        with self.read() as conn:
+            row = conn.execute(
+                "SELECT settings FROM match_runs ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return json.loads(row["settings"]) if row else None
+
+    def secret(self, name: str = "export") -> bytes:
+        """A random secret of this database, created on first use; it signs the pair keys
+        hidden in exported shortlists, so an edited key is detected at import."""
+        with self.read() as conn:
+            row = conn.execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()
+        if row:
+            return bytes(row["value"])
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)",
+                (name, secrets.token_bytes(32)),
+            )
+            return bytes(
+                conn.execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()[0]
+            )
 
     def counts(self, user: User | None = None) -> dict[str, int]:
         """Row counts the user may see (offers: open ones for a counsellor). Without a user:

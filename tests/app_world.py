@@ -25,7 +25,7 @@ STRUCTURE_B = "ACI Les Jardins"
 OFFERS_CSV = """Réf.;Entreprise;Intitulé du poste;Compétences;Ville;CP;QPV;Type de contrat;Date de début;Nb postes
 OFF-1;Propreté Artois;Agent(e) de propreté H/F;autolaveuse, nettoyage des sols;Béthune;62400;Mont-Liébaut;CDI;01/12/2026;2
 OFF-2;Logistique Lys;Cariste H/F;CACES R489 cat 3, charger et décharger les camions;Lillers;62190;non;intérim;15/01/2027;1
-OFF-3;Jardins de l'Artois;Jardinier paysagiste;tondre les pelouses, tailler les haies;Annezin;62232;;CDD;début janvier;1
+OFF-3;Jardins de l'Artois;Jardinier paysagiste;tondre les pelouses, tailler les haies;Annezin;62232;;CDD;selon profil;1
 """
 PROFILES_A = """Identifiant;Métier visé;Compétences;Commune;Code postal;Mobilité (km)
 A-01;agent d'entretien;autolaveuse, nettoyage des sols;Beuvry;62660;15

@@ -2,22 +2,20 @@
 export, a counsellor gets 0 rows of another structure (and the coordinator does get them, so
 that each check could fail)."""
 
-import io
 import json
 
-import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages._state import MATCH_VIEW, SELECTED_OFFER, USER
-from matcher import auth, review
+from matcher import auth, export, review
 from matcher import fields as F
 from matcher.cli import main
 from matcher.errors import AccessDenied
-from matcher.export import shortlist_workbook
 from matcher.fields import Role
 from matcher.importer import ImportReport
+from matcher.service import shortlist_rows
 from matcher.store import COORDINATOR_HIDDEN_PROFILE_FIELDS
 
 from .conftest import ROOT
@@ -63,17 +61,24 @@ def _structures_frame(store, user):
     return pd.DataFrame({F.STRUCTURE: store.structures(user)})
 
 
-def _workbook_rows(data: bytes) -> pd.DataFrame:
-    ws = openpyxl.load_workbook(io.BytesIO(data))["Suggestions"]
-    rows = list(ws.iter_rows(values_only=True))
-    frame = pd.DataFrame(rows[1:], columns=rows[0])
-    return frame.rename(columns={"Structure d'accompagnement": F.STRUCTURE})
+def _workbook_rows(data: bytes, store) -> pd.DataFrame:
+    """Every data row of an exported workbook, identified by its hidden signed key."""
+    return export.read_shortlist(data, "liste.xlsx", store.secret()).decisions
 
 
-def _shortlist(store, user):
-    return _workbook_rows(
-        shortlist_workbook(store.suggestions(user), store.offers(user, status=None))
-    )
+def _shortlist(kind):
+    def read(store, user):
+        rows = shortlist_rows(store, user)
+        if kind == "firm":
+            data = export.firm_workbook(rows, store.secret())
+        elif kind == "structure":
+            data = export.structure_workbook(rows, store.secret())
+        else:
+            offers = store.offers(user, status=None)
+            data = export.coordinator_workbook(rows, offers, store.secret())
+        return _workbook_rows(data, store)
+
+    return read
 
 
 READS = {
@@ -89,7 +94,9 @@ READS = {
     "statistics": lambda s, u: s.statistics(u),
     "imports": lambda s, u: s.imports(u).query("kind == 'profiles'"),
     "structures": _structures_frame,
-    "shortlist workbook": _shortlist,
+    "firm workbook": _shortlist("firm"),
+    "structure workbook": _shortlist("structure"),
+    "coordinator workbook": _shortlist("coordinator"),
 }
 
 
@@ -204,10 +211,10 @@ def test_cli_export_as_counsellor(busy, tmp_path, capsys, suffix):
     out = tmp_path / f"liste{suffix}"
     assert main(["export", "--out", str(out), "--as", "cons-a"]) == 0
     if suffix == ".xlsx":
-        frame = _workbook_rows(out.read_bytes())
+        frame = _workbook_rows(out.read_bytes(), busy.store)
     else:
         frame = pd.read_csv(out, sep=";", encoding="utf-8-sig").rename(
-            columns={"Structure d'accompagnement": F.STRUCTURE}
+            columns={"Structure": F.STRUCTURE}
         )
     assert len(frame) == 9 and set(frame[F.STRUCTURE]) == {STRUCTURE_A}
     capsys.readouterr()

@@ -10,7 +10,7 @@ NEW_OFFERS = """Réf.;Entreprise;Intitulé du poste;Ville;Compétences
 OFF-9;Logistique Lys;Préparateur de commandes;Lillers;préparation de commandes
 ;Propreté Artois;;Béthune;sans intitulé
 """
-ODD_HEADER = """Réf.;Entreprise;Libellé bizarre;Ville
+ODD_HEADER = """Réf.;Entreprise;Zorglub;Ville
 OFF-8;Jardins du Nord;Jardinier;Béthune
 """
 PROFILES_WITH_NAMES = """Identifiant;Nom;Téléphone;Métier visé;Commune
@@ -67,7 +67,7 @@ def test_a_missing_required_column_is_chosen_in_the_editor(dash):
     )
     assert _button(at, "Importer").disabled
     labels = at.data_editor[0].value["Colonne du fichier"].tolist()
-    row = labels.index("Libellé bizarre")
+    row = labels.index("Zorglub")
     at.session_state["import_mapping"] = {
         "edited_rows": {row: {"Champ": "Intitulé du poste"}}, "added_rows": [],
         "deleted_rows": [],

@@ -70,7 +70,7 @@ def _filled_in(dash, decisions: dict[tuple[str, str], str]) -> bytes:
         for row in ws.iter_rows():
             values = [c.value for c in row]
             if header is None:
-                if "Décision" in values:
+                if "Décision" in values and "Réf. offre" in values:
                     header = {v: i for i, v in enumerate(values) if v}
                 continue
             offer = row[header["Réf. offre"]].value

@@ -8,13 +8,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from matcher import auth, review
+from matcher import auth, export, review
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.export import shortlist_workbook
 from matcher.fields import Status
 from matcher.importer import ImportReport
-from matcher.service import import_decisions, run_matching
+from matcher.service import import_decisions, run_matching, shortlist_rows
 from matcher.settings import RankingSettings, Settings
 
 from .review_world import STRUCTURE_A, STRUCTURE_B, offers_frame, profiles_frame, suggestions_frame
@@ -288,16 +287,15 @@ def test_apply_decisions_reports_each_outcome(world):
 
 
 def _export(store, user, **kw) -> bytes:
-    return shortlist_workbook(store.suggestions(user, **kw), store.offers(user, status=None))
+    return export.structure_workbook(shortlist_rows(store, user, **kw), store.secret())
 
 
 def _fill(data: bytes, decisions: dict[tuple[str, str], str], created=None) -> bytes:
     """Set the "Décision" cell of some rows, as a firm or a counsellor would."""
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    ws = wb["Suggestions"]
+    ws = wb.worksheets[-1]  # "Suggestions" for a structure, "Candidats" for a firm
     header = [c.value for c in ws[1]]
-    io_, ip, idec = (header.index(h) for h in ("Réf. offre", "Réf. candidat (pseudonyme)",
-                                                 "Décision"))  # fmt: skip
+    io_, ip, idec = (header.index(h) for h in ("Réf. offre", "Réf. candidat", "Décision"))
     for row in ws.iter_rows(min_row=2):
         key = (row[io_].value, row[ip].value)
         if key in decisions:
@@ -313,10 +311,12 @@ def test_round_trip_with_the_exported_shortlist(world):
     store, user = world.store, world.counsellor_a
     review.decide(store, user, "BUS-001", "A2", "retained")
     data = _export(store, user, offer_ref="BUS-001")
-    frame = review.read_decisions_file(data, "liste.xlsx")
+    frame = export.read_shortlist(data, "liste.xlsx", store.secret()).decisions
     assert frame[review.ROW].tolist() == [2, 3, 4]
-    assert set(frame[F.STRUCTURE]) == {STRUCTURE_A}
+    assert set(frame[F.STRUCTURE]) == {STRUCTURE_A}  # from the signed keys
     assert frame[review.EXPORTED_AT].notna().all()
+    assert frame.set_index(F.PROFILE_REF)[review.BASE_STATUS].to_dict() == {
+        "A1": "suggested", "A2": "retained", "P1": "suggested"}  # fmt: skip
     filled = _fill(data, {("BUS-001", "A1"): "Entretien", ("BUS-001", "A2"): "Embauché"})
     report = import_decisions(store, user, filled, "liste_remplie.xlsx")
     assert report.counts() == {"applied": 2, "unchanged": 1, "refused": 0}
@@ -471,7 +471,8 @@ def test_cli_decide_then_list_decisions_and_audit(cli_world, capsys):
 
 def test_cli_import_decisions_reports_and_exit_status(cli_world, tmp_path, capsys):
     xlsx = tmp_path / "liste.xlsx"
-    assert _cli(capsys, "export", "--out", xlsx, "--offer", "BUS-002", "--as", "cons-a")[0] == 0
+    assert _cli(capsys, "export", "--out", xlsx, "--offer", "BUS-002", "--include-suggested",
+                "--as", "cons-a")[0] == 0  # fmt: skip
     xlsx.write_bytes(_fill(xlsx.read_bytes(), {("BUS-002", "A1"): "Entretien",
                                                ("BUS-002", "A2"): "Non retenu"}))  # fmt: skip
     code, out, _ = _cli(capsys, "import", "decisions", xlsx, "--as", "cons-a")
