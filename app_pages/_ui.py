@@ -201,13 +201,14 @@ def _decision_buttons(user: User, rec: dict[str, Any], status: Status, key: str)
         if Status.REJECTED in allowed:
             with st.popover("Non retenu…", key=f"reject|{key}"):
                 st.text_input("Commentaire (facultatif)", key=f"{comment_key}|rej")
-                st.caption("Motif :")
-                for reason in RejectReason:
-                    st.button(
-                        reason.label.capitalize(), key=f"reason|{reason.value}|{key}",
-                        on_click=decide,
-                        args=(user, rec, Status.REJECTED, reason, f"{comment_key}|rej"),
-                    )  # fmt: skip
+                st.caption("Cliquez sur le motif : la décision est enregistrée aussitôt.")
+                with st.container(horizontal=True, gap="small"):
+                    for reason in RejectReason:
+                        st.button(
+                            reason.label.capitalize(), key=f"reason|{reason.value}|{key}",
+                            on_click=decide,
+                            args=(user, rec, Status.REJECTED, reason, f"{comment_key}|rej"),
+                        )  # fmt: skip
         others = [
             s for s in review.CHAIN + review.CLOSING
             if s in allowed and s != Status.REJECTED and (primary is None or s != primary[0])

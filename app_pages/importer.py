@@ -12,7 +12,7 @@ from matcher.importer import FIELD_LABELS
 
 KINDS = {"offers": "Offres d'entreprises", "profiles": "Personnes accompagnées (profils)"}
 IGNORE = "(ne pas importer)"
-FILE_COLUMN, EXAMPLE, FIELD_COLUMN, HOW = "Colonne du fichier", "Exemple", "Champ", "Comment"
+FILE_COLUMN, EXAMPLE, FIELD_COLUMN, HOW = "Colonne du fichier", "Exemple", "Champ", "Reconnaissance"
 
 
 def field_options(kind: str) -> dict[str, str]:
@@ -71,12 +71,15 @@ def mapping_editor(preview, kind: str) -> dict[str, str | None]:
         key=S.IMPORT_MAPPING,
         hide_index=True,
         width="stretch",
+        height=36 * (len(rows) + 1) + 4,  # every column visible without scrolling the table
         disabled=[FILE_COLUMN, EXAMPLE, HOW],
         column_config={
             FIELD_COLUMN: st.column_config.SelectboxColumn(
-                FIELD_COLUMN, options=[IGNORE, *options], required=True,
-                help="Le champ de circuit-court que cette colonne alimente",
+                FIELD_COLUMN, options=[IGNORE, *options], required=True, width="medium",
+                help="Le champ de circuit-court que cette colonne alimente : cliquez pour "
+                     "changer",
             ),
+            EXAMPLE: st.column_config.TextColumn(EXAMPLE, width="large"),
         },
     )  # fmt: skip
     changes: dict[str, str | None] = {}

@@ -62,28 +62,28 @@ def filters(table: pd.DataFrame) -> pd.DataFrame:
     k = S.OFFER_FILTERS
     with st.container(border=True):
         c1, c2, c3 = st.columns(3)
-        sectors = c1.multiselect("Secteur", sorted(table["sector"].unique()), key=f"{k}sector", persist_state="session",
-                                 placeholder="Tous")  # fmt: skip
-        communes = c2.multiselect("Commune", sorted(x for x in table[F.COMMUNE].unique() if x),
-                                  key=f"{k}commune", persist_state="session", placeholder="Toutes")  # fmt: skip
-        qpv = c3.multiselect("Quartier prioritaire (QPV)", sorted(table["qpv"].unique()),
-                             key=f"{k}qpv", persist_state="session", placeholder="Tous")  # fmt: skip
         c4, c5, c6 = st.columns(3)
+
+        def choose(where, label: str, options, name: str, placeholder: str, **kw) -> list:
+            return where.multiselect(label, options, key=f"{k}{name}", placeholder=placeholder,
+                                     persist_state="session", **kw)  # fmt: skip
+
+        sectors = choose(c1, "Secteur", sorted(table["sector"].unique()), "sector", "Tous")
+        communes = choose(c2, "Commune", sorted(x for x in table[F.COMMUNE].unique() if x),
+                          "commune", "Toutes")  # fmt: skip
+        qpv = choose(c3, "Quartier prioritaire (QPV)", sorted(table["qpv"].unique()), "qpv",
+                     "Tous")  # fmt: skip
         contracts = sorted({c.strip() for v in table[F.CONTRACT_TYPE] for c in v.split(",") if c})
-        contract = c4.multiselect(
-            "Contrat", contracts, key=f"{k}contract", persist_state="session", placeholder="Tous"
-        )
+        contract = choose(c4, "Contrat", contracts, "contract", "Tous")
         months = sorted({d.strftime("%Y-%m") for d in table["start"] if d is not None})
-        start = c5.multiselect(
-            "Début du poste", [*months, UNDATED], key=f"{k}start", persist_state="session",
-            placeholder="Peu importe",
+        start = choose(
+            c5, "Début du poste", [*months, UNDATED], "start", "Peu importe",
             format_func=lambda m: m if m == UNDATED else U.fr_month(m),
             help="Mois de la date de début ; « date non précisée » pour les offres sans date "
                  "ou que l'import n'a pas su lire (« selon profil »).",
         )  # fmt: skip
-        text = c6.text_input(
-            "Rechercher (poste, entreprise, réf.)", key=f"{k}text", persist_state="session"
-        )
+        text = c6.text_input("Rechercher (poste, entreprise, réf.)", key=f"{k}text",
+                             persist_state="session")  # fmt: skip
     keep = pd.Series(True, index=table.index)
     if sectors:
         keep &= table["sector"].isin(sectors)

@@ -28,12 +28,19 @@ CONSTRAINT_LABELS = {
     "availability": "Date de disponibilité",
 }
 POLICIES = {"exclude": "Exclure le candidat", "penalise": "Baisser son score"}
+# Ranking settings shown: label, bounds, unit; percentages are edited as whole numbers.
 RANKING_FIELDS = {
-    "top_k": ("Candidats suggérés par offre", 1, 100, 1),
-    "min_score": ("Score minimal d'une suggestion", 0.0, 0.9, 0.01),
-    "default_radius_km": ("Rayon de mobilité quand la personne n'en donne pas (km)", 1.0, 80.0,
-                          1.0),
-}  # fmt: skip
+    "top_k": ("Candidats suggérés par offre", 1, 100, ""),
+    "min_score": ("Score minimal d'une suggestion (%)", 0, 90, "%"),
+    "default_radius_km": ("Rayon de mobilité quand la personne n'en donne pas (km)", 1, 80, "km"),
+}
+
+
+def percent_slider(where, label: str, value: float, key: str, lowest: int = 0) -> float:
+    """A 0-100 % slider for a setting stored as a share (0.25 is shown « 25 % »)."""
+    shown = where.slider(label, lowest, 100, round(float(value) * 100), 5, format="%d %%",
+                         key=key)  # fmt: skip
+    return shown / 100
 
 
 def settings_form(current: Settings) -> Settings | None:
@@ -44,10 +51,12 @@ def settings_form(current: Settings) -> Settings | None:
         weights = {}
         cols = st.columns(2)
         for i, f in enumerate(dataclasses.fields(Weights)):
-            weights[f.name] = cols[i % 2].slider(
-                WEIGHT_LABELS.get(f.name, f.name), 0.0, 1.0, float(getattr(current.weights, f.name)),
-                0.05, key=f"{k}w_{f.name}",
-            )  # fmt: skip
+            weights[f.name] = percent_slider(
+                cols[i % 2],
+                WEIGHT_LABELS.get(f.name, f.name),
+                getattr(current.weights, f.name),
+                f"{k}w_{f.name}",
+            )
         st.markdown("**Contraintes non respectées**")
         constraints = {}
         cols = st.columns(2)
@@ -60,19 +69,21 @@ def settings_form(current: Settings) -> Settings | None:
                 index=list(POLICIES).index(value), horizontal=True, key=f"{k}c_{f.name}",
             )  # fmt: skip
         if hasattr(current.constraints, "penalty"):
-            constraints["penalty"] = st.slider(
-                "Score multiplié par (quand on baisse le score)", 0.1, 1.0,
-                float(current.constraints.penalty), 0.05, key=f"{k}penalty",
+            constraints["penalty"] = percent_slider(
+                st, "Quand on baisse le score, il est multiplié par", current.constraints.penalty,
+                f"{k}penalty", lowest=10,
             )  # fmt: skip
         st.markdown("**Listes**")
         ranking = {}
         cols = st.columns(len(RANKING_FIELDS))
-        for col, (name, (label, lo, hi, step)) in zip(cols, RANKING_FIELDS.items(), strict=True):
+        for col, (name, (label, lo, hi, unit)) in zip(cols, RANKING_FIELDS.items(), strict=True):
             if not hasattr(current.ranking, name):
                 continue
             value = getattr(current.ranking, name)
-            ranking[name] = col.number_input(label, lo, hi, type(lo)(value), step,
-                                             key=f"{k}r_{name}")  # fmt: skip
+            shown = round(value * 100) if unit == "%" else round(value)
+            chosen = col.number_input(label, lo, hi, shown, 1, key=f"{k}r_{name}")
+            kind = type(value)
+            ranking[name] = chosen / 100 if unit == "%" else kind(chosen)
         submitted = st.form_submit_button("Voir l'effet sur l'offre choisie", type="primary")
     if not submitted:
         return None

@@ -2,6 +2,8 @@
 mapping editable, import with its report, suggestions recomputed; a counsellor imports their
 structure's people only; a bad file says what is wrong."""
 
+import pandas as pd
+
 from matcher import fields as F
 
 from .app_world import STRUCTURE_A, page, texts
@@ -67,10 +69,11 @@ def test_a_missing_required_column_is_chosen_in_the_editor(dash):
     )
     assert _button(at, "Importer").disabled
     labels = at.data_editor[0].value["Colonne du fichier"].tolist()
-    row = labels.index("Zorglub")
+    row, town = labels.index("Zorglub"), labels.index("Ville")
     at.session_state["import_mapping"] = {
-        "edited_rows": {row: {"Champ": "Intitulé du poste"}}, "added_rows": [],
-        "deleted_rows": [],
+        "edited_rows": {row: {"Champ": "Intitulé du poste"},
+                        town: {"Champ": "(ne pas importer)"}},
+        "added_rows": [], "deleted_rows": [],
     }  # fmt: skip
     at.run()
     assert not at.warning
@@ -78,6 +81,12 @@ def test_a_missing_required_column_is_chosen_in_the_editor(dash):
     assert not at.exception
     offers = dash.store.offers(dash.coordinator).set_index(F.OFFER_REF)
     assert offers.at["OFF-8", F.TITLE] == "Jardinier"
+    assert pd.isna(offers.at["OFF-8", F.COMMUNE])  # the column left out
+    # The corrected mapping is remembered for the next file with the same header.
+    at = page("importer.py", dash.coordinator).run()
+    _upload(at, "bizarre.csv", ODD_HEADER)
+    assert not at.warning
+    assert "correspondance mémorisée" in texts(at)
 
 
 def test_counsellor_imports_their_people_without_personal_data(dash):

@@ -21,8 +21,8 @@ def test_preview_then_apply_new_weights(dash):
     at = page("parametres.py", dash.coordinator).run()
     assert not at.exception
     at.selectbox(key="preview_offer").select("OFF-2").run()
-    at.slider(key="settings_w_text").set_value(0.0)
-    at.slider(key="settings_w_commute").set_value(0.9)
+    at.slider(key="settings_w_text").set_value(0)
+    at.slider(key="settings_w_commute").set_value(90)
     at.radio(key="settings_c_contract").set_value("exclude")
     [submit] = [b for b in at.button if b.label == "Voir l'effet sur l'offre choisie"]
     submit.click().run()
@@ -40,7 +40,7 @@ def test_preview_then_apply_new_weights(dash):
     assert current.weights.text == 0.0 and current.weights.commute == 0.9
     assert current.constraints.contract == "exclude"
     # The form now starts from the applied settings.
-    assert at.slider(key="settings_w_commute").value == 0.9
+    assert at.slider(key="settings_w_commute").value == 90
 
 
 def test_referential_in_use(dash):

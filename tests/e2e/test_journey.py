@@ -71,6 +71,9 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     def shot(name: str) -> None:
         page.wait_for_timeout(300)  # let the last rerun paint
         page.screenshot(path=artifacts / f"{next(step):02d}_{name}.png", full_page=True)
+        # Never a traceback on screen, nor a generic error.
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_text("Une erreur inattendue est survenue")).to_have_count(0)
 
     def main_text():
         return page.locator('[data-testid="stMain"]')
