@@ -163,6 +163,11 @@ def main() -> None:
 
     suggestions = store.suggestions(user)
     table = offer_table(offers, suggestions, S.offer_sectors(user))
+    if not user.is_coordinator and st.toggle(
+        "Seulement les offres où vos personnes sont suggérées", value=True,
+        key=f"{S.OFFER_FILTERS}mine", persist_state="session",
+    ):  # fmt: skip
+        table = table[table["suggestions"] > 0].reset_index(drop=True)
     shown = filters(table)
     scope = "de vos candidats" if not user.is_coordinator else ""
     st.caption(

@@ -29,9 +29,8 @@ def funnel_chart(total: pd.DataFrame) -> alt.Chart:
     row = total.iloc[0]
     numbers = [int(row[s]) for s in HUMAN_STEPS]
     shares = [""] + [
-        f" ({U.fr_percent(n / prev)} de l'étape précédente)" if prev else ""
-        for prev, n in itertools.pairwise(numbers)
-    ]  # fmt: skip
+        f" ({U.fr_percent(n / prev)})" if prev else "" for prev, n in itertools.pairwise(numbers)
+    ]
     data = pd.DataFrame({
         "Étape": [I.STEP_LABELS[s] for s in HUMAN_STEPS],
         "Nombre": numbers,
@@ -41,7 +40,9 @@ def funnel_chart(total: pd.DataFrame) -> alt.Chart:
     base = alt.Chart(data).encode(
         y=alt.Y("Étape:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13, ticks=False,
                                                                    domain=False)),
-        x=alt.X("Nombre:Q", title=None, axis=None, scale=alt.Scale(domainMin=0)),
+        # Room on the right for the labels.
+        x=alt.X("Nombre:Q", title=None, axis=None,
+                scale=alt.Scale(domain=[0, max(max(numbers), 1) * 1.35])),
     )  # fmt: skip
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         color=alt.Color("Étape:N", sort=order, legend=None,
@@ -110,6 +111,9 @@ def main() -> None:
         return
     st.caption(f"Chiffres {scope}, à jour des dernières décisions. Une personne compte à chaque "
                "étape qu'elle a atteinte, même si la suite n'a pas abouti.")  # fmt: skip
+    if not user.is_coordinator:
+        st.caption("Offres et entreprises : celles du club ; personnes, suggestions et décisions : "
+                   "celles de votre structure.")  # fmt: skip
     figures = I.key_figures(offers, pairs, profiles)
     cols = st.columns(5)
     cols[0].metric("Offres collectées", U.fr_number(figures["offers"]),
@@ -127,7 +131,8 @@ def main() -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader("Des suggestions à l'embauche")
-        st.caption("En nombre de candidatures (une personne pour une offre).")
+        st.caption("En nombre de candidatures (une personne pour une offre) ; entre "
+                   "parenthèses, la part de l'étape précédente.")  # fmt: skip
         total = I.funnel(offers, pairs)
         if int(total[I.RETAINED].iloc[0]) == 0:
             st.info("Aucun candidat retenu pour l'instant : l'entonnoir se remplira quand les "
