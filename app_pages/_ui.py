@@ -268,7 +268,8 @@ def decision_report(report: review.DecisionReport) -> None:
 # Look and feel
 # --------------------------------------------------------------------------------------------
 # Streamlit's file uploader has no French texts (streamlit/streamlit#13500): its button and
-# instructions are replaced by CSS, the file input itself is untouched.
+# instructions are replaced by CSS, the file input itself is untouched; the English hint under
+# text inputs is hidden.
 _STYLE = """
 <style>
 [data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
@@ -279,6 +280,8 @@ _STYLE = """
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "ou glissez-le ici (50 Mo au plus)"; font-size: 0.875rem;
 }
+/* "Press Enter to submit form" under text inputs: English, and obvious. */
+[data-testid="InputInstructions"] { display: none; }
 </style>
 """
 

@@ -35,10 +35,17 @@ def download(user, audience: str, rows, label: str, name: str, key: str) -> None
     people = rows[[F.STRUCTURE, F.PROFILE_REF]].drop_duplicates()
     st.caption(f"{U.fr_number(len(rows))} ligne(s), {U.fr_number(len(people))} personne(s), "
                f"{U.fr_number(rows[F.OFFER_REF].nunique())} offre(s).")  # fmt: skip
-    st.download_button(
-        label, data=S.shortlist_builder(user, audience, rows), file_name=name, mime=XLSX,
-        key=key, type="primary", icon=":material/download:", on_click="ignore",
-    )  # fmt: skip
+    with st.container(horizontal=True):
+        st.download_button(
+            label, data=S.shortlist_builder(user, audience, rows), file_name=name, mime=XLSX,
+            key=key, type="primary", icon=":material/download:", on_click="ignore",
+        )  # fmt: skip
+        if audience == S.FIRM:
+            st.download_button(
+                "CSV", data=lambda: export.shortlist_csv(rows), key=f"{key}_csv",
+                file_name=name.removesuffix(".xlsx") + ".csv", mime="text/csv",
+                on_click="ignore", help="Les mêmes colonnes, pour un autre logiciel (séparateur ;)",
+            )  # fmt: skip
 
 
 def firm_section(user, store) -> None:

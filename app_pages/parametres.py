@@ -33,6 +33,8 @@ RANKING_FIELDS = {
     "top_k": ("Candidats suggérés par offre", 1, 100, ""),
     "min_score": ("Score minimal d'une suggestion (%)", 0, 90, "%"),
     "default_radius_km": ("Rayon de mobilité quand la personne n'en donne pas (km)", 1, 80, "km"),
+    # Shown when the ranking has it (the commute as a reach factor on the total).
+    "commute_factor": ("Part du score perdue au-delà du rayon de mobilité (%)", 0, 100, "%"),
 }
 
 
@@ -75,10 +77,9 @@ def settings_form(current: Settings) -> Settings | None:
             )  # fmt: skip
         st.markdown("**Listes**")
         ranking = {}
-        cols = st.columns(len(RANKING_FIELDS))
-        for col, (name, (label, lo, hi, unit)) in zip(cols, RANKING_FIELDS.items(), strict=True):
-            if not hasattr(current.ranking, name):
-                continue
+        shown_fields = {n: f for n, f in RANKING_FIELDS.items() if hasattr(current.ranking, n)}
+        cols = st.columns(len(shown_fields))
+        for col, (name, (label, lo, hi, unit)) in zip(cols, shown_fields.items(), strict=True):
             value = getattr(current.ranking, name)
             shown = round(value * 100) if unit == "%" else round(value)
             chosen = col.number_input(label, lo, hi, shown, 1, key=f"{k}r_{name}")
