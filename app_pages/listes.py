@@ -28,9 +28,14 @@ def file_name(*parts: str) -> str:
     return f"circuit-court_{text}_{dt.date.today():%Y-%m-%d}.xlsx"
 
 
-def download(user, audience: str, rows, label: str, name: str, key: str) -> None:
+NOTHING_RETAINED = ("Aucun candidat retenu pour l'instant : retenez d'abord des candidats (page "
+                    "Correspondances), ou incluez les suggestions pas encore examinées.")  # fmt: skip
+
+
+def download(user, audience: str, rows, label: str, name: str, key: str,
+             empty: str = "Aucun candidat à mettre dans cette liste pour l'instant.") -> None:  # fmt: skip
     if rows.empty:
-        st.info("Aucun candidat à mettre dans cette liste pour l'instant.")
+        st.info(empty)
         return
     people = rows[[F.STRUCTURE, F.PROFILE_REF]].drop_duplicates()
     st.caption(f"{U.fr_number(len(rows))} ligne(s), {U.fr_number(len(people))} personne(s), "
@@ -110,7 +115,8 @@ def offer_section(user, store) -> None:
                            format_func=lambda k: INCLUDE[k][0], key=f"{S.LIST_OFFER}_inc")  # fmt: skip
         rows = S.shortlist_rows(user, offer_ref=ref, statuses=INCLUDE[include][1])
         download(user, S.FIRM, rows, f"Télécharger la liste de l'offre {ref}",
-                 file_name("offre", ref), "dl_offer")  # fmt: skip
+                 file_name("offre", ref), "dl_offer",
+                 empty=NOTHING_RETAINED if include == "ongoing" else "Aucun candidat pour cette offre.")  # fmt: skip
 
 
 def coordinator_section(user) -> None:
