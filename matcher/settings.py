@@ -31,7 +31,10 @@ Policy = Literal["exclude", "penalise"]
 
 @dataclass(frozen=True)
 class Weights:
-    """Weights of the score components in the total (normalised to sum to 1 when used)."""
+    """Weights of the score components in the total (normalised to sum to 1 when used).
+
+    Defaults tuned on the labelled evaluation set (``python -m matcher evaluate ranking``, see
+    matcher/evaluate_ranking.py) with the tuning seed, and reported on another seed."""
 
     text: float = 0.25
     skills: float = 0.30
@@ -42,11 +45,20 @@ class Weights:
 @dataclass(frozen=True)
 class RankingSettings:
     top_k: int = 20
-    # Number of candidate profiles kept per offer by the text stage before the finer components.
+    # Candidate search (one sparse product each way, see matcher/features/candidates.py): the
+    # profiles kept per offer, and the offers kept per profile, before the finer components.
     candidates: int = 200
+    candidates_per_profile: int = 30
     # Offers ranked per profile in the "best offers for this person" view.
     top_k_per_profile: int = 10
-    # A fuzzy skill matches when its similarity (0-100) is at least this.
+    # Text: share of the job-title character n-grams in the text cosine (the rest: words of the
+    # whole text); terms found in more than text_max_df of the documents (and more than
+    # text_max_df_min_docs documents) are dropped: they weigh little after IDF and cost most.
+    text_char_weight: float = 0.4
+    text_max_df: float = 0.05
+    text_max_df_min_docs: int = 200
+    # A fuzzy skill matches when its similarity (0-100, token_sort_ratio of the keys) is at
+    # least this.
     skill_threshold: float = 80.0
     # Weight of a core skill of the referential in the skill coverage (ordinary skills weigh 1).
     core_skill_weight: float = 2.0
@@ -69,11 +81,14 @@ class RankingSettings:
     allocate: bool = False
     candidates_per_position: int = 3
     max_offers_per_profile: int = 3
+    # Threads for the sparse products and the fuzzy comparisons (the machines have 2 cores).
+    threads: int = 2
 
 
 @dataclass(frozen=True)
 class ConstraintSettings:
-    """What each hard constraint does: exclude the pair, or multiply its score by ``penalty``."""
+    """What each hard constraint does: exclude the pair, or multiply its score by ``penalty``
+    (once per broken constraint). Either way a broken constraint is named in the reasons."""
 
     licence: Policy = "exclude"
     contract: Policy = "penalise"

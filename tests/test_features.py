@@ -101,13 +101,18 @@ def test_skill_coverage_fuzzy_and_weighted():
 
 
 def test_core_skills_weigh_more():
-    from matcher.normalise import normalise_text
-
     offers = pd.Series([["Conduite chariot élévateur", "Rangement", "Inventaire"]])
     profiles = pd.Series([["conduite chariot elevateur"]])
-    core = set(normalise_text(pd.Series(["Conduite chariot élévateur"])))
-    idx = skills.build_index(offers, profiles, 80.0, core_skills=core, core_weight=2.0)
+    core = pd.DataFrame({"code": ["N1101"], "skill": ["Conduite de chariot élévateur"]})
+    idx = skills.build_index(
+        offers, profiles, 80.0, core=core, core_weight=2.0, offer_codes=pd.Series([["N1101"]])
+    )
     assert skills.coverage(idx, np.array([0]), np.array([0]))[0] == pytest.approx(2 / 4)
+    # The same skill is not core for an offer of another job.
+    idx = skills.build_index(
+        offers, profiles, 80.0, core=core, core_weight=2.0, offer_codes=pd.Series([["K2204"]])
+    )
+    assert skills.coverage(idx, np.array([0]), np.array([0]))[0] == pytest.approx(1 / 3)
 
 
 def _frames(**overrides):

@@ -48,7 +48,7 @@ def test_best_profile_first_with_reasons():
     assert top[F.S_COMMUTE] == 1.0  # Beuvry-Béthune is well inside 10 km
     reasons = " | ".join(top[F.REASONS])
     assert "Métier visé identique" in reasons
-    assert "2 compétence(s) sur 3" in reasons and "manque : lavage des vitres" in reasons
+    assert "2 compétences sur 3" in reasons and "manque : lavage des vitres" in reasons
     assert "Contrat CDD accepté" in reasons
 
 
@@ -57,12 +57,12 @@ def test_licence_policy_exclude_or_penalise():
     # P2 has no licence and O2 requires B: excluded by default.
     assert excl[(excl[F.OFFER_REF] == "O2") & (excl[F.PROFILE_REF] == "P2")].empty
     settings = Settings(constraints=ConstraintSettings(licence="penalise", penalty=0.5))
-    scored = score_pairs(offers(), profiles(), settings).pairs
+    scored = score_pairs(offers(), profiles(), settings).labelled()
     pair = scored[(scored[F.OFFER_REF] == "O2") & (scored[F.PROFILE_REF] == "P2")].iloc[0]
     assert pair[F.S_CONSTRAINTS] == 0.5
     unpenalised = dataclasses.replace(settings, constraints=ConstraintSettings(
         licence="penalise", penalty=1.0))  # fmt: skip
-    pair1 = score_pairs(offers(), profiles(), unpenalised).pairs
+    pair1 = score_pairs(offers(), profiles(), unpenalised).labelled()
     pair1 = pair1[(pair1[F.OFFER_REF] == "O2") & (pair1[F.PROFILE_REF] == "P2")].iloc[0]
     assert pair[F.SCORE] == pytest.approx(pair1[F.SCORE] * 0.5)
     pen = rank(offers(), profiles(), settings)
