@@ -20,7 +20,7 @@ from matcher.errors import UserError
 from matcher.export import shortlist_workbook, write_suggestions
 from matcher.importer import import_path
 from matcher.paths import SAMPLE_DIR, default_db_path
-from matcher.ranking import rank
+from matcher.ranking import COLUMNS, rank, score_pairs
 from matcher.service import import_into_store, load_demo, run_matching
 from matcher.settings import load_settings
 from matcher.store import Store, _jsonable
@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profiles", type=Path, required=True, action="append")
     p.add_argument("--top", type=int, default=None)
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--allocate", action="store_true",
+                   help="répartit les candidats en respectant les capacités (postes x candidats "
+                        "par poste, offres par personne)")  # fmt: skip
     _add_settings(p)
 
     p = sub.add_parser("import", help="importe un fichier dans la base")
@@ -96,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["offers", "profiles", "suggestions"])
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     _add_db(p)
+
+    p = sub.add_parser("evaluate", help="mesure la qualité (jeu étiqueté généré depuis le ROME)")
+    p.add_argument("what", choices=sorted(EVALUATIONS), help="ce qui est évalué")
+    p.add_argument("--seed", type=int, default=None, help="graine du jeu généré")
+    p.add_argument("--rome", type=Path, default=None,
+                   help="dossier du ROME officiel (défaut : ../shared/data/rome-v460)")  # fmt: skip
+    _add_settings(p)
 
     p = sub.add_parser("demo", help="charge les données d'exemple et calcule les suggestions")
     _add_db(p)
@@ -126,8 +136,17 @@ def cmd_rank(args: argparse.Namespace) -> int:
         res = import_path(path, "profiles", limits=settings.import_limits, structure=path.stem)
         _print_report(res.report.summary_lines(), brief=True)
         profiles.append(res.frame)
-    result = rank(pd.concat(offers, ignore_index=True), pd.concat(profiles, ignore_index=True),
-                  settings, top_k=args.top)  # fmt: skip
+    all_offers = pd.concat(offers, ignore_index=True)
+    all_profiles = pd.concat(profiles, ignore_index=True)
+    if args.allocate or settings.ranking.allocate:
+        from matcher.allocation import allocate, allocated_suggestions, compare
+
+        scored = score_pairs(all_offers, all_profiles, settings)
+        chosen = allocate(scored)
+        _print_report(compare(scored, chosen).lines())
+        result = allocated_suggestions(scored)[COLUMNS]
+    else:
+        result = rank(all_offers, all_profiles, settings, top_k=args.top)
     text = write_suggestions(result, args.out)
     if text is not None:
         sys.stdout.write(text)
@@ -220,9 +239,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate_ranking(args: argparse.Namespace) -> int:
+    from matcher.evaluate_ranking import REPORT_SEED, evaluate, report
+
+    seed = REPORT_SEED if args.seed is None else args.seed
+    try:
+        frame = evaluate(seed, load_settings(args.settings), args.rome)
+    except FileNotFoundError as exc:
+        raise UserError(f"{exc} (indiquez le dossier avec --rome)") from exc
+    print(report(frame))
+    return 0
+
+
+EVALUATIONS = {"ranking": _evaluate_ranking}
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    return EVALUATIONS[args.what](args)
+
+
 COMMANDS = {
     "sample": cmd_sample, "rank": cmd_rank, "import": cmd_import, "match": cmd_match,
-    "export": cmd_export, "list": cmd_list, "demo": cmd_demo,
+    "export": cmd_export, "list": cmd_list, "demo": cmd_demo, "evaluate": cmd_evaluate,
 }  # fmt: skip
 
 

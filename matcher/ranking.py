@@ -160,10 +160,24 @@ def score_pairs(
     occ_o = occupation.code_matrix(po[F.OCC_CODES], table)
     occ_p = occupation.code_matrix(pp[F.OCC_CODES], table)
 
+    trust_o = occupation.confidence_weight(
+        po[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
+    )
+    trust_p = occupation.confidence_weight(
+        pp[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
+    )
+
     clock.stage("candidates")
     if pairs is None:
         block_o, block_p = occupation.retrieval_blocks(
-            table, occ_o, occ_p, r.close_job_score, r.same_domain_score, r.unknown_score
+            table,
+            occ_o,
+            occ_p,
+            r.close_job_score,
+            r.same_domain_score,
+            r.unknown_score,
+            trust_o,
+            trust_p,
         )
         wt, _, wocc, _ = _weights(settings)
         o_pos, p_pos, cosine = candidates.candidate_pairs(
@@ -194,7 +208,9 @@ def score_pairs(
 
     clock.stage("occupation")
     kind = occupation.pair_kind(table, occ_o, occ_p, o_pos, p_pos)
-    out[F.S_OCCUPATION] = occupation.kind_score(kind, r.close_job_score, r.same_domain_score)
+    link = occupation.kind_score(kind, r.close_job_score, r.same_domain_score)
+    trust = np.minimum(trust_o[o_pos], trust_p[p_pos])
+    out[F.S_OCCUPATION] = occupation.blend(link, trust, r.unknown_score)
     out[OCC_KIND] = kind
 
     clock.stage("commute")

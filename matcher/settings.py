@@ -67,6 +67,10 @@ class RankingSettings:
     same_domain_score: float = 0.3
     # Below this confidence a classified title gets no code (the UI shows "métier non reconnu").
     occupation_min_confidence: float = 0.5
+    # A classified code is trusted fully from this confidence up; between the minimum and this,
+    # the occupation score moves toward the neutral score (a title the referential does not
+    # really know must not decide the ranking).
+    occupation_full_confidence: float = 0.9
     # Score of a component whose inputs are unknown (unknown place, unknown code): neutral.
     unknown_score: float = 0.5
     # Commute: full score up to this share of the person's radius, then linear down to 0 at the

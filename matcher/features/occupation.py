@@ -85,6 +85,19 @@ def kind_score(kind: np.ndarray, close_score: float, domain_score: float) -> np.
     return lookup[kind.astype(np.int64)]
 
 
+def confidence_weight(confidence: np.ndarray, floor: float, full: float) -> np.ndarray:
+    """How much a classified code is trusted: 0 at ``floor`` (or below), 1 from ``full`` up,
+    linear in between. Codes given in the file have confidence 1."""
+    c = np.nan_to_num(np.asarray(confidence, dtype=float), nan=0.0)
+    return np.clip((c - floor) / max(full - floor, 1e-9), 0.0, 1.0)
+
+
+def blend(score: np.ndarray, trust: np.ndarray, unknown_score: float) -> np.ndarray:
+    """A link read from uncertain codes moves toward the neutral score: trust x score +
+    (1 - trust) x neutral. Unknown links stay NaN."""
+    return np.where(np.isnan(score), np.nan, trust * score + (1.0 - trust) * unknown_score)
+
+
 def occupation_score(
     offer_codes: pd.Series,
     profile_codes: pd.Series,
@@ -114,11 +127,15 @@ def retrieval_blocks(
     close_score: float,
     domain_score: float,
     unknown_score: float,
+    offer_trust: np.ndarray | None = None,
+    profile_trust: np.ndarray | None = None,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Sparse blocks whose row-wise products approximate the occupation score of every pair,
     for the candidate search: the offer side is 1 on its codes, the profile side holds, for every
     code, the score of its best link to it; an extra column gives profiles without a code the
-    neutral score against every offer that has one."""
+    neutral score against every offer that has one. Rows are scaled by the trust in their codes
+    (the product then weighs a link by both trusts), and the extra column gives the less trusted
+    profiles part of the neutral score."""
     n = len(table.codes)
     value = np.zeros((n + 1, n + 1), dtype=np.float32)
     value[table.kind == SAME] = 1.0
@@ -141,6 +158,8 @@ def retrieval_blocks(
 
     o = onehot(offer_matrix)
     has_o = np.asarray(o.sum(axis=1)).ravel() > 0
+    if offer_trust is not None:
+        o = sp.diags(np.asarray(offer_trust, np.float32)) @ o
     o = o + sp.csr_matrix(
         (np.ones(int(has_o.sum()), np.float32), (np.flatnonzero(has_o), np.full(has_o.sum(), n))),
         shape=o.shape,
@@ -148,11 +167,15 @@ def retrieval_blocks(
     p = onehot(profile_matrix)
     px = (p @ sp.csr_matrix(value)).tocsr()
     px.data = np.minimum(px.data, 1.0)  # several codes of one person: the best link, capped
-    no_code = np.asarray(p.sum(axis=1)).ravel() == 0
+    trust = np.where(np.asarray(p.sum(axis=1)).ravel() > 0, 1.0, 0.0)
+    if profile_trust is not None:
+        trust = trust * np.asarray(profile_trust, float)
+    px = sp.diags(trust.astype(np.float32)) @ px
+    rows = np.flatnonzero(trust < 1.0)
     px = px + sp.csr_matrix(
         (
-            np.full(int(no_code.sum()), unknown_score, np.float32),
-            (np.flatnonzero(no_code), np.full(no_code.sum(), n)),
+            (unknown_score * (1.0 - trust[rows])).astype(np.float32),
+            (rows, np.full(len(rows), n)),
         ),
         shape=px.shape,
     )

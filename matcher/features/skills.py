@@ -67,29 +67,42 @@ class SkillIndex:
     covered: sp.csr_matrix  # profiles x offer_vocab, 1 where the profile has a matching skill
     raw_offer: list[str]  # a readable form of each offer vocabulary entry
     raw_profile: list[str]
+    # offers x offer_vocab, same sparsity as offer_skills: place of the skill in the offer's list
+    offer_order: sp.csr_matrix | None = None
 
 
-def _incidence(lists: pd.Series) -> tuple[list[str], list[str], sp.csr_matrix]:
-    """Lists of raw skills -> (vocabulary of keys, readable form, rows x vocab 0/1 matrix).
-    Keys are computed once per distinct raw skill."""
+def _incidence(
+    lists: pd.Series,
+) -> tuple[list[str], list[str], sp.csr_matrix, sp.csr_matrix]:
+    """Lists of raw skills -> (vocabulary of keys, readable form, rows x vocab 0/1 matrix, same
+    with the place of the skill in the row's list). Keys are computed once per distinct raw
+    skill."""
     lists = lists.map(lambda v: v if isinstance(v, list) else [])
     lengths = lists.map(len).to_numpy()
     flat = np.array([s for items in lists for s in items], dtype=object)
     positions = np.repeat(np.arange(len(lists)), lengths)
+    empty = sp.csr_matrix((len(lists), 0), dtype=np.float32)
     if len(flat) == 0:
-        return [], [], sp.csr_matrix((len(lists), 0), dtype=np.float32)
+        return [], [], empty, empty
+    place = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     raw_unique, raw_inverse = np.unique(flat.astype(str), return_inverse=True)
     keys = skill_keys(pd.Series(raw_unique)).to_numpy()[raw_inverse]
     keep = keys != ""
-    keys, raw, positions = keys[keep], flat[keep].astype(str), positions[keep]
+    keys, raw = keys[keep], flat[keep].astype(str)
+    positions, place = positions[keep], place[keep]
     vocab, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    matrix = sp.csr_matrix(
-        (np.ones(len(keys), dtype=np.float32), (positions, inverse)),
-        shape=(len(lists), len(vocab)),
-    )
-    matrix.sum_duplicates()
-    matrix.data[:] = 1.0  # a skill listed twice counts once
-    return list(vocab), list(raw[first]), matrix
+    shape = (len(lists), len(vocab))
+    # A skill listed twice counts once, at its first place (coo -> csr sums duplicates).
+    order = np.lexsort((place, inverse, positions))
+    pos_s, inv_s, place_s = positions[order], inverse[order], place[order]
+    first_of = np.r_[True, (np.diff(pos_s) != 0) | (np.diff(inv_s) != 0)]
+    pos_s, inv_s, place_s = pos_s[first_of], inv_s[first_of], place_s[first_of]
+    matrix = sp.csr_matrix((np.ones(len(pos_s), np.float32), (pos_s, inv_s)), shape=shape)
+    order_m = sp.csr_matrix(((place_s + 1).astype(np.float32), (pos_s, inv_s)), shape=shape)
+    # Same sparsity and order in both (matched_and_missing reads them entry by entry).
+    matrix.sort_indices()
+    order_m.sort_indices()
+    return list(vocab), list(raw[first]), matrix, order_m
 
 
 def fuzzy_match(
@@ -152,7 +165,9 @@ def _core_weights(
     core_for_any = np.asarray(is_core_for.sum(axis=1)).ravel()[entries.col] > 0
     is_core = np.where(has_code[entries.row], core_for_own, core_for_any)
     weights = np.where(is_core, core_weight, 1.0).astype(np.float32)
-    return sp.csr_matrix((weights, (entries.row, entries.col)), shape=offer_skills.shape)
+    out = sp.csr_matrix((weights, (entries.row, entries.col)), shape=offer_skills.shape)
+    out.sort_indices()
+    return out
 
 
 def build_index(
@@ -166,14 +181,14 @@ def build_index(
 ) -> SkillIndex:
     """Vocabularies, incidence matrices and the fuzzy match matrix (token_sort_ratio of the keys
     >= threshold). ``core``: the referential's core skills (columns code, skill)."""
-    ov, oraw, om = _incidence(offer_lists)
-    pv, praw, pm = _incidence(profile_lists)
+    ov, oraw, om, order = _incidence(offer_lists)
+    pv, praw, pm, _ = _incidence(profile_lists)
     if core is not None and len(core) and core_weight != 1.0 and ov:
         om = _core_weights(ov, om, offer_codes, core, threshold, core_weight, workers)
     match = fuzzy_match(ov, pv, threshold, workers)
     covered = (pm @ match.T).tocsr()
     covered.data[:] = 1.0
-    return SkillIndex(ov, pv, om, pm, match, covered, oraw, praw)
+    return SkillIndex(ov, pv, om, pm, match, covered, oraw, praw, order)
 
 
 def core_skills(referential: Referential) -> pd.DataFrame:
@@ -200,7 +215,7 @@ def matched_and_missing(
     index: SkillIndex, offer_pos: np.ndarray, profile_pos: np.ndarray
 ) -> tuple[list[list[str]], list[list[str]]]:
     """Readable matched and missing offer skills of each pair, core skills first, then in the
-    vocabulary's order (call on the kept suggestions only; vectorised all the same)."""
+    offer's order (call on the kept suggestions only; vectorised all the same)."""
     offer_pos, profile_pos = np.asarray(offer_pos), np.asarray(profile_pos)
     n = len(offer_pos)
     a = index.offer_skills.tocsr()
@@ -212,7 +227,8 @@ def matched_and_missing(
         np.arange(total) - np.repeat(first, counts)
     )
     ks, ws = a.indices[entry].astype(np.int64), a.data[entry]
-    order = np.lexsort((ks, -ws, row))
+    place = ks if index.offer_order is None else index.offer_order.tocsr().data[entry]
+    order = np.lexsort((place, -ws, row))
     row, ks = row[order], ks[order]
     covered = index.covered.tocsr()
     covered.sort_indices()
