@@ -309,13 +309,13 @@ def tune(
     seed: int = TUNING_SEED,
     rome_dir: Path | str | None = None,
     step: float = 0.1,
-    thresholds: tuple[float, ...] = (70.0, 75.0, 80.0, 85.0, 90.0),
+    thresholds: tuple[float, ...] = (75.0, 80.0, 85.0),
     settings: Settings | None = None,
 ) -> pd.DataFrame:
-    """Grid over the weights (simplex, ``step``), the skill threshold, the neutral score, the
-    penalty and the confidence from which a classified code counts fully, scored on every pair of
-    the tuning set with both referentials; one row per setting with the mean nDCG@10 of the two,
-    best first. Slow (minutes): run by hand, never in the tests."""
+    """Grid over the weights (simplex, ``step``; commute weight 0 or 0.1), the commute factor,
+    the skill threshold, the neutral score and the confidence from which a classified code counts
+    fully, scored on every pair of the tuning set with both referentials; one row per setting
+    with the mean nDCG@10 of the two, best first. Slow (minutes): run by hand, never in tests."""
     base = settings or Settings()
     rome = load_rome(rome_dir)
     if rome is None:
@@ -327,9 +327,10 @@ def tune(
     grid = [
         w
         for w in itertools.product(np.arange(0, 1 + 1e-9, step), repeat=4)
-        if abs(sum(w) - 1) < 1e-6
+        if abs(sum(w) - 1) < 1e-6 and w[3] <= 0.1 + 1e-9
     ]
     floor = base.ranking.occupation_min_confidence
+    penalty = base.constraints.penalty
     rows = []
     for threshold in thresholds:
         s = base.replace(ranking=dataclasses.replace(base.ranking, skill_threshold=threshold))
@@ -337,23 +338,26 @@ def tune(
             name: _dense(score_pairs(es.offers, es.profiles, s, ref, pairs=pairs), n_o, n_p)
             for name, ref in refs.items()
         }
-        for unknown, penalty, full in itertools.product((0.3, 0.5), (0.5, 0.7), (0.7, 0.8, 0.9)):
+        for unknown, full, factor in itertools.product(
+            (0.3, 0.5), (0.8, 0.9), (0.0, 0.2, 0.3, 0.4, 0.5)
+        ):
             prepared = {}
             for name, d in dense.items():
                 trust = occupation.confidence_weight(d["conf"], floor, full)
                 occ = occupation.blend(d["link"], trust, unknown)
                 comps = [np.where(np.isnan(x), unknown, x)
                          for x in (d["text"], d["skills"], occ, d["commute"])]  # fmt: skip
-                prepared[name] = (comps, penalty ** d["n_broken"], d["excluded"])
+                reach = 1.0 - factor * (1.0 - np.nan_to_num(d["commute"], nan=1.0))
+                prepared[name] = (comps, reach * penalty ** d["n_broken"], d["excluded"])
             for w in grid:
                 result = {}
-                for name, (comps, factor, excluded) in prepared.items():
-                    total = sum(wi * c for wi, c in zip(w, comps, strict=True)) * factor
+                for name, (comps, mult, excluded) in prepared.items():
+                    total = sum(wi * c for wi, c in zip(w, comps, strict=True)) * mult
                     total = np.where(excluded, -1.0, np.round(total, 6))
                     result[name] = ndcg_recall(_by_score(total), es.relevance)[0]
                 rows.append({"text": w[0], "skills": w[1], "occupation": w[2], "commute": w[3],
-                             "skill_threshold": threshold, "unknown_score": unknown,
-                             "penalty": penalty, "full_confidence": full,
+                             "commute_factor": factor, "skill_threshold": threshold,
+                             "unknown_score": unknown, "full_confidence": full,
                              **{f"nDCG {k}": v for k, v in result.items()},
                              "nDCG moyen": float(np.mean(list(result.values())))})  # fmt: skip
     return pd.DataFrame(rows).sort_values("nDCG moyen", ascending=False, ignore_index=True)

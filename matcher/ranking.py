@@ -8,9 +8,10 @@ The flow, each step a matrix operation over pair index arrays (never a loop over
    candidate pairs (the best profiles of every offer and the best offers of every profile) and
    their text cosine (matcher/features/candidates.py);
 3. skills, occupation, commute and constraints on the candidate pairs;
-4. total = weighted mean of the components (unknown ones take the neutral score) x the penalty of
-   each broken constraint whose policy is "penalise"; pairs breaking an "exclude" constraint are
-   flagged excluded;
+4. total = weighted mean of the components (unknown ones take the neutral score) x a reach
+   factor from the commute component (being near does not make a person fit a job, being out
+   of reach makes the job less open to them) x the penalty of each broken constraint whose
+   policy is "penalise"; pairs breaking an "exclude" constraint are flagged excluded;
 5. top-k per offer and per profile from the same scored pairs, ties broken by the other side's
    reference; reasons built for the kept rows only.
 """
@@ -116,12 +117,20 @@ def _weights(settings: Settings) -> np.ndarray:
     return weights / weights.sum() if weights.sum() > 0 else np.full(4, 0.25)
 
 
+def reach_factor(commute_score: np.ndarray, settings: Settings) -> np.ndarray:
+    """1 when the person can easily get there, down to 1 - commute_factor at and past their
+    radius; 1 when a place is unknown (unknown does not punish)."""
+    c = np.nan_to_num(np.asarray(commute_score, dtype=float), nan=1.0)
+    return 1.0 - settings.ranking.commute_factor * (1.0 - c)
+
+
 def total_score(pairs: pd.DataFrame, settings: Settings) -> np.ndarray:
-    """Weighted mean of the four components (unknown ones neutral) x the constraint factor,
-    rounded to SCORE_DECIMALS."""
+    """Weighted mean of the four components (unknown ones neutral) x the reach factor x the
+    constraint factor, rounded to SCORE_DECIMALS."""
     comps = pairs[[F.S_TEXT, F.S_SKILLS, F.S_OCCUPATION, F.S_COMMUTE]].to_numpy(float)
     comps = np.where(np.isnan(comps), settings.ranking.unknown_score, comps)
-    total = (comps @ _weights(settings)) * pairs[F.S_CONSTRAINTS].to_numpy(float)
+    total = (comps @ _weights(settings)) * reach_factor(pairs[F.S_COMMUTE], settings)
+    total = total * pairs[F.S_CONSTRAINTS].to_numpy(float)
     return np.round(np.clip(total, 0.0, 1.0), SCORE_DECIMALS)
 
 

@@ -76,6 +76,9 @@ class RankingSettings:
     # Commute: full score up to this share of the person's radius, then linear down to 0 at the
     # radius; radius used when the profile gives none.
     commute_full_share: float = 0.5
+    # Share of the score a pair loses when the person is at or past their radius (the commute
+    # component also multiplies the total: total x (1 - commute_factor x (1 - s_commute))).
+    commute_factor: float = 0.3
     default_radius_km: float = 15.0
     # Radius for people who move by public transport only, when they give none.
     public_transport_radius_km: float = 10.0

@@ -1,12 +1,14 @@
 """The whole ranking on tiny hand-made frames: order, scores, policies, reasons."""
 
 import dataclasses
+import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from matcher import fields as F
-from matcher.ranking import rank, score_pairs, top_per_profile
+from matcher.ranking import rank, reach_factor, score_pairs, top_per_profile
 from matcher.settings import ConstraintSettings, Settings
 
 
@@ -72,16 +74,29 @@ def test_licence_policy_exclude_or_penalise():
 
 def test_total_is_weighted_combination():
     pairs = score_pairs(offers(), profiles()).pairs
-    w = Settings().weights
-    comps = pairs[[F.S_TEXT, F.S_SKILLS, F.S_OCCUPATION, F.S_COMMUTE]].fillna(0.5)
+    settings = Settings()
+    w, r = settings.weights, settings.ranking
+    comps = pairs[[F.S_TEXT, F.S_SKILLS, F.S_OCCUPATION, F.S_COMMUTE]].fillna(r.unknown_score)
     total = (
         comps[F.S_TEXT] * w.text
         + comps[F.S_SKILLS] * w.skills
         + comps[F.S_OCCUPATION] * w.occupation
         + comps[F.S_COMMUTE] * w.commute
     )
-    expected = total / (w.text + w.skills + w.occupation + w.commute) * pairs[F.S_CONSTRAINTS]
-    assert pairs[F.SCORE].to_numpy() == pytest.approx(expected.to_numpy())
+    reach = 1 - r.commute_factor * (1 - pairs[F.S_COMMUTE].fillna(1.0))
+    expected = (
+        total / (w.text + w.skills + w.occupation + w.commute) * reach * pairs[F.S_CONSTRAINTS]
+    )
+    assert pairs[F.SCORE].to_numpy() == pytest.approx(expected.to_numpy(), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "commute, factor, expected",
+    [(1.0, 0.3, 1.0), (0.0, 0.3, 0.7), (0.5, 0.4, 0.8), (float("nan"), 0.3, 1.0), (0.0, 0.0, 1.0)],
+)
+def test_reach_factor(commute, factor, expected):
+    settings = Settings(ranking=dataclasses.replace(Settings().ranking, commute_factor=factor))
+    assert reach_factor(np.array([commute]), settings)[0] == pytest.approx(expected)
 
 
 def test_ties_are_broken_by_reference():
@@ -102,3 +117,56 @@ def test_top_per_profile():
 
 def test_empty_inputs_give_empty_result():
     assert rank(offers().iloc[:0], profiles()).empty
+
+
+def _constraint_frames():
+    """One offer and one person breaking every constraint."""
+    o = offers().iloc[[0]].assign(**{
+        F.LICENCE_REQUIRED: [["B"]], F.CONTRACT_TYPE: [["CDI"]], F.WEEKLY_HOURS: [35.0],
+        F.SCHEDULE: ["nuit"], F.START_DATE: [dt.date(2026, 12, 1)],
+    })  # fmt: skip
+    p = profiles().iloc[[0]].assign(**{
+        F.LICENCE: [["aucun"]], F.CONTRACT_TYPES: [["CDD"]], F.WANTED_HOURS: [20.0],
+        F.AVAILABILITY: ["nuit impossible"], F.AVAILABLE_FROM: [dt.date(2027, 3, 1)],
+    })  # fmt: skip
+    return o, p
+
+
+@pytest.mark.parametrize("check", ["licence", "contract", "hours", "schedule", "availability"])
+@pytest.mark.parametrize("policy", ["exclude", "penalise"])
+def test_each_constraint_excludes_or_penalises_as_configured(check, policy):
+    # Only ``check`` has a policy that acts; the others penalise by a factor of 1.
+    others = {c: "penalise" for c in ("licence", "contract", "hours", "schedule", "availability")}
+    cs = ConstraintSettings(**{**others, check: policy}, penalty=1.0)
+    settings = Settings(constraints=cs)
+    pair = score_pairs(*_constraint_frames(), settings).pairs.iloc[0]
+    assert bool(pair[f"broken_{check}"])
+    if policy == "exclude":
+        assert bool(pair[F.EXCLUDED])
+        assert rank(*_constraint_frames(), settings).empty
+    else:
+        assert not bool(pair[F.EXCLUDED])
+        half = Settings(constraints=dataclasses.replace(cs, penalty=0.5))
+        pair_half = score_pairs(*_constraint_frames(), half).pairs.iloc[0]
+        # every broken constraint under "penalise" multiplies by the penalty
+        assert pair_half[F.S_CONSTRAINTS] == pytest.approx(0.5**5)
+        assert not rank(*_constraint_frames(), settings).empty
+
+
+def test_every_profile_gets_its_offers_even_outside_every_offer_short_list():
+    # One candidate per offer: only two profiles are in an offer's list, yet the per-profile
+    # search gives each of the three people their own best offer, from the same scored pairs.
+    tight = Settings(ranking=dataclasses.replace(
+        Settings().ranking, candidates=1, candidates_per_profile=2, min_score=0.0))  # fmt: skip
+    scored = score_pairs(offers(), profiles(), tight)
+    assert set(top_per_profile(scored, 1)[F.PROFILE_REF]) == {"P1", "P2", "P3"}
+
+
+def test_text_cosine_read_back_from_the_candidate_product_is_exact():
+    searched = score_pairs(offers(), profiles())
+    pairs = (searched.pairs[F.OFFER_POS].to_numpy(), searched.pairs[F.PROFILE_POS].to_numpy())
+    direct = score_pairs(offers(), profiles(), pairs=pairs)
+    np.testing.assert_allclose(
+        searched.pairs[F.S_TEXT].to_numpy(), direct.pairs[F.S_TEXT].to_numpy(), atol=1e-5
+    )
+    assert searched.pairs[F.S_TEXT].max() > 0.2
