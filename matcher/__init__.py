@@ -15,7 +15,7 @@ from matcher.export import shortlist_workbook, write_suggestions
 from matcher.fields import RejectReason, Role, Status
 from matcher.importer import ImportReport, ImportResult, import_file, import_path
 from matcher.ranking import rank, score_pairs, top_per_offer, top_per_profile
-from matcher.referential import Referential, builtin_referential
+from matcher.referential import Referential, active_referential, builtin_referential
 from matcher.service import import_into_store, load_demo, run_matching
 from matcher.settings import Settings, load_settings
 from matcher.store import Store
@@ -31,6 +31,7 @@ __all__ = [
     "Status",
     "Store",
     "UserError",
+    "active_referential",
     "builtin_referential",
     "fields",
     "import_file",

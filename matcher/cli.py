@@ -100,16 +100,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     _add_db(p)
 
-    p = sub.add_parser("evaluate", help="mesure la qualité (jeu étiqueté généré depuis le ROME)")
-    p.add_argument("what", choices=sorted(EVALUATIONS), help="ce qui est évalué")
-    p.add_argument("--seed", type=int, default=None, help="graine du jeu généré")
-    p.add_argument("--rome", type=Path, default=None,
-                   help="dossier du ROME officiel (défaut : ../shared/data/rome-v460)")  # fmt: skip
-    _add_settings(p)
-
     p = sub.add_parser("demo", help="charge les données d'exemple et calcule les suggestions")
     _add_db(p)
     _add_settings(p)
+
+    p = sub.add_parser("referential", help="référentiel des métiers (ROME 4.0)")
+    rsub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    q = rsub.add_parser("load", help="charge l'export officiel du ROME (fichiers unix_*_utf8.csv)")
+    q.add_argument("directory", type=Path, metavar="DOSSIER")
+    _add_db(q)
+    q = rsub.add_parser("info", help="indique le référentiel utilisé")
+    _add_db(q)
+
+    p = sub.add_parser("classify", help="donne le code ROME de titres de poste (un par ligne)")
+    p.add_argument("file", metavar="FICHIER", help="fichier texte, ou - pour l'entrée standard")
+    p.add_argument("--top", type=int, default=3, help="nombre de codes proposés par titre")
+    _add_db(p)
+
+    p = sub.add_parser("communes", help="table des communes")
+    csub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    q = csub.add_parser("load", help="charge la base officielle des codes postaux de La Poste")
+    q.add_argument("file", type=Path, metavar="FICHIER")
+    _add_db(q)
+
+    p = sub.add_parser("evaluate", help="évaluations de qualité (scripts, pas des tests)")
+    esub = p.add_subparsers(dest="what", required=True, parser_class=_Parser)
+    q = esub.add_parser("titles", help="titre -> code ROME sur le référentiel officiel")
+    q.add_argument("--rome", type=Path, default=None, metavar="DOSSIER",
+                   help="export officiel du ROME (défaut : ../shared/data/rome-v460)")  # fmt: skip
+    q.add_argument("-n", type=int, default=3000, help="nombre de titres tirés")
+    q.add_argument("--seed", type=int, default=2026)
+    q.add_argument("--folds", type=int, default=10, help="plis du leave-one-out")
+    q.add_argument("--parts", default="abc", help="parties à lancer parmi a, b, c")
+    q = esub.add_parser("ranking", help="classement : nDCG@10 et rappel@10 du produit et des "
+                        "références (jeu étiqueté généré depuis le ROME)")  # fmt: skip
+    q.add_argument("--rome", type=Path, default=None, metavar="DOSSIER",
+                   help="export officiel du ROME (défaut : ../shared/data/rome-v460)")  # fmt: skip
+    q.add_argument("--seed", type=int, default=None, help="graine du jeu généré")
+    _add_settings(q)
     return parser
 
 
@@ -239,6 +267,90 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_referential(args: argparse.Namespace) -> int:
+    from matcher.referential import load_rome_dir
+
+    store = _store(args)
+    if args.action == "info":
+        info = store.referential_info()
+        if info is None:
+            print("Référentiel intégré (compact) : aucun référentiel officiel chargé dans "
+                  f"{store.path}.")  # fmt: skip
+        else:
+            print(f"{info['source']} chargé le {info['loaded_at']} : {info['codes']} codes, "
+                  f"{info['titles']} appellations, {info['skills']} compétences, "
+                  f"{info['close']} liens de proximité.")  # fmt: skip
+        return 0
+    referential = load_rome_dir(args.directory)
+    counts = store.save_referential(referential)
+    print(f"{referential.source} chargé dans {store.path} : {counts['codes']} codes, "
+          f"{counts['titles']} appellations, {counts['skills']} compétences et savoirs, "
+          f"{counts['close']} liens de proximité, {counts['texts']} définitions.")  # fmt: skip
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from matcher.referential import active_referential
+
+    if args.file == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        path = Path(args.file)
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except FileNotFoundError as exc:
+            raise UserError(f"{path} : fichier introuvable") from exc
+        except UnicodeDecodeError as exc:
+            raise UserError(f"{path} : le fichier n'est pas en UTF-8 ({exc})") from exc
+    titles = pd.Series([line.strip() for line in lines if line.strip()], dtype=object)
+    store = (
+        Store(args.db)
+        if args.db
+        else (Store(default_db_path()) if default_db_path().exists() else None)
+    )
+    referential = active_referential(store)
+    if titles.empty:
+        return 0
+    result = referential.classifier.classify(titles, top=max(args.top, 1))
+    labels = referential.codes.drop_duplicates("code").set_index("code")["label"]
+    for title, rec in zip(titles, result.to_dict("records"), strict=True):
+        print(json.dumps({
+            "titre": title,
+            "code": rec["code"],
+            "libelle": rec["label"],
+            "confiance": round(float(rec["confidence"]), 3),
+            "appellation_proche": rec["matched_title"],
+            "autres_codes": [{"code": c, "libelle": labels.get(c), "confiance": round(v, 3)}
+                             for c, v in rec["candidates"]],
+            "referentiel": referential.source,
+        }, ensure_ascii=False))  # fmt: skip
+    return 0
+
+
+def cmd_communes(args: argparse.Namespace) -> int:
+    from matcher.geo import load_laposte
+
+    store = _store(args)
+    frame = load_laposte(args.file)
+    n = store.save_communes(frame, Path(args.file).name)
+    print(f"{n} lignes de communes chargées dans {store.path} "
+          f"({frame['code_insee'].nunique()} communes).")  # fmt: skip
+    return 0
+
+
+def _evaluate_titles(args: argparse.Namespace) -> int:
+    from matcher.evaluate_titles import evaluate_titles
+    from matcher.paths import ROOT
+
+    rome = args.rome or ROOT.parent / "shared" / "data" / "rome-v460"
+    print(f"python -m matcher evaluate titles --rome {rome} -n {args.n} --seed {args.seed} "
+          f"--folds {args.folds} --parts {args.parts}")  # fmt: skip
+    for fig in evaluate_titles(rome, args.n, args.seed, args.folds, tuple(args.parts)):
+        for line in fig.lines():
+            print(line, flush=True)
+    return 0
+
+
 def _evaluate_ranking(args: argparse.Namespace) -> int:
     from matcher.evaluate_ranking import REPORT_SEED, evaluate, report
 
@@ -251,7 +363,7 @@ def _evaluate_ranking(args: argparse.Namespace) -> int:
     return 0
 
 
-EVALUATIONS = {"ranking": _evaluate_ranking}
+EVALUATIONS = {"titles": _evaluate_titles, "ranking": _evaluate_ranking}
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -260,7 +372,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "sample": cmd_sample, "rank": cmd_rank, "import": cmd_import, "match": cmd_match,
-    "export": cmd_export, "list": cmd_list, "demo": cmd_demo, "evaluate": cmd_evaluate,
+    "export": cmd_export, "list": cmd_list, "demo": cmd_demo,
+    "referential": cmd_referential, "classify": cmd_classify, "communes": cmd_communes,
+    "evaluate": cmd_evaluate,
 }  # fmt: skip
 
 

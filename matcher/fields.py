@@ -101,6 +101,11 @@ TEXT_NORM = "text_norm"  # normalised text used by the text similarity
 OCC_CODES = "occ_codes"  # list[str] of ROME codes (given or classified)
 OCC_CONFIDENCE = "occ_confidence"  # float in [0, 1], 1.0 when the code was given
 OCC_LABEL = "occ_label"
+OCC_CLOSE = "occ_close"  # list[str] of close jobs of OCC_CODES (referential's close-job links)
+OCC_SOURCE = "occ_source"  # "fichier" (code given), "titre" (classified), "" (unknown)
+# list[list[int]] aligned with SKILL_LIST: ids of the referential skills each skill is linked to
+# (matcher.vocabulary; two skills meet when their id lists intersect)
+SKILL_VOCAB = "skill_vocab"
 LAT = "lat"
 LON = "lon"
 NIGHTS = "nights"  # bool-ish flags parsed from schedule / availability (NaN = unknown)

@@ -1,8 +1,23 @@
-"""Normalisation of French job text: Series in, Series out, vectorised with pandas string methods.
+"""Normalisation of French job text: Series in, Series out.
 
-fold_text: case and accents folded, punctuation unified, "H/F" removed, gendered forms collapsed.
-normalise_text: fold_text + abbreviations expanded + stop words removed + light stemming.
-split_skills: a skills cell -> list of distinct skills.
+Each stage is a plain ``str -> str`` function applied once per distinct value of the Series
+(``_per_value``): job text repeats a lot, and pandas' regex replacements run per element in
+Python anyway, so this is several times faster than chaining ``Series.str`` calls.
+
+collapse_gender: "Agent(e)", "agent.e", "Agent / Agente", "cuisinier/ère" -> the first form,
+    "H/F", "(F/H)" removed; works on raw text, so it can run before splitting a cell.
+fold_text: collapse_gender + case and accents folded (œ -> oe), punctuation unified.
+canonical_jargon: CACES, permis and habilitation spellings brought to one canonical form.
+expand_abbreviations: abbreviations and jargon of ``data/abreviations.csv`` expanded.
+normalise_text: all of the above + stop words (``data/mots_vides.txt``) removed + stemming.
+split_skills / split_titles: a cell -> list of distinct items.
+
+Stemming is the French Snowball stemmer (package ``PyStemmer``: the official Snowball
+algorithms compiled in C, 50 times faster than the pure-Python ``snowballstemmer``), applied to
+each distinct word once (a cache), after a small table of our own turns feminine job-noun
+endings into masculine ones ("vendeuse" -> "vendeur"): Snowball is written for accented text and
+keeps the two genders apart once accents are folded ("cuisinière" -> "cuisinier" but
+"cuisinier" -> "cuisini").
 """
 
 from __future__ import annotations
@@ -10,148 +25,209 @@ from __future__ import annotations
 import csv
 import functools
 import re
+import unicodedata
 
 import pandas as pd
+import Stemmer  # PyStemmer: the Snowball stemmers compiled in C
 
 from matcher.paths import DATA_DIR
 
 ABBREVIATIONS_FILE = DATA_DIR / "abreviations.csv"
+STOP_WORDS_FILE = DATA_DIR / "mots_vides.txt"
 
-# French stop words, written folded (no accents) since they are applied after folding.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "au",
-        "aux",
-        "avec",
-        "ce",
-        "ces",
-        "dans",
-        "de",
-        "des",
-        "du",
-        "elle",
-        "en",
-        "et",
-        "eux",
-        "il",
-        "je",
-        "la",
-        "le",
-        "les",
-        "leur",
-        "lui",
-        "ma",
-        "mais",
-        "me",
-        "meme",
-        "mes",
-        "moi",
-        "mon",
-        "ne",
-        "nos",
-        "notre",
-        "nous",
-        "on",
-        "ou",
-        "par",
-        "pas",
-        "pour",
-        "qu",
-        "que",
-        "qui",
-        "sa",
-        "se",
-        "ses",
-        "son",
-        "sur",
-        "ta",
-        "te",
-        "tes",
-        "toi",
-        "ton",
-        "tu",
-        "un",
-        "une",
-        "vos",
-        "votre",
-        "vous",
-        "c",
-        "d",
-        "j",
-        "l",
-        "m",
-        "n",
-        "s",
-        "t",
-        "y",
-        "ete",
-        "etre",
-        "avoir",
-        "ai",
-        "as",
-        "avons",
-        "avez",
-        "ont",
-        "est",
-        "sont",
-        "etc",
-        "cette",
-        "cet",
-        "ceux",
-        "celle",
-        "celles",
-        "dont",
-        "leurs",
-        "afin",
-        "ainsi",
-        "chez",
-        "lors",
-        "selon",
-        "sous",
-        "vers",
-        "tout",
-        "tous",
-        "toute",
-        "toutes",
-        "tres",
-        "plus",
-        "moins",
-        "bien",
-    ]
+# -- gendered forms ---------------------------------------------------------------------------
+# Feminine endings written after a masculine word: "agent(e)", "technicien(ne)", "agent.e",
+# "salarié·e·s", "cuisinier/ère", "vendeur-euse". Accented and folded spellings both.
+_FEM = r"(?:e|ne|se|euse|rice|trice|ère|ere|ive|ienne|enne|ice|le|te|fe|sse|esse|eresse|ée|ee)"
+_HF = re.compile(
+    r"\(?\s*\b(?:[hf]\s*[/\\-]\s*[hf]|[mf]\s*/\s*[hf])(?:\s*/\s*(?:x|nb|n))?\b\s*\)?"
+    r"|\(\s*(?:hommes?|femmes?)\s*(?:/|ou|et)\s*(?:hommes?|femmes?)\s*\)",
+    re.IGNORECASE,
+)
+_PAREN_FEM = re.compile(rf"(\w\w)\(\s*{_FEM}?s?\s*\)", re.IGNORECASE)
+# Lower case only after a dot or a slash: "permis B/E", "B.Se déplacer" are not gender marks.
+_DOT_FEM = re.compile(rf"([^\W\d_]{{2}})[.·•]{_FEM}(?:[.·•]?s)?\b")
+_SLASH_FEM = re.compile(rf"([^\W\d_]{{3}})\s*/\s*{_FEM}s?\b")
+_DASH_FEM = re.compile(r"(\w{3,})-(?:e|euse|trice|ère|ere|ive|ienne)\b", re.IGNORECASE)
+# "Agent / Agente de nettoyage", "Chef pâtissier / Cheffe pâtissière de restaurant"
+_SLASH = re.compile(r"\s*/\s*")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def _fold_word(word: str) -> str:
+    return unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode("ascii")
+
+
+# What is left of the second word once the prefix shared with the first is removed, when the
+# second is the feminine of the first: agent/agente, chef/cheffe, directeur/directrice.
+_FEM_TAILS = frozenset(
+    ["", "e", "ne", "se", "ve", "euse", "rice", "trice", "ere", "iere", "ive", "enne", "ienne",
+     "esse", "sse", "resse", "eresse", "fe", "te", "le", "ice", "ee"]
+)  # fmt: skip
+_MASC_TAILS = frozenset(
+    ["", "r", "ur", "eur", "teur", "er", "ier", "f", "if", "n", "en", "ien", "t"]
 )
 
-_HF = re.compile(r"\(?\b(?:h\s*/\s*f|f\s*/\s*h|h\s*-\s*f|f\s*-\s*h)\b\)?")
-# "agent(e)", "agent.e", "agent·e", "agent-e" -> "agent"; "cuisinier/ere" -> "cuisinier"
-_GENDER_SUFFIX = re.compile(
-    r"(\w)(?:\(\s*(?:e|ne|se|euse|rice|trice|ere|ive|ienne|ice)s?\s*\)|[.·](?:e|ne|se)s?\b)"
-)
-_SLASH_FEMININE = re.compile(r"(\w+)\s*/\s*(?:e|ere|euse|rice|trice|ive|ienne|ne|se|eresse|esse)\b")
-_PUNCT = re.compile(r"[^\w\s+#]")
+
+def _variants(a: str, b: str) -> bool:
+    """Two words (or hyphenated compounds) are gender variants: equal once folded, or the second
+    is the first with a feminine ending (agent/agente, directeur/directrice, chef/cheffe,
+    accastilleur-gréeur/accastilleuse-gréeuse). "vitrerie/vitres" are not."""
+    fa, fb = _fold_word(a), _fold_word(b)
+    if fa == fb:
+        return True
+    pa, pb = fa.split("-"), fb.split("-")
+    if len(pa) != len(pb):
+        return False
+    for x, y in zip(pa, pb, strict=True):
+        if x == y:
+            continue
+        x, y = x.removesuffix("s"), y.removesuffix("s")
+        p = 0
+        while p < min(len(x), len(y)) and x[p] == y[p]:
+            p += 1
+        if p < 3 or x[p:] not in _MASC_TAILS or y[p:] not in _FEM_TAILS:
+            return False
+    return True
+
+
+def _collapse_pairs(text: str) -> str:
+    """Drop the second form of "W1..Wn / V1..Vn" when each Vi is a gender variant of Wi
+    (n up to 6 words). Other slashes ("ménage / repassage") are kept."""
+    parts = _SLASH.split(text)
+    if len(parts) < 2:
+        return text
+    out = parts[0]
+    for right in parts[1:]:
+        left_words = out.split(" ")
+        right_words = right.split(" ")
+        done = False
+        for n in range(min(6, len(left_words), len(right_words)), 0, -1):
+            lw, rw = left_words[-n:], right_words[:n]
+            if all(_variants(a, b) for a, b in zip(lw, rw, strict=True)) and _WORD.match(rw[0]):
+                out = " ".join([*left_words, *right_words[n:]])
+                done = True
+                break
+        if not done:
+            out = f"{out} / {right}"
+    return out
+
+
+def _collapse_one(text: str) -> str:
+    # Cheap membership tests first: most texts have no mark at all.
+    slash = "/" in text
+    if slash or "-" in text or "omme" in text or "emme" in text:
+        text = _HF.sub(" ", text)
+    if "(" in text:
+        text = _PAREN_FEM.sub(r"\1", text)
+    if "." in text or "·" in text or "•" in text:
+        text = _DOT_FEM.sub(r"\1", text)
+    if slash:
+        text = _SLASH_FEM.sub(r"\1", text)
+    if "-" in text:
+        text = _DASH_FEM.sub(r"\1", text)
+    if slash and "/" in text:
+        text = _collapse_pairs(text)
+    return _BLANKS.sub(" ", text).strip()
+
+
+_BLANKS = re.compile(r"[ \t]+")
+
+
+def _per_value(series: pd.Series, fn) -> pd.Series:
+    """Apply a str -> str function once per distinct value (job text repeats a lot: the same
+    skill under many codes, the same title in many offers). Missing values become ""."""
+    values = series.to_numpy(dtype=object, na_value=None)
+    done: dict = {}
+    out = []
+    for v in values:
+        r = done.get(v)
+        if r is None:
+            r = "" if v is None or (isinstance(v, float) and v != v) else fn(str(v))
+            done[v] = r
+        out.append(r)
+    return pd.Series(out, index=series.index, dtype=object)
+
+
+def collapse_gender(series: pd.Series) -> pd.Series:
+    """Raw text with "H/F" removed and gendered forms collapsed to the first (masculine) form:
+    "Agent(e) de propreté H/F" -> "Agent de propreté", "Agent / Agente de nettoyage" -> "Agent
+    de nettoyage", "cuisinier/ère" -> "cuisinier". Case and accents are kept. Missing -> ""."""
+    return _per_value(series, _collapse_one)
+
+
+# -- folding ----------------------------------------------------------------------------------
 _SPACES = re.compile(r"\s+")
-_SPLIT_SKILLS = re.compile(r"\s*(?:[;\n\r/•·▪●■◦]|,(?!\d)|\s-\s|^\s*[-*]\s+|\s+\*\s+)\s*")
+_APOSTROPHES = ("’", "'", "`", "´", "‘", "ʼ")
+# ASCII bytes -> lower case letters and digits kept, "+" and "#" kept (C++, C#), the rest a space.
+_ASCII_FOLD = (
+    bytes(c if (chr(c).isalnum() or chr(c) in "+#") else ord(" ") for c in range(128)).lower()
+    + b" " * 128
+)
+
+
+def _fold_one(text: str) -> str:
+    text = _collapse_one(text)
+    for a in _APOSTROPHES:
+        if a in text:
+            text = text.replace(a, " ")
+    if "œ" in text or "Œ" in text or "æ" in text or "Æ" in text:
+        text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    data = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").translate(_ASCII_FOLD)
+    return " ".join(data.decode("ascii").split())
 
 
 def fold_text(series: pd.Series) -> pd.Series:
     """Lower case, accents removed (œ -> oe), apostrophes and punctuation unified, "H/F" removed,
     gendered forms collapsed to the first form. Missing values become ""."""
-    s = series.astype("object").where(series.notna(), "").astype(str)
-    s = s.str.replace("œ", "oe").str.replace("Œ", "oe").str.replace("æ", "ae")
-    s = s.str.replace(r"[’'`´‘]", " ", regex=True)
-    s = s.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii").str.lower()
-    s = s.str.replace(_HF, " ", regex=True)
-    s = s.str.replace(_GENDER_SUFFIX, r"\1", regex=True)
-    # "Agent / Agente", "Cuisinier / Cuisiniere": keep the first form when the second starts alike.
-    s = s.str.replace(r"\b(\w{3,})\w*\s*/\s*\1\w*", r"\1", regex=True)
-    s = s.str.replace(_SLASH_FEMININE, r"\1", regex=True)
-    s = s.str.replace(_PUNCT, " ", regex=True)
-    return s.str.replace(_SPACES, " ", regex=True).str.strip()
+    return _per_value(series, _fold_one)
 
 
+# -- jargon: CACES, permis, habilitations -----------------------------------------------------
+# Old CACES recommendations were renumbered in 2020: R389 -> R489 (chariots), R386 -> R486
+# (PEMP), R372 -> R482 (engins de chantier), R390 -> R490 (grues auxiliaires).
+_CACES_RENUMBER = {"389": "489", "386": "486", "372": "482", "390": "490"}
+_CACES_REC = re.compile(r"\br\s?(389|386|372|390|489|486|482|490|483|484|485|487)\b")
+_CATEGORY_WORD = re.compile(r"\b(?:categories?|cat)\s*(?=\d|[a-g]\b)")
+# "caces r489 cat 1", "caces 1", "caces cat 3", "cariste cat 1", "r489 cat 3", "cat 3",
+# "caces 1 3 5" (several categories).
+_CACES = re.compile(
+    r"\b(?:(?P<caces>caces|cariste(?: caces)?)\s*)?(?:r(?P<rec>4\d\d)\s*)?"
+    r"(?:(?P<cat>cat)\s*)?(?P<nums>[1-7][ab]?(?:\s*(?:et|\s)\s*[1-7][ab]?\b)*)\b"
+)
+_JARGON_HINT = re.compile(r"\b(?:caces|cariste|cat|categories?|r\s?\d{3})\b")
+
+
+def _caces_repl(m: re.Match[str]) -> str:
+    has_caces, rec, has_cat = m.group("caces"), m.group("rec"), m.group("cat")
+    if not (has_caces or rec or has_cat):
+        return m.group(0)  # a bare number
+    rec = rec or "489"
+    nums = re.findall(r"[1-7][ab]?", m.group("nums"))
+    prefix = "cariste " if has_caces and has_caces.startswith("cariste") else ""
+    return prefix + " ".join(f"caces r{rec} cat {n}" for n in nums)
+
+
+def _jargon_one(text: str) -> str:
+    if not _JARGON_HINT.search(text):
+        return text
+    text = _CACES_REC.sub(lambda m: "r" + _CACES_RENUMBER.get(m.group(1), m.group(1)), text)
+    text = _CATEGORY_WORD.sub("cat ", text)
+    text = _CACES.sub(_caces_repl, text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def canonical_jargon(folded: pd.Series) -> pd.Series:
+    """On folded text, one spelling for CACES and categories: "CACES 1", "cariste cat.1",
+    "caces R 389 catégorie 1" -> "caces r489 cat 1" (with "cariste" kept when written)."""
+    return _per_value(folded, _jargon_one)
+
+
+# -- abbreviations ------------------------------------------------------------------------------
 @functools.cache
 def abbreviations() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     """Abbreviations and jargon of the data file: one folded alternation pattern (longest first,
-    so "caces 3" wins over "caces") and the folded expansion of each."""
+    so "ssiap 1" wins over "ssiap") and the folded expansion of each."""
     rows: list[tuple[str, str]] = []
     if ABBREVIATIONS_FILE.is_file():
         with ABBREVIATIONS_FILE.open(encoding="utf-8", newline="") as fh:
@@ -160,74 +236,142 @@ def abbreviations() -> tuple[re.Pattern[str] | None, dict[str, str]]:
                     rows.append((row["abreviation"], row["forme_normalisee"]))
     if not rows:
         return None, {}
-    folded = fold_text(pd.Series([a for a, _ in rows]))
-    expanded = fold_text(pd.Series([e for _, e in rows]))
-    table = {a: e for a, e in zip(folded, expanded, strict=True) if a}
+    folded = [_jargon_one(_fold_one(a)) for a, _ in rows]
+    expanded = [_jargon_one(_fold_one(e)) for _, e in rows]
+    table: dict[str, str] = {}
+    for a, e in zip(folded, expanded, strict=True):
+        if a and a not in table:  # the first line wins when two lines give the same form
+            table[a] = e
     alternation = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
     return re.compile(rf"\b(?:{alternation})\b"), table
+
+
+def _expand_one(text: str) -> str:
+    pattern, table = abbreviations()
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: table[m.group(0)], text)
 
 
 def expand_abbreviations(folded: pd.Series) -> pd.Series:
     """Replace abbreviations (on folded text) by their normalised form, in a single pass so an
     expansion is never expanded again."""
-    pattern, table = abbreviations()
-    if pattern is None:
-        return folded
-    return folded.str.replace(pattern, lambda m: table[m.group(0)], regex=True)
+    return _per_value(folded, _expand_one)
 
 
-_STEM_RULES = (
-    (re.compile(r"(\w{3,})(?:euses|euse|eurs)\b"), r"\1eur"),
-    (re.compile(r"(\w{3,})(?:trices|trice|teurs)\b"), r"\1teur"),
-    (re.compile(r"(\w{3,})(?:ieres|iere|iers)\b"), r"\1ier"),
-    (re.compile(r"(\w{3,})(?:eres|ere)\b"), r"\1er"),
-    (re.compile(r"(\w{3,})(?:iennes|ienne|iens)\b"), r"\1ien"),
-    (re.compile(r"(\w{3,})(?:ives|ive|ifs)\b"), r"\1if"),
-    (re.compile(r"(\w{3,})(?:ees|ee|es)\b"), r"\1e"),
-    (re.compile(r"(\w{3,}[^s])s\b"), r"\1"),
-)
+# -- stop words and stemming ---------------------------------------------------------------------
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """The stop words of ``data/mots_vides.txt``, folded like the text they are removed from."""
+    words: list[str] = []
+    if STOP_WORDS_FILE.is_file():
+        for line in STOP_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                words.append(line)
+    return frozenset(w for w in (_fold_one(x) for x in words) if w)
 
 
-def stem(folded: pd.Series) -> pd.Series:
-    """Light French stemming on folded text: plural and feminine endings collapsed."""
-    s = folded
-    for pattern, repl in _STEM_RULES:
-        s = s.str.replace(pattern, repl, regex=True)
-    return s
+def _without_stop_words(text: str) -> str:
+    stops = stop_words()
+    return " ".join(w for w in text.split(" ") if w and w not in stops)
 
 
 def remove_stop_words(folded: pd.Series) -> pd.Series:
-    pattern = r"\b(?:" + "|".join(sorted(STOP_WORDS, key=len, reverse=True)) + r")\b"
-    return (
-        folded.str.replace(pattern, " ", regex=True)
-        .str.replace(_SPACES, " ", regex=True)
-        .str.strip()
-    )
+    """Folded text without the stop words."""
+    return _per_value(folded, _without_stop_words)
+
+
+# Feminine -> masculine endings of job nouns and adjectives, on folded words, longest first.
+_MASCULINE = (
+    ("eresse", "eur"),
+    ("euse", "eur"),
+    ("trice", "teur"),
+    ("iere", "ier"),
+    ("ienne", "ien"),
+    ("ive", "if"),
+    ("ere", "er"),
+    ("ee", "e"),
+)
+_SNOWBALL = Stemmer.Stemmer("french")
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem_word(word: str) -> str:
+    """One folded word -> its stem: feminine plural and feminine endings turned masculine, then
+    the French Snowball stemmer. Short words, numbers and codes are kept as they are."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    w = word[:-1] if word.endswith("s") and len(word) > 4 else word
+    for fem, masc in _MASCULINE:
+        if w.endswith(fem) and len(w) - len(fem) >= 3:
+            w = w[: -len(fem)] + masc
+            break
+    return _SNOWBALL.stemWord(w)
+
+
+def _stem_one(text: str) -> str:
+    return " ".join(stem_word(w) for w in text.split(" ") if w)
+
+
+def stem(folded: pd.Series) -> pd.Series:
+    """Folded text -> stemmed words (each distinct word stemmed once)."""
+    return _per_value(folded, _stem_one)
+
+
+def _title_one(text: str) -> str:
+    return _expand_one(_jargon_one(_fold_one(text)))
+
+
+def normalise_title(series: pd.Series) -> pd.Series:
+    """Folded, jargon made canonical, abbreviations expanded, but neither stop words removed nor
+    stemmed: the form of short job titles compared by character n-grams ("ASH" -> "agent de
+    service hospitalier"), where every letter helps against typos."""
+    return _per_value(series, _title_one)
+
+
+def _normalise_one(text: str) -> str:
+    return _stem_one(_without_stop_words(_expand_one(_jargon_one(_fold_one(text)))))
 
 
 def normalise_text(series: pd.Series) -> pd.Series:
-    """Folded, abbreviations expanded, stop words removed, stemmed: the text the matcher compares."""
-    s = expand_abbreviations(fold_text(series))
-    return stem(remove_stop_words(s))
+    """Folded, jargon made canonical, abbreviations expanded, stop words removed, stemmed: the
+    text the matcher compares. Computed once per distinct value."""
+    return _per_value(series, _normalise_one)
+
+
+# -- splitting cells ------------------------------------------------------------------------------
+_SPLIT_SKILLS = re.compile(r"\s*(?:[;\n\r/•·▪●■◦|]|,(?!\d)|\s-\s|^\s*[-*]\s+|\s+\*\s+)\s*")
+
+
+def _distinct(items: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for item in items:
+        item = item.strip(" .-*\t")
+        key = _fold_word(item)
+        if len(item) >= 2 and key not in seen:
+            seen[key] = item
+    return list(seen.values())
 
 
 def split_skills(series: pd.Series) -> pd.Series:
     """Skills cell -> list of distinct skills as written (trimmed), in order of appearance.
 
-    Splits on ``;``, ``,`` (not inside numbers), ``/``, line breaks and bullets."""
-    s = series.astype("object").where(series.notna(), "").astype(str)
-    parts = s.str.split(_SPLIT_SKILLS, regex=True)
+    Splits on ``;``, ``,`` (not inside numbers), ``/``, ``|``, line breaks and bullets; gendered
+    forms ("cuisinier/ère") are collapsed first so that their slash does not split; duplicates
+    (ignoring case and accents) are removed."""
+    s = collapse_gender(series)
+    return s.str.split(_SPLIT_SKILLS, regex=True).map(_distinct)
 
-    def clean(items: list[str]) -> list[str]:
-        seen: dict[str, str] = {}
-        for item in items:
-            item = item.strip(" .-*\t")
-            key = item.lower()
-            if len(item) >= 2 and key not in seen:
-                seen[key] = item
-        return list(seen.values())
 
-    return parts.map(clean)
+_SPLIT_TITLES = re.compile(r"\s*(?:[;\n\r/•·▪●■◦|+]|,(?!\d)|\s-\s|\bou\b|^\s*[-*]\s+)\s*")
+
+
+def split_titles(series: pd.Series) -> pd.Series:
+    """Cell of job titles (target jobs of a profile) -> list of distinct titles:
+    "Agent / Agente d'entretien ; cariste" -> ["Agent d'entretien", "cariste"]."""
+    s = collapse_gender(series)
+    return s.str.split(_SPLIT_TITLES, regex=True).map(_distinct)
 
 
 def join_text(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

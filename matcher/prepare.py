@@ -15,8 +15,8 @@ from matcher import fields as F
 from matcher import parsing
 from matcher.features.text import OFFER_TEXT_FIELDS, PROFILE_TEXT_FIELDS
 from matcher.geo import locate
-from matcher.normalise import join_text, normalise_text, split_skills
-from matcher.referential import CODE, LABEL, Referential, fold_codes
+from matcher.normalise import join_text, normalise_text, split_skills, split_titles
+from matcher.referential import CODE, CONFIDENCE, LABEL, Referential, close_codes, fold_codes
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,31 +41,43 @@ def _occupations(
     given: pd.Series, titles: pd.Series, referential: Referential, min_confidence: float
 ) -> pd.DataFrame:
     """Codes per row: the codes given in the file win (confidence 1); else each title of the cell
-    (several allowed, split like skills) is classified and kept above ``min_confidence``."""
+    (several allowed: "cariste ; magasinier") is classified and its code kept when its
+    confidence reaches ``min_confidence``. Below it the row has no code (the UI says "métier
+    non reconnu") and ``occ_confidence`` keeps the best confidence seen."""
     given_codes = fold_codes(given)
     known = set(referential.codes[CODE])
     given_codes = given_codes.map(lambda cs: [c for c in cs if c in known] or cs)
-    title_lists = split_skills(titles)
+    title_lists = split_titles(titles)
     flat = title_lists.explode().dropna()
     codes = pd.Series([[] for _ in range(len(titles))], index=titles.index, dtype=object)
     conf = pd.Series(0.0, index=titles.index)
     if len(flat):
         result = referential.classifier.classify(flat.astype(str))
-        ok = result[result["confidence"] >= min_confidence]
-        grouped = ok.groupby(level=0).agg(
-            {CODE: lambda xs: list(dict.fromkeys(xs)), "confidence": "max"}
-        )
-        codes.loc[grouped.index] = grouped[CODE]
-        conf.loc[grouped.index] = grouped["confidence"]
-        best_any = result.groupby(level=0)["confidence"].max()
+        ok = result[result[CONFIDENCE] >= min_confidence]
+        if len(ok):
+            grouped = ok.groupby(level=0).agg(
+                {CODE: lambda xs: list(dict.fromkeys(xs)), CONFIDENCE: "max"}
+            )
+            codes.loc[grouped.index] = grouped[CODE]
+            conf.loc[grouped.index] = grouped[CONFIDENCE]
+        best_any = result.groupby(level=0)[CONFIDENCE].max()
         conf = conf.where(conf > 0, best_any.reindex(conf.index).fillna(0.0))
     has_given = given_codes.map(len) > 0
     out = pd.DataFrame(index=titles.index)
     out[F.OCC_CODES] = given_codes.where(has_given, codes)
     out[F.OCC_CONFIDENCE] = conf.where(~has_given, 1.0)
-    labels = referential.codes.set_index(CODE)[LABEL]
+    labels = referential.codes.drop_duplicates(CODE).set_index(CODE)[LABEL]
     out[F.OCC_LABEL] = out[F.OCC_CODES].map(lambda cs: labels.get(cs[0]) if cs else None)
+    out[F.OCC_CLOSE] = close_codes(referential, out[F.OCC_CODES])
+    out[F.OCC_SOURCE] = np.select(
+        [has_given.to_numpy(), (out[F.OCC_CODES].map(len) > 0).to_numpy()], ["fichier", "titre"], ""
+    )
     return out
+
+
+def _skill_vocab(skill_lists: pd.Series, referential: Referential) -> pd.Series:
+    """Vocabulary ids of each skill (see matcher.vocabulary), aligned with the skill lists."""
+    return referential.skill_vocabulary.link_lists(skill_lists)
 
 
 def _flags(text: pd.Series) -> pd.DataFrame:
@@ -81,6 +93,7 @@ def prepare_offers(
     """Offers with text, skills, occupation, coordinates and schedule flags."""
     out = _ensure(offers, F.OFFER_FIELDS).reset_index(drop=True)
     out[F.SKILL_LIST] = split_skills(out[F.SKILLS])
+    out[F.SKILL_VOCAB] = _skill_vocab(out[F.SKILL_LIST], referential)
     out[F.TEXT_NORM] = normalise_text(join_text(out, OFFER_TEXT_FIELDS))
     occ = _occupations(
         out[F.ROME_CODE], out[F.TITLE], referential, settings.ranking.occupation_min_confidence
@@ -123,6 +136,7 @@ def prepare_profiles(
     skills = split_skills(out[F.SKILLS])
     training = split_skills(out[F.TRAINING])
     out[F.SKILL_LIST] = [list(dict.fromkeys(a + b)) for a, b in zip(skills, training, strict=True)]
+    out[F.SKILL_VOCAB] = _skill_vocab(out[F.SKILL_LIST], referential)
     out[F.TEXT_NORM] = normalise_text(join_text(out, PROFILE_TEXT_FIELDS))
     occ = _occupations(
         out[F.ROME_CODES],

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from matcher.geo import active_communes
 from matcher.importer import ImportResult, Kind, import_file
 from matcher.paths import SAMPLE_DIR
 from matcher.ranking import rank
+from matcher.referential import active_referential
 from matcher.settings import Settings
 from matcher.store import Store
 
@@ -60,11 +62,18 @@ def import_into_store(
 
 
 def run_matching(store: Store, settings: Settings | None = None) -> pd.DataFrame:
-    """Rank every open offer against every profile and store the suggestions (decisions kept)."""
+    """Rank every open offer against every profile and store the suggestions (decisions kept).
+    Uses the referential and communes loaded in the store, else the built-in ones."""
     settings = settings or Settings()
     offers = store.offers()
     profiles = store.profiles()
-    suggestions = rank(offers, profiles, settings)
+    suggestions = rank(
+        offers,
+        profiles,
+        settings,
+        referential=active_referential(store),
+        communes=active_communes(store),
+    )
     store.save_suggestions(suggestions, settings.to_dict())
     log.info("matching: %d offers, %d profiles, %d suggestions",
              len(offers), len(profiles), len(suggestions))  # fmt: skip

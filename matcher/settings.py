@@ -66,7 +66,10 @@ class RankingSettings:
     close_job_score: float = 0.6
     same_domain_score: float = 0.3
     # Below this confidence a classified title gets no code (the UI shows "métier non reconnu").
-    occupation_min_confidence: float = 0.5
+    # The confidence estimates the chance the code is right (matcher.referential); at 0.4, on
+    # the official ROME, 99.1 % of known titles written with a typo get a code, right 99.6 % of
+    # the time, and 71 % of unseen synonyms, right 64 % of the time (evaluate titles).
+    occupation_min_confidence: float = 0.4
     # A classified code is trusted fully from this confidence up; between the minimum and this,
     # the occupation score moves toward the neutral score (a title the referential does not
     # really know must not decide the ranking).

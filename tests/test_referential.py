@@ -1,0 +1,173 @@
+"""Occupation referential: built-in classification, official loader and store, vocabulary."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from matcher import fields as F
+from matcher.prepare import prepare_profiles
+from matcher.referential import (
+    CODE,
+    CONFIDENCE,
+    active_referential,
+    builtin_referential,
+    close_codes,
+    load_rome_dir,
+)
+from matcher.settings import Settings
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def rome():
+    from tests.conftest import ROME_DIR
+
+    if not ROME_DIR.is_dir():
+        pytest.skip("../shared/data/rome-v460 absent (référentiel officiel non disponible ici)")
+    return load_rome_dir(ROME_DIR)
+
+
+@pytest.mark.parametrize(
+    "title, code",
+    [
+        ("Agent(e) de propreté H/F", "K2205"),
+        ("agent d'entretien", "K2205"),
+        ("CARISTE (F/H)", "N1101"),
+        ("Cariste cat.3", "N1101"),
+        ("ASH", "J1301"),
+        ("Préparatrice de commandes", "N1103"),
+        ("Aide à domicile", "K1304"),
+        ("Serveuse", "G1803"),
+    ],
+)
+def test_builtin_classifies_common_titles(title, code):
+    result = builtin_referential().classifier.classify(pd.Series([title]))
+    assert result[CODE].iloc[0] == code
+    assert result[CONFIDENCE].iloc[0] >= Settings().ranking.occupation_min_confidence
+
+
+def test_classify_shape_and_empty_titles():
+    result = builtin_referential().classifier.classify(
+        pd.Series(["cariste", "", None], index=[5, 6, 7])
+    )
+    assert list(result.index) == [5, 6, 7]
+    assert result.loc[6, CODE] is None and result.loc[7, CODE] is None
+    assert result.loc[6, CONFIDENCE] == 0.0
+    cands = result.loc[5, "candidates"]
+    assert len(cands) == 2 and all(c != "N1101" for c, _ in cands)
+    # candidates come after the chosen code: lower confidence
+    assert all(v <= result.loc[5, CONFIDENCE] for _, v in cands)
+
+
+def test_gibberish_stays_unknown_in_prepare():
+    profiles = pd.DataFrame({F.PROFILE_REF: ["p1", "p2", "p3"], F.STRUCTURE: ["s"] * 3,
+                             F.TARGET_JOBS: ["xqzwv kptrm", "cariste ; agent d'entretien", None],
+                             F.ROME_CODES: [None, None, "k 2204"]})  # fmt: skip
+    out = prepare_profiles(
+        profiles,
+        builtin_referential(),
+        pd.DataFrame(columns=["code_insee", "nom", "code_postal", "latitude", "longitude"]),
+        Settings(),
+    )
+    assert out[F.OCC_CODES].tolist() == [[], ["N1101", "K2205"], ["K2204"]]
+    assert out[F.OCC_SOURCE].tolist() == ["", "titre", "fichier"]
+    assert out.loc[2, F.OCC_CONFIDENCE] == 1.0
+    assert out.loc[1, F.OCC_CLOSE] and not {"N1101", "K2205"} & set(out.loc[1, F.OCC_CLOSE])
+
+
+def test_close_codes_are_symmetric_and_exclude_self():
+    ref = builtin_referential()
+    a, b = ref.close.iloc[0]["code"], ref.close.iloc[0]["close_code"]
+    out = close_codes(ref, pd.Series([[a], [b], []]))
+    assert b in out[0] and a in out[1] and out[2] == []
+    assert a not in out[0]
+
+
+def test_skill_vocabulary_makes_caces_spellings_meet():
+    vocab = builtin_referential().skill_vocabulary
+    a = pd.Series(["conduite chariot élévateur", "CACES 1", "ménage"])
+    b = pd.Series(["CACES R489 cat 3", "cariste cat.1", "repassage"])
+    meets = vocab.meets(a, b).toarray()
+    assert meets[0, 0] and meets[1, 1]
+    assert not meets[2, 2] and not meets[0, 2]
+
+
+def test_active_referential_falls_back_to_builtin(store):
+    assert active_referential(store) is builtin_referential()
+    assert active_referential(None) is builtin_referential()
+
+
+# -- the official ROME -------------------------------------------------------------------------
+def test_load_rome_dir_reads_every_part(rome):
+    s = rome.summary()
+    assert s["codes"] == 1584
+    assert s["titles"] > 13000
+    assert s["close"] > 14000
+    assert s["texts"] > 1500
+    assert set(rome.skills["kind"]) == {"savoir-faire", "savoir"}
+    assert rome.skills["core"].any()
+    assert not rome.titles["title"].str.contains("’").any()
+    k2204 = rome.texts.set_index("code").loc["K2204", "text"]
+    assert k2204.startswith("L'Agent de nettoyage industriel")
+
+
+def test_store_roundtrip_and_active_referential(rome, store):
+    counts = store.save_referential(rome)
+    assert counts["codes"] == 1584
+    active = active_referential(store)
+    assert active.source == rome.source
+    assert active.summary() == rome.summary()
+    assert store.referential_info()["codes"] == 1584
+    # loading again replaces, never duplicates
+    store.save_referential(rome)
+    assert active_referential(store).summary()["titles"] == rome.summary()["titles"]
+
+
+@pytest.mark.parametrize(
+    "title, code",
+    [
+        ("Agente de propreté de locaux (F/H)", "K2205"),
+        ("cariste", "N1101"),
+        ("Aide-soignante H/F", "J1501"),
+        ("ASH", "J1301"),
+        ("Maçon (H/F)", "F1703"),
+    ],
+)
+def test_official_classifies_real_titles(rome, title, code):
+    result = rome.classifier.classify(pd.Series([title]))
+    assert result[CODE].iloc[0] == code
+
+
+def test_without_titles_removes_a_title(rome):
+    reduced = rome.without_titles(pd.Series(["Cariste"]))
+    assert len(reduced.titles) < len(rome.titles)
+    assert not reduced.titles["title"].str.fullmatch("Cariste").any()
+
+
+def test_load_rome_dir_errors(tmp_path):
+    from matcher.errors import UserError
+
+    with pytest.raises(UserError, match="introuvables"):
+        load_rome_dir(tmp_path)
+    (tmp_path / "unix_referentiel_code_rome_v460_utf8.csv").write_text("code_rome\n")
+    with pytest.raises(UserError, match="manquants"):
+        load_rome_dir(tmp_path)
+
+
+def test_cli_referential_load_and_classify(rome, tmp_path):
+    from tests.conftest import ROME_DIR
+
+    db = tmp_path / "cli.sqlite3"
+    run = [sys.executable, "-m", "matcher"]
+    out = subprocess.run([*run, "referential", "load", str(ROME_DIR), "--db", str(db)],
+                         capture_output=True, text=True, cwd=ROOT, check=True)  # fmt: skip
+    assert "1584 codes" in out.stdout
+    out = subprocess.run([*run, "classify", "-", "--db", str(db)], input="cariste\n\nASH\n",
+                         capture_output=True, text=True, cwd=ROOT, check=True)  # fmt: skip
+    lines = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [x["code"] for x in lines] == ["N1101", "J1301"]
+    assert lines[0]["referentiel"] == rome.source
+    assert len(lines[0]["autres_codes"]) == 2
