@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--rome", type=Path, default=None, metavar="DOSSIER",
                    help="export officiel du ROME (défaut : ../shared/data/rome-v460)")  # fmt: skip
     q.add_argument("--seed", type=int, default=None, help="graine du jeu généré")
+    q.add_argument("--codes", choices=["all", "builtin"], default="all",
+                   help="métiers des offres : tout le ROME (défaut) ou ceux du référentiel "
+                        "intégré")  # fmt: skip
     _add_settings(q)
     return parser
 
@@ -356,7 +359,7 @@ def _evaluate_ranking(args: argparse.Namespace) -> int:
 
     seed = REPORT_SEED if args.seed is None else args.seed
     try:
-        frame = evaluate(seed, load_settings(args.settings), args.rome)
+        frame = evaluate(seed, load_settings(args.settings), args.rome, codes=args.codes)
     except FileNotFoundError as exc:
         raise UserError(f"{exc} (indiquez le dossier avec --rome)") from exc
     print(report(frame))

@@ -45,7 +45,13 @@ from matcher.geo import haversine_pairs
 from matcher.normalise import split_skills
 from matcher.paths import DATA_DIR
 from matcher.ranking import OCC_KIND, OFFER_POS, PROFILE_POS, Scored, score_pairs, top_k
-from matcher.referential import Referential, builtin_referential, close_pairs, load_rome_dir
+from matcher.referential import (
+    CODE,
+    Referential,
+    builtin_referential,
+    close_pairs,
+    load_rome_dir,
+)
 from matcher.settings import Settings
 from matcher.synthetic import Truth, labelled_set
 
@@ -206,15 +212,20 @@ def evaluate(
     settings: Settings | None = None,
     rome_dir: Path | str | None = None,
     sizes: dict | None = None,
+    codes: str = "all",
 ) -> pd.DataFrame:
-    """One row per method: nDCG@10, recall@10, seconds. Needs the official ROME (to generate the
-    set); raises FileNotFoundError when absent."""
+    """One row per method: nDCG@10, recall@10, seconds. ``codes``: "all" draws the offers' jobs
+    from the whole ROME (most unknown to the built-in referential), "builtin" among the codes of
+    the built-in referential (the jobs of the territory; titles and skills still come from the
+    ROME, never from the built-in files). Needs the official ROME (to generate the set); raises
+    FileNotFoundError when absent."""
     settings = settings or Settings()
     rome = load_rome(rome_dir)
     if rome is None:
         raise FileNotFoundError(f"référentiel ROME introuvable : {rome_dir or ROME_DIR}")
-    es = build_set(rome, seed, **(sizes or {}))
     builtin = builtin_referential()
+    among = list(builtin.codes[CODE]) if codes == "builtin" else None
+    es = build_set(rome, seed, **(sizes or {}), offer_codes_among=among)
     methods = [
         ("produit, référentiel intégré", lambda: rank_product(es, settings, builtin)),
         ("produit, ROME complet", lambda: rank_product(es, settings, rome)),
@@ -239,6 +250,7 @@ def evaluate(
         offers=len(es.offers),
         profiles=len(es.profiles),
         relevant=int((es.relevance >= RELEVANT).sum()),
+        codes=codes,
     )
     return out
 
@@ -248,7 +260,8 @@ def report(frame: pd.DataFrame) -> str:
     a = frame.attrs
     lines = [
         f"Évaluation du classement : {a.get('offers')} offres, {a.get('profiles')} profils "
-        f"(jeu généré depuis le ROME, graine {a.get('seed')}), "
+        f"(jeu généré depuis le ROME, graine {a.get('seed')}, métiers des offres : "
+        f"{'ceux du référentiel intégré' if a.get('codes') == 'builtin' else 'tout le ROME'}), "
         f"{a.get('relevant')} couples pertinents (note >= {RELEVANT})",
         "",
         f"{'méthode':<50} {'nDCG@10':>8} {'rappel@10':>10} {'durée':>8}",

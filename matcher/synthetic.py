@@ -329,13 +329,18 @@ def labelled_set(
     domain: int = 2,
     noise: int = 1200,
     communes: pd.DataFrame | None = None,
+    offer_codes_among: list[str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, Truth]:
-    """Offers for ``n_codes`` codes drawn from the referential; for each code, profiles of the
-    same code, of close codes and of the same domain; plus ``noise`` profiles of random codes.
-    A fifth of the profiles also name a second, random target job."""
+    """Offers for ``n_codes`` codes drawn from the referential (or among ``offer_codes_among``);
+    for each code, profiles of the same code, of close codes and of the same domain; plus
+    ``noise`` profiles of random codes of the whole referential. A fifth of the profiles also
+    name a second, random target job."""
     w = Writer(referential, seed, communes)
     rng = w.rng
-    codes = sorted(rng.sample(w.codes, min(n_codes, len(w.codes))))
+    pool = w.codes
+    if offer_codes_among is not None:
+        pool = sorted(set(offer_codes_among) & set(w.codes))
+    codes = sorted(rng.sample(pool, min(n_codes, len(pool))))
     offers, profiles = [], []
     profile_codes: list[list[str]] = []
     offer_codes: list[str] = []
