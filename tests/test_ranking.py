@@ -170,3 +170,22 @@ def test_text_cosine_read_back_from_the_candidate_product_is_exact():
         searched.pairs[F.S_TEXT].to_numpy(), direct.pairs[F.S_TEXT].to_numpy(), atol=1e-5
     )
     assert searched.pairs[F.S_TEXT].max() > 0.2
+
+
+def test_weights_and_policies_load_from_toml(tmp_path):
+    path = tmp_path / "matcher.toml"
+    path.write_text(
+        "[weights]\ntext = 1\nskills = 0\noccupation = 0\ncommute = 0\n"
+        "[ranking]\ncommute_factor = 0.0\ncandidates = 50\n"
+        '[constraints]\nlicence = "penalise"\npenalty = 0.5\n',
+        encoding="utf-8",
+    )
+    settings = Settings.from_toml(path)
+    assert settings.ranking.candidates == 50 and settings.constraints.licence == "penalise"
+    pairs = score_pairs(offers(), profiles(), settings).labelled()
+    # text only, no reach factor: the score is the text cosine times the constraint factor
+    np.testing.assert_allclose(
+        pairs[F.SCORE], (pairs[F.S_TEXT] * pairs[F.S_CONSTRAINTS]).round(6), atol=1e-6
+    )
+    o2p2 = pairs[(pairs[F.OFFER_REF] == "O2") & (pairs[F.PROFILE_REF] == "P2")].iloc[0]
+    assert not o2p2[F.EXCLUDED] and o2p2[F.S_CONSTRAINTS] == 0.5
