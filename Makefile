@@ -7,7 +7,7 @@ PORT ?= 8501
 DB ?= data/matcher.sqlite3
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format typecheck demo sample clean bench
+.PHONY: help run test check lint format typecheck demo sample clean bench bench-import
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ demo: $(VENV)/.runtime ## (re)load the sample data into the database
 
 sample: $(VENV)/.runtime ## regenerate the sample files under data/sample/
 	$(PY) -m matcher sample --seed 2026
+
+bench-import: $(VENV)/.runtime ## benchmark: import of a 50,000-row offers workbook (time, memory)
+	$(PY) benchmarks/bench_import.py --rows 50000 --refusal
 
 clean: ## remove the virtual environment and the local database
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from app_pages._state import SELECTED_OFFER, get_store
+from app_pages._state import SELECTED_OFFER, get_store, require_user
 from matcher import fields as F
 
+user = require_user()
 st.title("Correspondances")
 store = get_store()
-offers = store.offers()
+offers = store.offers(user)
 if offers.empty:
     st.info("Aucune offre : importez un fichier d'offres, puis lancez le calcul des suggestions.")
     st.stop()
@@ -27,7 +28,7 @@ offer = by_ref.loc[ref]
 st.subheader(f"{offer[F.TITLE]} – {offer[F.EMPLOYER] or 'entreprise non précisée'}")
 st.caption(f"{offer[F.COMMUNE] or 'commune non précisée'}")
 
-suggestions = store.suggestions(offer_ref=ref)
+suggestions = store.suggestions(user, offer_ref=ref)
 if suggestions.empty:
     st.info("Aucune suggestion pour cette offre : lancez le calcul (python -m matcher match).")
     st.stop()

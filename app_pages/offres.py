@@ -2,19 +2,20 @@
 
 import streamlit as st
 
-from app_pages._state import SELECTED_OFFER, get_store
+from app_pages._state import SELECTED_OFFER, get_store, require_user
 from matcher import fields as F
 
+user = require_user()
 st.title("Offres")
 store = get_store()
-offers = store.offers()
+offers = store.offers(user)
 if offers.empty:
     st.info(
         "Aucune offre : importez un fichier d'offres (python -m matcher import offers FICHIER)."
     )
     st.stop()
 
-suggestions = store.suggestions()
+suggestions = store.suggestions(user)
 per_offer = suggestions.groupby(F.OFFER_REF).size()
 table = offers[[F.OFFER_REF, F.EMPLOYER, F.TITLE, F.COMMUNE, F.CONTRACT_TYPE]].copy()
 table["suggestions"] = table[F.OFFER_REF].map(per_offer).fillna(0).astype(int)

@@ -7,16 +7,45 @@ The public API is small on purpose; modules behind it are free to move.
     >>> offers = import_path("offres.xlsx", "offers").frame
     >>> profiles = import_path("profils.csv", "profiles", structure="AI Bruay").frame
     >>> suggestions = rank(offers, profiles, Settings())
+
+With the store, every read and decision is made as a user (rights are checked in SQL):
+
+    >>> store = Store("data/matcher.sqlite3")
+    >>> user = authenticate(store, "coordination", "circuit-court-demo")
+    >>> store.suggestions(user, offer_ref="BUS26-001")
+    >>> decide(store, user, "BUS26-001", "EI-012", "retained", structure="EI Artois Propreté")
 """
 
 from matcher import fields
+from matcher.auth import User, authenticate
 from matcher.errors import AccessDenied, UserError
-from matcher.export import shortlist_workbook, write_suggestions
+from matcher.export import (
+    coordinator_workbook,
+    firm_workbook,
+    read_shortlist,
+    shortlist_csv,
+    structure_workbook,
+    write_suggestions,
+)
 from matcher.fields import RejectReason, Role, Status
-from matcher.importer import ImportReport, ImportResult, import_file, import_path
+from matcher.importer import (
+    ImportReport,
+    ImportResult,
+    Preview,
+    import_file,
+    import_path,
+    preview_file,
+)
 from matcher.ranking import rank, score_pairs, top_per_offer, top_per_profile
 from matcher.referential import Referential, active_referential, builtin_referential
-from matcher.service import import_into_store, load_demo, run_matching
+from matcher.review import apply_decisions, decide, read_decisions_file
+from matcher.service import (
+    import_decisions,
+    import_into_store,
+    load_demo,
+    purge_inactive,
+    run_matching,
+)
 from matcher.settings import Settings, load_settings
 from matcher.store import Store
 
@@ -24,25 +53,38 @@ __all__ = [
     "AccessDenied",
     "ImportReport",
     "ImportResult",
+    "Preview",
     "Referential",
     "RejectReason",
     "Role",
     "Settings",
     "Status",
     "Store",
+    "User",
     "UserError",
     "active_referential",
+    "apply_decisions",
+    "authenticate",
     "builtin_referential",
+    "coordinator_workbook",
+    "decide",
     "fields",
+    "firm_workbook",
+    "import_decisions",
     "import_file",
     "import_into_store",
     "import_path",
     "load_demo",
     "load_settings",
+    "preview_file",
+    "purge_inactive",
     "rank",
+    "read_decisions_file",
+    "read_shortlist",
     "run_matching",
     "score_pairs",
-    "shortlist_workbook",
+    "shortlist_csv",
+    "structure_workbook",
     "top_per_offer",
     "top_per_profile",
     "write_suggestions",

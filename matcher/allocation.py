@@ -167,10 +167,10 @@ def _rank_in_group(group: np.ndarray) -> np.ndarray:
     return np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)]))
 
 
-def allocated_suggestions(scored: Scored) -> pd.DataFrame:
-    """The allocation as a suggestions frame (same columns as the plain lists, rank 1..n within
-    each offer)."""
-    return _suggestions(scored, allocate(scored), OFFER_POS)
+def allocated_suggestions(scored: Scored, chosen: np.ndarray | None = None) -> pd.DataFrame:
+    """The allocation (``chosen``: the result of :func:`allocate`, computed when not given) as a
+    suggestions frame: same columns as the plain lists, rank 1..n within each offer."""
+    return _suggestions(scored, allocate(scored) if chosen is None else chosen, OFFER_POS)
 
 
 __all__ = ["COLUMNS", "AllocationReport", "allocate", "allocated_suggestions", "compare"]

@@ -1,12 +1,18 @@
 """Command line: ``python -m matcher COMMAND ...``. A thin face over the library: it parses
 arguments, calls one library function, and talks to people in French.
 
-Exit status: 0 success, 2 user error (message on standard error, never a traceback).
+Exit status: 0 success, 2 user error (message on standard error, never a traceback), 1 when a
+batch of decisions was applied but some rows were refused (see the report).
+
+``--as LOGIN`` makes a command act with that account's rights (the store filters every read);
+without it the command runs as the local administrator (whoever can read the database file).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import getpass
 import json
 import logging
 import sys
@@ -15,13 +21,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from matcher import auth, export, review
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.export import shortlist_workbook, write_suggestions
-from matcher.importer import import_path
+from matcher.export import write_suggestions
+from matcher.importer import import_path, preview_file
 from matcher.paths import SAMPLE_DIR, default_db_path
 from matcher.ranking import COLUMNS, rank, score_pairs
-from matcher.service import import_into_store, load_demo, run_matching
+from matcher.readers import read_bytes
+from matcher.service import (
+    demo_accounts,
+    import_decisions,
+    import_into_store,
+    load_demo,
+    purge_inactive,
+    run_matching,
+    shortlist_rows,
+)
 from matcher.settings import load_settings
 from matcher.store import Store, _jsonable
 
@@ -46,13 +62,20 @@ def _add_settings(p: argparse.ArgumentParser) -> None:
                    help="fichier de paramètres TOML (défaut : matcher.toml s'il existe)")  # fmt: skip
 
 
-def _parse_map(values: Sequence[str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _add_as(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as", dest="as_user", metavar="IDENTIFIANT", default=None,
+                   help="agir avec les droits de ce compte (défaut : administrateur local)")  # fmt: skip
+
+
+def _parse_map(values: Sequence[str] | None) -> dict[str, str | None]:
+    """--map "Libellé=title" (or a French field label, or a column letter "G=code postal");
+    "Remarques=" or "Remarques=ignorer" leaves a column out."""
+    out: dict[str, str | None] = {}
     for v in values or []:
         if "=" not in v:
             raise UserError(f'--map « {v} » : attendu COLONNE=champ, par exemple "Libellé=title"')
         col, fld = v.rsplit("=", 1)
-        out[col.strip()] = fld.strip()
+        out[col.strip()] = fld.strip() or None
     return out
 
 
@@ -75,30 +98,124 @@ def build_parser() -> argparse.ArgumentParser:
                         "par poste, offres par personne)")  # fmt: skip
     _add_settings(p)
 
-    p = sub.add_parser("import", help="importe un fichier dans la base")
-    p.add_argument("kind", choices=["offers", "profiles"])
-    p.add_argument("file", type=Path)
+    p = sub.add_parser(
+        "import", help="importe un ou plusieurs fichiers dans la base (offres, profils, décisions)"
+    )
+    p.add_argument("kind", choices=["offers", "profiles", "decisions"])
+    p.add_argument("file", type=Path, nargs="+")
     p.add_argument("--structure", help="structure des profils si le fichier n'en a pas")
     p.add_argument("--sheet", help="feuille à importer (défaut : toutes les feuilles utiles)")
     p.add_argument("--map", action="append", metavar="COLONNE=champ",
                    help="force la correspondance d'une colonne")  # fmt: skip
     _add_db(p)
     _add_settings(p)
+    _add_as(p)
+
+    p = sub.add_parser(
+        "preview", help="montre l'en-tête lu et les colonnes reconnues, sans importer"
+    )
+    p.add_argument("kind", choices=["offers", "profiles"])
+    p.add_argument("file", type=Path)
+    p.add_argument("--sheet", help="feuille à lire (défaut : toutes les feuilles utiles)")
+    p.add_argument("--map", action="append", metavar="COLONNE=champ",
+                   help="force la correspondance d'une colonne")  # fmt: skip
+    p.add_argument("--rows", type=int, default=5, help="nombre de lignes montrées")
+    _add_settings(p)
 
     p = sub.add_parser("match", help="calcule les suggestions pour les offres ouvertes")
     _add_db(p)
     _add_settings(p)
+    _add_as(p)
 
     p = sub.add_parser("export", help="exporte une liste de candidats (.xlsx, .csv)")
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--offer")
-    p.add_argument("--structure")
+    p.add_argument("--offer", help="une offre (liste pour l'entreprise)")
+    p.add_argument("--employer", help="toutes les offres d'une entreprise")
+    p.add_argument("--structure", help="les personnes d'une structure")
+    p.add_argument(
+        "--kind",
+        choices=["firm", "structure", "coordinator"],
+        help="type de classeur (défaut : entreprise avec --offer/--employer, structure avec "
+        "--structure, coordination sinon)",
+    )
+    p.add_argument(
+        "--include-suggested",
+        action="store_true",
+        help="liste pour une entreprise : inclure aussi les candidats pas encore retenus par "
+        "leur conseiller (par défaut : retenus, proposés, en entretien ou embauchés)",
+    )
     _add_db(p)
+    _add_as(p)
 
     p = sub.add_parser("list", help="affiche le contenu de la base")
-    p.add_argument("what", choices=["offers", "profiles", "suggestions"])
+    p.add_argument("what", choices=list(LISTS))
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--offer", help="une offre (suggestions, décisions)")
+    p.add_argument("--structure", help="une structure (profils, suggestions, décisions, vivier)")
+    p.add_argument("--status", help="un statut (suggestions), par exemple « Entretien »")
+    p.add_argument("--limit", type=int, default=None, help="les N dernières entrées (audit)")
     _add_db(p)
+    _add_as(p)
+
+    p = sub.add_parser("decide", help="enregistre une décision sur une suggestion")
+    p.add_argument("offer_ref", metavar="REF_OFFRE")
+    p.add_argument("profile_ref", metavar="REF_CANDIDAT")
+    p.add_argument("--status", required=True,
+                   help="statut : " + ", ".join(f"{s.value} ({s.label})" for s in F.Status))  # fmt: skip
+    p.add_argument("--reason", help="motif si non retenu : "
+                   + ", ".join(f"{r.value} ({r.label})" for r in F.RejectReason))  # fmt: skip
+    p.add_argument("--comment", help="commentaire libre (sans donnée personnelle)")
+    p.add_argument("--structure", help="structure du candidat si la référence est ambiguë")
+    _add_db(p)
+    _add_as(p)
+
+    p = sub.add_parser("user", help="comptes : add, list, disable, passwd")
+    usub = p.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    q = usub.add_parser("add", help="crée un compte")
+    q.add_argument("login", metavar="IDENTIFIANT")
+    q.add_argument("--role", required=True, choices=[r.value for r in F.Role])
+    q.add_argument("--structure", help="structure du conseiller")
+    q.add_argument("--new-structure", action="store_true",
+                   help="créer la structure si elle n'existe pas encore")  # fmt: skip
+    q.add_argument("--password-stdin", action="store_true",
+                   help="lire le mot de passe sur l'entrée standard (scripts)")  # fmt: skip
+    _add_db(q)
+    _add_as(q)
+    q = usub.add_parser("list", help="liste les comptes")
+    _add_db(q)
+    _add_as(q)
+    q = usub.add_parser("disable", help="désactive un compte")
+    q.add_argument("login", metavar="IDENTIFIANT")
+    _add_db(q)
+    _add_as(q)
+    q = usub.add_parser("passwd", help="change le mot de passe d'un compte")
+    q.add_argument("login", metavar="IDENTIFIANT")
+    q.add_argument("--password-stdin", action="store_true")
+    _add_db(q)
+    _add_as(q)
+
+    p = sub.add_parser("pool", help="vivier : garder un candidat pour un type de métier")
+    p.add_argument("action", choices=["add", "remove"])
+    p.add_argument("profile_ref", metavar="REF_CANDIDAT")
+    p.add_argument("code", metavar="CODE",
+                   help="code ROME (N1103), domaine (N11) ou famille de métiers (N)")  # fmt: skip
+    p.add_argument("--structure")
+    p.add_argument("--note")
+    _add_db(p)
+    _add_as(p)
+
+    p = sub.add_parser("offer", help="clôture ou rouvre une offre")
+    p.add_argument("action", choices=["close", "reopen"])
+    p.add_argument("offer_ref", metavar="REF_OFFRE")
+    _add_db(p)
+    _add_as(p)
+
+    p = sub.add_parser("purge", help="supprime les profils inactifs (conservation limitée)")
+    p.add_argument("--older-than", required=True, metavar="DURÉE",
+                   help="inactifs depuis plus de : 24m (mois), 2y (ans), 90d (jours)")  # fmt: skip
+    p.add_argument("--dry-run", action="store_true", help="montre ce qui serait supprimé")
+    _add_db(p)
+    _add_as(p)
 
     p = sub.add_parser("demo", help="charge les données d'exemple et calcule les suggestions")
     _add_db(p)
@@ -148,6 +265,12 @@ def _store(args: argparse.Namespace) -> Store:
     return Store(args.db or default_db_path())
 
 
+def _actor(args: argparse.Namespace, store: Store) -> auth.User:
+    """The account given by ``--as`` (refused if unknown or disabled), else the local admin."""
+    login = getattr(args, "as_user", None)
+    return auth.get_user(store, login) if login else auth.local_admin()
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     from matcher.sample import generate_sample
 
@@ -175,7 +298,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
         scored = score_pairs(all_offers, all_profiles, settings)
         chosen = allocate(scored)
         _print_report(compare(scored, chosen).lines())
-        result = allocated_suggestions(scored)[COLUMNS]
+        result = allocated_suggestions(scored, chosen)[COLUMNS]
     else:
         result = rank(all_offers, all_profiles, settings, top_k=args.top)
     text = write_suggestions(result, args.out)
@@ -193,36 +316,71 @@ def _print_report(lines: list[str], brief: bool = False) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Each file is one import (one transaction): a refused file changes nothing, and the next
+    files are still imported; the exit status is 2 if any file was refused."""
     settings = load_settings(args.settings)
     store = _store(args)
-    path: Path = args.file
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UserError(f"{path} : fichier introuvable") from exc
-    except IsADirectoryError as exc:
-        raise UserError(f"{path} : c'est un dossier, pas un fichier") from exc
-    done = import_into_store(
-        store,
-        data,
-        path.name,
+    actor = _actor(args, store)
+    overrides = _parse_map(args.map)
+    refused = 0
+    status = 0
+    for path in args.file:
+        try:
+            data = read_bytes(path)
+            if args.kind == "decisions":
+                report = import_decisions(store, actor, data, path.name, settings)
+                for line in report.summary_lines():
+                    print(line)
+                status = max(status, 1 if report.refused else 0)
+                continue
+            done = import_into_store(
+                store,
+                data,
+                path.name,
+                args.kind,
+                settings=settings,
+                structure=args.structure,
+                sheet=args.sheet,
+                overrides=overrides,
+                user=actor,
+            )
+        except UserError as exc:
+            if len(args.file) == 1:
+                raise
+            print(f"erreur : {exc} (rien n'a été importé de ce fichier)", file=sys.stderr)
+            refused += 1
+            continue
+        for line in done.result.report.summary_lines():
+            print(line)
+        c = done.counts
+        print(f"Base : {c['created']} nouveau(x), {c['updated']} mis à jour, "
+              f"{c['unchanged']} inchangé(s).")  # fmt: skip
+    return 2 if refused else status
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    settings = load_settings(args.settings)
+    preview = preview_file(
+        read_bytes(args.file),
+        args.file.name,
         args.kind,
-        settings=settings,
-        structure=args.structure,
         sheet=args.sheet,
         overrides=_parse_map(args.map),
+        limits=settings.import_limits,
+        rows=args.rows,
     )
-    for line in done.result.report.summary_lines():
+    for line in preview.summary_lines():
         print(line)
-    c = done.counts
-    print(f"Base : {c['created']} nouveau(x), {c['updated']} mis à jour, "
-          f"{c['unchanged']} inchangé(s).")  # fmt: skip
+    for s in preview.sheets:
+        if not s.rows.empty:
+            print(f"Premières lignes{f' de « {s.sheet} »' if s.sheet else ''} :")
+            print(s.rows.fillna("").to_string(max_colwidth=30))
     return 0
 
 
 def cmd_match(args: argparse.Namespace) -> int:
     store = _store(args)
-    suggestions = run_matching(store, load_settings(args.settings))
+    suggestions = run_matching(store, load_settings(args.settings), _actor(args, store))
     print(f"{len(suggestions)} suggestions calculées pour {suggestions[F.OFFER_REF].nunique()} "
           "offres.")  # fmt: skip
     return 0
@@ -230,32 +388,218 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args)
-    suggestions = store.suggestions(offer_ref=args.offer, structure=args.structure)
-    if suggestions.empty:
-        raise UserError("aucune suggestion à exporter (lancez d'abord « match »)")
+    kind = args.kind or (
+        "firm"
+        if (args.offer or args.employer)
+        else "structure"
+        if args.structure
+        else "coordinator"
+    )
+    actor = _actor(args, store)
+    statuses = None
+    if kind == "firm":
+        statuses = (
+            export.FIRM_STATUSES_WITH_SUGGESTED if args.include_suggested else export.FIRM_STATUSES
+        )
+    rows = shortlist_rows(
+        store,
+        actor,
+        offer_ref=args.offer,
+        structure=args.structure,
+        employer=args.employer,
+        statuses=statuses,
+    )
+    if rows.empty:
+        hint = (
+            " ; pour une entreprise, seuls les candidats retenus par leur conseiller sont "
+            "exportés (ajoutez --include-suggested pour inclure les autres)"
+            if kind == "firm" and not args.include_suggested
+            else " (vérifiez la référence, l'entreprise ou la structure, ou lancez d'abord "
+            "« match »)"
+        )
+        raise UserError(
+            "aucune suggestion à exporter"
+            + (f" visible par {actor.label}" if args.as_user else "")
+            + " pour cette sélection"
+            + hint
+        )
     out: Path = args.out
-    if out.suffix.lower() == ".xlsx":
-        out.write_bytes(shortlist_workbook(suggestions, store.offers(status=None)))
+    suffix = out.suffix.lower()
+    secret, used = store.secret(), store.latest_settings()
+    if suffix == ".xlsx":
+        if kind == "firm":
+            data = export.firm_workbook(rows, secret, used)
+        elif kind == "structure":
+            data = export.structure_workbook(rows, secret, used)
+        else:
+            offers = store.offers(actor, status=None)
+            offers = offers[offers[F.OFFER_REF].isin(rows[F.OFFER_REF])]
+            data = export.coordinator_workbook(rows, offers, secret, used)
+    elif suffix == ".csv":
+        columns = {
+            "firm": export.FIRM_COLUMNS,
+            "structure": export.STRUCTURE_COLUMNS,
+            "coordinator": (F.OFFER_REF, F.EMPLOYER, *export.OFFER_SHEET_COLUMNS),
+        }[kind]
+        data = export.shortlist_csv(rows, columns)
     else:
-        write_suggestions(suggestions, out)
-    print(f"{len(suggestions)} suggestions exportées dans {out}")
+        raise UserError(f"{out} : extension non prise en charge (attendu .xlsx ou .csv)")
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"{out} : écriture impossible ({exc.strerror})") from exc
+    print(f"{len(rows)} suggestions exportées dans {out}")
     return 0
+
+
+LISTS = {
+    "offers": "offres",
+    "profiles": "profils",
+    "suggestions": "suggestions et décisions en cours",
+    "decisions": "historique des décisions",
+    "audit": "journal d'audit",
+    "pool": "vivier",
+    "imports": "imports",
+    "stats": "statistiques anonymes",
+    "users": "comptes",
+}
+
+
+def _list_frame(args: argparse.Namespace, store: Store, actor: auth.User) -> pd.DataFrame:
+    what = args.what
+    if what == "offers":
+        return store.offers(actor, status=None)
+    if what == "profiles":
+        return store.profiles(actor, structure=args.structure)
+    if what == "suggestions":
+        status = review.parse_status(args.status).value if args.status else None
+        frame = store.suggestions(actor, offer_ref=args.offer, structure=args.structure,
+                                  status=status)  # fmt: skip
+        return review.annotate(frame)
+    if what == "decisions":
+        return store.decisions(actor, offer_ref=args.offer, structure=args.structure)
+    if what == "audit":
+        return store.audit(actor, limit=args.limit)
+    if what == "pool":
+        return store.pool(actor, structure=args.structure)
+    if what == "imports":
+        return store.imports(actor)
+    if what == "stats":
+        return store.statistics(actor)
+    return auth.list_users(store, actor)
+
+
+def _cell(v: object) -> object:
+    return json.dumps(_jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     store = _store(args)
-    frame = {
-        "offers": lambda: store.offers(status=None),
-        "profiles": store.profiles,
-        "suggestions": store.suggestions,
-    }[args.what]()
+    frame = _list_frame(args, store, _actor(args, store))
     if args.format == "csv":
-        frame.map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v).to_csv(
-            sys.stdout, index=False
-        )
+        frame.map(_cell).to_csv(sys.stdout, index=False)
     else:
         for rec in frame.to_dict("records"):
             print(json.dumps({k: _jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    store = _store(args)
+    actor = _actor(args, store)
+    outcome = review.decide(store, actor, args.offer_ref, args.profile_ref, args.status,
+                            args.reason, args.comment, structure=args.structure)  # fmt: skip
+    print(f"{args.offer_ref} / {args.profile_ref} : {outcome.message}")
+    return 0
+
+
+def _password(args: argparse.Namespace, login: str) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise UserError("--password-stdin : rien lu sur l'entrée standard")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UserError("pas de terminal pour saisir le mot de passe : utilisez --password-stdin")
+    first = getpass.getpass(f"Mot de passe de {login} : ")
+    if getpass.getpass("Confirmez le mot de passe : ") != first:
+        raise UserError("les deux saisies du mot de passe diffèrent")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    store = _store(args)
+    actor = _actor(args, store)
+    if args.user_command == "list":
+        frame = auth.list_users(store, actor)
+        for rec in frame.to_dict("records"):
+            print(json.dumps({k: _jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+        return 0
+    if args.user_command == "disable":
+        auth.disable_user(store, actor, args.login)
+        print(f"Compte « {args.login} » désactivé.")
+        return 0
+    if args.user_command == "passwd":
+        auth.set_password(store, actor, args.login, _password(args, args.login))
+        print(f"Mot de passe de « {args.login} » changé.")
+        return 0
+    structure = args.structure
+    is_new = False
+    if structure:
+        known = store.structures(auth.SYSTEM)
+        if structure not in known:
+            close = difflib.get_close_matches(structure, known, n=3, cutoff=0.75)
+            if not args.new_structure:
+                hint = (" ; vouliez-vous dire " + " ou ".join(f"« {c} »" for c in close) + " ?"
+                        if close else "")  # fmt: skip
+                raise UserError(f"structure « {structure} » inconnue{hint} (ajoutez "
+                                "--new-structure pour la créer)")  # fmt: skip
+            is_new = True
+    auth.check_login(args.login)
+    user = auth.add_user(store, actor, args.login, args.role, structure=structure,
+                         password=_password(args, args.login))  # fmt: skip
+    print(f"Compte créé : {user.label}.")
+    if is_new:
+        print(f"Structure « {structure} » créée (aucun profil importé pour l'instant).")
+    return 0
+
+
+def cmd_pool(args: argparse.Namespace) -> int:
+    store = _store(args)
+    actor = _actor(args, store)
+    if args.action == "add":
+        done = review.keep_in_pool(store, actor, args.profile_ref, args.code,
+                                   structure=args.structure, note=args.note)  # fmt: skip
+        print(f"{args.profile_ref} " + ("ajouté au vivier" if done else "déjà dans le vivier")
+              + f" pour {review.pool_code(args.code)}.")  # fmt: skip
+    else:
+        done = review.remove_from_pool(store, actor, args.profile_ref, args.code,
+                                       structure=args.structure)  # fmt: skip
+        print(f"{args.profile_ref} " + ("retiré du vivier" if done else "n'était pas dans le vivier")
+              + f" pour {review.pool_code(args.code)}.")  # fmt: skip
+    return 0
+
+
+def cmd_offer(args: argparse.Namespace) -> int:
+    store = _store(args)
+    status = F.OfferStatus.CLOSED if args.action == "close" else F.OfferStatus.OPEN
+    changed = store.set_offer_status(_actor(args, store), args.offer_ref, status)
+    print(f"Offre {args.offer_ref} " + ("" if changed else "déjà ") + f"{status.label}.")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    store = _store(args)
+    report = purge_inactive(store, _actor(args, store), args.older_than, dry_run=args.dry_run)
+    verb = "à supprimer (simulation, rien n'est supprimé)" if args.dry_run else "supprimés"
+    print(f"Profils sans activité depuis le {review.fr_datetime(report['cutoff'])}, {verb} : "
+          f"{report['profiles']}.")  # fmt: skip
+    for name, n in report["by_structure"].items():
+        print(f"  {name} : {n} profil(s)")
+    print(f"Avec eux : {report['suggestions']} suggestion(s), {report['decisions']} décision(s), "
+          f"{report['pool']} entrée(s) de vivier, {report['audit']} entrée(s) du journal.")  # fmt: skip
+    if report["profiles"] and not args.dry_run:
+        print("Les comptages anonymes sont conservés pour les statistiques.")
     return 0
 
 
@@ -267,6 +611,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     counts = store.counts()
     print(f"Base {store.path} : {counts['offers']} offres, {counts['profiles']} profils, "
           f"{counts['suggestions']} suggestions.")  # fmt: skip
+    logins = [auth.DEMO_COORDINATOR, *demo_accounts()]
+    print(f"Comptes de démonstration (mot de passe « {auth.DEMO_PASSWORD} ») : "
+          + ", ".join(logins) + ".")  # fmt: skip
     return 0
 
 
@@ -374,8 +721,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "sample": cmd_sample, "rank": cmd_rank, "import": cmd_import, "match": cmd_match,
-    "export": cmd_export, "list": cmd_list, "demo": cmd_demo,
+    "sample": cmd_sample, "rank": cmd_rank, "import": cmd_import, "preview": cmd_preview,
+    "match": cmd_match,
+    "export": cmd_export, "list": cmd_list, "demo": cmd_demo, "decide": cmd_decide,
+    "user": cmd_user, "pool": cmd_pool, "offer": cmd_offer, "purge": cmd_purge,
     "referential": cmd_referential, "classify": cmd_classify, "communes": cmd_communes,
     "evaluate": cmd_evaluate,
 }  # fmt: skip

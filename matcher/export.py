@@ -1,160 +1,721 @@
-"""Export: suggestions -> spreadsheets people can use (xlsx with openpyxl), CSV, JSON lines.
+"""Export: shortlists as spreadsheets people can use and firms can receive safely.
 
-No cell is ever a formula: text that Excel would read as one is written as text. Only
-pseudonymous profile fields leave the building (see ``FIRM_COLUMNS``).
+Three workbooks, built from one "shortlist rows" frame (one row per suggestion, see
+``ROW_COLUMNS``):
+
+- for a firm (``firm_workbook``): pseudonymous profile reference, structure and counsellor to call,
+  occupation link, matched and missing skills, commute, availability, score, decision columns, and
+  nothing else about the person (``FIRM_COLUMNS`` is a whitelist);
+- for a structure (``structure_workbook``): its people and the offers suggested to each, with the
+  reasons and the decision columns;
+- for the coordinator (``coordinator_workbook``): a summary sheet and one sheet per offer.
+
+Every workbook starts with a "Lisez-moi" sheet. No cell is ever a formula: text that Excel would
+read as one is stored as a string with the quote prefix. Each data row carries a hidden key of its
+pair, signed with the database's secret (HMAC), so that a filled-in, re-sorted or filtered sheet
+imports back right and an edited key is detected (``read_shortlist``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import io
 import json
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from matcher import fields as F
+from matcher import review
 from matcher.errors import UserError
 
 log = logging.getLogger(__name__)
 
 EXCEL_MAX_CELL = 32_767
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+CUT_MARK = " […] (texte coupé)"
+SHEET_NAME_MAX = 31
+# Characters Excel refuses in a cell (XML 1.0 forbids them); tab, LF and CR are allowed.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A cell starting with one of these (after leading spaces) would be read as a formula (or DDE).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
-# French headers of the exported columns.
-HEADERS: dict[str, str] = {
-    F.OFFER_REF: "Réf. offre",
-    F.EMPLOYER: "Entreprise",
-    F.TITLE: "Poste",
-    F.PROFILE_REF: "Réf. candidat (pseudonyme)",
-    F.STRUCTURE: "Structure d'accompagnement",
-    F.COUNSELLOR: "Conseiller à contacter",
-    F.RANK: "Rang",
-    F.SCORE: "Score",
-    F.S_TEXT: "Texte",
-    F.S_SKILLS: "Compétences",
-    F.S_OCCUPATION: "Métier",
-    F.S_COMMUTE: "Trajet",
-    F.S_CONSTRAINTS: "Contraintes",
-    F.DISTANCE_KM: "Distance (km)",
-    F.REASONS: "Pourquoi",
-    "status": "Décision",
+README_SHEET = "Lisez-moi"
+KEY_HEADER = "Clé (ne pas modifier)"
+
+# Export-only columns of the shortlist rows frame (canonical ones come from fields.py).
+OFFER_COMMUNE = "offer_commune"
+STATUS = F.STATUS
+DECISION_REASON = F.REASON
+COMMENT = F.COMMENT
+DECIDED_AT = F.STATUS_AT
+OCC_LINK = "occupation_link"
+COMMUTE = "commute"
+AVAILABILITY_TEXT = "availability_text"
+KEY = "key"
+BASE_STATUS = "base_status"  # stored status the row was exported with (signed in the key)
+
+ROW_COLUMNS: tuple[str, ...] = (
+    F.OFFER_REF, F.EMPLOYER, F.TITLE, OFFER_COMMUNE, F.START_DATE, F.PROFILE_REF, F.STRUCTURE,
+    F.COUNSELLOR, F.AVAILABLE_FROM, F.RANK, F.SCORE, F.DISTANCE_KM, F.OCC_KIND,
+    F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS, STATUS, DECISION_REASON, COMMENT, DECIDED_AT,
+    F.REVIEW_ID,
+)  # fmt: skip
+
+# What each column is called in the workbooks, and what it means (for the "Lisez-moi" sheet).
+COLUMN_DOC: dict[str, tuple[str, str]] = {
+    F.OFFER_REF: ("Réf. offre", "Référence de l'offre d'emploi"),
+    F.EMPLOYER: ("Entreprise", "Entreprise qui recrute"),
+    F.TITLE: ("Poste", "Intitulé du poste proposé"),
+    OFFER_COMMUNE: ("Lieu de travail", "Commune du poste"),
+    F.START_DATE: ("Début du poste", "Date de prise de poste souhaitée (jj/mm/aaaa)"),
+    F.PROFILE_REF: ("Réf. candidat", "Référence pseudonyme du candidat : elle ne permet pas de "
+                    "l'identifier ; pour toute suite, contactez la structure"),
+    F.STRUCTURE: ("Structure", "Structure d'insertion qui accompagne le candidat"),
+    F.COUNSELLOR: ("Conseiller à contacter", "Conseiller en insertion, intermédiaire pour toute "
+                   "prise de contact"),
+    AVAILABILITY_TEXT: ("Disponibilité", "Date à partir de laquelle le candidat est disponible"),
+    F.RANK: ("Rang", "Rang du candidat pour cette offre (1 = le plus adapté)"),
+    F.SCORE: ("Score", "Adéquation estimée entre l'offre et le profil, de 0 % à 100 %"),
+    OCC_LINK: ("Lien métier", "Métier visé par le candidat par rapport au poste"),
+    F.MATCHED_SKILLS: ("Compétences présentes", "Compétences demandées que le candidat possède"),
+    F.MISSING_SKILLS: ("Compétences manquantes", "Compétences demandées non repérées dans le profil"),
+    COMMUTE: ("Trajet", "Distance à vol d'oiseau entre le domicile et le lieu de travail"),
+    F.REASONS: ("Pourquoi", "Raisons de la suggestion, à lire au candidat ou à l'employeur"),
+    STATUS: ("Décision", "À remplir : choisissez une décision dans la liste"),
+    DECISION_REASON: ("Motif si non retenu", "À remplir si la décision est « Non retenu »"),
+    COMMENT: ("Commentaire", "Commentaire libre (sans donnée personnelle)"),
+    DECIDED_AT: ("Date de décision", "Date de la dernière décision enregistrée"),
+    KEY: (KEY_HEADER, "Colonne masquée qui identifie la ligne : ne pas la modifier"),
+    F.S_TEXT: ("Texte", "Proximité des textes de l'offre et du profil (0 à 1)"),
+    F.S_SKILLS: ("Compétences", "Part des compétences demandées présentes dans le profil (0 à 1)"),
+    F.S_OCCUPATION: ("Métier", "Lien entre le métier de l'offre et le métier visé (0 à 1)"),
+    F.S_COMMUTE: ("Trajet (note)", "Distance comparée au rayon de mobilité de la personne (0 à 1)"),
+    F.S_CONSTRAINTS: ("Contraintes", "1 sans contrainte non respectée, moins sinon"),
+    F.DISTANCE_KM: ("Distance (km)", "Distance à vol d'oiseau en kilomètres"),
+    F.OCC_KIND: ("Lien métier (code)", "3 même métier, 2 proche, 1 même domaine, 0 autre, -1 inconnu"),
+}  # fmt: skip
+
+# The only columns a firm's workbook may contain (a whitelist, not a blacklist).
+FIRM_COLUMNS: tuple[str, ...] = (
+    F.OFFER_REF, F.TITLE, F.PROFILE_REF, F.STRUCTURE, F.COUNSELLOR, OCC_LINK, F.MATCHED_SKILLS,
+    F.MISSING_SKILLS, COMMUTE, AVAILABILITY_TEXT, F.SCORE, STATUS, DECISION_REASON, COMMENT,
+)  # fmt: skip
+STRUCTURE_COLUMNS: tuple[str, ...] = (
+    F.PROFILE_REF, F.COUNSELLOR, F.OFFER_REF, F.EMPLOYER, F.TITLE, OFFER_COMMUNE, F.START_DATE,
+    F.RANK, F.SCORE, F.REASONS, STATUS, DECISION_REASON, COMMENT, DECIDED_AT,
+)  # fmt: skip
+OFFER_SHEET_COLUMNS: tuple[str, ...] = (
+    F.RANK, F.PROFILE_REF, F.STRUCTURE, F.COUNSELLOR, F.SCORE, OCC_LINK, F.MATCHED_SKILLS,
+    F.MISSING_SKILLS, COMMUTE, AVAILABILITY_TEXT, F.REASONS, STATUS, DECISION_REASON, COMMENT,
+    DECIDED_AT,
+)  # fmt: skip
+DECISION_COLUMNS = (STATUS, DECISION_REASON, COMMENT)
+# Pairs a firm may receive: the counsellor retained the person (or later). Refused or dropped
+# pairs never leave; not yet reviewed ones only when asked (e.g. on the Busin'ESS day).
+FIRM_STATUSES = tuple(
+    s.value for s in (F.Status.RETAINED, F.Status.PROPOSED, F.Status.INTERVIEW, F.Status.HIRED)
+)
+FIRM_STATUSES_WITH_SUGGESTED = (F.Status.SUGGESTED.value, *FIRM_STATUSES)
+PERCENT_COLUMNS = (F.SCORE,)
+DATE_COLUMNS = (F.START_DATE, DECIDED_AT)
+WRAP_COLUMNS = (F.REASONS, F.MATCHED_SKILLS, F.MISSING_SKILLS, COMMENT, F.TITLE)
+
+AUDIENCE = {
+    "firm": "l'entreprise destinataire, pour ses propres offres uniquement ; ne pas transférer",
+    "structure": "la structure d'insertion concernée (ses conseillers) ; usage interne",
+    "coordinator": "la coordination du club ; usage interne, ne pas transmettre aux entreprises",
+}
+TITLES = {
+    "firm": "Candidats proposés pour vos offres",
+    "structure": "Offres suggérées pour les personnes accompagnées",
+    "coordinator": "Suivi des offres et des candidats proposés",
+}
+
+OCC_LINK_LABELS = {
+    3: "Même métier",
+    2: "Métier proche",
+    1: "Même domaine professionnel",
+    0: "Autre métier",
+    -1: "Non déterminé",
 }
 
 
-def safe_text(value: object) -> object:
-    """A value safe to put in a cell: control characters removed, cut at Excel's limit; text is
-    returned as is (the writer marks formula-like text as text)."""
-    if not isinstance(value, str):
-        return value
+# ---------------------------------------------------------------------------------------------
+# Cell safety
+# ---------------------------------------------------------------------------------------------
+def clean_text(value: str) -> str:
+    """Text Excel accepts: control characters removed, cut at 32,767 characters with a mark."""
     value = _ILLEGAL.sub("", value)
     if len(value) > EXCEL_MAX_CELL:
-        value = value[: EXCEL_MAX_CELL - 20] + " […] (texte coupé)"
+        value = value[: EXCEL_MAX_CELL - len(CUT_MARK)] + CUT_MARK
     return value
 
 
-def _cell_value(value: object) -> object:
-    if isinstance(value, list):
-        return "\n".join(str(v) for v in value)
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+def is_formula_like(value: str) -> bool:
+    """True when Excel (or another spreadsheet) would take the text for a formula."""
+    return value.lstrip(" ").startswith(FORMULA_START)
+
+
+def _plain(value: object) -> object:
+    """A Python value -> what goes in a cell (lists joined by line breaks, NaN -> empty)."""
+    if isinstance(value, (list, tuple)):
+        value = "\n".join(str(v) for v in value)
+    if value is None:
         return None
-    return safe_text(value)
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    if isinstance(value, str):
+        return clean_text(value)
+    return value
 
 
-def _write_sheet(ws, frame: pd.DataFrame, columns: Sequence[str], decisions: Sequence[str]) -> None:
-    headers = [HEADERS.get(c, c) for c in columns]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for rec in frame[list(columns)].itertuples(index=False):
-        ws.append([_cell_value(v) for v in rec])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, even for "=..."
-                if cell.value.lstrip(" ").startswith(_FORMULA_START):
-                    cell.quotePrefix = True
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            elif isinstance(cell.value, (dt.date, dt.datetime)):
-                cell.number_format = "DD/MM/YYYY"
-    if F.SCORE in columns:
-        col = get_column_letter(list(columns).index(F.SCORE) + 1)
-        for cell in ws[col][1:]:
-            cell.number_format = "0%"
-    if "status" in columns and decisions:
-        col = get_column_letter(list(columns).index("status") + 1)
-        dv = DataValidation(type="list", formula1='"' + ",".join(decisions) + '"', allow_blank=True)
-        dv.error = "Choisissez une décision dans la liste"
-        ws.add_data_validation(dv)
-        dv.add(f"{col}2:{col}{max(ws.max_row, 2)}")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    for j, c in enumerate(columns, start=1):
-        width = max(
-            [len(str(HEADERS.get(c, c)))]
-            + [
-                min(len(line), 60)
-                for v in frame[c].head(200)
-                for line in str(_cell_value(v) or "").split("\n")
-            ]
-        )
-        ws.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 62)
-    ws.page_setup.orientation = "landscape"
-    ws.print_title_rows = "1:1"
+def _set(ws: Worksheet, row: int, col: int, value: object):
+    """Write one cell; text is always stored as a string, never as a formula."""
+    value = _plain(value)
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        # Assigning "=..." makes openpyxl store a formula: set the value then force the type.
+        cell.value = value
+        cell.data_type = "s"
+        if is_formula_like(value):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
 
 
-SHORTLIST_COLUMNS = [F.OFFER_REF, F.TITLE, F.PROFILE_REF, F.STRUCTURE, F.RANK, F.SCORE,
-                     F.REASONS, "status"]  # fmt: skip
+# ---------------------------------------------------------------------------------------------
+# Pair keys (hidden, tamper-evident)
+# ---------------------------------------------------------------------------------------------
+def pair_key(
+    offer_ref: str,
+    structure: str,
+    profile_ref: str,
+    secret: bytes,
+    base_review_id: int | None = None,
+    base_status: str | None = None,
+    exported_at: str | None = None,
+) -> str:
+    """The hidden key of a row: the pair, the decision it was exported with and when, then an
+    HMAC of all that with the database's secret, so an edited key is refused at import and a
+    decision taken meanwhile is detected as a conflict."""
+    payload = json.dumps(
+        [str(offer_ref), str(structure), str(profile_ref), base_review_id, base_status,
+         exported_at],
+        ensure_ascii=False,
+    )  # fmt: skip
+    sig = hmac.new(secret, payload.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+    return f"{payload}#{sig}"
 
 
-def shortlist_workbook(suggestions: pd.DataFrame, offers: pd.DataFrame) -> bytes:
-    """A shortlist workbook: one row per suggestion, a "Lisez-moi" sheet first."""
-    frame = suggestions.merge(
-        offers[[F.OFFER_REF, F.TITLE, F.EMPLOYER]], on=F.OFFER_REF, how="left"
+@dataclass(frozen=True)
+class PairKey:
+    offer_ref: str
+    structure: str
+    profile_ref: str
+    base_review_id: int | None
+    base_status: str | None
+    exported_at: str | None
+
+
+def parse_key(key: object, secret: bytes) -> PairKey | None:
+    """What a hidden key says, or None when it is missing or was altered."""
+    if not isinstance(key, str) or "#" not in key:
+        return None
+    payload, sig = key.rsplit("#", 1)
+    expected = hmac.new(secret, payload.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+    if not hmac.compare_digest(sig, expected):
+        return None
+    try:
+        offer_ref, structure, profile_ref, review_id, status, exported_at = json.loads(payload)
+    except (ValueError, TypeError):
+        return None
+    return PairKey(str(offer_ref), str(structure), str(profile_ref), review_id, status, exported_at)
+
+
+# ---------------------------------------------------------------------------------------------
+# Preparing rows
+# ---------------------------------------------------------------------------------------------
+def _fr_date(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value:%d/%m/%Y}"
+    return ""
+
+
+def prepare_rows(rows: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
+    """Add the display columns (occupation link, commute, availability) to shortlist rows."""
+    out = rows.copy()
+    for c in ROW_COLUMNS:
+        if c not in out:
+            out[c] = None
+    today = today or dt.date.today()
+    kind = pd.to_numeric(out[F.OCC_KIND], errors="coerce")
+    out[OCC_LINK] = kind.map(lambda k: OCC_LINK_LABELS.get(int(k), "") if pd.notna(k) else "")
+    out[OCC_LINK] = out[OCC_LINK].where(kind.notna(), OCC_LINK_LABELS[-1])
+    dist = pd.to_numeric(out[F.DISTANCE_KM], errors="coerce")
+    out[COMMUTE] = dist.map(
+        lambda d: ("moins de 1 km" if d < 1 else f"{d:.0f} km") if pd.notna(d) else "inconnu"
     )
-    if "status" not in frame:
-        frame["status"] = F.Status.SUGGESTED.value
-    frame["status"] = frame["status"].map(lambda s: F.Status(s).label if s else "")
-    wb = Workbook()
-    readme = wb.active
-    readme.title = "Lisez-moi"
-    readme.append(["Liste de candidats proposés – circuit-court"])
-    readme.append([f"Produite le {dt.date.today():%d/%m/%Y}"])
-    readme.append(["Les candidats sont désignés par une référence pseudonyme : pour toute suite, "
-                   "contactez la structure d'accompagnement."])  # fmt: skip
-    readme.append([])
-    for c in SHORTLIST_COLUMNS:
-        readme.append([HEADERS[c]])
-    readme.column_dimensions["A"].width = 100
-    ws = wb.create_sheet("Suggestions")
-    _write_sheet(ws, frame, SHORTLIST_COLUMNS, [s.label for s in F.Status])
+    out[AVAILABILITY_TEXT] = out[F.AVAILABLE_FROM].map(
+        lambda d: "immédiate" if not isinstance(d, dt.date) or d <= today else _fr_date(d)
+    )
+    out[BASE_STATUS] = out[STATUS].where(out[STATUS].notna(), F.Status.SUGGESTED.value)
+    out[STATUS] = out[STATUS].map(_status_label)
+    out[DECISION_REASON] = out[DECISION_REASON].map(_reason_label)
+    out[DECIDED_AT] = out[DECIDED_AT].map(_as_date)
+    return out
+
+
+def _as_date(value: object) -> object:
+    """An ISO timestamp (as stored) -> a date cell; dates stay dates; anything else empty."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.datetime.fromisoformat(value).date()
+        except ValueError:
+            return None
+    return None
+
+
+def _status_label(value: object) -> str:
+    if not value:
+        return F.Status.SUGGESTED.label
+    try:
+        return F.Status(value).label
+    except ValueError:
+        return str(value)
+
+
+def _reason_label(value: object) -> str:
+    if not value or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    try:
+        return F.RejectReason(value).label
+    except ValueError:
+        return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sheets
+# ---------------------------------------------------------------------------------------------
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+DECISION_FILL = PatternFill("solid", fgColor="FFF2CC")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+
+
+def _header(column: str) -> str:
+    return COLUMN_DOC[column][0] if column in COLUMN_DOC else column
+
+
+def _write_table(
+    ws: Worksheet,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    secret: bytes | None,
+    title_rows: int = 0,
+    exported_at: str | None = None,
+) -> None:
+    """A formatted table: header, rows, formats, drop-downs, filters, hidden key column."""
+    columns = list(columns)
+    with_key = secret is not None
+    all_columns = [*columns, KEY] if with_key else columns
+    h = title_rows + 1
+    for j, c in enumerate(all_columns, start=1):
+        cell = _set(ws, h, j, _header(c))
+        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, WRAP
+    records = frame.to_dict("records")
+    for i, rec in enumerate(records, start=h + 1):
+        for j, c in enumerate(columns, start=1):
+            value = rec.get(c)
+            cell = _set(ws, i, j, value)
+            if c in PERCENT_COLUMNS and isinstance(cell.value, (int, float)):
+                cell.number_format = "0%"
+            elif c in DATE_COLUMNS and isinstance(cell.value, (dt.date, dt.datetime)):
+                cell.number_format = "DD/MM/YYYY"
+            cell.alignment = WRAP if c in WRAP_COLUMNS else TOP
+            if c in DECISION_COLUMNS:
+                cell.fill = DECISION_FILL
+        if with_key:
+            review_id = rec.get(F.REVIEW_ID)
+            review_id = int(review_id) if review_id is not None and pd.notna(review_id) else None
+            key = pair_key(rec[F.OFFER_REF], rec[F.STRUCTURE], rec[F.PROFILE_REF], secret,
+                           review_id, rec.get(BASE_STATUS), exported_at)  # fmt: skip
+            _set(ws, i, len(all_columns), key)
+    last = h + max(len(records), 1)
+    if F.SCORE in columns:
+        col = get_column_letter(columns.index(F.SCORE) + 1)
+        ws.conditional_formatting.add(
+            f"{col}{h + 1}:{col}{last}",
+            ColorScaleRule(
+                start_type="num",
+                start_value=0,
+                start_color="F8696B",
+                mid_type="num",
+                mid_value=0.5,
+                mid_color="FFEB84",
+                end_type="num",
+                end_value=1,
+                end_color="63BE7B",
+            ),  # fmt: skip
+        )
+    if STATUS in columns:
+        col = get_column_letter(columns.index(STATUS) + 1)
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(s.label for s in F.Status) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Décision",
+            error="Choisissez une décision dans la liste.",
+        )
+        ws.add_data_validation(dv)
+        dv.add(f"{col}{h + 1}:{col}{max(last, h + 200)}")
+    if DECISION_REASON in columns:
+        col = get_column_letter(columns.index(DECISION_REASON) + 1)
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(r.label for r in F.RejectReason) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Motif",
+            error="Choisissez un motif dans la liste.",
+        )
+        ws.add_data_validation(dv)
+        dv.add(f"{col}{h + 1}:{col}{max(last, h + 200)}")
+    ws.freeze_panes = ws.cell(row=h + 1, column=1)
+    ws.auto_filter.ref = f"A{h}:{get_column_letter(len(all_columns))}{last}"
+    _fit_widths(ws, frame, all_columns)
+    widths = [ws.column_dimensions[get_column_letter(j)].width or 10
+              for j in range(1, len(columns) + 1)]  # fmt: skip
+    for i in range(h + 1, last + 1):
+        height = _row_height([(ws.cell(row=i, column=j).value, w)
+                              for j, w in enumerate(widths, start=1)])  # fmt: skip
+        if height:
+            ws.row_dimensions[i].height = height
+    if with_key:
+        ws.column_dimensions[get_column_letter(len(all_columns))].hidden = True
+    ws.print_title_rows = f"{h}:{h}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _fit_widths(ws: Worksheet, frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    """Column widths that fit the content: the longest line of the header and of the first
+    rows, bounded so that reasons wrap instead of making a 300-character column."""
+    for j, c in enumerate(columns, start=1):
+        lengths = [max(len(w) for w in _header(c).split())]
+        if c in frame:
+            for v in frame[c].head(300):
+                v = _plain(v)
+                if isinstance(v, (dt.date, dt.datetime)):
+                    lengths.append(10)
+                elif isinstance(v, float) and c in PERCENT_COLUMNS:
+                    lengths.append(5)
+                elif v is not None:
+                    lengths.append(max((len(line) for line in str(v).split("\n")), default=0))
+        if c == STATUS:
+            lengths.append(max(len(x.label) for x in F.Status))  # room for the drop-down
+        elif c == DECISION_REASON:
+            lengths.append(max(len(x.label) for x in F.RejectReason))
+        limit = 60 if c in WRAP_COLUMNS else 40
+        ws.column_dimensions[get_column_letter(j)].width = min(max(max(lengths) + 2, 8), limit)
+
+
+def _readme(
+    wb: Workbook,
+    kind: str,
+    columns: Sequence[str],
+    settings: dict | None,
+    generated: dt.datetime,
+    scope: str,
+) -> None:
+    ws = wb.active
+    ws.title = README_SHEET
+    lines: list[tuple[str, str]] = [
+        (TITLES[kind], ""),
+        ("Produit le", f"{generated:%d/%m/%Y à %H:%M}"),
+        ("Contenu", scope),
+        ("Peut être transmis à", AUDIENCE[kind]),
+        ("Données personnelles", "Aucune identité de candidat : les références sont des "
+         "pseudonymes. Ne pas ajouter de nom, téléphone ou adresse dans ce fichier."),
+        ("Comment répondre", "Remplissez les colonnes « Décision », « Motif si non retenu » et "
+         "« Commentaire », puis renvoyez le fichier au conseiller ou à la coordination. Ne "
+         "modifiez pas la colonne masquée « Clé » : elle permet de relire vos réponses, même "
+         "si vous triez ou filtrez les lignes."),
+        ("", ""),
+        ("Colonne", "Signification"),
+    ]  # fmt: skip
+    lines += [COLUMN_DOC[c] for c in columns]
+    if settings:
+        lines += [("", ""), ("Paramètres du calcul", "")]
+        lines += settings_lines(settings)
+    for i, (a, b) in enumerate(lines, start=1):
+        _set(ws, i, 1, a)
+        _set(ws, i, 2, b)
+        ws.cell(row=i, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=i, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[i].height = _row_height([(a, 28), (b, 90)])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.row_dimensions[1].height = 20
+    header_row = lines.index(("Colonne", "Signification")) + 1
+    for c in ("A", "B"):
+        ws[f"{c}{header_row}"].font = Font(bold=True)
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 90
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+# French names of the settings shown in the "Lisez-moi" sheet (others keep their key).
+SETTING_LABELS: dict[str, str] = {
+    "weights": "Poids des critères",
+    "weights.text": "texte",
+    "weights.skills": "compétences",
+    "weights.occupation": "métier",
+    "weights.commute": "trajet",
+    "constraints": "Contraintes (exclure ou pénaliser)",
+    "constraints.licence": "permis",
+    "constraints.contract": "contrat",
+    "constraints.hours": "horaires hebdomadaires",
+    "constraints.schedule": "nuit, week-end, coupures",
+    "constraints.availability": "disponibilité",
+    "constraints.penalty": "pénalité",
+    "ranking": "Classement",
+    "ranking.top_k": "candidats par offre",
+    "ranking.min_score": "score minimal",
+    "ranking.skill_threshold": "seuil de ressemblance des compétences (sur 100)",
+    "ranking.default_radius_km": "rayon de mobilité par défaut (km)",
+    "ranking.allocate": "répartition selon le nombre de postes",
+}
+_POLICY_LABELS = {"exclude": "exclure", "penalise": "pénaliser", True: "oui", False: "non"}
+
+
+def _fr_value(value: object) -> str:
+    if isinstance(value, bool) or value in _POLICY_LABELS:
+        return _POLICY_LABELS.get(value, str(value))  # type: ignore[call-overload]
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def settings_lines(settings: dict) -> list[tuple[str, str]]:
+    """The settings of a matching run as French lines: one per section, the values that matter
+    to a reader (weights, constraint policies, main ranking choices)."""
+    lines = []
+    for section in ("weights", "constraints", "ranking"):
+        values = settings.get(section)
+        if not isinstance(values, dict):
+            continue
+        shown = [
+            f"{SETTING_LABELS[f'{section}.{k}']} : {_fr_value(v)}"
+            for k, v in values.items()
+            if f"{section}.{k}" in SETTING_LABELS
+        ]
+        if shown:
+            lines.append((SETTING_LABELS[section], " ; ".join(shown)))
+    return lines
+
+
+def _row_height(cells: Sequence[tuple[object, float]]) -> float | None:
+    """Height (points) that shows wrapped text whole: lines needed at each column's width.
+    Spreadsheet programs do not all grow rows on opening, and printing needs it."""
+    lines = 1
+    for value, width in cells:
+        if not isinstance(value, str) or not value:
+            continue
+        per_line = max(int(width * 1.1) - 2, 5)
+        n = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+        lines = max(lines, n)
+    return None if lines == 1 else min(15.0 * lines, 180.0)
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    """A valid, unique sheet name (31 characters, none of []:*?/\\)."""
+    base = re.sub(r"[\[\]:*?/\\]", "-", str(text)).strip("' ") or "Feuille"
+    base = base[:SHEET_NAME_MAX]
+    name, n = base, 2
+    while name.lower() in used or name.lower() == README_SHEET.lower():
+        suffix = f" ({n})"
+        name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def _iso(when: dt.datetime) -> str:
+    """A timestamp as stored by the review module (UTC ISO); a naive time is local time."""
+    if when.tzinfo is None:
+        when = when.astimezone()
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def _save(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _csv_safe(value: object) -> object:
-    value = _cell_value(value)
-    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
+def _sorted(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    return rows.sort_values(list(by), kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The three workbooks
+# ---------------------------------------------------------------------------------------------
+def firm_workbook(
+    rows: pd.DataFrame,
+    secret: bytes,
+    settings: dict | None = None,
+    generated: dt.datetime | None = None,
+) -> bytes:
+    """Shortlist for a firm: one sheet, its offers' candidates, whitelisted columns only."""
+    generated = generated or dt.datetime.now()
+    rows = _sorted(prepare_rows(rows, generated.date()), [F.OFFER_REF, F.RANK])
+    # The firm writes its own answer: the structure's reason and comment never leave.
+    rows[DECISION_REASON] = None
+    rows[COMMENT] = None
+    employers = sorted({str(e) for e in rows[F.EMPLOYER].dropna()})
+    scope = (f"{rows[F.OFFER_REF].nunique()} offre(s) de {', '.join(employers) or 'l entreprise'},"
+             f" {len(rows)} candidat(s) proposé(s)")  # fmt: skip
+    wb = Workbook()
+    _readme(wb, "firm", FIRM_COLUMNS, settings, generated, scope)
+    ws = wb.create_sheet("Candidats")
+    _write_table(ws, rows, FIRM_COLUMNS, secret, exported_at=_iso(generated))
+    return _save(wb)
+
+
+def structure_workbook(
+    rows: pd.DataFrame,
+    secret: bytes,
+    settings: dict | None = None,
+    generated: dt.datetime | None = None,
+) -> bytes:
+    """For a structure: its people and the offers suggested to each, reasons and decisions."""
+    generated = generated or dt.datetime.now()
+    rows = _sorted(prepare_rows(rows, generated.date()), [F.PROFILE_REF, F.RANK, F.OFFER_REF])
+    structures = sorted({str(s) for s in rows[F.STRUCTURE].dropna()})
+    scope = (f"{', '.join(structures)} : {rows[F.PROFILE_REF].nunique()} personne(s), "
+             f"{len(rows)} offre(s) suggérée(s)")  # fmt: skip
+    wb = Workbook()
+    _readme(wb, "structure", STRUCTURE_COLUMNS, settings, generated, scope)
+    ws = wb.create_sheet("Suggestions")
+    _write_table(ws, rows, STRUCTURE_COLUMNS, secret, exported_at=_iso(generated))
+    return _save(wb)
+
+
+SUMMARY_COLUMNS = ("Réf. offre", "Entreprise", "Poste", "Lieu de travail", "Suggestions",
+                   *(s.label for s in F.Status))  # fmt: skip
+
+
+def coordinator_workbook(
+    rows: pd.DataFrame,
+    offers: pd.DataFrame,
+    secret: bytes,
+    settings: dict | None = None,
+    generated: dt.datetime | None = None,
+) -> bytes:
+    """For the coordinator: a summary sheet (offers, suggestions, decisions so far) and one sheet
+    per offer with its candidates."""
+    generated = generated or dt.datetime.now()
+    rows = _sorted(prepare_rows(rows, generated.date()), [F.OFFER_REF, F.RANK])
+    offers = offers.sort_values(F.OFFER_REF, kind="stable")
+    wb = Workbook()
+    scope = f"{len(offers)} offre(s), {len(rows)} suggestion(s)"
+    _readme(wb, "coordinator", OFFER_SHEET_COLUMNS, settings, generated, scope)
+    summary = wb.create_sheet("Synthèse")
+    counts = rows.groupby([F.OFFER_REF, STATUS]).size().unstack(fill_value=0)
+    table = []
+    for o in offers.to_dict("records"):
+        ref = o[F.OFFER_REF]
+        row = [ref, o.get(F.EMPLOYER), o.get(F.TITLE), o.get(F.COMMUNE),
+               int((rows[F.OFFER_REF] == ref).sum())]  # fmt: skip
+        row += [int(counts.at[ref, s.label]) if ref in counts.index and s.label in counts
+                else 0 for s in F.Status]  # fmt: skip
+        table.append(row)
+    for j, head in enumerate(SUMMARY_COLUMNS, start=1):
+        cell = _set(summary, 1, j, head)
+        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, WRAP
+    for i, r in enumerate(table, start=2):
+        for j, v in enumerate(r, start=1):
+            _set(summary, i, j, v)
+    total_row = len(table) + 2
+    _set(summary, total_row, 1, "Total")
+    summary.cell(row=total_row, column=1).font = Font(bold=True)
+    for j in range(5, len(SUMMARY_COLUMNS) + 1):
+        # A computed value, not a formula: the workbook never holds formulas.
+        _set(summary, total_row, j, sum(r[j - 1] for r in table))
+        summary.cell(row=total_row, column=j).font = Font(bold=True)
+    summary.freeze_panes = "A2"
+    summary.auto_filter.ref = (
+        f"A1:{get_column_letter(len(SUMMARY_COLUMNS))}{max(len(table) + 1, 2)}"
+    )
+    for j, head in enumerate(SUMMARY_COLUMNS, start=1):
+        width = max([len(head)] + [len(str(r[j - 1] or "")) for r in table[:300]])
+        summary.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 45)
+    summary.page_setup.orientation = "landscape"
+    summary.print_title_rows = "1:1"
+    used: set[str] = {"synthèse"}
+    for o in offers.to_dict("records"):
+        ref = o[F.OFFER_REF]
+        ws = wb.create_sheet(_sheet_name(ref, used))
+        title = f"{ref} – {o.get(F.TITLE) or ''} – {o.get(F.EMPLOYER) or ''}"
+        _set(ws, 1, 1, title)
+        ws["A1"].font = Font(bold=True, size=12)
+        _write_table(ws, rows[rows[F.OFFER_REF] == ref], OFFER_SHEET_COLUMNS, secret,
+                     title_rows=1, exported_at=_iso(generated))  # fmt: skip
+    return _save(wb)
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV and JSON lines
+# ---------------------------------------------------------------------------------------------
+def csv_safe(value: object) -> object:
+    """A value for a CSV cell: lists joined, formula-like text neutralised by a leading '."""
+    value = _plain(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return _fr_date(value)
+    if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value
+
+
+def shortlist_csv(rows: pd.DataFrame, columns: Sequence[str] = FIRM_COLUMNS) -> bytes:
+    """CSV for other tools: ``;`` separator, UTF-8 with BOM (Excel in French opens it right)."""
+    frame = prepare_rows(rows)[list(columns)].map(csv_safe)
+    frame.columns = [_header(c) for c in columns]
+    return frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None:
     """Write ``rank`` results by the extension of ``out``: .xlsx, .csv (``;``, UTF-8 with BOM)
     or .jsonl; JSON lines returned as text when ``out`` is None."""
     records = frame.to_dict("records")
-    if out is None or str(out).endswith(".jsonl"):
+    if out is None or str(out).lower().endswith(".jsonl"):
         lines = "\n".join(
             json.dumps({k: _json(v) for k, v in r.items()}, ensure_ascii=False) for r in records
         )
@@ -163,17 +724,31 @@ def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None
         Path(out).write_text(lines + "\n", encoding="utf-8")
         return None
     out = Path(out)
-    if out.suffix.lower() == ".csv":
-        csv_frame = frame.map(_csv_safe)
-        csv_frame.columns = [HEADERS.get(c, c) for c in frame.columns]
-        csv_frame.to_csv(out, sep=";", index=False, encoding="utf-8-sig")
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        csv_frame = frame.map(csv_safe)
+        csv_frame.columns = [_header(c) for c in frame.columns]
+        out.write_bytes(
+            csv_frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
+        )
         return None
-    if out.suffix.lower() == ".xlsx":
+    if suffix == ".xlsx":
         wb = Workbook()
         ws = wb.active
         ws.title = "Suggestions"
-        _write_sheet(ws, frame, list(frame.columns), [])
-        wb.save(out)
+        cols = list(frame.columns)
+        for j, c in enumerate(cols, start=1):
+            cell = _set(ws, 1, j, _header(c))
+            cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        for i, rec in enumerate(records, start=2):
+            for j, c in enumerate(cols, start=1):
+                cell = _set(ws, i, j, rec[c])
+                if c in PERCENT_COLUMNS and isinstance(cell.value, float):
+                    cell.number_format = "0%"
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+        _fit_widths(ws, frame, cols)
+        out.write_bytes(_save(wb))
         return None
     raise UserError(f"{out} : extension non prise en charge (attendu .xlsx, .csv ou .jsonl)")
 
@@ -183,6 +758,104 @@ def _json(value: object) -> object:
         return value.isoformat()
     if isinstance(value, float) and pd.isna(value):
         return None
-    if hasattr(value, "item"):
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return value.item()
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a filled-in shortlist back
+# ---------------------------------------------------------------------------------------------
+SHEET = "sheet"
+ROW = review.ROW
+
+
+@dataclass
+class ShortlistRead:
+    """Decisions read from a filled-in shortlist: one row per data row (``DECISION_COLUMNS`` of
+    :mod:`matcher.review`, ``row`` as the spreadsheet shows it); ``problems`` lists the rows that
+    cannot be used, as (sheet, row, offer shown, candidate shown, French reason)."""
+
+    decisions: pd.DataFrame
+    problems: list[tuple[str, int, str, str, str]] = field(default_factory=list)
+    rows_read: int = 0
+
+
+def has_pair_keys(data: bytes) -> bool:
+    """True when the workbook is an export of ours (it carries the hidden key column)."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # not a workbook: the caller's reader will say what is wrong
+        return False
+    try:
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(min_row=1, max_row=5, values_only=True):
+                if row and KEY_HEADER in row:
+                    return True
+        return False
+    finally:
+        wb.close()
+
+
+def read_shortlist(data: bytes, name: str, secret: bytes) -> ShortlistRead:
+    """Read the decision columns of an exported shortlist (any of the three workbooks) through
+    the hidden signed key of each row: re-sorted, filtered or re-ordered sheets read right; a
+    row whose key was altered or removed is reported, not applied. Decision labels are read as
+    written (the review module checks them and reports unknown ones)."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on a file that is not a workbook
+        raise UserError(f"{name} : ce n'est pas une liste exportée lisible (.xlsx)") from exc
+    records: list[dict] = []
+    problems: list[tuple[str, int, str, str, str]] = []
+    rows_read = 0
+    found_key = False
+    try:
+        for ws in wb.worksheets:
+            if ws.title == README_SHEET:
+                continue
+            header_row, header = None, None
+            for i, row in enumerate(ws.iter_rows(min_row=1, max_row=5, values_only=True), 1):
+                if row and KEY_HEADER in row:
+                    header_row, header = i, list(row)
+                    break
+            if header_row is None:
+                continue
+            found_key = True
+            col = {h: j for j, h in enumerate(header) if h}
+
+            def get(row: tuple, column: str, col: dict = col) -> object:
+                j = col.get(_header(column))
+                return row[j] if j is not None and j < len(row) else None
+
+            for i, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True),
+                                    start=header_row + 1):  # fmt: skip
+                if not row or all(v is None for v in row):
+                    continue
+                rows_read += 1
+                key = parse_key(get(row, KEY), secret)
+                if key is None:
+                    problems.append((ws.title, i, str(get(row, F.OFFER_REF) or "?"),
+                                     str(get(row, F.PROFILE_REF) or "?"),
+                                     "clé de la ligne absente ou modifiée, ligne ignorée"))  # fmt: skip
+                    continue
+                comment = get(row, COMMENT)
+                records.append({
+                    F.OFFER_REF: key.offer_ref, F.PROFILE_REF: key.profile_ref,
+                    F.STRUCTURE: key.structure,
+                    F.STATUS: str(get(row, STATUS) or "").strip() or None,
+                    F.REASON: str(get(row, DECISION_REASON) or "").strip() or None,
+                    F.COMMENT: str(comment).strip() if comment not in (None, "") else None,
+                    ROW: i, review.BASE_REVIEW_ID: key.base_review_id,
+                    review.BASE_STATUS: key.base_status, review.EXPORTED_AT: key.exported_at,
+                    SHEET: ws.title,
+                })  # fmt: skip
+    finally:
+        wb.close()
+    if not found_key:
+        raise UserError(
+            f"{name} : aucune feuille avec la colonne « {KEY_HEADER} » : ce fichier n'est pas une "
+            "liste exportée par circuit-court (ou la colonne a été supprimée)"
+        )
+    columns = [*review.DECISION_COLUMNS, SHEET]
+    return ShortlistRead(pd.DataFrame(records, columns=columns), problems, rows_read)

@@ -227,3 +227,34 @@ class Licence(StrEnum):
     C = "C"
     CE = "CE"
     D = "D"
+
+
+# --------------------------------------------------------------------------------------------
+# Review workflow (issue 6): columns of the suggestions/decisions/audit frames read from the store
+# --------------------------------------------------------------------------------------------
+STATUS = "status"  # current Status value of a suggestion
+STATUS_LABEL = "status_label"  # its French label
+STATUS_AT = "status_at"  # when the current status was decided (ISO, UTC); None if never
+STATUS_BY = "status_by"  # login of who decided it
+REASON = "reason"  # RejectReason value (only for Status.REJECTED)
+REASON_LABEL = "reason_label"
+COMMENT = "comment"  # free comment of the decision (personal data masked)
+REVIEW_ID = "review_id"  # id of the latest decision of the pair (0 when never decided)
+OFFER_STATUS = "offer_status"  # OfferStatus value of the offer now
+OFFER_VERSION = "offer_version"  # version of the offer now
+OFFER_CHANGED = "offer_changed"  # the offer changed since the suggestion or its decision
+IN_POOL = "in_pool"  # the profile is in its counsellor's pool ("vivier") for this kind of job
+IN_LATEST_RUN = "in_latest_run"  # the pair was produced by the latest matching run
+NOTICE = "notice"  # French sentence: offer closed / changed since the decision
+UPDATED_AT = "updated_at"
+POOL_CODE = "pool_code"  # ROME code or prefix (domain "N11", family "N") of a pool entry
+SOURCE = "source"  # where a decision came from: "ligne de commande", "tableau de bord", file
+
+
+class OfferStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {OfferStatus.OPEN: "ouverte", OfferStatus.CLOSED: "clôturée"}[self]

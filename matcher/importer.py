@@ -1,14 +1,22 @@
 """Import: a file -> canonical offers or profiles frame plus a report where every row is counted.
 
-readers (raw text tables) -> mapping (canonical fields) -> privacy (profiles) -> parsing (typed
-values, flags) -> required fields checked row by row. Nothing here touches the database: the store
-saves the frame and the report in one transaction.
+readers (raw text tables) -> privacy (profiles: personal columns dropped before anything else) ->
+mapping (canonical fields) -> privacy (profiles: personal data in text redacted) -> parsing (typed
+values, flags) -> rows checked (required fields, repeated headers, duplicates). Nothing here
+touches the database: the store saves the frame and the report in one transaction.
+
+Every non-empty row under the header of an imported sheet is either imported or rejected with a
+reason; a value that cannot be read is kept as text and flagged, it does not stop the row. The
+report says where (file, sheet, row as Excel shows it, column) in French, and keeps structured
+fields for the dashboard.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,50 +28,106 @@ from matcher import fields as F
 from matcher import parsing, privacy
 from matcher.errors import UserError
 from matcher.mapping import (
-    OFFER_SYNONYMS,
-    PROFILE_SYNONYMS,
+    FIELD_LABELS,
     ColumnMapping,
+    SynonymIndex,
+    fold_header,
     header_signature,
+    known_label_count,
     map_columns,
+    synonym_index,
 )
-from matcher.readers import RawTable, read_tables
+from matcher.readers import (
+    ADVICE_FORMULAS,
+    FORMAT_LABELS,
+    RawTable,
+    ReadResult,
+    SkippedSheet,
+    read_bytes,
+    read_file,
+)
 from matcher.settings import ImportLimits
 
 log = logging.getLogger(__name__)
 
 Kind = Literal["offers", "profiles"]
+ROW_NOUN = {"offers": "une offre", "profiles": "un profil"}
 
-FIELD_LABELS: dict[str, str] = {
-    F.OFFER_REF: "référence", F.EMPLOYER: "entreprise", F.TITLE: "intitulé du poste",
-    F.DESCRIPTION: "descriptif", F.SKILLS: "compétences", F.COMMUNE: "commune",
-    F.POSTAL_CODE: "code postal", F.QPV: "quartier prioritaire (QPV)",
-    F.CONTRACT_TYPE: "type de contrat", F.WEEKLY_HOURS: "durée hebdomadaire",
-    F.SCHEDULE: "horaires", F.LICENCE_REQUIRED: "permis requis", F.START_DATE: "date de début",
-    F.POSITIONS: "nombre de postes", F.EXPERIENCE_REQUIRED: "expérience requise",
-    F.ROME_CODE: "code ROME", F.EMPLOYER_CONTACT: "contact employeur",
-    F.PROFILE_REF: "identifiant", F.STRUCTURE: "structure", F.COUNSELLOR: "conseiller",
-    F.TARGET_JOBS: "métiers visés", F.EXPERIENCE: "expériences", F.TRAINING: "formations",
-    F.MOBILITY_KM: "mobilité (km)", F.LICENCE: "permis", F.TRANSPORT: "moyen de transport",
-    F.CONTRACT_TYPES: "contrats acceptés", F.WANTED_HOURS: "temps de travail souhaité",
-    F.AVAILABILITY: "disponibilités horaires", F.AVAILABLE_FROM: "disponible à partir du",
-    F.ROME_CODES: "codes ROME",
-}  # fmt: skip
+__all__ = [
+    "FIELD_LABELS",
+    "Finding",
+    "ImportReport",
+    "ImportResult",
+    "Preview",
+    "SheetPreview",
+    "SheetReport",
+    "import_file",
+    "import_path",
+    "offer_identity",
+    "preview_file",
+]
 
-# Free-text fields scanned for personal data (profiles).
-FREE_TEXT_FIELDS = (F.SKILLS, F.EXPERIENCE, F.TRAINING, F.TARGET_JOBS, F.TRANSPORT, F.AVAILABILITY)
+# Values the parsers read, per field, with what the flag says was expected.
+_PARSERS = {
+    F.POSTAL_CODE: (parsing.parse_postal_codes, "un code postal à 5 chiffres"),
+    F.WEEKLY_HOURS: (
+        parsing.parse_hours,
+        "des heures par semaine, par ex. « 35h », « temps plein »",
+    ),
+    F.WANTED_HOURS: (parsing.parse_hours, "des heures par semaine, par ex. « 24h », « mi-temps »"),
+    F.START_DATE: (parsing.parse_dates, "une date, par ex. « 01/12/2026 » ou « dès que possible »"),
+    F.AVAILABLE_FROM: (parsing.parse_dates, "une date, par ex. « 01/12/2026 » ou « immédiate »"),
+    F.POSITIONS: (parsing.parse_ints, "un nombre de postes"),
+    F.MOBILITY_KM: (parsing.parse_kms, "une distance, par ex. « 15 km »"),
+    F.LICENCE_REQUIRED: (parsing.parse_licences, "un permis (B, C, CE, D...) ou « aucun »"),
+    F.LICENCE: (parsing.parse_licences, "un permis (B, C, CE, D...), « en cours » ou « aucun »"),
+    F.CONTRACT_TYPE: (parsing.parse_contracts, "CDI, CDD, CDDI, intérim, alternance..."),
+    F.CONTRACT_TYPES: (parsing.parse_contracts, "CDI, CDD, CDDI, intérim, alternance..."),
+    F.QPV: (parsing.parse_qpv, "oui, non ou le nom du quartier"),
+}
+# Findings listed one by one in the summary before "... and N more".
+SUMMARY_LIMIT = 100
 
 
 @dataclass
-class Rejection:
+class Finding:
+    """A rejected row or a flagged value: where it is and why, in French."""
+
     sheet: str | None
-    row: int
-    column: str | None
+    row: int  # as Excel shows it
+    column: str | None  # header label as written
     reason: str
+    value: str | None = None
 
     def text(self, source: str) -> str:
         where = f"{source}" + (f", feuille « {self.sheet} »" if self.sheet else "")
         col = f", colonne « {self.column} »" if self.column else ""
         return f"{where}, ligne {self.row}{col} : {self.reason}"
+
+
+Rejection = Finding  # a rejected row
+Flag = Finding  # a value kept as text
+
+
+@dataclass
+class SheetReport:
+    """What happened in one sheet (or the CSV): rows read = imported + rejected."""
+
+    sheet: str | None
+    header_row: int
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_rejected: int = 0
+    header_rows: int = 1
+    rows_above: int = 0
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[str] = field(default_factory=list)
+    formula_cells: list[str] = field(default_factory=list)  # "D5": formula without cached value
+    error_cells: list[str] = field(default_factory=list)  # "D5 (#N/A)"
+    merged_filled: int = 0
+    truncated_cells: int = 0
+    signature: str = ""
+    remembered_mapping: bool = False
 
 
 @dataclass
@@ -73,47 +137,156 @@ class ImportReport:
     kind: str
     source: str
     sha256: str = ""
-    sheets: list[str] = field(default_factory=list)
+    file_format: str = ""
+    sheets: list[str] = field(default_factory=list)  # names of the imported sheets
+    sheet_reports: list[SheetReport] = field(default_factory=list)
+    skipped_sheets: list[SkippedSheet] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # raw label -> field
+    mapping_how: dict[str, str] = field(default_factory=dict)  # raw label -> how it was found
     unmapped: list[str] = field(default_factory=list)
+    unmapped_notes: dict[str, str] = field(default_factory=dict)
     rows_read: int = 0
     rows_imported: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # values kept as text, flagged
-    dropped_columns: dict[str, str] = field(default_factory=dict)
-    redactions: dict[str, int] = field(default_factory=dict)
+    rejections: list[Finding] = field(default_factory=list)
+    flags: list[Finding] = field(default_factory=list)  # values kept as text
+    duplicates: list[Finding] = field(default_factory=list)  # kept, but reported
+    warnings: list[str] = field(default_factory=list)  # file-level warnings and advice
+    notes: list[str] = field(default_factory=list)  # encoding, separator, macros...
+    dropped_columns: dict[str, str] = field(default_factory=dict)  # label -> kind of data
+    redactions: dict[str, int] = field(default_factory=dict)  # kind -> count
     header_signatures: list[str] = field(default_factory=list)
 
     @property
     def rows_rejected(self) -> int:
         return len({(r.sheet, r.row) for r in self.rejections})
 
+    @property
+    def accounted(self) -> bool:
+        """Every row read is imported or rejected, in every sheet."""
+        return self.rows_read == self.rows_imported + self.rows_rejected and all(
+            s.rows_read == s.rows_imported + s.rows_rejected for s in self.sheet_reports
+        )
+
     def to_dict(self) -> dict:
         return asdict(self)
 
-    def summary_lines(self) -> list[str]:
-        """The report as French sentences, for the CLI and the dashboard."""
+    @classmethod
+    def from_dict(cls, data: Mapping) -> ImportReport:
+        """Rebuild a report stored as JSON (``to_dict``)."""
+        data = dict(data)
+        for key, kls in (("rejections", Finding), ("flags", Finding), ("duplicates", Finding)):
+            data[key] = [kls(**x) for x in data.get(key, [])]
+        data["sheet_reports"] = [SheetReport(**x) for x in data.get("sheet_reports", [])]
+        data["skipped_sheets"] = [SkippedSheet(**x) for x in data.get("skipped_sheets", [])]
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def summary_lines(self, limit: int | None = SUMMARY_LIMIT) -> list[str]:
+        """The report as French sentences, for the CLI and the dashboard (findings listed up to
+        ``limit`` per kind; ``None`` lists them all)."""
+        fmt = FORMAT_LABELS.get(self.file_format, self.file_format)
         lines = [
-            f"{self.source} : {self.rows_read} ligne(s) lue(s), {self.rows_imported} importée(s), "
-            f"{self.rows_rejected} rejetée(s)."
+            f"{self.source}{f' ({fmt})' if fmt else ''} : {self.rows_read} ligne(s) lue(s), "
+            f"{self.rows_imported} importée(s), {self.rows_rejected} rejetée(s)."
         ]
+        several = len(self.sheet_reports) > 1
+        for s in self.sheet_reports:
+            head = f"Feuille « {s.sheet} »" if s.sheet else "Tableau"
+            rows = (
+                f"lignes {s.header_row - 1}-{s.header_row}"
+                if s.header_rows > 1
+                else f"ligne {s.header_row}"
+            )
+            detail = f"{head} : en-tête {rows}"
+            if s.rows_above:
+                detail += f" ({s.rows_above} ligne(s) de titre au-dessus ignorée(s))"
+            if several:
+                detail += (
+                    f", {s.rows_read} ligne(s) lue(s), {s.rows_imported} importée(s), "
+                    f"{s.rows_rejected} rejetée(s)"
+                )
+            if s.remembered_mapping:
+                detail += ", correspondance des colonnes mémorisée appliquée"
+            lines.append(detail + ".")
+        lines += [n[0].upper() + n[1:] + "." for n in self.notes]
+        for sk in self.skipped_sheets:
+            rows = f" ({sk.rows} ligne(s) non importée(s))" if sk.rows else ""
+            lines.append(f"Feuille « {sk.sheet} » ignorée : {sk.reason}{rows}.")
         if self.mapping:
             pairs = ", ".join(
-                f"« {k} » → {FIELD_LABELS.get(v, v)}" for k, v in self.mapping.items()
+                f"« {k} » → {FIELD_LABELS.get(v, v)}"
+                + (" (approché)" if "approché" in self.mapping_how.get(k, "") else "")
+                for k, v in self.mapping.items()
             )
             lines.append(f"Colonnes reconnues : {pairs}.")
         if self.unmapped:
-            lines.append("Colonnes ignorées : " + ", ".join(f"« {c} »" for c in self.unmapped))
+            items = []
+            for c in self.unmapped:
+                note = self.unmapped_notes.get(c)
+                items.append(f"« {c} »" + (f" ({note})" if note else ""))
+            lines.append("Colonnes non importées : " + ", ".join(items) + ".")
         if self.dropped_columns:
             dropped = ", ".join(f"« {k} » ({v})" for k, v in self.dropped_columns.items())
-            lines.append(f"Colonnes supprimées pour l'anonymat : {dropped}.")
+            lines.append(f"Colonnes supprimées pour l'anonymat, jamais enregistrées : {dropped}.")
         n_red = sum(self.redactions.values())
         if n_red:
             detail = ", ".join(f"{v} {k}" for k, v in self.redactions.items() if v)
             lines.append(f"Données personnelles masquées dans le texte : {detail}.")
-        lines += [r.text(self.source) for r in self.rejections]
+        for s in self.sheet_reports:
+            where = f"feuille « {s.sheet} »" if s.sheet else "fichier"
+            if s.hidden_rows:
+                lines.append(
+                    f"{where[0].upper() + where[1:]} : {len(s.hidden_rows)} ligne(s) masquée(s) "
+                    f"dans Excel, importée(s) comme les autres ({_short_list(s.hidden_rows)})."
+                )
+            if s.hidden_columns:
+                cols = ", ".join(f"« {c} »" for c in s.hidden_columns)
+                lines.append(
+                    f"{where[0].upper() + where[1:]} : colonne(s) masquée(s) dans Excel, "
+                    f"importée(s) comme les autres : {cols}."
+                )
+            if s.formula_cells:
+                lines.append(
+                    f"{where[0].upper() + where[1:]} : {len(s.formula_cells)} cellule(s) avec une "
+                    f"formule sans valeur calculée ({_short_list(s.formula_cells)}), lue(s) comme "
+                    f"vide(s) : {ADVICE_FORMULAS}."
+                )
+            if s.error_cells:
+                lines.append(
+                    f"{where[0].upper() + where[1:]} : {len(s.error_cells)} cellule(s) en erreur "
+                    f"Excel, lue(s) comme vide(s) ({_short_list(s.error_cells)})."
+                )
+            if s.merged_filled:
+                lines.append(
+                    f"{where[0].upper() + where[1:]} : cellules fusionnées sur plusieurs lignes, "
+                    f"valeur recopiée dans {s.merged_filled} cellule(s)."
+                )
+            if s.truncated_cells:
+                lines.append(
+                    f"{where[0].upper() + where[1:]} : {s.truncated_cells} cellule(s) trop "
+                    "longue(s), coupée(s) à 32 767 caractères."
+                )
         lines += self.warnings
+        for title, items in (
+            ("Lignes rejetées", self.rejections),
+            ("Doublons signalés", self.duplicates),
+            ("Valeurs gardées telles quelles", self.flags),
+        ):
+            if not items:
+                continue
+            lines.append(f"{title} ({len(items)}) :")
+            shown = items if limit is None else items[:limit]
+            lines += ["  " + r.text(self.source) for r in shown]
+            if len(shown) < len(items):
+                lines.append(
+                    f"  … et {len(items) - len(shown)} autre(s) (rapport complet en base)."
+                )
         return lines
+
+
+def _short_list(items: list, n: int = 10) -> str:
+    shown = ", ".join(str(x) for x in items[:n])
+    return shown + (f"… ({len(items)} en tout)" if len(items) > n else "")
 
 
 @dataclass
@@ -122,6 +295,9 @@ class ImportResult:
     report: ImportReport
 
 
+# ---------------------------------------------------------------------------------------------
+# Entry points
+# ---------------------------------------------------------------------------------------------
 def import_file(
     data: bytes,
     name: str,
@@ -129,190 +305,703 @@ def import_file(
     *,
     structure: str | None = None,
     sheet: str | None = None,
-    overrides: Mapping[str, str] | None = None,
+    overrides: Mapping[str, str | None] | None = None,
     remembered: Mapping[str, Mapping[str, str]] | None = None,
     limits: ImportLimits | None = None,
+    existing: pd.DataFrame | None = None,
+    today: dt.date | None = None,
+    synonyms: SynonymIndex | None = None,
 ) -> ImportResult:
     """Read ``data`` (the bytes of a file called ``name``) as offers or profiles.
 
     ``structure`` fills the structure of profiles when the file has no such column; ``overrides``
-    maps raw labels to fields ("Libellé" -> "title"); ``remembered`` holds mappings confirmed
-    earlier, keyed by header signature."""
+    maps raw labels (or column letters) to fields ("Libellé" -> "title", "Remarques" -> None to
+    ignore); ``remembered`` holds mappings confirmed earlier, keyed by header signature;
+    ``existing`` (offers already stored, canonical frame) lets the report point at offers that
+    look like offers imported from another file; ``today`` anchors dates written without a year.
+    Raises :class:`UserError` (French message) when the file cannot be imported at all."""
     if kind not in ("offers", "profiles"):
         raise ValueError(kind)
+    limits = limits or ImportLimits()
+    index = synonyms or synonym_index(kind)
     report = ImportReport(kind=kind, source=name, sha256=hashlib.sha256(data).hexdigest())
-    tables = read_tables(data, name, limits, sheet)
-    synonyms = OFFER_SYNONYMS if kind == "offers" else PROFILE_SYNONYMS
-    required = F.OFFER_REQUIRED if kind == "offers" else F.PROFILE_REQUIRED
-    frames = []
-    for table in tables:
-        signature = header_signature(table.frame.columns)
-        table_overrides = dict((remembered or {}).get(signature, {}))
-        table_overrides.update(overrides or {})
-        mapping = map_columns(table.frame.columns, synonyms, table_overrides)
-        missing = mapping.missing(r for r in required if not (r == F.STRUCTURE and structure))
-        if missing and len(tables) > 1 and sheet is None:
-            names = ", ".join(FIELD_LABELS[m] for m in missing)
-            report.warnings.append(f"{table.where} : feuille ignorée, pas de colonne {names}")
-            continue
-        if missing:
-            names = ", ".join(FIELD_LABELS[m] for m in missing)
-            raise UserError(
-                f"{table.where} : colonne obligatoire introuvable ({names}) ; en-tête lu en "
-                f"ligne {table.header_row} : {', '.join(map(str, table.frame.columns))}"
-            )
-        report.sheets.append(table.sheet or "")
-        report.header_signatures.append(signature)
-        frames.append(_canonical(table, mapping, kind, structure, report))
-    if not frames:
-        raise UserError(f"{name} : aucune feuille ne contient les colonnes attendues")
-    frame = pd.concat(frames, ignore_index=True)
+    read = read_file(data, name, limits, sheet, header_scorer=_scorer(index, kind))
+    report.file_format = read.file_format
+    report.notes += read.notes
+    report.skipped_sheets += read.skipped
+    prepared = _prepare_tables(read, kind, index, structure, sheet, overrides, remembered, report)
+    frames = [
+        _canonical(t, mapping, kind, structure, report, sr, today) for t, mapping, sr in prepared
+    ]
+    frame = pd.concat(frames, ignore_index=True) if frames else _empty_frame(kind)
+    frame = _check_duplicates(frame, kind, report, existing)
+    for sr in report.sheet_reports:
+        sr.rows_rejected = len({r.row for r in report.rejections if r.sheet == sr.sheet})
+        sr.rows_imported = (
+            int((frame[F.SOURCE_SHEET] == sr.sheet).sum()) if sr.sheet else len(frame)
+        )
     report.rows_imported = len(frame)
-    log.info("imported %s: %d rows of %d", name, report.rows_imported, report.rows_read)
-    return ImportResult(frame=frame, report=report)
+    if report.rows_read == 0:
+        report.warnings.append("Aucune ligne de données sous l'en-tête : rien à importer.")
+    # A rejected row is reported once, for the reason it was rejected.
+    rejected = {(r.sheet, r.row) for r in report.rejections}
+    report.flags = [f for f in report.flags if (f.sheet, f.row) not in rejected]
+    report.rejections.sort(key=lambda r: (_sheet_order(report, r.sheet), r.row))
+    report.flags.sort(key=lambda r: (_sheet_order(report, r.sheet), r.row))
+    if not report.accounted:  # a bug, never a user error: say so loudly
+        raise AssertionError(f"rows not accounted for in {name}: {report.rows_read} read")
+    log.info(
+        "imported %s (%s): %d rows read, %d imported, %d rejected",
+        name, kind, report.rows_read, report.rows_imported, report.rows_rejected,
+    )  # fmt: skip
+    return ImportResult(frame=frame.reset_index(drop=True), report=report)
 
 
 def import_path(path: str | Path, kind: Kind, **kwargs) -> ImportResult:
     """Like :func:`import_file` for a file on disk."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UserError(f"{path} : fichier introuvable") from exc
-    except IsADirectoryError as exc:
-        raise UserError(f"{path} : c'est un dossier, pas un fichier") from exc
-    return import_file(data, path.name, kind, **kwargs)
+    return import_file(read_bytes(path), path.name, kind, **kwargs)
 
 
-def _canonical(
-    table: RawTable, mapping: ColumnMapping, kind: Kind, structure: str | None, report: ImportReport
-) -> pd.DataFrame:
-    raw = table.frame
-    nonempty = raw.notna().any(axis=1)
-    raw = raw[nonempty]
-    report.rows_read += len(raw)
-    report.mapping.update(mapping.columns)
-    report.unmapped += [c for c in mapping.unmapped if c not in report.unmapped]
-    out = pd.DataFrame(index=raw.index)
-    by_field = {fld: label for label, fld in mapping.columns.items()}
-    for fld in F.OFFER_FIELDS if kind == "offers" else F.PROFILE_FIELDS:
-        out[fld] = raw[by_field[fld]] if fld in by_field else None
-    if kind == "profiles":
-        for label in list(mapping.unmapped):
-            why = privacy.forbidden_kind(label)
-            if why:
-                report.dropped_columns[label] = why
-                report.unmapped.remove(label)
-        if structure:
-            out[F.STRUCTURE] = out[F.STRUCTURE].fillna(structure)
-        for fld in FREE_TEXT_FIELDS:
-            out[fld], counts = privacy.redact_text(out[fld])
-            for k, v in counts.items():
-                report.redactions[k] = report.redactions.get(k, 0) + v
-    out = _parse_values(out, kind, by_field, table, report)
-    required = F.OFFER_REQUIRED if kind == "offers" else F.PROFILE_REQUIRED
-    bad = pd.Series(False, index=out.index)
-    for fld in required:
-        empty = out[fld].isna()
-        for row in out.index[empty & ~bad]:
-            report.rejections.append(
-                Rejection(table.sheet, int(row), by_field.get(fld), f"{FIELD_LABELS[fld]} vide")
-            )
-        bad |= empty
-    if kind == "profiles":
-        dup = out[F.PROFILE_REF].duplicated(keep="first") & ~bad
-        for row in out.index[dup]:
-            report.rejections.append(
-                Rejection(
-                    table.sheet,
-                    int(row),
-                    by_field.get(F.PROFILE_REF),
-                    f"identifiant « {out.at[row, F.PROFILE_REF]} » en double dans le fichier",
-                )
-            )
-        bad |= dup
-    out = out[~bad].copy()
-    if kind == "offers":
-        out[F.OFFER_REF] = _offer_refs(out)
-    out[F.SOURCE_FILE] = table.source
-    out[F.SOURCE_SHEET] = table.sheet
-    out[F.SOURCE_ROW] = out.index.astype(int)
-    return out.reset_index(drop=True)
+# ---------------------------------------------------------------------------------------------
+# Preview (dashboard: header, proposed mapping, a few rows, nothing imported)
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class SheetPreview:
+    """One sheet as it would be imported: header found, mapping proposed, first rows."""
+
+    sheet: str | None
+    header_row: int
+    labels: list[str]
+    letters: dict[str, str]
+    mapping: ColumnMapping
+    missing: list[str]  # required fields without a column
+    dropped_columns: dict[str, str]  # profiles: personal-data columns that will be dropped
+    rows: pd.DataFrame  # first data rows, raw text (profiles: without personal data)
+    signature: str
+    remembered: bool = False
+    complete: bool = True  # False when the sheet has more rows than shown
+
+    @property
+    def usable(self) -> bool:
+        return not self.missing
 
 
-def _offer_refs(out: pd.DataFrame) -> pd.Series:
-    """The file's reference when given, else a stable one from employer + title + commune, so
-    that re-importing the same offer finds it again."""
-    key = (
-        out[F.EMPLOYER].fillna("").astype(str).map(parsing.fold)
-        + "|"
-        + out[F.TITLE].fillna("").astype(str).map(parsing.fold)
-        + "|"
-        + out[F.COMMUNE].fillna("").astype(str).map(parsing.fold)
+@dataclass
+class Preview:
+    """What an import of a file would do, without importing it."""
+
+    source: str
+    kind: str
+    file_format: str
+    sheets: list[SheetPreview]
+    skipped: list[SkippedSheet] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        fmt = FORMAT_LABELS.get(self.file_format, self.file_format)
+        lines = [f"{self.source} ({fmt}) : aperçu, rien n'est importé."]
+        for s in self.sheets:
+            head = f"Feuille « {s.sheet} »" if s.sheet else "Tableau"
+            lines.append(f"{head} : en-tête ligne {s.header_row} ({len(s.labels)} colonnes).")
+            for label in s.labels:
+                if label in s.dropped_columns:
+                    lines.append(f"  « {label} » : supprimée ({s.dropped_columns[label]})")
+                elif label in s.mapping.columns:
+                    fld = s.mapping.columns[label]
+                    lines.append(
+                        f"  « {label} » → {FIELD_LABELS.get(fld, fld)} ({s.mapping.how.get(label, '')})"
+                    )
+                else:
+                    note = s.mapping.notes.get(label)
+                    lines.append(f"  « {label} » : non importée" + (f" ({note})" if note else ""))
+            if s.missing:
+                names = ", ".join(FIELD_LABELS[m] for m in s.missing)
+                lines.append(f"  Colonne obligatoire à choisir : {names}.")
+        for sk in self.skipped:
+            lines.append(f"Feuille « {sk.sheet} » ignorée : {sk.reason}.")
+        return lines
+
+
+def preview_file(
+    data: bytes,
+    name: str,
+    kind: Kind,
+    *,
+    sheet: str | None = None,
+    overrides: Mapping[str, str | None] | None = None,
+    remembered: Mapping[str, Mapping[str, str]] | None = None,
+    limits: ImportLimits | None = None,
+    rows: int = 10,
+    structure: str | None = None,
+) -> Preview:
+    """Read the header and the first ``rows`` rows of each usable sheet and propose a mapping,
+    without importing anything (for the dashboard's mapping editor). Profiles are shown without
+    the personal-data columns and with personal data in text masked. Files that cannot be read
+    raise :class:`UserError` like :func:`import_file`."""
+    limits = limits or ImportLimits()
+    index = synonym_index(kind)
+    read = read_file(
+        data, name, limits, sheet, header_scorer=_scorer(index, kind), max_data_rows=rows
     )
-    generated = "OFF-" + key.map(lambda k: hashlib.sha1(k.encode()).hexdigest()[:10].upper())
-    return out[F.OFFER_REF].where(out[F.OFFER_REF].notna(), generated)
-
-
-_PARSERS = {
-    F.POSTAL_CODE: parsing.parse_postal_codes,
-    F.WEEKLY_HOURS: parsing.parse_hours,
-    F.WANTED_HOURS: parsing.parse_hours,
-    F.START_DATE: parsing.parse_dates,
-    F.AVAILABLE_FROM: parsing.parse_dates,
-    F.POSITIONS: parsing.parse_ints,
-    F.MOBILITY_KM: parsing.parse_kms,
-    F.LICENCE_REQUIRED: parsing.parse_licences,
-    F.LICENCE: parsing.parse_licences,
-    F.CONTRACT_TYPE: parsing.parse_contracts,
-    F.CONTRACT_TYPES: parsing.parse_contracts,
-}
-
-
-def _parse_values(
-    out: pd.DataFrame, kind: Kind, by_field: dict[str, str], table: RawTable, report: ImportReport
-) -> pd.DataFrame:
-    out = out.copy()
-    if kind == "profiles":
-        # "permis B + voiture", "bus uniquement" in the mobility cell say the means, not a
-        # distance: keep that text with the means of transport instead of losing it.
-        raw_mob = out[F.MOBILITY_KM].astype("object")
-        km, _ = parsing.parse_kms(raw_mob)
-        means_only = raw_mob.notna() & km.isna()
-        transport = out[F.TRANSPORT].astype("object")
-        out[F.TRANSPORT] = transport.where(
-            ~means_only,
-            (transport.fillna("").astype(str) + " " + raw_mob.fillna("").astype(str)).str.strip(),
+    required = _required(kind, structure)
+    sheets = []
+    for table in read.tables:
+        labels = list(table.frame.columns)
+        signature = header_signature(labels)
+        dropped = _forbidden_columns(labels) if kind == "profiles" else {}
+        kept = [x for x in labels if x not in dropped]
+        table_overrides, was_remembered = _overrides_for(signature, overrides, remembered)
+        mapping = map_columns(
+            kept,
+            index,
+            _allowed_overrides(table_overrides, dropped, table),
+            letters=table.letters,
+            kind=kind,
+            alternatives=table.sub_labels,
         )
-    for fld, parser in _PARSERS.items():
-        if fld not in out or out[fld].isna().all():
-            continue
-        values, failed = parser(out[fld])
-        for row in out.index[failed]:
-            report.warnings.append(
-                Rejection(
-                    table.sheet,
-                    int(row),
-                    by_field.get(fld),
-                    f"valeur « {out.at[row, fld]} » non comprise ({FIELD_LABELS[fld]}), "
-                    "gardée telle quelle",
-                ).text(table.source)
+        shown = table.frame[kept].head(rows).copy()
+        if kind == "profiles":
+            for c in shown.columns:
+                shown[c], _ = privacy.redact_text(shown[c])
+        sheets.append(
+            SheetPreview(
+                sheet=table.sheet,
+                header_row=table.header_row,
+                labels=labels,
+                letters=dict(table.letters),
+                mapping=mapping,
+                missing=mapping.missing(required),
+                dropped_columns=dropped,
+                rows=shown,
+                signature=signature,
+                remembered=was_remembered,
+                complete=table.complete and len(table.frame) <= rows,
             )
-        # A value that cannot be parsed is kept as text (flagged above), not lost.
-        out[fld] = values.where(~failed, out[fld])
-    if kind == "offers" and F.LICENCE_REQUIRED in out:
-        # "non"/"aucun" required means no licence required.
-        out[F.LICENCE_REQUIRED] = out[F.LICENCE_REQUIRED].map(
-            lambda v: None if v == [parsing.Licence.NONE.value] else v
         )
-    text_cols = [c for c in out.columns if c not in _PARSERS]
-    for c in text_cols:
-        out[c] = out[c].where(out[c].isna(), out[c].astype("object").map(_clean_text))
+    return Preview(name, kind, read.file_format, sheets, read.skipped, read.notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Internals
+# ---------------------------------------------------------------------------------------------
+def _scorer(index: SynonymIndex, kind: str):
+    extra = [privacy.forbidden_kind] if kind == "profiles" else []
+    return known_label_count(index, extra)
+
+
+def _required(kind: str, structure: str | None) -> list[str]:
+    required = F.OFFER_REQUIRED if kind == "offers" else F.PROFILE_REQUIRED
+    return [r for r in required if not (r == F.STRUCTURE and structure)]
+
+
+def _forbidden_columns(labels) -> dict[str, str]:
+    out = {}
+    for label in labels:
+        why = privacy.forbidden_kind(label)
+        if why:
+            out[label] = why
     return out
 
 
-def _clean_text(v: object) -> object:
-    if isinstance(v, str):
-        v = v.strip()
-        return v or None
-    return v
+def _overrides_for(
+    signature: str,
+    overrides: Mapping[str, str | None] | None,
+    remembered: Mapping[str, Mapping[str, str]] | None,
+) -> tuple[dict[str, str | None], bool]:
+    remembered_here = dict((remembered or {}).get(signature, {}))
+    table_overrides: dict[str, str | None] = dict(remembered_here)
+    table_overrides.update(overrides or {})
+    return table_overrides, bool(remembered_here)
+
+
+def _allowed_overrides(
+    overrides: dict[str, str | None], dropped: dict[str, str], table: RawTable
+) -> dict[str, str | None]:
+    """A personal-data column can never be mapped, whatever the user asks."""
+    by_letter = {v: k for k, v in table.letters.items()}
+    folded_dropped = {fold_header(d): d for d in dropped}
+    out = {}
+    for key, target in overrides.items():
+        label = (
+            key
+            if key in dropped
+            else folded_dropped.get(fold_header(key))
+            or (
+                by_letter.get(str(key).strip().upper())
+                if by_letter.get(str(key).strip().upper()) in dropped
+                else None
+            )
+        )
+        if label is not None:
+            if target is not None:
+                raise UserError(
+                    f"{table.where} : la colonne « {label} » contient des données personnelles "
+                    f"({dropped[label]}) ; elle ne peut pas être importée"
+                )
+            continue
+        out[key] = target
+    return out
+
+
+def _prepare_tables(
+    read: ReadResult,
+    kind: Kind,
+    index: SynonymIndex,
+    structure: str | None,
+    sheet: str | None,
+    overrides: Mapping[str, str | None] | None,
+    remembered: Mapping[str, Mapping[str, str]] | None,
+    report: ImportReport,
+) -> list[tuple[RawTable, ColumnMapping, SheetReport]]:
+    """Map each table; keep those with the required columns. With several sheets, a sheet
+    without them is skipped (and reported with its row count); alone, it is an error."""
+    required = _required(kind, structure)
+    out = []
+    errors = []
+    for table in read.tables:
+        labels = list(table.frame.columns)
+        signature = header_signature(labels)
+        dropped = _forbidden_columns(labels) if kind == "profiles" else {}
+        kept = [x for x in labels if x not in dropped]
+        table_overrides, was_remembered = _overrides_for(signature, overrides, remembered)
+        mapping = map_columns(
+            kept,
+            index,
+            _allowed_overrides(table_overrides, dropped, table),
+            letters=table.letters,
+            kind=kind,
+            alternatives=table.sub_labels,
+        )
+        missing = mapping.missing(required)
+        if missing:
+            names = ", ".join(FIELD_LABELS[m] for m in missing)
+            shown_labels = kept[:25] if kind == "profiles" else labels[:25]
+            if kind == "profiles":  # a data row taken for a header must not show personal data
+                shown_labels = [privacy.redact_value(str(x), {}) for x in shown_labels]
+            shown = ", ".join(f"« {x} »" for x in shown_labels)
+            hint = (
+                " ; indiquez la structure (option --structure ou champ « structure »)"
+                if F.STRUCTURE in missing
+                else " ; indiquez quelle colonne utiliser (option --map « Colonne=champ » ou éditeur de correspondance)"
+            )
+            message = (
+                f"colonne obligatoire introuvable ({names}) ; en-tête lu en ligne "
+                f"{table.header_row} : {shown}{hint}"
+            )
+            errors.append(f"{table.where} : {message}")
+            report.skipped_sheets.append(
+                SkippedSheet(
+                    table.sheet or "", f"pas de colonne {names} reconnue", len(table.frame)
+                )
+            )
+            continue
+        sr = SheetReport(
+            sheet=table.sheet,
+            header_row=table.header_row,
+            header_rows=table.header_rows,
+            rows_above=table.rows_above,
+            hidden_rows=list(table.hidden_rows),
+            hidden_columns=[c for c in table.hidden_columns if c not in dropped],
+            formula_cells=sorted(set(table.formula_cells.values()), key=_cell_order),
+            error_cells=[
+                f"{table.letters.get(label, '?')}{row} ({value})"
+                for (row, label), value in sorted(table.error_cells.items())
+            ],
+            merged_filled=table.merged_filled,
+            truncated_cells=len(table.truncated_cells),
+            signature=signature,
+            remembered_mapping=was_remembered,
+        )
+        report.dropped_columns.update(dropped)
+        out.append((table, mapping, sr))
+    if not out:
+        if len(errors) == 1:
+            raise UserError(errors[0])
+        raise UserError(
+            f"{read.source} : aucune feuille ne contient les colonnes attendues ({'; '.join(errors)})"
+        )
+    # Sheets that were skipped because they lack the required columns stay in the report.
+    for table, mapping, sr in out:
+        report.sheets.append(table.sheet or "")
+        report.header_signatures.append(sr.signature)
+        report.sheet_reports.append(sr)
+        for label, fld in mapping.columns.items():
+            report.mapping.setdefault(label, fld)
+            report.mapping_how.setdefault(label, mapping.how.get(label, ""))
+        for label in mapping.unmapped:
+            if label not in report.unmapped:
+                report.unmapped.append(label)
+                if label in mapping.notes:
+                    report.unmapped_notes[label] = mapping.notes[label]
+    return out
+
+
+def _cell_order(ref: str) -> tuple[int, str]:
+    m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    return (int(m[2]), m[1]) if m else (0, ref)
+
+
+def _sheet_order(report: ImportReport, sheet: str | None) -> int:
+    names = [s.sheet for s in report.sheet_reports]
+    return names.index(sheet) if sheet in names else len(names)
+
+
+def _empty_frame(kind: str) -> pd.DataFrame:
+    cols = list(F.OFFER_FIELDS if kind == "offers" else F.PROFILE_FIELDS)
+    return pd.DataFrame(columns=[*cols, F.SOURCE_FILE, F.SOURCE_SHEET, F.SOURCE_ROW])
+
+
+def _join_columns(raw: pd.DataFrame, labels: list[str]) -> pd.Series:
+    """Several columns feeding one list-like field: their values joined with "; "."""
+    result = raw[labels[0]].astype("object")
+    for label in labels[1:]:
+        col = raw[label].astype("object")
+        both = result.notna() & col.notna()
+        joined = result.where(~both, result.astype(str) + "; " + col.astype(str))
+        result = joined.where(joined.notna(), col)
+    return result
+
+
+def _canonical(
+    table: RawTable,
+    mapping: ColumnMapping,
+    kind: Kind,
+    structure: str | None,
+    report: ImportReport,
+    sr: SheetReport,
+    today: dt.date | None,
+) -> pd.DataFrame:
+    raw = table.frame
+    sr.rows_read = len(raw)
+    report.rows_read += len(raw)
+    by_field = mapping.by_field()
+    fields = F.OFFER_FIELDS if kind == "offers" else F.PROFILE_FIELDS
+    out = pd.DataFrame(index=raw.index)
+    for fld in fields:
+        labels = by_field.get(fld)
+        out[fld] = _join_columns(raw, labels) if labels else None
+    out = out.astype("object")
+    column_of = {fld: labels[0] for fld, labels in by_field.items()}
+    if kind == "profiles":
+        if structure:
+            out[F.STRUCTURE] = out[F.STRUCTURE].where(out[F.STRUCTURE].notna(), structure)
+        # Personal data in any text is masked before anything reads it (parsers, report, logs).
+        ref_before = out[F.PROFILE_REF].copy()
+        for fld in fields:
+            if out[fld].notna().any():
+                out[fld], counts = privacy.redact_text(
+                    out[fld], free_text=fld not in (F.PROFILE_REF, F.POSTAL_CODE)
+                )
+                for k, v in counts.items():
+                    if v:
+                        report.redactions[k] = report.redactions.get(k, 0) + v
+        ids = ref_before.dropna()
+        if len(ids) >= 3 and privacy.names_as_identifiers(ids) >= 0.5:
+            raise UserError(
+                f"{table.where}, colonne {table.column_ref(column_of[F.PROFILE_REF])} : les "
+                "identifiants ressemblent à des noms de personnes (lettres seules, sans chiffre) ; "
+                "les profils doivent arriver anonymisés : remplacez-les par un code (ex. ACI-042)"
+            )
+    out = _parse_values(out, kind, column_of, table, report, today)
+
+    # Row checks, in order: the first reason found is the one reported.
+    bad = pd.Series(False, index=out.index)
+    noun = ROW_NOUN[kind]
+
+    def reject(mask: pd.Series, column: str | None, reason, value=None) -> None:
+        nonlocal bad
+        mask = mask & ~bad
+        for row in out.index[mask]:
+            text = reason(row) if callable(reason) else reason
+            v = value(row) if callable(value) else value
+            report.rejections.append(Finding(table.sheet, int(row), column, text, v))
+        bad |= mask
+
+    for row in table.extra_cells_rows:
+        report.flags.append(
+            Finding(
+                table.sheet,
+                int(row),
+                None,
+                "plus de cellules que de titres de colonnes : les valeurs en trop ne sont pas "
+                "importées (séparateur dans une valeur sans guillemets ?)",
+            )  # fmt: skip
+        )
+    rows = pd.Series(out.index, index=out.index)
+    reject(rows.isin(table.section_rows), None,
+           f"ligne de titre ou de section (une cellule fusionnée sur la largeur du tableau), pas {noun}")  # fmt: skip
+    reject(rows.isin(table.repeated_header_rows), None, "ligne d'en-tête répétée, pas " + noun)
+    for fld in _required(kind, structure):
+        label = column_of.get(fld)
+        empty = out[fld].isna()
+
+        def why(row, fld=fld, label=label) -> str:
+            if (row, label) in table.formula_cells:
+                return (
+                    f"{FIELD_LABELS[fld]} vide : la cellule {table.formula_cells[(row, label)]} "
+                    f"contient une formule sans valeur calculée ; {ADVICE_FORMULAS}"
+                )
+            if (row, label) in table.error_cells:
+                return f"{FIELD_LABELS[fld]} illisible : erreur Excel {table.error_cells[(row, label)]}"
+            return f"{FIELD_LABELS[fld]} vide"
+
+        reject(empty, label, why)
+    if kind == "profiles":
+        personal = ref_before.notna() & (out[F.PROFILE_REF] != ref_before)
+        reject(personal, column_of.get(F.PROFILE_REF),
+               "l'identifiant contient une donnée personnelle (courriel, téléphone...) : "
+               "remplacez-le par un code anonyme")  # fmt: skip
+    out = out[~bad].copy()
+    out[F.SOURCE_FILE] = table.source
+    out[F.SOURCE_SHEET] = table.sheet
+    out[F.SOURCE_ROW] = out.index.astype(int)
+    # Cell texts of the raw table, for duplicate checks (exact duplicates vs. different rows).
+    out = out.astype("object").where(out.notna(), None)  # one missing value: None
+    out["_content"] = _content_keys(out, fields)
+    return out.reset_index(drop=True)
+
+
+def _content_keys(out: pd.DataFrame, fields) -> pd.Series:
+    """One hash per row of the canonical values: equal rows, equal keys."""
+    if out.empty:
+        return pd.Series([], dtype=object, index=out.index)
+    columns = {}
+    for f in fields:
+        col = out[f]
+        if col.map(type).eq(list).any():
+            col = col.map(_as_text)
+        columns[f] = col.astype("object").where(col.notna(), "").astype(str)
+    text = pd.DataFrame(columns, index=out.index)
+    return pd.util.hash_pandas_object(text, index=False).astype(str)
+
+
+def _as_text(v: object) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, list):
+        return "\x1e".join(map(str, v))
+    return str(v)
+
+
+def _parse_values(
+    out: pd.DataFrame,
+    kind: Kind,
+    column_of: dict[str, str],
+    table: RawTable,
+    report: ImportReport,
+    today: dt.date | None,
+) -> pd.DataFrame:
+    out = out.copy()
+    if kind == "profiles" and out[F.MOBILITY_KM].notna().any():
+        # "permis B + voiture", "bus uniquement" in the mobility cell say the means, not a
+        # distance: keep that text with the means of transport instead of losing it.
+        raw_mob = out[F.MOBILITY_KM].astype("object")
+        km, failed = parsing.parse_kms(raw_mob)
+        means_only = raw_mob.notna() & km.isna() & ~failed
+        transport = out[F.TRANSPORT].astype("object")
+        joined = (
+            transport.fillna("").astype(str) + " " + raw_mob.fillna("").astype(str)
+        ).str.strip()
+        out[F.TRANSPORT] = transport.where(~means_only, joined)
+    for fld, (parser, expected) in _PARSERS.items():
+        if fld not in out or out[fld].isna().all():
+            continue
+        if parser is parsing.parse_dates:
+            values, failed = parser(out[fld], today)
+        else:
+            values, failed = parser(out[fld])
+        for row in out.index[failed]:
+            value = str(out.at[row, fld])
+            report.flags.append(
+                Finding(
+                    table.sheet,
+                    int(row),
+                    column_of.get(fld),
+                    f"valeur « {_clip(value)} » non comprise (attendu : {expected}), gardée telle quelle",
+                    value,
+                )
+            )
+        # A value that cannot be parsed is kept as text (flagged above), not lost.
+        out[fld] = values.where(~failed, out[fld])
+    if kind == "offers":
+        # "non", "aucun", "souhaité" required means no licence required.
+        out[F.LICENCE_REQUIRED] = out[F.LICENCE_REQUIRED].map(
+            lambda v: None if v == [parsing.Licence.NONE.value] else v
+        )
+    return out
+
+
+def _clip(text: str, n: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+# Offer identity and duplicates
+# ---------------------------------------------------------------------------------------------
+_GENDER_MARK = re.compile(r"\(?\b[hf]\s*/\s*[hf]\b\)?|\(?\b[hf]\s*-\s*[hf]\b\)?", re.I)
+_SHORT_NUMERIC_REF = re.compile(r"\d{1,4}")  # a row number, not a reference
+
+
+def _key_part(series: pd.Series) -> pd.Series:
+    text = series.astype("object").where(series.notna(), "").astype(str)
+    folded = {v: fold_header(_GENDER_MARK.sub(" ", v)) for v in pd.unique(text)}
+    return text.map(folded)
+
+
+def offer_identity(frame: pd.DataFrame) -> pd.Series:
+    """Identity of offers without a reference: employer + title + commune, folded (case,
+    accents, punctuation and "H/F" ignored)."""
+    return (
+        _key_part(frame[F.EMPLOYER])
+        + "|"
+        + _key_part(frame[F.TITLE])
+        + "|"
+        + _key_part(frame[F.COMMUNE])
+    )
+
+
+def _hash_ref(keys: pd.Series) -> pd.Series:
+    return "OFF-" + keys.map(lambda k: hashlib.sha1(k.encode()).hexdigest()[:10].upper())
+
+
+def _check_duplicates(
+    frame: pd.DataFrame, kind: Kind, report: ImportReport, existing: pd.DataFrame | None
+) -> pd.DataFrame:
+    """References of offers, and duplicates inside the file (all sheets together):
+
+    - the same row twice (every field equal): the second is rejected;
+    - profiles: the same identifier twice with other content: the second is rejected;
+    - offers with a reference used twice for different offers: the second is rejected;
+    - offers without reference sharing employer + title + commune but differing otherwise: both
+      kept as distinct offers (the second gets "-2"), and reported;
+    - offers looking like an offer already stored under another reference: kept, reported."""
+    if frame.empty:
+        return frame.drop(columns=["_content"], errors="ignore")
+    frame = frame.copy()
+
+    def first_of(keys: pd.Series) -> dict:
+        return {k: i for i, k in keys[~keys.duplicated()].items()}
+
+    def location(i, first: int) -> str:
+        row = int(frame.at[first, F.SOURCE_ROW])
+        sheet = frame.at[first, F.SOURCE_SHEET]
+        if sheet != frame.at[i, F.SOURCE_SHEET]:
+            return f"feuille « {sheet} », ligne {row}"
+        return f"ligne {row}"
+
+    def reject(mask: pd.Series, reason) -> None:
+        for i in frame.index[mask]:
+            report.rejections.append(
+                Finding(
+                    frame.at[i, F.SOURCE_SHEET], int(frame.at[i, F.SOURCE_ROW]), None, reason(i)
+                )
+            )
+
+    if kind == "profiles":
+        keys = frame[F.STRUCTURE].astype(str) + "|" + frame[F.PROFILE_REF].astype(str)
+    else:
+        given = frame[F.OFFER_REF].notna()
+        ref_text = frame[F.OFFER_REF].map(lambda v: str(v).strip() if v is not None else "")
+        short = given & ref_text.str.fullmatch(_SHORT_NUMERIC_REF.pattern)
+        employer_key = _key_part(frame[F.EMPLOYER])
+        identity = offer_identity(frame)
+        keys = ("ref|" + ref_text).where(given & ~short, "num|" + employer_key + "|" + ref_text)
+        keys = keys.where(given, "id|" + identity)
+        if short.any():
+            report.warnings.append(
+                "Références courtes purement numériques (1, 2, 3...) : combinées au nom de "
+                "l'entreprise, pour ne pas confondre les offres de deux entreprises."
+            )
+    # The same row twice.
+    full = keys + "|" + frame["_content"]
+    exact = full.duplicated(keep="first")
+    first_full = first_of(full)
+    reject(
+        exact,
+        lambda i: f"doublon exact de la {location(i, first_full[full[i]])} : ligne non importée",
+    )
+    first_key = first_of(keys[~exact])
+    same_key = keys.duplicated(keep="first") & ~exact
+    if kind == "profiles":
+        reject(
+            same_key,
+            lambda i: (
+                f"identifiant « {frame.at[i, F.PROFILE_REF]} » déjà présent "
+                f"({location(i, first_key[keys[i]])}) avec d'autres informations : ligne non importée, "
+                "corrigez l'un des deux"
+            ),
+        )
+        rejected = exact | same_key
+        return frame[~rejected].drop(columns=["_content"])
+    by_ref = keys.str.startswith(("ref|", "num|"))
+    reject(
+        same_key & by_ref,
+        lambda i: (
+            f"référence « {frame.at[i, F.OFFER_REF]} » déjà utilisée "
+            f"({location(i, first_key[keys[i]])}) pour une autre offre : ligne non importée"
+        ),
+    )
+    rejected = exact | (same_key & by_ref)
+    # References: given; short numbers scoped by employer; else generated from the identity,
+    # numbered in file order when one identity holds several different offers.
+    kept_id = ~given & ~rejected
+    occurrence = frame[kept_id].groupby(identity[kept_id], sort=False).cumcount() + 1
+    occurrence = occurrence.reindex(frame.index, fill_value=1)
+    suffix = occurrence.map(lambda n: "" if n == 1 else f"-{n}")
+    refs = ref_text.where(given & ~short, _hash_ref("num|" + employer_key + "|" + ref_text))
+    frame[F.OFFER_REF] = refs.where(given, _hash_ref(identity) + suffix)
+    first_id = first_of(identity[kept_id])
+    for i in frame.index[kept_id & (occurrence > 1)]:
+        report.duplicates.append(
+            Finding(
+                frame.at[i, F.SOURCE_SHEET],
+                int(frame.at[i, F.SOURCE_ROW]),
+                None,
+                f"même entreprise, intitulé et commune que la {location(i, first_id[identity[i]])}, "
+                f"mais pas le même contenu : importée comme une offre distincte (réf. "
+                f"{frame.at[i, F.OFFER_REF]}) ; ajoutez une colonne référence pour les distinguer "
+                "sûrement",
+            )
+        )
+    if existing is not None and not existing.empty:
+        _report_existing(frame[~rejected], identity[~rejected], existing, report)
+    return frame[~rejected].drop(columns=["_content"])
+
+
+def _report_existing(
+    frame: pd.DataFrame, identity: pd.Series, existing: pd.DataFrame, report: ImportReport
+) -> None:
+    """Offers that look like an offer already stored under another reference (the same offer
+    sent by two coordinators, or another offer of the same firm): kept, and reported so that a
+    person decides; the report says whether contract and hours are the same."""
+    if not {F.EMPLOYER, F.TITLE, F.COMMUNE, F.OFFER_REF} <= set(existing.columns):
+        return
+    keys = offer_identity(existing)
+    stored = existing.assign(_key=keys.to_numpy()).drop_duplicates("_key").set_index("_key")
+    for i, key in identity.items():
+        if key not in stored.index or not key.strip("|"):
+            continue
+        other = stored.loc[key]
+        if other[F.OFFER_REF] == frame.at[i, F.OFFER_REF]:
+            continue  # the same reference: an update of that offer
+        same = all(
+            _as_text(other.get(c)) == _as_text(frame.at[i, c])
+            for c in (F.CONTRACT_TYPE, F.WEEKLY_HOURS)
+        )
+        verdict = (
+            "même contrat et même durée : sans doute la même offre, envoyée deux fois"
+            if same
+            else "contrat ou durée différents : sans doute une autre offre"
+        )
+        report.duplicates.append(
+            Finding(
+                frame.at[i, F.SOURCE_SHEET],
+                int(frame.at[i, F.SOURCE_ROW]),
+                None,
+                f"même entreprise, intitulé et commune que l'offre « {other[F.OFFER_REF]} » déjà "
+                f"enregistrée ({verdict}) : importée sous la référence {frame.at[i, F.OFFER_REF]}, "
+                "à vérifier",
+            )
+        )

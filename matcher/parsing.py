@@ -1,9 +1,11 @@
 """Parsing: text cells -> typed values (dates, postal codes, hours, distances, licences, contracts).
 
-Each parser takes a Series of text and returns a Series of values, ``None``/NaN where the cell is
-empty or could not be read. ``parse_*_report`` variants also return the positions that failed, so
-the importer can flag them without stopping the row. Parsers work on the distinct values of the
-column (few in practice) and map back, which keeps them fast on large files.
+Each ``parse_*`` takes a Series of text and returns ``(values, failed)``: the values (``None`` where
+the cell is empty or says nothing, e.g. "dès que possible" for a date), and a mask of the cells
+that could not be read, which the importer keeps as text and flags without stopping the row. The
+``parse_*_text`` functions parse one text and raise ``ValueError`` when they cannot. Parsers work on
+the distinct values of a column (few in practice) and map back, which keeps them fast on large
+files. Everything is read the French way: day before month, decimal comma, "h" for hours.
 """
 
 from __future__ import annotations
@@ -27,14 +29,18 @@ MONTHS = {
 }  # fmt: skip
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 IMMEDIATE = ("immediat", "immediate", "des que possible", "asap", "de suite", "tout de suite",
-             "maintenant", "disponible", "oui")  # fmt: skip
+             "maintenant", "des maintenant", "disponible", "oui", "dispo", "urgent",
+             "au plus vite", "au plus tot", "sans delai", "deja disponible", "now")  # fmt: skip
+# A date without year is the next one: this year's, unless it is more than this far behind.
+PAST_DAYS_WITHOUT_YEAR = 90
+MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
 def fold(text: str) -> str:
     """Lower case, no accents, single spaces."""
     text = unicodedata.normalize("NFKD", str(text).replace("œ", "oe").replace("Œ", "oe"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip()
 
 
 def _by_unique(series: pd.Series, parse: Callable[[str], Any]) -> tuple[pd.Series, pd.Series]:
@@ -48,74 +54,161 @@ def _by_unique(series: pd.Series, parse: Callable[[str], Any]) -> tuple[pd.Serie
     for u in uniques:
         try:
             values[u] = parse(str(u))
-        except ValueError:
+        except (ValueError, OverflowError):
             failed.add(u)
-    out = text.map(lambda v: values.get(v) if v is not None else None)
-    bad = text.isin(failed)
-    return out.astype("object"), bad
+    out = text.map(values) if values else pd.Series(None, index=series.index, dtype=object)
+    out = out.astype("object").where(text.notna() & ~text.isin(failed), None)
+    bad = text.isin(failed) if failed else pd.Series(False, index=series.index)
+    return out, bad
 
 
 # ---------------------------------------------------------------------------------------------
 # Dates
 # ---------------------------------------------------------------------------------------------
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) <= 2:
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def _date(year: int, month: int, day: int) -> dt.date:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"année {year}")
+    return dt.date(year, month, day)
+
+
+def _next_date(month: int, day: int, today: dt.date) -> dt.date:
+    """A day and month without year: the next such date (this year's unless long past)."""
+    candidate = dt.date(today.year, month, day)
+    if candidate < today - dt.timedelta(days=PAST_DAYS_WITHOUT_YEAR):
+        candidate = dt.date(today.year + 1, month, day)
+    return candidate
+
+
+_WEEKDAYS = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+"
+_LEAD = r"(?:le |a partir du |a partir de |a compter du |des le |des |debut |courant |mi |mi-|fin |vers le |au |avant le |apres le |prevu le |prevue le |pour le |a pourvoir le )?"
+
+
 def parse_date_text(text: str, today: dt.date | None = None) -> dt.date | None:
-    """French date text -> date. ``None`` for "dès que possible"-like values (immediately)."""
-    t = fold(text)
+    """French date text -> date. ``None`` for "dès que possible"-like values (immediately).
+
+    Reads dd/mm/yyyy (also - and . separators, two-digit years), ISO yyyy-mm-dd, Excel serial
+    numbers, "1er décembre 2026", "lundi 3 nov.", "début février", "janv. 2027", "01/2027";
+    without a year, the next such date after ``today`` (default: the real today)."""
+    t = fold(text).rstrip(" .")
     if not t:
         return None
-    if any(t.startswith(w) for w in IMMEDIATE):
+    if any(t.startswith(w) for w in IMMEDIATE) and not (
+        re.search(r"\d", t) or any(w in MONTHS for w in re.findall(r"[a-z]+", t))
+    ):
         return None
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?", t)
+    t = re.sub(
+        r"^(?:disponible|dispo)\s+(?:a partir d[eu]\s+|des\s+(?:le\s+)?|le\s+|en\s+)?", "", t
+    )
+    today = today or dt.date.today()
+    m = re.fullmatch(
+        r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", t
+    )
     if m:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})", t)
+        return _date(int(m[1]), int(m[2]), int(m[3]))
+    m = re.fullmatch(
+        _LEAD
+        + r"(\d{1,2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{4}|\d{2})(?: a? ?\d{1,2}[:h]\d{2})?",
+        t,
+    )
     if m:
-        year = int(m[3])
-        if year < 100:
-            year += 2000
-        return dt.date(year, int(m[2]), int(m[1]))
-    m = re.fullmatch(r"\d{5}(?:\.0+)?", t)
+        return _date(_year(m[3]), int(m[2]), int(m[1]))
+    m = re.fullmatch(r"(\d{5})(?:[.,]0+)?", t)
     if m:
-        serial = int(float(t))
+        serial = int(m[1])
         if 20000 < serial < 80000:
             return EXCEL_EPOCH + dt.timedelta(days=serial)
+        raise ValueError(text)
+    m = re.fullmatch(_LEAD + r"(\d{1,2})\s?/\s?(\d{1,2})", t)
+    if m and 1 <= int(m[2]) <= 12:
+        return _next_date(int(m[2]), int(m[1]), today)
+    m = re.fullmatch(r"(?:debut |courant |mi |mi-|fin )?(\d{1,2})\s?[/.\-]\s?(\d{4})", t)
+    if m and 1 <= int(m[1]) <= 12:
+        return _date(int(m[2]), int(m[1]), _month_day(t, int(m[2]), int(m[1])))
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", t)
+    if m:
+        return _date(int(m[1]), int(m[2]), 1)
     m = re.fullmatch(
-        r"(?:le |a partir du |des le |debut )?(\d{1,2})(?:er)? ([a-z]+)\.?(?: (\d{4}))?", t
+        _LEAD + r"(?:" + _WEEKDAYS + r")?(\d{1,2})(?:er|e|eme)? ([a-z]+)\.?(?: (\d{4}|\d{2}))?", t
     )
     if m and m[2] in MONTHS:
-        year = int(m[3]) if m[3] else (today or dt.date.today()).year
-        return dt.date(year, MONTHS[m[2]], int(m[1]))
-    m = re.fullmatch(r"(?:debut |courant |mi |fin |a partir de |des )?([a-z]+)\.? ?(\d{4})", t)
+        if m[3]:
+            return _date(_year(m[3]), MONTHS[m[2]], int(m[1]))
+        return _next_date(MONTHS[m[2]], int(m[1]), today)
+    m = re.fullmatch(_LEAD + r"([a-z]+)\.?(?: (\d{4}|\d{2}))?", t)
     if m and m[1] in MONTHS:
-        day = 15 if t.startswith("mi ") else 28 if t.startswith("fin ") else 1
-        return dt.date(int(m[2]), MONTHS[m[1]], day)
+        return _month_date(t, MONTHS[m[1]], m[2], today)
+    # A sentence holding one date: "fin de contrat le 28/11/2026", "après sa formation (janvier)".
+    dates = re.findall(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)", t)
+    if len(dates) == 1 and len(re.findall(r"\d+", t)) == 3:
+        d, mo, y = dates[0]
+        return _date(_year(y), int(mo), int(d))
+    months = {w for w in re.findall(r"[a-z]+", t) if w in MONTHS and len(w) >= 4}
+    if len(months) == 1:
+        month = months.pop()
+        year = re.fullmatch(r".*\b" + month + r"\b\.? ?(\d{4})\)?", t)
+        rest = re.sub(r"\b" + month + r"\b\.? ?(?:\d{4})?", "", t)
+        if not re.search(r"\d", rest):
+            return _month_date(t, MONTHS[month], year[1] if year else None, today)
     raise ValueError(text)
 
 
-def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _month_date(t: str, month: int, year_text: str | None, today: dt.date) -> dt.date:
+    if year_text:
+        year = _year(year_text)
+    else:
+        year = _next_date(month, 1, today + dt.timedelta(days=-27)).year
+    return _date(year, month, _month_day(t, year, month))
+
+
+def _month_day(t: str, year: int, month: int) -> int:
+    """Day meant by "début", "mi", "fin" of a month."""
+    if t.startswith(("mi ", "mi-")):
+        return 15
+    if t.startswith("fin "):
+        return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return 1
+
+
+def parse_dates(series: pd.Series, today: dt.date | None = None) -> tuple[pd.Series, pd.Series]:
     """Series of text -> (Series of ``datetime.date`` or None, failed mask)."""
-
-    def one(text: str) -> dt.date | None:
-        try:
-            return parse_date_text(text)
-        except (ValueError, OverflowError) as exc:
-            raise ValueError(text) from exc
-
-    return _by_unique(series, one)
+    today = today or dt.date.today()
+    return _by_unique(series, lambda text: parse_date_text(text, today))
 
 
 # ---------------------------------------------------------------------------------------------
 # Codes and numbers
 # ---------------------------------------------------------------------------------------------
+def postal_code_valid(code: str) -> bool:
+    """Five digits of an existing French department (01-95, Corsica 20, overseas 97, Monaco 98)."""
+    if not re.fullmatch(r"\d{5}", code):
+        return False
+    dept = int(code[:2])
+    return (1 <= dept <= 95) or dept in (97, 98)
+
+
 def parse_postal_code_text(text: str) -> str:
-    digits = re.sub(r"[\s.]", "", str(text))
-    if re.fullmatch(r"\d{5}", digits):
+    """Postal code, leading zero kept or restored: "62400", "62 400", "1000" -> "01000",
+    "62400.0", "Béthune 62400", "F-62400"."""
+    raw = str(text).strip()
+    if re.fullmatch(r"\d{4,5}[.,]0+", raw):  # a number cell: 62400.0
+        raw = re.split(r"[.,]", raw)[0]
+    digits = re.sub(r"[\s.\u00a0\u202f]", "", raw)
+    digits = re.sub(r"^(?:F-?|FR-?)", "", digits, flags=re.I)
+    if re.fullmatch(r"\d{5}", digits) and postal_code_valid(digits):
         return digits
     if re.fullmatch(r"\d{4}", digits):  # a spreadsheet dropped the leading zero
         return "0" + digits
-    m = re.search(r"\b(\d{5})\b", str(text))
-    if m:
-        return m[1]
+    found = [c for c in re.findall(r"(?<!\d)(\d{2}\s?\d{3})(?!\d)", raw)]
+    found = [c.replace(" ", "") for c in found if postal_code_valid(c.replace(" ", ""))]
+    if len(set(found)) == 1:
+        return found[0]
     raise ValueError(text)
 
 
@@ -124,62 +217,143 @@ def parse_postal_codes(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_number_text(text: str) -> float:
-    """French number: decimal comma, spaces or non-breaking spaces as thousands separators."""
-    t = str(text).replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
-    m = re.fullmatch(r"[-+]?\d+(?:\.\d+)?", t)
-    if not m:
+    """French number: decimal comma, spaces or non-breaking spaces as thousands separators
+    ("1 234,5"); "1.234,5" and "1,234.5" too."""
+    t = str(text).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if re.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})+,\d+", t):
+        t = t.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+\.\d+", t):
+        t = t.replace(",", "")
+    else:
+        t = t.replace(",", ".")
+    if not re.fullmatch(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)", t):
         raise ValueError(text)
     return float(t)
 
 
+def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return _by_unique(series, parse_number_text)
+
+
+_NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                 "sept": 7, "huit": 8, "neuf": 9, "dix": 10}  # fmt: skip
+MAX_POSITIONS = 1000
+
+
 def parse_int_text(text: str) -> int:
+    """A count: "2", "2 postes", "deux", "2 à 3" (the first), "2.0"."""
     t = fold(text)
-    m = re.search(r"\d+", t)
-    if not m:
-        words = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
-        for w, n in words.items():
+    m = re.search(r"\d+(?:[.,]0+)?(?![\d.,])", t) or re.search(r"\d+", t)
+    if m:
+        value = int(float(m[0].replace(",", ".")))
+    else:
+        for w, n in _NUMBER_WORDS.items():
             if re.search(rf"\b{w}\b", t):
-                return n
+                value = n
+                break
+        else:
+            raise ValueError(text)
+    if not 0 <= value <= MAX_POSITIONS:
         raise ValueError(text)
-    return int(m[0])
+    return value
 
 
 def parse_ints(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _by_unique(series, parse_int_text)
 
 
-def parse_hours_text(text: str) -> float:
-    """Weekly hours: "35h", "24 h/sem", "temps plein", "mi-temps", "20 à 26h" (-> mean)."""
+FULL_TIME = 35.0
+PART_TIME = 24.0  # legal minimum of a part-time job in France, when no figure is given
+MAX_WEEKLY_HOURS = 48.0
+WEEKS_PER_MONTH = 52 / 12
+WEEKS_PER_YEAR = 1607 / 35  # the legal 1,607 hours a year are 35 h a week
+
+
+def parse_hours_text(text: str) -> float | None:
+    """Weekly hours: "35h", "35h30", "24 h/sem", "temps plein", "mi-temps", "20 à 26h" (mean),
+    "151,67 h/mois", "1607 h/an", "80 %", "4/5e". ``None`` when the text gives no preference
+    ("indifférent", "temps plein ou partiel")."""
     t = fold(text)
-    if "plein" in t or t in ("tp", "full time"):
-        return 35.0
-    if "mi-temps" in t or "mi temps" in t:
-        return 17.5
+    if re.search(
+        r"indifferent|peu importe|\bnc\b|a voir|a definir|variable|\bou\b.*partiel|partiel\b.*\bou\b",
+        t,
+    ) and not re.search(r"\d", t):
+        return None
+    m = re.fullmatch(
+        r"(\d{1,2})\s?h\s?(\d{2})(?:\s?(?:min)?)?(?:\s?(?:/|par)?\s?(?:sem\w*|hebdo\w*))?", t
+    )
+    if m and int(m[2]) < 60:
+        return _weekly(int(m[1]) + int(m[2]) / 60, text)
+    m = re.fullmatch(r"(\d{1,3})\s?%", t)
+    if m:
+        return _weekly(FULL_TIME * int(m[1]) / 100, text)
+    m = re.search(r"\b(\d)\s?/\s?(\d)\s?(?:e|eme)?\b", t)
+    if m and int(m[1]) < int(m[2]) and ("temps" in t or t.endswith(("e", "eme")) or t == m[0]):
+        return _weekly(FULL_TIME * int(m[1]) / int(m[2]), text)
     nums = [float(x.replace(",", ".")) for x in re.findall(r"\d+(?:[.,]\d+)?", t)]
-    nums = [n for n in nums if 0 < n <= 60]
     if nums:
-        if len(nums) >= 2 and re.search(r"\d\s*(?:a|-|/)\s*\d", t) and "sem" not in t:
-            return (nums[0] + nums[1]) / 2
-        return nums[0]
-    if "partiel" in t:
-        return 24.0
+        if re.search(r"\bmois\b|mensuel", t):
+            return _weekly(nums[0] / WEEKS_PER_MONTH, text)
+        if re.search(r"\ban\b|\bannee\b|annuel|annualis", t) and nums[0] > 100:
+            return _weekly(nums[0] / WEEKS_PER_YEAR, text)
+        if (
+            len(nums) >= 2
+            and re.search(r"\d\s*(?:a|-|/)\s*\d", t)
+            and not re.search(r"\d\s*/\s*sem", t)
+        ):
+            return _weekly((nums[0] + nums[1]) / 2, text)
+        return _weekly(nums[0], text)
+    if "mi-temps" in t or "mi temps" in t or "demi" in t:
+        return FULL_TIME / 2
+    if "plein" in t or t in ("tp", "full time", "complet", "temps complet"):
+        return FULL_TIME
+    if "partiel" in t or t == "tpa":
+        return PART_TIME
     raise ValueError(text)
+
+
+def _weekly(hours: float, text: str) -> float:
+    if not 0 < hours <= MAX_WEEKLY_HOURS:
+        raise ValueError(text)
+    return round(hours, 2)
 
 
 def parse_hours(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _by_unique(series, parse_hours_text)
 
 
+MAX_KM = 500.0
+
+
 def parse_km_text(text: str) -> float | None:
-    """Mobility radius: "10 km", "15kms", "25 km max". ``None`` when the text gives no distance
-    (e.g. "permis B + voiture"); that is not a failure, the means are read elsewhere."""
+    """Mobility radius: "10 km", "15kms", "25 km max", "10 à 15 km" (the larger), "20".
+    ``None`` when the text gives no distance ("permis B + voiture", "bus uniquement"): that is
+    not a failure, the means are read elsewhere. A duration ("30 min") cannot be read."""
     t = fold(text)
-    m = re.search(r"(\d+(?:[.,]\d+)?)\s*(?:km|kms|kilometres?)?\b", t)
-    if m and not re.search(r"\bpermis\s+[a-z]\b\s*$", t[: m.start()] + "x"):
-        value = float(m[1].replace(",", "."))
-        if 0 <= value <= 500:
+    with_unit = re.findall(r"(\d+(?:[.,]\d+)?)\s*(?:km|kms|kilometres?|kilometre)\b", t)
+    if with_unit:
+        values = [float(x.replace(",", ".")) for x in with_unit]
+        m = re.search(r"(\d+(?:[.,]\d+)?)\s*(?:a|-)\s*\d+(?:[.,]\d+)?\s*(?:km|kms|kilometres?)", t)
+        if m:
+            values.append(float(m[1].replace(",", ".")))
+        value = max(values)
+        if 0 <= value <= MAX_KM:
             return value
-    return None
+        raise ValueError(text)
+    if re.search(r"\d\s*(?:min|mn|minutes?|h\b|heures?)", t):
+        raise ValueError(text)
+    m = re.fullmatch(r"(\d+(?:[.,]\d+)?)(?:\s*(?:a|-)\s*(\d+(?:[.,]\d+)?))?(?:\s*max\w*)?", t)
+    if m:
+        value = float((m[2] or m[1]).replace(",", "."))
+        if 0 <= value <= MAX_KM:
+            return value
+        raise ValueError(text)
+    if re.search(
+        r"\bpermis\s+[a-z]{1,2}\b|voiture|vehicule|bus|pied|velo|scooter|transports?|train|tram|covoiturage|moto|mobile|aucune?|non|pas de|limite|partout|departement|region|secteur|commune|ville|local",
+        t,
+    ) or not re.search(r"\d", t):
+        return None
+    raise ValueError(text)
 
 
 def parse_kms(series: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -187,18 +361,25 @@ def parse_kms(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Yes / no, licences, contracts, schedule flags
+# Yes / no, QPV, licences, contracts, schedule flags
 # ---------------------------------------------------------------------------------------------
-YES = {"oui", "o", "yes", "y", "x", "vrai", "true", "1", "ok", "exige", "obligatoire", "requis"}
-NO = {"non", "n", "no", "faux", "false", "0", "aucun", "aucune", "sans", "-", "nc", "non requis"}
+YES = {"oui", "o", "yes", "y", "x", "vrai", "true", "1", "ok", "exige", "obligatoire", "requis",
+       "oui.", "si", "bien sur", "evidemment"}  # fmt: skip
+NO = {"non", "n", "no", "faux", "false", "0", "aucun", "aucune", "sans", "-", "non requis",
+      "pas necessaire", "non necessaire", "non exige", "pas obligatoire", "non obligatoire"}  # fmt: skip
+UNKNOWN = {"nc", "n c", "?", "??", "ne sait pas", "nsp", "inconnu", "a voir", "a verifier",
+           "non renseigne", "nr", "na", "n a", "/", "."}  # fmt: skip
 
 
-def parse_yes_no_text(text: str) -> bool:
+def parse_yes_no_text(text: str) -> bool | None:
+    """French yes/no variants; ``None`` for "NC", "?", "à voir" (unknown)."""
     t = fold(text).rstrip(".!")
     if t in YES:
         return True
     if t in NO:
         return False
+    if t in UNKNOWN:
+        return None
     raise ValueError(text)
 
 
@@ -206,27 +387,107 @@ def parse_yes_no(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _by_unique(series, parse_yes_no_text)
 
 
-_LICENCE_RE = re.compile(r"\b(am|a|be|b|ce|c|d|vl|pl|spl)\b")
+def parse_qpv_text(text: str) -> str | None:
+    """Priority neighbourhood: "oui"/"non" for yes/no variants ("X", "Hors QPV", "QPV"), the
+    neighbourhood's name otherwise; ``None`` when unknown. Never fails."""
+    t = fold(text).rstrip(".!")
+    if t in UNKNOWN:
+        return None
+    if t in NO or t.startswith(("hors qpv", "hors quartier", "non ", "pas en qpv", "pas qpv")):
+        return "non"
+    if t in YES or t in ("qpv", "en qpv", "oui qpv", "quartier prioritaire"):
+        return "oui"
+    name = (
+        re.sub(r"^(?:oui|qpv)\s*[-:–(]\s*", "", str(text).strip(), flags=re.I).rstrip(")").strip()
+    )
+    return name or "oui"
+
+
+def parse_qpv(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return _by_unique(series, parse_qpv_text)
+
+
+_LICENCE_CODES = {
+    "am": "AM", "a1": "A", "a2": "A", "a": "A", "b": "B", "b1": "B", "b96": "B", "be": "BE",
+    "c": "C", "c1": "C", "ce": "CE", "c1e": "CE", "d": "D", "d1": "D", "de": "D", "d1e": "D",
+    "vl": "B", "pl": "C", "spl": "CE", "tc": "D",
+}  # fmt: skip
+_AMBIGUOUS_CODES = {"a", "c", "d", "de", "tc"}  # French words too: need "permis X" or a bare cell
+_LICENCE_WORDS = {
+    "poids lourd": "C", "poids lourds": "C", "super lourd": "CE", "voiture": "B",
+    "vehicule leger": "B", "moto": "A", "transport en commun": "D", "bus": "D",
+    "remorque": "BE",
+}  # fmt: skip
+_OPTIONAL_RE = re.compile(
+    r"souhait|apprecie|un plus|serait un plus|si possible|idealement|de preference|facultatif|"
+    r"pas necessaire|non necessaire|pas obligatoire|non obligatoire|non exige|non requis|"
+    r"pas exige|pas requis|pas besoin|inutile|pas indispensable|non indispensable"
+)
+_NONE_RE = re.compile(
+    r"^(?:non|aucun|aucune|sans|n|no|-|0|neant)$|^(?:pas de permis|sans permis|aucun permis|"
+    r"n a pas|pas le permis|non titulaire|pas titulaire)"
+)
+_PROGRESS_RE = re.compile(
+    r"en cours|code obtenu|code en cours|en formation|auto ?ecole|en preparation|a passer|"
+    r"inscrit|en attente|prevu|bientot|a obtenir|obtention"
+)
+
+
+_LOST_RE = re.compile(r"suspendu|retire|annule|invalide|perdu")
+_NEEDS_PERMIS = {"voiture", "vehicule leger", "bus", "transport en commun"}
+
+
+def _licence_codes(segment: str) -> list[str]:
+    words = re.findall(r"[a-z0-9]+", segment)
+    codes: list[str] = []
+    for phrase, code in _LICENCE_WORDS.items():
+        if phrase in segment and (phrase not in _NEEDS_PERMIS or "permis" in segment):
+            codes.append(code)
+    for i, w in enumerate(words):
+        code = _LICENCE_CODES.get(w)
+        if code is None:
+            continue
+        if w in _AMBIGUOUS_CODES:
+            prev = words[i - 1] if i else ""
+            if not (len(words) == 1 or prev in ("permis", "categorie", "cat", "type")):
+                continue
+        codes.append(code)
+    return codes
 
 
 def parse_licences_text(text: str) -> list[str]:
-    """Licence categories held or required: "B", "permis B + voiture" -> ["B"]; "en cours" ->
-    ["en cours"]; "aucun", "non" -> ["aucun"]; "oui" (held/required, category unsaid) -> ["B"]."""
-    t = fold(text)
-    if "en cours" in t or "code obtenu" in t or "en formation" in t:
-        return [Licence.IN_PROGRESS.value]
-    if t in NO or t.startswith("pas de permis") or t.startswith("sans permis"):
-        return [Licence.NONE.value]
-    found: list[str] = []
-    for code in _LICENCE_RE.findall(t.replace("permis", " ")):
-        value = {"vl": "B", "pl": "C", "spl": "CE"}.get(code, code.upper())
-        if value not in found:
-            found.append(value)
-    if not found and (t in YES or t.startswith("permis")):
-        found = [Licence.B.value]
-    if not found:
+    """Licence categories held (profiles) or required (offers): "B", "permis B + voiture" ->
+    ["B"]; "B, C" -> ["B", "C"]; "B obtenu, C en cours" -> ["B"]; "en cours" -> ["en cours"];
+    "aucun", "non", "suspendu" -> ["aucun"]; "pas nécessaire", "B souhaité" (not required) ->
+    ["aucun"]; "oui" (category unsaid) -> ["B"]. A CACES is not a driving licence."""
+    t = fold(text).rstrip(" .!")
+    if not t:
         raise ValueError(text)
-    return found
+    held: list[str] = []
+    progress = False
+    for segment in re.split(r"[,;/+&()]|\bet\b|\bou\b", t):
+        if _PROGRESS_RE.search(segment):
+            progress = True  # categories being prepared are not held yet
+            continue
+        for code in _licence_codes(segment):
+            if code not in held:
+                held.append(code)
+    if _LOST_RE.search(t) or (
+        _OPTIONAL_RE.search(t)
+        and not re.search(
+            r"\bobligatoire|\bexige|\brequis|indispensable", re.sub(r"(?:non|pas) \w+", "", t)
+        )
+    ):
+        return [Licence.NONE.value]
+    if held:
+        return held
+    if progress:
+        return [Licence.IN_PROGRESS.value]
+    if _NONE_RE.search(t):
+        return [Licence.NONE.value]
+    if t in YES or t.startswith("permis") or t in ("titulaire", "detenu", "vehicule", "vehicule"):
+        return [Licence.B.value]
+    raise ValueError(text)
 
 
 def parse_licences(series: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -234,23 +495,47 @@ def parse_licences(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 _CONTRACT_PATTERNS: tuple[tuple[str, Contract], ...] = (
-    (r"\bcddi\b", Contract.CDDI),
-    (r"\bcdi\b", Contract.CDI),
-    (r"\bcdd\b", Contract.CDD),
-    (r"interim|\btt\b|travail temporaire|etti", Contract.INTERIM),
-    (r"alternance|apprenti|professionnalisation|contrat pro\b", Contract.ALTERNANCE),
-    (r"\bpec\b|contrat aide|cui|parcours emploi", Contract.PEC),
-    (r"saison", Contract.SEASONAL),
-    (r"stage|pmsmp|immersion", Contract.INTERNSHIP),
+    (r"\bcddi\b|contrats? d insertion|cdd (?:d )?insertion|\bcdd ?i\b", Contract.CDDI),
+    (r"\bcdi\b|duree indeterminee", Contract.CDI),
+    (
+        r"\bcdd\b(?! ?i\b)(?! (?:d )?insertion)|\bcddu\b|duree determinee|\bvacations?\b|\bextras?\b",
+        Contract.CDD,
+    ),
+    (r"interim\w*|\btt\b|travail temporaire|\betti?\b|\bmissions?\b", Contract.INTERIM),
+    (
+        r"alternance|apprenti\w*|professionnalisation|contrats? (?:de )?pro\b|\bgeiq\b",
+        Contract.ALTERNANCE,
+    ),
+    (
+        r"\bpec\b|contrats? aides?|\bcui\b|\bcae\b|\bcie\b|parcours emploi|emplois? d avenir",
+        Contract.PEC,
+    ),
+    (r"saison\w*|vendanges?", Contract.SEASONAL),
+    (r"\bstages?\b|pmsmp|immersion|mise en situation|\bemt\b", Contract.INTERNSHIP),
 )
+_NEGATION = r"(?:sauf|hors|pas d[e ]?|pas en|pas l|non|exclu\w*|refus\w*|jamais|ni|sans)\s*(?:de |d |l |en |le |la |les |du )?"
 
 
 def parse_contracts_text(text: str) -> list[str]:
-    """Contract types in a closed list; "tout contrat" -> all of them."""
-    t = fold(text)
-    if re.search(r"\btou[ts]\b|\bpeu importe\b|\bindifferent", t):
-        return [c.value for c in Contract]
-    found = [c.value for pattern, c in _CONTRACT_PATTERNS if re.search(pattern, t)]
+    """Contract types in a closed list: "CDD 6 mois" -> ["CDD"]; "tout contrat" -> all of them;
+    "tout sauf intérim" -> all but intérim; "pas de CDD" -> ["CDD"] excluded from what is said."""
+    t = fold(text).replace("'", " ").replace("-", " ")
+    t = re.sub(r"\s+", " ", t)
+    excluded = set()
+    for pattern, c in _CONTRACT_PATTERNS:
+        if re.search(_NEGATION + r"(?:" + pattern + r")", t):
+            excluded.add(c.value)
+    everything = bool(
+        re.search(r"\btou[ts]\b|\btoutes?\b|\bpeu importe\b|\bindifferent|\bouvert\w* a tout", t)
+    )
+    if everything:
+        found = [c.value for c in Contract if c.value not in excluded]
+    else:
+        found = [
+            c.value
+            for pattern, c in _CONTRACT_PATTERNS
+            if re.search(pattern, t) and c.value not in excluded
+        ]
     if not found:
         raise ValueError(text)
     return found

@@ -1,8 +1,20 @@
 """Privacy: drop identifying or protected columns, redact personal data found in free text.
 
-Profiles must arrive anonymised; this stage makes sure of it before anything is stored. Columns
-are recognised by their folded header; free text is scanned for e-mail addresses, French phone
-numbers, social security numbers (NIR, key checked) and IBANs, replaced by a marker.
+Profiles must arrive anonymised; this stage makes sure of it before anything is stored, logged or
+exported. Three guards:
+
+- columns whose header announces a direct identifier (name, e-mail, phone, address, birth date,
+  social security or France Travail number...), protected data (sex, nationality, family, health
+  or disability, justice, religion, income support) or free comments are dropped before mapping,
+  so no user choice can map them to a field; the report names them.
+  Free comment columns ("Observations", "Commentaires", "Remarques", "Freins") are dropped on
+  purpose: counsellors fill them with phone numbers but also with health, family or justice
+  details that no pattern can find reliably, and the matching does not need them;
+- free text (skills, experience, target jobs...) is scanned for e-mail addresses, French phone
+  numbers, social security numbers (NIR, key checked), IBANs (checksum), street addresses and
+  birth dates given in context ("né le 12/03/1985"); each is replaced by a marker and counted;
+- identifiers that are personal data themselves (an e-mail as identifier, a column of names)
+  are refused.
 """
 
 from __future__ import annotations
@@ -14,37 +26,113 @@ import pandas as pd
 
 from matcher.mapping import fold_header
 
-# Folded header patterns (regex on the whole folded label) of columns never kept for profiles.
-FORBIDDEN_COLUMNS: dict[str, str] = {
-    r"nom|nom de famille|nom usuel|nom de naissance|patronyme|nom prenom|prenom nom": "nom",
-    r"prenoms?": "prénom",
-    r"e ?mail|courriel|mail|adresse (?:e ?)?mail|adresse electronique": "e-mail",
-    r"tel|telephone|tel portable|portable|mobile|n tel|numero de telephone|gsm": "téléphone",
-    r"adresse|adresse postale|rue|domicile|adresse complete|n et rue": "adresse",
-    r"date de naissance|naissance|ne e le|ddn|date naiss|age": "naissance ou âge",
-    r"n secu|secu|securite sociale|nir|n ss|numero de securite sociale|insee": "sécurité sociale",
-    r"sexe|genre|civilite|h f": "sexe",
-    r"nationalite|pays de naissance|origine|lieu de naissance": "nationalité ou origine",
-    r"photo|photographie": "photo",
-    r"situation familiale|situation de famille|enfants?|nb enfants|nombre d enfants": "famille",
-    r"rqth|handicap|sante|situation de handicap|reconnaissance travailleur handicape|"
-    r"mdph|aah|maladie|pathologie": "santé ou handicap",
-    r"religion|orientation sexuelle|opinions?": "donnée sensible",
-    r"iban|rib|coordonnees bancaires": "coordonnées bancaires",
-}
-_FORBIDDEN = [(re.compile(rf"(?:{p})"), why) for p, why in FORBIDDEN_COLUMNS.items()]
+# Words that say a "name" column is about someone else than the person (the counsellor, the
+# structure, the firm) or is already a pseudonym.
+_NOT_THE_PERSON = (
+    r"conseill\w*|referent\w*|cip|structure|entreprise|employeur|societe|metier|poste|formation|"
+    r"organisme|accompagn\w*|encadr\w*|charge\w*|commune|ville|quartier|prescripteur|contact|"
+    r"anonym\w*|pseudo\w*|code|tuteur|tutrice|agence|dispositif|diplome|emploi|client"
+)
+
+# (kind shown in the report, regex searched in the folded header, exempt when that matches)
+FORBIDDEN_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
+    ("nom", r"\b(?:noms?|nom de famille|nom usuel|nom de naissance|patronyme|identite|"
+     r"nom complet|nom et prenom|nom prenom)\b", _NOT_THE_PERSON),
+    ("prénom", r"\bprenoms?\b", _NOT_THE_PERSON),
+    ("e-mail", r"\b(?:e ?mails?|mails?|mel|courriels?|adresse electronique|messagerie)\b", None),
+    ("téléphone", r"\b(?:tels?|telephones?|portables?|gsm|joignable|numero de portable|sms)\b"
+     r"|^(?:mobile|fixe|n mobile|n portable)$", None),
+    ("adresse", r"\b(?:adresses?|rue|domicile|voie|complement d adresse|lieu dit|"
+     r"adresse postale|n et rue|numero et rue|bp|boite postale)\b", None),
+    ("date de naissance ou âge", r"\b(?:naissance|naiss|ne le|nee le|ne e le|ddn|age|ages|"
+     r"tranche d age|annee de naissance|dob|birth)\b", None),
+    ("numéro de sécurité sociale", r"\b(?:nir|secu|securite sociale|n ss|nss|numero ss|"
+     r"numero insee|n insee|carte vitale)\b", None),
+    ("identifiant officiel", r"\b(?:france travail|pole emploi|n pe|id pe|identifiant pe|"
+     r"pass iae|agrement|caf|allocataire|n fiscal|numero fiscal|passeport|carte d identite|"
+     r"cni|titre d identite|numero de permis|n de permis|n permis)\b", None),
+    ("sexe", r"\b(?:sexe|genre|civilite|h f|f h|homme femme|m mme|mr mme|madame monsieur)\b", None),
+    ("nationalité ou origine", r"\b(?:nationalites?|pays de naissance|origines?|"
+     r"lieu de naissance|ethnie|titre de sejour|carte de sejour|pays d origine|"
+     r"situation administrative)\b", None),
+    ("photo", r"\b(?:photos?|photographie|portrait)\b", None),
+    ("situation familiale", r"\b(?:situation familiale|situation de famille|"
+     r"situation matrimoniale|enfants?|nb enfants|nombre d enfants|personnes? a charge|"
+     r"famille(?! (?:de )?metiers?| professionnelle| pro\b)|marie|celibataire|parent isole|"
+     r"mode de garde|garde d enfants?)\b", None),
+    ("santé ou handicap", r"\b(?:rqth|handicaps?|sante|mdph|aah|boeth|travailleur handicape|"
+     r"pathologies?|maladies?|medical|medicale|medicales|medicaux|inaptitudes?|invalidite|"
+     r"addictions?|restrictions? medicales?|contre indications?|reconnaissance th)\b", None),
+    ("justice", r"\b(?:casier|judiciaire|justice|ppsmj|condamnations?|incarceration|"
+     r"detention|spip|sous main de justice)\b", None),
+    ("donnée sensible", r"\b(?:religion|confession|orientation sexuelle|opinions?|"
+     r"syndica\w*|appartenance politique)\b", None),
+    ("ressources et allocations", r"\b(?:rsa|ass|revenus?|ressources|minima sociaux|"
+     r"allocations?|aides? sociales?|endettement|dettes?|surendettement)\b", None),
+    ("coordonnées bancaires", r"\b(?:iban|rib|bic|coordonnees bancaires|compte bancaire)\b", None),
+    ("commentaire libre, peut contenir des données personnelles",
+     r"\b(?:observations?|commentaires?|remarques?|annotations?|precisions?|freins?|"
+     r"problematiques?|difficultes?|notes? de suivi|informations? complementaires?|"
+     r"infos? complementaires?|situation sociale|situation personnelle|vigilance|"
+     r"points? de vigilance|suivi social|compte rendu)\b|^(?:notes?|divers|infos?|"
+     r"informations?|suivi|situation|autres?|commentaire cip)$", None),
+)  # fmt: skip
+_FORBIDDEN = [
+    (why, re.compile(pattern), re.compile(rf"\b(?:{exempt})\b") if exempt else None)
+    for why, pattern, exempt in FORBIDDEN_COLUMNS
+]
 
 MARK_EMAIL = "[courriel masqué]"
 MARK_PHONE = "[téléphone masqué]"
 MARK_NIR = "[n° sécu masqué]"
 MARK_IBAN = "[IBAN masqué]"
+MARK_ADDRESS = "[adresse masquée]"
+MARK_BIRTH = "[date de naissance masquée]"
+MARKS = (MARK_EMAIL, MARK_PHONE, MARK_NIR, MARK_IBAN, MARK_ADDRESS, MARK_BIRTH)
 
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(r"(?<!\d)(?:(?:\+|00)33\s?\(?0?\)?\s?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
-NIR_RE = re.compile(
-    r"(?<![\dA-Za-z])([12])\s?(\d{2})\s?(\d{2})\s?(\d{2}|2A|2B)\s?(\d{3})\s?(\d{3})\s?(\d{2})(?!\d)"
+# Keys of the redaction counts (French, shown in the report).
+COUNT_EMAIL = "courriels"
+COUNT_PHONE = "téléphones"
+COUNT_NIR = "n° sécurité sociale"
+COUNT_IBAN = "IBAN"
+COUNT_ADDRESS = "adresses"
+COUNT_BIRTH = "dates de naissance"
+COUNT_KEYS = (COUNT_EMAIL, COUNT_PHONE, COUNT_NIR, COUNT_IBAN, COUNT_ADDRESS, COUNT_BIRTH)
+
+EMAIL_RE = re.compile(
+    r"[\w.+-]+\s?(?:@|\(at\)|\[at\]|\{at\}|\(arobase\)|\s(?:at|arobase)\s)\s?[\w-]+"
+    r"(?:\s?(?:\.|\(dot\)|\[dot\]|\spoint\s)\s?[\w-]+)*\s?(?:\.|\(dot\)|\[dot\]|\spoint\s)\s?"
+    r"[a-zA-Z]{2,}\b"
 )
-IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b")
+PHONE_RE = re.compile(
+    r"(?<![\d\w])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?|0)[1-9](?:[\s.\-/]?\d{2}){4}(?!\d)"
+)
+# A whole cell of nine digits: a phone number typed in a number cell lost its leading zero.
+PHONE_NO_ZERO_RE = re.compile(r"^[1-9]\d{8}$")
+NIR_RE = re.compile(
+    r"(?<![\dA-Za-z])([1-478])\s?(\d{2})\s?(\d{2})\s?(\d{2}|2[AB])\s?(\d{3})\s?(\d{3})"
+    r"\s?(\d{2})(?!\d)",
+    re.I,
+)
+# A 13-digit NIR without its key, only where the text says what it is.
+NIR_CONTEXT_RE = re.compile(
+    r"(?:\bnir|\bs[ée]cu(?:rit[ée] sociale)?|\bn°?\s?ss|\binsee)\W{0,15}"
+    r"([1-478]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?)(?!\d)",
+    re.I,
+)
+IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b", re.I)
+ADDRESS_RE = re.compile(
+    r"\b\d{1,4}\s?(?:bis|ter|b)?,?\s+(?:rue|avenue|av\.?|boulevard|bd|chemin|ch\.|all[ée]e|"
+    r"impasse|imp\.|place|pl\.|route|rte|r[ée]sidence|cit[ée]|square|quai|cours|passage|"
+    r"lotissement|hameau|voie|sentier|faubourg|rond-point)\b[^,;\n\d]{0,40}(?:\d{5}\b)?",
+    re.I,
+)
+BIRTH_RE = re.compile(
+    r"\b(?:n[ée]e?|n[ée]\(e\))\s+(?:le\s+)?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
+    r"|\bdate de naissance\W{0,5}\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}",
+    re.I,
+)
+_QUICK = re.compile(r"[@\d]|\(at\)|\[at\]| at | arobase ", re.I)
 
 
 @dataclass
@@ -56,57 +144,119 @@ class PrivacyReport:
 def forbidden_kind(label: str) -> str | None:
     """Kind of personal data a column header announces, or ``None`` if it looks harmless."""
     folded = fold_header(label)
-    for pattern, why in _FORBIDDEN:
-        if pattern.fullmatch(folded):
+    if not folded:
+        return None
+    for why, pattern, exempt in _FORBIDDEN:
+        if pattern.search(folded) and not (exempt and exempt.search(folded)):
             return why
     return None
 
 
-def _nir_ok(m: re.Match[str]) -> bool:
-    digits = "".join(m.groups()[:6])
-    digits = digits.replace("2A", "19").replace("2B", "18")
-    try:
-        return 97 - int(digits) % 97 == int(m.group(7))
-    except ValueError:
+def nir_key_ok(digits13: str, key: str) -> bool:
+    """Key of a French social security number: 97 - (number mod 97); Corsica 2A/2B counted as
+    19/18 in the number."""
+    d = digits13.upper().replace("2A", "19").replace("2B", "18")
+    if not d.isdigit() or len(d) != 13 or not key.isdigit():
         return False
+    return 97 - int(d) % 97 == int(key)
 
 
-def _iban_ok(text: str) -> bool:
-    s = re.sub(r"\s", "", text)
-    if not 15 <= len(s) <= 34:
+def _nir_match_ok(m: re.Match[str]) -> bool:
+    return nir_key_ok("".join(m.groups()[:6]), m.group(7))
+
+
+def iban_ok(text: str) -> bool:
+    """ISO 13616 checksum: the rearranged number mod 97 is 1."""
+    s = re.sub(r"\s", "", text).upper()
+    if not 15 <= len(s) <= 34 or not s[:2].isalpha() or not s[2:4].isdigit():
         return False
     moved = s[4:] + s[:4]
-    num = "".join(str(int(c, 36)) for c in moved)
+    try:
+        num = "".join(str(int(c, 36)) for c in moved)
+    except ValueError:
+        return False
     return int(num) % 97 == 1
 
 
-def redact_text(series: pd.Series) -> tuple[pd.Series, dict[str, int]]:
-    """Replace personal data in free text by markers; return the new Series and counts."""
-    counts = {"courriels": 0, "téléphones": 0, "n° sécurité sociale": 0, "IBAN": 0}
+def redact_value(text: str, counts: dict[str, int], free_text: bool = True) -> str:
+    """Replace personal data in one text by markers, adding to ``counts``."""
+    if not _QUICK.search(text):
+        return text
+
+    def sub(regex: re.Pattern[str], mark: str, key: str, check=None, group: int = 0):
+        nonlocal text
+
+        def repl(m: re.Match[str]) -> str:
+            if check is not None and not check(m):
+                return m.group(0)
+            counts[key] = counts.get(key, 0) + 1
+            if group:
+                return m.group(0).replace(m.group(group), mark)
+            return mark
+
+        text = regex.sub(repl, text)
+
+    sub(EMAIL_RE, MARK_EMAIL, COUNT_EMAIL, check=lambda m: _looks_like_email(m.group(0)))
+    sub(IBAN_RE, MARK_IBAN, COUNT_IBAN, check=lambda m: iban_ok(m.group(0)))
+    sub(NIR_RE, MARK_NIR, COUNT_NIR, check=_nir_match_ok)
+    sub(NIR_CONTEXT_RE, MARK_NIR, COUNT_NIR, group=1)
+    sub(PHONE_RE, MARK_PHONE, COUNT_PHONE)
+    sub(BIRTH_RE, MARK_BIRTH, COUNT_BIRTH)
+    sub(ADDRESS_RE, MARK_ADDRESS, COUNT_ADDRESS)
+    if free_text and PHONE_NO_ZERO_RE.match(text.strip()):
+        counts[COUNT_PHONE] = counts.get(COUNT_PHONE, 0) + 1
+        text = MARK_PHONE
+    return text
+
+
+def _looks_like_email(text: str) -> bool:
+    # "(at)" and " at " forms need a dot-separated domain to be taken for an address.
+    return "@" in text or bool(re.search(r"(?:\.|dot|point)\s?[a-zA-Z]{2,}$", text))
+
+
+def redact_text(series: pd.Series, free_text: bool = True) -> tuple[pd.Series, dict[str, int]]:
+    """Replace personal data in free text by markers; return the new Series and counts. Works on
+    distinct values (few in practice) and maps back."""
+    counts = {k: 0 for k in COUNT_KEYS}
     text = series.astype("object")
     mask = text.notna()
     if not mask.any():
         return series.copy(), counts
-    s = text[mask].astype(str)
-
-    def sub_count(s: pd.Series, regex: re.Pattern[str], mark: str, key: str, check=None):
-        found = s.str.count(regex.pattern) if check is None else None
-        if check is None:
-            counts[key] += int(found.sum())
-            return s.str.replace(regex, mark, regex=True)
-
-        def repl(m: re.Match[str]) -> str:
-            if check(m):
-                counts[key] += 1
-                return mark
-            return m.group(0)
-
-        return s.map(lambda v: regex.sub(repl, v))
-
-    s = sub_count(s, EMAIL_RE, MARK_EMAIL, "courriels")
-    s = sub_count(s, IBAN_RE, MARK_IBAN, "IBAN", check=lambda m: _iban_ok(m.group(0)))
-    s = sub_count(s, NIR_RE, MARK_NIR, "n° sécurité sociale", check=_nir_ok)
-    s = sub_count(s, PHONE_RE, MARK_PHONE, "téléphones")
-    out = text.copy()
-    out[mask] = s
+    values = text[mask].astype(str)
+    per_value: dict[str, tuple[str, dict[str, int]]] = {}
+    for v in pd.unique(values):
+        c: dict[str, int] = {}
+        per_value[v] = (redact_value(v, c, free_text), c)
+    out = text.where(mask, None)
+    out[mask] = values.map(lambda v: per_value[v][0])
+    occurrences = values.value_counts()
+    for v, (_new, c) in per_value.items():
+        for k, n in c.items():
+            counts[k] += n * int(occurrences[v])
     return out, counts
+
+
+def contains_personal_data(text: str) -> str | None:
+    """Kind of personal data in a short text (an identifier), or ``None``."""
+    c: dict[str, int] = {}
+    redact_value(str(text), c, free_text=False)
+    for k in COUNT_KEYS:
+        if c.get(k):
+            return k
+    return None
+
+
+_NAME_LIKE = re.compile(r"[^\W\d_]{3,}(?:[ '\-][^\W\d_]+)*", re.UNICODE)
+
+
+def names_as_identifiers(ids: pd.Series) -> float:
+    """Share of identifiers that look like names (letters only, no digit): codes have digits,
+    "DUPONT Jean" has none."""
+    values = ids.dropna().astype(str).str.strip()
+    values = values[values != ""]
+    if values.empty:
+        return 0.0
+    looks = values.map(
+        lambda v: bool(_NAME_LIKE.fullmatch(v)) and not any(ch.isdigit() for ch in v)
+    )
+    return float(looks.mean())

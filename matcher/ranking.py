@@ -317,7 +317,7 @@ def with_reasons(scored: Scored, top: pd.DataFrame) -> pd.DataFrame:
 
 
 COLUMNS = [F.OFFER_REF, F.PROFILE_REF, F.STRUCTURE, F.RANK, F.SCORE, *F.COMPONENTS, F.DISTANCE_KM,
-           F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS]  # fmt: skip
+           F.OCC_KIND, F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS]  # fmt: skip
 
 
 def _suggestions(scored: Scored, rows: np.ndarray, by: str) -> pd.DataFrame:
@@ -326,7 +326,7 @@ def _suggestions(scored: Scored, rows: np.ndarray, by: str) -> pd.DataFrame:
     starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1] if len(group) else np.array([], int)
     lengths = np.diff(np.r_[starts, len(group)])
     top[F.RANK] = np.arange(len(group)) - np.repeat(starts, lengths) + 1
-    extra = [OFFER_POS, PROFILE_POS, OCC_KIND, *BROKEN.values()]
+    extra = [c for c in (OFFER_POS, PROFILE_POS, OCC_KIND, *BROKEN.values()) if c not in COLUMNS]
     return with_reasons(scored, top)[COLUMNS + extra].reset_index(drop=True)
 
 

@@ -1,18 +1,29 @@
 """Workflows over the store, shared by the CLI and the dashboard: import a file, run the
-matching, load the demo data. Each is one library call; the faces only talk to people."""
+matching, import decisions, purge old data, load the demo data. Each is one library call; the
+faces only talk to people."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import logging
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from matcher import export, parsing, review
+from matcher import fields as F
+from matcher.auth import SYSTEM, User, demo_login, ensure_demo_users
+from matcher.errors import AccessDenied, UserError
+from matcher.fields import Role
 from matcher.geo import active_communes
 from matcher.importer import ImportResult, Kind, import_file
+from matcher.mapping import IGNORED_BY_USER
 from matcher.paths import SAMPLE_DIR
-from matcher.ranking import rank
+from matcher.ranking import COLUMNS, score_pairs, top_per_offer, with_reasons
 from matcher.referential import active_referential
 from matcher.settings import Settings
 from matcher.store import Store
@@ -36,10 +47,15 @@ def import_into_store(
     structure: str | None = None,
     sheet: str | None = None,
     overrides: dict[str, str] | None = None,
-    user: str | None = None,
+    user: User | str | None = None,
 ) -> StoredImport:
     """Import one file into the store (one transaction); remembered mappings are applied and,
-    when the user gave overrides, remembered for the next file with the same header."""
+    when the user gave overrides, remembered for the next file with the same header.
+
+    With a :class:`User`, rights are checked in the store: offers are imported by the
+    coordinator, profiles by a counsellor for their own structure (given by default)."""
+    if isinstance(user, User) and user.structure and kind == "profiles" and structure is None:
+        structure = user.structure
     settings = settings or Settings()
     result = import_file(
         data,
@@ -50,34 +66,145 @@ def import_into_store(
         overrides=overrides,
         remembered=store.remembered_mappings(kind),
         limits=settings.import_limits,
+        # Offers already stored: the report points at the same offer sent in another file.
+        existing=store.offers(SYSTEM, status=None) if kind == "offers" else None,
     )
     if kind == "offers":
         counts = store.save_offers(result.frame, result.report, user)
     else:
         counts = store.save_profiles(result.frame, result.report, user)
     if overrides:
+        # The whole mapping used, columns the user chose to leave out included (as None).
+        confirmed: dict[str, str | None] = dict(result.report.mapping)
+        for label, note in result.report.unmapped_notes.items():
+            if note == IGNORED_BY_USER:
+                confirmed[label] = None
         for signature in result.report.header_signatures:
-            store.remember_mapping(kind, signature, result.report.mapping)
+            store.remember_mapping(kind, signature, confirmed)
     return StoredImport(result, counts)
 
 
-def run_matching(store: Store, settings: Settings | None = None) -> pd.DataFrame:
+def run_matching(
+    store: Store, settings: Settings | None = None, user: User | None = None
+) -> pd.DataFrame:
     """Rank every open offer against every profile and store the suggestions (decisions kept).
-    Uses the referential and communes loaded in the store, else the built-in ones."""
+
+    Same ranking as :func:`matcher.ranking.rank` (score_pairs then top_per_offer), keeping the
+    scored pairs so that profiles kept in a pool ("vivier") for an offer's kind of job are added
+    to that offer's suggestions even beyond the top k (when they are candidates and no hard
+    constraint excludes them). Only the coordinator (or an internal job) runs it. Uses the
+    referential and communes loaded in the store, else the built-in ones."""
     settings = settings or Settings()
-    offers = store.offers()
-    profiles = store.profiles()
-    suggestions = rank(
-        offers,
-        profiles,
-        settings,
-        referential=active_referential(store),
-        communes=active_communes(store),
+    if user is not None and not (user.system or user.role == Role.COORDINATOR):
+        raise AccessDenied(f"{user.login} : le calcul des suggestions est réservé au coordinateur")
+    offers = store.offers(SYSTEM)
+    profiles = store.profiles(SYSTEM)
+    if offers.empty or profiles.empty:
+        suggestions = pd.DataFrame(columns=COLUMNS)
+        offer_codes: dict[str, list[str]] = {}
+    else:
+        scored = score_pairs(
+            offers,
+            profiles,
+            settings,
+            referential=active_referential(store),
+            communes=active_communes(store),
+        )
+        top = top_per_offer(scored)
+        extra = _pooled_extra(scored, top, store.pool(SYSTEM))
+        suggestions = pd.concat([top[COLUMNS], extra[COLUMNS]], ignore_index=True)
+        offer_codes = {
+            str(ref): list(codes) if isinstance(codes, list) else []
+            for ref, codes in zip(scored.offers[F.OFFER_REF], scored.offers[F.OCC_CODES],
+                                  strict=True)
+        }  # fmt: skip
+    store.save_suggestions(
+        suggestions,
+        settings.to_dict(),
+        ranked_offers=offers[F.OFFER_REF].astype(str).tolist(),
+        offer_codes=offer_codes,
+        user=user.login if user else None,
     )
-    store.save_suggestions(suggestions, settings.to_dict())
     log.info("matching: %d offers, %d profiles, %d suggestions",
              len(offers), len(profiles), len(suggestions))  # fmt: skip
     return suggestions
+
+
+def _pooled_extra(scored, top: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
+    """Candidate pairs of pooled profiles that the top k left out, ranked after it."""
+    wanted = review.pool_pairs(pool, scored.offers[[F.OFFER_REF, F.OCC_CODES]])
+    if wanted.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    keys = [F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF]
+    # Scored pairs hold positions; labelled() adds the references (issue 5).
+    pairs = scored.labelled(scored.pairs[~scored.pairs[F.EXCLUDED]]).merge(wanted, on=keys)
+    pairs = pairs.merge(top[keys], on=keys, how="left", indicator=True)
+    pairs = pairs[pairs["_merge"] == "left_only"].drop(columns="_merge")
+    if pairs.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    pairs = pairs.sort_values([F.OFFER_REF, F.SCORE], ascending=[True, False], kind="stable")
+    last_rank = top.groupby(F.OFFER_REF)[F.RANK].max()
+    offset = pairs[F.OFFER_REF].map(last_rank).fillna(0).astype(int)
+    pairs[F.RANK] = offset + pairs.groupby(F.OFFER_REF).cumcount() + 1
+    return with_reasons(scored, pairs.reset_index(drop=True))
+
+
+def import_decisions(
+    store: Store, user: User, data: bytes, name: str, settings: Settings | None = None
+) -> review.DecisionReport:
+    """Read a filled-in shortlist and apply its decisions as ``user`` (one transaction).
+
+    A workbook exported by us is read through the hidden signed key of each row (re-sorted or
+    filtered sheets read right; a row whose key was altered is refused); a CSV, or a workbook
+    without keys, through its visible columns."""
+    settings = settings or Settings()
+    limits = settings.import_limits
+    if len(data) > limits.max_file_mb * 1024 * 1024:
+        raise UserError(f"{name} : fichier trop gros (plus de {limits.max_file_mb:g} Mo)")
+    if export.has_pair_keys(data):
+        read = export.read_shortlist(data, name, store.secret())
+        report = review.apply_decisions(store, user, read.decisions, source=name)
+        refused = [
+            review.Outcome(
+                review.Decision(offer, candidate, "", row=row, source=name),
+                review.REFUSED,
+                f"feuille « {sheet} » : {message}",
+                code=review.INVALID,
+            )
+            for sheet, row, offer, candidate, message in read.problems
+        ]
+        report.outcomes = refused + report.outcomes
+        return report
+    frame = review.read_decisions_file(data, name, limits=limits)
+    return review.apply_decisions(store, user, frame, source=name)
+
+
+_AGE_RE = re.compile(r"\s*(\d+)\s*(j|jours?|d|days?|m|mois|months?|a|ans?|y|years?)\s*", re.I)
+
+
+def parse_age(text: str, now: dt.datetime | None = None) -> dt.datetime:
+    """The cutoff for « older than ``text`` »: 24m (months), 2y / 2a (years), 90d / 90j."""
+    m = _AGE_RE.fullmatch(str(text))
+    if not m or int(m.group(1)) <= 0:
+        raise UserError(
+            f"durée « {text} » invalide : attendu par exemple 24m (mois), 2y (ans) ou 90d (jours)"
+        )
+    n, unit = int(m.group(1)), m.group(2).lower()[0]
+    now = now or dt.datetime.now(dt.UTC)
+    if unit in "jd":
+        return now - dt.timedelta(days=n)
+    months = n * 12 if unit in "ay" else n
+    year, month = divmod(now.year * 12 + now.month - 1 - months, 12)
+    day = min(now.day, calendar.monthrange(year, month + 1)[1])
+    return now.replace(year=year, month=month + 1, day=day)
+
+
+def purge_inactive(
+    store: Store, user: User, older_than: str, *, dry_run: bool = False
+) -> dict[str, object]:
+    """Remove profiles with no activity for ``older_than`` (e.g. "24m") and what hangs on them;
+    anonymous counts are kept for statistics. Returns the store's report."""
+    return store.purge(user, parse_age(older_than), dry_run=dry_run)
 
 
 SAMPLE_MANIFEST = "structures.csv"  # fichier,structure: who sent which profiles file
@@ -93,8 +220,15 @@ def sample_files(sample_dir: Path = SAMPLE_DIR) -> tuple[list[Path], dict[Path, 
     return offers, profiles
 
 
+def demo_accounts(sample_dir: Path = SAMPLE_DIR) -> dict[str, str]:
+    """Demo counsellors: {login: structure}, one per sample structure (login: file name)."""
+    _, profiles = sample_files(sample_dir)
+    return {demo_login(p.stem): s for p, s in profiles.items()}
+
+
 def load_demo(store: Store, settings: Settings | None = None) -> list[StoredImport]:
-    """Import the bundled sample data and run the matching."""
+    """Import the bundled sample data, create the demo accounts (see the README) and run the
+    matching."""
     offers, profiles = sample_files()
     done = [
         import_into_store(store, p.read_bytes(), p.name, "offers", settings=settings)
@@ -106,8 +240,36 @@ def load_demo(store: Store, settings: Settings | None = None) -> list[StoredImpo
         )
         for p, structure in profiles.items()
     ]
+    ensure_demo_users(store, demo_accounts())
     run_matching(store, settings)
     return done
+
+
+def shortlist_rows(
+    store: Store,
+    user: User,
+    offer_ref: str | None = None,
+    structure: str | None = None,
+    employer: str | None = None,
+    statuses: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Stored suggestions the user may see, joined with what the shortlists show of the offer
+    and the profile (see ``export.ROW_COLUMNS``): the rows every export workbook is built
+    from. ``statuses`` keeps only pairs in those statuses (e.g. ``export.FIRM_STATUSES``)."""
+    suggestions = store.suggestions(user, offer_ref=offer_ref, structure=structure, status=statuses)
+    offers = store.offers(user, status=None)
+    if employer:
+        wanted = parsing.fold(employer)
+        offers = offers[offers[F.EMPLOYER].fillna("").map(parsing.fold) == wanted]
+        suggestions = suggestions[suggestions[F.OFFER_REF].isin(offers[F.OFFER_REF])]
+    offer_cols = offers[[F.OFFER_REF, F.EMPLOYER, F.TITLE, F.COMMUNE, F.START_DATE]].rename(
+        columns={F.COMMUNE: export.OFFER_COMMUNE}
+    )
+    profiles = store.profiles(user)[[F.STRUCTURE, F.PROFILE_REF, F.COUNSELLOR, F.AVAILABLE_FROM]]
+    rows = suggestions.merge(offer_cols, on=F.OFFER_REF, how="left").merge(
+        profiles, on=[F.STRUCTURE, F.PROFILE_REF], how="left"
+    )
+    return rows
 
 
 def is_empty(store: Store) -> bool:
@@ -115,4 +277,13 @@ def is_empty(store: Store) -> bool:
     return counts["offers"] == 0 and counts["profiles"] == 0
 
 
-__all__ = ["import_into_store", "load_demo", "run_matching", "sample_files"]
+__all__ = [
+    "import_decisions",
+    "import_into_store",
+    "load_demo",
+    "parse_age",
+    "purge_inactive",
+    "run_matching",
+    "sample_files",
+    "shortlist_rows",
+]

@@ -121,11 +121,20 @@ class ConstraintSettings:
 
 @dataclass(frozen=True)
 class ImportLimits:
+    """Bounds against hostile or accidental giants; past them an import is refused early."""
+
     max_file_mb: float = 50.0
+    # Sum of the sizes declared in a workbook's ZIP directory (checked before inflating).
     max_uncompressed_mb: float = 300.0
     max_rows: int = 200_000
     max_columns: int = 200
+    # The header is looked for within the first non-empty rows (titles, notes and logos above).
     header_search_rows: int = 30
+    # ZIP entries of a workbook, and inflated/compressed ratio of one entry (zip bombs).
+    max_zip_entries: int = 5_000
+    max_compression_ratio: float = 500.0
+    # Excel's own limit for a cell; longer CSV cells are cut (and the report says so).
+    max_cell_chars: int = 32_767
 
 
 @dataclass(frozen=True)

@@ -25,3 +25,21 @@ def rome_dir() -> Path:
     if not ROME_DIR.is_dir():
         pytest.skip("../shared/data/rome-v460 absent (référentiel officiel non disponible ici)")
     return ROME_DIR
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch):
+    """Light scrypt parameters in tests (the real ones cost ~0.5 s a hash on these machines);
+    tests/test_auth.py checks the real parameters explicitly."""
+    from matcher import auth
+
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(auth, "SCRYPT_P", 1)
+
+
+@pytest.fixture
+def world(store):
+    """A small store with offers, two structures, suggestions and three accounts."""
+    from .review_world import build_world
+
+    return build_world(store)

@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages._state import USER
+from matcher import auth
 from matcher import fields as F
 from matcher.importer import ImportReport
 from matcher.ranking import rank
@@ -35,8 +37,21 @@ def seeded_db(tmp_path, monkeypatch):
     return db
 
 
-def _page(name: str) -> AppTest:
+COORDINATOR = auth.User("coordination", auth.Role.COORDINATOR)
+
+
+def _page(name: str, user: auth.User | None = COORDINATOR) -> AppTest:
+    """A page with ``user`` logged in (accounts are created in the page's database)."""
+    from matcher.paths import default_db_path
+    from matcher.store import Store
+
     at = AppTest.from_file(str(ROOT / "app_pages" / name), default_timeout=30)
+    if user is not None:
+        store = Store(default_db_path())
+        if store.user_record(user.login) is None:
+            auth.add_user(store, auth.SYSTEM, user.login, user.role, structure=user.structure,
+                          password="une phrase de passe de test")  # fmt: skip
+        at.session_state[USER] = user
     return at
 
 
@@ -46,8 +61,9 @@ def test_offers_page_lists_offers(seeded_db):
     assert at.title[0].value == "Offres"
     table = at.dataframe[0].value
     assert table[F.OFFER_REF].tolist() == ["BUS-001", "BUS-002"]
-    # The agent d'entretien living 15 km away scores under min_score for the cariste offer.
-    assert table["suggestions"].tolist() == [2, 1]
+    # Each offer keeps the person whose job matches; the other one (no shared word, skill or
+    # job) scores under min_score with the tuned weights (issue 5).
+    assert table["suggestions"].tolist() == [1, 1]
     assert "2 offres ouvertes" in at.caption[0].value
 
 
@@ -66,3 +82,22 @@ def test_empty_database_says_what_to_do(tmp_path, monkeypatch):
     at = _page("offres.py").run()
     assert not at.exception
     assert "Aucune offre : importez un fichier d'offres" in at.info[0].value
+
+
+def test_pages_ask_for_a_login_first(seeded_db):
+    from matcher.store import Store
+
+    auth.add_user(Store(seeded_db), auth.SYSTEM, "coordination", "coordinator",
+                  password="une phrase de passe de test")  # fmt: skip
+    at = _page("offres.py", user=None).run()
+    assert not at.exception
+    assert at.title[0].value == "Connexion" and not at.dataframe
+    at.text_input[0].input("coordination")
+    at.text_input[1].input("mauvais mot de passe")
+    at.button[0].click().run()
+    assert "identifiant ou mot de passe incorrect" in at.error[0].value
+    assert not at.dataframe
+    at.text_input[1].input("une phrase de passe de test")
+    at.button[0].click().run()
+    assert at.title[0].value == "Offres"
+    assert at.dataframe[0].value[F.OFFER_REF].tolist() == ["BUS-001", "BUS-002"]

@@ -75,11 +75,15 @@ def test_database_workflow(tmp_path, capsys):
     assert code == 0 and "0 nouveau(x), 0 mis à jour, 80 inchangé(s)" in out.out
     out_file = tmp_path / "liste.xlsx"
     ref = offers[0][F.OFFER_REF]
+    # For a firm, only people retained by their counsellor leave by default.
     code, out = run("export", "--out", out_file, "--offer", ref, "--db", db, capsys=capsys)
+    assert code == 2 and "--include-suggested" in out.err
+    code, out = run("export", "--out", out_file, "--offer", ref, "--include-suggested",
+                    "--db", db, capsys=capsys)  # fmt: skip
     assert code == 0
     wb = openpyxl.load_workbook(out_file)
     assert wb.sheetnames[0] == "Lisez-moi"
-    rows = list(wb["Suggestions"].iter_rows(min_row=2, values_only=True))
+    rows = list(wb["Candidats"].iter_rows(min_row=2, values_only=True))
     assert rows and all(r[0] == ref for r in rows)
 
 

@@ -1,0 +1,154 @@
+"""A process killed with SIGKILL in the middle of an import or a batch of decisions, again and
+again: the database stays intact and every import or batch is either whole or absent.
+
+The child is a fork of the test process (modules already loaded), so 50 kills take seconds.
+``benchmarks/crash_loop.py`` runs the same loop longer, with fresh interpreters."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import time
+from functools import partial
+
+import pytest
+
+from matcher import auth, review
+from matcher import fields as F
+from matcher.importer import ImportReport
+from matcher.store import Store
+
+from .review_world import PASSWORD, offers_frame, profiles_frame, suggestions_frame
+
+OFFERS_PER_IMPORT = 1000  # each kind of operation takes about 0.1 s
+PROFILES_PER_IMPORT = 1000
+BASE_OFFERS = [f"BASE-{i:02d}" for i in range(10)]
+BASE_PROFILES = [f"P{j:03d}" for j in range(40)]  # 10 x 40 = 400 pairs decided per batch
+BATCH_SIZE = len(BASE_OFFERS) * len(BASE_PROFILES)
+
+
+def setup_base(path) -> None:
+    store = Store(path)
+    store.save_offers(offers_frame(BASE_OFFERS), ImportReport(kind="offers", source="base"))
+    store.save_profiles(profiles_frame("Base", BASE_PROFILES),
+                        ImportReport(kind="profiles", source="base"))  # fmt: skip
+    store.save_suggestions(
+        suggestions_frame([(o, "Base", p) for o in BASE_OFFERS for p in BASE_PROFILES]), {}
+    )
+    auth.add_user(store, auth.SYSTEM, "cons", "counsellor", structure="Base", password=PASSWORD)
+
+
+def work_loop(path, first: int, marks: int | None = None) -> None:  # pragma: no cover
+    """Imports offers, imports profiles, applies a batch of decisions, forever; writes "R" when
+    ready, then "S" and the step (0 offers, 1 profiles, 2 decisions) before each operation and
+    "E" after it to ``marks`` (a pipe) when given."""
+    store = Store(path)
+    user = auth.get_user(store, "cons")
+    if marks is not None:
+        os.write(marks, b"R")  # ready: the parent starts its clock
+    n = first
+    while True:
+        step = n % 3
+        # Build the input first, so that "S" marks the call that writes.
+        if step == 0:
+            frame = offers_frame([f"I{n:06d}-{i:04d}" for i in range(OFFERS_PER_IMPORT)])
+            call = partial(store.save_offers, frame, ImportReport(kind="offers", source=f"lot {n}"))
+        elif step == 1:
+            frame = profiles_frame(f"Import {n}", [f"R{i:04d}" for i in range(PROFILES_PER_IMPORT)])
+            call = partial(store.save_profiles, frame,
+                           ImportReport(kind="profiles", source=f"lot {n}"))  # fmt: skip
+        else:
+            # Flip the whole base between "retained" and "rejected" (both ways allowed), so that
+            # every batch writes all of its 400 decisions.
+            now = store.suggestions(user, offer_ref=BASE_OFFERS[0]).iloc[0][F.STATUS]
+            status, reason = ("rejected", "skills") if now == "retained" else ("retained", None)
+            batch = [review.Decision(o, p, status, reason, comment=f"lot {n}")
+                     for o in BASE_OFFERS for p in BASE_PROFILES]  # fmt: skip
+            call = partial(review.apply_decisions, store, user, batch, source=f"lot {n}")
+        if marks is not None:
+            os.write(marks, b"S%d" % step)
+        call()
+        if marks is not None:
+            os.write(marks, b"E")
+        n += 1
+
+
+def check_whole_or_absent(path) -> dict[str, int]:
+    """Assert integrity and atomicity; return how many imports and batches are stored."""
+    store = Store(path)
+    assert store.integrity_check() == []
+    with store.read() as conn:
+        imports = {r["source"]: r for r in conn.execute(
+            "SELECT source, kind, id FROM imports WHERE source LIKE 'lot %'")}  # fmt: skip
+        offers = dict(conn.execute(
+            "SELECT substr(offer_ref, 2, 6), COUNT(*) FROM offers WHERE offer_ref LIKE 'I%' "
+            "GROUP BY 1").fetchall())  # fmt: skip
+        profiles = dict(conn.execute(
+            "SELECT substr(s.name, 8), COUNT(*) FROM profiles p JOIN structures s "
+            "ON s.id = p.structure_id WHERE s.name LIKE 'Import %' GROUP BY 1").fetchall())  # fmt: skip
+        batches = dict(
+            conn.execute(
+                "SELECT source, COUNT(*) FROM reviews WHERE source LIKE 'lot %' GROUP BY 1"
+            ).fetchall()
+        )
+        audit_batches = conn.execute(
+            "SELECT COUNT(*) FROM audit WHERE action = 'decision'").fetchone()[0]  # fmt: skip
+        statuses = {r[0] for r in conn.execute(
+            "SELECT DISTINCT status FROM suggestions WHERE offer_ref LIKE 'BASE-%'")}  # fmt: skip
+    # Every offers import: its 300 offers, and no offer without its import.
+    offer_lots = {int(k) for k in offers}
+    assert offer_lots == {int(s[4:]) for s, r in imports.items() if r["kind"] == "offers"}
+    assert set(offers.values()) <= {OFFERS_PER_IMPORT}
+    profile_lots = {int(k) for k in profiles}
+    assert profile_lots == {int(s[4:]) for s, r in imports.items() if r["kind"] == "profiles"}
+    assert set(profiles.values()) <= {PROFILES_PER_IMPORT}
+    # Every batch of decisions: all of its 400 decisions, each audited, and one status for all.
+    assert set(batches.values()) <= {BATCH_SIZE}
+    assert audit_batches == BATCH_SIZE * len(batches)
+    assert len(statuses) == 1
+    return {"imports": len(imports), "batches": len(batches)}
+
+
+@pytest.mark.slow
+def test_sigkill_during_imports_50_times(tmp_path):
+    path = tmp_path / "crash.sqlite3"
+    setup_base(path)
+    rng = random.Random(2026)
+    # Kill delays scale with how long one operation takes on this machine now (about 0.1 s on
+    # a quiet machine, several times more under load), so that kills land before, inside and
+    # between operations whatever the load.
+    probe = Store(tmp_path / "probe.sqlite3")
+    started = time.perf_counter()
+    probe.save_offers(offers_frame([f"T{i:05d}" for i in range(OFFERS_PER_IMPORT)]),
+                      ImportReport(kind="offers", source="probe"))  # fmt: skip
+    unit = max(time.perf_counter() - started, 0.05)
+    killed_during = {b"0": 0, b"1": 0, b"2": 0}  # offers import, profiles import, decisions
+    stored = {"imports": 0, "batches": 0}
+    for run in range(50):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: work until killed
+            os.close(read_end)
+            try:
+                work_loop(path, first=run * 10_000, marks=write_end)
+            finally:
+                os._exit(1)
+        os.close(write_end)
+        assert os.read(read_end, 1) == b"R"
+        time.sleep(rng.uniform(0.2, 3.0) * unit)
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+        marks = b""
+        while chunk := os.read(read_end, 65536):
+            marks += chunk
+        os.close(read_end)
+        if marks[-2:-1] == b"S":
+            killed_during[marks[-1:]] += 1
+        stored = check_whole_or_absent(path)
+    # The kills did land inside each kind of operation (else this test would prove nothing),
+    # and work was stored between them.
+    # (At least once each: under heavy machine load the timing of kills spreads less evenly.)
+    assert min(killed_during.values()) >= 1, killed_during
+    assert stored["imports"] >= 5 and stored["batches"] >= 1, stored
