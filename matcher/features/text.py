@@ -1,6 +1,6 @@
 """Text similarity: TF-IDF cosine between an offer and a profile.
 
-Two blocks, each L2-normalised, then mixed and re-normalised:
+Two blocks, each L2-normalised, then weighted (the cosine is the weighted mean of the two):
 
 - words (1-2 grams) of the whole normalised text (title, description, skills / target jobs,
   skills, experience, training): what the offer and the person talk about;
@@ -58,7 +58,8 @@ def vectorise(
     max_df: float = 0.05,
     max_df_min_docs: int = 200,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """L2-normalised TF-IDF rows (float32) for offers and profiles, fitted on both corpora.
+    """TF-IDF rows (float32) for offers and profiles, fitted on both corpora; the dot product of
+    two rows is (1 - char_weight) x the words cosine + char_weight x the titles cosine.
 
     ``char_weight`` is the share of the title character block in the cosine (0 = words only)."""
     corpus = pd.concat([offer_text, profile_text], ignore_index=True).fillna("").astype(str)
@@ -74,7 +75,9 @@ def vectorise(
             ngram_range=(3, 5),
         )
         blocks.append(chars * np.float32(np.sqrt(char_weight)))
-    x = normalize(sp.hstack(blocks, format="csr", dtype=np.float32), copy=False)
+    # Not re-normalised: the cosine is (1 - w) x words cosine + w x title cosine, and a row
+    # whose block is empty (no title) simply gets nothing from it.
+    x = sp.hstack(blocks, format="csr", dtype=np.float32)
     n = len(offer_text)
     return x[:n], x[n:]
 
