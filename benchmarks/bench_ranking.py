@@ -78,7 +78,6 @@ class Sampler:
 
 def run_size(n_offers: int, n_profiles: int, seed: int) -> dict:
     """One size, in this process: generate, then time every stage."""
-    from matcher.features import skills
     from matcher.ranking import OFFER_POS, _suggestions, score_pairs, top_k
     from matcher.referential import builtin_referential
     from matcher.synthetic import synthetic_frames
@@ -98,7 +97,6 @@ def run_size(n_offers: int, n_profiles: int, seed: int) -> dict:
     suggestions = _suggestions(scored, rows, OFFER_POS)
     total = time.perf_counter() - start
     sampler.stop()
-    del skills
     return {
         "offers": n_offers,
         "profiles": n_profiles,

@@ -52,9 +52,8 @@ def candidate_pairs(
     by_profile = _topn(b, a, per_profile, threads)
     o_pos = np.concatenate([by_offer.row, by_profile.col]).astype(np.int64)
     p_pos = np.concatenate([by_offer.col, by_profile.row]).astype(np.int64)
-    keys, first = np.unique(pair_keys(o_pos, p_pos, b.shape[0]), return_index=True)
+    _, first = np.unique(pair_keys(o_pos, p_pos, b.shape[0]), return_index=True)
     o_pos, p_pos = o_pos[first], p_pos[first]
-    del keys
     # Text cosine = product - occupation part (exact up to float32 rounding).
     total = np.concatenate([by_offer.data, by_profile.data]).astype(np.float64)[first]
     occ = rowwise_dot(occ_offers, occ_profiles, o_pos, p_pos) * float(wo) ** 2
