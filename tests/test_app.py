@@ -61,8 +61,9 @@ def test_offers_page_lists_offers(seeded_db):
     assert at.title[0].value == "Offres"
     table = at.dataframe[0].value
     assert table[F.OFFER_REF].tolist() == ["BUS-001", "BUS-002"]
-    # The agent d'entretien living 15 km away scores under min_score for the cariste offer.
-    assert table["suggestions"].tolist() == [2, 1]
+    # Each offer keeps the person whose job matches; the other one (no shared word, skill or
+    # job) scores under min_score with the tuned weights (issue 5).
+    assert table["suggestions"].tolist() == [1, 1]
     assert "2 offres ouvertes" in at.caption[0].value
 
 
