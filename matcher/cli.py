@@ -27,7 +27,7 @@ from matcher.errors import UserError
 from matcher.export import write_suggestions
 from matcher.importer import import_path, preview_file
 from matcher.paths import SAMPLE_DIR, default_db_path
-from matcher.ranking import rank
+from matcher.ranking import COLUMNS, rank, score_pairs
 from matcher.readers import read_bytes
 from matcher.service import (
     demo_accounts,
@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profiles", type=Path, required=True, action="append")
     p.add_argument("--top", type=int, default=None)
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--allocate", action="store_true",
+                   help="répartit les candidats en respectant les capacités (postes x candidats "
+                        "par poste, offres par personne)")  # fmt: skip
     _add_settings(p)
 
     p = sub.add_parser(
@@ -246,6 +249,15 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--seed", type=int, default=2026)
     q.add_argument("--folds", type=int, default=10, help="plis du leave-one-out")
     q.add_argument("--parts", default="abc", help="parties à lancer parmi a, b, c")
+    q = esub.add_parser("ranking", help="classement : nDCG@10 et rappel@10 du produit et des "
+                        "références (jeu étiqueté généré depuis le ROME)")  # fmt: skip
+    q.add_argument("--rome", type=Path, default=None, metavar="DOSSIER",
+                   help="export officiel du ROME (défaut : ../shared/data/rome-v460)")  # fmt: skip
+    q.add_argument("--seed", type=int, default=None, help="graine du jeu généré")
+    q.add_argument("--codes", choices=["all", "builtin"], default="all",
+                   help="métiers des offres : tout le ROME (défaut) ou ceux du référentiel "
+                        "intégré")  # fmt: skip
+    _add_settings(q)
     return parser
 
 
@@ -278,8 +290,17 @@ def cmd_rank(args: argparse.Namespace) -> int:
         res = import_path(path, "profiles", limits=settings.import_limits, structure=path.stem)
         _print_report(res.report.summary_lines(), brief=True)
         profiles.append(res.frame)
-    result = rank(pd.concat(offers, ignore_index=True), pd.concat(profiles, ignore_index=True),
-                  settings, top_k=args.top)  # fmt: skip
+    all_offers = pd.concat(offers, ignore_index=True)
+    all_profiles = pd.concat(profiles, ignore_index=True)
+    if args.allocate or settings.ranking.allocate:
+        from matcher.allocation import allocate, allocated_suggestions, compare
+
+        scored = score_pairs(all_offers, all_profiles, settings)
+        chosen = allocate(scored)
+        _print_report(compare(scored, chosen).lines())
+        result = allocated_suggestions(scored, chosen)[COLUMNS]
+    else:
+        result = rank(all_offers, all_profiles, settings, top_k=args.top)
     text = write_suggestions(result, args.out)
     if text is not None:
         sys.stdout.write(text)
@@ -667,7 +688,7 @@ def cmd_communes(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
+def _evaluate_titles(args: argparse.Namespace) -> int:
     from matcher.evaluate_titles import evaluate_titles
     from matcher.paths import ROOT
 
@@ -678,6 +699,25 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         for line in fig.lines():
             print(line, flush=True)
     return 0
+
+
+def _evaluate_ranking(args: argparse.Namespace) -> int:
+    from matcher.evaluate_ranking import REPORT_SEED, evaluate, report
+
+    seed = REPORT_SEED if args.seed is None else args.seed
+    try:
+        frame = evaluate(seed, load_settings(args.settings), args.rome, codes=args.codes)
+    except FileNotFoundError as exc:
+        raise UserError(f"{exc} (indiquez le dossier avec --rome)") from exc
+    print(report(frame))
+    return 0
+
+
+EVALUATIONS = {"titles": _evaluate_titles, "ranking": _evaluate_ranking}
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    return EVALUATIONS[args.what](args)
 
 
 COMMANDS = {

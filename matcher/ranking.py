@@ -1,34 +1,59 @@
 """Ranking: components -> weighted total -> top-k per offer and per profile, with reasons.
 
-All components are computed on candidate pairs (positional index arrays) as array operations;
-the candidate pairs come from the text stage's sparse product, plus every pair sharing an
-occupation code, so that a good match written in other words is not lost.
+The flow, each step a matrix operation over pair index arrays (never a loop over pairs):
+
+1. prepare both frames (normalised text, skills, codes, coordinates, flags), protected mentions
+   scrubbed from free text first (matcher/features/protected.py);
+2. TF-IDF vectors and the occupation blocks; one sparse top-n product each way gives the
+   candidate pairs (the best profiles of every offer and the best offers of every profile) and
+   their text cosine (matcher/features/candidates.py);
+3. skills, occupation, commute and constraints on the candidate pairs;
+4. total = weighted mean of the components (unknown ones take the neutral score) x a reach
+   factor from the commute component (being near does not make a person fit a job, being out
+   of reach makes the job less open to them) x the penalty of each broken constraint whose
+   policy is "penalise"; pairs breaking an "exclude" constraint are flagged excluded;
+5. top-k per offer and per profile from the same scored pairs, ties broken by the other side's
+   reference; reasons built for the kept rows only.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from matcher import fields as F
-from matcher.features import commute, constraints, occupation, skills, text
+from matcher.features import candidates, commute, constraints, occupation, protected, skills, text
+from matcher.features.sparse_ops import rowwise_dot
 from matcher.geo import builtin_communes
+from matcher.normalise import fold_text
 from matcher.prepare import prepare_offers, prepare_profiles
 from matcher.reasons import build_reasons
-from matcher.referential import CORE, SKILL, Referential, builtin_referential
+from matcher.referential import Referential, builtin_referential
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
 
 OFFER_POS, PROFILE_POS, OCC_KIND, RADIUS_KM = F.OFFER_POS, F.PROFILE_POS, F.OCC_KIND, F.RADIUS_KM
+BROKEN = {c: f"broken_{c}" for c in constraints.CHECKS}
+# Scores are rounded to this many decimals before ranking, so that float noise never decides
+# between two equal candidates: the reference does.
+SCORE_DECIMALS = 6
+
+Progress = Callable[[str], None]
 
 
 @dataclass
 class Scored:
-    """Every kept candidate pair with its components, and the prepared frames it refers to."""
+    """Every candidate pair with its components, and the prepared frames it refers to.
+
+    ``pairs`` holds positions (``offer_pos``, ``profile_pos``) into ``offers`` / ``profiles``, the
+    components, the broken constraints, ``excluded`` and ``score``; :meth:`labelled` adds the
+    references."""
 
     pairs: pd.DataFrame
     offers: pd.DataFrame
@@ -36,20 +61,77 @@ class Scored:
     skill_index: skills.SkillIndex
     referential: Referential
     settings: Settings
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def labelled(self, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``pairs`` (default: all) with offer_ref, profile_ref and structure added."""
+        out = (self.pairs if pairs is None else pairs).copy()
+        o, p = out[OFFER_POS].to_numpy(), out[PROFILE_POS].to_numpy()
+        out[F.OFFER_REF] = self.offers[F.OFFER_REF].astype(str).to_numpy()[o]
+        out[F.PROFILE_REF] = self.profiles[F.PROFILE_REF].astype(str).to_numpy()[p]
+        out[F.STRUCTURE] = self.profiles[F.STRUCTURE].astype(str).to_numpy()[p]
+        return out
 
 
-def _occupation_pairs(
-    offers: pd.DataFrame, profiles: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray]:
-    """All (offer, profile) positions sharing at least one occupation code."""
-    o = offers[F.OCC_CODES].explode().dropna()
-    p = profiles[F.OCC_CODES].explode().dropna()
-    if o.empty or p.empty:
-        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
-    left = pd.DataFrame({"code": o.to_numpy(), OFFER_POS: o.index.to_numpy()})
-    right = pd.DataFrame({"code": p.to_numpy(), PROFILE_POS: p.index.to_numpy()})
-    m = left.merge(right, on="code")[[OFFER_POS, PROFILE_POS]].drop_duplicates()
-    return m[OFFER_POS].to_numpy(np.int64), m[PROFILE_POS].to_numpy(np.int64)
+class _Clock:
+    """Stage timings, and a progress callback told when each stage starts."""
+
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self._stage: str | None = None
+        self._start = 0.0
+
+    def stage(self, name: str | None) -> None:
+        now = time.perf_counter()
+        if self._stage is not None:
+            self.timings[self._stage] = self.timings.get(self._stage, 0.0) + now - self._start
+        self._stage, self._start = name, now
+        if name is not None and self.progress is not None:
+            self.progress(name)
+
+
+def prepare(
+    offers: pd.DataFrame,
+    profiles: pd.DataFrame,
+    settings: Settings,
+    referential: Referential,
+    communes: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Prepared frames, built only from the columns a score may read, with protected mentions
+    scrubbed from free text."""
+    o = protected.scored_columns(offers, protected.SCORED_OFFER_FIELDS)
+    p = protected.scored_columns(profiles, protected.SCORED_PROFILE_FIELDS)
+    o = protected.scrub_protected(o, protected.OFFER_TEXT_FIELDS)
+    p = protected.scrub_protected(p, protected.PROFILE_TEXT_FIELDS)
+    return (
+        prepare_offers(o, referential, communes, settings),
+        prepare_profiles(p, referential, communes, settings),
+    )
+
+
+def _weights(settings: Settings) -> np.ndarray:
+    w = settings.weights
+    weights = np.array([w.text, w.skills, w.occupation, w.commute], dtype=float)
+    weights = np.clip(weights, 0.0, None)
+    return weights / weights.sum() if weights.sum() > 0 else np.full(4, 0.25)
+
+
+def reach_factor(commute_score: np.ndarray, settings: Settings) -> np.ndarray:
+    """1 when the person can easily get there, down to 1 - commute_factor at and past their
+    radius; 1 when a place is unknown (unknown does not punish)."""
+    c = np.nan_to_num(np.asarray(commute_score, dtype=float), nan=1.0)
+    return 1.0 - settings.ranking.commute_factor * (1.0 - c)
+
+
+def total_score(pairs: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """Weighted mean of the four components (unknown ones neutral) x the reach factor x the
+    constraint factor, rounded to SCORE_DECIMALS."""
+    comps = pairs[[F.S_TEXT, F.S_SKILLS, F.S_OCCUPATION, F.S_COMMUTE]].to_numpy(float)
+    comps = np.where(np.isnan(comps), settings.ranking.unknown_score, comps)
+    total = (comps @ _weights(settings)) * reach_factor(pairs[F.S_COMMUTE], settings)
+    total = total * pairs[F.S_CONSTRAINTS].to_numpy(float)
+    return np.round(np.clip(total, 0.0, 1.0), SCORE_DECIMALS)
 
 
 def score_pairs(
@@ -58,51 +140,89 @@ def score_pairs(
     settings: Settings | None = None,
     referential: Referential | None = None,
     communes: pd.DataFrame | None = None,
+    *,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    progress: Progress | None = None,
 ) -> Scored:
-    """Prepare both frames and compute every component and the total for the candidate pairs."""
+    """Prepare both frames and compute every component and the total for the candidate pairs
+    (or for the given ``pairs`` of positions, e.g. all of them on a small set)."""
     settings = settings or Settings()
     referential = referential if referential is not None else builtin_referential()
     communes = communes if communes is not None else builtin_communes()
     r = settings.ranking
-    po = prepare_offers(offers, referential, communes, settings)
-    pp = prepare_profiles(profiles, referential, communes, settings)
+    clock = _Clock(progress)
 
-    xo, xp = text.vectorise(po[F.TEXT_NORM], pp[F.TEXT_NORM])
-    oi, pi, _ = text.candidate_pairs(xo, xp, r.candidates)
-    oo, op = _occupation_pairs(po, pp)
-    pairs = pd.DataFrame(
-        {OFFER_POS: np.concatenate([oi, oo]), PROFILE_POS: np.concatenate([pi, op])}
+    clock.stage("normalise")
+    po, pp = prepare(offers, profiles, settings, referential, communes)
+
+    clock.stage("text")
+    xo, xp = text.vectorise(
+        po[F.TEXT_NORM],
+        pp[F.TEXT_NORM],
+        fold_text(po[text.OFFER_TITLE_FIELD]),
+        fold_text(pp[text.PROFILE_TITLE_FIELD]),
+        char_weight=r.text_char_weight,
+        max_df=r.text_max_df,
+        max_df_min_docs=r.text_max_df_min_docs,
     )
-    pairs = pairs.drop_duplicates().sort_values([OFFER_POS, PROFILE_POS], ignore_index=True)
-    o_pos = pairs[OFFER_POS].to_numpy()
-    p_pos = pairs[PROFILE_POS].to_numpy()
-    # Row-wise dot product of the two sparse blocks: the cosine of each pair.
-    sim = np.asarray(xo[o_pos].multiply(xp[p_pos]).sum(axis=1)).ravel()
-    pairs[F.S_TEXT] = text.text_score(sim)
+    table = occupation.code_table(po[F.OCC_CODES], pp[F.OCC_CODES], referential)
+    occ_o = occupation.code_matrix(po[F.OCC_CODES], table)
+    occ_p = occupation.code_matrix(pp[F.OCC_CODES], table)
 
-    core = set()
-    if not referential.skills.empty:
-        from matcher.normalise import normalise_text
+    trust_o = occupation.confidence_weight(
+        po[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
+    )
+    trust_p = occupation.confidence_weight(
+        pp[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
+    )
 
-        core_rows = referential.skills[referential.skills[CORE]]
-        core = set(normalise_text(core_rows[SKILL]))
+    clock.stage("candidates")
+    if pairs is None:
+        block_o, block_p = occupation.retrieval_blocks(
+            table,
+            occ_o,
+            occ_p,
+            r.close_job_score,
+            r.same_domain_score,
+            r.unknown_score,
+            trust_o,
+            trust_p,
+        )
+        wt, _, wocc, _ = _weights(settings)
+        o_pos, p_pos, cosine = candidates.candidate_pairs(
+            xo, xp, block_o, block_p, wt, wocc, r.candidates, r.candidates_per_profile, r.threads
+        )
+        if wt < 0.01:  # the product carries too little text to read the cosine back
+            cosine = rowwise_dot(xo, xp, o_pos, p_pos)
+    else:
+        o_pos = np.asarray(pairs[0], dtype=np.int64)
+        p_pos = np.asarray(pairs[1], dtype=np.int64)
+        order = np.lexsort((p_pos, o_pos))
+        o_pos, p_pos = o_pos[order], p_pos[order]
+        cosine = rowwise_dot(xo, xp, o_pos, p_pos)
+    out = pd.DataFrame({OFFER_POS: o_pos, PROFILE_POS: p_pos})
+    out[F.S_TEXT] = text.text_score(cosine)
+
+    clock.stage("skills")
     index = skills.build_index(
-        po[F.SKILL_LIST], pp[F.SKILL_LIST], r.skill_threshold, core, r.core_skill_weight
-    )
-    pairs[F.S_SKILLS] = skills.coverage(index, o_pos, p_pos)
-
-    occ, kind = occupation.occupation_score(
+        po[F.SKILL_LIST],
+        pp[F.SKILL_LIST],
+        r.skill_threshold,
+        skills.core_skills(referential),
+        r.core_skill_weight,
         po[F.OCC_CODES],
-        pp[F.OCC_CODES],
-        o_pos,
-        p_pos,
-        referential,
-        r.close_job_score,
-        r.same_domain_score,
+        workers=r.threads,
     )
-    pairs[F.S_OCCUPATION] = occ
-    pairs[OCC_KIND] = kind
+    out[F.S_SKILLS] = skills.coverage(index, o_pos, p_pos)
 
+    clock.stage("occupation")
+    kind = occupation.pair_kind(table, occ_o, occ_p, o_pos, p_pos)
+    link = occupation.kind_score(kind, r.close_job_score, r.same_domain_score)
+    trust = np.minimum(trust_o[o_pos], trust_p[p_pos])
+    out[F.S_OCCUPATION] = occupation.blend(link, trust, r.unknown_score)
+    out[OCC_KIND] = kind
+
+    clock.stage("commute")
     cs, dist = commute.commute_score(
         po[F.LAT].to_numpy(float)[o_pos],
         po[F.LON].to_numpy(float)[o_pos],
@@ -111,48 +231,75 @@ def score_pairs(
         pp[RADIUS_KM].to_numpy(float)[p_pos],
         r.commute_full_share,
     )
-    pairs[F.S_COMMUTE] = cs
-    pairs[F.DISTANCE_KM] = dist
+    out[F.S_COMMUTE] = cs
+    out[F.DISTANCE_KM] = dist
 
+    clock.stage("constraints")
     broken = constraints.broken_constraints(po, pp, o_pos, p_pos)
     policy = settings.constraints
-    excluded = np.zeros(len(pairs), dtype=bool)
-    factor = np.ones(len(pairs))
+    excluded = np.zeros(len(out), dtype=bool)
+    factor = np.ones(len(out))
     for check in constraints.CHECKS:
         flag = broken[check].to_numpy(bool)
-        pairs[f"broken_{check}"] = flag
+        out[BROKEN[check]] = flag
         if getattr(policy, check) == "exclude":
             excluded |= flag
         else:
             factor = np.where(flag, factor * policy.penalty, factor)
-    pairs[F.S_CONSTRAINTS] = factor
-    pairs[F.EXCLUDED] = excluded
+    out[F.S_CONSTRAINTS] = factor
+    out[F.EXCLUDED] = excluded
 
-    w = settings.weights
-    weights = np.array([w.text, w.skills, w.occupation, w.commute], dtype=float)
-    weights = weights / weights.sum() if weights.sum() > 0 else np.full(4, 0.25)
-    comps = pairs[[F.S_TEXT, F.S_SKILLS, F.S_OCCUPATION, F.S_COMMUTE]].to_numpy(float)
-    # Unknown components (no skills listed, no code, unknown place) take the neutral score.
-    comps = np.where(np.isnan(comps), r.unknown_score, comps)
-    pairs[F.SCORE] = np.clip((comps @ weights) * factor, 0.0, 1.0)
-    pairs[F.OFFER_REF] = po[F.OFFER_REF].astype(str).to_numpy()[o_pos]
-    pairs[F.PROFILE_REF] = pp[F.PROFILE_REF].astype(str).to_numpy()[p_pos]
-    pairs[F.STRUCTURE] = pp[F.STRUCTURE].astype(str).to_numpy()[p_pos]
-    log.info("scored %d candidate pairs (%d excluded)", len(pairs), int(excluded.sum()))
-    return Scored(pairs, po, pp, index, referential, settings)
+    clock.stage("score")
+    out[F.SCORE] = total_score(out, settings)
+    clock.stage(None)
+    log.info("scored %d candidate pairs (%d excluded)", len(out), int(excluded.sum()))
+    return Scored(out, po, pp, index, referential, settings, clock.timings)
 
 
-def _top(pairs: pd.DataFrame, by: str, k: int, min_score: float) -> pd.DataFrame:
-    """Best ``k`` rows per value of ``by`` (a position column), rank 1..k."""
-    kept = pairs[~pairs[F.EXCLUDED] & (pairs[F.SCORE] >= min_score)]
-    tie = [F.STRUCTURE, F.PROFILE_REF] if by == OFFER_POS else [F.OFFER_REF]
-    # Deterministic ties: score descending, then the other side's reference ascending.
-    kept = kept.sort_values(
-        [by, F.SCORE, *tie], ascending=[True, False] + [True] * len(tie), kind="stable"
+def _order_of(values: list[tuple[str, ...]]) -> np.ndarray:
+    """Rank of each row when the rows are sorted by ``values`` (ties share no rank: stable)."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[order] = np.arange(len(values))
+    return ranks
+
+
+def tie_orders(scored: Scored) -> tuple[np.ndarray, np.ndarray]:
+    """Tie-break order of offers (by reference) and of profiles (by structure, reference)."""
+    o = scored.offers[F.OFFER_REF].astype(str).tolist()
+    p = list(
+        zip(
+            scored.profiles[F.STRUCTURE].astype(str).tolist(),
+            scored.profiles[F.PROFILE_REF].astype(str).tolist(),
+            strict=True,
+        )
     )
-    kept = kept.groupby(by, sort=False).head(k).copy()
-    kept[F.RANK] = kept.groupby(by, sort=False).cumcount() + 1
-    return kept
+    return _order_of([(x,) for x in o]), _order_of(p)
+
+
+def top_k(scored: Scored, by: str, k: int, min_score: float | None = None) -> np.ndarray:
+    """Row indices of ``scored.pairs`` of the best ``k`` pairs per value of ``by`` (OFFER_POS or
+    PROFILE_POS), grouped by that position, best first; excluded pairs and pairs under the
+    minimum score are left out. Ties: score descending, then the other side's reference."""
+    pairs = scored.pairs
+    min_score = scored.settings.ranking.min_score if min_score is None else min_score
+    score = pairs[F.SCORE].to_numpy(float)
+    idx = np.flatnonzero(~pairs[F.EXCLUDED].to_numpy(bool) & (score >= min_score))
+    offer_order, profile_order = tie_orders(scored)
+    if by == OFFER_POS:
+        group = pairs[OFFER_POS].to_numpy()[idx]
+        other = profile_order[pairs[PROFILE_POS].to_numpy()[idx]]
+    else:
+        group = pairs[PROFILE_POS].to_numpy()[idx]
+        other = offer_order[pairs[OFFER_POS].to_numpy()[idx]]
+    order = np.lexsort((other, -score[idx], group))
+    idx, group = idx[order], group[order]
+    if len(idx) == 0:
+        return idx
+    starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
+    lengths = np.diff(np.r_[starts, len(idx)])
+    rank = np.arange(len(idx)) - np.repeat(starts, lengths)
+    return idx[rank < k]
 
 
 def with_reasons(scored: Scored, top: pd.DataFrame) -> pd.DataFrame:
@@ -163,7 +310,9 @@ def with_reasons(scored: Scored, top: pd.DataFrame) -> pd.DataFrame:
     out = top.copy()
     out[F.MATCHED_SKILLS] = matched
     out[F.MISSING_SKILLS] = missing
-    out[F.REASONS] = build_reasons(out, scored.offers, scored.profiles, scored.referential)
+    out[F.REASONS] = build_reasons(
+        out, scored.offers, scored.profiles, scored.referential, scored.settings
+    )
     return out
 
 
@@ -171,18 +320,26 @@ COLUMNS = [F.OFFER_REF, F.PROFILE_REF, F.STRUCTURE, F.RANK, F.SCORE, *F.COMPONEN
            F.OCC_KIND, F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS]  # fmt: skip
 
 
+def _suggestions(scored: Scored, rows: np.ndarray, by: str) -> pd.DataFrame:
+    top = scored.labelled(scored.pairs.iloc[rows])
+    group = top[by].to_numpy()
+    starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1] if len(group) else np.array([], int)
+    lengths = np.diff(np.r_[starts, len(group)])
+    top[F.RANK] = np.arange(len(group)) - np.repeat(starts, lengths) + 1
+    extra = [c for c in (OFFER_POS, PROFILE_POS, OCC_KIND, *BROKEN.values()) if c not in COLUMNS]
+    return with_reasons(scored, top)[COLUMNS + extra].reset_index(drop=True)
+
+
 def top_per_offer(scored: Scored, k: int | None = None) -> pd.DataFrame:
     """The best ``k`` profiles of each offer, rank 1..k, with reasons."""
     k = k or scored.settings.ranking.top_k
-    top = _top(scored.pairs, OFFER_POS, k, scored.settings.ranking.min_score)
-    return with_reasons(scored, top)[COLUMNS + [OFFER_POS, PROFILE_POS]].reset_index(drop=True)
+    return _suggestions(scored, top_k(scored, OFFER_POS, k), OFFER_POS)
 
 
 def top_per_profile(scored: Scored, k: int | None = None) -> pd.DataFrame:
     """The best ``k`` offers of each profile, rank 1..k, with reasons."""
     k = k or scored.settings.ranking.top_k_per_profile
-    top = _top(scored.pairs, PROFILE_POS, k, scored.settings.ranking.min_score)
-    return with_reasons(scored, top)[COLUMNS + [OFFER_POS, PROFILE_POS]].reset_index(drop=True)
+    return _suggestions(scored, top_k(scored, PROFILE_POS, k), PROFILE_POS)
 
 
 def rank(
@@ -192,15 +349,24 @@ def rank(
     referential: Referential | None = None,
     communes: pd.DataFrame | None = None,
     top_k: int | None = None,
+    allocate: bool | None = None,
 ) -> pd.DataFrame:
     """The whole pipeline: for each offer, the best profiles with score, components and reasons.
 
-    One row per suggestion: offer_ref, profile_ref, rank, score, s_text, s_skills, s_occupation,
-    s_commute, s_constraints, distance_km, matched_skills, missing_skills, reasons."""
+    One row per suggestion: offer_ref, profile_ref, structure, rank, score, s_text, s_skills,
+    s_occupation, s_commute, s_constraints, distance_km, matched_skills, missing_skills, reasons.
+    With allocation (``allocate`` or the settings' ``ranking.allocate``), each offer gets at most
+    positions x candidates_per_position people and each person at most max_offers_per_profile
+    offers, chosen globally (matcher/allocation.py)."""
+    settings = settings or Settings()
     if offers.empty or profiles.empty:
         return pd.DataFrame(columns=COLUMNS)
     scored = score_pairs(offers, profiles, settings, referential, communes)
+    if allocate if allocate is not None else settings.ranking.allocate:
+        from matcher.allocation import allocated_suggestions
+
+        return allocated_suggestions(scored)[COLUMNS]
     return top_per_offer(scored, top_k)[COLUMNS]
 
 
-__all__ = ["Scored", "rank", "score_pairs", "top_per_offer", "top_per_profile"]
+__all__ = ["COLUMNS", "Scored", "rank", "score_pairs", "top_k", "top_per_offer", "top_per_profile"]

@@ -1,28 +1,30 @@
 """Reasons: short French sentences a counsellor can read aloud, built from the components.
 
-Called on the kept suggestions only (top-k), so a loop per suggestion here is bounded by
-offers x k, not by offers x profiles.
+Called on the kept suggestions only (top-k), so the loop per suggestion here is bounded by
+offers x k, not by offers x profiles; the columns it needs are taken out of the frames once as
+plain arrays (no ``iloc`` per row).
+
+Order of the sentences: occupation, skills, commute, contract, then every broken constraint
+("Attention : ..."), which is always named whatever its policy.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
+import numpy as np
 import pandas as pd
 
 from matcher import fields as F
 from matcher.features import constraints as C
-from matcher.referential import CODE, LABEL, Referential
+from matcher.features import occupation as O
+from matcher.referential import CODE, LABEL, SECTOR, Referential
+from matcher.settings import Settings
 
-OCC_KIND, OFFER_POS, PROFILE_POS, MEANS, RADIUS_KM = (
-    F.OCC_KIND,
-    F.OFFER_POS,
-    F.PROFILE_POS,
-    F.MEANS,
-    F.RADIUS_KM,
-)
-
-MAX_LISTED = 4  # skills named in a sentence before "..."
+MAX_LISTED = 4  # skills named in a sentence before "et N autre(s)"
+SCHEDULE_WORDS = ((F.NIGHTS, "de nuit"), (F.WEEKENDS, "le week-end"),
+                  (F.SPLIT_SHIFTS, "en horaires coupés ou décalés"))  # fmt: skip
 
 
 def _list(items: list[str]) -> str:
@@ -35,20 +37,35 @@ def _fr_km(d: float) -> str:
     return f"{d:.0f} km" if d >= 1 else "moins de 1 km"
 
 
-def occupation_sentence(kind: int, offer_codes: list[str], profile_codes: list[str], labels) -> str:
-    if kind == 3:
-        common = [c for c in offer_codes if c in profile_codes][0]
-        return f"Métier visé identique ({common} {labels.get(common, '')})".replace(" )", ")")
-    if kind == 2:
-        o = offer_codes[0]
-        return f"Métier proche de celui visé ({o} {labels.get(o, '')})".replace(" )", ")")
-    if kind == 1:
-        return f"Même domaine professionnel ({offer_codes[0][:3]})"
-    if kind == -1:
+def _named(code: str, labels: dict[str, str]) -> str:
+    label = labels.get(code)
+    return f"{code} {label}" if label else code
+
+
+def occupation_sentence(
+    kind: int,
+    offer_codes: list[str],
+    profile_codes: list[str],
+    labels: dict[str, str],
+    sectors: dict[str, str] | None = None,
+) -> str:
+    if kind == O.SAME:
+        common = next(c for c in offer_codes if c in profile_codes)
+        return f"Métier visé identique ({_named(common, labels)})"
+    if kind == O.CLOSE:
+        return (
+            f"Métier visé proche ({_named(profile_codes[0], labels)}) "
+            f"de celui de l'offre ({_named(offer_codes[0], labels)})"
+        )
+    if kind == O.DOMAIN:
+        sector = (sectors or {}).get(offer_codes[0])
+        where = f"{offer_codes[0][:3]} {sector}" if sector else offer_codes[0][:3]
+        return f"Même domaine professionnel ({where})"
+    if kind == O.UNKNOWN:
         if not offer_codes:
-            return "Métier de l'offre non reconnu dans le référentiel"
-        return "Métier visé non renseigné ou non reconnu"
-    return "Métier visé différent"
+            return "Métier de l'offre non reconnu dans le référentiel : à vérifier"
+        return "Métier visé non renseigné ou non reconnu : à vérifier"
+    return f"Métier visé différent ({_named(profile_codes[0], labels)})"
 
 
 def skills_sentence(matched: list[str], missing: list[str]) -> str | None:
@@ -57,75 +74,128 @@ def skills_sentence(matched: list[str], missing: list[str]) -> str | None:
         return None
     if not matched:
         return f"Aucune des {total} compétences demandées ; manque : {_list(missing)}"
-    text = f"{len(matched)} compétence(s) sur {total} : {_list(matched)}"
+    noun = "compétence" if len(matched) == 1 else "compétences"
+    text = f"{len(matched)} {noun} sur {total} : {_list(matched)}"
     if missing:
         text += f" ; manque : {_list(missing)}"
     return text
 
 
-def commute_sentence(distance: float, means: str, licence: list[str], radius: float) -> str:
+def commute_sentence(
+    distance: float, means: str, licence: list[str], radius: float, radius_given: bool = True
+) -> str:
     if distance is None or math.isnan(distance):
         return "Distance inconnue (commune non reconnue)"
     parts = [_fr_km(distance)]
-    held = [x for x in licence if x not in ("aucun", "en cours")]
+    held = sorted(C.implied_licences(licence) & set(licence))
     if held and means == "voiture":
         parts.append(f"permis {', '.join(held)} et voiture")
     elif held:
         parts.append(f"permis {', '.join(held)}")
     elif means:
         parts.append(means)
-    text = ", ".join(parts) + f" (rayon {radius:.0f} km)"
+    where = (
+        f"rayon {radius:.0f} km" if radius_given else f"rayon non précisé, {radius:.0f} km retenus"
+    )
+    text = ", ".join(parts) + f" ({where})"
     if distance > radius:
         text = "Attention : " + text + ", au-delà du rayon de mobilité"
     return text
 
 
+def _date(v) -> str:
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    return f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else "?"
+
+
+def _hours(v) -> str:
+    try:
+        return f"{float(v):g} h"
+    except (TypeError, ValueError):
+        return "?"
+
+
+def _list_of(value) -> list[str]:
+    return value if isinstance(value, list) else []
+
+
 def build_reasons(
-    top: pd.DataFrame, offers: pd.DataFrame, profiles: pd.DataFrame, referential: Referential
+    top: pd.DataFrame,
+    offers: pd.DataFrame,
+    profiles: pd.DataFrame,
+    referential: Referential,
+    settings: Settings | None = None,
 ) -> list[list[str]]:
-    """One list of sentences per row of ``top`` (which holds the component columns, the
-    positions and the matched/missing skills)."""
-    labels = referential.codes.set_index(CODE)[LABEL].to_dict()
+    """One list of sentences per row of ``top`` (which holds the positions, the link kind, the
+    distance, the broken constraints and the matched/missing skills)."""
+    if top.empty:
+        return []
+    codes = referential.codes.drop_duplicates(CODE)
+    labels = dict(zip(codes[CODE], codes[LABEL], strict=True))
+    sectors = dict(zip(codes[CODE], codes[SECTOR], strict=True)) if SECTOR in codes else {}
+    o = top[F.OFFER_POS].to_numpy()
+    p = top[F.PROFILE_POS].to_numpy()
+
+    def col(frame: pd.DataFrame, name: str, pos: np.ndarray) -> list:
+        if name not in frame:
+            return [None] * len(pos)
+        return frame[name].to_numpy(dtype=object)[pos].tolist()
+
+    o_codes, p_codes = col(offers, F.OCC_CODES, o), col(profiles, F.OCC_CODES, p)
+    means, licence = col(profiles, F.MEANS, p), col(profiles, F.LICENCE, p)
+    radius = profiles[F.RADIUS_KM].to_numpy(float)[p]
+    given = pd.to_numeric(profiles[F.MOBILITY_KM], errors="coerce").to_numpy(float)[p] > 0
+    contracts, accepted = col(offers, F.CONTRACT_TYPE, o), col(profiles, F.CONTRACT_TYPES, p)
+    required = col(offers, F.LICENCE_REQUIRED, o)
+    o_hours, p_hours = col(offers, F.WEEKLY_HOURS, o), col(profiles, F.WANTED_HOURS, p)
+    start, avail = col(offers, F.START_DATE, o), col(profiles, F.AVAILABLE_FROM, p)
+    o_flags = {f: C.flag_values(offers[f])[o] for f, _ in SCHEDULE_WORDS}
+    p_flags = {f: C.flag_values(profiles[f])[p] for f, _ in SCHEDULE_WORDS}
+    kind = top[F.OCC_KIND].to_numpy()
+    distance = top[F.DISTANCE_KM].to_numpy(float)
+    matched, missing = top[F.MATCHED_SKILLS].tolist(), top[F.MISSING_SKILLS].tolist()
+    broken = {c: top[f"broken_{c}"].to_numpy(bool) for c in C.CHECKS}
+
     out: list[list[str]] = []
-    for row in top.itertuples(index=False):
-        o = offers.iloc[getattr(row, OFFER_POS)]
-        p = profiles.iloc[getattr(row, PROFILE_POS)]
-        sentences = [
-            occupation_sentence(getattr(row, OCC_KIND), o[F.OCC_CODES], p[F.OCC_CODES], labels)
-        ]
-        s = skills_sentence(getattr(row, F.MATCHED_SKILLS), getattr(row, F.MISSING_SKILLS))
+    for i in range(len(top)):
+        oc, pc = _list_of(o_codes[i]), _list_of(p_codes[i])
+        sentences = [occupation_sentence(int(kind[i]), oc, pc, labels, sectors)]
+        s = skills_sentence(matched[i], missing[i])
         if s:
             sentences.append(s)
         sentences.append(
-            commute_sentence(getattr(row, F.DISTANCE_KM), p[MEANS], p[F.LICENCE], p[RADIUS_KM])
+            commute_sentence(
+                distance[i], means[i] or "", _list_of(licence[i]), radius[i], bool(given[i])
+            )
         )
-        contracts = o[F.CONTRACT_TYPE]
-        if getattr(row, f"broken_{C.CONTRACT}"):
-            sentences.append(f"Attention : contrat {', '.join(contracts)} non souhaité")
-        elif contracts and p[F.CONTRACT_TYPES]:
-            ok = [c for c in contracts if c in p[F.CONTRACT_TYPES]]
-            sentences.append(f"Contrat {', '.join(ok or contracts)} accepté")
-        if getattr(row, f"broken_{C.LICENCE}"):
+        offered, ok_for = _list_of(contracts[i]), _list_of(accepted[i])
+        if broken[C.CONTRACT][i]:
             sentences.append(
-                f"Attention : permis {', '.join(o[F.LICENCE_REQUIRED])} demandé, non détenu"
+                f"Attention : contrat {', '.join(offered)} non souhaité "
+                f"(souhaite : {', '.join(ok_for)})"
             )
-        if getattr(row, f"broken_{C.HOURS}"):
+        elif offered and ok_for:
+            ok = [c for c in offered if c in ok_for]
+            sentences.append(f"Contrat {', '.join(ok or offered)} accepté")
+        if broken[C.LICENCE][i]:
             sentences.append(
-                f"Attention : {o[F.WEEKLY_HOURS]:g} h par semaine proposées, "
-                f"{p[F.WANTED_HOURS]:g} h souhaitées"
+                f"Attention : permis {', '.join(_list_of(required[i]))} demandé, non détenu"
             )
-        if getattr(row, f"broken_{C.SCHEDULE}"):
+        if broken[C.HOURS][i]:
+            sentences.append(
+                f"Attention : {_hours(o_hours[i])} par semaine proposées, "
+                f"{_hours(p_hours[i])} souhaitées"
+            )
+        if broken[C.SCHEDULE][i]:
             refused = [
-                name
-                for flag, name in ((F.NIGHTS, "de nuit"), (F.WEEKENDS, "le week-end"),
-                                   (F.SPLIT_SHIFTS, "en horaires coupés ou décalés"))
-                if o[flag] is True and p[flag] is False
-            ]  # fmt: skip
+                words for f, words in SCHEDULE_WORDS if o_flags[f][i] == 1 and p_flags[f][i] == 0
+            ]
             sentences.append(f"Attention : travail {' et '.join(refused)} non souhaité")
-        if getattr(row, f"broken_{C.AVAILABILITY}"):
+        if broken[C.AVAILABILITY][i]:
             sentences.append(
-                f"Attention : disponible à partir du {p[F.AVAILABLE_FROM]:%d/%m/%Y}, "
-                f"poste à pourvoir le {o[F.START_DATE]:%d/%m/%Y}"
+                f"Attention : disponible à partir du {_date(avail[i])}, "
+                f"poste à pourvoir le {_date(start[i])}"
             )
         out.append(sentences)
     return out

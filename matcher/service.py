@@ -136,7 +136,8 @@ def _pooled_extra(scored, top: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame
     if wanted.empty:
         return pd.DataFrame(columns=COLUMNS)
     keys = [F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF]
-    pairs = scored.pairs[~scored.pairs[F.EXCLUDED]].merge(wanted, on=keys)
+    # Scored pairs hold positions; labelled() adds the references (issue 5).
+    pairs = scored.labelled(scored.pairs[~scored.pairs[F.EXCLUDED]]).merge(wanted, on=keys)
     pairs = pairs.merge(top[keys], on=keys, how="left", indicator=True)
     pairs = pairs[pairs["_merge"] == "left_only"].drop(columns="_merge")
     if pairs.empty:

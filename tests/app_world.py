@@ -1,6 +1,11 @@
 """A small but real world for the dashboard's AppTest tests: offers and two structures' people
 imported through the library from in-memory files, the matching run, three accounts.
 
+Each person is written to fit one offer (same job, skills, nearby): A-01 and B-02 the cleaning
+offer OFF-1, A-02 and B-03 the forklift offer OFF-2, A-03 and B-01 the gardening offer OFF-3;
+tests decide on these pairs, which any sensible ranking suggests, and read the rest (counts,
+ranks) from the store rather than hard-coding them.
+
 Built once per test session (import + matching take a couple of seconds), then copied for each
 test so that every test starts from the same state and may change it."""
 

@@ -52,11 +52,12 @@ def test_retain_in_one_click(dash):
 def test_not_retained_with_reason_and_comment(dash):
     at = page("correspondances.py", dash.counsellor_a).run()
     at.segmented_control(key="match_view").set_value("offre").run()
-    key = "OFF-1|EI Artois Propreté|A-02"
+    at.selectbox(key="selected_offer").select("OFF-2").run()
+    key = "OFF-2|EI Artois Propreté|A-02"
     at.text_input(key=f"comment|{key}|rej").input("préfère la restauration, tél 06 12 34 56 78")
     _button(at, f"reason|{RejectReason.MOBILITY.value}|{key}").click().run()
     assert "« Non retenu » (mobilité) enregistré" in at.success[0].value
-    stored = dash.store.suggestions(dash.counsellor_a, offer_ref="OFF-1", profile_ref="A-02")
+    stored = dash.store.suggestions(dash.counsellor_a, offer_ref="OFF-2", profile_ref="A-02")
     assert stored[F.STATUS].tolist() == [Status.REJECTED]
     assert stored[F.REASON].tolist() == [RejectReason.MOBILITY]
     assert "06 12 34 56 78" not in stored[F.COMMENT].iloc[0]  # personal data masked

@@ -93,11 +93,13 @@ def test_decisions_are_counted(dash):
     from matcher import review
 
     review.decide(dash.store, dash.counsellor_a, "OFF-1", "A-01", Status.RETAINED)
-    review.decide(dash.store, dash.counsellor_a, "OFF-1", "A-02", Status.REJECTED,
+    review.decide(dash.store, dash.counsellor_b, "OFF-1", "B-02", Status.HIRED)
+    review.decide(dash.store, dash.counsellor_a, "OFF-2", "A-02", Status.REJECTED,
                   reason="skills")  # fmt: skip
     at = page("offres.py", dash.coordinator).run()
-    row = _table(at).set_index(F.OFFER_REF).loc["OFF-1"]
-    assert (row["decided"], row["ongoing"], row["hired"]) == (2, 1, 0)
+    table = _table(at).set_index(F.OFFER_REF)
+    assert table.loc["OFF-1", ["decided", "ongoing", "hired"]].tolist() == [2, 1, 1]
+    assert table.loc["OFF-2", ["decided", "ongoing", "hired"]].tolist() == [1, 0, 0]
 
 
 def test_rerun_matching_keeps_decisions(dash):

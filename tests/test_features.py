@@ -101,13 +101,18 @@ def test_skill_coverage_fuzzy_and_weighted():
 
 
 def test_core_skills_weigh_more():
-    from matcher.normalise import normalise_text
-
     offers = pd.Series([["Conduite chariot élévateur", "Rangement", "Inventaire"]])
     profiles = pd.Series([["conduite chariot elevateur"]])
-    core = set(normalise_text(pd.Series(["Conduite chariot élévateur"])))
-    idx = skills.build_index(offers, profiles, 80.0, core_skills=core, core_weight=2.0)
+    core = pd.DataFrame({"code": ["N1101"], "skill": ["Conduite de chariot élévateur"]})
+    idx = skills.build_index(
+        offers, profiles, 80.0, core=core, core_weight=2.0, offer_codes=pd.Series([["N1101"]])
+    )
     assert skills.coverage(idx, np.array([0]), np.array([0]))[0] == pytest.approx(2 / 4)
+    # The same skill is not core for an offer of another job.
+    idx = skills.build_index(
+        offers, profiles, 80.0, core=core, core_weight=2.0, offer_codes=pd.Series([["K2204"]])
+    )
+    assert skills.coverage(idx, np.array([0]), np.array([0]))[0] == pytest.approx(1 / 3)
 
 
 def _frames(**overrides):
@@ -148,3 +153,37 @@ def test_constraints(overrides, broken):
     offers, profiles = _frames(**overrides)
     out = constraints.broken_constraints(offers, profiles, np.array([0]), np.array([0]))
     assert [c for c in constraints.CHECKS if out.at[0, c]] == ([broken] if broken else [])
+
+
+def _cos(xo, xp, i, j):
+    return float(xo[i].multiply(xp[j]).sum())
+
+
+def test_text_cosine_words_and_title_characters():
+    from matcher.features import text
+
+    offers = pd.Series(["preparateur commande entrepot caces", "agent proprete bureau"])
+    profiles = pd.Series(["logistique magasin", "cuisinier restauration",
+                          "agent proprete bureau"])  # fmt: skip
+    titles_o = pd.Series(["preparateur de commandes", "agent de proprete"])
+    titles_p = pd.Series(["preparatrise de comandes", "cuisinier", "agent de proprete"])
+    xo, xp = text.vectorise(offers, profiles, titles_o, titles_p, char_weight=0.4,
+                            max_df=1.0, max_df_min_docs=0)  # fmt: skip
+    assert _cos(xo, xp, 1, 2) == pytest.approx(1.0)  # same words, same title
+    assert _cos(xo, xp, 0, 1) == pytest.approx(0.0)  # nothing in common
+    # No word in common, but the title written with typos shares character n-grams: the title
+    # block (weight 0.4) alone, its n-grams seen once dropped, the rest alike.
+    assert _cos(xo, xp, 0, 0) == pytest.approx(0.4, abs=0.01)
+    words_only = text.vectorise(offers, profiles, max_df=1.0, max_df_min_docs=0)
+    assert _cos(*words_only, 0, 0) == pytest.approx(0.0)
+
+
+def test_text_drops_terms_in_too_many_documents():
+    from matcher.features import text
+
+    offers = pd.Series(["agent rare1"] * 1 + ["agent"] * 9)
+    profiles = pd.Series(["agent rare1"])
+    xo, xp = text.vectorise(offers, profiles, char_weight=0.0, max_df=0.5, max_df_min_docs=0)
+    # "agent" is in every document: dropped; the match rests on the rare word alone.
+    assert _cos(xo, xp, 0, 0) == pytest.approx(1.0)
+    assert _cos(xo, xp, 1, 0) == pytest.approx(0.0)

@@ -2,7 +2,11 @@
 incompatible, schedule refused, not available before the start date.
 
 Each check gives a boolean per pair (True = the constraint is broken); the ranking then excludes
-the pair or lowers its score, as the settings say. Unknown values never break a constraint."""
+the pair or lowers its score, as the settings say. Unknown values never break a constraint.
+
+List-valued checks (licences, contracts) are decided once per distinct combination of values
+(a handful: "B", "B+C"...) in a small table, then read by the pairs through integer look-ups.
+"""
 
 from __future__ import annotations
 
@@ -25,61 +29,91 @@ HOURS_TOLERANCE = 8.0
 # A person available up to this many days after the start date is still fine.
 AVAILABILITY_GRACE_DAYS = 15
 
-
-def _as_lists(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: v if isinstance(v, list) else [])
+SCHEDULE_FLAGS = (F.NIGHTS, F.WEEKENDS, F.SPLIT_SHIFTS)
 
 
-def _held(required: list[str], held: list[str]) -> bool:
-    # A C or D licence implies B; "en cours" does not count yet.
-    implied = set(held)
+def _factorise_lists(series: pd.Series) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """Each row's list -> id of its distinct sorted tuple, and the tuples."""
+    tuples = series.map(lambda v: tuple(sorted(v)) if isinstance(v, list) else ())
+    codes, uniques = pd.factorize(tuples)
+    return codes.astype(np.int64), list(uniques)
+
+
+def implied_licences(held: tuple[str, ...] | list[str]) -> set[str]:
+    """Licences a person can use: a C, CE, D or BE licence implies B; CE implies C. "en cours"
+    (licence being prepared) and "aucun" hold nothing yet."""
+    implied = set(held) - {"en cours", "aucun"}
     if implied & {"C", "CE", "D", "BE"}:
         implied.add("B")
     if "CE" in implied:
         implied.add("C")
-    return all(r in implied for r in required)
+    return implied
+
+
+def licence_missing(required: tuple[str, ...], held: tuple[str, ...]) -> bool:
+    return bool(required) and not set(required) <= implied_licences(held)
+
+
+def contract_refused(offered: tuple[str, ...], accepted: tuple[str, ...]) -> bool:
+    return bool(offered) and bool(accepted) and not (set(offered) & set(accepted))
+
+
+def _table_check(offer_col, profile_col, o_pos, p_pos, check) -> np.ndarray:
+    o_ids, o_vals = _factorise_lists(offer_col)
+    p_ids, p_vals = _factorise_lists(profile_col)
+    table = np.array([[check(a, b) for b in p_vals] for a in o_vals], dtype=bool).reshape(
+        len(o_vals), len(p_vals)
+    )
+    if table.size == 0:
+        return np.zeros(len(o_pos), dtype=bool)
+    return table[o_ids[o_pos], p_ids[p_pos]]
+
+
+def flag_values(series: pd.Series) -> np.ndarray:
+    """Schedule flags (True / False / None) -> 1 / 0 / -1."""
+    return np.array([1 if v is True else (0 if v is False else -1) for v in series], dtype=np.int8)
 
 
 def broken_constraints(
     offers: pd.DataFrame, profiles: pd.DataFrame, offer_pos: np.ndarray, profile_pos: np.ndarray
 ) -> pd.DataFrame:
     """One boolean column per check, one row per pair."""
-    out = {}
-    # Licence: per distinct (required, held) combination, a handful in practice.
-    req = _as_lists(offers[F.LICENCE_REQUIRED]).map(tuple).to_numpy()[offer_pos]
-    held = _as_lists(profiles[F.LICENCE]).map(tuple).to_numpy()[profile_pos]
-    key = pd.Series(list(zip(req, held, strict=True)))
-    combos = {k: bool(k[0]) and not _held(list(k[0]), list(k[1])) for k in pd.unique(key)}
-    out[LICENCE] = key.map(combos).to_numpy(dtype=bool)
-
-    offered = _as_lists(offers[F.CONTRACT_TYPE]).map(tuple).to_numpy()[offer_pos]
-    accepted = _as_lists(profiles[F.CONTRACT_TYPES]).map(tuple).to_numpy()[profile_pos]
-    key = pd.Series(list(zip(offered, accepted, strict=True)))
-    combos = {k: bool(k[0]) and bool(k[1]) and not (set(k[0]) & set(k[1])) for k in pd.unique(key)}
-    out[CONTRACT] = key.map(combos).to_numpy(dtype=bool)
-
-    oh = pd.to_numeric(offers[F.WEEKLY_HOURS], errors="coerce").to_numpy(float)[offer_pos]
-    ph = pd.to_numeric(profiles[F.WANTED_HOURS], errors="coerce").to_numpy(float)[profile_pos]
+    o_pos, p_pos = np.asarray(offer_pos), np.asarray(profile_pos)
+    out: dict[str, np.ndarray] = {}
+    out[LICENCE] = _table_check(
+        offers[F.LICENCE_REQUIRED], profiles[F.LICENCE], o_pos, p_pos, licence_missing
+    )
+    out[CONTRACT] = _table_check(
+        offers[F.CONTRACT_TYPE], profiles[F.CONTRACT_TYPES], o_pos, p_pos, contract_refused
+    )
+    oh = pd.to_numeric(offers[F.WEEKLY_HOURS], errors="coerce").to_numpy(float)
+    ph = pd.to_numeric(profiles[F.WANTED_HOURS], errors="coerce").to_numpy(float)
     with np.errstate(invalid="ignore"):
-        out[HOURS] = np.abs(oh - ph) > HOURS_TOLERANCE
+        out[HOURS] = np.abs(oh[o_pos] - ph[p_pos]) > HOURS_TOLERANCE
 
-    sched = np.zeros(len(offer_pos), dtype=bool)
-    for flag in (F.NIGHTS, F.WEEKENDS, F.SPLIT_SHIFTS):
-        need = offers[flag].map(lambda v: v is True).to_numpy(bool)[offer_pos]
-        refused = profiles[flag].map(lambda v: v is False).to_numpy(bool)[profile_pos]
+    sched = np.zeros(len(o_pos), dtype=bool)
+    for flag in SCHEDULE_FLAGS:
+        need = flag_values(offers[flag])[o_pos] == 1
+        refused = flag_values(profiles[flag])[p_pos] == 0
         sched |= need & refused
     out[SCHEDULE] = sched
 
-    start = _days(offers[F.START_DATE])[offer_pos]
-    avail = _days(profiles[F.AVAILABLE_FROM])[profile_pos]
+    start = days(offers[F.START_DATE])
+    avail = days(profiles[F.AVAILABLE_FROM])
     with np.errstate(invalid="ignore"):
-        out[AVAILABILITY] = avail > start + AVAILABILITY_GRACE_DAYS
+        out[AVAILABILITY] = avail[p_pos] > start[o_pos] + AVAILABILITY_GRACE_DAYS
     return pd.DataFrame(out)
 
 
-def _days(series: pd.Series) -> np.ndarray:
+def days(series: pd.Series) -> np.ndarray:
     """Dates -> days since 1970 as float (NaN when unknown)."""
     epoch = dt.date(1970, 1, 1)
-    return series.map(
-        lambda v: float((v - epoch).days) if isinstance(v, dt.date) else np.nan
-    ).to_numpy(float)
+
+    def one(v) -> float:
+        if v is None or v is pd.NaT:
+            return np.nan
+        if isinstance(v, dt.datetime):
+            v = v.date()
+        return float((v - epoch).days) if isinstance(v, dt.date) else np.nan
+
+    return np.array([one(v) for v in series], dtype=float)

@@ -1,10 +1,19 @@
-"""Skill coverage: the share of the offer's skills that the profile has, matched fuzzily.
+"""Skill coverage: the weighted share of the offer's skills that the profile has, matched fuzzily.
 
-The fuzzy comparison runs once over the vocabularies of distinct skills (rapidfuzz
-``process.cdist``), never per pair; pairs then read the result through sparse look-ups."""
+Skills are compared by a *key*: the normalised skill without the generic words people add or
+drop ("utiliser", "savoir", "maîtrise de", "réaliser"...), so "Utiliser une autolaveuse" and
+"autolaveuse" meet. The fuzzy comparison (rapidfuzz ``token_sort_ratio``, the scorer with a SIMD
+path in ``process.cdist``: 8 ns a comparison against 312 ns for ``token_set_ratio``) runs once
+over the two vocabularies of distinct keys, in chunks of offer keys so that the score matrix stays
+small; pairs then read the result through sparse products. Never a loop over pairs.
+
+A skill of the offer that is a core skill of the referential for the offer's job weighs
+``core_weight`` (ordinary skills weigh 1).
+"""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,84 +21,192 @@ import pandas as pd
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
+from matcher.features.sparse_ops import incidence, rowwise_dot
 from matcher.normalise import normalise_text
+from matcher.referential import CODE, CORE, SKILL, Referential
+
+# Offer keys compared with all profile keys at once (a chunk x profile-vocabulary uint8 matrix).
+CDIST_CHUNK = 2000
+
+# Words that say how a skill is held, not which skill it is. Written plainly; normalised at first
+# use with the same function as the skills, so the list follows the normaliser.
+GENERIC_WORDS = (
+    "utiliser utilisation savoir connaitre connaissance connaissances maitrise maitriser "
+    "maîtrise maîtriser capacité capacite capable pratique pratiquer réaliser réalisation "
+    "realiser effectuer assurer faire preuve avoir être etre bonne bon bonnes notions notion base "
+    "bases sens techniques technique règles regles respecter respect mettre oeuvre œuvre "
+    "application appliquer procéder proceder"
+)
+
+
+@functools.cache
+def _generic_tokens() -> frozenset[str]:
+    words = pd.Series(GENERIC_WORDS.split())
+    return frozenset(t for w in normalise_text(words) for t in w.split())
+
+
+def skill_keys(skills: pd.Series) -> pd.Series:
+    """Raw skills -> comparison keys (normalised, generic words removed; the whole normalised
+    skill when nothing else is left)."""
+    norm = normalise_text(skills.astype(str))
+    generic = _generic_tokens()
+    return norm.map(lambda s: " ".join(t for t in s.split() if t not in generic) or s)
 
 
 @dataclass
 class SkillIndex:
-    """Incidence of skills in offers and profiles and which offer skills match which profile skills."""
+    """Skills of offers and profiles over their vocabularies of keys, and which offer keys each
+    profile covers."""
 
     offer_vocab: list[str]
     profile_vocab: list[str]
-    offer_skills: (
-        sp.csr_matrix
-    )  # offers x offer_vocab, weight of the skill (core skills weigh more)
+    # offers x offer_vocab: weight of the skill (core skills weigh more)
+    offer_skills: sp.csr_matrix
     profile_skills: sp.csr_matrix  # profiles x profile_vocab, 1 where the profile has it
-    match: sp.csr_matrix  # offer_vocab x profile_vocab, 1 where the two skills match
+    match: sp.csr_matrix  # offer_vocab x profile_vocab, 1 where the two keys match
+    covered: sp.csr_matrix  # profiles x offer_vocab, 1 where the profile has a matching skill
     raw_offer: list[str]  # a readable form of each offer vocabulary entry
     raw_profile: list[str]
+    # offers x offer_vocab, same sparsity as offer_skills: place of the skill in the offer's list
+    offer_order: sp.csr_matrix | None = None
 
 
-def _incidence(lists: pd.Series) -> tuple[list[str], list[str], sp.csr_matrix]:
-    """Lists of raw skills -> (normalised vocabulary, readable form, rows x vocab 0/1 matrix)."""
-    flat = lists.explode()
-    flat = flat[flat.notna()]
-    positions = np.repeat(np.arange(len(lists)), lists.map(len).to_numpy())
-    norm = normalise_text(flat.astype(str)).to_numpy()
-    keep = norm != ""
-    norm, raw, positions = norm[keep], flat.astype(str).to_numpy()[keep], positions[keep]
-    vocab, first, inverse = np.unique(norm, return_index=True, return_inverse=True)
-    matrix = sp.csr_matrix(
-        (np.ones(len(norm), dtype=np.float32), (positions, inverse)),
-        shape=(len(lists), len(vocab)),
+def _incidence(
+    lists: pd.Series,
+) -> tuple[list[str], list[str], sp.csr_matrix, sp.csr_matrix]:
+    """Lists of raw skills -> (vocabulary of keys, readable form, rows x vocab 0/1 matrix, same
+    with the place of the skill in the row's list). Keys are computed once per distinct raw
+    skill."""
+    lists = lists.map(lambda v: v if isinstance(v, list) else [])
+    lengths = lists.map(len).to_numpy()
+    flat = np.array([s for items in lists for s in items], dtype=object)
+    positions = np.repeat(np.arange(len(lists)), lengths)
+    empty = sp.csr_matrix((len(lists), 0), dtype=np.float32)
+    if len(flat) == 0:
+        return [], [], empty, empty
+    place = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    raw_unique, raw_inverse = np.unique(flat.astype(str), return_inverse=True)
+    keys = skill_keys(pd.Series(raw_unique)).to_numpy()[raw_inverse]
+    keep = keys != ""
+    keys, raw = keys[keep], flat[keep].astype(str)
+    positions, place = positions[keep], place[keep]
+    vocab, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    shape = (len(lists), len(vocab))
+    # A skill listed twice counts once, at its first place (coo -> csr sums duplicates).
+    order = np.lexsort((place, inverse, positions))
+    pos_s, inv_s, place_s = positions[order], inverse[order], place[order]
+    first_of = np.r_[True, (np.diff(pos_s) != 0) | (np.diff(inv_s) != 0)]
+    pos_s, inv_s, place_s = pos_s[first_of], inv_s[first_of], place_s[first_of]
+    matrix = sp.csr_matrix((np.ones(len(pos_s), np.float32), (pos_s, inv_s)), shape=shape)
+    order_m = sp.csr_matrix(((place_s + 1).astype(np.float32), (pos_s, inv_s)), shape=shape)
+    # Same sparsity and order in both (matched_and_missing reads them entry by entry).
+    matrix.sort_indices()
+    order_m.sort_indices()
+    return list(vocab), list(raw[first]), matrix, order_m
+
+
+def fuzzy_match(
+    left: list[str], right: list[str], threshold: float, workers: int = 2
+) -> sp.csr_matrix:
+    """len(left) x len(right) 0/1 matrix: token_sort_ratio >= threshold, computed in chunks."""
+    if not left or not right:
+        return sp.csr_matrix((len(left), len(right)), dtype=np.float32)
+    rows, cols = [], []
+    cutoff = int(np.ceil(threshold))
+    for start in range(0, len(left), CDIST_CHUNK):
+        scores = process.cdist(
+            left[start : start + CDIST_CHUNK],
+            right,
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=cutoff,
+            dtype=np.uint8,
+            workers=workers,
+        )
+        r, c = np.nonzero(scores >= cutoff)
+        rows.append(r + start)
+        cols.append(c)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    return sp.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(left), len(right)))
+
+
+def _core_weights(
+    vocab: list[str],
+    offer_skills: sp.csr_matrix,
+    offer_codes: pd.Series | None,
+    core: pd.DataFrame,
+    threshold: float,
+    core_weight: float,
+    workers: int,
+) -> sp.csr_matrix:
+    """Offer skill matrix with core skills of the offer's own job(s) weighing ``core_weight``.
+    Without codes for an offer, a skill that is core for any job counts as core."""
+    core = core[[CODE, SKILL]].dropna().drop_duplicates()
+    core_keys = skill_keys(core[SKILL]).to_numpy()
+    key_vocab, key_inverse = np.unique(core_keys, return_inverse=True)
+    codes = sorted(set(core[CODE]))
+    code_index = {c: i for i, c in enumerate(codes)}
+    key_code = sp.csr_matrix(
+        (
+            np.ones(len(core), np.float32),
+            (key_inverse, np.array([code_index[c] for c in core[CODE]], dtype=np.int64)),
+        ),
+        shape=(len(key_vocab), len(codes)),
     )
-    matrix.data[:] = 1.0  # duplicates within a row count once
-    matrix.sum_duplicates()
-    matrix.data[:] = 1.0
-    return list(vocab), list(raw[first]), matrix
+    is_core_for = (fuzzy_match(vocab, list(key_vocab), threshold, workers) @ key_code).tocsr()
+    is_core_for.data[:] = 1.0  # offer_vocab x codes
+    entries = offer_skills.tocoo()
+    if offer_codes is not None:
+        lists = offer_codes.map(lambda v: v if isinstance(v, list) else [])
+    else:
+        lists = pd.Series([[] for _ in range(offer_skills.shape[0])])
+    oc = incidence(lists, code_index, len(codes))
+    has_code = lists.map(len).to_numpy() > 0
+    core_for_own = rowwise_dot(is_core_for, oc, entries.col, entries.row) > 0
+    core_for_any = np.asarray(is_core_for.sum(axis=1)).ravel()[entries.col] > 0
+    is_core = np.where(has_code[entries.row], core_for_own, core_for_any)
+    weights = np.where(is_core, core_weight, 1.0).astype(np.float32)
+    out = sp.csr_matrix((weights, (entries.row, entries.col)), shape=offer_skills.shape)
+    out.sort_indices()
+    return out
 
 
 def build_index(
     offer_lists: pd.Series,
     profile_lists: pd.Series,
     threshold: float,
-    core_skills: set[str] | None = None,
+    core: pd.DataFrame | None = None,
     core_weight: float = 1.0,
+    offer_codes: pd.Series | None = None,
     workers: int = 2,
 ) -> SkillIndex:
-    """Vocabularies, incidence matrices and the fuzzy match matrix (token_sort_ratio >= threshold)."""
-    ov, oraw, om = _incidence(offer_lists)
-    pv, praw, pm = _incidence(profile_lists)
-    if core_skills and core_weight != 1.0:
-        weights = np.array([core_weight if v in core_skills else 1.0 for v in ov], dtype=np.float32)
-        om = sp.csr_matrix(om.multiply(weights[None, :]))
-    if ov and pv:
-        # token_sort_ratio has a SIMD path in cdist (8 ns a comparison against 312 ns for
-        # token_set_ratio): see docs PERFORMANCE.md.
-        scores = process.cdist(
-            ov,
-            pv,
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=threshold,
-            dtype=np.uint8,
-            workers=workers,
-        )
-        match = sp.csr_matrix(scores >= threshold, dtype=np.float32)
-    else:
-        match = sp.csr_matrix((len(ov), len(pv)), dtype=np.float32)
-    return SkillIndex(ov, pv, om, pm, match, oraw, praw)
+    """Vocabularies, incidence matrices and the fuzzy match matrix (token_sort_ratio of the keys
+    >= threshold). ``core``: the referential's core skills (columns code, skill)."""
+    ov, oraw, om, order = _incidence(offer_lists)
+    pv, praw, pm, _ = _incidence(profile_lists)
+    if core is not None and len(core) and core_weight != 1.0 and ov:
+        om = _core_weights(ov, om, offer_codes, core, threshold, core_weight, workers)
+    match = fuzzy_match(ov, pv, threshold, workers)
+    covered = (pm @ match.T).tocsr()
+    covered.data[:] = 1.0
+    return SkillIndex(ov, pv, om, pm, match, covered, oraw, praw, order)
+
+
+def core_skills(referential: Referential) -> pd.DataFrame:
+    """The referential's core skills (code, skill)."""
+    s = referential.skills
+    if s.empty or CORE not in s:
+        return pd.DataFrame(columns=[CODE, SKILL])
+    return s.loc[s[CORE].astype(bool), [CODE, SKILL]]
 
 
 def coverage(index: SkillIndex, offer_pos: np.ndarray, profile_pos: np.ndarray) -> np.ndarray:
     """Weighted share of each pair's offer skills found in the profile; NaN when the offer lists
     no skill (unknown, not a zero)."""
-    # covered[k, j] = 1 when offer-vocabulary skill k matches some skill of profile j.
-    covered = (index.match @ index.profile_skills.T).tocsc()
-    covered.data[:] = 1.0
-    a = index.offer_skills[offer_pos]
-    c = covered[:, profile_pos].T.tocsr()
-    num = np.asarray(a.multiply(c).sum(axis=1)).ravel()
-    den = np.asarray(a.sum(axis=1)).ravel()
+    offer_pos, profile_pos = np.asarray(offer_pos), np.asarray(profile_pos)
+    if index.offer_skills.shape[1] == 0:
+        return np.full(len(offer_pos), np.nan)
+    num = rowwise_dot(index.offer_skills, index.covered, offer_pos, profile_pos)
+    den = np.asarray(index.offer_skills.sum(axis=1)).ravel()[offer_pos]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / den, np.nan)
 
@@ -97,20 +214,36 @@ def coverage(index: SkillIndex, offer_pos: np.ndarray, profile_pos: np.ndarray) 
 def matched_and_missing(
     index: SkillIndex, offer_pos: np.ndarray, profile_pos: np.ndarray
 ) -> tuple[list[list[str]], list[list[str]]]:
-    """Readable matched and missing offer skills of each pair (for reasons; call on the kept
-    suggestions only)."""
-    covered = (index.match @ index.profile_skills.T).tocsc()
-    a = index.offer_skills[offer_pos].tocsr()
-    c = covered[:, profile_pos].T.tocsr()
-    hit = a.multiply(c).tocsr()
-    matched, missing = [], []
-    for r in range(a.shape[0]):
-        have = set(
-            hit.indices[hit.indptr[r] : hit.indptr[r + 1]][
-                hit.data[hit.indptr[r] : hit.indptr[r + 1]] > 0
-            ]
-        )
-        skills = a.indices[a.indptr[r] : a.indptr[r + 1]]
-        matched.append([index.raw_offer[k] for k in skills if k in have])
-        missing.append([index.raw_offer[k] for k in skills if k not in have])
-    return matched, missing
+    """Readable matched and missing offer skills of each pair, core skills first, then in the
+    offer's order (call on the kept suggestions only; vectorised all the same)."""
+    offer_pos, profile_pos = np.asarray(offer_pos), np.asarray(profile_pos)
+    n = len(offer_pos)
+    a = index.offer_skills.tocsr()
+    counts = (a.indptr[offer_pos + 1] - a.indptr[offer_pos]).astype(np.int64)
+    total = int(counts.sum())
+    row = np.repeat(np.arange(n), counts)
+    first = np.cumsum(counts) - counts
+    entry = np.repeat(a.indptr[offer_pos].astype(np.int64), counts) + (
+        np.arange(total) - np.repeat(first, counts)
+    )
+    ks, ws = a.indices[entry].astype(np.int64), a.data[entry]
+    place = ks if index.offer_order is None else index.offer_order.tocsr().data[entry]
+    order = np.lexsort((place, -ws, row))
+    row, ks = row[order], ks[order]
+    covered = index.covered.tocsr()
+    covered.sort_indices()
+    width = np.int64(max(covered.shape[1], 1))
+    cov_rows = np.repeat(np.arange(covered.shape[0], dtype=np.int64), np.diff(covered.indptr))
+    cov_keys = cov_rows * width + covered.indices
+    query = profile_pos[row].astype(np.int64) * width + ks
+    at = np.searchsorted(cov_keys, query)
+    hit = np.zeros(total, dtype=bool)
+    if len(cov_keys):
+        hit = cov_keys[np.minimum(at, len(cov_keys) - 1)] == query
+    names = np.array(index.raw_offer + [""], dtype=object)[ks]
+
+    def split(mask: np.ndarray) -> list[list[str]]:
+        per_row = np.bincount(row[mask], minlength=n)
+        return [list(x) for x in np.split(names[mask], np.cumsum(per_row)[:-1])] if n else []
+
+    return split(hit), split(~hit)

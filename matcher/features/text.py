@@ -1,75 +1,87 @@
-"""Text similarity: TF-IDF (word and character n-grams on normalised text), cosine per pair.
+"""Text similarity: TF-IDF cosine between an offer and a profile.
 
-The same sparse product gives the candidate pairs: for each offer, the profiles whose text is
-closest are kept (top-n per row), so later components never see all offers x profiles."""
+Two blocks, each L2-normalised, then weighted (the cosine is the weighted mean of the two):
+
+- words (1-2 grams) of the whole normalised text (title, description, skills / target jobs,
+  skills, experience, training): what the offer and the person talk about;
+- character 3-5 grams inside words of the job titles only (offer title / target jobs): they catch
+  typos and variants ("preparatrise" / "preparateur"). On long fields they cost 5-10x more for
+  little gain (docs/PERFORMANCE.md), so they stay on the short field that matters most.
+
+Vectors are built with a stateless ``HashingVectorizer`` (2^20 columns, collisions negligible at
+these vocabulary sizes) and IDF computed over offers and profiles together. Terms found in fewer
+than 2 documents are dropped (they cannot match anything) and so are terms found in more than
+``max_df`` of the documents: they carry almost no weight after IDF, yet they make most of the cost
+of the sparse products (every offer shares them with every profile).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
 from matcher import fields as F
 
+OFFER_TEXT_FIELDS = [F.TITLE, F.TITLE, F.DESCRIPTION, F.SKILLS]  # title counted twice: it matters
+PROFILE_TEXT_FIELDS = [F.TARGET_JOBS, F.TARGET_JOBS, F.SKILLS, F.EXPERIENCE, F.TRAINING]
+OFFER_TITLE_FIELD = F.TITLE
+PROFILE_TITLE_FIELD = F.TARGET_JOBS
+
+N_FEATURES = 2**20
+
+
+def _tfidf(texts: list[str], max_df: float, min_docs: int, **analyzer) -> sp.csr_matrix:
+    """Sublinear TF x smooth IDF, rare and too common terms dropped, rows L2-normalised."""
+    hv = HashingVectorizer(
+        alternate_sign=False, norm=None, n_features=N_FEATURES, dtype=np.float32, **analyzer
+    )
+    x = hv.transform(texts).tocsr()
+    n = x.shape[0]
+    df = np.bincount(x.indices, minlength=N_FEATURES)
+    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+    limit = max(max_df * n, float(min_docs))
+    keep = (df[x.indices] >= 2) & (df[x.indices] <= limit)
+    x.data = (1.0 + np.log(x.data)) * idf[x.indices] * keep
+    x.eliminate_zeros()
+    return normalize(x, copy=False)
+
 
 def vectorise(
-    offer_text: pd.Series, profile_text: pd.Series
+    offer_text: pd.Series,
+    profile_text: pd.Series,
+    offer_titles: pd.Series | None = None,
+    profile_titles: pd.Series | None = None,
+    char_weight: float = 0.5,
+    max_df: float = 0.05,
+    max_df_min_docs: int = 200,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """L2-normalised TF-IDF rows for offers and profiles, fitted on both corpora.
+    """TF-IDF rows (float32) for offers and profiles, fitted on both corpora; the dot product of
+    two rows is (1 - char_weight) x the words cosine + char_weight x the titles cosine.
 
-    Words (1-2 grams) carry meaning; character 3-5 grams inside words catch typos and variants
-    ("preparateur"/"preparatrice"); both blocks are weighed equally then re-normalised."""
-    corpus = pd.concat([offer_text, profile_text], ignore_index=True).fillna("")
-    words = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, dtype=np.float32)
-    chars = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, dtype=np.float32
-    )
-    try:
-        xw = words.fit_transform(corpus)
-    except ValueError:  # empty vocabulary: no text at all
-        xw = sp.csr_matrix((len(corpus), 1), dtype=np.float32)
-    try:
-        xc = chars.fit_transform(corpus)
-    except ValueError:
-        xc = sp.csr_matrix((len(corpus), 1), dtype=np.float32)
-    x = normalize(sp.hstack([xw, xc], format="csr"))
+    ``char_weight`` is the share of the title character block in the cosine (0 = words only)."""
+    corpus = pd.concat([offer_text, profile_text], ignore_index=True).fillna("").astype(str)
+    words = _tfidf(list(corpus), max_df, max_df_min_docs, ngram_range=(1, 2))
+    blocks = [words * np.float32(np.sqrt(1.0 - char_weight))]
+    if char_weight > 0 and offer_titles is not None and profile_titles is not None:
+        titles = pd.concat([offer_titles, profile_titles], ignore_index=True).fillna("")
+        chars = _tfidf(
+            list(titles.astype(str)),
+            max_df,
+            max_df_min_docs,
+            analyzer="char_wb",
+            ngram_range=(3, 5),
+        )
+        blocks.append(chars * np.float32(np.sqrt(char_weight)))
+    # Not re-normalised: the cosine is (1 - w) x words cosine + w x title cosine, and a row
+    # whose block is empty (no title) simply gets nothing from it.
+    x = sp.hstack(blocks, format="csr", dtype=np.float32)
     n = len(offer_text)
     return x[:n], x[n:]
-
-
-def candidate_pairs(
-    xo: sp.csr_matrix, xp: sp.csr_matrix, top_n: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each offer, the ``top_n`` profiles of highest cosine similarity (ties: lower profile
-    position first). Returns (offer positions, profile positions, similarity)."""
-    sims = (xo @ xp.T).tocsr()
-    n_profiles = xp.shape[0]
-    k = min(top_n, n_profiles)
-    rows, cols, vals = [], [], []
-    # Dense per block of offers: the block is (block x profiles) floats, bounded in memory.
-    block = max(1, 2_000_000 // max(n_profiles, 1))
-    for start in range(0, sims.shape[0], block):
-        dense = sims[start : start + block].toarray()
-        if k < n_profiles:
-            idx = np.argpartition(-dense, k - 1, axis=1)[:, :k]
-        else:
-            idx = np.broadcast_to(np.arange(n_profiles), (dense.shape[0], n_profiles))
-        v = np.take_along_axis(dense, idx, axis=1)
-        rows.append(np.repeat(np.arange(start, start + dense.shape[0]), idx.shape[1]))
-        cols.append(idx.ravel())
-        vals.append(v.ravel())
-    if not rows:
-        empty = np.array([], dtype=np.int64)
-        return empty, empty, np.array([], dtype=np.float32)
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
 
 def text_score(similarity: np.ndarray) -> np.ndarray:
     """Cosine similarity of TF-IDF vectors, clipped to [0, 1]."""
     return np.clip(similarity, 0.0, 1.0)
-
-
-OFFER_TEXT_FIELDS = [F.TITLE, F.TITLE, F.DESCRIPTION, F.SKILLS]  # title counted twice: it matters
-PROFILE_TEXT_FIELDS = [F.TARGET_JOBS, F.TARGET_JOBS, F.SKILLS, F.EXPERIENCE, F.TRAINING]

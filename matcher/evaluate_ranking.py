@@ -1,0 +1,376 @@
+"""Measured quality of the ranking: a labelled set generated from the official ROME, nDCG@10 and
+recall@10 of the product and of baselines in the same run.
+
+The set (:func:`build_set`): offers written from job titles of sampled ROME codes, with a
+description and a skills list built from the code's skills; profiles written as people write
+(other titles and skills of the same code, of a close code, of the same domain, and of random
+codes; lower case, typos, nouns for verbs, abbreviations), each with a commune, a mobility
+radius, a licence. Relevance of (offer, profile), graded from the true codes:
+
+- 3 same code, 2 close code (ROME mobility links), 1 same professional domain, 0 otherwise
+  (a person aiming at two jobs: the better);
+- at most 1 when the person cannot take the job: the offer requires a licence the person does
+  not hold, or the person gave a mobility radius and lives farther than it.
+
+Metrics per offer, averaged: nDCG@10 (gain 2^grade - 1) and recall@10 (share of the profiles of
+grade >= 2 found in the first 10, out of at most 10).
+
+Methods compared in one run: the product with the built-in referential, the product with the full
+ROME loaded, the product without commute and constraints (what the job matching alone gives),
+plain TF-IDF on the raw text, fuzzy skills only, random.
+
+Weights and thresholds of the settings were tuned with :func:`tune` on seed
+:data:`TUNING_SEED`; reports use :data:`REPORT_SEED`, another set, so the figures are not
+measured on the data the defaults were chosen on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matcher import fields as F
+from matcher.features import constraints as C
+from matcher.features import occupation
+from matcher.features import skills as S
+from matcher.geo import haversine_pairs
+from matcher.normalise import split_skills
+from matcher.paths import DATA_DIR
+from matcher.ranking import OCC_KIND, OFFER_POS, PROFILE_POS, Scored, score_pairs, top_k
+from matcher.referential import (
+    CODE,
+    Referential,
+    builtin_referential,
+    close_pairs,
+    load_rome_dir,
+)
+from matcher.settings import Settings
+from matcher.synthetic import Truth, labelled_set
+
+log = logging.getLogger(__name__)
+
+ROME_DIR = DATA_DIR.parent.parent / "shared" / "data" / "rome-v460"
+TUNING_SEED = 11
+REPORT_SEED = 2026
+K = 10
+RELEVANT = 2  # grade from which a profile counts in the recall
+
+
+@dataclass
+class EvalSet:
+    offers: pd.DataFrame
+    profiles: pd.DataFrame
+    truth: Truth
+    relevance: np.ndarray  # offers x profiles, grade 0..3 (int8)
+    seed: int
+
+
+def grades(truth: Truth, offers: pd.DataFrame, profiles: pd.DataFrame, ref: Referential):
+    """Graded relevance of every (offer, profile) of a generated set (see the module doc)."""
+    close = close_pairs(ref)
+    n_o, n_p = len(truth.offer_codes), len(truth.profile_codes)
+    rel = np.zeros((n_o, n_p), dtype=np.int8)
+    for i, oc in enumerate(truth.offer_codes):
+        for j, pcs in enumerate(truth.profile_codes):
+            best = 0
+            for pc in pcs:
+                if pc == oc:
+                    best = 3
+                    break
+                if (oc, pc) in close:
+                    best = max(best, 2)
+                elif pc[:3] == oc[:3]:
+                    best = max(best, 1)
+            rel[i, j] = best
+    # Constraints a counsellor would not overlook: licence, radius given and exceeded.
+    required = offers[F.LICENCE_REQUIRED].map(lambda v: tuple(v) if isinstance(v, list) else ())
+    held = profiles[F.LICENCE].map(lambda v: tuple(v) if isinstance(v, list) else ())
+    lic = np.array([[C.licence_missing(r, h) for h in held] for r in required], dtype=bool)
+    radius = pd.to_numeric(profiles[F.MOBILITY_KM], errors="coerce").to_numpy(float)
+    oi, pj = np.meshgrid(np.arange(n_o), np.arange(n_p), indexing="ij")
+    dist = haversine_pairs(
+        truth.offer_lat[oi.ravel()],
+        truth.offer_lon[oi.ravel()],
+        truth.profile_lat[pj.ravel()],
+        truth.profile_lon[pj.ravel()],
+    ).reshape(n_o, n_p)
+    with np.errstate(invalid="ignore"):
+        far = dist > radius[None, :]
+    return np.where(lic | far, np.minimum(rel, 1), rel).astype(np.int8)
+
+
+def build_set(generation_referential: Referential, seed: int, **sizes) -> EvalSet:
+    """The labelled set of ``seed`` (codes, titles and skills from ``generation_referential``,
+    normally the full ROME)."""
+    offers, profiles, truth = labelled_set(generation_referential, seed, **sizes)
+    rel = grades(truth, offers, profiles, generation_referential)
+    return EvalSet(offers, profiles, truth, rel, seed)
+
+
+# --------------------------------------------------------------------------------------------
+# Metrics
+# --------------------------------------------------------------------------------------------
+def ndcg_recall(ranked: list[np.ndarray], relevance: np.ndarray, k: int = K) -> tuple[float, float]:
+    """Mean nDCG@k and recall@k over the offers; ``ranked[i]``: profile positions for offer i,
+    best first (may be shorter than k)."""
+    discounts = 1.0 / np.log2(np.arange(2, k + 2))
+    ndcgs, recalls = [], []
+    for i, order in enumerate(ranked):
+        rel = relevance[i]
+        ideal = np.sort(rel)[::-1][:k]
+        idcg = float(((2.0**ideal - 1) * discounts[: len(ideal)]).sum())
+        if idcg == 0:
+            continue
+        got = rel[np.asarray(order[:k], dtype=np.int64)]
+        dcg = float(((2.0**got - 1) * discounts[: len(got)]).sum())
+        ndcgs.append(dcg / idcg)
+        n_rel = int((rel >= RELEVANT).sum())
+        if n_rel:
+            recalls.append(float((got >= RELEVANT).sum()) / min(k, n_rel))
+    return float(np.mean(ndcgs)), float(np.mean(recalls))
+
+
+def _by_score(scores: np.ndarray, k: int = K) -> list[np.ndarray]:
+    """Top-k columns of each row of a dense score matrix (ties: lower position first)."""
+    out = []
+    for row in scores:
+        order = np.lexsort((np.arange(len(row)), -row))
+        out.append(order[:k])
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Methods
+# --------------------------------------------------------------------------------------------
+def product_lists(scored: Scored, k: int = K) -> list[np.ndarray]:
+    rows = top_k(scored, OFFER_POS, k)
+    pairs = scored.pairs.iloc[rows]
+    lists: list[list[int]] = [[] for _ in range(len(scored.offers))]
+    for o, p in zip(pairs[OFFER_POS].to_numpy(), pairs[PROFILE_POS].to_numpy(), strict=True):
+        lists[o].append(int(p))
+    return [np.array(x, dtype=np.int64) for x in lists]
+
+
+def rank_product(es: EvalSet, settings: Settings, referential: Referential) -> list[np.ndarray]:
+    return product_lists(score_pairs(es.offers, es.profiles, settings, referential))
+
+
+def _join(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    parts = [frame[c].map(lambda v: " ".join(v) if isinstance(v, list) else v) for c in columns]
+    return [" ".join(str(x) for x in row if isinstance(x, str)) for row in zip(*parts, strict=True)]
+
+
+def rank_tfidf(es: EvalSet) -> list[np.ndarray]:
+    """Plain TF-IDF (scikit-learn defaults) on the raw text of both sides, cosine."""
+    o = _join(es.offers, [F.TITLE, F.DESCRIPTION, F.SKILLS])
+    p = _join(es.profiles, [F.TARGET_JOBS, F.SKILLS, F.EXPERIENCE, F.TRAINING])
+    vec = TfidfVectorizer().fit(o + p)
+    scores = (vec.transform(o) @ vec.transform(p).T).toarray()
+    return _by_score(scores)
+
+
+def rank_fuzzy_skills(es: EvalSet, threshold: float = 80.0) -> list[np.ndarray]:
+    """Share of the offer's skills found (fuzzy) in the profile's skills, nothing else."""
+    index = S.build_index(
+        split_skills(es.offers[F.SKILLS]), split_skills(es.profiles[F.SKILLS]), threshold
+    )
+    n_o, n_p = len(es.offers), len(es.profiles)
+    oi, pj = np.meshgrid(np.arange(n_o), np.arange(n_p), indexing="ij")
+    cov = S.coverage(index, oi.ravel(), pj.ravel()).reshape(n_o, n_p)
+    return _by_score(np.nan_to_num(cov))
+
+
+def rank_random(es: EvalSet, seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.permutation(len(es.profiles))[:K] for _ in range(len(es.offers))]
+
+
+def without_commute_and_constraints(settings: Settings) -> Settings:
+    neutral = dataclasses.replace(
+        settings.constraints, **{c: "penalise" for c in C.CHECKS}, penalty=1.0
+    )
+    return settings.replace(
+        weights=dataclasses.replace(settings.weights, commute=0.0), constraints=neutral
+    )
+
+
+def load_rome(rome_dir: Path | str | None = None) -> Referential | None:
+    path = Path(rome_dir) if rome_dir else ROME_DIR
+    return load_rome_dir(path) if path.is_dir() else None
+
+
+def evaluate(
+    seed: int = REPORT_SEED,
+    settings: Settings | None = None,
+    rome_dir: Path | str | None = None,
+    sizes: dict | None = None,
+    codes: str = "all",
+) -> pd.DataFrame:
+    """One row per method: nDCG@10, recall@10, seconds. ``codes``: "all" draws the offers' jobs
+    from the whole ROME (most unknown to the built-in referential), "builtin" among the codes of
+    the built-in referential (the jobs of the territory; titles and skills still come from the
+    ROME, never from the built-in files). Needs the official ROME (to generate the set); raises
+    FileNotFoundError when absent."""
+    settings = settings or Settings()
+    rome = load_rome(rome_dir)
+    if rome is None:
+        raise FileNotFoundError(f"référentiel ROME introuvable : {rome_dir or ROME_DIR}")
+    builtin = builtin_referential()
+    among = list(builtin.codes[CODE]) if codes == "builtin" else None
+    es = build_set(rome, seed, **(sizes or {}), offer_codes_among=among)
+    methods = [
+        ("produit, référentiel intégré", lambda: rank_product(es, settings, builtin)),
+        ("produit, ROME complet", lambda: rank_product(es, settings, rome)),
+        (
+            "produit sans trajet ni contraintes, ROME complet",
+            lambda: rank_product(es, without_commute_and_constraints(settings), rome),
+        ),
+        ("TF-IDF brut", lambda: rank_tfidf(es)),
+        ("compétences floues seules", lambda: rank_fuzzy_skills(es)),
+        ("hasard", lambda: rank_random(es, seed)),
+    ]
+    rows = []
+    for name, run in methods:
+        start = time.perf_counter()
+        lists = run()
+        ndcg, recall = ndcg_recall(lists, es.relevance)
+        rows.append({"méthode": name, "nDCG@10": ndcg, "rappel@10": recall,
+                     "secondes": time.perf_counter() - start})  # fmt: skip
+    out = pd.DataFrame(rows)
+    out.attrs.update(
+        seed=seed,
+        offers=len(es.offers),
+        profiles=len(es.profiles),
+        relevant=int((es.relevance >= RELEVANT).sum()),
+        codes=codes,
+    )
+    return out
+
+
+def report(frame: pd.DataFrame) -> str:
+    """French text report of :func:`evaluate`."""
+    a = frame.attrs
+    lines = [
+        f"Évaluation du classement : {a.get('offers')} offres, {a.get('profiles')} profils "
+        f"(jeu généré depuis le ROME, graine {a.get('seed')}, métiers des offres : "
+        f"{'ceux du référentiel intégré' if a.get('codes') == 'builtin' else 'tout le ROME'}), "
+        f"{a.get('relevant')} couples pertinents (note >= {RELEVANT})",
+        "",
+        f"{'méthode':<50} {'nDCG@10':>8} {'rappel@10':>10} {'durée':>8}",
+    ]
+    for row in frame.itertuples(index=False):
+        lines.append(f"{row[0]:<50} {row[1]:>8.3f} {row[2]:>10.3f} {row[3]:>7.1f}s")
+    base = frame.set_index("méthode")["nDCG@10"]
+    if "TF-IDF brut" in base:
+        for name in ("produit, référentiel intégré", "produit, ROME complet"):
+            if name in base:
+                lines.append(
+                    f"Écart {name} / TF-IDF brut : {base[name] - base['TF-IDF brut']:+.3f}"
+                )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Tuning (run by hand on TUNING_SEED; the chosen values are written in matcher/settings.py)
+# --------------------------------------------------------------------------------------------
+def _all_pairs(es: EvalSet) -> tuple[np.ndarray, np.ndarray]:
+    n_o, n_p = len(es.offers), len(es.profiles)
+    oi, pj = np.meshgrid(np.arange(n_o), np.arange(n_p), indexing="ij")
+    return oi.ravel(), pj.ravel()
+
+
+def _dense(scored: Scored, n_o: int, n_p: int) -> dict[str, np.ndarray]:
+    """Components of an all-pairs Scored as dense offers x profiles arrays (small sets only)."""
+    pairs = scored.pairs
+    o, p = pairs[OFFER_POS].to_numpy(), pairs[PROFILE_POS].to_numpy()
+    out = {}
+    r = scored.settings.ranking
+    cols = {
+        "text": pairs[F.S_TEXT].to_numpy(float),
+        "skills": pairs[F.S_SKILLS].to_numpy(float),
+        "link": occupation.kind_score(
+            pairs[OCC_KIND].to_numpy(), r.close_job_score, r.same_domain_score
+        ),
+        "conf": np.minimum(
+            scored.offers[F.OCC_CONFIDENCE].to_numpy(float)[o],
+            scored.profiles[F.OCC_CONFIDENCE].to_numpy(float)[p],
+        ),
+        "commute": pairs[F.S_COMMUTE].to_numpy(float),
+        "n_broken": sum(
+            pairs[f"broken_{c}"].to_numpy(int)
+            for c in C.CHECKS
+            if getattr(scored.settings.constraints, c) == "penalise"
+        ),
+        "excluded": pairs[F.EXCLUDED].to_numpy(bool),
+    }
+    for name, values in cols.items():
+        m = np.zeros((n_o, n_p), dtype=values.dtype)
+        m[o, p] = values
+        out[name] = m
+    return out
+
+
+def tune(
+    seed: int = TUNING_SEED,
+    rome_dir: Path | str | None = None,
+    step: float = 0.1,
+    thresholds: tuple[float, ...] = (75.0, 80.0, 85.0),
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """Grid over the weights (simplex, ``step``; commute weight 0 or 0.1), the commute factor,
+    the skill threshold, the neutral score and the confidence from which a classified code counts
+    fully, scored on every pair of the tuning set with both referentials; one row per setting
+    with the mean nDCG@10 of the two, best first. Slow (minutes): run by hand, never in tests."""
+    base = settings or Settings()
+    rome = load_rome(rome_dir)
+    if rome is None:
+        raise FileNotFoundError(f"référentiel ROME introuvable : {rome_dir or ROME_DIR}")
+    es = build_set(rome, seed)
+    n_o, n_p = len(es.offers), len(es.profiles)
+    pairs = _all_pairs(es)
+    refs = {"intégré": builtin_referential(), "ROME": rome}
+    grid = [
+        w
+        for w in itertools.product(np.arange(0, 1 + 1e-9, step), repeat=4)
+        if abs(sum(w) - 1) < 1e-6 and w[3] <= 0.1 + 1e-9
+    ]
+    floor = base.ranking.occupation_min_confidence
+    penalty = base.constraints.penalty
+    rows = []
+    for threshold in thresholds:
+        s = base.replace(ranking=dataclasses.replace(base.ranking, skill_threshold=threshold))
+        dense = {
+            name: _dense(score_pairs(es.offers, es.profiles, s, ref, pairs=pairs), n_o, n_p)
+            for name, ref in refs.items()
+        }
+        for unknown, full, factor in itertools.product(
+            (0.3, 0.5), (0.8, 0.9), (0.0, 0.2, 0.3, 0.4, 0.5)
+        ):
+            prepared = {}
+            for name, d in dense.items():
+                trust = occupation.confidence_weight(d["conf"], floor, full)
+                occ = occupation.blend(d["link"], trust, unknown)
+                comps = [np.where(np.isnan(x), unknown, x)
+                         for x in (d["text"], d["skills"], occ, d["commute"])]  # fmt: skip
+                reach = 1.0 - factor * (1.0 - np.nan_to_num(d["commute"], nan=1.0))
+                prepared[name] = (comps, reach * penalty ** d["n_broken"], d["excluded"])
+            for w in grid:
+                result = {}
+                for name, (comps, mult, excluded) in prepared.items():
+                    total = sum(wi * c for wi, c in zip(w, comps, strict=True)) * mult
+                    total = np.where(excluded, -1.0, np.round(total, 6))
+                    result[name] = ndcg_recall(_by_score(total), es.relevance)[0]
+                rows.append({"text": w[0], "skills": w[1], "occupation": w[2], "commute": w[3],
+                             "commute_factor": factor, "skill_threshold": threshold,
+                             "unknown_score": unknown, "full_confidence": full,
+                             **{f"nDCG {k}": v for k, v in result.items()},
+                             "nDCG moyen": float(np.mean(list(result.values())))})  # fmt: skip
+    return pd.DataFrame(rows).sort_values("nDCG moyen", ascending=False, ignore_index=True)

@@ -1,0 +1,67 @@
+"""The ranking evaluation: metrics on hand-made lists, relevance grades, a tiny labelled set."""
+
+import numpy as np
+import pytest
+
+from matcher import fields as F
+from matcher.cli import main
+from matcher.evaluate_ranking import (
+    build_set,
+    ndcg_recall,
+    rank_product,
+    rank_random,
+    rank_tfidf,
+)
+from matcher.referential import builtin_referential
+from matcher.settings import Settings
+
+
+@pytest.mark.parametrize(
+    "order, expected_ndcg, expected_recall",
+    [
+        ([0, 1, 2], 1.0, 1.0),  # ideal order
+        ([2, 1, 0], (1 / np.log2(3) + 7 / np.log2(4)) / (7 + 1 / np.log2(3)), 1.0),
+        ([2], 0.0, 0.0),  # only an irrelevant profile
+    ],
+)
+def test_ndcg_and_recall(order, expected_ndcg, expected_recall):
+    relevance = np.array([[3, 1, 0]])  # gains 7, 1, 0; recall counts grade >= 2: profile 0
+    ndcg, recall = ndcg_recall([np.array(order)], relevance, k=10)
+    assert ndcg == pytest.approx(expected_ndcg)
+    assert recall == pytest.approx(expected_recall)
+
+
+@pytest.fixture(scope="module")
+def small_set():
+    # Generated from the built-in referential: small and fast (the real evaluation uses the ROME).
+    return build_set(builtin_referential(), seed=3, n_codes=12, noise=150)
+
+
+def test_grades_follow_codes_and_constraints(small_set):
+    es = small_set
+    rel = es.relevance
+    assert rel.shape == (len(es.offers), len(es.profiles))
+    assert set(np.unique(rel)) <= {0, 1, 2, 3}
+    for i, code in enumerate(es.truth.offer_codes):
+        same = [j for j, cs in enumerate(es.truth.profile_codes) if code in cs]
+        assert same, "every offer has profiles of its own code"
+        for j in same:
+            lacks = (
+                "B" in es.offers[F.LICENCE_REQUIRED].iloc[i]
+                and "B" not in (es.profiles[F.LICENCE].iloc[j])
+            )
+            assert rel[i, j] == (1 if lacks else rel[i, j])
+            assert rel[i, j] in (1, 3)
+
+
+def test_product_beats_baselines_on_a_small_set(small_set):
+    es = small_set
+    product = ndcg_recall(rank_product(es, Settings(), builtin_referential()), es.relevance)
+    tfidf = ndcg_recall(rank_tfidf(es), es.relevance)
+    random = ndcg_recall(rank_random(es), es.relevance)
+    assert product[0] > tfidf[0] > random[0]
+
+
+def test_cli_evaluate_without_rome_is_a_clear_error(tmp_path, capsys):
+    assert main(["evaluate", "ranking", "--rome", str(tmp_path / "absent")]) == 2
+    assert "référentiel ROME introuvable" in capsys.readouterr().err
