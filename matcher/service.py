@@ -263,17 +263,24 @@ PREVIEW_MOVE = "move"  # places gained (positive) or lost by the new settings; N
 
 
 def preview_offer_ranking(
-    store: Store, user: User, offer_ref: str, settings: Settings
+    store: Store,
+    user: User,
+    offer_ref: str,
+    settings: Settings,
+    current: Settings | None = None,
 ) -> pd.DataFrame:
     """What ``settings`` would do to one offer's ranking, nothing stored (coordinator only).
 
-    One row per profile ranked with ``settings`` or suggested now (latest run): structure,
-    profile_ref, rank, score and components with the new settings, ``rank_now``/``score_now``
-    as stored by the latest run, and ``move`` (places gained; NaN when the profile enters or
-    leaves the list). Profiles are pseudonymous, as the coordinator sees them; the place of
-    residence is used for the commute score but never returned."""
+    The offer is ranked twice against every profile, with ``settings`` and with ``current``
+    (default: the settings of the latest run), the same way, so that only the settings differ
+    (a run over all offers weighs words over all of them: its scores differ slightly). One row
+    per profile in either list: structure, profile_ref, rank, score and components with the new
+    settings, ``rank_now``/``score_now`` with the current ones, and ``move`` (places gained; NaN
+    when the profile enters or leaves the list). Profiles are pseudonymous, as the coordinator
+    sees them; the place of residence is used for the commute score but never returned."""
     if not (user.system or user.role == Role.COORDINATOR):
         raise AccessDenied(f"{user.login} : l'aperçu des réglages est réservé au coordinateur")
+    current = current or current_settings(store, user)
     offers = store.offers(user, status=None)
     offer = offers[offers[F.OFFER_REF] == offer_ref]
     if offer.empty:
@@ -282,13 +289,16 @@ def preview_offer_ranking(
     rank_now, score_now = f"{F.RANK}_{PREVIEW_NOW}", f"{F.SCORE}_{PREVIEW_NOW}"
     columns = [*keys, F.RANK, F.SCORE, *F.COMPONENTS, F.DISTANCE_KM]
     profiles = store.profiles(SYSTEM)
-    if profiles.empty:
-        new = pd.DataFrame(columns=columns)
-    else:
-        scored = score_pairs(offer, profiles, settings, referential=active_referential(store),
-                             communes=active_communes(store))  # fmt: skip
-        new = top_per_offer(scored)[columns]
-    now = store.suggestions(user, offer_ref=offer_ref)[[*keys, F.RANK, F.SCORE]]
+    referential, communes = active_referential(store), active_communes(store)
+
+    def ranked(s: Settings) -> pd.DataFrame:
+        if profiles.empty:
+            return pd.DataFrame(columns=columns)
+        scored = score_pairs(offer, profiles, s, referential=referential, communes=communes)
+        return top_per_offer(scored)[columns]
+
+    new = ranked(settings)
+    now = ranked(current)[[*keys, F.RANK, F.SCORE]]
     now = now.rename(columns={F.RANK: rank_now, F.SCORE: score_now})
     out = new.merge(now, on=keys, how="outer")
     for c in (F.RANK, rank_now):
