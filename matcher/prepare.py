@@ -52,14 +52,25 @@ def _occupations(
     codes = pd.Series([[] for _ in range(len(titles))], index=titles.index, dtype=object)
     conf = pd.Series(0.0, index=titles.index)
     if len(flat):
-        result = referential.classifier.classify(flat.astype(str))
-        ok = result[result[CONFIDENCE] >= min_confidence]
+        # Each distinct title is classified once (many people write the same few titles).
+        flat = flat.astype(str)
+        distinct = pd.Series(pd.unique(flat))
+        classified = referential.classifier.classify(distinct)
+        by_title = classified.set_index(distinct)
+        result = pd.DataFrame(
+            {
+                CODE: flat.map(by_title[CODE]).to_numpy(),
+                CONFIDENCE: flat.map(by_title[CONFIDENCE]).to_numpy(),
+            },
+            index=flat.index,
+        )
+        ok = result[(result[CONFIDENCE] >= min_confidence) & result[CODE].notna()]
         if len(ok):
-            grouped = ok.groupby(level=0).agg(
-                {CODE: lambda xs: list(dict.fromkeys(xs)), CONFIDENCE: "max"}
-            )
-            codes.loc[grouped.index] = grouped[CODE]
-            conf.loc[grouped.index] = grouped[CONFIDENCE]
+            # Codes of each row in order of appearance, without repeats.
+            firsts = ok.rename_axis("_row").reset_index().drop_duplicates(["_row", CODE])
+            lists = firsts.groupby("_row", sort=False)[CODE].agg(list)
+            codes.loc[lists.index] = lists
+            conf.loc[lists.index] = ok.groupby(level=0)[CONFIDENCE].max().loc[lists.index]
         best_any = result.groupby(level=0)[CONFIDENCE].max()
         conf = conf.where(conf > 0, best_any.reindex(conf.index).fillna(0.0))
     has_given = given_codes.map(len) > 0
@@ -75,9 +86,12 @@ def _occupations(
     return out
 
 
-def _skill_vocab(skill_lists: pd.Series, referential: Referential) -> pd.Series:
-    """Vocabulary ids of each skill (see matcher.vocabulary), aligned with the skill lists."""
-    return referential.skill_vocabulary.link_lists(skill_lists)
+def skill_vocab(prepared: pd.DataFrame, referential: Referential) -> pd.Series:
+    """Vocabulary ids of each skill of prepared offers or profiles (see matcher.vocabulary),
+    aligned with their ``skill_list``. Not computed by ``prepare_*``: no score reads it (the
+    skills component compares the skills themselves), and it costs about a second per 10,000
+    profiles."""
+    return referential.skill_vocabulary.link_lists(prepared[F.SKILL_LIST])
 
 
 def _flags(text: pd.Series) -> pd.DataFrame:
@@ -93,7 +107,6 @@ def prepare_offers(
     """Offers with text, skills, occupation, coordinates and schedule flags."""
     out = _ensure(offers, F.OFFER_FIELDS).reset_index(drop=True)
     out[F.SKILL_LIST] = split_skills(out[F.SKILLS])
-    out[F.SKILL_VOCAB] = _skill_vocab(out[F.SKILL_LIST], referential)
     out[F.TEXT_NORM] = normalise_text(join_text(out, OFFER_TEXT_FIELDS))
     occ = _occupations(
         out[F.ROME_CODE], out[F.TITLE], referential, settings.ranking.occupation_min_confidence
@@ -136,7 +149,6 @@ def prepare_profiles(
     skills = split_skills(out[F.SKILLS])
     training = split_skills(out[F.TRAINING])
     out[F.SKILL_LIST] = [list(dict.fromkeys(a + b)) for a, b in zip(skills, training, strict=True)]
-    out[F.SKILL_VOCAB] = _skill_vocab(out[F.SKILL_LIST], referential)
     out[F.TEXT_NORM] = normalise_text(join_text(out, PROFILE_TEXT_FIELDS))
     occ = _occupations(
         out[F.ROME_CODES],
