@@ -1,23 +1,78 @@
-"""Session-state keys and cached access to the library, shared by the pages."""
+"""Session-state keys, the logged-in user, and cached access to the library, shared by the pages.
+
+Caching rules (a server serves several people at once):
+- ``st.cache_resource`` holds only the Store (a path and an idle connection, no user data);
+- ``st.cache_data`` functions take the acting user as an argument (so the user is part of the
+  key) and the store's data version (so a change by anyone is seen at the next rerun);
+- nothing user-specific lives at module level; the session's own state is ``st.session_state``.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
+from matcher import export, importer, indicators, service
 from matcher.auth import User, authenticate
-from matcher.errors import UserError
+from matcher.errors import AccessDenied, UserError
+from matcher.fields import Role
 from matcher.paths import default_db_path
+from matcher.referential import active_referential
+from matcher.settings import Settings
 from matcher.store import Store
 
-# Session-state keys (constants, never bare strings in pages).
-SELECTED_OFFER = "selected_offer"
+log = logging.getLogger(__name__)
+
+# --------------------------------------------------------------------------------------------
+# Session-state keys (constants, never bare strings in pages)
+# --------------------------------------------------------------------------------------------
 USER = "user"  # the logged-in matcher.auth.User of this session
+SELECTED_OFFER = "selected_offer"  # offer_ref chosen on Offres / Correspondances
+SELECTED_PROFILE = "selected_profile"  # "structure|profile_ref" chosen on Correspondances
+MATCH_VIEW = "match_view"  # Correspondances: "offre" or "personne"
+STATUS_FILTER = "status_filter"  # Correspondances: which statuses to show
+FLASH = "flash"  # list of (kind, message) shown once at the top of the next run
+IMPORT_KIND = "import_kind"
+IMPORT_STRUCTURE = "import_structure"
+IMPORT_NEW_STRUCTURE = "import_new_structure"
+IMPORT_FILE = "import_file"
+IMPORT_MAPPING = "import_mapping"  # data_editor of the mapping (its edit state)
+IMPORT_REPORT = "import_report"  # last import's report lines and counts (this session)
+IMPORT_MATCH = "import_match"  # recompute the suggestions after the import
+DECISIONS_FILE = "decisions_file"
+DECISIONS_REPORT = "decisions_report"
+OFFER_TABLE = "offer_table"  # Offres: the table (its row selection)
+OFFER_FILTERS = "offer_filters_"  # prefix of the Offres filter widgets
+DASHBOARD_DIMENSION = "dashboard_dimension"
+SETTINGS_FORM = "settings_"  # prefix of the Paramètres widgets
+PREVIEW_OFFER = "preview_offer"
+PREVIEW_RESULT = "preview_result"
+LIST_EMPLOYER = "list_employer"
+LIST_STRUCTURE = "list_structure"
+LIST_OFFER = "list_offer"
+NEW_USER = "new_user_"  # prefix of the account creation form
+
+# Pages (paths relative to app.py, for st.switch_page and st.Page).
+PAGE_LOGIN = "app_pages/connexion.py"
+PAGE_IMPORT = "app_pages/importer.py"
+PAGE_OFFERS = "app_pages/offres.py"
+PAGE_MATCHES = "app_pages/correspondances.py"
+PAGE_LISTS = "app_pages/listes.py"
+PAGE_DASHBOARD = "app_pages/tableau_de_bord.py"
+PAGE_SETTINGS = "app_pages/parametres.py"
 
 
+# --------------------------------------------------------------------------------------------
+# Store and cached reads
+# --------------------------------------------------------------------------------------------
 @st.cache_resource
 def _store(path: str) -> Store:
-    # The Store holds only its path and opens short-lived connections: safe to share between
-    # sessions (no user data in it).
+    # The Store holds only its path and an idle connection: safe to share between sessions
+    # (no user data in it). Every read takes the acting user and is filtered in SQL.
     return Store(path)
 
 
@@ -26,44 +81,240 @@ def get_store() -> Store:
     return _store(str(default_db_path()))
 
 
-def fr_number(value: float, decimals: int = 0) -> str:
-    """French number format: 1 234,5."""
-    text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text
+@st.cache_data(max_entries=64, show_spinner=False)
+def _funnel_facts(
+    path: str, user: User, version: int, referential_stamp: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    store = _store(path)
+    offers, pairs = indicators.pair_facts(
+        store.suggestions(user),
+        store.decisions(user),
+        store.offers(user, status=None),
+        store.offer_facts(user),
+        active_referential(store),
+    )
+    return offers, pairs, store.profiles(user)[["structure", "profile_ref"]]
+
+
+def funnel_facts(user: User) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(offers, pairs, profiles) facts for the indicators, as ``user`` may see them. Cached per
+    user and data version: a decision taken by anyone is counted at the next rerun."""
+    store = get_store()
+    return _funnel_facts(str(store.path), user, store.data_version(), store.referential_stamp())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _offer_sectors(path: str, user: User, version: int, referential_stamp: str | None) -> dict:
+    store = _store(path)
+    sectors = indicators.offer_sectors(store.offer_facts(user), active_referential(store))
+    return sectors.to_dict()
+
+
+def offer_sectors(user: User) -> dict[str, str]:
+    """offer_ref -> sector label, for the offers ``user`` may see (cached per user and data)."""
+    store = get_store()
+    return _offer_sectors(str(store.path), user, store.data_version(), store.referential_stamp())
+
+
+def current_settings(user: User) -> Settings:
+    """The settings of the latest matching run (see :func:`matcher.service.current_settings`)."""
+    return service.current_settings(get_store(), user)
+
+
+# --------------------------------------------------------------------------------------------
+# Messages carried over a rerun
+# --------------------------------------------------------------------------------------------
+def flash(kind: str, message: str) -> None:
+    """Show ``message`` (kind: success, info, warning, error) at the top of the next run."""
+    st.session_state.setdefault(FLASH, []).append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.pop(FLASH, []):
+        getattr(st, kind)(message)
+
+
+# --------------------------------------------------------------------------------------------
+# Login
+# --------------------------------------------------------------------------------------------
+def current_user() -> User | None:
+    user = st.session_state.get(USER)
+    return user if isinstance(user, User) else None
+
+
+def log_out() -> None:
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+
+
+def login_form() -> None:
+    """The login form; on success the user is kept in the session and the app reruns.
+
+    Seam for OpenID Connect: when ``st.login`` is configured (``[auth]`` in secrets.toml),
+    map ``st.user.sub`` with ``matcher.auth.user_for_external_identity`` here instead of the
+    form; roles and structures stay managed in the store."""
+    store = get_store()
+    if store.counts()["users"] == 0:
+        st.info(
+            "Aucun compte dans cette base. Demandez à la personne qui a installé l'outil de "
+            "créer le compte du coordinateur (« python -m matcher user add IDENTIFIANT --role "
+            "coordinator »), ou chargez les données de démonstration (« make demo », comptes "
+            "décrits dans le README)."
+        )
+    with st.form("login", border=True):
+        login = st.text_input("Identifiant", autocomplete="username")
+        password = st.text_input("Mot de passe", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Se connecter", type="primary")
+    if submitted:
+        if not login.strip() or not password:
+            st.error("Saisissez votre identifiant et votre mot de passe.")
+            return
+        try:
+            user = authenticate(store, login, password)
+        except UserError as exc:
+            st.error(_sentence(str(exc)))
+            return
+        st.session_state[USER] = user
+        st.rerun()
 
 
 def require_user() -> User:
-    """The logged-in user of this session; otherwise a login form, and the page stops.
+    """The logged-in user of this session; otherwise the login form, and the page stops.
 
     Every page calls this before reading anything: the store filters what it returns by this
-    user (a counsellor never gets another structure's rows, whatever the page asks). Seam for
-    OpenID Connect: when ``st.login`` is configured, map ``st.user.sub`` with
-    ``matcher.auth.user_for_external_identity`` here instead of the form."""
-    user = st.session_state.get(USER)
-    if isinstance(user, User):
-        with st.sidebar:
-            st.caption(f"Connecté(e) : {user.label}")
-            if st.button("Se déconnecter"):
-                del st.session_state[USER]
-                st.rerun()
+    user (a counsellor never gets another structure's rows, whatever the page asks)."""
+    user = current_user()
+    if user is not None:
         return user
     st.title("Connexion")
-    if get_store().counts()["users"] == 0:
-        st.info(
-            "Aucun compte dans cette base : créez-en un avec « python -m matcher user add "
-            "IDENTIFIANT --role coordinator », ou rechargez les données de démonstration "
-            "(« make demo », comptes décrits dans le README)."
-        )
-    with st.form("login"):
-        login = st.text_input("Identifiant")
-        password = st.text_input("Mot de passe", type="password")
-        submitted = st.form_submit_button("Se connecter")
-    if submitted:
-        try:
-            st.session_state[USER] = authenticate(get_store(), login, password)
-        except UserError as exc:
-            st.error(str(exc))
-        else:
-            st.rerun()
+    show_flash()
+    login_form()
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
+
+
+def require_coordinator() -> User:
+    """The logged-in coordinator; a counsellor gets a French refusal and the page stops."""
+    user = require_user()
+    if user.role != Role.COORDINATOR:
+        st.error("Cette page est réservée au coordinateur.")
+        st.stop()
+    return user
+
+
+def sidebar_account(user: User) -> None:
+    """Who is logged in, and the logout button (sidebar)."""
+    with st.sidebar:
+        st.caption(f"Connecté(e) : **{user.login}**  \n{_role_text(user)}")
+        if st.button("Se déconnecter", key="logout", icon=":material/logout:"):
+            log_out()
+            st.rerun()
+
+
+def _role_text(user: User) -> str:
+    if user.role == Role.COORDINATOR:
+        return "Coordination du club"
+    return f"Conseiller(ère) – {user.structure}"
+
+
+# --------------------------------------------------------------------------------------------
+# Errors: never a traceback on screen
+# --------------------------------------------------------------------------------------------
+def _sentence(text: str) -> str:
+    """A library message as a sentence: capital first letter (unless it starts with a file
+    name or a reference, kept as written) and a final full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    first = text.split(" ", 1)[0]
+    if first.isalpha():
+        text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def show_error(exc: Exception) -> None:
+    """A French message for a library error; a disabled account is logged out."""
+    if isinstance(exc, AccessDenied) and "désactivé" in str(exc) and current_user():
+        # The account was disabled meanwhile: back to the login page, with the reason.
+        del st.session_state[USER]
+        flash("error", "Votre compte a été désactivé ou supprimé : reconnectez-vous ou voyez "
+              "le coordinateur.")  # fmt: skip
+        st.rerun()
+    st.error(_sentence(str(exc)))
+
+
+def guarded(action: Callable[[], None]) -> None:
+    """Run a page (or an action): a library error is shown in French; an unexpected error is
+    logged with its traceback and shown as a short French message saying what to do."""
+    try:
+        action()
+    except UserError as exc:
+        show_error(exc)
+    except Exception:  # last resort: the traceback goes to the log, not the screen
+        log.exception("unexpected error in the dashboard")
+        st.error(
+            "Une erreur inattendue est survenue ; rien n'a été perdu de ce qui était enregistré. "
+            "Rechargez la page (touche F5). Si l'erreur revient, notez l'heure et ce que vous "
+            "faisiez, et signalez-le à la personne qui administre l'outil."
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Import preview (header found, mapping proposed, first rows; nothing imported)
+# --------------------------------------------------------------------------------------------
+@st.cache_data(max_entries=8, show_spinner=False)
+def _preview(
+    user: User, data: bytes, name: str, kind: str, sheet: str | None, overrides_json: str,
+    remembered_json: str, structure: str | None,
+) -> importer.Preview:  # fmt: skip
+    return importer.preview_file(
+        data, name, kind, sheet=sheet, overrides=json.loads(overrides_json),
+        remembered=json.loads(remembered_json), limits=current_settings(user).import_limits,
+        rows=5, structure=structure,
+    )  # fmt: skip
+
+
+def import_preview(
+    user: User, data: bytes, name: str, kind: str, *, sheet: str | None = None,
+    overrides: dict[str, str | None] | None = None, structure: str | None = None,
+) -> importer.Preview:  # fmt: skip
+    """What importing ``data`` would do (cached per user, file and choices): sheets with the
+    header row, the proposed mapping, the missing required fields and the first rows."""
+    remembered = get_store().remembered_mappings(kind)
+    return _preview(
+        user, data, name, kind, sheet, json.dumps(overrides or {}, sort_keys=True),
+        json.dumps(remembered, sort_keys=True), structure,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Shortlists (workbooks are built when the download button is clicked)
+# --------------------------------------------------------------------------------------------
+FIRM, STRUCTURE_LIST, COORDINATION = "firm", "structure", "coordinator"
+
+
+def shortlist_rows(
+    user: User, *, offer_ref: str | None = None, structure: str | None = None,
+    employer: str | None = None, statuses: tuple[str, ...] | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """The rows a shortlist is built from, as ``user`` may see them."""
+    return service.shortlist_rows(get_store(), user, offer_ref=offer_ref, structure=structure,
+                                  employer=employer, statuses=statuses)  # fmt: skip
+
+
+def shortlist_builder(user: User, audience: str, rows: pd.DataFrame) -> Callable[[], bytes]:
+    """A function that builds the workbook of ``rows`` for ``audience`` (firm, structure,
+    coordinator): called by the download button when clicked, so nothing is built for
+    nothing. It closes over this session's user and rows only."""
+    store = get_store()
+    settings = current_settings(user).to_dict()
+
+    def build() -> bytes:
+        secret = store.secret()
+        if audience == FIRM:
+            return export.firm_workbook(rows, secret, settings)
+        if audience == STRUCTURE_LIST:
+            return export.structure_workbook(rows, secret, settings)
+        return export.coordinator_workbook(rows, store.offers(user, status=None), secret, settings)
+
+    return build

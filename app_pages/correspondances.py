@@ -1,42 +1,187 @@
-"""Correspondances: for one offer, the ranked profiles with score and reasons."""
+"""Correspondances: for one offer, the ranked people with score, components and reasons; or for
+one person, the offers they were suggested for. Decide in one or two clicks. A counsellor sees
+and decides for their structure's people only (the store filters every read)."""
 
+import pandas as pd
 import streamlit as st
 
-from app_pages._state import SELECTED_OFFER, get_store, require_user
+from app_pages import _state as S
+from app_pages import _ui as U
 from matcher import fields as F
+from matcher.fields import Status
 
-user = require_user()
-st.title("Correspondances")
-store = get_store()
-offers = store.offers(user)
-if offers.empty:
-    st.info("Aucune offre : importez un fichier d'offres, puis lancez le calcul des suggestions.")
-    st.stop()
+VIEWS = {"offre": "Par offre", "personne": "Par personne"}
+FILTERS = {
+    "all": ("Toutes", None),
+    "todo": ("À traiter", [Status.SUGGESTED]),
+    "ongoing": ("En cours", [Status.RETAINED, Status.PROPOSED, Status.INTERVIEW]),
+    "closed": ("Terminées", [Status.HIRED, Status.REJECTED, Status.DROPPED]),
+}
+PAGE_SIZE = 10
 
-refs = offers[F.OFFER_REF].tolist()
-current = st.session_state.get(SELECTED_OFFER)
-index = refs.index(current) if current in refs else 0
-by_ref = offers.set_index(F.OFFER_REF)
-ref = st.selectbox(
-    "Offre",
-    refs,
-    index=index,
-    format_func=lambda r: f"{r} – {by_ref.at[r, F.TITLE]} ({by_ref.at[r, F.EMPLOYER] or '?'})",
-)
-st.session_state[SELECTED_OFFER] = ref
-offer = by_ref.loc[ref]
-st.subheader(f"{offer[F.TITLE]} – {offer[F.EMPLOYER] or 'entreprise non précisée'}")
-st.caption(f"{offer[F.COMMUNE] or 'commune non précisée'}")
 
-suggestions = store.suggestions(user, offer_ref=ref)
-if suggestions.empty:
-    st.info("Aucune suggestion pour cette offre : lancez le calcul (python -m matcher match).")
-    st.stop()
+def status_filter(suggestions: pd.DataFrame) -> pd.DataFrame:
+    counts = {
+        k: len(suggestions) if wanted is None else int(suggestions[F.STATUS].isin(wanted).sum())
+        for k, (_, wanted) in FILTERS.items()
+    }
+    choice = st.segmented_control(
+        "Afficher", list(FILTERS), default="all", required=True, key=S.STATUS_FILTER, persist_state="session",
+        format_func=lambda k: f"{FILTERS[k][0]} ({counts[k]})",
+    )  # fmt: skip
+    wanted = FILTERS[choice or "all"][1]
+    return suggestions if wanted is None else suggestions[suggestions[F.STATUS].isin(wanted)]
 
-for rec in suggestions.to_dict("records"):
-    with st.container(border=True):
-        left, right = st.columns([1, 3])
-        left.metric(f"n° {rec[F.RANK]} – {rec[F.PROFILE_REF]}", f"{rec[F.SCORE]:.0%}")
-        left.progress(min(max(rec[F.SCORE], 0.0), 1.0))
-        left.caption(rec[F.STRUCTURE])
-        right.markdown("\n".join(f"- {r}" for r in rec[F.REASONS]))
+
+def cards(user, suggestions: pd.DataFrame, title, subtitle, key: str) -> None:
+    """The suggestion cards, the first PAGE_SIZE then « Afficher plus »."""
+    more_key = f"more|{key}"
+    limit = st.session_state.get(more_key, PAGE_SIZE)
+    records = suggestions.to_dict("records")
+    for rec in records[:limit]:
+        U.suggestion_card(user, rec, title(rec), subtitle(rec))
+    more = len(records) - limit
+    if more > 0 and st.button(f"Afficher plus ({more} de plus)", key=f"btn|{more_key}"):
+        st.session_state[more_key] = limit + PAGE_SIZE
+        st.rerun()
+
+
+def by_offer(user, store) -> None:
+    offers = store.offers(user, status=None)
+    if offers.empty:
+        st.info(
+            "Aucune offre : importez un fichier d'offres (page Importer), puis les suggestions "
+            "apparaîtront ici." if user.is_coordinator else
+            "Aucune offre pour l'instant : le coordinateur du club importe les offres des "
+            "entreprises. Revenez un peu plus tard."
+        )  # fmt: skip
+        return
+    offers = offers.sort_values([F.STATUS, F.OFFER_REF], ascending=[False, True], kind="stable")
+    by_ref = offers.set_index(F.OFFER_REF)
+    refs = by_ref.index.tolist()
+    if st.session_state.get(S.SELECTED_OFFER) not in refs:
+        st.session_state[S.SELECTED_OFFER] = refs[0]
+
+    def label(ref: str) -> str:
+        o = by_ref.loc[ref]
+        closed = " (clôturée)" if o[F.STATUS] == F.OfferStatus.CLOSED else ""
+        return f"{ref} – {o[F.TITLE]} – {o[F.EMPLOYER] or 'entreprise ?'}{closed}"
+
+    ref = st.selectbox(
+        "Offre", refs, format_func=label, key=S.SELECTED_OFFER, persist_state="session"
+    )
+    offer = by_ref.loc[ref]
+    st.subheader(f"{offer[F.TITLE]} – {offer[F.EMPLOYER] or 'entreprise non précisée'}")
+    details = [
+        offer[F.COMMUNE] or "commune non précisée",
+        U.as_text(offer[F.CONTRACT_TYPE]) or "contrat non précisé",
+        f"{U.fr_number(offer[F.WEEKLY_HOURS], 1)} h/sem." if not U._missing(offer[F.WEEKLY_HOURS])
+        else "",
+        f"début {U.fr_date(offer[F.START_DATE])}" if not U._missing(offer[F.START_DATE]) else "",
+    ]  # fmt: skip
+    st.caption(" · ".join(d for d in details if d))
+    if offer[F.SKILLS]:
+        with st.expander("Compétences demandées et descriptif"):
+            st.markdown(U.as_text(offer[F.SKILLS]))
+            if offer[F.DESCRIPTION]:
+                st.caption(offer[F.DESCRIPTION])
+    suggestions = store.suggestions(user, offer_ref=ref)
+    if suggestions.empty:
+        if user.is_coordinator:
+            st.info("Aucune suggestion pour cette offre : relancez le calcul (page Offres). Si "
+                    "rien n'apparaît, aucun profil importé ne correspond assez.")  # fmt: skip
+        else:
+            st.info("Aucune personne de votre structure n'est suggérée pour cette offre.")
+        return
+    shown = status_filter(suggestions)
+    who = "" if user.is_coordinator else " de votre structure"
+    st.caption(f"{U.fr_number(len(suggestions))} personne(s){who} suggérée(s), classées par "
+               "score (les personnes gardées en vivier pour ce métier d'abord).")  # fmt: skip
+    cards(
+        user, shown,
+        title=lambda r: f"n° {r[F.RANK]} – {r[F.PROFILE_REF]}",
+        subtitle=lambda r: r[F.STRUCTURE] + (" · en vivier" if r.get(F.IN_POOL) else ""),
+        key=ref,
+    )  # fmt: skip
+
+
+def by_person(user, store) -> None:
+    profiles = store.profiles(user)
+    if profiles.empty:
+        st.info(
+            "Aucune personne importée : importez le fichier de vos personnes accompagnées "
+            "(page Importer)." if not user.is_coordinator else
+            "Aucun profil importé : les structures importent leurs personnes accompagnées "
+            "(page Importer)."
+        )  # fmt: skip
+        return
+    keys = (profiles[F.STRUCTURE] + "|" + profiles[F.PROFILE_REF].astype(str)).tolist()
+    if st.session_state.get(S.SELECTED_PROFILE) not in keys:
+        st.session_state[S.SELECTED_PROFILE] = keys[0]
+    by_key = dict(zip(keys, profiles.to_dict("records"), strict=True))
+
+    def label(k: str) -> str:
+        p = by_key[k]
+        jobs = U.as_text(p.get(F.TARGET_JOBS))
+        text = f"{p[F.PROFILE_REF]} – {jobs[:60] or 'métier visé non précisé'}"
+        return text if not user.is_coordinator else f"{text} ({p[F.STRUCTURE]})"
+
+    key = st.selectbox(
+        "Personne (pseudonyme)", keys, format_func=label, key=S.SELECTED_PROFILE,
+        persist_state="session",
+    )  # fmt: skip
+    person = by_key[key]
+    st.subheader(f"{person[F.PROFILE_REF]} – {person[F.STRUCTURE]}")
+    facts = [
+        f"vise : {U.as_text(person.get(F.TARGET_JOBS))}" if person.get(F.TARGET_JOBS) else "",
+        f"commune : {person[F.COMMUNE]}" if person.get(F.COMMUNE) else "",
+        f"mobilité {U.fr_number(person[F.MOBILITY_KM])} km"
+        if not U._missing(person.get(F.MOBILITY_KM)) else "",
+        f"permis {U.as_text(person.get(F.LICENCE))}" if person.get(F.LICENCE) else "",
+        f"disponible le {U.fr_date(person.get(F.AVAILABLE_FROM))}"
+        if person.get(F.AVAILABLE_FROM) else "",
+    ]  # fmt: skip
+    st.caption(" · ".join(f for f in facts if f))
+    suggestions = store.suggestions(user, structure=person[F.STRUCTURE],
+                                    profile_ref=person[F.PROFILE_REF])  # fmt: skip
+    if suggestions.empty:
+        st.info("Aucune offre suggérée pour cette personne pour l'instant. Vérifiez ses métiers "
+                "visés et sa commune dans votre fichier, ou attendez les prochaines offres.")  # fmt: skip
+        return
+    offers = store.offers(user, status=None).set_index(F.OFFER_REF)
+    suggestions = suggestions.sort_values(F.SCORE, ascending=False, kind="stable")
+    shown = status_filter(suggestions)
+    st.caption(f"{U.fr_number(len(suggestions))} offre(s) suggérée(s), la meilleure d'abord.")
+
+    def title(r) -> str:
+        o = offers.loc[r[F.OFFER_REF]] if r[F.OFFER_REF] in offers.index else None
+        if o is None:
+            return r[F.OFFER_REF]
+        return f"{o[F.TITLE]} – {o[F.EMPLOYER] or 'entreprise ?'}"
+
+    def subtitle(r) -> str:
+        o = offers.loc[r[F.OFFER_REF]] if r[F.OFFER_REF] in offers.index else None
+        where = (o[F.COMMUNE] or "") if o is not None else ""
+        return f"{r[F.OFFER_REF]} · {where} · n° {r[F.RANK]} des candidats de l'offre"
+
+    cards(user, shown, title, subtitle, key=key)
+
+
+def main() -> None:
+    user = S.require_user()
+    store = S.get_store()
+    st.title("Correspondances")
+    S.show_flash()
+    if S.MATCH_VIEW not in st.session_state:
+        st.session_state[S.MATCH_VIEW] = "offre" if user.is_coordinator else "personne"
+    view = st.segmented_control(
+        "Voir", list(VIEWS), format_func=VIEWS.get, key=S.MATCH_VIEW, required=True, persist_state="session",
+        label_visibility="collapsed",
+    )  # fmt: skip
+    if view == "personne":
+        by_person(user, store)
+    else:
+        by_offer(user, store)
+
+
+S.guarded(main)

@@ -25,7 +25,7 @@ from matcher.mapping import IGNORED_BY_USER
 from matcher.paths import SAMPLE_DIR
 from matcher.ranking import COLUMNS, score_pairs, top_per_offer, with_reasons
 from matcher.referential import active_referential
-from matcher.settings import Settings
+from matcher.settings import Settings, load_settings
 from matcher.store import Store
 
 log = logging.getLogger(__name__)
@@ -245,6 +245,69 @@ def load_demo(store: Store, settings: Settings | None = None) -> list[StoredImpo
     return done
 
 
+def current_settings(store: Store, user: User) -> Settings:
+    """The settings of the latest matching run (what the suggestions on screen come from);
+    before any run, or when that run's settings no longer fit this version,
+    :func:`matcher.settings.load_settings` (``matcher.toml`` or the defaults)."""
+    run = store.latest_run(user)
+    if run is not None:
+        try:
+            return Settings.from_dict(run["settings"])
+        except (UserError, TypeError) as exc:
+            log.warning("settings of run %s ignored: %s", run["id"], exc)
+    return load_settings()
+
+
+PREVIEW_NOW = "now"  # suffix of the columns of the ranking with the current settings
+PREVIEW_MOVE = "move"  # places gained (positive) or lost by the new settings; NaN: new entry
+
+
+def preview_offer_ranking(
+    store: Store,
+    user: User,
+    offer_ref: str,
+    settings: Settings,
+    current: Settings | None = None,
+) -> pd.DataFrame:
+    """What ``settings`` would do to one offer's ranking, nothing stored (coordinator only).
+
+    The offer is ranked twice against every profile, with ``settings`` and with ``current``
+    (default: the settings of the latest run), the same way, so that only the settings differ
+    (a run over all offers weighs words over all of them: its scores differ slightly). One row
+    per profile in either list: structure, profile_ref, rank, score and components with the new
+    settings, ``rank_now``/``score_now`` with the current ones, and ``move`` (places gained; NaN
+    when the profile enters or leaves the list). Profiles are pseudonymous, as the coordinator
+    sees them; the place of residence is used for the commute score but never returned."""
+    if not (user.system or user.role == Role.COORDINATOR):
+        raise AccessDenied(f"{user.login} : l'aperçu des réglages est réservé au coordinateur")
+    current = current or current_settings(store, user)
+    offers = store.offers(user, status=None)
+    offer = offers[offers[F.OFFER_REF] == offer_ref]
+    if offer.empty:
+        raise UserError(f"offre « {offer_ref} » inconnue")
+    keys = [F.STRUCTURE, F.PROFILE_REF]
+    rank_now, score_now = f"{F.RANK}_{PREVIEW_NOW}", f"{F.SCORE}_{PREVIEW_NOW}"
+    columns = [*keys, F.RANK, F.SCORE, *F.COMPONENTS, F.DISTANCE_KM]
+    profiles = store.profiles(SYSTEM)
+    referential, communes = active_referential(store), active_communes(store)
+
+    def ranked(s: Settings) -> pd.DataFrame:
+        if profiles.empty:
+            return pd.DataFrame(columns=columns)
+        scored = score_pairs(offer, profiles, s, referential=referential, communes=communes)
+        return top_per_offer(scored)[columns]
+
+    new = ranked(settings)
+    now = ranked(current)[[*keys, F.RANK, F.SCORE]]
+    now = now.rename(columns={F.RANK: rank_now, F.SCORE: score_now})
+    out = new.merge(now, on=keys, how="outer")
+    for c in (F.RANK, rank_now):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
+    out[PREVIEW_MOVE] = out[rank_now] - out[F.RANK]
+    out = out.sort_values([F.RANK, rank_now], kind="stable", na_position="last")
+    return out.reset_index(drop=True)
+
+
 def shortlist_rows(
     store: Store,
     user: User,
@@ -278,10 +341,12 @@ def is_empty(store: Store) -> bool:
 
 
 __all__ = [
+    "current_settings",
     "import_decisions",
     "import_into_store",
     "load_demo",
     "parse_age",
+    "preview_offer_ranking",
     "purge_inactive",
     "run_matching",
     "sample_files",

@@ -1677,6 +1677,50 @@ class Store:
                 dtype={"code_insee": str, "code_postal": str},
             )
 
+    # -- dashboard (issue 8) --------------------------------------------------------------------
+    def offer_facts(self, user: User) -> pd.DataFrame:
+        """One row per offer the user may see (open or closed, same rule as :meth:`offers`):
+        ``offer_ref``, ``created_at`` (first import, ISO UTC) and ``occ_codes`` (the occupation
+        codes the latest matching used for it, a list; empty before any matching). For the
+        dashboard's filters and indicators (sector, month)."""
+        with self.read() as conn:
+            scope = self._scope(conn, user)
+            rows = conn.execute(
+                "SELECT o.offer_ref, o.created_at, "
+                "(SELECT group_concat(code, ' ') FROM (SELECT code FROM offer_occupations oc "
+                " WHERE oc.offer_ref = o.offer_ref ORDER BY code)) AS codes FROM offers o "
+                "WHERE ? IS NULL OR o.status = 'open' OR EXISTS ("
+                "  SELECT 1 FROM suggestions g JOIN profiles p ON p.id = g.profile_id "
+                "  WHERE g.offer_ref = o.offer_ref AND p.structure_id = ?) "
+                "ORDER BY o.offer_ref",
+                (scope.structure_id, scope.structure_id),
+            ).fetchall()
+        records = [
+            {F.OFFER_REF: r["offer_ref"], "created_at": r["created_at"],
+             F.OCC_CODES: r["codes"].split() if r["codes"] else []}
+            for r in rows
+        ]  # fmt: skip
+        return pd.DataFrame(records, columns=[F.OFFER_REF, "created_at", F.OCC_CODES])
+
+    def latest_run(self, user: User) -> dict[str, Any] | None:
+        """The latest matching run: id, created_at (ISO UTC), settings (dict), n_suggestions;
+        None before the first run. Any active user may read it (no personal data)."""
+        with self.read() as conn:
+            self._scope(conn, user)
+            row = conn.execute(
+                "SELECT id, created_at, settings, n_suggestions FROM match_runs "
+                "ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            return None
+        return {**dict(row), "settings": json.loads(row["settings"])}
+
+    def data_version(self) -> int:
+        """A number that grows with every change of the data (every change is audited): a key
+        for caches of data read through this store. It reveals nothing else."""
+        with self.read() as conn:
+            return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0])
+
     # -- integrity ------------------------------------------------------------------------------
     def integrity_check(self) -> list[str]:
         """``PRAGMA integrity_check`` and foreign keys: an empty list when all is well."""

@@ -43,3 +43,7 @@ def world(store):
     from .review_world import build_world
 
     return build_world(store)
+
+
+# The dashboard's AppTest world (tests/test_app_*.py).
+from .app_world import dash, dash_empty, dash_template  # noqa: E402, F401

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages._state import SELECTED_OFFER, USER
+from app_pages._state import MATCH_VIEW, SELECTED_OFFER, USER
 from matcher import auth, export, review
 from matcher import fields as F
 from matcher.cli import main
@@ -252,10 +252,11 @@ def test_dashboard_pages_show_a_counsellor_only_their_people(busy):
     assert table["suggestions"].tolist() == [3, 3, 3]
     for offer in ("BUS-001", "BUS-002", "BUS-003"):
         at = _page("correspondances.py", busy.counsellor_a)
+        at.session_state[MATCH_VIEW] = "offre"
         at.session_state[SELECTED_OFFER] = offer
         at.run()
         assert not at.exception
-        labels = " ".join(m.label for m in at.metric)
-        shown = " ".join(c.value for c in at.caption)
-        assert "A1" in labels and not any(ref in labels for ref in B_ONLY)
+        cards = " ".join(m.value for m in at.markdown if m.value.startswith("**n°"))
+        shown = " ".join(c.value for c in [*at.caption, *at.markdown])
+        assert "A1" in cards and not any(ref in cards for ref in B_ONLY)
         assert STRUCTURE_B not in shown

@@ -1,0 +1,179 @@
+"""The journey of the club's day, in a real browser: the coordinator logs in, imports the
+firms' offers file, sees the suggestions and retains a candidate; then that candidate's
+counsellor logs in, sees only their structure's people, and downloads their shortlist, which
+opens with openpyxl. A screenshot of each step is kept under tests/artifacts/e2e/."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from .conftest import CHROMIUM_FLAGS, start_app, stop_app
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+OFFERS_FILE = "offres_busin_ess_2026.xlsx"
+TIMEOUT_MS = 45_000  # a Streamlit rerun with the matching can take a while on a loaded machine
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, chromium_path):
+    """The dashboard on a fresh database holding the sample structures' people and the demo
+    accounts, and no offer yet."""
+    from matcher import auth, service
+    from matcher.store import Store
+
+    work = tmp_path_factory.mktemp("e2e")
+    db = work / "e2e.sqlite3"
+    store = Store(db)
+    _, profiles = service.sample_files()
+    for path, structure in profiles.items():
+        service.import_into_store(store, path.read_bytes(), path.name, "profiles",
+                                  structure=structure)  # fmt: skip
+    auth.ensure_demo_users(store, service.demo_accounts())
+    store.close()
+    proc, url, log = start_app(db, work)
+    yield url, db
+    stop_app(proc)
+    text = log.read_text(errors="replace")
+    assert "Traceback" not in text, f"the server logged an error:\n{text[-3000:]}"
+
+
+@pytest.fixture
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def test_coordinator_then_counsellor(app, browser, artifacts):
+    from openpyxl import load_workbook
+    from playwright.sync_api import expect
+
+    from matcher import service
+    from matcher.auth import DEMO_PASSWORD
+    from matcher.paths import SAMPLE_DIR
+
+    url, _ = app
+    expect.set_options(timeout=TIMEOUT_MS)
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1100}, locale="fr-FR", accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    step = iter(range(1, 100))
+
+    def shot(name: str) -> None:
+        page.wait_for_timeout(300)  # let the last rerun paint
+        page.screenshot(path=artifacts / f"{next(step):02d}_{name}.png", full_page=True)
+        # Never a traceback on screen, nor a generic error.
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_text("Une erreur inattendue est survenue")).to_have_count(0)
+
+    def main_text():
+        return page.locator('[data-testid="stMain"]')
+
+    def login(login: str) -> None:
+        page.goto(url)
+        expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+        page.get_by_label("Identifiant").fill(login)
+        page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+        shot(f"connexion_{login}")
+        page.get_by_role("button", name="Se connecter").click()
+
+    def go(link: str) -> None:
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=link).click()
+        expect(page.get_by_role("heading", name=link, exact=True)).to_be_visible()
+
+    # 1. The coordinator logs in: no offer yet, the page says what to do.
+    login("coordination")
+    expect(page.get_by_role("heading", name="Offres", exact=True)).to_be_visible()
+    expect(main_text()).to_contain_text("Aucune offre : importez un fichier d'offres")
+    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Paramètres")
+    shot("offres_vides")
+
+    # 2. Import the firms' offers: preview of the columns, then the report.
+    go("Importer")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        str(SAMPLE_DIR / OFFERS_FILE)
+    )
+    expect(main_text()).to_contain_text("Correspondance des colonnes")
+    expect(main_text()).to_contain_text("en-tête trouvé ligne 3")
+    shot("import_apercu")
+    page.get_by_role("button", name="Importer", exact=True).click()
+    expect(main_text()).to_contain_text(f"{OFFERS_FILE} importé")
+    expect(main_text()).to_contain_text("Suggestions recalculées")
+    shot("import_rapport")
+
+    # 3. The suggestions of the first offer, ranked, with reasons.
+    go("Correspondances")
+    cards = page.locator('[class*="st-key-card"]')
+    expect(cards.first).to_be_visible()
+    expect(cards.first).to_contain_text("n° 1 –")
+    expect(cards.first).to_contain_text("Score")
+    shot("correspondances_offre")
+    first = cards.first.inner_text()
+    profile_ref = re.search(r"n° 1 – (\S+)", first).group(1)
+    structure = next(s for s in service.demo_accounts().values() if s in first)
+    counsellor = next(k for k, s in service.demo_accounts().items() if s == structure)
+
+    # 4. Retain the first candidate in one click.
+    cards.first.get_by_role("button", name="Retenir").click()
+    expect(main_text()).to_contain_text(f"{profile_ref} / ")
+    expect(main_text()).to_contain_text("« Retenu par le conseiller » enregistré")
+    expect(cards.first).to_contain_text("Retenu par le conseiller")
+    shot("statut_change")
+
+    # 5. Log out; the counsellor of that candidate logs in.
+    page.get_by_role("button", name="Se déconnecter").click()
+    login(counsellor)
+    expect(page.get_by_role("heading", name="Correspondances")).to_be_visible()
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav).to_contain_text("Listes")
+    expect(nav).not_to_contain_text("Paramètres")
+    shot("conseiller_accueil")
+
+    # 6. Scope: by offer, only their structure's people, and the decision made by the
+    # coordinator is there.
+    page.get_by_role("radio", name="Par offre").click()
+    expect(main_text()).to_contain_text("personne(s) de votre structure suggérée(s)")
+    total = page.get_by_role("radio", name=re.compile(r"^Toutes \(\d+\)"))
+    n = int(re.search(r"\((\d+)\)", total.inner_text()).group(1))
+    expect(cards).to_have_count(min(n, 10))
+    for i in range(min(n, 10)):
+        expect(cards.nth(i)).to_contain_text(re.compile(r"^n° \d+ – "))
+        expect(cards.nth(i)).to_contain_text(structure)
+    others = [s for s in service.demo_accounts().values() if s != structure]
+    for other in others:
+        expect(main_text()).not_to_contain_text(other)
+    expect(main_text()).to_contain_text(profile_ref)
+    expect(page.locator(f'[class*="st-key-card"]:has-text("{profile_ref}")')).to_contain_text(
+        "Retenu par le conseiller"
+    )
+    shot("conseiller_perimetre")
+
+    # 7. Download the structure's list and open it.
+    go("Listes")
+    with page.expect_download() as info:
+        page.get_by_role("button", name=f"Télécharger la liste « {structure} »").click()
+    download = info.value
+    path = artifacts / download.suggested_filename
+    download.save_as(path)
+    shot("listes")
+    wb = load_workbook(io.BytesIO(path.read_bytes()))
+    rows = [
+        [("" if v is None else str(v)) for v in row]
+        for ws in wb.worksheets
+        for row in ws.iter_rows(values_only=True)
+    ]
+    text = "\n".join(" | ".join(r) for r in rows)
+    assert profile_ref in text
+    assert structure in text
+    for other in others:
+        assert other not in text, f"{other} in the shortlist of {structure}"
+    context.close()
