@@ -220,11 +220,11 @@ class ImportReport:
             )
             lines.append(f"Colonnes reconnues : {pairs}.")
         if self.unmapped:
-            items = []
+            unmapped = []
             for c in self.unmapped:
                 note = self.unmapped_notes.get(c)
-                items.append(f"« {c} »" + (f" ({note})" if note else ""))
-            lines.append("Colonnes non importées : " + ", ".join(items) + ".")
+                unmapped.append(f"« {c} »" + (f" ({note})" if note else ""))
+            lines.append("Colonnes non importées : " + ", ".join(unmapped) + ".")
         if self.dropped_columns:
             dropped = ", ".join(f"« {k} » ({v})" for k, v in self.dropped_columns.items())
             lines.append(f"Colonnes supprimées pour l'anonymat, jamais enregistrées : {dropped}.")
@@ -306,7 +306,7 @@ def import_file(
     structure: str | None = None,
     sheet: str | None = None,
     overrides: Mapping[str, str | None] | None = None,
-    remembered: Mapping[str, Mapping[str, str]] | None = None,
+    remembered: Mapping[str, Mapping[str, str | None]] | None = None,
     limits: ImportLimits | None = None,
     existing: pd.DataFrame | None = None,
     today: dt.date | None = None,
@@ -430,7 +430,7 @@ def preview_file(
     *,
     sheet: str | None = None,
     overrides: Mapping[str, str | None] | None = None,
-    remembered: Mapping[str, Mapping[str, str]] | None = None,
+    remembered: Mapping[str, Mapping[str, str | None]] | None = None,
     limits: ImportLimits | None = None,
     rows: int = 10,
     structure: str | None = None,
@@ -507,7 +507,7 @@ def _forbidden_columns(labels) -> dict[str, str]:
 def _overrides_for(
     signature: str,
     overrides: Mapping[str, str | None] | None,
-    remembered: Mapping[str, Mapping[str, str]] | None,
+    remembered: Mapping[str, Mapping[str, str | None]] | None,
 ) -> tuple[dict[str, str | None], bool]:
     remembered_here = dict((remembered or {}).get(signature, {}))
     table_overrides: dict[str, str | None] = dict(remembered_here)
@@ -551,7 +551,7 @@ def _prepare_tables(
     structure: str | None,
     sheet: str | None,
     overrides: Mapping[str, str | None] | None,
-    remembered: Mapping[str, Mapping[str, str]] | None,
+    remembered: Mapping[str, Mapping[str, str | None]] | None,
     report: ImportReport,
 ) -> list[tuple[RawTable, ColumnMapping, SheetReport]]:
     """Map each table; keep those with the required columns. With several sheets, a sheet
