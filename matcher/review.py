@@ -646,6 +646,11 @@ def _read_csv(data: bytes, name: str, limits: ImportLimits) -> pd.DataFrame:
             break
         except UnicodeDecodeError:
             continue
+    else:  # bytes that Windows-1252 leaves undefined (0x81, 0x8D...): not a text file we read
+        raise UserError(
+            f"{name} : texte illisible (ni UTF-8 ni Windows-1252) : "
+            "enregistrez-le à nouveau en « CSV UTF-8 »"
+        )
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
         delimiter = dialect.delimiter
