@@ -732,6 +732,13 @@ def _canonical(
     reject(rows.isin(table.section_rows), None,
            f"ligne de titre ou de section (une cellule fusionnée sur la largeur du tableau), pas {noun}")  # fmt: skip
     reject(rows.isin(table.repeated_header_rows), None, "ligne d'en-tête répétée, pas " + noun)
+    # A "TOTAL" row under the data (sums of positions...) has no required value: say what it is
+    # rather than ask the user to fill it in.
+    required_empty = pd.Series(False, index=out.index)
+    for fld in _required(kind, structure):
+        required_empty |= out[fld].isna()
+    reject(required_empty & _total_rows(table.frame).reindex(out.index, fill_value=False), None,
+           f"ligne de total, pas {noun}")  # fmt: skip
     for fld in _required(kind, structure):
         label = column_of.get(fld)
         empty = out[fld].isna()
@@ -760,6 +767,18 @@ def _canonical(
     out = out.astype("object").where(out.notna(), None)  # one missing value: None
     out["_content"] = _content_keys(out, fields)
     return out.reset_index(drop=True)
+
+
+_TOTAL_RE = r"^\s*(?:sous[- ]?)?totaux?\b|^\s*total\b"
+
+
+def _total_rows(raw: pd.DataFrame) -> pd.Series:
+    """Rows with a cell starting with "Total", "TOTAL GÉNÉRAL", "Sous-total", "Totaux"."""
+    hit = pd.Series(False, index=raw.index)
+    for column in raw.columns:
+        text = raw[column].astype("object").where(raw[column].notna(), "").astype(str)
+        hit |= text.str.contains(_TOTAL_RE, case=False, regex=True)
+    return hit
 
 
 def _content_keys(out: pd.DataFrame, fields) -> pd.Series:
