@@ -510,6 +510,8 @@ SETTING_LABELS: dict[str, str] = {
     "ranking.min_score": "score minimal",
     "ranking.skill_threshold": "seuil de ressemblance des compétences (sur 100)",
     "ranking.default_radius_km": "rayon de mobilité par défaut (km)",
+    "ranking.commute_factor": "part du score perdue au-delà du rayon de mobilité",
+    "ranking.occupation_min_confidence": "confiance minimale pour reconnaître un métier",
     "ranking.allocate": "répartition selon le nombre de postes",
 }
 _POLICY_LABELS = {"exclude": "exclure", "penalise": "pénaliser", True: "oui", False: "non"}
