@@ -423,6 +423,32 @@ class Preview:
         return lines
 
 
+def _map_table(
+    table: RawTable,
+    kind: Kind,
+    index,
+    overrides: Mapping[str, str] | None,
+    remembered: Mapping[str, Mapping[str, str]] | None,
+) -> tuple[str, dict[str, str], list[str], ColumnMapping, bool]:
+    """Header signature, columns dropped for anonymity (profiles), columns kept, their mapping
+    (remembered mapping and overrides applied) and whether a remembered mapping was used: the
+    same for the preview and the import, so the preview shows what the import will do."""
+    labels = list(table.frame.columns)
+    signature = header_signature(labels)
+    dropped = _forbidden_columns(labels) if kind == "profiles" else {}
+    kept = [x for x in labels if x not in dropped]
+    table_overrides, was_remembered = _overrides_for(signature, overrides, remembered)
+    mapping = map_columns(
+        kept,
+        index,
+        _allowed_overrides(table_overrides, dropped, table),
+        letters=table.letters,
+        kind=kind,
+        alternatives=table.sub_labels,
+    )
+    return signature, dropped, kept, mapping, was_remembered
+
+
 def preview_file(
     data: bytes,
     name: str,
@@ -448,17 +474,8 @@ def preview_file(
     sheets = []
     for table in read.tables:
         labels = list(table.frame.columns)
-        signature = header_signature(labels)
-        dropped = _forbidden_columns(labels) if kind == "profiles" else {}
-        kept = [x for x in labels if x not in dropped]
-        table_overrides, was_remembered = _overrides_for(signature, overrides, remembered)
-        mapping = map_columns(
-            kept,
-            index,
-            _allowed_overrides(table_overrides, dropped, table),
-            letters=table.letters,
-            kind=kind,
-            alternatives=table.sub_labels,
+        signature, dropped, kept, mapping, was_remembered = _map_table(
+            table, kind, index, overrides, remembered
         )
         shown = table.frame[kept].head(rows).copy()
         if kind == "profiles":
@@ -561,17 +578,8 @@ def _prepare_tables(
     errors = []
     for table in read.tables:
         labels = list(table.frame.columns)
-        signature = header_signature(labels)
-        dropped = _forbidden_columns(labels) if kind == "profiles" else {}
-        kept = [x for x in labels if x not in dropped]
-        table_overrides, was_remembered = _overrides_for(signature, overrides, remembered)
-        mapping = map_columns(
-            kept,
-            index,
-            _allowed_overrides(table_overrides, dropped, table),
-            letters=table.letters,
-            kind=kind,
-            alternatives=table.sub_labels,
+        signature, dropped, kept, mapping, was_remembered = _map_table(
+            table, kind, index, overrides, remembered
         )
         missing = mapping.missing(required)
         if missing:
