@@ -15,6 +15,7 @@ import difflib
 import getpass
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,7 +51,28 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog} : erreur : {message}\n")
+        self.exit(2, f"{self.prog} : erreur : {_french(message)}\n")
+
+
+# argparse's own messages (English in the standard library), in French.
+_ARGPARSE_FR = (
+    (r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)",
+     r"argument \1 : choix « \2 » invalide (possibles : \3)"),
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
+    (r"argument (\S+): expected one argument", r"argument \1 : une valeur est attendue"),
+    (r"argument (\S+): invalid (\w+) value: '([^']*)'",
+     r"argument \1 : valeur « \3 » invalide (type attendu : \2)"),
+    (r"argument (\S+): not allowed with argument (\S+)",
+     r"argument \1 : incompatible avec \2"),
+)  # fmt: skip
+
+
+def _french(message: str) -> str:
+    for pattern, repl in _ARGPARSE_FR:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, repl, message)
+    return message
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:

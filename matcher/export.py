@@ -383,30 +383,14 @@ def _write_table(
                 end_color="63BE7B",
             ),  # fmt: skip
         )
+    rows_range = (h + 1, max(last, h + 200))  # room for rows the user adds
     if STATUS in columns:
-        col = get_column_letter(columns.index(STATUS) + 1)
-        dv = DataValidation(
-            type="list",
-            formula1='"' + ",".join(s.label for s in F.Status) + '"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Décision",
-            error="Choisissez une décision dans la liste.",
-        )
-        ws.add_data_validation(dv)
-        dv.add(f"{col}{h + 1}:{col}{max(last, h + 200)}")
+        _dropdown(ws, columns.index(STATUS) + 1, rows_range, [s.label for s in F.Status],
+                  "Décision", "Choisissez une décision dans la liste.")  # fmt: skip
     if DECISION_REASON in columns:
-        col = get_column_letter(columns.index(DECISION_REASON) + 1)
-        dv = DataValidation(
-            type="list",
-            formula1='"' + ",".join(r.label for r in F.RejectReason) + '"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Motif",
-            error="Choisissez un motif dans la liste.",
-        )
-        ws.add_data_validation(dv)
-        dv.add(f"{col}{h + 1}:{col}{max(last, h + 200)}")
+        _dropdown(ws, columns.index(DECISION_REASON) + 1, rows_range,
+                  [r.label for r in F.RejectReason], "Motif",
+                  "Choisissez un motif dans la liste.")  # fmt: skip
     ws.freeze_panes = ws.cell(row=h + 1, column=1)
     ws.auto_filter.ref = f"A{h}:{get_column_letter(len(all_columns))}{last}"
     _fit_widths(ws, frame, all_columns)
@@ -424,6 +408,23 @@ def _write_table(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _dropdown(
+    ws: Worksheet, column: int, rows: tuple[int, int], labels: list[str], title: str, error: str
+) -> None:
+    """A drop-down list (data validation) of ``labels`` on one column's cells."""
+    letter = get_column_letter(column)
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(labels) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=title,
+        error=error,
+    )
+    ws.add_data_validation(dv)
+    dv.add(f"{letter}{rows[0]}:{letter}{rows[1]}")
 
 
 def _fit_widths(ws: Worksheet, frame: pd.DataFrame, columns: Sequence[str]) -> None:
@@ -514,6 +515,8 @@ SETTING_LABELS: dict[str, str] = {
     "ranking.min_score": "score minimal",
     "ranking.skill_threshold": "seuil de ressemblance des compétences (sur 100)",
     "ranking.default_radius_km": "rayon de mobilité par défaut (km)",
+    "ranking.commute_factor": "part du score perdue au-delà du rayon de mobilité",
+    "ranking.occupation_min_confidence": "confiance minimale pour reconnaître un métier",
     "ranking.allocate": "répartition selon le nombre de postes",
 }
 _POLICY_LABELS = {"exclude": "exclure", "penalise": "pénaliser", True: "oui", False: "non"}

@@ -423,6 +423,32 @@ class Preview:
         return lines
 
 
+def _map_table(
+    table: RawTable,
+    kind: Kind,
+    index,
+    overrides: Mapping[str, str] | None,
+    remembered: Mapping[str, Mapping[str, str]] | None,
+) -> tuple[str, dict[str, str], list[str], ColumnMapping, bool]:
+    """Header signature, columns dropped for anonymity (profiles), columns kept, their mapping
+    (remembered mapping and overrides applied) and whether a remembered mapping was used: the
+    same for the preview and the import, so the preview shows what the import will do."""
+    labels = list(table.frame.columns)
+    signature = header_signature(labels)
+    dropped = _forbidden_columns(labels) if kind == "profiles" else {}
+    kept = [x for x in labels if x not in dropped]
+    table_overrides, was_remembered = _overrides_for(signature, overrides, remembered)
+    mapping = map_columns(
+        kept,
+        index,
+        _allowed_overrides(table_overrides, dropped, table),
+        letters=table.letters,
+        kind=kind,
+        alternatives=table.sub_labels,
+    )
+    return signature, dropped, kept, mapping, was_remembered
+
+
 def preview_file(
     data: bytes,
     name: str,
@@ -448,17 +474,8 @@ def preview_file(
     sheets = []
     for table in read.tables:
         labels = list(table.frame.columns)
-        signature = header_signature(labels)
-        dropped = _forbidden_columns(labels) if kind == "profiles" else {}
-        kept = [x for x in labels if x not in dropped]
-        table_overrides, was_remembered = _overrides_for(signature, overrides, remembered)
-        mapping = map_columns(
-            kept,
-            index,
-            _allowed_overrides(table_overrides, dropped, table),
-            letters=table.letters,
-            kind=kind,
-            alternatives=table.sub_labels,
+        signature, dropped, kept, mapping, was_remembered = _map_table(
+            table, kind, index, overrides, remembered
         )
         shown = table.frame[kept].head(rows).copy()
         if kind == "profiles":
@@ -561,17 +578,8 @@ def _prepare_tables(
     errors = []
     for table in read.tables:
         labels = list(table.frame.columns)
-        signature = header_signature(labels)
-        dropped = _forbidden_columns(labels) if kind == "profiles" else {}
-        kept = [x for x in labels if x not in dropped]
-        table_overrides, was_remembered = _overrides_for(signature, overrides, remembered)
-        mapping = map_columns(
-            kept,
-            index,
-            _allowed_overrides(table_overrides, dropped, table),
-            letters=table.letters,
-            kind=kind,
-            alternatives=table.sub_labels,
+        signature, dropped, kept, mapping, was_remembered = _map_table(
+            table, kind, index, overrides, remembered
         )
         missing = mapping.missing(required)
         if missing:
@@ -732,6 +740,13 @@ def _canonical(
     reject(rows.isin(table.section_rows), None,
            f"ligne de titre ou de section (une cellule fusionnée sur la largeur du tableau), pas {noun}")  # fmt: skip
     reject(rows.isin(table.repeated_header_rows), None, "ligne d'en-tête répétée, pas " + noun)
+    # A "TOTAL" row under the data (sums of positions...) has no required value: say what it is
+    # rather than ask the user to fill it in.
+    required_empty = pd.Series(False, index=out.index)
+    for fld in _required(kind, structure):
+        required_empty |= out[fld].isna()
+    reject(required_empty & _total_rows(table.frame).reindex(out.index, fill_value=False), None,
+           f"ligne de total, pas {noun}")  # fmt: skip
     for fld in _required(kind, structure):
         label = column_of.get(fld)
         empty = out[fld].isna()
@@ -760,6 +775,18 @@ def _canonical(
     out = out.astype("object").where(out.notna(), None)  # one missing value: None
     out["_content"] = _content_keys(out, fields)
     return out.reset_index(drop=True)
+
+
+_TOTAL_RE = r"^\s*(?:sous[- ]?)?totaux?\b|^\s*total\b"
+
+
+def _total_rows(raw: pd.DataFrame) -> pd.Series:
+    """Rows with a cell starting with "Total", "TOTAL GÉNÉRAL", "Sous-total", "Totaux"."""
+    hit = pd.Series(False, index=raw.index)
+    for column in raw.columns:
+        text = raw[column].astype("object").where(raw[column].notna(), "").astype(str)
+        hit |= text.str.contains(_TOTAL_RE, case=False, regex=True)
+    return hit
 
 
 def _content_keys(out: pd.DataFrame, fields) -> pd.Series:

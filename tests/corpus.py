@@ -280,7 +280,7 @@ def _c_title_rows():
         assert res.report.sheet_reports[0].rows_above == 1
 
     return Case("c02_titre_fusionne.xlsx", "offers", lambda: workbook(fill),
-                imported=_titles(rows, 4), rejected={("Offres", 6): "intitulé du poste vide"},
+                imported=_titles(rows, 4), rejected={("Offres", 6): "ligne de total, pas une offre"},
                 check=check, about="merged title, blank row, header row 3, total row")  # fmt: skip
 
 

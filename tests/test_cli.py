@@ -111,3 +111,19 @@ def test_module_entry_point_exit_status(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 2
     assert "fichier introuvable" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["rank"], "arguments obligatoires manquants : --offers, --profiles"),
+        (["rank", "--offers", "a", "--profiles", "b", "--top", "x"],
+         "argument --top : valeur « x » invalide (type attendu : int)"),
+        (["list", "nothing"], "choix « nothing » invalide"),
+    ],
+)  # fmt: skip
+def test_usage_errors_are_in_french(capsys, args, message):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
