@@ -427,8 +427,8 @@ def _map_table(
     table: RawTable,
     kind: Kind,
     index,
-    overrides: Mapping[str, str] | None,
-    remembered: Mapping[str, Mapping[str, str]] | None,
+    overrides: Mapping[str, str | None] | None,
+    remembered: Mapping[str, Mapping[str, str | None]] | None,
 ) -> tuple[str, dict[str, str], list[str], ColumnMapping, bool]:
     """Header signature, columns dropped for anonymity (profiles), columns kept, their mapping
     (remembered mapping and overrides applied) and whether a remembered mapping was used: the
