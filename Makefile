@@ -44,11 +44,15 @@ browser: ## install Chromium (Debian package) for the browser test, if missing
 test: $(VENV)/.dev browser ## set up and run the whole test suite
 	$(PY) -m pytest -q -n 2
 
-check: lint test ## lint, then tests
+check: lint typecheck test ## lint, type check, then tests
 
 lint: $(VENV)/.dev ## ruff lint and format check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# The library only (files = ["matcher"] in pyproject.toml); not part of `make test`, to keep it short.
+typecheck: $(VENV)/.dev ## mypy on the library (config in pyproject.toml)
+	$(PY) -m mypy
 
 format: $(VENV)/.dev ## format the code
 	$(PY) -m ruff check --fix .
@@ -60,6 +64,9 @@ demo: $(VENV)/.runtime ## (re)load the sample data into the database
 
 sample: $(VENV)/.runtime ## regenerate the sample files under data/sample/
 	$(PY) -m matcher sample --seed 2026
+
+bench: $(VENV)/.runtime ## benchmark: ranking of 1,000 offers x 10,000 profiles (time, memory)
+	$(PY) benchmarks/bench_ranking.py --small
 
 bench-import: $(VENV)/.runtime ## benchmark: import of a 50,000-row offers workbook (time, memory)
 	$(PY) benchmarks/bench_import.py --rows 50000 --refusal

@@ -19,6 +19,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
@@ -48,7 +49,7 @@ log = logging.getLogger("matcher")
 class _Parser(argparse.ArgumentParser):
     """argparse with French usage errors and exit status 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog} : erreur : {_french(message)}\n")
 

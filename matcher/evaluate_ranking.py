@@ -52,7 +52,7 @@ from matcher.referential import (
     close_pairs,
     load_rome_dir,
 )
-from matcher.settings import Settings
+from matcher.settings import Policy, Settings
 from matcher.synthetic import Truth, labelled_set
 
 log = logging.getLogger(__name__)
@@ -194,9 +194,8 @@ def rank_random(es: EvalSet, seed: int = 0) -> list[np.ndarray]:
 
 
 def without_commute_and_constraints(settings: Settings) -> Settings:
-    neutral = dataclasses.replace(
-        settings.constraints, **{c: "penalise" for c in C.CHECKS}, penalty=1.0
-    )
+    penalise: dict[str, Policy] = {c: "penalise" for c in C.CHECKS}
+    neutral = dataclasses.replace(settings.constraints, **penalise, penalty=1.0)
     return settings.replace(
         weights=dataclasses.replace(settings.weights, commute=0.0), constraints=neutral
     )

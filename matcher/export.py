@@ -299,19 +299,23 @@ def _as_date(value: object) -> object:
 def _status_label(value: object) -> str:
     if not value:
         return F.Status.SUGGESTED.label
-    try:
-        return F.Status(value).label
-    except ValueError:
-        return str(value)
+    if isinstance(value, str):  # only text can be a stored status
+        try:
+            return F.Status(value).label
+        except ValueError:
+            pass
+    return str(value)
 
 
 def _reason_label(value: object) -> str:
     if not value or (isinstance(value, float) and pd.isna(value)):
         return ""
-    try:
-        return F.RejectReason(value).label
-    except ValueError:
-        return str(value)
+    if isinstance(value, str):  # only text can be a stored reason
+        try:
+            return F.RejectReason(value).label
+        except ValueError:
+            pass
+    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,7 +360,7 @@ def _write_table(
             cell.alignment = WRAP if c in WRAP_COLUMNS else TOP
             if c in DECISION_COLUMNS:
                 cell.fill = DECISION_FILL
-        if with_key:
+        if secret is not None:  # with_key
             review_id = rec.get(F.REVIEW_ID)
             review_id = int(review_id) if review_id is not None and pd.notna(review_id) else None
             key = pair_key(rec[F.OFFER_REF], rec[F.STRUCTURE], rec[F.PROFILE_REF], secret,
@@ -520,7 +524,7 @@ _POLICY_LABELS = {"exclude": "exclure", "penalise": "pénaliser", True: "oui", F
 
 def _fr_value(value: object) -> str:
     if isinstance(value, bool) or value in _POLICY_LABELS:
-        return _POLICY_LABELS.get(value, str(value))  # type: ignore[call-overload]
+        return _POLICY_LABELS.get(value, str(value))
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return str(value)
@@ -822,7 +826,7 @@ def read_shortlist(data: bytes, name: str, secret: bytes) -> ShortlistRead:
                 if row and KEY_HEADER in row:
                     header_row, header = i, list(row)
                     break
-            if header_row is None:
+            if header_row is None or header is None:  # both set together
                 continue
             found_key = True
             col = {h: j for j, h in enumerate(header) if h}

@@ -220,11 +220,11 @@ class ImportReport:
             )
             lines.append(f"Colonnes reconnues : {pairs}.")
         if self.unmapped:
-            items = []
+            unmapped = []
             for c in self.unmapped:
                 note = self.unmapped_notes.get(c)
-                items.append(f"« {c} »" + (f" ({note})" if note else ""))
-            lines.append("Colonnes non importées : " + ", ".join(items) + ".")
+                unmapped.append(f"« {c} »" + (f" ({note})" if note else ""))
+            lines.append("Colonnes non importées : " + ", ".join(unmapped) + ".")
         if self.dropped_columns:
             dropped = ", ".join(f"« {k} » ({v})" for k, v in self.dropped_columns.items())
             lines.append(f"Colonnes supprimées pour l'anonymat, jamais enregistrées : {dropped}.")
@@ -306,7 +306,7 @@ def import_file(
     structure: str | None = None,
     sheet: str | None = None,
     overrides: Mapping[str, str | None] | None = None,
-    remembered: Mapping[str, Mapping[str, str]] | None = None,
+    remembered: Mapping[str, Mapping[str, str | None]] | None = None,
     limits: ImportLimits | None = None,
     existing: pd.DataFrame | None = None,
     today: dt.date | None = None,
@@ -427,8 +427,8 @@ def _map_table(
     table: RawTable,
     kind: Kind,
     index,
-    overrides: Mapping[str, str] | None,
-    remembered: Mapping[str, Mapping[str, str]] | None,
+    overrides: Mapping[str, str | None] | None,
+    remembered: Mapping[str, Mapping[str, str | None]] | None,
 ) -> tuple[str, dict[str, str], list[str], ColumnMapping, bool]:
     """Header signature, columns dropped for anonymity (profiles), columns kept, their mapping
     (remembered mapping and overrides applied) and whether a remembered mapping was used: the
@@ -456,7 +456,7 @@ def preview_file(
     *,
     sheet: str | None = None,
     overrides: Mapping[str, str | None] | None = None,
-    remembered: Mapping[str, Mapping[str, str]] | None = None,
+    remembered: Mapping[str, Mapping[str, str | None]] | None = None,
     limits: ImportLimits | None = None,
     rows: int = 10,
     structure: str | None = None,
@@ -524,7 +524,7 @@ def _forbidden_columns(labels) -> dict[str, str]:
 def _overrides_for(
     signature: str,
     overrides: Mapping[str, str | None] | None,
-    remembered: Mapping[str, Mapping[str, str]] | None,
+    remembered: Mapping[str, Mapping[str, str | None]] | None,
 ) -> tuple[dict[str, str | None], bool]:
     remembered_here = dict((remembered or {}).get(signature, {}))
     table_overrides: dict[str, str | None] = dict(remembered_here)
@@ -568,7 +568,7 @@ def _prepare_tables(
     structure: str | None,
     sheet: str | None,
     overrides: Mapping[str, str | None] | None,
-    remembered: Mapping[str, Mapping[str, str]] | None,
+    remembered: Mapping[str, Mapping[str, str | None]] | None,
     report: ImportReport,
 ) -> list[tuple[RawTable, ColumnMapping, SheetReport]]:
     """Map each table; keep those with the required columns. With several sheets, a sheet

@@ -444,14 +444,14 @@ def _licence_codes(segment: str) -> list[str]:
         if phrase in segment and (phrase not in _NEEDS_PERMIS or "permis" in segment):
             codes.append(code)
     for i, w in enumerate(words):
-        code = _LICENCE_CODES.get(w)
-        if code is None:
+        found = _LICENCE_CODES.get(w)
+        if found is None:
             continue
         if w in _AMBIGUOUS_CODES:
             prev = words[i - 1] if i else ""
             if not (len(words) == 1 or prev in ("permis", "categorie", "cat", "type")):
                 continue
-        codes.append(code)
+        codes.append(found)
     return codes
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -256,7 +256,7 @@ def score_pairs(
     return Scored(out, po, pp, index, referential, settings, clock.timings)
 
 
-def _order_of(values: list[tuple[str, ...]]) -> np.ndarray:
+def _order_of(values: Sequence[tuple[str, ...]]) -> np.ndarray:
     """Rank of each row when the rows are sorted by ``values`` (ties share no rank: stable)."""
     order = sorted(range(len(values)), key=values.__getitem__)
     ranks = np.empty(len(values), dtype=np.int64)

@@ -308,7 +308,7 @@ def ole_stream_names(data: bytes) -> list[str]:
             chunk = data[off : off + size]
             fat.extend(struct.unpack(f"<{len(chunk) // 4}i", chunk[: len(chunk) // 4 * 4]))
         names: list[str] = []
-        sec, seen = first_dir, set()
+        sec, seen = first_dir, set[int]()
         while 0 <= sec < len(fat) and sec not in seen and len(seen) < 10_000:
             seen.add(sec)
             off = (sec + 1) * size
@@ -585,9 +585,10 @@ def _read_sheet_xml(
                 ref = c.get("r")
                 if ref:
                     letters = ref.rstrip("0123456789")
-                    col = letter_index.get(letters)
-                    if col is None:
-                        col = letter_index[letters] = _column_index(letters.upper().lstrip("$"))
+                    known = letter_index.get(letters)
+                    if known is None:
+                        known = letter_index[letters] = _column_index(letters.upper().lstrip("$"))
+                    col = known
                 else:
                     col += 1
                 t = c.get("t")
@@ -1149,6 +1150,11 @@ def _labelish(value: str) -> bool:
     return len(value) <= 80 and not _NUMBER_LIKE.fullmatch(value) and "\n" not in value.strip()
 
 
+def _label_cell(value: str | None) -> bool:
+    """A non-empty cell that reads like a column label."""
+    return _labelish(value) if value else False
+
+
 def _filled_rows(grid: _Grid, upto: int) -> dict[int, list[str | None]]:
     """The first ``upto`` rows with every merged range filled with its top-left value (how a
     person reads a merged header)."""
@@ -1248,7 +1254,7 @@ def _table_from_grid(
         named = scorer is not None and scorer([v for v in under if v]) >= 2
         if (
             (merged_down or named)
-            and all(c < len(under) and under[c] and _labelish(under[c]) for c in under_cols)
+            and all(c < len(under) and _label_cell(under[c]) for c in under_cols)
             and all(_labelish(v) for v in under if v)
         ):
             top, header = header, list(under)
@@ -1257,7 +1263,7 @@ def _table_from_grid(
             header_rows = 2
     sub_labels: dict[int, str] = {}
     if top is not None:
-        combined = []
+        combined: list[str | None] = []
         for j in range(max(len(header), len(top))):
             sub = header[j] if j < len(header) else None
             grp = top[j] if j < len(top) else None
@@ -1319,8 +1325,8 @@ def _table_from_grid(
     ]
     letters = {c: _column_letter(j) for j, c in enumerate(labels)}
     frame = frame.drop(columns=empty_unnamed)
-    for c in empty_unnamed:
-        letters.pop(c, None)
+    for column in empty_unnamed:
+        letters.pop(column, None)
 
     # Rows that repeat the header (files pasted together) and long CSV rows.
     lower_header = [x.casefold() if x else "" for x in header]

@@ -121,11 +121,11 @@ def parse_reason(text: str | RejectReason) -> RejectReason:
 
 
 def status_label(value: str | None) -> str:
-    return "" if _blank(value) else Status(value).label
+    return "" if value is None or _blank(value) else Status(value).label
 
 
 def reason_label(value: str | None) -> str:
-    return "" if _blank(value) else RejectReason(value).label
+    return "" if value is None or _blank(value) else RejectReason(value).label
 
 
 # ------------------------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ class DecisionReport:
         return self._with(REFUSED)
 
     def counts(self) -> dict[str, int]:
-        out = {APPLIED: 0, UNCHANGED: 0, REFUSED: 0}
+        out: dict[str, int] = {APPLIED: 0, UNCHANGED: 0, REFUSED: 0}
         for o in self.outcomes:
             out[o.result] += 1
         return out
@@ -543,7 +543,7 @@ def _header_map(cells: Sequence[Any]) -> dict[int, str]:
     return out
 
 
-def _frame_from_rows(rows: list[tuple[int, Sequence[Any]]], where: str) -> pd.DataFrame:
+def _frame_from_rows(rows: Sequence[tuple[int, Sequence[Any]]], where: str) -> pd.DataFrame:
     """Find the header among the first rows, then read the decision columns."""
     found = next(
         (
@@ -646,6 +646,11 @@ def _read_csv(data: bytes, name: str, limits: ImportLimits) -> pd.DataFrame:
             break
         except UnicodeDecodeError:
             continue
+    else:  # bytes that Windows-1252 leaves undefined (0x81, 0x8D...): not a text file we read
+        raise UserError(
+            f"{name} : texte illisible (ni UTF-8 ni Windows-1252) : "
+            "enregistrez-le à nouveau en « CSV UTF-8 »"
+        )
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
         delimiter = dialect.delimiter

@@ -36,8 +36,10 @@ import random
 import re
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -1312,6 +1314,11 @@ def _write_skill(skill: str, rng: random.Random, sloppy: float) -> str:
     return text
 
 
+def _offer_skills_of(offer: dict[str, object]) -> list[str]:
+    """The skills list that :func:`_make_offer` keeps under ``_skills``."""
+    return cast(list[str], offer["_skills"])
+
+
 def _join_list(items: list[str], rng: random.Random, styles: tuple[str, ...]) -> str:
     style = rng.choice(styles)
     if style == "bullets":
@@ -1392,7 +1399,7 @@ def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 
-def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
+def _weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys], k=1)[0]
 
@@ -1541,10 +1548,12 @@ def _offers_main_frame(offers: list[dict[str, object]], rng: random.Random) -> p
         start = offer[START_DATE]
         if rng.random() < 0.25 and start not in ("dès que possible", "ASAP", "immédiat"):
             start = _as_datetime(_future_day(rng))  # a real date cell
-        rome = offer[ROME_CODE] if rng.random() < 0.35 else ""
+        rome = str(offer[ROME_CODE]) if rng.random() < 0.35 else ""  # a code: already a str
         if rome and rng.random() < 0.08:
             rome = rng.choice((rome.lower(), f"{rome} ", f"{rome[0]} {rome[1:]}"))
-        skills_cell = _join_list(offer["_skills"], rng, ("; ", ", ", " / ", "lines", "bullets"))
+        skills_cell = _join_list(
+            _offer_skills_of(offer), rng, ("; ", ", ", " / ", "lines", "bullets")
+        )
         rows.append(
             {
                 OFFER_REF: f"BUS26-{number:03d}",
@@ -1595,7 +1604,9 @@ def _offers_extra_frame(offers: list[dict[str, object]], rng: random.Random) -> 
         positions: object = offer[POSITIONS]
         if rng.random() < 0.15:
             positions = f"{positions} poste{'s' if int(str(positions)) > 1 else ''}"
-        skills_cell = _join_list(offer["_skills"], rng, (" - ", "; ", "lines", "bullets", ", "))
+        skills_cell = _join_list(
+            _offer_skills_of(offer), rng, (" - ", "; ", "lines", "bullets", ", ")
+        )
         rows.append(
             {
                 EMPLOYER: offer[EMPLOYER],
@@ -2314,7 +2325,7 @@ def generate_sample(out_dir: Path, seed: int = 2026) -> list[Path]:
         ],
     }
     main_headers = main.rename(columns={f: h for h, f in OFFERS_MAIN_COLUMNS})
-    total = {h: "" for h, _ in OFFERS_MAIN_COLUMNS}
+    total: dict[str, object] = {h: "" for h, _ in OFFERS_MAIN_COLUMNS}
     total["Entreprise"] = "TOTAL"
     total["Nb de postes"] = int(pd.to_numeric(main[POSITIONS]).sum())
     main_headers = pd.concat([main_headers, pd.DataFrame([total])], ignore_index=True)

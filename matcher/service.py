@@ -8,9 +8,10 @@ import calendar
 import datetime as dt
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -46,7 +47,7 @@ def import_into_store(
     settings: Settings | None = None,
     structure: str | None = None,
     sheet: str | None = None,
-    overrides: dict[str, str] | None = None,
+    overrides: Mapping[str, str | None] | None = None,
     user: User | str | None = None,
 ) -> StoredImport:
     """Import one file into the store (one transaction); remembered mappings are applied and,
@@ -201,7 +202,7 @@ def parse_age(text: str, now: dt.datetime | None = None) -> dt.datetime:
 
 def purge_inactive(
     store: Store, user: User, older_than: str, *, dry_run: bool = False
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Remove profiles with no activity for ``older_than`` (e.g. "24m") and what hangs on them;
     anonymous counts are kept for statistics. Returns the store's report."""
     return store.purge(user, parse_age(older_than), dry_run=dry_run)

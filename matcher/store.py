@@ -36,11 +36,11 @@ import logging
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -304,6 +304,15 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _inserted_id(cur: sqlite3.Cursor) -> int:
+    """Row id of the row the INSERT run on ``cur`` wrote. The stubs type ``lastrowid`` as
+    ``int | None``: None only before any INSERT on the cursor, never after one."""
+    rowid = cur.lastrowid
+    if rowid is None:
+        raise RuntimeError("INSERT without a row id")
+    return rowid
+
+
 def _jsonable(value: Any) -> Any:
     if value is None:
         return None
@@ -400,6 +409,12 @@ class PairKey(Protocol):
     offer_ref: str
     profile_ref: str
     structure: str | None
+
+
+# What record_decisions is given and what its judge returns (review.Decision and review.Outcome:
+# the store does not import the business rules).
+_Request = TypeVar("_Request", bound=PairKey)
+_Outcome = TypeVar("_Outcome")
 
 
 # One lock per database file and process: threads of one process queue on it in order instead of
@@ -625,7 +640,7 @@ class Store:
                 structure_id,
             ),
         )
-        return int(cur.lastrowid)
+        return _inserted_id(cur)
 
     def save_offers(
         self, frame: pd.DataFrame, report: ImportReport, user: User | str | None = None
@@ -695,7 +710,7 @@ class Store:
         row = conn.execute("SELECT id FROM structures WHERE name = ?", (name,)).fetchone()
         if row:
             return int(row["id"])
-        return int(conn.execute("INSERT INTO structures (name) VALUES (?)", (name,)).lastrowid)
+        return _inserted_id(conn.execute("INSERT INTO structures (name) VALUES (?)", (name,)))
 
     def save_profiles(
         self, frame: pd.DataFrame, report: ImportReport, user: User | str | None = None
@@ -787,16 +802,19 @@ class Store:
         return json.loads(row["report"])
 
     # -- remembered mappings ------------------------------------------------------------------
-    def remember_mapping(self, kind: str, signature: str, mapping: dict[str, str]) -> None:
+    def remember_mapping(
+        self, kind: str, signature: str, mapping: Mapping[str, str | None]
+    ) -> None:
+        """Remember the mapping the user confirmed for a header (None: column left out)."""
         with self.write() as conn:
             conn.execute(
                 "INSERT INTO mappings (kind, signature, mapping, confirmed_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (kind, signature) DO UPDATE SET mapping = excluded.mapping, "
                 "confirmed_at = excluded.confirmed_at",
-                (kind, signature, json.dumps(mapping, ensure_ascii=False), _now()),
+                (kind, signature, json.dumps(dict(mapping), ensure_ascii=False), _now()),
             )
 
-    def remembered_mappings(self, kind: str) -> dict[str, dict[str, str]]:
+    def remembered_mappings(self, kind: str) -> dict[str, dict[str, str | None]]:
         with self.read() as conn:
             rows = conn.execute(
                 "SELECT signature, mapping FROM mappings WHERE kind = ?", (kind,)
@@ -859,7 +877,7 @@ class Store:
         settings: dict[str, Any],
         *,
         ranked_offers: Sequence[str] | None = None,
-        offer_codes: dict[str, Sequence[str]] | None = None,
+        offer_codes: Mapping[str, Sequence[str]] | None = None,
         user: User | str | None = None,
     ) -> int:
         """Store a matching run, in one transaction. Returns the run id.
@@ -872,11 +890,11 @@ class Store:
         now = _now()
         actor = self._actor_login(user)
         with self.write() as conn:
-            run_id = int(
+            run_id = _inserted_id(
                 conn.execute(
                     "INSERT INTO match_runs (created_at, settings, n_suggestions) VALUES (?, ?, ?)",
                     (now, json.dumps(settings, ensure_ascii=False, default=str), len(suggestions)),
-                ).lastrowid
+                )
             )
             ids = {
                 (r["name"], r["profile_ref"]): r["id"]
@@ -1019,9 +1037,9 @@ class Store:
     def record_decisions(
         self,
         user: User,
-        requests: Sequence[PairKey],
-        judge: Callable[[PairKey, list[PairState]], tuple[Any, DecisionWrite | None]],
-    ) -> list[Any]:
+        requests: Sequence[_Request],
+        judge: Callable[[_Request, list[PairState]], tuple[_Outcome, DecisionWrite | None]],
+    ) -> list[_Outcome]:
         """Record a batch of decisions in ONE transaction (all or nothing on a crash).
 
         For each request, the stored pairs with that offer and profile reference (and structure,
@@ -1030,7 +1048,7 @@ class Store:
         which returns an outcome (kept as is) and what to write, if anything. Each write adds a
         review (append-only), updates the pair's current status and the profile's activity,
         and appends to the audit log. Returns the outcomes in order."""
-        outcomes: list[Any] = []
+        outcomes: list[_Outcome] = []
         with self.write() as conn:
             scope = self._scope(conn, user)
             for req in requests:
@@ -1053,13 +1071,13 @@ class Store:
     def _write_decision(self, conn: sqlite3.Connection, scope: Scope, w: DecisionWrite) -> None:
         now = _now()
         st = w.state
-        review_id = int(
+        review_id = _inserted_id(
             conn.execute(
                 "INSERT INTO reviews (suggestion_id, status, previous_status, reason, comment, "
                 "offer_version, decided_at, decided_by, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (st.suggestion_id, w.status, st.status, w.reason, w.comment, st.offer_version,
                  now, scope.actor, w.source),
-            ).lastrowid
+            )
         )  # fmt: skip
         conn.execute(
             "UPDATE suggestions SET status = ?, status_at = ?, status_by = ?, reason = ?, "
@@ -1357,12 +1375,12 @@ class Store:
                     )
                 sid = int(row["id"]) if row else self._structure_id(conn, structure)
             now = _now()
-            uid = int(
+            uid = _inserted_id(
                 conn.execute(
                     "INSERT INTO users (login, role, structure_id, password_hash, "
                     "external_subject, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (login, role.value, sid, password_hash, external_subject, now, scope.actor),
-                ).lastrowid
+                )
             )
             self._audit(conn, scope.actor, "user_add", "user", login, structure_id=sid,
                         after={"role": role.value, "structure": structure}, at=now)  # fmt: skip

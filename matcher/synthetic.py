@@ -150,6 +150,10 @@ def user_skill(skill: str, rng: random.Random, sloppy: float) -> str:
     return s.strip(" ,.")
 
 
+# One generated offer or profile (canonical fields) and the (lat, lon) of its commune.
+Row = tuple[dict[str, object], tuple[float, float]]
+
+
 @dataclass
 class Truth:
     """True occupation codes behind the generated rows (not part of the matcher's input)."""
@@ -216,7 +220,8 @@ class Writer:
         return self.rng.choice(options) if options else None
 
     # -- writing -------------------------------------------------------------------------------
-    def offer(self, ref: str, code: str, title_index: int | None = None) -> dict[str, object]:
+    def offer(self, ref: str, code: str, title_index: int | None = None) -> Row:
+        """One offer of occupation ``code`` and the (lat, lon) of its commune."""
         rng = self.rng
         titles = self.titles[code]
         title = titles[title_index % len(titles)] if title_index is not None else rng.choice(titles)
@@ -249,7 +254,9 @@ class Writer:
             F.POSITIONS: rng.choice([1, 1, 1, 1, 2, 3]),
         }, (lat, lon)
 
-    def profile(self, ref: str, codes: list[str], sloppy: float = 0.3) -> dict[str, object]:
+    def profile(self, ref: str, codes: list[str], sloppy: float = 0.3) -> Row:
+        """One profile targeting ``codes`` (the first is the main one) and the (lat, lon) of
+        its commune."""
         rng = self.rng
         main = codes[0]
         targets = [user_title(rng.choice(self.titles[c]), rng, sloppy) for c in codes]
@@ -313,7 +320,7 @@ class Writer:
         return text
 
 
-def _frames(rows: list[tuple[dict[str, object], tuple[float, float]]]):
+def _frames(rows: list[Row]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     frame = pd.DataFrame([r for r, _ in rows])
     coords = np.array([c for _, c in rows], dtype=float).reshape(-1, 2)
     return frame, coords[:, 0], coords[:, 1]
@@ -341,7 +348,8 @@ def labelled_set(
     if offer_codes_among is not None:
         pool = sorted(set(offer_codes_among) & set(w.codes))
     codes = sorted(rng.sample(pool, min(n_codes, len(pool))))
-    offers, profiles = [], []
+    offers: list[Row] = []
+    profiles: list[Row] = []
     profile_codes: list[list[str]] = []
     offer_codes: list[str] = []
 

@@ -381,6 +381,10 @@ def test_read_decisions_from_csv_and_french_errors(world):
         review.read_decisions_file(buf.getvalue(), "x.xlsx")
     with pytest.raises(UserError, match="pas un classeur Excel"):
         review.read_decisions_file(b"not a zip", "x.xlsx")
+    # Neither UTF-8 nor Windows-1252 (0x81 and 0x8D are undefined there): a French message,
+    # not a crash on an unbound variable.
+    with pytest.raises(UserError, match=r"retour.csv : texte illisible.*CSV UTF-8"):
+        review.read_decisions_file(b"R\xe9f. offre;D\x81cision\n\x8d;x\n", "retour.csv")
 
 
 # -- pool ("vivier") ------------------------------------------------------------------------------
