@@ -743,18 +743,9 @@ def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None
         wb = Workbook()
         ws = wb.active
         ws.title = "Suggestions"
-        cols = list(frame.columns)
-        for j, c in enumerate(cols, start=1):
-            cell = _set(ws, 1, j, _header(c))
-            cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        for i, rec in enumerate(records, start=2):
-            for j, c in enumerate(cols, start=1):
-                cell = _set(ws, i, j, rec[c])
-                if c in PERCENT_COLUMNS and isinstance(cell.value, float):
-                    cell.number_format = "0%"
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
-        _fit_widths(ws, frame, cols)
+        # The same table writer as the shortlists (formats, filters, widths), without keys:
+        # a stateless ranking has no stored pairs to read back.
+        _write_table(ws, frame, list(frame.columns), None)
         out.write_bytes(_save(wb))
         return None
     raise UserError(f"{out} : extension non prise en charge (attendu .xlsx, .csv ou .jsonl)")
