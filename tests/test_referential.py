@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from matcher import fields as F
-from matcher.prepare import prepare_profiles
-from matcher.referential import (
+from matcher.ranking.prepare import prepare_profiles
+from matcher.reference.referential import (
     CODE,
     CONFIDENCE,
     active_referential,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from matcher.referential import Referential, close_pairs
+from matcher.reference.referential import Referential, close_pairs
 
 SAME, CLOSE, DOMAIN, NONE, UNKNOWN = 3, 2, 1, 0, -1
 # Codes of a row beyond this many are ignored (a person aims at 1-3 jobs).

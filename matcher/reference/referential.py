@@ -32,11 +32,11 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, T
 from sklearn.preprocessing import normalize
 
 from matcher.errors import UserError
-from matcher.normalise import fold_text, normalise_text, normalise_title
 from matcher.paths import REFERENTIAL_DIR
+from matcher.text.normalise import fold_text, normalise_text, normalise_title
 
 if TYPE_CHECKING:
-    from matcher.store import Store
+    from matcher.store.database import Store
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class Referential:
 
     @functools.cached_property
     def skill_vocabulary(self):  # -> matcher.vocabulary.SkillVocabulary
-        from matcher.vocabulary import SkillVocabulary
+        from matcher.text.vocabulary import SkillVocabulary
 
         return SkillVocabulary(self)
 
@@ -154,7 +154,7 @@ def active_referential(store: Store | None) -> Referential:
 
 @functools.lru_cache(maxsize=4)
 def _stored_referential(path: str, stamp: str) -> Referential:
-    from matcher.store import Store
+    from matcher.store.database import Store
 
     frames = Store(path).referential_frames()
     if frames is None:  # removed between the two reads

@@ -19,7 +19,7 @@ import pandas as pd
 from matcher import fields as F
 from matcher.features import constraints as C
 from matcher.features import occupation as O
-from matcher.referential import CODE, LABEL, SECTOR, Referential
+from matcher.reference.referential import CODE, LABEL, SECTOR, Referential
 from matcher.settings import Settings
 
 MAX_LISTED = 4  # skills named in a sentence before "et N autre(s)"
