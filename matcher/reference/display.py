@@ -1,0 +1,65 @@
+"""Names as people expect to read them: communes in their official form from the communes
+referential (« HERSIN COUPIGNY » -> « Hersin-Coupigny »), firm names and job titles written in
+capitals turned into ordinary case. Display only: stored values are never changed."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from matcher.reference.geo import HOW, KEY, NAME, commune_key, prepare_communes
+
+# Words kept in lower case inside a name written in capitals (« SAINT VENANT » stays
+# « Saint Venant », « HAUTS DE FRANCE » becomes « Hauts de France »).
+_SMALL = {"de", "du", "des", "la", "le", "les", "et", "en", "sur", "sous", "lès", "lez", "aux",
+          "à", "au", "d", "l"}  # fmt: skip
+_UPPER_KEEP = {"sas", "sarl", "sa", "eurl", "sasu", "scop", "scic", "ess", "ei", "aci", "ai",
+               "geiq", "etti", "plie", "btp", "qpv", "cdi", "cdd", "rh", "sav", "ehpad", "caces"}  # fmt: skip
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    return series.astype("object").where(series.notna(), "").astype(str).str.strip()
+
+
+def _unshout(text: str) -> str:
+    """« ENTREPRISE DU NORD SARL » -> « Entreprise du Nord SARL »; text with lower-case
+    letters is kept as written."""
+    if not text or any(c.islower() for c in text) or not any(c.isalpha() for c in text):
+        return text
+    words = re.split(r"(\s+|-|')", text.lower())
+    out = []
+    for i, w in enumerate(words):
+        if w.lower() in _UPPER_KEEP:
+            out.append(w.upper())
+        elif i > 0 and w in _SMALL:
+            out.append(w)
+        else:
+            out.append(w[:1].upper() + w[1:])
+    return "".join(out)
+
+
+def proper_name(names: pd.Series) -> pd.Series:
+    """Firm or person-free names: capitals turned into ordinary case; missing -> ""."""
+    return _blank(names).map(_unshout)
+
+
+def proper_title(titles: pd.Series) -> pd.Series:
+    """Job titles: capitals turned into ordinary case, first letter in capital."""
+    text = _blank(titles).map(_unshout)
+    return text.map(lambda t: t[:1].upper() + t[1:])
+
+
+def proper_communes(names: pd.Series, table: pd.DataFrame) -> pd.Series:
+    """Each commune in its official form when the referential knows it (by folded name), else
+    as written with capitals turned into ordinary case; missing -> ""."""
+    if KEY not in table or HOW not in table:
+        table = prepare_communes(table)
+    official = table[table[HOW] == "nom"].drop_duplicates(KEY).set_index(KEY)[NAME]
+    raw = _blank(names)
+    keys = commune_key(raw)
+    found = keys.map(official)
+    return found.where(found.notna(), raw.map(_unshout)).astype(str)
+
+
+__all__ = ["proper_communes", "proper_name", "proper_title"]
