@@ -15,7 +15,7 @@ from app_pages import _ui as U
 from matcher import fields as F
 from matcher.fields import RejectReason, Status
 from matcher.ranking import explain as X
-from matcher.workflow import queue, review
+from matcher.workflow import indicators, queue, review
 
 VIEWS = {"todo": "À traiter", "none": "Sans suggestion"}
 QPV_CHOICES = {"all": "Tous", "in": "En QPV", "out": "Hors QPV"}
@@ -48,9 +48,9 @@ def filters(rows: pd.DataFrame) -> pd.DataFrame:
     if communes:
         keep &= rows[queue.OFFER_COMMUNE].isin(communes)
     if qpv == "in":
-        keep &= rows[queue.OFFER_QPV] == "en QPV"
+        keep &= rows[queue.OFFER_QPV] == indicators.IN_QPV
     elif qpv == "out":
-        keep &= rows[queue.OFFER_QPV] != "en QPV"
+        keep &= rows[queue.OFFER_QPV] != indicators.IN_QPV
     st.session_state[S.QUEUE_SIGNATURE] = repr((offers, jobs, communes, minimum, qpv))
     return rows[keep].reset_index(drop=True)
 
