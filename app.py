@@ -26,16 +26,19 @@ coordinator = user is not None and user.is_coordinator
 logged = user is not None
 
 
-def page(path: str, title: str, icon: str, *, shown: bool = True, default: bool = False):
-    return st.Page(path, title=title, icon=icon, default=default,
+def page(path: str, title: str, icon: str, *, shown: bool = True):
+    return st.Page(path, title=title, icon=icon,
                    visibility="visible" if shown and logged else "hidden")  # fmt: skip
 
 
-login = st.Page(S.PAGE_LOGIN, title="Connexion", icon=":material/login:", default=not logged,
+# The login page is always the default (the address « / »), so that every other page keeps
+# its own address whatever the role (a default page has none, and a bookmark of it would
+# be « not found »); once logged in, « / » goes on to the role's home page.
+login = st.Page(S.PAGE_LOGIN, title="Connexion", icon=":material/login:", default=True,
                 visibility="hidden" if logged else "visible")  # fmt: skip
 work = [
-    page(S.PAGE_QUEUE, "À traiter", ":material/checklist:", default=logged and not coordinator),
-    page(S.PAGE_OFFERS, "Offres", ":material/work:", default=coordinator),
+    page(S.PAGE_QUEUE, "À traiter", ":material/checklist:"),
+    page(S.PAGE_OFFERS, "Offres", ":material/work:"),
     page(S.PAGE_MATCHES, "Correspondances", ":material/handshake:"),
     page(S.PAGE_LISTS, "Listes", ":material/table_view:"),
     *[page(p, t, i) for p, t, i in S.EXTRA_WORK_PAGES],

@@ -83,8 +83,10 @@ class UnknownPages:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] == "GET":
             path = scope["path"].strip("/")
-            first = path.split("/", 1)[0]
-            if first not in RESERVED and "." not in path and path not in PAGES:
+            # The frontend also probes its own routes under the page's path
+            # (« /offres/_stcore/health »): anything with a reserved part is left alone.
+            reserved = any(part in RESERVED for part in path.split("/"))
+            if not reserved and "." not in path and path not in PAGES:
                 await RedirectResponse(UNKNOWN, status_code=303)(scope, receive, send)
                 return
         await self.app(scope, receive, send)

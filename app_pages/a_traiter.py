@@ -38,8 +38,8 @@ def filters(rows: pd.DataFrame) -> pd.DataFrame:
         communes = c3.multiselect("Commune", sorted(x for x in rows[queue.OFFER_COMMUNE].unique()
                                                     if x), key=f"{k}commune", placeholder="Toutes")  # fmt: skip
         minimum = c4.slider("Score minimal", 0, 100, 0, 5, key=f"{k}min", format="%d / 100")
-        qpv = c5.segmented_control("Quartier prioritaire", list(QPV_CHOICES), default="all",
-                                   format_func=QPV_CHOICES.get, key=f"{k}qpv", required=True)  # fmt: skip
+        qpv = c5.selectbox("Quartier prioritaire", list(QPV_CHOICES), format_func=QPV_CHOICES.get,
+                           key=f"{k}qpv")  # fmt: skip
     keep = rows[queue.POINTS] >= minimum
     if offers:
         keep &= rows[F.OFFER_REF].isin(offers)

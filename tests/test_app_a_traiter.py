@@ -51,7 +51,7 @@ def test_filters_keep_what_they_say(dash):
     assert "Aucune suggestion ne correspond à ces filtres" in texts(at)
     at.slider(key="queue_filter_min").set_value(0).run()
     at.multiselect(key="queue_filter_offer").set_value([]).run()
-    at.segmented_control(key="queue_filter_qpv").set_value("in").run()
+    at.selectbox(key="queue_filter_qpv").select("in").run()
     # Only OFF-1 is in a QPV (Mont-Liébaut).
     assert set(_table(at)["Poste"]) == {"Agent(e) de propreté H/F"}
 

@@ -39,6 +39,7 @@ from matcher.store.profiles import ProfilesStore
 from matcher.store.purge import PurgeStore
 from matcher.store.reference import ReferenceStore
 from matcher.store.secrets import SecretsStore
+from matcher.store.sessions import SessionsStore
 from matcher.store.suggestions import SuggestionsStore
 from matcher.store.users import UsersStore
 from matcher.workflow.auth import User
@@ -54,6 +55,7 @@ class Store(
     PurgeStore,
     ReferenceStore,
     SecretsStore,
+    SessionsStore,
 ):
     """The embedded database. One instance per process; connections are short-lived.
 

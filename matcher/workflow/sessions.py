@@ -28,7 +28,7 @@ import logging
 import secrets
 
 from matcher.errors import UserError
-from matcher.store import sessions as table
+from matcher.store.sessions import GRANT, SESSION
 from matcher.store.database import Store
 from matcher.workflow.auth import User, get_user
 
@@ -57,7 +57,7 @@ def grant(store: Store, user: User) -> str:
     :func:`redeem`)."""
     code = _b64(secrets.token_bytes(32))
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=GRANT_SECONDS)
-    if not table.insert(store, user.login, _hash(code), table.GRANT, expires):
+    if not store.session_insert(user.login, _hash(code), GRANT, expires):
         raise UserError(f"compte « {user.login} » inconnu ou désactivé")
     return code
 
@@ -67,7 +67,7 @@ def redeem(store: Store, code: str, hours: float = SESSION_HOURS) -> tuple[str, 
     by this call); None for an unknown, used or expired code."""
     if not code or len(code) > 100:
         return None
-    login = table.consume_grant(store, _hash(code))
+    login = store.session_consume_grant(_hash(code))
     if login is None:
         return None
     return open_session(store, login, hours)
@@ -79,7 +79,7 @@ def open_session(store: Store, login: str, hours: float = SESSION_HOURS) -> tupl
     seconds = int(hours * 3600)
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
     payload = f"{raw}.{int(expires.timestamp())}"
-    if not table.insert(store, login, _hash(raw), table.SESSION, expires):
+    if not store.session_insert(login, _hash(raw), SESSION, expires):
         return None
     log.info("session opened for %s", login)
     return f"{payload}.{_mac(store, payload)}", seconds
@@ -106,7 +106,7 @@ def resolve(store: Store, token: str | None) -> User | None:
     raw = _checked(store, token)
     if raw is None:
         return None
-    login = table.session_login(store, _hash(raw))
+    login = store.session_login(_hash(raw))
     if login is None:
         return None
     try:
@@ -118,12 +118,12 @@ def resolve(store: Store, token: str | None) -> User | None:
 def revoke(store: Store, token: str | None) -> bool:
     """End the session of ``token`` (logout); True when it was live."""
     raw = _checked(store, token)
-    return raw is not None and table.revoke(store, _hash(raw))
+    return raw is not None and store.session_revoke(_hash(raw))
 
 
 def revoke_all(store: Store, login: str) -> int:
     """End every session of an account (when it is disabled)."""
-    return table.revoke_user(store, login)
+    return store.sessions_revoke_user(login)
 
 
 __all__ = ["COOKIE", "SESSION_HOURS", "grant", "open_session", "redeem", "resolve", "revoke",
