@@ -330,6 +330,18 @@ _STYLE = """
 }
 /* "Press Enter to submit form" under text inputs: English, and obvious. */
 [data-testid="InputInstructions"] { display: none; }
+/* The uploaded file's size is written « 21.4KB »: hidden (the limit is said in French). */
+[data-testid="stFileChipName"] + div { display: none; }
+/* Tables' and charts' toolbars (« Download as CSV », « Search », « Fullscreen ») and the
+   column menu (« Sort ascending », « Pin column ») exist in English only: hidden. Downloads
+   are offered by French buttons on the pages instead. */
+[data-testid="stElementToolbar"] { display: none !important; }
+[data-testid="stDataFrameColumnMenu"], [data-testid="stDataFrameColumnMenuTarget"] {
+  display: none !important;
+}
+/* The keyboard users' link to the content, in French. */
+[data-testid="stSkipToContent"] { font-size: 0; }
+[data-testid="stSkipToContent"]::after { content: "Aller au contenu"; font-size: 1rem; }
 </style>
 """
 

@@ -236,7 +236,8 @@ def main() -> None:
     structure = choose_structure(user, store) if kind == "profiles" else None
     upload = st.file_uploader(
         "Fichier Excel (.xlsx) ou CSV",
-        type=["xlsx", "xlsm", "csv", "txt"],
+        # Any file is accepted here: the library reads the type from the content and says in
+        # French what is wrong (Streamlit's own refusal is in English).
         key=f"{S.IMPORT_FILE}{st.session_state.get(S.IMPORT_FILE, 0)}",
         help="Le tableau peut commencer plus bas que la première ligne et avoir ses propres "
              "intitulés de colonnes : ils sont reconnus ci-dessous, et vous pouvez corriger.",

@@ -138,8 +138,8 @@ def upload_section(user, store) -> None:
                    "avec sa raison. Une décision plus récente prise entre-temps n'est jamais "
                    "écrasée.")  # fmt: skip
         n = st.session_state.get(S.DECISIONS_FILE, 0)
-        upload = st.file_uploader("Liste complétée (.xlsx ou .csv)", type=["xlsx", "csv"],
-                                  key=f"{S.DECISIONS_FILE}{n}")  # fmt: skip
+        # Any file is accepted: a wrong one gets the library's French message.
+        upload = st.file_uploader("Liste complétée (.xlsx ou .csv)", key=f"{S.DECISIONS_FILE}{n}")
         if upload is not None and st.button("Appliquer les décisions", type="primary"):
             with st.spinner("Lecture du fichier et application des décisions…"):
                 report = service.import_decisions(

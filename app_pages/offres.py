@@ -8,6 +8,8 @@ from app_pages import _state as S
 from app_pages import _ui as U
 from matcher import fields as F
 from matcher.fields import OfferStatus, Status
+from matcher.reference.display import proper_communes, proper_name, proper_title
+from matcher.reference.geo import active_communes
 from matcher.workflow import indicators, review, service
 
 STATUS_CHOICES = {"open": "Ouvertes", "closed": "Clôturées", "all": "Toutes"}
@@ -25,7 +27,9 @@ def rerun_matching(user) -> None:
     st.rerun()
 
 
-def offer_table(offers: pd.DataFrame, suggestions: pd.DataFrame, sectors: dict) -> pd.DataFrame:
+def offer_table(
+    offers: pd.DataFrame, suggestions: pd.DataFrame, sectors: dict, communes: pd.DataFrame
+) -> pd.DataFrame:
     """One display row per offer, with its counts of suggestions and decisions."""
     per_offer = suggestions.groupby(F.OFFER_REF)
     decided = suggestions[suggestions[F.STATUS] != Status.SUGGESTED].groupby(F.OFFER_REF).size()
@@ -40,9 +44,9 @@ def offer_table(offers: pd.DataFrame, suggestions: pd.DataFrame, sectors: dict) 
     refs = offers[F.OFFER_REF]
     return pd.DataFrame({
         F.OFFER_REF: refs,
-        F.TITLE: offers[F.TITLE],
-        F.EMPLOYER: offers[F.EMPLOYER].fillna(""),
-        F.COMMUNE: offers[F.COMMUNE].fillna(""),
+        F.TITLE: proper_title(offers[F.TITLE]),
+        F.EMPLOYER: proper_name(offers[F.EMPLOYER]),
+        F.COMMUNE: proper_communes(offers[F.COMMUNE], communes),
         "suggestions": refs.map(per_offer.size()).fillna(0).astype(int),
         "decided": refs.map(decided).fillna(0).astype(int),
         "ongoing": refs.map(ongoing).fillna(0).astype(int),
@@ -54,6 +58,7 @@ def offer_table(offers: pd.DataFrame, suggestions: pd.DataFrame, sectors: dict) 
         "start": offers[F.START_DATE].map(U.parse_date),
         F.POSITIONS: pd.to_numeric(offers[F.POSITIONS], errors="coerce").fillna(1).astype(int),
         F.STATUS: offers[F.STATUS].map(lambda s: OfferStatus(s).label),
+        "status_code": offers[F.STATUS],
     }).reset_index(drop=True)  # fmt: skip
 
 
@@ -103,18 +108,35 @@ def filters(table: pd.DataFrame) -> pd.DataFrame:
     return table[keep].reset_index(drop=True)
 
 
-def offer_actions(user, row: pd.Series) -> None:
+def offer_detail(user, row: pd.Series) -> None:
+    """The chosen offer, beside the table (where the eye is): everything the table leaves
+    out, and what to do with it."""
     ref = row[F.OFFER_REF]
-    st.subheader(f"{row[F.TITLE]} – {row[F.EMPLOYER] or 'entreprise non précisée'}")
-    st.caption(f"{ref} · {row[F.COMMUNE] or 'commune non précisée'} · {row['sector']} · "
-               f"{row['qpv']} · début {row[F.START_DATE]}")  # fmt: skip
-    with st.container(horizontal=True):
+    with st.container(border=True, key="offer_detail"):
+        st.subheader(row[F.TITLE] or "Poste non précisé")
+        st.markdown(f"**{row[F.EMPLOYER] or 'Entreprise non précisée'}** · "
+                    f"{row[F.COMMUNE] or 'commune non précisée'}")  # fmt: skip
+        facts = {
+            "Référence": ref,
+            "Secteur": row["sector"],
+            "Quartier prioritaire": row["qpv"],
+            "Contrat": row[F.CONTRACT_TYPE] or "non précisé",
+            "Début": row[F.START_DATE],
+            "Postes": U.fr_number(row[F.POSITIONS]),
+            "Statut": row[F.STATUS],
+        }
+        st.markdown("\n".join(f"- {k} : {v}" for k, v in facts.items()))
+        a, b, c, d = st.columns(4)
+        a.metric("Suggestions", U.fr_number(row["suggestions"]))
+        b.metric("Décisions", U.fr_number(row["decided"]))
+        c.metric("En cours", U.fr_number(row["ongoing"]))
+        d.metric("Embauchés", U.fr_number(row["hired"]))
         if st.button("Voir les correspondances", type="primary", icon=":material/handshake:"):
             st.session_state[S.SELECTED_OFFER] = ref
             st.session_state[S.MATCH_VIEW] = "offre"
             st.switch_page(S.PAGE_MATCHES)
         if user.is_coordinator:
-            closed = row[F.STATUS] == OfferStatus.CLOSED.label
+            closed = row["status_code"] == OfferStatus.CLOSED
             label = "Rouvrir l'offre" if closed else "Clôturer l'offre (poste pourvu ou retiré)"
             if st.button(label, icon=":material/lock_open:" if closed else ":material/lock:"):
                 S.get_store().set_offer_status(
@@ -162,7 +184,7 @@ def main() -> None:
         return
 
     suggestions = store.suggestions(user)
-    table = offer_table(offers, suggestions, S.offer_sectors(user))
+    table = offer_table(offers, suggestions, S.offer_sectors(user), active_communes(store))
     if not user.is_coordinator and st.toggle(
         "Seulement les offres où vos personnes sont suggérées", value=True,
         key=f"{S.OFFER_FILTERS}mine", persist_state="session",
@@ -179,37 +201,37 @@ def main() -> None:
     if shown.empty:
         st.info("Aucune offre ne correspond à ces filtres : retirez un filtre pour en voir plus.")
         return
-    event = st.dataframe(
-        shown.drop(columns=["start"]),
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        key=S.OFFER_TABLE,
-        column_config={
-            F.OFFER_REF: st.column_config.TextColumn("Réf.", width="small"),
-            F.TITLE: st.column_config.TextColumn("Poste", width="medium"),
-            F.EMPLOYER: st.column_config.TextColumn("Entreprise", width="medium"),
-            F.COMMUNE: "Commune",
-            "sector": "Secteur",
-            "qpv": "QPV",
-            F.CONTRACT_TYPE: "Contrat",
-            F.START_DATE: "Début",
-            F.POSITIONS: st.column_config.NumberColumn("Postes", format="%d"),
-            "suggestions": st.column_config.NumberColumn("Suggestions", format="%d"),
-            "decided": st.column_config.NumberColumn(
-                "Décisions", format="%d", help="Candidats pour qui une décision a été prise"
-            ),
-            "ongoing": st.column_config.NumberColumn(
-                "En cours", format="%d", help="Retenus, proposés ou en entretien"
-            ),
-            "hired": st.column_config.NumberColumn("Embauchés", format="%d"),
-            F.STATUS: "Statut",
-        },
-    )
+    # The columns that matter fit a laptop screen (1,366 px); the rest is in the detail,
+    # which opens beside the table, at the height of the eye.
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        event = st.dataframe(
+            shown[[F.TITLE, F.EMPLOYER, F.COMMUNE, "suggestions", "ongoing", F.START_DATE]],
+            hide_index=True,
+            width="stretch",
+            height=min(38 + 35 * len(shown), 560),
+            on_select="rerun",
+            selection_mode="single-row",
+            key=S.OFFER_TABLE,
+            column_config={
+                F.TITLE: st.column_config.TextColumn("Poste", width="medium"),
+                F.EMPLOYER: st.column_config.TextColumn("Entreprise", width="medium"),
+                F.COMMUNE: st.column_config.TextColumn("Commune", width="small"),
+                "suggestions": st.column_config.NumberColumn("Sugg.", format="%d", width="small",
+                                                             help="Suggestions"),
+                "ongoing": st.column_config.NumberColumn(
+                    "En cours", format="%d", width="small", help="Retenus, proposés ou en entretien"
+                ),
+                F.START_DATE: st.column_config.TextColumn("Début", width="small"),
+            },
+        )  # fmt: skip
     rows = list(event.selection.rows) if event is not None else []
-    if rows and rows[0] < len(shown):
-        offer_actions(user, shown.iloc[rows[0]])
+    with right:
+        if rows and rows[0] < len(shown):
+            offer_detail(user, shown.iloc[rows[0]])
+        else:
+            st.info("Cliquez sur une offre du tableau : sa fiche s'ouvre ici.",
+                    icon=":material/arrow_back:")  # fmt: skip
 
 
 S.guarded(main)
