@@ -386,8 +386,8 @@ def shortlist_builder(user: User, audience: str, rows: pd.DataFrame) -> Callable
 
     def build() -> bytes:
         secret = store.secret()
-        if audience == FIRM:
-            return export.firm_workbook(rows, secret, settings)
+        if audience == FIRM:  # a firm never gets the ranking's internal settings
+            return export.firm_workbook(rows, secret)
         if audience == STRUCTURE_LIST:
             return export.structure_workbook(rows, secret, settings)
         return export.coordinator_workbook(rows, store.offers(user, status=None), secret, settings)

@@ -13,6 +13,8 @@ from matcher import fields as F
 from matcher.export import shortlists as export
 from matcher.workflow import service
 
+PARIS = export.PARIS
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INCLUDE = {
     "ongoing": ("Candidats retenus par les conseillers et au-delà (recommandé)",
@@ -26,7 +28,7 @@ def file_name(*parts: str) -> str:
     text = "-".join(p for p in parts if p)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return f"circuit-court_{text}_{dt.date.today():%Y-%m-%d}.xlsx"
+    return f"circuit-court_{text}_{dt.datetime.now(PARIS):%Y-%m-%d}.xlsx"
 
 
 NOTHING_RETAINED = ("Aucun candidat retenu pour l'instant : retenez d'abord des candidats (page "
@@ -62,10 +64,22 @@ def firm_section(user, store) -> None:
         if not employers:
             st.info("Aucune offre ouverte : importez des offres (page Importer).")
             return
+        # Firms with people retained for them first, with how many (people, not pairs).
+        retained = S.shortlist_rows(user, statuses=export.FIRM_STATUSES)
+        counts = (retained.drop_duplicates([F.EMPLOYER, F.STRUCTURE, F.PROFILE_REF])
+                  .groupby(F.EMPLOYER).size().to_dict()) if not retained.empty else {}  # fmt: skip
+        employers.sort(key=lambda e: (-counts.get(e, 0), e))
+        with_people = sum(1 for e in employers if counts.get(e))
+        st.caption(f"{U.fr_number(with_people)} entreprise(s) sur {U.fr_number(len(employers))} "
+                   "ont des candidats retenus : elles sont en tête de liste.")  # fmt: skip
         st.caption("La liste des candidats proposés pour les offres d'une entreprise : "
                    "références pseudonymes et conseiller à contacter, jamais l'identité des "
                    "personnes.")  # fmt: skip
-        employer = st.selectbox("Entreprise", employers, key=S.LIST_EMPLOYER)
+        employer = st.selectbox(
+            "Entreprise", employers, key=S.LIST_EMPLOYER,
+            format_func=lambda e: f"{e} – {counts[e]} retenu(s)" if counts.get(e)
+            else f"{e} – aucun retenu",
+        )  # fmt: skip
         include = st.radio("Candidats à inclure", list(INCLUDE),
                            format_func=lambda k: INCLUDE[k][0], key=f"{S.LIST_EMPLOYER}_inc")  # fmt: skip
         rows = S.shortlist_rows(user, employer=employer, statuses=INCLUDE[include][1])

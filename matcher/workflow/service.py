@@ -335,7 +335,35 @@ def shortlist_rows(
     rows = suggestions.merge(offer_cols, on=F.OFFER_REF, how="left").merge(
         profiles, on=[F.STRUCTURE, F.PROFILE_REF], how="left"
     )
+    rows[F.COUNSELLOR] = counsellor_contact(rows, store.counsellor_contacts(user))
     return rows
+
+
+def counsellor_contact(rows: pd.DataFrame, contacts: pd.DataFrame) -> pd.Series:
+    """« Mme Durand (CIP) – 03 21 00 00 00 – m.durand@structure.fr »: the counsellor named in
+    the profiles file with the phone and e-mail of their structure's account (the account
+    that took the last decision on the pair when it has a contact, else the structure's first
+    one with a contact). Firms call the counsellor, never the person."""
+    if rows.empty:
+        return pd.Series(dtype=object, index=rows.index)
+    contacts = contacts.copy()
+    contacts["line"] = [
+        " – ".join(str(v) for v in (p, e) if isinstance(v, str) and v.strip())
+        for p, e in zip(contacts["phone"], contacts["email"], strict=True)
+    ]
+    contacts = contacts[contacts["line"] != ""]
+    by_login = dict(zip(contacts["login"], contacts["line"], strict=True))
+    by_structure = contacts.drop_duplicates(F.STRUCTURE).set_index(F.STRUCTURE)["line"].to_dict()
+    named = rows[F.COUNSELLOR].map(lambda v: str(v).strip() if isinstance(v, str) else "")
+    decided_by = rows.get(F.STATUS_BY, pd.Series("", index=rows.index))
+    lines = [
+        by_login.get(str(who), by_structure.get(structure, ""))
+        for who, structure in zip(decided_by, rows[F.STRUCTURE], strict=True)
+    ]
+    return pd.Series(
+        [" – ".join(x for x in (n, line) if x) or None for n, line in zip(named, lines, strict=True)],
+        index=rows.index,
+    )
 
 
 def is_empty(store: Store) -> bool:
