@@ -47,6 +47,7 @@ IMPORT_FILE = "import_file"
 IMPORT_MAPPING = "import_mapping"  # data_editor of the mapping (its edit state)
 IMPORT_REPORT = "import_report"  # last import's report lines and counts (this session)
 IMPORT_MATCH = "import_match"  # recompute the suggestions after the import
+IMPORT_SETTLED = "import_settled"  # possible duplicates already merged or kept (new refs)
 DECISIONS_FILE = "decisions_file"
 DECISIONS_REPORT = "decisions_report"
 OFFER_TABLE = "offer_table"  # Offres: the table (its row selection)

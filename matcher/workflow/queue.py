@@ -8,6 +8,7 @@ structure's people (filtered in SQL); nothing here writes."""
 from __future__ import annotations
 
 import logging
+import re
 
 import numpy as np
 import pandas as pd
@@ -178,4 +179,25 @@ def without_suggestion(store: Store, user: User, settings: Settings) -> pd.DataF
     return out.sort_values([WHY_KIND, F.PROFILE_REF], kind="stable").reset_index(drop=True)
 
 
-__all__ = ["todo", "without_suggestion"]
+
+# A possible duplicate of an offer already stored, as the importer words it
+# (matcher.intake.importer._report_existing).
+_EXISTING_RE = re.compile(
+    r"l'offre « (?P<existing>[^»]+?) » déjà enregistrée.*?sous la référence (?P<new>[^,\s]+),"
+)
+
+
+def duplicate_offers(findings: list[dict]) -> list[dict]:
+    """The possible duplicates of stored offers among an import report's duplicate findings
+    (dicts with « Ligne », « Feuille », « Motif »): each with ``new`` (the reference it was
+    imported under) and ``existing`` (the stored offer it looks like), so that a person can
+    merge it into the existing offer or keep both."""
+    out = []
+    for f in findings:
+        m = _EXISTING_RE.search(str(f.get("Motif", "")))
+        if m:
+            out.append({**f, "new": m.group("new"), "existing": m.group("existing")})
+    return out
+
+
+__all__ = ["duplicate_offers", "todo", "without_suggestion"]

@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 class StoredImport:
     result: ImportResult
     counts: dict[str, int]
+    # References created, updated and left unchanged by the import (for its report).
+    changes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def import_into_store(
@@ -72,10 +74,11 @@ def import_into_store(
         # Offers already stored: the report points at the same offer sent in another file.
         existing=store.offers(SYSTEM, status=None) if kind == "offers" else None,
     )
+    changes: dict[str, list[str]] = {}
     if kind == "offers":
-        counts = store.save_offers(result.frame, result.report, user)
+        counts = store.save_offers(result.frame, result.report, user, changes)
     else:
-        counts = store.save_profiles(result.frame, result.report, user)
+        counts = store.save_profiles(result.frame, result.report, user, changes)
     if overrides:
         # The whole mapping used, columns the user chose to leave out included (as None).
         confirmed: dict[str, str | None] = dict(result.report.mapping)
@@ -84,7 +87,7 @@ def import_into_store(
                 confirmed[label] = None
         for signature in result.report.header_signatures:
             store.remember_mapping(kind, signature, confirmed)
-    return StoredImport(result, counts)
+    return StoredImport(result, counts, changes)
 
 
 def run_matching(
