@@ -135,6 +135,17 @@ def offer_sectors(user: User) -> dict[str, str]:
     return _offer_sectors(str(store.path), user, store.data_version(), store.referential_stamp())
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _refusal_reasons(path: str, user: User, version: int) -> pd.DataFrame:
+    return indicators.refusal_reasons(_store(path).suggestions(user))
+
+
+def refusal_reasons(user: User) -> pd.DataFrame:
+    """Why candidacies ended (reason, count), as ``user`` may see them (cached per data)."""
+    store = get_store()
+    return _refusal_reasons(str(store.path), user, store.data_version())
+
+
 def current_settings(user: User) -> Settings:
     """The settings of the latest matching run (see :func:`matcher.service.current_settings`)."""
     return service.current_settings(get_store(), user)

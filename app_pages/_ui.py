@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -310,6 +311,22 @@ def decision_report(report: review.DecisionReport) -> None:
             ],
         })  # fmt: skip
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+# --------------------------------------------------------------------------------------------
+# Charts
+# --------------------------------------------------------------------------------------------
+def chart_png(chart: Any) -> Callable[[], bytes]:
+    """A function that draws an Altair chart as a PNG image at twice the screen resolution
+    (vl-convert, no browser needed): given to a download button, it runs only when clicked."""
+    spec = chart.to_json()
+
+    def build() -> bytes:
+        import vl_convert as vlc  # loaded on the first export only
+
+        return bytes(vlc.vegalite_to_png(spec, scale=2))
+
+    return build
 
 
 # --------------------------------------------------------------------------------------------
