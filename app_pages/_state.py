@@ -59,6 +59,7 @@ PREVIEW_RESULT = "preview_result"
 LIST_EMPLOYER = "list_employer"
 LIST_STRUCTURE = "list_structure"
 LIST_OFFER = "list_offer"
+LIST_WORKBOOK = "list_workbook"  # the coordinator's workbook once built: (file name, bytes)
 NEW_USER = "new_user_"  # prefix of the account creation form
 QUEUE_VIEW = "queue_view"  # À traiter: "todo" or "none"
 QUEUE_FILTERS = "queue_filter_"  # prefix of the À traiter filter widgets

@@ -139,9 +139,26 @@ def coordinator_section(user) -> None:
         st.subheader("Classeur complet de la coordination")
         st.caption("Une feuille de synthèse (offres, suggestions, décisions) puis une feuille par "
                    "offre. Usage interne : ne pas transmettre aux entreprises.")  # fmt: skip
-        rows = S.shortlist_rows(user)
-        download(user, S.COORDINATION, rows, "Télécharger le classeur complet",
-                 file_name("coordination"), "dl_all")  # fmt: skip
+        # Several seconds for a club's worth of offers: built on request, with progress.
+        ready = st.session_state.get(S.LIST_WORKBOOK)
+        if st.button("Préparer le classeur complet", icon=":material/build:", key="make_all"):
+            with st.status("Préparation du classeur de la coordination…", expanded=True) as status:
+                st.write("Lecture des suggestions et des décisions…")
+                rows = S.shortlist_rows(user)
+                if rows.empty:
+                    status.update(label="Rien à mettre dans le classeur", state="complete")
+                    st.info("Aucune suggestion pour l'instant.")
+                    return
+                st.write(f"Écriture de la synthèse et d'une feuille par offre "
+                         f"({U.fr_number(rows[F.OFFER_REF].nunique())} offres)…")  # fmt: skip
+                data = S.shortlist_builder(user, S.COORDINATION, rows)()
+                status.update(label="Classeur prêt", state="complete", expanded=False)
+            ready = (file_name("coordination"), data)
+            st.session_state[S.LIST_WORKBOOK] = ready
+        if ready is not None:
+            st.download_button("Télécharger le classeur complet", data=ready[1], file_name=ready[0],
+                               mime=XLSX, key="dl_all", type="primary", on_click="ignore",
+                               icon=":material/download:")  # fmt: skip
 
 
 def upload_section(user, store) -> None:
