@@ -22,6 +22,7 @@ from matcher.fields import Role
 from matcher.intake import parsing
 from matcher.intake.importer import ImportResult, Kind, import_file
 from matcher.intake.mapping import IGNORED_BY_USER
+from matcher.intake.readers import read_rows
 from matcher.paths import SAMPLE_DIR
 from matcher.ranking.scoring import COLUMNS, score_pairs, top_per_offer, with_reasons
 from matcher.reference.geo import active_communes
@@ -161,11 +162,9 @@ def import_decisions(
     filtered sheets read right; a row whose key was altered is refused); a CSV, or a workbook
     without keys, through its visible columns."""
     settings = settings or Settings()
-    limits = settings.import_limits
-    if len(data) > limits.max_file_mb * 1024 * 1024:
-        raise UserError(f"{name} : fichier trop gros (plus de {limits.max_file_mb:g} Mo)")
-    if export.has_pair_keys(data):
-        read = export.read_shortlist(data, name, store.secret())
+    rows = read_rows(data, name, settings.import_limits)
+    if export.has_pair_keys(rows):
+        read = export.shortlist_from_rows(rows, store.secret())
         report = review.apply_decisions(store, user, read.decisions, source=name)
         refused = [
             review.Outcome(
@@ -178,7 +177,7 @@ def import_decisions(
         ]
         report.outcomes = refused + report.outcomes
         return report
-    frame = review.read_decisions_file(data, name, limits=limits)
+    frame = review.decisions_from_rows(rows)
     return review.apply_decisions(store, user, frame, source=name)
 
 
