@@ -41,6 +41,7 @@ import pandas as pd
 
 from matcher.errors import UserError
 from matcher.settings import ImportLimits
+from matcher.text.fold import fold
 
 log = logging.getLogger(__name__)
 
@@ -755,9 +756,9 @@ def _read_sheet_xml(
 def _resolve_sheet(requested: str, titles: list[str], name: str) -> str:
     if requested in titles:
         return requested
-    folded = {_fold_label(t): t for t in titles}
-    if _fold_label(requested) in folded:
-        return folded[_fold_label(requested)]
+    folded = {fold(t): t for t in titles}
+    if fold(requested) in folded:
+        return folded[fold(requested)]
     if requested.isdigit() and 1 <= int(requested) <= len(titles):
         return titles[int(requested) - 1]
     raise UserError(
@@ -1247,12 +1248,6 @@ def _check_unclosed_quote(text: str, grid: _Grid, name: str, start_line: int) ->
 _NUMBER_LIKE = re.compile(r"[\d\s.,:/%€+-]+")
 
 
-def _fold_label(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
 def _labelish(value: str) -> bool:
     return len(value) <= 80 and not _NUMBER_LIKE.fullmatch(value) and "\n" not in value.strip()
 
@@ -1374,7 +1369,7 @@ def _table_from_grid(
         for j in range(max(len(header), len(top))):
             sub = header[j] if j < len(header) else None
             grp = top[j] if j < len(top) else None
-            if grp and sub and _fold_label(grp) != _fold_label(sub):
+            if grp and sub and fold(grp) != fold(sub):
                 combined.append(f"{grp} – {sub}")
                 sub_labels[j] = sub
             else:

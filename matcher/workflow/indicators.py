@@ -10,15 +10,13 @@ steps before are then counted as reached too.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 import numpy as np
 import pandas as pd
 
 from matcher import fields as F
 from matcher.fields import Status
 from matcher.reference.referential import CODE, SECTOR, Referential
+from matcher.text.fold import fold_series
 
 # Steps of the funnel, in order: (column of the funnel frame, French label).
 OFFERS = "offers"
@@ -70,18 +68,10 @@ _NO = {"non", "no", "n", "hors qpv", "hors", "0", "false", "faux", "aucun"}
 _UNKNOWN = {"", "nan", "none", "ne sait pas", "nsp", "inconnu", "nr", "non renseigne", "?"}
 
 
-def _fold(text: object) -> str:
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return ""
-    folded = unicodedata.normalize("NFKD", str(text))
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9?]+", " ", folded).strip()
-
-
 def qpv_group(values: pd.Series) -> pd.Series:
     """Whether a firm is in a priority neighbourhood, from the offers' QPV column: the name of
     the quartier or "oui" -> in QPV, "non" -> out, empty -> not given."""
-    folded = values.map(_fold)
+    folded = fold_series(values, keep="?")
     out = pd.Series(IN_QPV, index=values.index, dtype=object)
     out[folded.isin(_NO)] = OUT_QPV
     out[folded.isin(_UNKNOWN)] = UNKNOWN_QPV
@@ -182,9 +172,11 @@ def key_figures(
     """The figures of the general assembly: offers, firms, firms in a QPV, positions, people
     accompanied, structures, suggestions, people proposed to a firm, interviews, hires, and the
     share of people proposed who were hired (None when nobody was proposed)."""
-    firms = offers[F.EMPLOYER].dropna().astype(str).map(_fold)
+    firms = fold_series(offers[F.EMPLOYER].dropna().astype(str), keep="?")
     firms = firms[firms != ""]
-    in_qpv = offers[offers[QPV_DIM] == IN_QPV][F.EMPLOYER].dropna().astype(str).map(_fold)
+    in_qpv = fold_series(
+        offers[offers[QPV_DIM] == IN_QPV][F.EMPLOYER].dropna().astype(str), keep="?"
+    )
     positions = pd.to_numeric(offers[F.POSITIONS], errors="coerce").fillna(1).clip(lower=1)
     person = [F.STRUCTURE, F.PROFILE_REF]
     proposed = pairs[pairs[STAGE] >= _STAGE[Status.PROPOSED]]

@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -40,6 +39,7 @@ from matcher.intake.privacy import redact_text
 from matcher.intake.readers import FORMAT_CSV, RowsRead, read_rows
 from matcher.settings import ImportLimits
 from matcher.store.database import DecisionWrite, PairState, Store
+from matcher.text.fold import fold
 from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
@@ -79,30 +79,24 @@ def allowed(current: Status | str, new: Status | str) -> bool:
     return new in TRANSITIONS[current]
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
 _STATUS_NAMES: dict[str, Status] = {}
 for _s in Status:
-    _STATUS_NAMES[_fold(_s.value)] = _s
-    _STATUS_NAMES[_fold(_s.label)] = _s
+    _STATUS_NAMES[fold(_s.value)] = _s
+    _STATUS_NAMES[fold(_s.label)] = _s
 _STATUS_NAMES.update({
     "retenu": Status.RETAINED, "propose": Status.PROPOSED, "proposee": Status.PROPOSED,
     "embauchee": Status.HIRED, "refuse": Status.REJECTED, "non retenue": Status.REJECTED,
 })  # fmt: skip
 _REASON_NAMES: dict[str, RejectReason] = {}
 for _r in RejectReason:
-    _REASON_NAMES[_fold(_r.value)] = _r
-    _REASON_NAMES[_fold(_r.label)] = _r
+    _REASON_NAMES[fold(_r.value)] = _r
+    _REASON_NAMES[fold(_r.label)] = _r
 _REASON_NAMES.update({"contrat": RejectReason.CONTRACT, "horaires": RejectReason.CONTRACT})
 
 
 def parse_status(text: str | Status) -> Status:
     """A status from its stored value or its French label (case and accents ignored)."""
-    found = _STATUS_NAMES.get(_fold(text))
+    found = _STATUS_NAMES.get(fold(text))
     if found is None:
         choices = ", ".join(f"« {s.label} »" for s in Status)
         raise UserError(f"décision « {text} » inconnue (valeurs possibles : {choices})")
@@ -111,7 +105,7 @@ def parse_status(text: str | Status) -> Status:
 
 def parse_reason(text: str | RejectReason) -> RejectReason:
     """A reason of "Non retenu" from its value or French label."""
-    found = _REASON_NAMES.get(_fold(text))
+    found = _REASON_NAMES.get(fold(text))
     if found is None:
         choices = ", ".join(f"« {r.label} »" for r in RejectReason)
         raise UserError(f"motif « {text} » inconnu (motifs possibles : {choices})")
@@ -532,10 +526,10 @@ _PRODUCED_RE = re.compile(r"produite? le (\d{2})/(\d{2})/(\d{4})(?: à (\d{2})[:
 
 
 def _header_map(cells: Sequence[Any]) -> dict[int, str]:
-    wanted = {_fold(v): k for k, v in FILE_HEADERS.items()} | _FILE_ALIASES
+    wanted = {fold(v): k for k, v in FILE_HEADERS.items()} | _FILE_ALIASES
     out: dict[int, str] = {}
     for j, v in enumerate(cells):
-        key = wanted.get(_fold(v)) if not _blank(v) else None
+        key = wanted.get(fold(v)) if not _blank(v) else None
         if key and key not in out.values():
             out[j] = key
     return out

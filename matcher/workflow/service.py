@@ -19,7 +19,6 @@ from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.export import shortlists as export
 from matcher.fields import Role
-from matcher.intake import parsing
 from matcher.intake.importer import ImportResult, Kind, import_file
 from matcher.intake.mapping import IGNORED_BY_USER
 from matcher.intake.readers import read_rows
@@ -29,6 +28,7 @@ from matcher.reference.geo import active_communes
 from matcher.reference.referential import active_referential
 from matcher.settings import Settings, load_settings
 from matcher.store.database import Store
+from matcher.text.fold import fold, fold_series
 from matcher.workflow import review
 from matcher.workflow.auth import SYSTEM, User, demo_login, ensure_demo_users
 
@@ -324,8 +324,8 @@ def shortlist_rows(
     suggestions = store.suggestions(user, offer_ref=offer_ref, structure=structure, status=statuses)
     offers = store.offers(user, status=None)
     if employer:
-        wanted = parsing.fold(employer)
-        offers = offers[offers[F.EMPLOYER].fillna("").map(parsing.fold) == wanted]
+        wanted = fold(employer, punctuation=True)
+        offers = offers[fold_series(offers[F.EMPLOYER], punctuation=True) == wanted]
         suggestions = suggestions[suggestions[F.OFFER_REF].isin(offers[F.OFFER_REF])]
     offer_cols = offers[[F.OFFER_REF, F.EMPLOYER, F.TITLE, F.COMMUNE, F.START_DATE]].rename(
         columns={F.COMMUNE: export.OFFER_COMMUNE}
