@@ -38,7 +38,8 @@ from matcher.fields import RejectReason, Status
 from matcher.intake.privacy import redact_text
 from matcher.intake.readers import FORMAT_CSV, RowsRead, read_rows
 from matcher.settings import ImportLimits
-from matcher.store.database import DecisionWrite, PairState, Store
+from matcher.store.database import Store
+from matcher.store.decisions import DecisionWrite, PairState
 from matcher.text.fold import fold
 from matcher.workflow.auth import User
 
