@@ -23,7 +23,8 @@ from matcher.intake.importer import ImportResult, Kind, import_file
 from matcher.intake.mapping import IGNORED_BY_USER
 from matcher.intake.readers import read_rows
 from matcher.paths import SAMPLE_DIR
-from matcher.ranking.scoring import COLUMNS, score_pairs, top_per_offer, with_reasons
+from matcher.ranking import suggest
+from matcher.ranking.scoring import COLUMNS, score_pairs, with_reasons
 from matcher.reference.geo import active_communes
 from matcher.reference.referential import active_referential
 from matcher.settings import Settings, load_settings
@@ -93,7 +94,8 @@ def run_matching(
 ) -> pd.DataFrame:
     """Rank every open offer against every profile and store the suggestions (decisions kept).
 
-    Same ranking as :func:`matcher.ranking.rank` (score_pairs then top_per_offer), keeping the
+    Same path as :func:`matcher.ranking.suggest.rank` (score_pairs, then the top k of each offer
+    or, when ``ranking.allocate`` is set, the allocation under capacities), keeping the
     scored pairs so that profiles kept in a pool ("vivier") for an offer's kind of job are added
     to that offer's suggestions even beyond the top k (when they are candidates and no hard
     constraint excludes them). Only the coordinator (or an internal job) runs it. Uses the
@@ -114,7 +116,7 @@ def run_matching(
             referential=active_referential(store),
             communes=active_communes(store),
         )
-        top = top_per_offer(scored)
+        top = suggest.suggestions(scored)
         extra = _pooled_extra(scored, top, store.pool(SYSTEM))
         suggestions = pd.concat([top[COLUMNS], extra[COLUMNS]], ignore_index=True)
         offer_codes = {
@@ -297,7 +299,7 @@ def preview_offer_ranking(
         if profiles.empty:
             return pd.DataFrame(columns=columns)
         scored = score_pairs(offer, profiles, s, referential=referential, communes=communes)
-        return top_per_offer(scored)[columns]
+        return suggest.suggestions(scored)[columns]
 
     new = ranked(settings)
     now = ranked(current)[[*keys, F.RANK, F.SCORE]]
