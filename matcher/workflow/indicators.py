@@ -106,6 +106,18 @@ def stage_reached(suggestions: pd.DataFrame, decisions: pd.DataFrame) -> pd.Seri
     return pd.Series(np.maximum(current.to_numpy(), from_history), index=suggestions.index)
 
 
+def hired(stage: pd.Series) -> pd.Series:
+    """Which pairs count as hires: the highest stage they reached (:func:`stage_reached`) is
+    « Embauché ». The one rule for the dashboard's figures, the funnel and the Offres page."""
+    return stage >= _STAGE[Status.HIRED]
+
+
+def hires_per_offer(suggestions: pd.DataFrame, decisions: pd.DataFrame) -> pd.Series:
+    """Hires of each offer (offer_ref -> count), counted as :func:`hired` says."""
+    mask = hired(stage_reached(suggestions, decisions)).to_numpy()
+    return suggestions.loc[mask, F.OFFER_REF].value_counts()
+
+
 def pair_facts(
     suggestions: pd.DataFrame,
     decisions: pd.DataFrame,
@@ -180,9 +192,9 @@ def key_figures(
     positions = pd.to_numeric(offers[F.POSITIONS], errors="coerce").fillna(1).clip(lower=1)
     person = [F.STRUCTURE, F.PROFILE_REF]
     proposed = pairs[pairs[STAGE] >= _STAGE[Status.PROPOSED]]
-    hired = pairs[pairs[STAGE] >= _STAGE[Status.HIRED]]
+    hires = pairs[hired(pairs[STAGE])]
     n_proposed = len(proposed.drop_duplicates(person))
-    n_hired = len(hired.drop_duplicates(person))
+    n_hired = len(hires.drop_duplicates(person))
     return {
         "offers": len(offers),
         "firms": int(firms.nunique()),
@@ -193,7 +205,7 @@ def key_figures(
         "suggestions": len(pairs),
         "people_proposed": n_proposed,
         "interviews": int((pairs[STAGE] >= _STAGE[Status.INTERVIEW]).sum()),
-        "hires": len(hired),
+        "hires": len(hires),
         "people_hired": n_hired,
         "hire_rate": (n_hired / n_proposed) if n_proposed else None,
     }
