@@ -65,7 +65,7 @@ _MASC_TAILS = frozenset(
 )
 
 
-def _variants(a: str, b: str) -> bool:
+def gender_variants(a: str, b: str) -> bool:
     """Two words (or hyphenated compounds) are gender variants: equal once folded, or the second
     is the first with a feminine ending (agent/agente, directeur/directrice, chef/cheffe,
     accastilleur-gréeur/accastilleuse-gréeuse). "vitrerie/vitres" are not."""
@@ -100,7 +100,7 @@ def _collapse_pairs(text: str) -> str:
         done = False
         for n in range(min(6, len(left_words), len(right_words)), 0, -1):
             lw, rw = left_words[-n:], right_words[:n]
-            if all(_variants(a, b) for a, b in zip(lw, rw, strict=True)) and _WORD.match(rw[0]):
+            if all(gender_variants(a, b) for a, b in zip(lw, rw, strict=True)) and _WORD.match(rw[0]):
                 out = " ".join([*left_words, *right_words[n:]])
                 done = True
                 break

@@ -35,13 +35,13 @@ import pandas as pd
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.fields import RejectReason, Status
+from matcher.identity import User
 from matcher.intake.privacy import redact_text
 from matcher.intake.readers import FORMAT_CSV, RowsRead, read_rows
 from matcher.settings import ImportLimits
 from matcher.store.database import Store
 from matcher.store.decisions import DecisionWrite, PairState
 from matcher.text.fold import fold
-from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.export import shortlists as export
 from matcher.fields import Role
+from matcher.identity import SYSTEM, User
 from matcher.intake.importer import ImportResult, Kind, import_file
 from matcher.intake.mapping import IGNORED_BY_USER
 from matcher.intake.readers import read_rows
@@ -31,7 +32,7 @@ from matcher.settings import Settings, load_settings
 from matcher.store.database import Store
 from matcher.text.fold import fold, fold_series
 from matcher.workflow import review
-from matcher.workflow.auth import SYSTEM, User, demo_login, ensure_demo_users
+from matcher.workflow.auth import demo_login, ensure_demo_users
 
 log = logging.getLogger(__name__)
 
