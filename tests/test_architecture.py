@@ -108,9 +108,9 @@ def _imports(module: str) -> Imports:
             if full in MODULES:
                 aliases[alias.asname or alias.name.split(".")[-1]] = full
     for node in _module_level(tree.body):
-        for target, _name in _targets(module, node) if isinstance(
-            node, ast.Import | ast.ImportFrom
-        ) else ():
+        for target, _name in (
+            _targets(module, node) if isinstance(node, ast.Import | ast.ImportFrom) else ()
+        ):
             if target in MODULES and target != module:
                 out.module_level.add(target)
     for node in ast.walk(tree):

@@ -100,7 +100,9 @@ def _collapse_pairs(text: str) -> str:
         done = False
         for n in range(min(6, len(left_words), len(right_words)), 0, -1):
             lw, rw = left_words[-n:], right_words[:n]
-            if all(gender_variants(a, b) for a, b in zip(lw, rw, strict=True)) and _WORD.match(rw[0]):
+            if all(gender_variants(a, b) for a, b in zip(lw, rw, strict=True)) and _WORD.match(
+                rw[0]
+            ):
                 out = " ".join([*left_words, *right_words[n:]])
                 done = True
                 break
