@@ -48,8 +48,9 @@ pages = {
     "Au quotidien": work,
     "Données": [page(S.PAGE_IMPORT, "Importer", ":material/upload_file:")],
     "Suivi": [page(S.PAGE_DASHBOARD, "Tableau de bord", ":material/bar_chart:")],
-    "Administration": [page(S.PAGE_SETTINGS, "Paramètres", ":material/settings:",
-                            shown=coordinator)],
+    "Administration": [
+        page(S.PAGE_SETTINGS, "Paramètres", ":material/settings:", shown=coordinator)
+    ],
 }
 if not logged:
     pages = {"": [login], "Pages": [p for group in list(pages.values())[1:] for p in group]}

@@ -64,7 +64,8 @@ def by_offer(user, store) -> None:
         best = store.suggestions(user).groupby(F.OFFER_REF)[F.SCORE].max()
         offers = offers[offers[F.OFFER_REF].isin(best.index)]
         offers = offers.assign(_best=offers[F.OFFER_REF].map(best)).sort_values(
-            ["_best", F.OFFER_REF], ascending=[False, True], kind="stable")
+            ["_best", F.OFFER_REF], ascending=[False, True], kind="stable"
+        )
         if offers.empty:
             st.info("Aucune de vos personnes n'est suggérée pour une offre pour l'instant.")
             return
@@ -135,8 +136,12 @@ def by_person(user, store) -> None:
         return
     # The people with the best suggestions first, those without any last.
     best = store.suggestions(user).groupby([F.STRUCTURE, F.PROFILE_REF])[F.SCORE].max()
-    profiles = profiles.assign(_best=[best.get((s, p), -1.0) for s, p in
-                                      zip(profiles[F.STRUCTURE], profiles[F.PROFILE_REF], strict=True)])
+    profiles = profiles.assign(
+        _best=[
+            best.get((s, p), -1.0)
+            for s, p in zip(profiles[F.STRUCTURE], profiles[F.PROFILE_REF], strict=True)
+        ]
+    )
     profiles = profiles.sort_values(["_best", F.PROFILE_REF], ascending=[False, True],
                                     kind="stable").reset_index(drop=True)  # fmt: skip
     keys = (profiles[F.STRUCTURE] + "|" + profiles[F.PROFILE_REF].astype(str)).tolist()

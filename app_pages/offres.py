@@ -28,9 +28,14 @@ def rerun_matching(user) -> None:
 
 
 def offer_table(
-    offers: pd.DataFrame, suggestions: pd.DataFrame, sectors: dict, communes: pd.DataFrame
+    offers: pd.DataFrame,
+    suggestions: pd.DataFrame,
+    decisions: pd.DataFrame,
+    sectors: dict,
+    communes: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One display row per offer, with its counts of suggestions and decisions."""
+    """One display row per offer, with its counts of suggestions and decisions (hires counted
+    as the dashboard counts them: highest stage reached)."""
     per_offer = suggestions.groupby(F.OFFER_REF)
     decided = suggestions[suggestions[F.STATUS] != Status.SUGGESTED].groupby(F.OFFER_REF).size()
     ongoing = (
@@ -40,7 +45,7 @@ def offer_table(
         .groupby(F.OFFER_REF)
         .size()
     )
-    hired = suggestions[suggestions[F.STATUS] == Status.HIRED].groupby(F.OFFER_REF).size()
+    hired = indicators.hires_per_offer(suggestions, decisions)
     refs = offers[F.OFFER_REF]
     return pd.DataFrame({
         F.OFFER_REF: refs,
@@ -184,7 +189,9 @@ def main() -> None:
         return
 
     suggestions = store.suggestions(user)
-    table = offer_table(offers, suggestions, S.offer_sectors(user), active_communes(store))
+    table = offer_table(
+        offers, suggestions, store.decisions(user), S.offer_sectors(user), active_communes(store)
+    )
     if not user.is_coordinator and st.toggle(
         "Seulement les offres où vos personnes sont suggérées", value=True,
         key=f"{S.OFFER_FILTERS}mine", persist_state="session",

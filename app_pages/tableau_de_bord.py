@@ -60,9 +60,7 @@ def funnel_chart(total: pd.DataFrame) -> alt.Chart:
         color=alt.Color("Étape:N", sort=order, legend=None,
                         scale=alt.Scale(domain=order, range=STEP_COLORS))
     )  # fmt: skip
-    text = base.mark_text(align="left", dx=6, fontSize=14, fontWeight="bold").encode(
-        text="Texte:N"
-    )
+    text = base.mark_text(align="left", dx=6, fontSize=14, fontWeight="bold").encode(text="Texte:N")
     chart = (bars + text).properties(height=220, title="Des candidats retenus à l'embauche")
     return chart.configure(locale=FR_LOCALE).configure_view(stroke=None)
 

@@ -17,7 +17,7 @@ def _table(at):
 
 
 def _select(at, rows: list[int]):
-    n = at.session_state["queue_table_n"] if "queue_table_n" in at.session_state else 0
+    n = at.session_state["queue_table_n"] if "queue_table_n" in at.session_state else 0  # noqa: SIM401 (AppTest state has no get)
     key = f"queue_table{n}_{zlib.crc32(at.session_state['queue_signature'].encode())}"
     at.session_state[key] = {"selection": {"rows": rows, "columns": [], "cells": []}}
     return at.run()
@@ -66,7 +66,7 @@ def test_several_rows_decided_at_once(dash):
     next(b for b in at.button if b.key == "bulk_retain").click().run()
     assert not at.exception
     assert "2 décision(s) « Retenu par le conseiller » enregistrée(s)" in at.success[0].value
-    for person, title in zip(chosen["Personne"], chosen["Poste"], strict=True):
+    for person in chosen["Personne"]:
         stored = dash.store.suggestions(dash.counsellor_a, profile_ref=person)
         assert Status.RETAINED in stored[F.STATUS].tolist()
     assert len(_table(at)) == n - 2  # they left the queue

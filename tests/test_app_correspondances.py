@@ -35,7 +35,10 @@ def test_an_offer_shows_its_ranked_people_with_reasons(dash):
         assert f":orange[:material/warning: {reason}]" in shown
     # The score out of 100 and its parts, which add up to it, with their weights.
     first = expected.iloc[0].to_dict()
-    e = X.explain(first, dash.store and Settings.from_dict(dash.store.latest_run(dash.coordinator)["settings"]))
+    e = X.explain(
+        first,
+        dash.store and Settings.from_dict(dash.store.latest_run(dash.coordinator)["settings"]),
+    )
     bars = at.get("progress")
     assert bars[0].text == f"Score {e.score}\u202f/\u202f100"
     assert [b.value for b in bars] == [X.score_points(s) for s in expected[F.SCORE]]

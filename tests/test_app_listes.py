@@ -124,9 +124,8 @@ def test_no_suggestion_yet_says_what_to_do(dash_empty):
 
 
 def test_firm_file_gives_the_counsellor_contact_no_setting_and_paris_time(dash):
-    from matcher.workflow import auth
-
     from app_pages import _state as S
+    from matcher.workflow import auth
 
     auth.add_user(dash.store, auth.SYSTEM, "cons-a2", "counsellor", structure=STRUCTURE_A,
                   password="une autre phrase de passe", phone="0321445566",

@@ -108,8 +108,11 @@ def test_charts_refusal_reasons_separate_scales_and_png(dash):
     # Each chart has its PNG download, and the image is a real PNG of the chart.
     labels = [b.label for b in at.get("download_button")]
     assert labels.count("Télécharger l'image (PNG)") == len(specs)
-    chart = alt.Chart(pd.DataFrame({"Motif": ["Mobilité"], "Nombre": [1]})).mark_bar().encode(
-        x="Nombre:Q", y="Motif:N")
+    chart = (
+        alt.Chart(pd.DataFrame({"Motif": ["Mobilité"], "Nombre": [1]}))
+        .mark_bar()
+        .encode(x="Nombre:Q", y="Motif:N")
+    )
     png = U.chart_png(chart)()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
 

@@ -1,7 +1,6 @@
 """Dashboard sessions (matcher.workflow.sessions): a signed, expiring token that survives a
 reload; a one-time login code; revoked at logout and when the account is disabled."""
 
-
 from matcher.store.database import Store
 from matcher.workflow import auth, sessions
 

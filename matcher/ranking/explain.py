@@ -104,7 +104,7 @@ def score_points(score: Any) -> int:
     if math.isnan(value):
         return 0
     # Rounded to 6 decimals first, so that 0.575 (57.4999... in binary) shows 58.
-    return int(math.floor(round(min(max(value, 0.0), 1.0) * 100, 6) + 0.5))
+    return math.floor(round(min(max(value, 0.0), 1.0) * 100, 6) + 0.5)
 
 
 def score_points_series(scores: pd.Series) -> pd.Series:
@@ -153,7 +153,7 @@ def _round_to(values: np.ndarray, total: int) -> np.ndarray:
     if missing > 0:
         out[order[:missing]] += 1
     elif missing < 0:
-        out[order[::-1][: -missing]] -= 1
+        out[order[::-1][:-missing]] -= 1
     return out.astype(int)
 
 
@@ -185,9 +185,7 @@ def explain(rec: Mapping[str, Any], settings: Settings) -> Explanation:
         if key == COMMUTE:
             loss = -int(rounded["reach_loss"])
             points -= loss
-        parts.append(
-            Part(key, PART_LABELS[key], w[key], value, points, round(w[key] * 100), loss)
-        )
+        parts.append(Part(key, PART_LABELS[key], w[key], value, points, round(w[key] * 100), loss))
     return Explanation(score, tuple(parts))
 
 

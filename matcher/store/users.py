@@ -12,11 +12,11 @@ from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
 from matcher.store.audit import Audited
-from matcher.store.sessions import revoke_user_sessions
 from matcher.store.records import (
     inserted_id,
     utc_now,
 )
+from matcher.store.sessions import revoke_user_sessions
 from matcher.workflow.auth import LOCK_MINUTES, MAX_FAILED_LOGINS, User
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,17 @@ class UsersStore(Audited):
                     "INSERT INTO users (login, role, structure_id, password_hash, "
                     "external_subject, created_at, created_by, phone, email) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (login, role.value, sid, password_hash, external_subject, now, scope.actor,
-                     phone, email),
+                    (
+                        login,
+                        role.value,
+                        sid,
+                        password_hash,
+                        external_subject,
+                        now,
+                        scope.actor,
+                        phone,
+                        email,
+                    ),
                 )
             )
             self._audit(conn, scope.actor, "user_add", "user", login, structure_id=sid,

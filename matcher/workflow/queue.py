@@ -179,7 +179,6 @@ def without_suggestion(store: Store, user: User, settings: Settings) -> pd.DataF
     return out.sort_values([WHY_KIND, F.PROFILE_REF], kind="stable").reset_index(drop=True)
 
 
-
 # A possible duplicate of an offer already stored, as the importer words it
 # (matcher.intake.importer._report_existing).
 _EXISTING_RE = re.compile(

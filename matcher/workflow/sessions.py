@@ -28,8 +28,8 @@ import logging
 import secrets
 
 from matcher.errors import UserError
-from matcher.store.sessions import GRANT, SESSION
 from matcher.store.database import Store
+from matcher.store.sessions import GRANT, SESSION
 from matcher.workflow.auth import User, get_user
 
 log = logging.getLogger(__name__)
