@@ -152,6 +152,13 @@ def text_of(value: Any) -> str:
     return "" if text.lower() in ("nan", "none", "nat", "<na>") else text
 
 
+def offer_label(ref: str, offer: Any) -> str:
+    """« OFF-1 – Agent de propreté (Propreté Artois) » for drop-downs; missing parts left out."""
+    title = text_of(offer.get(F.TITLE)) or "poste non précisé"
+    employer = text_of(offer.get(F.EMPLOYER))
+    return f"{ref} – {title}" + (f" ({employer})" if employer else "")
+
+
 def score_text(rec: dict[str, Any]) -> str:
     """« 64 / 100 »: the score as shown everywhere (matcher.ranking.explain.score_points)."""
     return f"{X.score_points(rec.get(F.SCORE))}{NBSP}/{NBSP}100"

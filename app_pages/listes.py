@@ -121,7 +121,7 @@ def offer_section(user, store) -> None:
         offers = store.offers(user, status=None).set_index(F.OFFER_REF)
         ref = st.selectbox(
             "Offre", refs, key=S.LIST_OFFER,
-            format_func=lambda r: f"{r} – {offers.at[r, F.TITLE]} ({offers.at[r, F.EMPLOYER]})"
+            format_func=lambda r: U.offer_label(r, offers.loc[r])
             if r in offers.index else r,
         )  # fmt: skip
         include = st.radio("Candidats à inclure", list(INCLUDE),

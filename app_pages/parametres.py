@@ -144,7 +144,7 @@ def ranking_tab(user, store) -> None:
     by_ref = offers.set_index(F.OFFER_REF)
     ref = st.selectbox(
         "Offre pour l'aperçu", by_ref.index.tolist(), key=S.PREVIEW_OFFER,
-        format_func=lambda r: f"{r} – {by_ref.at[r, F.TITLE]} ({by_ref.at[r, F.EMPLOYER]})",
+        format_func=lambda r: U.offer_label(r, by_ref.loc[r]),
     )  # fmt: skip
     wanted = settings_form(current)
     if wanted is not None:

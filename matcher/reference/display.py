@@ -18,6 +18,9 @@ _UPPER_KEEP = {"sas", "sarl", "sa", "eurl", "sasu", "scop", "scic", "ess", "ei",
                "geiq", "etti", "plie", "btp", "qpv", "cdi", "cdd", "rh", "sav", "ehpad", "caces"}  # fmt: skip
 
 
+_GENDER = re.compile(r"\b[hf]\s*/\s*[hf]\b", re.I)
+
+
 def _blank(series: pd.Series) -> pd.Series:
     return series.astype("object").where(series.notna(), "").astype(str).str.strip()
 
@@ -36,7 +39,8 @@ def _unshout(text: str) -> str:
             out.append(w)
         else:
             out.append(w[:1].upper() + w[1:])
-    return "".join(out)
+    # « H/F » (gender marks of job ads) stays in capitals.
+    return _GENDER.sub(lambda m: m.group(0).upper(), "".join(out))
 
 
 def proper_name(names: pd.Series) -> pd.Series:
