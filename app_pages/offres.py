@@ -117,7 +117,7 @@ def offer_detail(user, row: pd.Series) -> None:
     """The chosen offer, beside the table (where the eye is): everything the table leaves
     out, and what to do with it."""
     ref = row[F.OFFER_REF]
-    with st.container(border=True, key="offer_detail"):
+    with st.container(key="offer_detail"):
         st.subheader(row[F.TITLE] or "Poste non précisé")
         st.markdown(f"**{row[F.EMPLOYER] or 'Entreprise non précisée'}** · "
                     f"{row[F.COMMUNE] or 'commune non précisée'}")  # fmt: skip
@@ -136,24 +136,39 @@ def offer_detail(user, row: pd.Series) -> None:
         b.metric("Décisions", U.fr_number(row["decided"]))
         c.metric("En cours", U.fr_number(row["ongoing"]))
         d.metric("Embauchés", U.fr_number(row["hired"]))
-        if st.button("Voir les correspondances", type="primary", icon=":material/handshake:"):
-            st.session_state[S.SELECTED_OFFER] = ref
-            st.session_state[S.MATCH_VIEW] = "offre"
-            st.switch_page(S.PAGE_MATCHES)
+        # Callbacks: they run at the next run whether or not the dialog is drawn again.
+        st.button("Voir les correspondances", type="primary", icon=":material/handshake:",
+                  on_click=_open_matches, args=(ref,), key="offer_matches")  # fmt: skip
         if user.is_coordinator:
             closed = row["status_code"] == OfferStatus.CLOSED
             label = "Rouvrir l'offre" if closed else "Clôturer l'offre (poste pourvu ou retiré)"
-            if st.button(label, icon=":material/lock_open:" if closed else ":material/lock:"):
-                S.get_store().set_offer_status(
-                    user, ref, OfferStatus.OPEN if closed else OfferStatus.CLOSED
-                )
-                S.flash("success", f"Offre {ref} {'rouverte' if closed else 'clôturée'}.")
-                st.rerun()
+            st.button(label, icon=":material/lock_open:" if closed else ":material/lock:",
+                      on_click=_set_status, args=(user, ref, not closed), key="offer_status")  # fmt: skip
+
+
+def _open_matches(ref: str) -> None:
+    st.session_state[S.SELECTED_OFFER] = ref
+    st.session_state[S.MATCH_VIEW] = "offre"
+    st.session_state[S.GOTO] = S.PAGE_MATCHES
+
+
+def _set_status(user, ref: str, close: bool) -> None:
+    try:
+        S.get_store().set_offer_status(user, ref, OfferStatus.CLOSED if close else OfferStatus.OPEN)
+    except S.UserError as exc:
+        S.flash("error", S._sentence(str(exc)))
+        return
+    S.flash("success", f"Offre {ref} {'clôturée' if close else 'rouverte'}.")
+    st.session_state.pop(S.OFFER_TABLE, None)  # the table changed: no row chosen
+    st.session_state.pop(S.OFFER_OPENED, None)
 
 
 def main() -> None:
     user = S.require_user()
     store = S.get_store()
+    goto = st.session_state.pop(S.GOTO, None)
+    if goto:
+        st.switch_page(goto)
     st.title("Offres")
     S.show_flash()
     run = store.latest_run(user)
@@ -203,42 +218,47 @@ def main() -> None:
         f"{U.fr_number(len(shown))} offre(s) sur {U.fr_number(len(table))} · "
         f"{U.fr_number(int(shown['suggestions'].sum()))} suggestion(s) {scope} · "
         f"{U.fr_number(int(shown['decided'].sum()))} décision(s) prise(s). "
-        "Cliquez sur une ligne pour ouvrir l'offre."
+        "Cliquez sur une ligne pour ouvrir la fiche de l'offre."
     )
     if shown.empty:
         st.info("Aucune offre ne correspond à ces filtres : retirez un filtre pour en voir plus.")
         return
-    # The columns that matter fit a laptop screen (1,366 px); the rest is in the detail,
-    # which opens beside the table, at the height of the eye.
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        event = st.dataframe(
-            shown[[F.TITLE, F.EMPLOYER, F.COMMUNE, "suggestions", "ongoing", F.START_DATE]],
-            hide_index=True,
-            width="stretch",
-            height=min(38 + 35 * len(shown), 560),
-            on_select="rerun",
-            selection_mode="single-row",
-            key=S.OFFER_TABLE,
-            column_config={
-                F.TITLE: st.column_config.TextColumn("Poste", width="medium"),
-                F.EMPLOYER: st.column_config.TextColumn("Entreprise", width="medium"),
-                F.COMMUNE: st.column_config.TextColumn("Commune", width="small"),
-                "suggestions": st.column_config.NumberColumn("Sugg.", format="%d", width="small",
-                                                             help="Suggestions"),
-                "ongoing": st.column_config.NumberColumn(
-                    "En cours", format="%d", width="small", help="Retenus, proposés ou en entretien"
-                ),
-                F.START_DATE: st.column_config.TextColumn("Début", width="small"),
-            },
-        )  # fmt: skip
+    # The columns that matter fit a laptop screen (1,366 px); the rest is in the offer's
+    # detail, which opens in front of the table (a dialog in the middle of the screen: where
+    # the eye is, wherever the table was scrolled).
+    event = st.dataframe(
+        shown[[F.TITLE, F.EMPLOYER, F.COMMUNE, "suggestions", "ongoing", "hired", F.START_DATE]],
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(shown), 600),
+        on_select="rerun",
+        selection_mode="single-row",
+        key=S.OFFER_TABLE,
+        column_config={
+            F.TITLE: st.column_config.TextColumn("Poste", width=245),
+            F.EMPLOYER: st.column_config.TextColumn("Entreprise", width=175),
+            F.COMMUNE: st.column_config.TextColumn("Commune", width=125),
+            "suggestions": st.column_config.NumberColumn("Suggestions", format="%d", width=85),
+            "ongoing": st.column_config.NumberColumn(
+                "En cours", format="%d", width=70, help="Retenus, proposés ou en entretien"
+            ),
+            "hired": st.column_config.NumberColumn("Embauchés", format="%d", width=80),
+            F.START_DATE: st.column_config.TextColumn("Début", width=90),
+        },
+    )  # fmt: skip
     rows = list(event.selection.rows) if event is not None else []
-    with right:
-        if rows and rows[0] < len(shown):
-            offer_detail(user, shown.iloc[rows[0]])
-        else:
-            st.info("Cliquez sur une offre du tableau : sa fiche s'ouvre ici.",
-                    icon=":material/arrow_back:")  # fmt: skip
+    chosen = shown.iloc[rows[0]] if rows and rows[0] < len(shown) else None
+    if chosen is None:
+        st.session_state.pop(S.OFFER_OPENED, None)
+    elif st.session_state.get(S.OFFER_OPENED) != chosen[F.OFFER_REF]:
+        # Opened once per click: closing the dialog and changing a filter does not reopen it.
+        st.session_state[S.OFFER_OPENED] = chosen[F.OFFER_REF]
+        offer_dialog(user, chosen)
+
+
+@st.dialog("Fiche de l'offre", width="medium")
+def offer_dialog(user, row: pd.Series) -> None:
+    offer_detail(user, row)
 
 
 S.guarded(main)

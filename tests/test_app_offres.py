@@ -48,7 +48,7 @@ def test_offers_with_their_suggestion_counts(dash):
     assert f"3 offre(s) sur 3 · {n} suggestion(s)" in texts(at)
     # What the table leaves out is in the detail, beside it.
     assert list(at.dataframe[0].value.columns) == [F.TITLE, F.EMPLOYER, F.COMMUNE, "suggestions",
-                                                   "ongoing", F.START_DATE]  # fmt: skip
+                                                   "ongoing", "hired", F.START_DATE]  # fmt: skip
     for row, qpv in enumerate(["Entreprise en QPV", "Hors QPV", "Non renseigné"]):
         assert f"Quartier prioritaire : {qpv}" in texts(_open(at, row))
 
