@@ -65,7 +65,6 @@ def display(rows: pd.DataFrame, coordinator: bool) -> pd.DataFrame:
         "Poste": rows[queue.OFFER_TITLE],
         "Entreprise": rows[queue.OFFER_EMPLOYER],
         "Commune": rows[queue.OFFER_COMMUNE],
-        "Début": rows[queue.OFFER_START].map(U.fr_date),
         "À vérifier": warnings,
     })  # fmt: skip
     if not coordinator:
@@ -136,14 +135,18 @@ def todo_view(user, rows: pd.DataFrame) -> None:
     event = st.dataframe(
         display(shown, user.is_coordinator), hide_index=True, width="stretch", height=420,
         on_select="rerun", selection_mode="multi-row", key=key,
+        # Every column visible on a laptop screen (1,366 px); the rest is in the row's card.
         column_config={
             "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100,
-                                                     format="%d", width="small",
+                                                     format="%d", width=70,
                                                      help="Sur 100 ; détail dans la fiche"),
-            "Personne": st.column_config.TextColumn("Personne", width="small"),
-            "Métier visé": st.column_config.TextColumn("Métier visé", width="medium"),
-            "Poste": st.column_config.TextColumn("Poste", width="medium"),
-            "À vérifier": st.column_config.TextColumn("À vérifier", width="medium"),
+            "Personne": st.column_config.TextColumn("Personne", width=105),
+            "Structure": st.column_config.TextColumn("Structure", width=120),
+            "Métier visé": st.column_config.TextColumn("Métier visé", width=150),
+            "Poste": st.column_config.TextColumn("Poste", width=170),
+            "Entreprise": st.column_config.TextColumn("Entreprise", width=135),
+            "Commune": st.column_config.TextColumn("Commune", width=100),
+            "À vérifier": st.column_config.TextColumn("À vérifier", width=130),
         },
     )  # fmt: skip
     picked = [i for i in (event.selection.rows if event is not None else []) if i < len(shown)]
@@ -155,6 +158,8 @@ def todo_view(user, rows: pd.DataFrame) -> None:
         U.suggestion_card(
             user, rec, f"{rec[F.PROFILE_REF]} → {rec[queue.OFFER_TITLE]}",
             f"{rec[queue.OFFER_EMPLOYER]} · {rec[queue.OFFER_COMMUNE]} · {rec[F.OFFER_REF]}"
+            + (f" · début {U.fr_date(rec[queue.OFFER_START])}"
+               if U.text_of(rec[queue.OFFER_START]) else "")
             + (f" · {rec[F.STRUCTURE]}" if user.is_coordinator else ""),
         )  # fmt: skip
 

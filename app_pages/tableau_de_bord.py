@@ -50,13 +50,13 @@ def funnel_chart(total: pd.DataFrame) -> alt.Chart:
     })  # fmt: skip
     order = data["Étape"].tolist()
     base = alt.Chart(data).encode(
-        y=alt.Y("Étape:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13, ticks=False,
-                                                                   domain=False)),
+        y=alt.Y("Étape:N", sort=order, title=None, scale=alt.Scale(paddingInner=0.25),
+                axis=alt.Axis(labelFontSize=13, ticks=False, domain=False)),
         # Room on the right for the labels.
         x=alt.X("Nombre:Q", title=None, axis=None,
                 scale=alt.Scale(domain=[0, max(max(numbers), 1) * 1.35])),
     )  # fmt: skip
-    bars = base.mark_bar(cornerRadiusEnd=3, size=34).encode(
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
         color=alt.Color("Étape:N", sort=order, legend=None,
                         scale=alt.Scale(domain=order, range=STEP_COLORS))
     )  # fmt: skip
@@ -71,13 +71,14 @@ def reasons_chart(reasons: pd.DataFrame) -> alt.Chart:
     data["Motif"] = data["Motif"].str.capitalize()
     order = data["Motif"].tolist()
     base = alt.Chart(data).encode(
-        y=alt.Y("Motif:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, **FONT)),
+        y=alt.Y("Motif:N", sort=order, title=None, scale=alt.Scale(paddingInner=0.3),
+                axis=alt.Axis(labelLimit=260, ticks=False, domain=False, **FONT)),
         x=alt.X("Nombre:Q", title=None, axis=None,
                 scale=alt.Scale(domain=[0, max(int(data["Nombre"].max()), 1) * 1.25])),
     )  # fmt: skip
-    bars = base.mark_bar(color=REASON_COLOR, size=26, cornerRadiusEnd=3)
+    bars = base.mark_bar(color=REASON_COLOR, cornerRadiusEnd=3)
     text = base.mark_text(align="left", dx=6, fontSize=14).encode(text="Nombre:Q")
-    chart = (bars + text).properties(height=max(120, 36 * len(data)),
+    chart = (bars + text).properties(height=40 * len(data) + 20,
                                      title="Motifs des candidatures non retenues ou sans suite")  # fmt: skip
     return chart.configure(locale=FR_LOCALE).configure_view(stroke=None)
 
@@ -92,10 +93,16 @@ def offers_chart(table: pd.DataFrame, dimension: str) -> alt.Chart:
     groups = _groups(table, dimension)
     data = pd.DataFrame({"Groupe": groups, "Offres": table[I.OFFERS].to_numpy()})
     base = alt.Chart(data).encode(
-        y=alt.Y("Groupe:N", sort=groups, title=None, axis=alt.Axis(labelLimit=240, **FONT)),
+        y=alt.Y(
+            "Groupe:N",
+            sort=groups,
+            title=None,
+            scale=alt.Scale(paddingInner=0.3),
+            axis=alt.Axis(labelLimit=240, **FONT),
+        ),
         x=alt.X("Offres:Q", title="Offres", axis=alt.Axis(format=",d", tickMinStep=1, **FONT)),
     )
-    bars = base.mark_bar(color=OFFER_COLOR, size=22, cornerRadiusEnd=3)
+    bars = base.mark_bar(color=OFFER_COLOR, cornerRadiusEnd=3)
     text = base.mark_text(align="left", dx=4, fontSize=13).encode(text="Offres:Q")
     chart = (bars + text).properties(height=max(140, 34 * len(groups)),
                                      title=f"Offres par {I.DIMENSIONS[dimension].lower()}")  # fmt: skip
@@ -116,7 +123,7 @@ def people_chart(table: pd.DataFrame, dimension: str) -> alt.Chart:
                                         labelFontSize=13))  # fmt: skip
     chart = (
         alt.Chart(long)
-        .mark_bar(size=10)
+        .mark_bar()
         .encode(
             y=alt.Y("Groupe:N", sort=groups, title=None, axis=alt.Axis(labelLimit=240, **FONT)),
             yOffset=alt.YOffset("Étape:N", sort=steps),
@@ -168,7 +175,7 @@ def main() -> None:
                    help=f"{U.fr_number(figures['positions'])} poste(s) à pourvoir")  # fmt: skip
     cols[1].metric("Entreprises", U.fr_number(figures["firms"]),
                    help=f"dont {U.fr_number(figures['firms_in_qpv'])} en quartier prioritaire")  # fmt: skip
-    cols[2].metric("Personnes accompagnées", U.fr_number(figures["people"]),
+    cols[2].metric("Personnes", U.fr_number(figures["people"]),
                    help=f"{U.fr_number(figures['structures'])} structure(s)")  # fmt: skip
     cols[3].metric("Suggestions", U.fr_number(figures["suggestions"]),
                    help="Rapprochements offre / personne proposés par l'outil")  # fmt: skip

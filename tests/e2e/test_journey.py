@@ -136,7 +136,9 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
                     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
                     dialog = page.get_by_role("dialog")
                     expect(dialog).to_contain_text("Fiche de l'offre")
-                    expect(dialog.get_by_role("button", name="Voir les correspondances")).to_be_visible()
+                    expect(
+                        dialog.get_by_role("button", name="Voir les correspondances")
+                    ).to_be_visible()
                     settled()
                     french_only(f"fiche d'une offre ({role})")
                     shot(f"{role}_fiche_offre")
@@ -217,7 +219,9 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     settled()
     shot("conseiller_accueil")
     summary = main_text().get_by_text(re.compile(r"suggestion\(s\) à traiter sur"))
-    before = int(re.search(r"(\d+) suggestion", summary.inner_text().replace("\u202f", "")).group(1))
+    before = int(
+        re.search(r"(\d+) suggestion", summary.inner_text().replace("\u202f", "")).group(1)
+    )
 
     # 9. Two rows of the queue decided at once (the boxes at the left of the table).
     grid = page.locator('[data-testid="stDataFrame"]').first
@@ -228,9 +232,7 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
         settled()
     shot("file_selection")
     page.get_by_role("button", name="Retenir (2)").click()
-    expect(main_text()).to_contain_text(
-        "2 décision(s) « Retenu par le conseiller » enregistrée(s)"
-    )
+    expect(main_text()).to_contain_text("2 décision(s) « Retenu par le conseiller » enregistrée(s)")
     expect(main_text()).to_contain_text(f"{before - 2} suggestion(s) à traiter")
     shot("file_decision_groupee")
 
