@@ -16,6 +16,7 @@ import pandas as pd
 from matcher import fields as F
 from matcher.features import constraints as C
 from matcher.fields import OfferStatus, Status
+from matcher.identity import SYSTEM, User
 from matcher.ranking import explain
 from matcher.ranking.scoring import score_pairs
 from matcher.reference.display import proper_communes, proper_name, proper_title
@@ -24,7 +25,6 @@ from matcher.reference.referential import active_referential
 from matcher.settings import Settings
 from matcher.store.database import Store
 from matcher.workflow import indicators
-from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,6 @@ def without_suggestion(store: Store, user: User, settings: Settings) -> pd.DataF
         F.STRUCTURE: alone[F.STRUCTURE], F.PROFILE_REF: alone[F.PROFILE_REF],
         TARGET_JOBS: alone[F.TARGET_JOBS].map(_text),
     })  # fmt: skip
-    from matcher.workflow.auth import SYSTEM  # the place of residence is needed for distances
 
     offers = store.offers(SYSTEM)
     if offers.empty:

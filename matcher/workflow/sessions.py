@@ -28,9 +28,10 @@ import logging
 import secrets
 
 from matcher.errors import UserError
+from matcher.identity import User
 from matcher.store.database import Store
 from matcher.store.sessions import GRANT, SESSION
-from matcher.workflow.auth import User, get_user
+from matcher.workflow.auth import get_user
 
 log = logging.getLogger(__name__)
 
