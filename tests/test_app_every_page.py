@@ -70,7 +70,10 @@ def _strings(node) -> list[str]:
         except Exception:  # some widgets compute value lazily from state
             v = None
         if isinstance(v, pd.DataFrame):
-            out += [str(c) for c in v.columns]
+            # Cells (a table's headers are the pages' column_config labels, not these names;
+            # st.table shows its column names as they are).
+            if getattr(node, "type", "") == "table":
+                out += [str(c) for c in v.columns]
             out += [str(x) for x in v.astype(str).to_numpy().ravel()]
         elif isinstance(v, str):
             out.append(v)

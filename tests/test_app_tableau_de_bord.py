@@ -28,7 +28,7 @@ def test_key_figures_and_general_assembly_table(dash):
     metrics = {m.label: m.value for m in at.metric}
     n = len(dash.store.suggestions(dash.coordinator))
     assert metrics == {"Offres collectées": "3", "Entreprises": "3",
-                       "Personnes accompagnées": "6", "Suggestions": str(n),
+                       "Personnes": "6", "Suggestions": str(n),
                        "Embauches": "1"}  # fmt: skip
     ag = _ag(at)
     assert ag["dont entreprises en QPV"] == "1"
@@ -62,7 +62,7 @@ def test_counsellor_sees_their_structure_figures(dash):
     _decide(dash)
     at = page("tableau_de_bord.py", dash.counsellor_b).run()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Personnes accompagnées"] == "3"
+    assert metrics["Personnes"] == "3"
     assert metrics["Embauches"] == "0"
     assert "Chiffres de la structure ACI Les Jardins" in texts(at)
     at.segmented_control(key="dashboard_dimension").set_value("structure").run()

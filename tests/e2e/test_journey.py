@@ -243,7 +243,8 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     go("Correspondances")
     page.get_by_role("radio", name="Par offre").click()
     expect(main_text()).to_contain_text("personne(s) de votre structure suggérée(s)")
-    expect(cards.first).to_be_visible()
+    settled()
+    expect(cards.first).to_contain_text(re.compile(r"^n° \d+ – "))
     for i in range(min(cards.count(), 10)):
         expect(cards.nth(i)).to_contain_text(re.compile(r"^n° \d+ – "))
         expect(cards.nth(i)).to_contain_text(structure)
