@@ -119,7 +119,7 @@ def test_km_refused(text):
     [("B", ["B"]), ("Permis B", ["B"]), ("oui", ["B"]), ("non", ["aucun"]),
      ("en cours", ["en cours"]), ("code obtenu", ["en cours"]), ("permis à obtenir", ["en cours"]),
      ("permis B + voiture", ["B"]), ("B, C", ["B", "C"]), ("VL", ["B"]), ("PL", ["C"]),
-     ("C1E", ["CE"]), ("Permis poids lourd", ["C"]), ("B obtenu, C en cours", ["B"]),
+     ("C1E", ["C1E"]), ("Permis poids lourd", ["C"]), ("B obtenu, C en cours", ["B"]),
      ("pas nécessaire", ["aucun"]), ("Permis B souhaité", ["aucun"]), ("suspendu", ["aucun"]),
      ("Permis B obligatoire", ["B"]), ("B exigé", ["B"]), ("Permis A", ["A"]), ("C", ["C"]),
      ("pas de permis", ["aucun"])],
@@ -134,7 +134,7 @@ def test_licences_refused(text):
         parsing.parse_licences_text(text)
 
 
-ALL = [c.value for c in Contract]
+ALL = [c.value for c in Contract if c is not Contract.SELF_EMPLOYED]  # "tout contrat": job contracts
 
 
 @pytest.mark.parametrize(
@@ -284,6 +284,7 @@ _CONTRACT_WORDS = {
     Contract.PEC: ["PEC", "contrat aidé", "CUI"],
     Contract.SEASONAL: ["saisonnier"],
     Contract.INTERNSHIP: ["stage", "PMSMP"],
+    Contract.SELF_EMPLOYED: ["franchise", "profession libérale"],
 }
 
 
