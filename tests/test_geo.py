@@ -44,13 +44,14 @@ def test_commune_key(name, key):
         ("BRUAY LA BUISSIERE", None, BRUAY, "nom"),
         ("Bruay-la-Buissière", "62700", BRUAY, "nom+cp"),
         ("62700", None, BRUAY, "cp"),
-        ("St Omer", None, SAINT_OMER, "nom"),
-        ("Saint-Omer", None, SAINT_OMER, "nom"),
+        # Saint-Omer is also a commune of the Calvados: the one nearest to the territory.
+        ("St Omer", None, SAINT_OMER, "proche"),
+        ("Saint-Omer", "62500", SAINT_OMER, "nom+cp"),
         ("Béthune 62400", None, BETHUNE, "nom+cp"),
         ("Bethnue", None, BETHUNE, "approché"),  # typo
         ("Bruay-la-Buisiere", None, BRUAY, "approché"),  # typo
         (None, "62700", BRUAY, "cp"),
-        ("Paris", None, None, ""),
+        ("Villebidon-sur-Mer", None, None, ""),
         ("", None, None, ""),
     ],
 )
@@ -65,7 +66,7 @@ def test_locate_builtin(commune, postal, expected, how):
 
 
 def test_distance_is_great_circle_km():
-    d = distance_km(pd.Series(["Béthune", "Béthune", "Paris"]),
+    d = distance_km(pd.Series(["Béthune", "Béthune", "Villebidon-sur-Mer"]),
                     pd.Series(["Bruay-la-Buissière", "BETHUNE", "Béthune"]))  # fmt: skip
     assert d[0] == pytest.approx(7.7, abs=0.3)
     assert d[1] == pytest.approx(0.0, abs=1e-6)

@@ -58,7 +58,7 @@ DATE_FIELDS = (F.START_DATE, F.AVAILABLE_FROM)
 # What a suggestion keeps of the ranking besides score and reasons (a snapshot at match time).
 SNAPSHOT_FIELDS = (*F.COMPONENTS, F.DISTANCE_KM, F.OCC_KIND, F.MATCHED_SKILLS, F.MISSING_SKILLS)
 # Profile fields the coordinator does not see (place of residence): pseudonymous form.
-COORDINATOR_HIDDEN_PROFILE_FIELDS = (F.COMMUNE, F.POSTAL_CODE)
+COORDINATOR_HIDDEN_PROFILE_FIELDS = (F.COMMUNE, F.POSTAL_CODE, F.INSEE_CODE)
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: imports, offers with history, structures, profiles, suggestions, remembered mappings
@@ -328,8 +328,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def record_json(record: dict[str, Any], fields: Sequence[str]) -> str:
-    """Canonical JSON of a record (only the canonical fields, in a fixed order)."""
-    return json.dumps({f: _jsonable(record.get(f)) for f in fields}, ensure_ascii=False)
+    """Canonical JSON of a record (only the canonical fields, in a fixed order). Fields added
+    later (``F.SPARSE_FIELDS``) are written only when they hold a value, so a record stored
+    before they existed is unchanged when it is imported again."""
+    data = {f: _jsonable(record.get(f)) for f in fields}
+    data = {f: v for f, v in data.items() if v is not None or f not in F.SPARSE_FIELDS}
+    return json.dumps(data, ensure_ascii=False)
 
 
 def _decode_record(text: str) -> dict[str, Any]:
