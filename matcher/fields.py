@@ -29,7 +29,7 @@ EXPERIENCE_REQUIRED = "experience_required"
 ROME_CODE = "rome_code"
 EMPLOYER_CONTACT = "employer_contact"
 # Added for the France Travail format (issue 12); every one is optional.
-APPELLATION = "appellation"  # the official job title (ROME appellation) given with the code
+APPELLATION = "rome_appellation"  # the official job title (ROME appellation) given with the code
 INSEE_CODE = "insee_code"  # official code of the commune (COG), "62119", "2A004"
 GIVEN_LAT = "latitude"  # coordinates given by the file (workplace), decimal degrees
 GIVEN_LON = "longitude"
