@@ -107,6 +107,7 @@ def parse_date_text(text: str, today: dt.date | None = None) -> dt.date | None:
         r"^(?:disponible|dispo)\s+(?:a partir d[eu]\s+|des\s+(?:le\s+)?|le\s+|en\s+)?", "", t
     )
     today = today or dt.date.today()
+    t = re.sub(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s?(?:z|[+-]\d{2}:?\d{2})$", r"\1", t)
     m = re.fullmatch(
         r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", t
     )
@@ -210,6 +211,22 @@ def parse_postal_code_text(text: str) -> str:
     if len(set(found)) == 1:
         return found[0]
     raise ValueError(text)
+
+
+def parse_insee_text(text: str) -> str:
+    """Official code of a commune (code officiel géographique): five characters, Corsica 2A/2B
+    ("2A004"); "62119.0" and a lost leading zero ("1009") are read."""
+    t = re.sub(r"\s", "", str(text)).upper()
+    t = re.sub(r"\.0+$", "", t)
+    if re.fullmatch(r"\d{4}", t):
+        t = "0" + t
+    if re.fullmatch(r"(?:\d{2}|2[AB])\d{3}", t) and t[:2] != "00":
+        return t
+    raise ValueError(text)
+
+
+def parse_insee_codes(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return _by_unique(series, parse_insee_text)
 
 
 def parse_postal_codes(series: pd.Series) -> tuple[pd.Series, pd.Series]:

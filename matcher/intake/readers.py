@@ -157,6 +157,8 @@ class RawTable:
     # Label under a group row ("Type" of "Contrat – Type"): matched first, alone.
     sub_labels: dict[str, str] = field(default_factory=dict)
     complete: bool = True  # False for a preview that stopped early
+    # Rows that repeat a person of an earlier row (les emplois: one row per application).
+    merged_rows: dict[int, int] = field(default_factory=dict)
 
     @property
     def where(self) -> str:

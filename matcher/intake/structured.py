@@ -101,23 +101,22 @@ def contact_text(value: Any) -> str | None:
 
 
 def decode_column(series: pd.Series) -> tuple[pd.Series, int]:
-    """Each cell of ``series``: a list of :class:`Item` when it holds a structured value, else
-    the cell unchanged; and the number of cells decoded."""
+    """Each cell of ``series``: the list or dict it holds when it is a structured cell, else the
+    cell unchanged; and the number of cells decoded."""
     text = series.astype("object").where(series.notna(), None)
-    uniques = pd.unique(text.dropna())
-    decoded: dict[Any, list[Item]] = {}
-    for u in uniques:
+    decoded: dict[Any, list | dict] = {}
+    for u in pd.unique(text.dropna()):
         if isinstance(u, str) and u[:1] in "[{":
             value = decode_text(u)
             if value is not None:
-                decoded[u] = items_of(value)
+                decoded[u] = value
     if not decoded:
         return series, 0
-    hit = text.isin(list(decoded))
+    hit = text.map(lambda v: v in decoded if isinstance(v, str) else False).astype(bool)
     out = text.astype("object").copy()
-    out[hit] = [decoded[v] for v in text[hit]]
+    out[hit] = pd.Series([decoded[v] for v in text[hit]], index=out.index[hit], dtype=object)
     return out, int(hit.sum())
 
 
-def is_items(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(x, Item) for x in value)
+def is_structured(value: Any) -> bool:
+    return isinstance(value, list | dict)
