@@ -1090,6 +1090,12 @@ def _caces_to_skills(out: pd.DataFrame, kind: Kind, report: ImportReport) -> Non
         found = text[has].map(parsing.caces_mentions)
         found = found[found.map(len) > 0]
         report.count(R_CACES, int(found.map(len).sum()))
+        # What is left of the cell is read as licences ("Permis B, CACES 3" -> "Permis B").
+        rest = text[found.index].map(
+            lambda v: "; ".join(p for p in re.split(r"[;,]", v) if "caces" not in p.lower()
+                                and p.strip()) or None
+        )  # fmt: skip
+        out.loc[found.index, source] = rest
         for row, mentions in found.items():
             current = out.at[row, target]
             if kind == "offers":

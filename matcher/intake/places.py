@@ -63,10 +63,8 @@ def resolve(
     named = found & code_only
     out.loc[named, F.COMMUNE] = loc.loc[named, geo.FOUND_NAME]
     report.count(R_INSEE_NAME, int((named & commune.ne("") | named & commune.eq("")).sum()))
-    relabel = is_label & ~code_only
-    out.loc[relabel, F.COMMUNE] = loc.loc[relabel, geo.FOUND_NAME].where(
-        found[relabel], label.loc[relabel, "name"]
-    )
+    relabel = is_label & ~code_only & found  # a place not found stays as written
+    out.loc[relabel, F.COMMUNE] = loc.loc[relabel, geo.FOUND_NAME]
     report.count(R_LABEL, int(relabel.sum()))
     note = loc[geo.NOTE]
     moved_to_postal = note == NOTES_COUNTED[0]
@@ -96,6 +94,7 @@ def resolve(
             Finding(out.at[i, F.SOURCE_SHEET], int(out.at[i, F.SOURCE_ROW]), None,
                     f"lieu « {place} » : {why}" if place else why, place or None)  # fmt: skip
         )
+    out = out.astype("object").where(out.notna(), None)  # one missing value: None
     return out, loc[["lat", "lon", geo.HOW]]
 
 
