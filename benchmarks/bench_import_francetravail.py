@@ -58,7 +58,10 @@ def make_offers(n: int, seed: int = 2026) -> list[dict]:
         place = {"libelle": f"{dept} - {c['nom']}", "commune": c["code_insee"],
                  "codePostal": c["code_postal"]}  # fmt: skip
         if i % 2:
-            place["latitude"], place["longitude"] = round(c["latitude"], 4), round(c["longitude"], 4)
+            place["latitude"], place["longitude"] = (
+                round(c["latitude"], 4),
+                round(c["longitude"], 4),
+            )
         o["lieuTravail"] = place
         o["id"] = f"B{i:07d}"
         o["intitule"] = f"{o['intitule']} - poste {i % 97}"
@@ -85,15 +88,19 @@ def main() -> int:
         )
         pd.json_normalize(offers).to_csv(files["CSV | (json_normalize)"], sep="|", index=False)
         print(f"{args.rows} offres France Travail ; python {sys.version.split()[0]}")
-        print("format | taille | temps (s) | CPU (s) | RSS max (Mo) | importées | lieux introuvables "
-              "| valeurs relues | codes à vérifier")
+        print(
+            "format | taille | temps (s) | CPU (s) | RSS max (Mo) | importées | lieux introuvables "
+            "| valeurs relues | codes à vérifier"
+        )
         for label, path in files.items():
             res = subprocess.run([sys.executable, "-c", IMPORT, str(path)], cwd=ROOT,
                                  capture_output=True, text=True, check=True)  # fmt: skip
             wall, cpu, rss, n, lost, reread, checks = res.stdout.strip().splitlines()[-1].split("|")
             size = path.stat().st_size / 1024 / 1024
-            print(f"{label} | {size:.1f} Mo | {wall} | {cpu} | {rss} | {n} | {lost} | {reread} "
-                  f"| {checks}")
+            print(
+                f"{label} | {size:.1f} Mo | {wall} | {cpu} | {rss} | {n} | {lost} | {reread} "
+                f"| {checks}"
+            )
     return 0
 
 

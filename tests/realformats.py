@@ -24,8 +24,13 @@ DRIVER_CE = {
     "description": "Transport de marchandises en régional, départ Béthune, retour chaque soir.",
     "dateCreation": "2026-11-02T08:14:00.000Z",
     "dateActualisation": "2026-11-03T10:00:00.000Z",
-    "lieuTravail": {"libelle": "62 - BETHUNE", "latitude": 50.5301, "longitude": 2.6412,
-                    "codePostal": "62400", "commune": "62119"},
+    "lieuTravail": {
+        "libelle": "62 - BETHUNE",
+        "latitude": 50.5301,
+        "longitude": 2.6412,
+        "codePostal": "62400",
+        "commune": "62119",
+    },
     "romeCode": "N4101",
     "romeLibelle": "Conduite de transport de marchandises sur longue distance",
     "appellationlibelle": "Conducteur / Conductrice de poids lourd",
@@ -41,8 +46,14 @@ DRIVER_CE = {
         {"code": "125001", "libelle": "Utiliser un chronotachygraphe", "exigence": "S"},
     ],
     "permis": [{"libelle": "CE - Poids lourd + remorque (= EC)", "exigence": "E"}],
-    "formations": [{"codeFormation": "31812", "domaineLibelle": "Transport routier",
-                    "niveauLibelle": "CAP, BEP et équivalents", "exigence": "S"}],
+    "formations": [
+        {
+            "codeFormation": "31812",
+            "domaineLibelle": "Transport routier",
+            "niveauLibelle": "CAP, BEP et équivalents",
+            "exigence": "S",
+        }
+    ],
     "qualitesProfessionnelles": [
         {"libelle": "Faire preuve de rigueur et de précision", "description": "…"},
         {"libelle": "Faire preuve d'autonomie", "description": "…"},
@@ -51,9 +62,12 @@ DRIVER_CE = {
     "dureeTravailLibelle": "39H Horaires normaux",
     "dureeTravailLibelleConverti": "Temps plein",
     "alternance": False,
-    "contact": {"nom": "TRANSPORTS DE L'ARTOIS - Mme Lenoir",
-                "courriel": "recrutement@transports-artois.example",
-                "coordonnees1": "12 rue des Rouliers", "coordonnees2": "62400 BETHUNE"},
+    "contact": {
+        "nom": "TRANSPORTS DE L'ARTOIS - Mme Lenoir",
+        "courriel": "recrutement@transports-artois.example",
+        "coordonnees1": "12 rue des Rouliers",
+        "coordonnees2": "62400 BETHUNE",
+    },
     "nombrePostes": 2,
     "accessibleTH": False,
     "qualificationCode": "6",
@@ -68,8 +82,11 @@ DRIVER_D = {
     "intitule": "Conducteur / Conductrice d'autocar (H/F)",
     "description": "Lignes scolaires et régulières autour de Bruay-la-Buissière.",
     "dateCreation": "2026-11-05T09:30:00.000Z",
-    "lieuTravail": {"libelle": "62 - BRUAY LA BUISSIERE", "codePostal": "62700",
-                    "commune": "62178"},
+    "lieuTravail": {
+        "libelle": "62 - BRUAY LA BUISSIERE",
+        "codePostal": "62700",
+        "commune": "62178",
+    },
     "romeCode": "N4103",
     "appellationlibelle": "Conducteur / Conductrice d'autocar",
     "entreprise": {"nom": "CARS DU BRUAYSIS"},
@@ -95,8 +112,7 @@ CLEANER = {
     "intitule": "Agent / Agente d'entretien des locaux (H/F)",
     "description": "Entretien de bureaux en journée, chantier d'insertion.",
     "dateCreation": "2026-11-06T07:00:00.000Z",
-    "lieuTravail": {"libelle": "62 - NOEUX LES MINES", "codePostal": "62290",
-                    "commune": "62617"},
+    "lieuTravail": {"libelle": "62 - NOEUX LES MINES", "codePostal": "62290", "commune": "62617"},
     "romeCode": "K2204",
     "appellationlibelle": "Agent / Agente d'entretien de locaux",
     "entreprise": {"nom": "ARTOIS PROPRETÉ SOLIDAIRE"},
@@ -130,8 +146,9 @@ APPRENTICE = {
     "natureContrat": "Contrat apprentissage",
     "experienceExige": "D",
     "experienceLibelle": "Débutant accepté",
-    "formations": [{"domaineLibelle": "Commerce", "niveauLibelle": "Bac ou équivalent",
-                    "exigence": "E"}],
+    "formations": [
+        {"domaineLibelle": "Commerce", "niveauLibelle": "Bac ou équivalent", "exigence": "E"}
+    ],
     "langues": [{"libelle": "Anglais", "exigence": "S"}],
     "dureeTravailLibelle": "35H Travail samedi",
     "dureeTravailLibelleConverti": "Temps plein",
@@ -143,8 +160,13 @@ SEASONAL_CORSICA = {
     "intitule": "Serveur / Serveuse de restaurant (H/F)",
     "description": "Saison d'été, service du soir.",
     "dateCreation": "2026-11-08T10:00:00.000Z",
-    "lieuTravail": {"libelle": "2A - AJACCIO", "codePostal": "20000", "commune": "2A004",
-                    "latitude": 41.9192, "longitude": 8.7386},
+    "lieuTravail": {
+        "libelle": "2A - AJACCIO",
+        "codePostal": "20000",
+        "commune": "2A004",
+        "latitude": 41.9192,
+        "longitude": 8.7386,
+    },
     "romeCode": "G1803",
     "entreprise": {"nom": "CASA DI U MARE"},
     "typeContrat": "SAI",
@@ -232,8 +254,16 @@ def mixed_codes_csv() -> bytes:
         ("301D", "Préparateur de commandes", "", "", "07 - ANNONAY"),  # label only
         ("301E", "Agent de quai", "", "", "62 - Pas-de-Calais"),  # a département only
     ]
-    frame = pd.DataFrame(rows, columns=["id", "intitule", "lieuTravail.commune",
-                                        "lieuTravail.codePostal", "lieuTravail.libelle"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "intitule",
+            "lieuTravail.commune",
+            "lieuTravail.codePostal",
+            "lieuTravail.libelle",
+        ],
+    )
     frame["typeContrat"] = "MIS"
     frame["romeCode"] = "N1103"
     frame["dureeTravailLibelle"] = "35H Horaires normaux"
@@ -243,15 +273,30 @@ def mixed_codes_csv() -> bytes:
 def corsica_json() -> bytes:
     """Corsican places: 2A/2B INSEE codes, and an old-style "20xxx" one."""
     offers = [
-        {"id": "401A", "intitule": "Serveur de restaurant", "typeContrat": "SAI",
-         "lieuTravail": {"libelle": "2A - AJACCIO", "commune": "2A004", "codePostal": "20000"},
-         "romeCode": "G1803", "dureeTravailLibelle": "35H Travail de nuit"},
-        {"id": "401B", "intitule": "Commis de cuisine", "typeContrat": "SAI",
-         "lieuTravail": {"libelle": "2B - BASTIA", "commune": "2B033", "codePostal": "20200"},
-         "romeCode": "G1602", "dureeTravailLibelle": "39H Horaires normaux"},
-        {"id": "401C", "intitule": "Plongeur en restauration", "typeContrat": "SAI",
-         "lieuTravail": {"commune": "20004"}, "romeCode": "G1605",
-         "dureeTravailLibelle": "35H Autre"},
+        {
+            "id": "401A",
+            "intitule": "Serveur de restaurant",
+            "typeContrat": "SAI",
+            "lieuTravail": {"libelle": "2A - AJACCIO", "commune": "2A004", "codePostal": "20000"},
+            "romeCode": "G1803",
+            "dureeTravailLibelle": "35H Travail de nuit",
+        },
+        {
+            "id": "401B",
+            "intitule": "Commis de cuisine",
+            "typeContrat": "SAI",
+            "lieuTravail": {"libelle": "2B - BASTIA", "commune": "2B033", "codePostal": "20200"},
+            "romeCode": "G1602",
+            "dureeTravailLibelle": "39H Horaires normaux",
+        },
+        {
+            "id": "401C",
+            "intitule": "Plongeur en restauration",
+            "typeContrat": "SAI",
+            "lieuTravail": {"commune": "20004"},
+            "romeCode": "G1605",
+            "dureeTravailLibelle": "35H Autre",
+        },
     ]
     return json.dumps({"resultats": offers}, ensure_ascii=False).encode("utf-8")
 
@@ -259,19 +304,40 @@ def corsica_json() -> bytes:
 def licences_json() -> bytes:
     """E/S licences and skills, every official category form, CACES in the permis list."""
     offers = [
-        {"id": "501A", "intitule": "Chauffeur super lourd", "typeContrat": "CDI",
-         "lieuTravail": {"libelle": "62 - BETHUNE", "commune": "62119"}, "romeCode": "N4101",
-         "permis": [{"libelle": "CE - Poids lourd + remorque (= EC)", "exigence": "E"},
-                    {"libelle": "C1E - Camion moyen + remorque", "exigence": "S"}]},
-        {"id": "501B", "intitule": "Conducteur de car", "typeContrat": "CDI",
-         "lieuTravail": {"libelle": "62 - BETHUNE", "commune": "62119"}, "romeCode": "N4103",
-         "permis": [{"libelle": "DE - Transport de personnes + remorque", "exigence": "E"}]},
-        {"id": "501C", "intitule": "Cariste", "typeContrat": "MIS",
-         "lieuTravail": {"libelle": "62 - BETHUNE", "commune": "62119"}, "romeCode": "N1101",
-         "permis": [{"libelle": "CACES R389 cat. 3", "exigence": "E"},
-                    {"libelle": "B - Véhicule léger", "exigence": "S"}],
-         "competences": [{"libelle": "Charger, décharger, manutentionner", "exigence": "E"},
-                         {"libelle": "Gestes et postures, port de charges", "exigence": "S"}]},
+        {
+            "id": "501A",
+            "intitule": "Chauffeur super lourd",
+            "typeContrat": "CDI",
+            "lieuTravail": {"libelle": "62 - BETHUNE", "commune": "62119"},
+            "romeCode": "N4101",
+            "permis": [
+                {"libelle": "CE - Poids lourd + remorque (= EC)", "exigence": "E"},
+                {"libelle": "C1E - Camion moyen + remorque", "exigence": "S"},
+            ],
+        },
+        {
+            "id": "501B",
+            "intitule": "Conducteur de car",
+            "typeContrat": "CDI",
+            "lieuTravail": {"libelle": "62 - BETHUNE", "commune": "62119"},
+            "romeCode": "N4103",
+            "permis": [{"libelle": "DE - Transport de personnes + remorque", "exigence": "E"}],
+        },
+        {
+            "id": "501C",
+            "intitule": "Cariste",
+            "typeContrat": "MIS",
+            "lieuTravail": {"libelle": "62 - BETHUNE", "commune": "62119"},
+            "romeCode": "N1101",
+            "permis": [
+                {"libelle": "CACES R389 cat. 3", "exigence": "E"},
+                {"libelle": "B - Véhicule léger", "exigence": "S"},
+            ],
+            "competences": [
+                {"libelle": "Charger, décharger, manutentionner", "exigence": "E"},
+                {"libelle": "Gestes et postures, port de charges", "exigence": "S"},
+            ],
+        },
     ]
     return json.dumps({"resultats": offers}, ensure_ascii=False).encode("utf-8")
 
@@ -279,10 +345,20 @@ def licences_json() -> bytes:
 def contradicted_code_json() -> bytes:
     """A code the title contradicts (cleaning coded as truck driving), and a consistent one."""
     offers = [
-        {"id": "601A", "intitule": "Agent d'entretien des locaux (H/F)", "romeCode": "N4101",
-         "typeContrat": "CDI", "lieuTravail": {"libelle": "62 - BETHUNE", "commune": "62119"}},
-        {"id": "601B", "intitule": "Cariste", "romeCode": "N1101", "typeContrat": "CDI",
-         "lieuTravail": {"libelle": "62 - BETHUNE", "commune": "62119"}},
+        {
+            "id": "601A",
+            "intitule": "Agent d'entretien des locaux (H/F)",
+            "romeCode": "N4101",
+            "typeContrat": "CDI",
+            "lieuTravail": {"libelle": "62 - BETHUNE", "commune": "62119"},
+        },
+        {
+            "id": "601B",
+            "intitule": "Cariste",
+            "romeCode": "N1101",
+            "typeContrat": "CDI",
+            "lieuTravail": {"libelle": "62 - BETHUNE", "commune": "62119"},
+        },
     ]
     return json.dumps(offers, ensure_ascii=False).encode("utf-8")
 
@@ -342,10 +418,24 @@ LE_HEADERS_2021 = [
 
 
 def lesemplois_csv_2021() -> bytes:
-    keep = [i for i, h in enumerate(LE_HEADERS) if h in {
-        "Nom candidat", "Prénom candidat", "Email candidat", "Téléphone candidat",
-        "Date de naissance candidat", "Ville candidat", "Département candidat",
-        "Nom structure employeur", "Type employeur", "Métiers", "Source de la candidature"}]
+    keep = [
+        i
+        for i, h in enumerate(LE_HEADERS)
+        if h
+        in {
+            "Nom candidat",
+            "Prénom candidat",
+            "Email candidat",
+            "Téléphone candidat",
+            "Date de naissance candidat",
+            "Ville candidat",
+            "Département candidat",
+            "Nom structure employeur",
+            "Type employeur",
+            "Métiers",
+            "Source de la candidature",
+        }
+    ]
     rows = []
     for r in LE_ROWS[:2]:
         base = [r[i] for i in keep]
@@ -363,7 +453,8 @@ def profiles_insee_csv() -> bytes:
         ("P-03", "62617", "62290", "Chauffeur de car", "D, DE"),
         ("P-04", "62000", "", "Vendeur", "aucun"),  # a postal code in the INSEE column
     ]
-    frame = pd.DataFrame(rows, columns=["Identifiant", "Code INSEE", "Code postal",
-                                        "Métier visé", "Permis"])
+    frame = pd.DataFrame(
+        rows, columns=["Identifiant", "Code INSEE", "Code postal", "Métier visé", "Permis"]
+    )
     frame["Structure"] = "EI ARTOIS PROPRETÉ"
     return frame.to_csv(sep=";", index=False).encode("utf-8")

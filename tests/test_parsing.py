@@ -134,7 +134,9 @@ def test_licences_refused(text):
         parsing.parse_licences_text(text)
 
 
-ALL = [c.value for c in Contract if c is not Contract.SELF_EMPLOYED]  # "tout contrat": job contracts
+ALL = [
+    c.value for c in Contract if c is not Contract.SELF_EMPLOYED
+]  # "tout contrat": job contracts
 
 
 @pytest.mark.parametrize(

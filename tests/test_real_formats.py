@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -70,8 +69,11 @@ EXPECTED = {
         F.LICENCE_REQUIRED: ["CE"],
         F.LICENCE_DESIRED: None,
         F.SKILLS: {"Arrimer, sangler et bâcher une charge", "Contrôler l'état du véhicule"},
-        F.SKILLS_DESIRED: {"Utiliser un chronotachygraphe", "Faire preuve de rigueur et de précision",
-                           "Faire preuve d'autonomie"},
+        F.SKILLS_DESIRED: {
+            "Utiliser un chronotachygraphe",
+            "Faire preuve de rigueur et de précision",
+            "Faire preuve d'autonomie",
+        },
         F.EXPERIENCE_REQUIRED: "Expérience exigée : 2 ans - en conduite de poids lourd",
         F.TRAINING_LEVEL: "CAP, BEP et équivalents – Transport routier (souhaité)",
         F.POSITIONS: 2,
@@ -267,13 +269,22 @@ def test_lesemplois_export():
     assert frame[F.PROFILE_REF].str.fullmatch(r"LE-[0-9A-F]{10}").all()
     assert frame[F.PROFILE_REF].is_unique
     alpha, beta, gamma = frame.to_dict("records")
-    assert alpha[F.TARGET_JOBS] == "Agent / Agente d'entretien de locaux ; Laveur / Laveuse de vitres"
+    assert (
+        alpha[F.TARGET_JOBS] == "Agent / Agente d'entretien de locaux ; Laveur / Laveuse de vitres"
+    )
     assert gamma[F.TARGET_JOBS] is None  # "Candidature spontanée" names no job
     assert alpha[F.COMMUNE] == "Béthune" and alpha[F.POSTAL_CODE] == "62400"
     assert beta[F.POSTAL_CODE] == "62700" and beta[F.INSEE_CODE] == "62178"
     assert set(frame[F.STRUCTURE]) == {"EI ARTOIS PROPRETÉ"}
-    for label in ("Nom candidat", "Prénom candidat", "Email candidat", "Téléphone candidat",
-                  "Date de naissance candidat", "Numéro PASS IAE", "Civilité candidat"):
+    for label in (
+        "Nom candidat",
+        "Prénom candidat",
+        "Email candidat",
+        "Téléphone candidat",
+        "Date de naissance candidat",
+        "Numéro PASS IAE",
+        "Civilité candidat",
+    ):
         assert label in report.dropped_columns, label
     stored = frame.astype(str).to_string()
     for secret in ("TESTNOM", "Alpha", "alpha@example.org", "0600000001", "1990", "999992612345"):
@@ -292,7 +303,9 @@ def test_lesemplois_csv_export_of_2021():
     assert result.report.rows_imported == 2
     rows = result.frame.to_dict("records")
     assert [r[F.TARGET_JOBS] for r in rows] == [
-        "Agent / Agente d'entretien de locaux", "Conducteur / Conductrice de poids lourd"]
+        "Agent / Agente d'entretien de locaux",
+        "Conducteur / Conductrice de poids lourd",
+    ]
     assert "Numéro Pass IAE" in result.report.dropped_columns
 
 

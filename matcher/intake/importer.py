@@ -27,7 +27,7 @@ import pandas as pd
 
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.intake import francetravail, lesemplois, parsing, places, privacy, structured
+from matcher.intake import codes, francetravail, lesemplois, parsing, places, privacy, structured
 from matcher.intake.mapping import (
     FIELD_LABELS,
     ColumnMapping,
@@ -47,7 +47,6 @@ from matcher.intake.readers import (
     read_bytes,
     read_file,
 )
-from matcher.intake import codes
 from matcher.settings import ImportLimits
 
 if TYPE_CHECKING:
@@ -90,7 +89,10 @@ _PARSERS = {
     F.CONTRACT_TYPE: (parsing.parse_contracts, "CDI, CDD, CDDI, intérim, alternance..."),
     F.CONTRACT_TYPES: (parsing.parse_contracts, "CDI, CDD, CDDI, intérim, alternance..."),
     F.QPV: (parsing.parse_qpv, "oui, non ou le nom du quartier"),
-    F.INSEE_CODE: (parsing.parse_insee_codes, "un code INSEE de commune (5 caractères, 2A/2B en Corse)"),
+    F.INSEE_CODE: (
+        parsing.parse_insee_codes,
+        "un code INSEE de commune (5 caractères, 2A/2B en Corse)",
+    ),
     F.GIVEN_LAT: (parsing.parse_numbers, "une latitude en degrés décimaux"),
     F.GIVEN_LON: (parsing.parse_numbers, "une longitude en degrés décimaux"),
     F.ALTERNANCE: (parsing.parse_yes_no, "oui ou non"),
@@ -761,9 +763,7 @@ def _join_values(parts: list[pd.Series]) -> pd.Series:
     result = parts[0].astype("object")
     for col in parts[1:]:
         col = col.astype("object")
-        joined = [
-            _join_two(a, b) for a, b in zip(result.tolist(), col.tolist(), strict=True)
-        ]
+        joined = [_join_two(a, b) for a, b in zip(result.tolist(), col.tolist(), strict=True)]
         result = pd.Series(joined, index=result.index, dtype=object)
     return result
 
@@ -794,7 +794,8 @@ def _structured_values(
     if not n:
         return series, None, 0
     cache: dict[str, tuple[object, object]] = {}
-    main, desired = [], []
+    main: list[object] = []
+    desired: list[object] = []
     for raw_value, value in zip(series.tolist(), decoded.tolist(), strict=True):
         if not structured.is_structured(value):
             main.append(value)
@@ -806,7 +807,11 @@ def _structured_values(
         main.append(m)
         desired.append(d)
     index = series.index
-    return pd.Series(main, index=index, dtype=object), pd.Series(desired, index=index, dtype=object), n
+    return (
+        pd.Series(main, index=index, dtype=object),
+        pd.Series(desired, index=index, dtype=object),
+        n,
+    )
 
 
 def _convert(fld: str, value: object, kind: Kind) -> tuple[object, object]:
@@ -1051,9 +1056,7 @@ def _parse_values(
     if kind == "offers":
         # "non", "aucun", "souhaité" required means no licence required.
         for fld in (F.LICENCE_REQUIRED, F.LICENCE_DESIRED):
-            out[fld] = out[fld].map(
-                lambda v: None if v == [parsing.Licence.NONE.value] else v
-            )
+            out[fld] = out[fld].map(lambda v: None if v == [parsing.Licence.NONE.value] else v)
         # A licence both required and desired is required.
         out[F.LICENCE_DESIRED] = [
             ([c for c in d if c not in r] or None) if isinstance(d, list) and isinstance(r, list)

@@ -74,8 +74,10 @@ def add_references(table: RawTable, key: bytes) -> tuple[int, dict[int, int]]:
     refs = text.map(digests).where(has, None)
     jobs_label = by_fold.get(fold_header(JOBS))
     structure_label = by_fold.get(STRUCTURE)
-    person = refs.fillna("") + "|" + (
-        frame[structure_label].fillna("").astype(str) if structure_label else ""
+    person = (
+        refs.fillna("")
+        + "|"
+        + (frame[structure_label].fillna("").astype(str) if structure_label else "")
     )
     merged: dict[int, int] = {}
     if jobs_label is not None:
@@ -92,8 +94,8 @@ def add_references(table: RawTable, key: bytes) -> tuple[int, dict[int, int]]:
                 .agg(lambda v: " ; ".join(dict.fromkeys(v)))
             )  # fmt: skip
             firsts = with_ref & ~repeat
-            frame.loc[firsts, jobs_label] = person[firsts].map(gathered).where(
-                person[firsts].isin(gathered.index), None
+            frame.loc[firsts, jobs_label] = (
+                person[firsts].map(gathered).where(person[firsts].isin(gathered.index), None)
             )
     frame.insert(0, REF_LABEL, refs)
     return len(digests), merged

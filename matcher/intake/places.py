@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 # Beyond this distance from every person (offers) or every offer (profiles), a place is "far".
 FAR_KM = 80.0
 FAR_LISTED = 10
-R_INSEE_NAME = "commune donnée par son seul code (INSEE ou postal) : nom pris dans la base des communes"
+R_INSEE_NAME = (
+    "commune donnée par son seul code (INSEE ou postal) : nom pris dans la base des communes"
+)
 R_LABEL = "libellé France Travail « 62 - BETHUNE » lu comme département et commune"
 R_COORDS = "coordonnées du fichier utilisées pour la distance"
 R_INSEE_FOUND = "code INSEE de la commune trouvé (gardé avec la ligne)"
@@ -75,7 +77,9 @@ def resolve(
     out.loc[moved_to_insee, F.POSTAL_CODE] = None
     for what in NOTES_COUNTED:
         report.count(what, int((note == what).sum()))
-    report.count("code INSEE corse écrit 20xxx, lu 2A/2B", int(note.str.startswith("code INSEE corse").sum()))
+    report.count(
+        "code INSEE corse écrit 20xxx, lu 2A/2B", int(note.str.startswith("code INSEE corse").sum())
+    )
     has_insee = loc[geo.FOUND_INSEE] != ""
     before = _text(out[F.INSEE_CODE])
     out[F.INSEE_CODE] = loc[geo.FOUND_INSEE].where(has_insee, out[F.INSEE_CODE])
@@ -87,12 +91,19 @@ def resolve(
     said = commune.ne("") | _text(out[F.POSTAL_CODE]).ne("") | _text(frame[F.INSEE_CODE]).ne("")
     for i in out.index[lost]:
         place = " ".join(
-            x for x in (commune[i], _text(frame[F.POSTAL_CODE])[i], _text(frame[F.INSEE_CODE])[i]) if x
+            x
+            for x in (commune[i], _text(frame[F.POSTAL_CODE])[i], _text(frame[F.INSEE_CODE])[i])
+            if x
         )
         why = note[i] if said[i] else "aucun lieu donné"
         report.places_not_found.append(
-            Finding(out.at[i, F.SOURCE_SHEET], int(out.at[i, F.SOURCE_ROW]), None,
-                    f"lieu « {place} » : {why}" if place else why, place or None)  # fmt: skip
+            Finding(
+                out.at[i, F.SOURCE_SHEET],
+                int(out.at[i, F.SOURCE_ROW]),
+                None,
+                f"lieu « {place} » : {why}" if place else why,
+                place or None,
+            )  # fmt: skip
         )
     out = out.astype("object").where(out.notna(), None)  # one missing value: None
     return out, loc[["lat", "lon", geo.HOW]]
@@ -140,6 +151,5 @@ def report_far(
         )
     else:
         report.warnings.append(
-            f"{int(far.sum())} {noun} à plus de {far_km:.0f} km de chacun {whom} "
-            f"(lignes {listed})."
+            f"{int(far.sum())} {noun} à plus de {far_km:.0f} km de chacun {whom} (lignes {listed})."
         )

@@ -1134,7 +1134,7 @@ def _read_json(
     cell as JSON text (decoded later, never split). Rows are numbered by record (JSON) or by line
     (JSON Lines), after a header row 0. ``None`` when the text is not JSON (read as CSV)."""
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n\x00\xff\xfe")
-    if not head[:1] in (b"[", b"{"):
+    if head[:1] not in (b"[", b"{"):
         return None
     text, encoding = _decode(data, name)
     text = text.lstrip("\ufeff \t\r\n")

@@ -223,7 +223,7 @@ def load_laposte(path: str | Path) -> pd.DataFrame:
 
 
 def _laposte_header(label: object) -> str:
-    """"#Code_commune_INSEE", "Libellé_d_acheminement", "Nom commune" -> folded snake case."""
+    """ "#Code_commune_INSEE", "Libellé_d_acheminement", "Nom commune" -> folded snake case."""
     import unicodedata
 
     text = unicodedata.normalize("NFKD", str(label).strip().lstrip("\ufeff").lstrip("#"))
@@ -342,7 +342,9 @@ def locate(
         insee_code = insee_code.where(~as_postal, "")
     # The postal column: an INSEE code written there.
     as_insee = (
-        postal.ne("") & ~_isin(postal, postal_known) & _isin(postal, insee_known)
+        postal.ne("")
+        & ~_isin(postal, postal_known)
+        & _isin(postal, insee_known)
         & insee_code.eq("")
     )
     if as_insee.any():
@@ -355,7 +357,9 @@ def locate(
     code_only = in_name.ne("")
     cell_insee = code_only & ~_isin(in_name, postal_known) & _isin(in_name, insee_known)
     insee_code = insee_code.where(~(cell_insee & insee_code.eq("")), in_name)
-    note = note.where(~(cell_insee & note.eq("")), "code INSEE écrit à la place du nom de la commune")
+    note = note.where(
+        ~(cell_insee & note.eq("")), "code INSEE écrit à la place du nom de la commune"
+    )
     postal = postal.where(~(code_only & ~cell_insee & postal.eq("")), in_name)
     # A postal code written with the name ("Béthune 62400").
     with_cp = raw.str.extract(r"\b(\d{5})\b", expand=False).fillna("")
@@ -406,7 +410,9 @@ def locate(
     if m.any():
         known = out[out["lat"].notna()]
         # The centre of the other places of the file, else of the product's territory.
-        centre = known if len(known) else territory_communes().rename(columns={LAT: "lat", LON: "lon"})
+        centre = (
+            known if len(known) else territory_communes().rename(columns={LAT: "lat", LON: "lon"})
+        )
         if len(centre):
             centre_lat, centre_lon = float(centre["lat"].median()), float(centre["lon"].median())
             cands = lk.shared_rows[lk.shared_rows[KEY].isin(list(set(names[m])))]
