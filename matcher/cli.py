@@ -32,7 +32,8 @@ from matcher.intake.readers import read_bytes
 from matcher.paths import SAMPLE_DIR, default_db_path
 from matcher.ranking.scoring import COLUMNS, rank, score_pairs
 from matcher.settings import load_settings
-from matcher.store.database import Store, _jsonable
+from matcher.store.database import Store
+from matcher.store.records import jsonable
 from matcher.workflow import auth, review
 from matcher.workflow.service import (
     demo_accounts,
@@ -520,7 +521,7 @@ def _list_frame(args: argparse.Namespace, store: Store, actor: auth.User) -> pd.
 
 
 def _cell(v: object) -> object:
-    return json.dumps(_jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
+    return json.dumps(jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -530,7 +531,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         frame.map(_cell).to_csv(sys.stdout, index=False)
     else:
         for rec in frame.to_dict("records"):
-            print(json.dumps({k: _jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+            print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
     return 0
 
 
@@ -563,7 +564,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     if args.user_command == "list":
         frame = auth.list_users(store, actor)
         for rec in frame.to_dict("records"):
-            print(json.dumps({k: _jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+            print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
         return 0
     if args.user_command == "disable":
         auth.disable_user(store, actor, args.login)
