@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from matcher.fields import Contract, Licence
+from matcher.text.fold import fold
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3,
@@ -34,13 +34,6 @@ IMMEDIATE = ("immediat", "immediate", "des que possible", "asap", "de suite", "t
 # A date without year is the next one: this year's, unless it is more than this far behind.
 PAST_DAYS_WITHOUT_YEAR = 90
 MIN_YEAR, MAX_YEAR = 1900, 2100
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces."""
-    text = unicodedata.normalize("NFKD", str(text).replace("œ", "oe").replace("Œ", "oe"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip()
 
 
 def _by_unique(series: pd.Series, parse: Callable[[str], Any]) -> tuple[pd.Series, pd.Series]:
@@ -96,7 +89,7 @@ def parse_date_text(text: str, today: dt.date | None = None) -> dt.date | None:
     Reads dd/mm/yyyy (also - and . separators, two-digit years), ISO yyyy-mm-dd, Excel serial
     numbers, "1er décembre 2026", "lundi 3 nov.", "début février", "janv. 2027", "01/2027";
     without a year, the next such date after ``today`` (default: the real today)."""
-    t = fold(text).rstrip(" .")
+    t = fold(text, punctuation=True).rstrip(" .")
     if not t:
         return None
     if any(t.startswith(w) for w in IMMEDIATE) and not (
@@ -259,7 +252,7 @@ MAX_POSITIONS = 1000
 
 def parse_int_text(text: str) -> int:
     """A count: "2", "2 postes", "deux", "2 à 3" (the first), "2.0"."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     m = re.search(r"\d+(?:[.,]0+)?(?![\d.,])", t) or re.search(r"\d+", t)
     if m:
         value = int(float(m[0].replace(",", ".")))
@@ -290,7 +283,7 @@ def parse_hours_text(text: str) -> float | None:
     """Weekly hours: "35h", "35h30", "24 h/sem", "temps plein", "mi-temps", "20 à 26h" (mean),
     "151,67 h/mois", "1607 h/an", "80 %", "4/5e". ``None`` when the text gives no preference
     ("indifférent", "temps plein ou partiel")."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     if re.search(
         r"indifferent|peu importe|\bnc\b|a voir|a definir|variable|\bou\b.*partiel|partiel\b.*\bou\b",
         t,
@@ -363,7 +356,7 @@ def parse_km_text(text: str) -> float | None:
     """Mobility radius: "10 km", "15kms", "25 km max", "10 à 15 km" (the larger), "20".
     ``None`` when the text gives no distance ("permis B + voiture", "bus uniquement"): that is
     not a failure, the means are read elsewhere. A duration ("30 min") cannot be read."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     with_unit = re.findall(r"(\d+(?:[.,]\d+)?)\s*(?:km|kms|kilometres?|kilometre)\b", t)
     if with_unit:
         values = [float(x.replace(",", ".")) for x in with_unit]
@@ -407,7 +400,7 @@ UNKNOWN = {"nc", "n c", "?", "??", "ne sait pas", "nsp", "inconnu", "a voir", "a
 
 def parse_yes_no_text(text: str) -> bool | None:
     """French yes/no variants; ``None`` for "NC", "?", "à voir" (unknown)."""
-    t = fold(text).rstrip(".!")
+    t = fold(text, punctuation=True).rstrip(".!")
     if t in YES:
         return True
     if t in NO:
@@ -424,7 +417,7 @@ def parse_yes_no(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_qpv_text(text: str) -> str | None:
     """Priority neighbourhood: "oui"/"non" for yes/no variants ("X", "Hors QPV", "QPV"), the
     neighbourhood's name otherwise; ``None`` when unknown. Never fails."""
-    t = fold(text).rstrip(".!")
+    t = fold(text, punctuation=True).rstrip(".!")
     if t in UNKNOWN:
         return None
     if t in NO or t.startswith(("hors qpv", "hors quartier", "non ", "pas en qpv", "pas qpv")):
@@ -508,7 +501,7 @@ def _licence_codes(segment: str) -> list[str]:
 
 def _licence_text(text: str) -> str:
     """Folded licence text with the official "code - description" forms reduced to the code."""
-    t = fold(text).rstrip(" .!")
+    t = fold(text, punctuation=True).rstrip(" .!")
     t = _NOTE.sub(" ", t)
     t = re.sub(r"permis de conduire", "permis", t)
     for pattern, code in _LICENCE_PHRASES:
@@ -570,7 +563,7 @@ def caces_mentions(text: str) -> list[str]:
     """CACES written in a cell, normalised to their family: "Caces R389 cat 3" -> ["CACES R489
     cat. 3"]; "CACES 1 3 5" -> ["CACES cat. 1, 3, 5"]."""
     out: list[str] = []
-    for m in _CACES_RE.finditer(fold(text)):
+    for m in _CACES_RE.finditer(fold(text, punctuation=True)):
         family = CACES_OLD.get(m[1], m[1]) if m[1] else None
         rest = re.split(r"\bpermis\b|\bcaces\b", m[2] or "")[0]
         # Letter categories (R482 A to G) only where "cat." says so: "b" may be a licence.
@@ -631,7 +624,7 @@ _NEGATION = r"(?:sauf|hors|pas d[e ]?|pas en|pas l|non|exclu\w*|refus\w*|jamais|
 def parse_contracts_text(text: str) -> list[str]:
     """Contract types in a closed list: "CDD 6 mois" -> ["CDD"]; "tout contrat" -> all of them;
     "tout sauf intérim" -> all but intérim; "pas de CDD" -> ["CDD"] excluded from what is said."""
-    t = fold(text).replace("'", " ").replace("’", " ").replace("-", " ")
+    t = fold(text, punctuation=True).replace("'", " ").replace("’", " ").replace("-", " ")
     t = re.sub(r"\s+", " ", t)
     coded = [CONTRACT_CODES[p.strip()].value for p in re.split(r"[;|,]", t)
              if p.strip() in CONTRACT_CODES]  # fmt: skip
@@ -665,7 +658,7 @@ def parse_contracts(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 def schedule_flags_text(text: str) -> dict[str, bool | None]:
     """Flags of a schedule text. For an offer, True means the job requires it; for a profile's
     availability, True means accepted and False refused. ``None``: not said."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     flags: dict[str, bool | None] = {"nights": None, "weekends": None, "split_shifts": None}
     negative = r"(?:pas de|pas le|sans|impossible|refuse|non|exclu|jamais)"
     words = {
