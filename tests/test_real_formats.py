@@ -333,7 +333,7 @@ def test_far_offers_are_reported():
 def test_matching_on_france_travail_offers():
     """Distances known for every offer with a place, licences DE/CE right, desired licence a
     preference said "souhaité", no structured fragment in any reason."""
-    from matcher.ranking.scoring import rank
+    from matcher import rank
 
     offer_frame = offers(R.api_json(R.TERRITORY_OFFERS), "ft.json").frame
     people = pd.DataFrame([

@@ -18,12 +18,12 @@ from __future__ import annotations
 import pandas as pd
 
 from matcher import fields as F
-from matcher.intake.mapping import fold_header
+from matcher.text.fold import fold
 
 NAME = "offres France Travail (API Offres d'emploi v2)"
 # Field names of an offer of the API; a table with several of them is in this format.
 SIGNATURE = frozenset(
-    fold_header(x)
+    fold(x)
     for x in (
         "intitule", "romeCode", "romeLibelle", "appellationlibelle", "lieuTravail.libelle",
         "lieuTravail.commune", "lieuTravail.codePostal", "entreprise.nom", "typeContrat",
@@ -33,12 +33,12 @@ SIGNATURE = frozenset(
     )
 )  # fmt: skip
 MIN_SIGNATURE = 4
-HOURS_LABEL = fold_header("dureeTravailLibelle")
+HOURS_LABEL = fold("dureeTravailLibelle")
 
 
 def recognised(labels: list[str]) -> bool:
     """The table's header is France Travail's offer fields (at least four of them)."""
-    return len({fold_header(x) for x in labels} & SIGNATURE) >= MIN_SIGNATURE
+    return len({fold(x) for x in labels} & SIGNATURE) >= MIN_SIGNATURE
 
 
 def extra_values(raw: pd.DataFrame) -> dict[str, pd.Series]:
@@ -46,7 +46,7 @@ def extra_values(raw: pd.DataFrame) -> dict[str, pd.Series]:
     in ``dureeTravailLibelle`` ("35H Travail en journée" -> "Travail en journée")."""
     out: dict[str, pd.Series] = {}
     for label in raw.columns:
-        if fold_header(label) == HOURS_LABEL:
+        if fold(label) == HOURS_LABEL:
             text = raw[label].astype("object").where(raw[label].notna(), "").astype(str)
             rest = text.str.replace(r"^\s*\d{1,2}\s*[hH]\s*(?:\d{2})?\s*(?:/\s*\w+)?\s*", "",
                                     regex=True).str.strip()  # fmt: skip

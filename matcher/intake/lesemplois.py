@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
-import unicodedata
 
 import pandas as pd
 
-from matcher.intake.mapping import fold_header
 from matcher.intake.readers import RawTable
+from matcher.text.fold import fold, fold_series
 
 NAME = "export des candidatures des emplois de l'inclusion"
 REF_LABEL = "Référence pseudonyme (les emplois)"
 JOBS = "Métiers"
 SPONTANEOUS = "candidature spontanee"
 SIGNATURE = frozenset(
-    fold_header(x)
+    fold(x)
     for x in (
         "Nom candidat", "Prénom candidat", "Email candidat", "Ville candidat",
         "Département candidat", "Date de naissance candidat", "Nom structure employeur",
@@ -39,20 +37,14 @@ SIGNATURE = frozenset(
 )  # fmt: skip
 MIN_SIGNATURE = 5
 # Columns that tell one person from another (all dropped afterwards, never stored).
-IDENTITY = tuple(fold_header(x) for x in (
+IDENTITY = tuple(fold(x) for x in (
     "Nom candidat", "Prénom candidat", "Date de naissance candidat", "Email candidat"))  # fmt: skip
-STRUCTURE = fold_header("Nom structure employeur")
+STRUCTURE = fold("Nom structure employeur")
 
 
 def recognised(labels: list[str]) -> bool:
     """The table's header is les emplois' job applications export (five of its columns)."""
-    return len({fold_header(x) for x in labels} & SIGNATURE) >= MIN_SIGNATURE
-
-
-def _fold(value: object) -> str:
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return len({fold(x) for x in labels} & SIGNATURE) >= MIN_SIGNATURE
 
 
 def add_references(table: RawTable, key: bytes) -> tuple[int, dict[int, int]]:
@@ -60,19 +52,21 @@ def add_references(table: RawTable, key: bytes) -> tuple[int, dict[int, int]]:
     none), and the union of a person's jobs on their first row. Returns the number of people and
     the rows that repeat a person already seen (row -> first row)."""
     frame = table.frame
-    by_fold = {fold_header(c): c for c in frame.columns}
+    by_fold = {fold(c): c for c in frame.columns}
     identity = [by_fold[k] for k in IDENTITY if k in by_fold]
     if not identity:
         return 0, {}
-    parts = frame[identity].astype("object").where(frame[identity].notna(), "")
-    text = parts.apply(lambda col: col.map(_fold)).agg("|".join, axis=1)
-    has = parts.apply(lambda col: col.astype(str).str.strip() != "").any(axis=1)
+    folded = [fold_series(frame[c]) for c in identity]
+    text = folded[0]
+    for col in folded[1:]:
+        text = text + "|" + col
+    has = pd.concat([col != "" for col in folded], axis=1).any(axis=1)
     digests = {
         t: "LE-" + hmac.new(key, t.encode(), hashlib.sha256).hexdigest()[:10].upper()
         for t in pd.unique(text[has])
     }
     refs = text.map(digests).where(has, None)
-    jobs_label = by_fold.get(fold_header(JOBS))
+    jobs_label = by_fold.get(fold(JOBS))
     structure_label = by_fold.get(STRUCTURE)
     person = (
         refs.fillna("")
@@ -82,7 +76,7 @@ def add_references(table: RawTable, key: bytes) -> tuple[int, dict[int, int]]:
     merged: dict[int, int] = {}
     if jobs_label is not None:
         jobs = frame[jobs_label].astype("object")
-        jobs = jobs.where(jobs.map(lambda v: _fold(v) != SPONTANEOUS if v else False), None)
+        jobs = jobs.where(jobs.map(lambda v: fold(v) != SPONTANEOUS if v else False), None)
         frame[jobs_label] = jobs
         with_ref = refs.notna()
         first = pd.Series(frame.index, index=frame.index).groupby(person).transform("first")

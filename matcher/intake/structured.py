@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from matcher.text.fold import fold
+
 # A cell longer than this is not decoded (a literal that large is not a list of labels).
 MAX_CHARS = 20_000
 # Keys holding the label of an element, in order of preference.
@@ -52,13 +54,6 @@ def decode_text(text: str) -> list | dict | None:
     return value if isinstance(value, list | dict) else None
 
 
-def _fold(text: Any) -> str:
-    import unicodedata
-
-    t = unicodedata.normalize("NFKD", str(text))
-    return "".join(c for c in t if not unicodedata.combining(c)).strip().lower()
-
-
 def _label(element: dict) -> str | None:
     if "niveauLibelle" in element or "domaineLibelle" in element:
         # A training: level and field ("CAP, BEP et équivalents – Transport routier").
@@ -82,7 +77,7 @@ def items_of(value: Any) -> list[Item]:
             label = _label(e)
             if label:
                 exigence = e.get("exigence")
-                required = _EXIGENCE.get(_fold(exigence)) if exigence is not None else None
+                required = _EXIGENCE.get(fold(exigence)) if exigence is not None else None
                 out.append(Item(label, required))
         elif isinstance(e, list):
             out += items_of(e)

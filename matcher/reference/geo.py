@@ -35,6 +35,7 @@ from rapidfuzz import fuzz, process
 
 from matcher.errors import UserError
 from matcher.paths import COMMUNES_DIR
+from matcher.text.fold import fold
 from matcher.text.normalise import fold_text
 
 if TYPE_CHECKING:
@@ -224,11 +225,8 @@ def load_laposte(path: str | Path) -> pd.DataFrame:
 
 def _laposte_header(label: object) -> str:
     """ "#Code_commune_INSEE", "Libellé_d_acheminement", "Nom commune" -> folded snake case."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", str(label).strip().lstrip("\ufeff").lstrip("#"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return "_".join(text.replace("-", " ").split()) if not text.startswith("_") else text
+    text = str(label).strip().lstrip("\ufeff").lstrip("#")
+    return fold(text, keep="_").replace(" ", "_")
 
 
 def active_communes(store: Store | None) -> pd.DataFrame:
