@@ -8,7 +8,14 @@ import re
 
 import pandas as pd
 
-from matcher.reference.geo import HOW, KEY, NAME, commune_key, prepare_communes
+from matcher.reference.geo import (
+    HOW,
+    KEY,
+    NAME,
+    commune_key,
+    prepare_communes,
+    territory_communes,
+)
 
 # Words kept in lower case inside a name written in capitals (« SAINT VENANT » stays
 # « Saint Venant », « HAUTS DE FRANCE » becomes « Hauts de France »).
@@ -55,15 +62,21 @@ def proper_title(titles: pd.Series) -> pd.Series:
 
 
 def proper_communes(names: pd.Series, table: pd.DataFrame) -> pd.Series:
-    """Each commune in its official form when the referential knows it (by folded name), else
-    as written with capitals turned into ordinary case; missing -> ""."""
-    if KEY not in table or HOW not in table:
-        table = prepare_communes(table)
-    official = table[table[HOW] == "nom"].drop_duplicates(KEY).set_index(KEY)[NAME]
+    """Each commune in its proper form: the territory's referential (accents and hyphens,
+    « HERSIN COUPIGNY » -> « Hersin-Coupigny »), else ``table``'s name when it is written in
+    ordinary case, else the name as written when it is, else capitals turned into ordinary
+    case (La Poste's national base writes « BETHUNE »); missing -> ""."""
     raw = _blank(names)
     keys = commune_key(raw)
-    found = keys.map(official)
-    return found.where(found.notna(), raw.map(_unshout)).astype(str)
+    found = pd.Series(pd.NA, index=raw.index, dtype=object)
+    for source in (territory_communes(), table):
+        if KEY not in source or HOW not in source:
+            source = prepare_communes(source)
+        official = source[source[HOW] == "nom"].drop_duplicates(KEY).set_index(KEY)[NAME]
+        official = official[official.map(lambda n: any(c.islower() for c in str(n)))]
+        found = found.where(found.notna(), keys.map(official))
+    written = raw.where(raw.map(lambda n: any(c.islower() for c in n)), raw.map(_unshout))
+    return found.where(found.notna(), written).astype(str)
 
 
 __all__ = ["proper_communes", "proper_name", "proper_title"]
