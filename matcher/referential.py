@@ -45,6 +45,7 @@ CODE = "code"
 LABEL = "label"
 DOMAIN = "domain"
 SECTOR = "sector"
+PARENT = "parent"  # code_rome_parent of the ROME 4.0: codes sharing a parent are one job family
 TITLE = "title"
 SKILL = "skill"
 CORE = "core"
@@ -461,6 +462,7 @@ def load_rome_dir(directory: str | Path) -> Referential:
         return frame
 
     codes_raw = read("codes")
+    parents = codes_raw.get("code_rome_parent", codes_raw["code_rome"]).replace("", None)
     domains = read("domains").set_index("code_domaine_professionnel")[
         "libelle_domaine_professionnel"
     ]
@@ -470,6 +472,7 @@ def load_rome_dir(directory: str | Path) -> Referential:
         DOMAIN: codes_raw["code_rome"].str[:3],
     })  # fmt: skip
     codes[SECTOR] = _fold_typography(codes[DOMAIN].map(domains).fillna(""))
+    codes[PARENT] = parents.fillna(codes_raw["code_rome"])
     codes = codes.drop_duplicates(CODE, ignore_index=True)
     known = set(codes[CODE])
 
