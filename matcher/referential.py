@@ -89,10 +89,19 @@ class Referential:
 
     def parents(self) -> dict[str, str]:
         """Code -> its ROME parent (itself when it has none or the source gives none)."""
+        return self._parents
+
+    @functools.cached_property
+    def _parents(self) -> dict[str, str]:
         if PARENT not in self.codes:
             return dict(zip(self.codes[CODE], self.codes[CODE], strict=True))
-        p = self.codes[PARENT].fillna(self.codes[CODE]).replace("", None).fillna(self.codes[CODE])
+        p = self.codes[PARENT].replace("", None).fillna(self.codes[CODE])
         return dict(zip(self.codes[CODE], p, strict=True))
+
+    @functools.cached_property
+    def _close_pairs(self) -> frozenset[tuple[str, str]]:
+        pairs = set(zip(self.close[CODE], self.close[CLOSE_CODE], strict=True))
+        return frozenset(pairs | {(b, a) for a, b in pairs})
 
     @functools.cached_property
     def skill_vocabulary(self):  # -> matcher.vocabulary.SkillVocabulary
@@ -230,10 +239,9 @@ def nearest_title_baseline(referential: Referential, queries: pd.Series, top: in
     return result
 
 
-def close_pairs(referential: Referential) -> set[tuple[str, str]]:
-    """Close-job links, made symmetric."""
-    pairs = set(zip(referential.close[CODE], referential.close[CLOSE_CODE], strict=True))
-    return pairs | {(b, a) for a, b in pairs}
+def close_pairs(referential: Referential) -> frozenset[tuple[str, str]]:
+    """Close-job links, made symmetric (computed once per referential)."""
+    return referential._close_pairs
 
 
 def close_codes(referential: Referential, codes: pd.Series) -> pd.Series:

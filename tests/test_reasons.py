@@ -17,10 +17,10 @@ SECTORS = {"K2204": "Propreté"}
 @pytest.mark.parametrize(
     "kind, offer_codes, profile_codes, expected",
     [
-        (3, ["K2204"], ["K2204"], "Métier visé identique (K2204 Nettoyage de locaux)"),
+        (4, ["K2204"], ["K2204"], "Métier visé identique (K2204 Nettoyage de locaux)"),
         (2, ["K2204"], ["K2202"],
          "Métier visé proche (K2202 Lavage de vitres) de celui de l'offre (K2204 Nettoyage de locaux)"),
-        (1, ["K2204"], ["K2299"], "Même domaine professionnel (K22 Propreté)"),
+        (1, ["K2204"], ["K2299"], "Même domaine professionnel (K22 Propreté) : K2299 pour K2204 Nettoyage de locaux"),
         (0, ["K2204"], ["N1103"], "Métier visé différent (N1103)"),
         (-1, [], ["N1103"], "Métier de l'offre non reconnu dans le référentiel : à vérifier"),
         (-1, ["K2204"], [], "Métier visé non renseigné ou non reconnu : à vérifier"),
@@ -91,7 +91,7 @@ def _frames():
 
 
 def test_reasons_name_matched_and_missing_skills_and_every_broken_constraint():
-    settings = Settings(constraints=ConstraintSettings(licence="penalise"))
+    settings = Settings(constraints=ConstraintSettings(licence="penalise", availability="penalise"))
     row = rank(*_frames(), settings).iloc[0]
     reasons = row[F.REASONS]
     skills = next(r for r in reasons if "compétences sur" in r)
