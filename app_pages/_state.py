@@ -16,14 +16,16 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from matcher import export, importer, indicators, service
-from matcher.auth import User, authenticate
 from matcher.errors import AccessDenied, UserError
+from matcher.export import shortlists as export
 from matcher.fields import Role
+from matcher.intake import importer
 from matcher.paths import default_db_path
-from matcher.referential import active_referential
+from matcher.reference.referential import active_referential
 from matcher.settings import Settings
-from matcher.store import Store
+from matcher.store.database import Store
+from matcher.workflow import indicators, service
+from matcher.workflow.auth import User, authenticate
 
 log = logging.getLogger(__name__)
 

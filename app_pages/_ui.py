@@ -1,5 +1,5 @@
 """Rendering shared by the pages: French formats, status badges, suggestion cards with their
-decision buttons, import and decision reports. Decisions go through matcher.review; nothing
+decision buttons, import and decision reports. Decisions go through matcher.workflow.review; nothing
 here decides anything itself."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import streamlit as st
 
 from app_pages import _state as S
 from matcher import fields as F
-from matcher import review
-from matcher.auth import User
 from matcher.errors import UserError
 from matcher.fields import RejectReason, Status
+from matcher.workflow import review
+from matcher.workflow.auth import User
 
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
           "nov.", "déc.")  # fmt: skip
@@ -125,7 +125,7 @@ def _pair_key(rec: dict[str, Any]) -> str:
 def decide(
     user: User, rec: dict[str, Any], status: Status, reason: RejectReason | None, comment_key: str
 ) -> None:
-    """Button callback: record one decision through matcher.review and say what happened."""
+    """Button callback: record one decision through matcher.workflow.review and say what happened."""
     comment = (st.session_state.get(comment_key) or "").strip() or None
     try:
         outcome = review.decide(

@@ -7,8 +7,8 @@ import streamlit as st
 from app_pages import _state as S
 from app_pages import _ui as U
 from matcher import fields as F
-from matcher import review, service
-from matcher.importer import FIELD_LABELS
+from matcher.intake.importer import FIELD_LABELS
+from matcher.workflow import review, service
 
 KINDS = {"offers": "Offres d'entreprises", "profiles": "Personnes accompagnées (profils)"}
 IGNORE = "(ne pas importer)"

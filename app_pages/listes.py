@@ -9,8 +9,9 @@ import streamlit as st
 
 from app_pages import _state as S
 from app_pages import _ui as U
-from matcher import export, service
 from matcher import fields as F
+from matcher.export import shortlists as export
+from matcher.workflow import service
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INCLUDE = {

@@ -7,8 +7,8 @@ import streamlit as st
 from app_pages import _state as S
 from app_pages import _ui as U
 from matcher import fields as F
-from matcher import indicators, review, service
 from matcher.fields import OfferStatus, Status
+from matcher.workflow import indicators, review, service
 
 STATUS_CHOICES = {"open": "Ouvertes", "closed": "Clôturées", "all": "Toutes"}
 UNDATED = "date non précisée"

@@ -8,11 +8,11 @@ import streamlit as st
 
 from app_pages import _state as S
 from app_pages import _ui as U
-from matcher import auth, review, service
 from matcher import fields as F
 from matcher.fields import Role
-from matcher.referential import active_referential
+from matcher.reference.referential import active_referential
 from matcher.settings import ConstraintSettings, Settings, Weights
+from matcher.workflow import auth, review, service
 
 WEIGHT_LABELS = {
     "text": "Texte de l'offre et du profil",

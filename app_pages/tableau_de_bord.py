@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import _state as S
 from app_pages import _ui as U
-from matcher import indicators as I
+from matcher.workflow import indicators as I
 
 # French number format in the charts (Vega's d3-format locale).
 FR_LOCALE = {

@@ -150,7 +150,7 @@ def child(path: str, mode: str, max_rows: int | None) -> None:
     import tracemalloc
 
     from matcher.errors import UserError
-    from matcher.importer import import_file
+    from matcher.intake.importer import import_file
     from matcher.settings import ImportLimits
 
     data = Path(path).read_bytes()
@@ -166,7 +166,7 @@ def child(path: str, mode: str, max_rows: int | None) -> None:
         figures.update(rows=res.report.rows_read, imported=res.report.rows_imported,
                        rejected=res.report.rows_rejected, flags=len(res.report.flags))  # fmt: skip
         if mode == "store":
-            from matcher.store import Store
+            from matcher.store.database import Store
 
             with tempfile.TemporaryDirectory() as tmp:
                 t1 = time.perf_counter()

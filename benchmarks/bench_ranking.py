@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_ranking.py            # 1k x 10k and 10k x 100k
     .venv/bin/python benchmarks/bench_ranking.py --small    # 1k x 10k only (about a minute)
 
-Data are generated from the built-in referential (matcher/synthetic.py: titles, skills written
+Data are generated from the built-in referential (matcher/devtools/synthetic.py: titles, skills written
 with typos, communes, licences, contracts...); generation is not timed. Each size runs in its own
 process so that its peak memory is its own; the peak resident memory of each stage is sampled
 every 20 ms. Targets on 2 cores: 1k x 10k under 10 s; 10k x 100k under 3 minutes and 6 GiB.
@@ -78,9 +78,9 @@ class Sampler:
 
 def run_size(n_offers: int, n_profiles: int, seed: int) -> dict:
     """One size, in this process: generate, then time every stage."""
-    from matcher.ranking import OFFER_POS, _suggestions, score_pairs, top_k
-    from matcher.referential import builtin_referential
-    from matcher.synthetic import synthetic_frames
+    from matcher.devtools.synthetic import synthetic_frames
+    from matcher.ranking.scoring import OFFER_POS, _suggestions, score_pairs, top_k
+    from matcher.reference.referential import builtin_referential
 
     ref = builtin_referential()
     ref.classifier  # built once, like the service does at start-up  # noqa: B018
@@ -121,8 +121,8 @@ def naive_scores(scored_inputs, settings, ref):
     from matcher.features import constraints as C
     from matcher.features import skills as S
     from matcher.features import text
-    from matcher.normalise import fold_text
-    from matcher.referential import close_pairs
+    from matcher.reference.referential import close_pairs
+    from matcher.text.normalise import fold_text
 
     po, pp = scored_inputs
     r = settings.ranking
@@ -214,11 +214,11 @@ def naive_scores(scored_inputs, settings, ref):
 def compare_naive(n_offers: int, n_profiles: int, seed: int) -> dict:
     import numpy as np
 
-    from matcher.geo import builtin_communes
-    from matcher.ranking import OFFER_POS, PROFILE_POS, prepare, score_pairs, top_k
-    from matcher.referential import builtin_referential
+    from matcher.devtools.synthetic import synthetic_frames
+    from matcher.ranking.scoring import OFFER_POS, PROFILE_POS, prepare, score_pairs, top_k
+    from matcher.reference.geo import builtin_communes
+    from matcher.reference.referential import builtin_referential
     from matcher.settings import Settings
-    from matcher.synthetic import synthetic_frames
 
     ref = builtin_referential()
     ref.classifier  # noqa: B018

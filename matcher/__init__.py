@@ -17,9 +17,8 @@ With the store, every read and decision is made as a user (rights are checked in
 """
 
 from matcher import fields
-from matcher.auth import User, authenticate
 from matcher.errors import AccessDenied, UserError
-from matcher.export import (
+from matcher.export.shortlists import (
     coordinator_workbook,
     firm_workbook,
     read_shortlist,
@@ -28,7 +27,7 @@ from matcher.export import (
     write_suggestions,
 )
 from matcher.fields import RejectReason, Role, Status
-from matcher.importer import (
+from matcher.intake.importer import (
     ImportReport,
     ImportResult,
     Preview,
@@ -36,18 +35,19 @@ from matcher.importer import (
     import_path,
     preview_file,
 )
-from matcher.ranking import rank, score_pairs, top_per_offer, top_per_profile
-from matcher.referential import Referential, active_referential, builtin_referential
-from matcher.review import apply_decisions, decide, read_decisions_file
-from matcher.service import (
+from matcher.ranking.scoring import rank, score_pairs, top_per_offer, top_per_profile
+from matcher.reference.referential import Referential, active_referential, builtin_referential
+from matcher.settings import Settings, load_settings
+from matcher.store.database import Store
+from matcher.workflow.auth import User, authenticate
+from matcher.workflow.review import apply_decisions, decide, read_decisions_file
+from matcher.workflow.service import (
     import_decisions,
     import_into_store,
     load_demo,
     purge_inactive,
     run_matching,
 )
-from matcher.settings import Settings, load_settings
-from matcher.store import Store
 
 __all__ = [
     "AccessDenied",

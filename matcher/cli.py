@@ -23,15 +23,18 @@ from typing import NoReturn
 
 import pandas as pd
 
-from matcher import auth, export, review
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.export import write_suggestions
-from matcher.importer import import_path, preview_file
+from matcher.export import shortlists as export
+from matcher.export.shortlists import write_suggestions
+from matcher.intake.importer import import_path, preview_file
+from matcher.intake.readers import read_bytes
 from matcher.paths import SAMPLE_DIR, default_db_path
-from matcher.ranking import COLUMNS, rank, score_pairs
-from matcher.readers import read_bytes
-from matcher.service import (
+from matcher.ranking.scoring import COLUMNS, rank, score_pairs
+from matcher.settings import load_settings
+from matcher.store.database import Store, _jsonable
+from matcher.workflow import auth, review
+from matcher.workflow.service import (
     demo_accounts,
     import_decisions,
     import_into_store,
@@ -40,8 +43,6 @@ from matcher.service import (
     run_matching,
     shortlist_rows,
 )
-from matcher.settings import load_settings
-from matcher.store import Store, _jsonable
 
 log = logging.getLogger("matcher")
 
@@ -301,7 +302,7 @@ def _actor(args: argparse.Namespace, store: Store) -> auth.User:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from matcher.sample import generate_sample
+    from matcher.devtools.sample import generate_sample
 
     files = generate_sample(args.out, args.seed)
     print(f"{len(files)} fichiers écrits dans {args.out}")
@@ -322,7 +323,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     all_offers = pd.concat(offers, ignore_index=True)
     all_profiles = pd.concat(profiles, ignore_index=True)
     if args.allocate or settings.ranking.allocate:
-        from matcher.allocation import allocate, allocated_suggestions, compare
+        from matcher.ranking.allocation import allocate, allocated_suggestions, compare
 
         scored = score_pairs(all_offers, all_profiles, settings)
         chosen = allocate(scored)
@@ -647,7 +648,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_referential(args: argparse.Namespace) -> int:
-    from matcher.referential import load_rome_dir
+    from matcher.reference.referential import load_rome_dir
 
     if args.action == "build":
         from matcher.paths import ROME_DIR
@@ -679,7 +680,7 @@ def cmd_referential(args: argparse.Namespace) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from matcher.referential import active_referential
+    from matcher.reference.referential import active_referential
 
     if args.file == "-":
         lines = sys.stdin.read().splitlines()
@@ -717,7 +718,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_communes(args: argparse.Namespace) -> int:
-    from matcher.geo import load_laposte
+    from matcher.reference.geo import load_laposte
 
     store = _store(args)
     frame = load_laposte(args.file)
@@ -728,7 +729,7 @@ def cmd_communes(args: argparse.Namespace) -> int:
 
 
 def _evaluate_titles(args: argparse.Namespace) -> int:
-    from matcher.evaluate_titles import evaluate_titles
+    from matcher.devtools.evaluate_titles import evaluate_titles
     from matcher.paths import ROOT
 
     rome = args.rome or ROOT.parent / "shared" / "data" / "rome-v460"
@@ -741,7 +742,7 @@ def _evaluate_titles(args: argparse.Namespace) -> int:
 
 
 def _evaluate_ranking(args: argparse.Namespace) -> int:
-    from matcher.evaluate_ranking import REPORT_SEED, evaluate, report
+    from matcher.devtools.evaluate_ranking import REPORT_SEED, evaluate, report
 
     seed = REPORT_SEED if args.seed is None else args.seed
     try:

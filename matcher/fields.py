@@ -104,7 +104,7 @@ OCC_LABEL = "occ_label"
 OCC_CLOSE = "occ_close"  # list[str] of close jobs of OCC_CODES (referential's close-job links)
 OCC_SOURCE = "occ_source"  # "fichier" (code given), "titre" (classified), "" (unknown)
 # list[list[int]] aligned with SKILL_LIST: ids of the referential skills each skill is linked to
-# (matcher.vocabulary; two skills meet when their id lists intersect)
+# (matcher.text.vocabulary; two skills meet when their id lists intersect)
 SKILL_VOCAB = "skill_vocab"
 LAT = "lat"
 LON = "lon"

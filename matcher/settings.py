@@ -41,7 +41,7 @@ UNKNOWN_DISTANCE_POLICIES: tuple[str, ...] = ("below", "neutral", "demote")
 class Weights:
     """Weights of the score components in the total (normalised to sum to 1 when used).
 
-    Defaults tuned on the labelled evaluation set (matcher/evaluate_ranking.py: ``tune()`` on the
+    Defaults tuned on the labelled evaluation set (matcher/devtools/evaluate_ranking.py: ``tune()`` on the
     tuning seed 11, all pairs, both referentials; figures reported by ``python -m matcher
     evaluate ranking`` on another seed, 2026). On that set the text carries most of the signal,
     the occupation link adds to it (+0.07 nDCG@10 with the full ROME), the fuzzy skills add a
@@ -82,7 +82,7 @@ class RankingSettings:
     close_job_score: float = 0.6
     same_domain_score: float = 0.3
     # Below this confidence a classified title gets no code (the UI shows "métier non reconnu").
-    # The confidence estimates the chance the code is right (matcher.referential); at 0.4, on
+    # The confidence estimates the chance the code is right (matcher.reference.referential); at 0.4, on
     # the official ROME, 99.1 % of known titles written with a typo get a code, right 99.6 % of
     # the time, and 71 % of unseen synonyms, right 64 % of the time (evaluate titles).
     occupation_min_confidence: float = 0.4

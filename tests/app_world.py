@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from matcher import auth, service
-from matcher.auth import User
-from matcher.store import Store
+from matcher.store.database import Store
+from matcher.workflow import auth, service
+from matcher.workflow.auth import User
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "une phrase de passe de test"

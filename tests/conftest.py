@@ -15,7 +15,7 @@ SAMPLE_DIR = ROOT / "data" / "sample"
 
 @pytest.fixture
 def store(tmp_path):
-    from matcher.store import Store
+    from matcher.store.database import Store
 
     return Store(tmp_path / "test.sqlite3")
 
@@ -31,7 +31,7 @@ def rome_dir() -> Path:
 def _fast_password_hashing(monkeypatch):
     """Light scrypt parameters in tests (the real ones cost ~0.5 s a hash on these machines);
     tests/test_auth.py checks the real parameters explicitly."""
-    from matcher import auth
+    from matcher.workflow import auth
 
     monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
     monkeypatch.setattr(auth, "SCRYPT_P", 1)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from matcher import auth
 from matcher import fields as F
-from matcher.importer import ImportReport
-from matcher.store import Store
+from matcher.intake.importer import ImportReport
+from matcher.store.database import Store
+from matcher.workflow import auth
 
 PASSWORD = "une phrase de passe assez longue"
 STRUCTURE_A = "EI Artois Propreté"

@@ -9,14 +9,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages._state import MATCH_VIEW, SELECTED_OFFER, USER
-from matcher import auth, export, review
 from matcher import fields as F
 from matcher.cli import main
 from matcher.errors import AccessDenied
+from matcher.export import shortlists as export
 from matcher.fields import Role
-from matcher.importer import ImportReport
-from matcher.service import shortlist_rows
-from matcher.store import COORDINATOR_HIDDEN_PROFILE_FIELDS
+from matcher.intake.importer import ImportReport
+from matcher.store.database import COORDINATOR_HIDDEN_PROFILE_FIELDS
+from matcher.workflow import auth, review
+from matcher.workflow.service import shortlist_rows
 
 from .conftest import ROOT
 from .review_world import (
@@ -38,7 +39,7 @@ def busy(tmp_path, monkeypatch):
     suggested for has been closed."""
     db = tmp_path / "access.sqlite3"
     monkeypatch.setenv("MATCHER_DB", str(db))
-    from matcher.store import Store
+    from matcher.store.database import Store
 
     w = build_world(Store(db))
     s = w.store

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from matcher import fields as F
-from matcher.allocation import allocate, compare
-from matcher.ranking import Scored
+from matcher.ranking.allocation import allocate, compare
+from matcher.ranking.scoring import Scored
 from matcher.settings import RankingSettings, Settings
 
 

@@ -5,8 +5,8 @@ import inspect
 
 from app_pages import _state as S
 from matcher import fields as F
-from matcher import review
 from matcher.fields import Status
+from matcher.workflow import review
 
 from .app_world import STRUCTURE_A, STRUCTURE_B
 

@@ -3,7 +3,7 @@ depend on the role; a wrong password, an empty form, a disabled account say what
 
 import pytest
 
-from matcher import auth
+from matcher.workflow import auth
 
 from .app_world import PASSWORD, app, texts
 

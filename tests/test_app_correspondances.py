@@ -3,8 +3,8 @@ decisions in one click (next step) or two (« Non retenu » and its reason); the
 person's side; a counsellor never sees another structure's people."""
 
 from matcher import fields as F
-from matcher import review
 from matcher.fields import RejectReason, Status
+from matcher.workflow import review
 
 from .app_world import STRUCTURE_A, STRUCTURE_B, page, texts
 

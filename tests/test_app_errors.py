@@ -4,7 +4,7 @@ short French message saying what to do, its traceback only in the server log."""
 import logging
 
 from matcher.errors import UserError
-from matcher.store import Store
+from matcher.store.database import Store
 
 from .app_world import page
 

@@ -6,8 +6,8 @@ import io
 from openpyxl import load_workbook
 
 from matcher import fields as F
-from matcher import review
 from matcher.fields import Status
+from matcher.workflow import review
 
 from .app_world import STRUCTURE_A, STRUCTURE_B, page, texts
 
@@ -108,8 +108,8 @@ def test_a_filled_in_list_sent_back_is_applied_with_a_report(dash):
 
 
 def test_no_suggestion_yet_says_what_to_do(dash_empty):
-    from matcher import auth
-    from matcher.store import Store
+    from matcher.store.database import Store
+    from matcher.workflow import auth
 
     at = page("listes.py", auth.get_user(Store(dash_empty), "coord")).run()
     assert "Aucune suggestion pour l'instant : importez des offres et des profils" in (

@@ -90,7 +90,7 @@ def test_coordinator_closes_an_offer(dash):
 
 
 def test_decisions_are_counted(dash):
-    from matcher import review
+    from matcher.workflow import review
 
     review.decide(dash.store, dash.counsellor_a, "OFF-1", "A-01", Status.RETAINED)
     review.decide(dash.store, dash.counsellor_b, "OFF-1", "B-02", Status.HIRED)
@@ -103,7 +103,7 @@ def test_decisions_are_counted(dash):
 
 
 def test_rerun_matching_keeps_decisions(dash):
-    from matcher import review
+    from matcher.workflow import review
 
     review.decide(dash.store, dash.counsellor_a, "OFF-1", "A-01", Status.RETAINED)
     at = page("offres.py", dash.coordinator).run()
@@ -116,8 +116,8 @@ def test_rerun_matching_keeps_decisions(dash):
 
 
 def test_empty_database_says_what_to_do(dash_empty):
-    from matcher import auth
-    from matcher.store import Store
+    from matcher.store.database import Store
+    from matcher.workflow import auth
 
     coordinator = auth.get_user(Store(dash_empty), "coord")
     at = page("offres.py", coordinator).run()

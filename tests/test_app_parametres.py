@@ -1,8 +1,8 @@
 """Paramètres page (coordinator): weights and policies with a preview on one offer, applying
 them reruns the matching; the referential in use; accounts created, disabled, passwords."""
 
-from matcher import auth, service
 from matcher import fields as F
+from matcher.workflow import auth, service
 
 from .app_world import PASSWORD, page, standalone_page, texts
 

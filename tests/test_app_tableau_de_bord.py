@@ -1,8 +1,8 @@
 """Tableau de bord page: key figures, the funnel, the breakdowns and the general-assembly
 figures, computed from the decisions; a counsellor's figures cover their structure only."""
 
-from matcher import review
 from matcher.fields import Status
+from matcher.workflow import review
 
 from .app_world import STRUCTURE_A, page, texts
 
@@ -75,8 +75,8 @@ def test_no_decision_yet(dash):
 
 
 def test_empty_database(dash_empty):
-    from matcher import auth
-    from matcher.store import Store
+    from matcher.store.database import Store
+    from matcher.workflow import auth
 
     at = page("tableau_de_bord.py", auth.get_user(Store(dash_empty), "coord")).run()
     assert "Pas encore de chiffres : importez des offres et des profils" in at.info[0].value

@@ -6,11 +6,11 @@ import io
 
 import pytest
 
-from matcher import auth
 from matcher.cli import main
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
-from matcher.service import demo_accounts
+from matcher.workflow import auth
+from matcher.workflow.service import demo_accounts
 
 from .review_world import PASSWORD, STRUCTURE_A
 

@@ -9,7 +9,7 @@ import pytest
 
 from matcher import fields as F
 from matcher.cli import main
-from matcher.service import sample_files
+from matcher.workflow.service import sample_files
 
 from .conftest import ROOT, SAMPLE_DIR
 

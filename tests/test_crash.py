@@ -14,10 +14,10 @@ from functools import partial
 
 import pytest
 
-from matcher import auth, review
 from matcher import fields as F
-from matcher.importer import ImportReport
-from matcher.store import Store
+from matcher.intake.importer import ImportReport
+from matcher.store.database import Store
+from matcher.workflow import auth, review
 
 from .review_world import PASSWORD, offers_frame, profiles_frame, suggestions_frame
 

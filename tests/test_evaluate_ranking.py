@@ -5,14 +5,14 @@ import pytest
 
 from matcher import fields as F
 from matcher.cli import main
-from matcher.evaluate_ranking import (
+from matcher.devtools.evaluate_ranking import (
     build_set,
     ndcg_recall,
     rank_product,
     rank_random,
     rank_tfidf,
 )
-from matcher.referential import builtin_referential
+from matcher.reference.referential import builtin_referential
 from matcher.settings import Settings
 
 

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from matcher.evaluate_titles import _feminine, _masculine, evaluate_titles, rewrite_title
+from matcher.devtools.evaluate_titles import _feminine, _masculine, evaluate_titles, rewrite_title
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from matcher import export, review
 from matcher import fields as F
 from matcher.errors import UserError
+from matcher.export import shortlists as export
+from matcher.workflow import review
 
 from .review_world import STRUCTURE_A
 
@@ -201,10 +202,10 @@ def test_firm_workbook_carries_no_other_profile_field():
     """Every profile field filled with a marker goes through the real pipeline (import-like
     frames -> rank -> store -> shortlist rows -> firm workbook): no marker may come out, except
     the whitelisted counsellor."""
-    from matcher.importer import ImportReport
-    from matcher.ranking import rank
-    from matcher.service import shortlist_rows
-    from matcher.store import Store
+    from matcher.intake.importer import ImportReport
+    from matcher.ranking.scoring import rank
+    from matcher.store.database import Store
+    from matcher.workflow.service import shortlist_rows
 
     offers = pd.DataFrame({
         F.OFFER_REF: ["O1"], F.EMPLOYER: ["Propreté Artois"], F.TITLE: ["Agent de propreté"],
@@ -221,7 +222,7 @@ def test_firm_workbook_carries_no_other_profile_field():
     import tempfile
     from pathlib import Path
 
-    from matcher.auth import SYSTEM
+    from matcher.workflow.auth import SYSTEM
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "db.sqlite3")
@@ -363,7 +364,7 @@ def test_sheet_names_are_valid_and_unique():
 def test_round_trip_through_the_store_applies_decisions(world):
     """A firm's workbook (re-sorted by the firm, one key tampered with) comes back through the
     coordinator: decisions applied, the tampered row refused, nothing else touched."""
-    from matcher.service import import_decisions, shortlist_rows
+    from matcher.workflow.service import import_decisions, shortlist_rows
 
     store, coord = world.store, world.coordinator
     review.decide(store, world.counsellor_a, "BUS-001", "A1", "retained")

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from matcher import fields as F
-from matcher.ranking import score_pairs
-from matcher.referential import builtin_referential
-from matcher.synthetic import synthetic_frames
+from matcher.devtools.synthetic import synthetic_frames
+from matcher.ranking.scoring import score_pairs
+from matcher.reference.referential import builtin_referential
 
 N_OFFERS, N_PROFILES = 30, 1000
 

@@ -8,7 +8,7 @@ import pytest
 
 from matcher import fields as F
 from matcher.features import commute, constraints, occupation, skills
-from matcher.referential import Referential
+from matcher.reference.referential import Referential
 
 
 @pytest.mark.parametrize(

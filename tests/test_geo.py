@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from matcher.errors import UserError
-from matcher.geo import (
+from matcher.reference.geo import (
     active_communes,
     builtin_communes,
     commune_key,

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from matcher.errors import UserError
-from matcher.importer import import_path
+from matcher.intake.importer import import_path
 
 from .corpus import CASES, TODAY, key_field, write_corpus
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from matcher import fields as F
-from matcher.auth import SYSTEM
 from matcher.errors import UserError
-from matcher.importer import ImportReport, import_file, import_path, preview_file
-from matcher.service import import_into_store, sample_files
+from matcher.intake.importer import ImportReport, import_file, import_path, preview_file
+from matcher.workflow.auth import SYSTEM
+from matcher.workflow.service import import_into_store, sample_files
 
 from .conftest import SAMPLE_DIR
 from .corpus import csv_bytes, ole_file, workbook, xlsx_rows
@@ -344,7 +344,7 @@ def test_cli_preview_shows_the_mapping_and_imports_nothing(tmp_path, capsys):
 
 def test_cli_imports_several_files_each_in_its_own_transaction(tmp_path, capsys):
     from matcher.cli import main
-    from matcher.store import Store
+    from matcher.store.database import Store
 
     good = tmp_path / "a.csv"
     good.write_bytes(csv_bytes(["Réf.;Poste", "A-1;Cariste"]))

@@ -6,11 +6,11 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from matcher import auth, indicators, review, service
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Status
-from matcher.referential import builtin_referential
+from matcher.reference.referential import builtin_referential
+from matcher.workflow import auth, indicators, review, service
 
 KEYS = [F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF]
 

@@ -8,7 +8,7 @@ import pytest
 
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.mapping import (
+from matcher.intake.mapping import (
     FIELD_LABELS,
     IGNORE,
     SYNONYMS_FILE,
@@ -17,8 +17,8 @@ from matcher.mapping import (
     map_columns,
     synonym_index,
 )
-from matcher.privacy import forbidden_kind
-from matcher.readers import read_file
+from matcher.intake.privacy import forbidden_kind
+from matcher.intake.readers import read_file
 
 from .conftest import SAMPLE_DIR
 

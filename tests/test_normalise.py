@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from matcher.normalise import (
+from matcher.text.normalise import (
     canonical_jargon,
     collapse_gender,
     fold_text,

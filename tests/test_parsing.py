@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher import parsing
 from matcher.fields import Contract
+from matcher.intake import parsing
 
 TODAY = dt.date(2026, 10, 15)
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher import privacy
+from matcher.intake import privacy
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from matcher.errors import UserError
-from matcher.mapping import known_label_count, synonym_index
-from matcher.readers import (
+from matcher.intake.mapping import known_label_count, synonym_index
+from matcher.intake.readers import (
     FORMAT_CSV,
     FORMAT_XLSM,
     FORMAT_XLSX,

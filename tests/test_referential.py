@@ -8,15 +8,15 @@ import pandas as pd
 import pytest
 
 from matcher import fields as F
-from matcher.prepare import prepare_profiles
-from matcher.referential import (
+from matcher.ranking.prepare import prepare_profiles
+from matcher.reference.referential import (
     CODE,
     CONFIDENCE,
     LAYER,
     active_referential,
-    default_referential,
     builtin_referential,
     close_codes,
+    default_referential,
     load_rome_dir,
 )
 from matcher.settings import Settings

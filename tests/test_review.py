@@ -8,13 +8,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from matcher import auth, export, review
 from matcher import fields as F
 from matcher.errors import UserError
+from matcher.export import shortlists as export
 from matcher.fields import Status
-from matcher.importer import ImportReport
-from matcher.service import import_decisions, run_matching, shortlist_rows
+from matcher.intake.importer import ImportReport
 from matcher.settings import RankingSettings, Settings
+from matcher.workflow import auth, review
+from matcher.workflow.service import import_decisions, run_matching, shortlist_rows
 
 from .review_world import STRUCTURE_A, STRUCTURE_B, offers_frame, profiles_frame, suggestions_frame
 
@@ -433,7 +434,7 @@ def test_pool_lists_its_people_first_and_matching_adds_them(store):
 # -- command line ---------------------------------------------------------------------------------
 @pytest.fixture
 def cli_world(tmp_path, monkeypatch):
-    from matcher.store import Store
+    from matcher.store.database import Store
 
     from .review_world import build_world
 

@@ -11,8 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from matcher import sample
-from matcher.sample import generate_sample
+from matcher.devtools import sample
+from matcher.devtools.sample import generate_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

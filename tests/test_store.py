@@ -7,12 +7,12 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from matcher import auth, review
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
-from matcher.importer import ImportReport
-from matcher.service import parse_age, purge_inactive
-from matcher.store import MIGRATIONS, Store
+from matcher.intake.importer import ImportReport
+from matcher.store.database import MIGRATIONS, Store
+from matcher.workflow import auth, review
+from matcher.workflow.service import parse_age, purge_inactive
 
 from .review_world import STRUCTURE_A, STRUCTURE_B, offers_frame, profiles_frame, suggestions_frame
 

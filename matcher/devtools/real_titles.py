@@ -44,7 +44,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from matcher.normalise import _variants
+from matcher.text.normalise import _variants
 
 ABBREVIATIONS = (
     ("agent de service hospitalier", "ASH"),
@@ -276,7 +276,7 @@ class TitleSet:
 
 
 def _context(code: str, skills: dict[str, list[str]], rng: random.Random) -> str:
-    from matcher.synthetic import user_skill  # devtools after the layout move
+    from matcher.devtools.synthetic import user_skill
 
     items = skills.get(code, [])
     if not items or rng.random() < 0.2:
@@ -292,7 +292,14 @@ def real_like_titles(rome_dir: str | Path, n: int, seed: int, referential=None) 
     """``n`` real-like titles drawn with ``seed`` from the official export in ``rome_dir``
     (``referential``: the same ROME already read, for the skills of the contexts and the close
     jobs; read from ``rome_dir`` when not given)."""
-    from matcher.referential import CLOSE_CODE, CODE, PARENT, SKILL, load_rome_dir, rome_version
+    from matcher.reference.referential import (
+        CLOSE_CODE,
+        CODE,
+        PARENT,
+        SKILL,
+        load_rome_dir,
+        rome_version,
+    )
 
     rome_dir = Path(rome_dir)
     ref = referential if referential is not None else load_rome_dir(rome_dir)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher.geo import haversine_pairs
+from matcher.reference.geo import haversine_pairs
 
 
 def commute_score(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from matcher.referential import Referential, close_pairs
+from matcher.reference.referential import Referential, close_pairs
 
 SAME, FAMILY, CLOSE, DOMAIN, NONE, UNKNOWN = 4, 3, 2, 1, 0, -1
 # Score of a family link, from the close-job score s: halfway between it and the same code.
@@ -26,6 +26,8 @@ SAME, FAMILY, CLOSE, DOMAIN, NONE, UNKNOWN = 4, 3, 2, 1, 0, -1
 
 def family_score(close_score: float) -> float:
     return (1.0 + close_score) / 2.0
+
+
 # Codes of a row beyond this many are ignored (a person aims at 1-3 jobs).
 MAX_CODES = 5
 

@@ -22,8 +22,8 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
 from matcher.features.sparse_ops import incidence, rowwise_dot
-from matcher.normalise import normalise_text
-from matcher.referential import CODE, CORE, SKILL, Referential
+from matcher.reference.referential import CODE, CORE, SKILL, Referential
+from matcher.text.normalise import normalise_text
 
 # Offer keys compared with all profile keys at once (a chunk x profile-vocabulary uint8 matrix).
 CDIST_CHUNK = 2000

@@ -42,7 +42,7 @@ from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
-from matcher.normalise import (
+from matcher.text.normalise import (
     _collapse_one,
     _expand_one,
     _fold_one,
@@ -52,7 +52,7 @@ from matcher.normalise import (
 )
 
 if TYPE_CHECKING:
-    from matcher.referential import Referential
+    from matcher.reference.referential import Referential
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def cache_dir() -> Path:
 
 def referential_hash(referential: Referential) -> str:
     """A hash of everything the classifier reads from the referential, and of VERSION."""
-    from matcher.referential import CODE, PARENT, SKILL, TEXT, TITLE
+    from matcher.reference.referential import CODE, PARENT, SKILL, TEXT, TITLE
 
     h = hashlib.sha1(VERSION.encode())
     parts = [
@@ -247,7 +247,7 @@ class TitleClassifier:
     INTERCEPT_SMALL = -4.5
 
     def __init__(self, referential: Referential, use_cache: bool = True):
-        from matcher.referential import BUILTIN, CODE, LABEL, PARENT
+        from matcher.reference.referential import BUILTIN, CODE, LABEL, PARENT
 
         self.referential = referential
         small = referential.source == BUILTIN
@@ -274,7 +274,7 @@ class TitleClassifier:
 
     # -- building and caching ---------------------------------------------------------------
     def _build(self, referential: Referential) -> None:
-        from matcher.referential import CODE, KIND, SAVOIR_FAIRE, SKILL, TEXT, TITLE
+        from matcher.reference.referential import CODE, KIND, SAVOIR_FAIRE, SKILL, TEXT, TITLE
 
         titles = referential.titles[[CODE, TITLE]].copy()
         titles["key"] = [title_key(t) for t in titles[TITLE].astype(str)]
@@ -478,7 +478,9 @@ class TitleClassifier:
         ).reshape(len(f), -1) if len(f) else np.zeros((0, 1))  # fmt: skip
         second_code = self._second_codes(f)
         out = pd.DataFrame(index=queries.index)
-        out["code"] = pd.Series(np.where(empty, None, codes[:, 0]), index=queries.index, dtype=object)
+        out["code"] = pd.Series(
+            np.where(empty, None, codes[:, 0]), index=queries.index, dtype=object
+        )
         out["label"] = out["code"].map(self._labels)
         out["confidence"] = np.round(conf, 4)
         out["matched_title"] = np.where(empty, None, self._title_raw[f["title_idx"].to_numpy()])
@@ -487,7 +489,10 @@ class TitleClassifier:
             if empty[i]:
                 cands.append([])
                 continue
-            lst = [(str(c), round(float(v), 4)) for c, v in zip(codes[i, 1:top], others[i, : top - 1], strict=False)]
+            lst = [
+                (str(c), round(float(v), 4))
+                for c, v in zip(codes[i, 1:top], others[i, : top - 1], strict=False)
+            ]
             sc = second_code[i]
             if sc and sc != codes[i, 0]:
                 lst = [(sc, round(float(conf[i]) * 0.9, 4))] + [x for x in lst if x[0] != sc]

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from matcher.errors import UserError
-from matcher.referential import (
+from matcher.reference.referential import (
     CLOSE_CODE,
     CODE,
     CORE,
@@ -77,9 +77,10 @@ def _write_csv_gz(frame: pd.DataFrame, path: Path) -> None:
     """Gzipped UTF-8 CSV with a fixed header time (mtime=0): the same frame gives the same
     bytes, so a rebuild from the same export leaves git with nothing to commit."""
     data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    with path.open("wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9
-    ) as gz:
+    with (
+        path.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz,
+    ):
         gz.write(data)
 
 

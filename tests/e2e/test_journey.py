@@ -22,8 +22,8 @@ TIMEOUT_MS = 45_000  # a Streamlit rerun with the matching can take a while on a
 def app(tmp_path_factory, chromium_path):
     """The dashboard on a fresh database holding the sample structures' people and the demo
     accounts, and no offer yet."""
-    from matcher import auth, service
-    from matcher.store import Store
+    from matcher.store.database import Store
+    from matcher.workflow import auth, service
 
     work = tmp_path_factory.mktemp("e2e")
     db = work / "e2e.sqlite3"
@@ -55,9 +55,9 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     from openpyxl import load_workbook
     from playwright.sync_api import expect
 
-    from matcher import service
-    from matcher.auth import DEMO_PASSWORD
     from matcher.paths import SAMPLE_DIR
+    from matcher.workflow import service
+    from matcher.workflow.auth import DEMO_PASSWORD
 
     url, _ = app
     expect.set_options(timeout=TIMEOUT_MS)

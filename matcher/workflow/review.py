@@ -37,12 +37,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from matcher import fields as F
-from matcher.auth import User
 from matcher.errors import UserError
 from matcher.fields import RejectReason, Status
-from matcher.privacy import redact_text
+from matcher.intake.privacy import redact_text
 from matcher.settings import ImportLimits
-from matcher.store import DecisionWrite, PairState, Store
+from matcher.store.database import DecisionWrite, PairState, Store
+from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from matcher import fields as F
-from matcher.geo import LAT, LON, NAME, POSTAL, builtin_communes
-from matcher.normalise import ABBREVIATIONS_FILE
-from matcher.referential import CODE, CORE, SKILL, TITLE, Referential, close_pairs
+from matcher.reference.geo import LAT, LON, NAME, POSTAL, builtin_communes
+from matcher.reference.referential import CODE, CORE, SKILL, TITLE, Referential, close_pairs
+from matcher.text.normalise import ABBREVIATIONS_FILE
 
 REFERENCE_DATE = dt.date(2026, 11, 1)
 

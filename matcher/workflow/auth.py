@@ -37,7 +37,7 @@ from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
 
 if TYPE_CHECKING:
-    from matcher.store import Store
+    from matcher.store.database import Store
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from matcher.normalise import _variants
-from matcher.referential import (
+from matcher.reference.referential import (
     CANDIDATES,
     CODE,
     CONFIDENCE,
@@ -36,6 +35,7 @@ from matcher.referential import (
     nearest_title_baseline,
     rome_version,
 )
+from matcher.text.normalise import _variants
 
 log = logging.getLogger(__name__)
 

@@ -46,10 +46,10 @@ import numpy as np
 import pandas as pd
 
 from matcher import fields as F
-from matcher.auth import LOCK_MINUTES, MAX_FAILED_LOGINS, User
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
-from matcher.importer import ImportReport
+from matcher.intake.importer import ImportReport
+from matcher.workflow.auth import LOCK_MINUTES, MAX_FAILED_LOGINS, User
 
 log = logging.getLogger(__name__)
 
@@ -437,7 +437,7 @@ class Store:
     ``pool``, ``statistics``, ``imports``, ``counts``, ``users``: each takes the acting user
     first and returns a DataFrame (or dict) filtered by that user's rights.
     Writes: ``save_offers``, ``save_profiles``, ``save_suggestions`` (imports and matching),
-    ``record_decisions`` (used by :mod:`matcher.review`), ``pool_add``/``pool_remove``,
+    ``record_decisions`` (used by :mod:`matcher.workflow.review`), ``pool_add``/``pool_remove``,
     ``set_offer_status``, ``insert_user``/``update_user``, ``purge``. Every change is audited.
     """
 
@@ -1044,7 +1044,7 @@ class Store:
 
         For each request, the stored pairs with that offer and profile reference (and structure,
         when given) are read inside the transaction, each marked ``visible`` when the user may
-        decide for it, and handed to ``judge`` (the business rules of :mod:`matcher.review`),
+        decide for it, and handed to ``judge`` (the business rules of :mod:`matcher.workflow.review`),
         which returns an outcome (kept as is) and what to write, if anything. Each write adds a
         review (append-only), updates the pair's current status and the profile's activity,
         and appends to the audit log. Returns the outcomes in order."""
@@ -1441,7 +1441,7 @@ class Store:
         return pd.DataFrame([dict(r) for r in rows], columns=columns)
 
     def user_record(self, login: str) -> dict[str, Any] | None:
-        """One account with its password hash (for :mod:`matcher.auth` only)."""
+        """One account with its password hash (for :mod:`matcher.workflow.auth` only)."""
         with self.read() as conn:
             row = conn.execute(
                 "SELECT u.id, u.login, u.role, s.name AS structure, u.password_hash, "

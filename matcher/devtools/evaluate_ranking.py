@@ -38,14 +38,14 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher import fields as F
+from matcher.devtools.synthetic import Truth, labelled_set
 from matcher.features import constraints as C
 from matcher.features import occupation
 from matcher.features import skills as S
-from matcher.geo import haversine_pairs
-from matcher.normalise import split_skills
 from matcher.paths import DATA_DIR
-from matcher.ranking import OCC_KIND, OFFER_POS, PROFILE_POS, Scored, score_pairs, top_k
-from matcher.referential import (
+from matcher.ranking.scoring import OCC_KIND, OFFER_POS, PROFILE_POS, Scored, score_pairs, top_k
+from matcher.reference.geo import haversine_pairs
+from matcher.reference.referential import (
     CODE,
     Referential,
     builtin_referential,
@@ -53,7 +53,7 @@ from matcher.referential import (
     load_rome_dir,
 )
 from matcher.settings import Policy, Settings
-from matcher.synthetic import Truth, labelled_set
+from matcher.text.normalise import split_skills
 
 log = logging.getLogger(__name__)
 

@@ -15,19 +15,21 @@ from typing import Any
 
 import pandas as pd
 
-from matcher import export, parsing, review
 from matcher import fields as F
-from matcher.auth import SYSTEM, User, demo_login, ensure_demo_users
 from matcher.errors import AccessDenied, UserError
+from matcher.export import shortlists as export
 from matcher.fields import Role
-from matcher.geo import active_communes
-from matcher.importer import ImportResult, Kind, import_file
-from matcher.mapping import IGNORED_BY_USER
+from matcher.intake import parsing
+from matcher.intake.importer import ImportResult, Kind, import_file
+from matcher.intake.mapping import IGNORED_BY_USER
 from matcher.paths import SAMPLE_DIR
-from matcher.ranking import COLUMNS, score_pairs, top_per_offer, with_reasons
-from matcher.referential import active_referential
+from matcher.ranking.scoring import COLUMNS, score_pairs, top_per_offer, with_reasons
+from matcher.reference.geo import active_communes
+from matcher.reference.referential import active_referential
 from matcher.settings import Settings, load_settings
-from matcher.store import Store
+from matcher.store.database import Store
+from matcher.workflow import review
+from matcher.workflow.auth import SYSTEM, User, demo_login, ensure_demo_users
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ addresses use the reserved ``example.com`` domain, and the deliberately forbidde
 Usage::
 
     from pathlib import Path
-    from matcher.sample import generate_sample
+    from matcher.devtools.sample import generate_sample
     generate_sample(Path("data/sample"), seed=2026)
 """
 
@@ -44,7 +44,7 @@ from typing import cast
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from .fields import (
+from matcher.fields import (
     AVAILABILITY,
     AVAILABLE_FROM,
     COMMUNE,
@@ -79,7 +79,7 @@ from .fields import (
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 REFERENCE_DATE = dt.date(2026, 11, 1)
 COLLECTION_DATE = "12/10/2026"
 FIXED_TIMESTAMP = dt.datetime(2026, 11, 1, 9, 0, 0)

@@ -12,12 +12,19 @@ import numpy as np
 import pandas as pd
 
 from matcher import fields as F
-from matcher import parsing
 from matcher.features.text import OFFER_TEXT_FIELDS, PROFILE_TEXT_FIELDS
-from matcher.geo import locate
-from matcher.normalise import join_text, normalise_text, split_skills, split_titles
-from matcher.referential import CODE, CONFIDENCE, LABEL, Referential, close_codes, fold_codes
+from matcher.intake import parsing
+from matcher.reference.geo import locate
+from matcher.reference.referential import (
+    CODE,
+    CONFIDENCE,
+    LABEL,
+    Referential,
+    close_codes,
+    fold_codes,
+)
 from matcher.settings import Settings
+from matcher.text.normalise import join_text, normalise_text, split_skills, split_titles
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +94,7 @@ def _occupations(
 
 
 def skill_vocab(prepared: pd.DataFrame, referential: Referential) -> pd.Series:
-    """Vocabulary ids of each skill of prepared offers or profiles (see matcher.vocabulary),
+    """Vocabulary ids of each skill of prepared offers or profiles (see matcher.text.vocabulary),
     aligned with their ``skill_list``. Not computed by ``prepare_*``: no score reads it (the
     skills component compares the skills themselves), and it costs about a second per 10,000
     profiles."""

@@ -19,7 +19,7 @@ import pandas as pd
 from matcher import fields as F
 from matcher.features import constraints as C
 from matcher.features import occupation as O
-from matcher.referential import CODE, LABEL, SECTOR, Referential
+from matcher.reference.referential import CODE, LABEL, SECTOR, Referential
 from matcher.settings import Settings
 
 MAX_LISTED = 4  # skills named in a sentence before "et N autre(s)"
@@ -72,15 +72,13 @@ def occupation_sentence(
         )
     if kind == O.CLOSE:
         return (
-            f"Métier visé proche ({_named(pc, labels)}) "
-            f"de celui de l'offre ({_named(oc, labels)})"
+            f"Métier visé proche ({_named(pc, labels)}) de celui de l'offre ({_named(oc, labels)})"
         )
     if kind == O.DOMAIN:
         sector = (sectors or {}).get(oc)
         where = f"{oc[:3]} {sector}" if sector else oc[:3]
         return (
-            f"Même domaine professionnel ({where}) : {_named(pc, labels)} "
-            f"pour {_named(oc, labels)}"
+            f"Même domaine professionnel ({where}) : {_named(pc, labels)} pour {_named(oc, labels)}"
         )
     return f"Métier visé différent ({_named(profile_codes[0], labels)})"
 

@@ -24,11 +24,11 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from matcher.errors import UserError
-from matcher.normalise import fold_text
 from matcher.paths import COMMUNES_DIR
+from matcher.text.normalise import fold_text
 
 if TYPE_CHECKING:
-    from matcher.store import Store
+    from matcher.store.database import Store
 
 INSEE = "code_insee"
 NAME = "nom"
@@ -146,7 +146,7 @@ def active_communes(store: Store | None) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=4)
 def _stored_communes(path: str, stamp: str) -> pd.DataFrame:
-    from matcher.store import Store
+    from matcher.store.database import Store
 
     frame = Store(path).communes_frame()
     return builtin_communes() if frame is None else prepare_communes(frame)

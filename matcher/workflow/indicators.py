@@ -18,7 +18,7 @@ import pandas as pd
 
 from matcher import fields as F
 from matcher.fields import Status
-from matcher.referential import CODE, SECTOR, Referential
+from matcher.reference.referential import CODE, SECTOR, Referential
 
 # Steps of the funnel, in order: (column of the funnel frame, French label).
 OFFERS = "offers"

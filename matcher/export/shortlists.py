@@ -38,8 +38,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from matcher import fields as F
-from matcher import review
 from matcher.errors import UserError
+from matcher.workflow import review
 
 log = logging.getLogger(__name__)
 
@@ -772,7 +772,7 @@ ROW = review.ROW
 @dataclass
 class ShortlistRead:
     """Decisions read from a filled-in shortlist: one row per data row (``DECISION_COLUMNS`` of
-    :mod:`matcher.review`, ``row`` as the spreadsheet shows it); ``problems`` lists the rows that
+    :mod:`matcher.workflow.review`, ``row`` as the spreadsheet shows it); ``problems`` lists the rows that
     cannot be used, as (sheet, row, offer shown, candidate shown, French reason)."""
 
     decisions: pd.DataFrame

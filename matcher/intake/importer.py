@@ -25,9 +25,9 @@ from typing import Literal
 import pandas as pd
 
 from matcher import fields as F
-from matcher import parsing, privacy
 from matcher.errors import UserError
-from matcher.mapping import (
+from matcher.intake import parsing, privacy
+from matcher.intake.mapping import (
     FIELD_LABELS,
     ColumnMapping,
     SynonymIndex,
@@ -37,7 +37,7 @@ from matcher.mapping import (
     map_columns,
     synonym_index,
 )
-from matcher.readers import (
+from matcher.intake.readers import (
     ADVICE_FORMULAS,
     FORMAT_LABELS,
     RawTable,

@@ -29,12 +29,12 @@ import pandas as pd
 from matcher import fields as F
 from matcher.features import candidates, commute, constraints, occupation, protected, skills, text
 from matcher.features.sparse_ops import rowwise_dot
-from matcher.geo import builtin_communes
-from matcher.normalise import fold_text
-from matcher.prepare import prepare_offers, prepare_profiles
-from matcher.reasons import build_reasons, reach_reasons
-from matcher.referential import Referential, default_referential
+from matcher.ranking.prepare import prepare_offers, prepare_profiles
+from matcher.ranking.reasons import build_reasons, reach_reasons
+from matcher.reference.geo import builtin_communes
+from matcher.reference.referential import Referential, default_referential
 from matcher.settings import Settings
+from matcher.text.normalise import fold_text
 
 log = logging.getLogger(__name__)
 
@@ -383,13 +383,13 @@ def rank(
     discuter", after every reachable person) and reach_reason (why, in French).
     With allocation (``allocate`` or the settings' ``ranking.allocate``), each offer gets at most
     positions x candidates_per_position people and each person at most max_offers_per_profile
-    offers, chosen globally (matcher/allocation.py)."""
+    offers, chosen globally (matcher/ranking/allocation.py)."""
     settings = settings or Settings()
     if offers.empty or profiles.empty:
         return pd.DataFrame(columns=COLUMNS)
     scored = score_pairs(offers, profiles, settings, referential, communes)
     if allocate if allocate is not None else settings.ranking.allocate:
-        from matcher.allocation import allocated_suggestions
+        from matcher.ranking.allocation import allocated_suggestions
 
         return allocated_suggestions(scored)[COLUMNS]
     return top_per_offer(scored, top_k)[COLUMNS]

@@ -28,12 +28,12 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher.errors import UserError
-from matcher.normalise import fold_text
 from matcher.paths import REFERENTIAL_DIR
 from matcher.reference.classifier import TitleClassifier
+from matcher.text.normalise import fold_text
 
 if TYPE_CHECKING:
-    from matcher.store import Store
+    from matcher.store.database import Store
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class Referential:
 
     @functools.cached_property
     def skill_vocabulary(self):  # -> matcher.vocabulary.SkillVocabulary
-        from matcher.vocabulary import SkillVocabulary
+        from matcher.text.vocabulary import SkillVocabulary
 
         return SkillVocabulary(self)
 
@@ -212,7 +212,7 @@ def active_referential(store: Store | None) -> Referential:
 
 @functools.lru_cache(maxsize=4)
 def _stored_referential(path: str, stamp: str) -> Referential:
-    from matcher.store import Store
+    from matcher.store.database import Store
 
     frames = Store(path).referential_frames()
     if frames is None:  # removed between the two reads

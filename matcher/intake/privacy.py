@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from matcher.mapping import fold_header
+from matcher.intake.mapping import fold_header
 
 # Words that say a "name" column is about someone else than the person (the counsellor, the
 # structure, the firm) or is already a pseudonym.

@@ -24,7 +24,7 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from matcher.normalise import normalise_text
+from matcher.text.normalise import normalise_text
 
 VOCAB_ID = "vocab_id"
 VOCAB_LABEL = "vocab_label"

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from matcher import fields as F
-from matcher.ranking import COLUMNS, OFFER_POS, PROFILE_POS, Scored, _suggestions, top_k
+from matcher.ranking.scoring import COLUMNS, OFFER_POS, PROFILE_POS, Scored, _suggestions, top_k
 
 log = logging.getLogger(__name__)
 

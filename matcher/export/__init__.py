@@ -1,0 +1,1 @@
+"""Files out: the shortlist workbooks for firms, structures and the coordinator."""

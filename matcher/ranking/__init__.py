@@ -1,0 +1,1 @@
+"""From prepared frames to suggestions: prepare, score pairs, top-k, reasons, allocation."""

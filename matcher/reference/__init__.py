@@ -1,0 +1,1 @@
+"""Reference data: the occupation referential (ROME) with its title classifier, and the communes base (geography)."""

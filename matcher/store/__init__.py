@@ -1,0 +1,1 @@
+"""The embedded store (SQLite): every SQL statement of the product lives in this package."""
