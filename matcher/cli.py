@@ -278,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("-n", type=int, default=3000, help="nombre de titres tirés")
     q.add_argument("--seed", type=int, default=2026)
     q.add_argument("--folds", type=int, default=10, help="plis du leave-one-out")
-    q.add_argument("--parts", default="abc", help="parties à lancer parmi a, b, c")
+    q.add_argument("--parts", default="rabc", help="parties à lancer parmi r, a, b, c")
     q = esub.add_parser("ranking", help="classement : nDCG@10 et rappel@10 du produit et des "
                         "références (jeu étiqueté généré depuis le ROME)")  # fmt: skip
     q.add_argument("--rome", type=Path, default=None, metavar="DOSSIER",
