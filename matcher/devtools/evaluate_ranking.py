@@ -74,8 +74,8 @@ class EvalSet:
     seed: int
     # Reachability as part of relevance (issue 13): the same grades, 0 when the person cannot
     # reach or take the job; and which pairs are unreachable.
-    reach_relevance: np.ndarray | None = None
-    unreachable: np.ndarray | None = None
+    reach_relevance: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+    unreachable: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 0), bool))
 
 
 def grades(
@@ -247,7 +247,8 @@ def rank_random(es: EvalSet, seed: int = 0) -> list[np.ndarray]:
 
 def without_commute_and_constraints(settings: Settings) -> Settings:
     penalise: dict[str, Policy] = {c: "penalise" for c in C.CHECKS}
-    neutral = dataclasses.replace(settings.constraints, **penalise, penalty=1.0)
+    neutral = dataclasses.replace(settings.constraints, penalty=1.0, unknown_distance="neutral")
+    neutral = dataclasses.replace(neutral, **penalise)  # type: ignore[arg-type]
     return settings.replace(
         weights=dataclasses.replace(settings.weights, commute=0.0), constraints=neutral
     )

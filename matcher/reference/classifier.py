@@ -486,13 +486,13 @@ class TitleClassifier:
         ).reshape(len(f), -1) if len(f) else np.zeros((0, 1))  # fmt: skip
         second_code = self._second_codes(f)
         out = pd.DataFrame(index=queries.index)
-        out["code"] = pd.Series(
-            np.where(empty, None, codes[:, 0]), index=queries.index, dtype=object
-        )
+        first = codes[:, 0].copy()
+        first[empty] = None
+        out["code"] = pd.Series(first, index=queries.index, dtype=object)
         out["label"] = out["code"].map(self._labels)
         out["confidence"] = np.round(conf, 4)
         out["matched_title"] = np.where(empty, None, self._title_raw[f["title_idx"].to_numpy()])
-        cands = []
+        cands: list[list[tuple[str, float]]] = []
         for i in range(len(f)):
             if empty[i]:
                 cands.append([])
