@@ -30,9 +30,11 @@ from matcher.export.shortlists import write_suggestions
 from matcher.intake.importer import import_path, preview_file
 from matcher.intake.readers import read_bytes
 from matcher.paths import SAMPLE_DIR, default_db_path
-from matcher.ranking.scoring import COLUMNS, rank, score_pairs
+from matcher.ranking import suggest
+from matcher.ranking.scoring import COLUMNS, score_pairs
 from matcher.settings import load_settings
-from matcher.store.database import Store, _jsonable
+from matcher.store.database import Store
+from matcher.store.records import jsonable
 from matcher.workflow import auth, review
 from matcher.workflow.service import (
     demo_accounts,
@@ -322,15 +324,15 @@ def cmd_rank(args: argparse.Namespace) -> int:
         profiles.append(res.frame)
     all_offers = pd.concat(offers, ignore_index=True)
     all_profiles = pd.concat(profiles, ignore_index=True)
-    if args.allocate or settings.ranking.allocate:
-        from matcher.ranking.allocation import allocate, allocated_suggestions, compare
-
-        scored = score_pairs(all_offers, all_profiles, settings)
-        chosen = allocate(scored)
-        _print_report(compare(scored, chosen).lines())
-        result = allocated_suggestions(scored, chosen)[COLUMNS]
+    if all_offers.empty or all_profiles.empty:
+        result = pd.DataFrame(columns=COLUMNS)
     else:
-        result = rank(all_offers, all_profiles, settings, top_k=args.top)
+        scored = score_pairs(all_offers, all_profiles, settings)
+        choice = suggest.choose(scored, k=args.top, allocation=args.allocate or None)
+        allocation = suggest.report(scored, choice)
+        if allocation is not None:
+            _print_report(allocation.lines())
+        result = suggest.suggestions(scored, choice)[COLUMNS]
     text = write_suggestions(result, args.out)
     if text is not None:
         sys.stdout.write(text)
@@ -520,7 +522,7 @@ def _list_frame(args: argparse.Namespace, store: Store, actor: auth.User) -> pd.
 
 
 def _cell(v: object) -> object:
-    return json.dumps(_jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
+    return json.dumps(jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -530,7 +532,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         frame.map(_cell).to_csv(sys.stdout, index=False)
     else:
         for rec in frame.to_dict("records"):
-            print(json.dumps({k: _jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+            print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
     return 0
 
 
@@ -563,7 +565,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     if args.user_command == "list":
         frame = auth.list_users(store, actor)
         for rec in frame.to_dict("records"):
-            print(json.dumps({k: _jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+            print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
         return 0
     if args.user_command == "disable":
         auth.disable_user(store, actor, args.login)
@@ -730,9 +732,9 @@ def cmd_communes(args: argparse.Namespace) -> int:
 
 def _evaluate_titles(args: argparse.Namespace) -> int:
     from matcher.devtools.evaluate_titles import evaluate_titles
-    from matcher.paths import ROOT
+    from matcher.paths import OFFICIAL_ROME_DIR
 
-    rome = args.rome or ROOT.parent / "shared" / "data" / "rome-v460"
+    rome = args.rome or OFFICIAL_ROME_DIR
     print(f"python -m matcher evaluate titles --rome {rome} -n {args.n} --seed {args.seed} "
           f"--folds {args.folds} --parts {args.parts}")  # fmt: skip
     for fig in evaluate_titles(rome, args.n, args.seed, args.folds, tuple(args.parts)):

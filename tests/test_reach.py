@@ -10,7 +10,7 @@ import pytest
 
 from matcher import fields as F
 from matcher.features import constraints as C
-from matcher.ranking.scoring import rank
+from matcher.ranking.suggest import rank
 from matcher.settings import ConstraintSettings, Settings
 
 

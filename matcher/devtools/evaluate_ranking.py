@@ -42,8 +42,9 @@ from matcher.devtools.synthetic import Truth, labelled_set
 from matcher.features import constraints as C
 from matcher.features import occupation
 from matcher.features import skills as S
-from matcher.paths import DATA_DIR
-from matcher.ranking.scoring import OCC_KIND, OFFER_POS, PROFILE_POS, Scored, score_pairs, top_k
+from matcher.paths import OFFICIAL_ROME_DIR
+from matcher.ranking import suggest
+from matcher.ranking.scoring import OCC_KIND, OFFER_POS, PROFILE_POS, Scored, score_pairs
 from matcher.reference.geo import haversine_pairs
 from matcher.reference.referential import (
     CODE,
@@ -58,7 +59,7 @@ from matcher.text.normalise import split_skills
 
 log = logging.getLogger(__name__)
 
-ROME_DIR = DATA_DIR.parent.parent / "shared" / "data" / "rome-v460"
+ROME_DIR = OFFICIAL_ROME_DIR
 TUNING_SEED = 11
 REPORT_SEED = 2026
 K = 10
@@ -127,20 +128,17 @@ def unreachable_pairs(truth: Truth, offers: pd.DataFrame, profiles: pd.DataFrame
     or the default for their means) by more than the tolerance, a required licence not held, or
     not available within constraints.AVAILABILITY_GRACE_DAYS of the start date. The truth uses
     the true coordinates of the generated communes, not the product's geocoding."""
-    from matcher.ranking.prepare import _means
+    from matcher.ranking.prepare import prepare_profiles
+    from matcher.reference.geo import builtin_communes
 
     cs = Settings().constraints
-    r = Settings().ranking
     n_o, n_p = len(truth.offer_codes), len(truth.profile_codes)
     required = offers[F.LICENCE_REQUIRED].map(lambda v: tuple(v) if isinstance(v, list) else ())
     held = profiles[F.LICENCE].map(lambda v: tuple(v) if isinstance(v, list) else ())
     lic = np.array([[C.licence_missing(a, h) for h in held] for a in required], dtype=bool)
-    km = pd.to_numeric(profiles[F.MOBILITY_KM], errors="coerce")
-    means = _means(profiles[F.TRANSPORT], profiles[F.MOBILITY_KM].astype("object"),
-                   profiles[F.LICENCE])  # fmt: skip
-    default = np.where(means == "transports en commun", r.public_transport_radius_km,
-                       r.default_radius_km)  # fmt: skip
-    radius = km.where(km.notna() & (km > 0), default).to_numpy(float)
+    # The radius the product reads (given, or the default for the person's means).
+    prepared = prepare_profiles(profiles, builtin_referential(), builtin_communes(), Settings())
+    radius = prepared[F.RADIUS_KM].to_numpy(float)
     oi, pj = np.meshgrid(np.arange(n_o), np.arange(n_p), indexing="ij")
     dist = haversine_pairs(
         truth.offer_lat[oi.ravel()], truth.offer_lon[oi.ravel()],
@@ -203,7 +201,7 @@ def _by_score(scores: np.ndarray, k: int = K) -> list[np.ndarray]:
 # Methods
 # --------------------------------------------------------------------------------------------
 def product_lists(scored: Scored, k: int = K) -> list[np.ndarray]:
-    rows = top_k(scored, OFFER_POS, k)
+    rows = suggest.choose(scored, k=k).rows
     pairs = scored.pairs.iloc[rows]
     lists: list[list[int]] = [[] for _ in range(len(scored.offers))]
     for o, p in zip(pairs[OFFER_POS].to_numpy(), pairs[PROFILE_POS].to_numpy(), strict=True):

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from matcher.text.normalise import _variants
+from matcher.text.normalise import gender_variants as _variants
 
 ABBREVIATIONS = (
     ("agent de service hospitalier", "ASH"),

@@ -43,10 +43,10 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
 from matcher.text.normalise import (
-    _collapse_one,
-    _expand_one,
-    _fold_one,
-    _jargon_one,
+    canonical_jargon,
+    collapse_gender,
+    expand_abbreviations,
+    fold_text,
     normalise_text,
     stop_words,
 )
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-VERSION = "3"  # bump when the artefacts or the cleaning change: the cache is rebuilt
+VERSION = "4"  # bump when the artefacts or the cleaning change: the cache is rebuilt
 CACHE_ENV = "MATCHER_CACHE"
 
 # -- cleaning ---------------------------------------------------------------------------------
@@ -102,40 +102,70 @@ _EDGE_STOPS = frozenset({"de", "d", "du", "des", "en", "la", "le", "les", "l", "
                          "et", "un", "une", "notre", "nos", "pour", "sur", "avec"})  # fmt: skip
 
 
-def _key(segment: str) -> str:
-    """One segment -> its comparison key (folded, masculine, noise dropped, jargon and
-    abbreviations expanded)."""
-    folded = _fold_one(segment)
-    words = [masculine_word(w) for w in folded.split(" ") if w]
-    text = _NOISE.sub(" ", " ".join(words))
-    text = _expand_one(_jargon_one(" ".join(text.split())))
-    # Abbreviation expansions are written in their own (masculine, folded) form already.
-    words = [masculine_word(w) for w in text.split(" ") if w]
+def _masculine_text(text: str) -> str:
+    return " ".join(masculine_word(w) for w in text.split(" ") if w)
+
+
+def _trim(text: str) -> str:
+    words = text.split(" ")
     while words and words[-1] in _EDGE_STOPS:
         words.pop()
     while words and words[0] in _EDGE_STOPS:
         words.pop(0)
-    return " ".join(words)
+    return " ".join(w for w in words if w)
 
 
-def title_key(title: str) -> str:
-    """An appellation of the referential -> its key (no splitting: appellations are clean)."""
-    return _key(_collapse_one(_SPACE_PAREN_FEM.sub(r"\1", title)))
+def keys_of(segments: pd.Series) -> pd.Series:
+    """Segments -> their comparison keys (folded, masculine, noise dropped, jargon and
+    abbreviations expanded); computed once per distinct segment."""
+    distinct = pd.Series(pd.unique(segments.astype("object").fillna("").astype(str)))
+    folded = fold_text(distinct).map(_masculine_text)
+    cleaned = folded.str.replace(_NOISE, " ", regex=True).str.split().str.join(" ")
+    # Abbreviation expansions are written in their own folded form: masculinised again.
+    expanded = expand_abbreviations(canonical_jargon(cleaned)).map(_masculine_text).map(_trim)
+    table = dict(zip(distinct, expanded, strict=True))
+    return segments.astype("object").fillna("").astype(str).map(table)
+
+
+def _collapsed(raw: pd.Series) -> pd.Series:
+    text = raw.astype("object").fillna("").astype(str)
+    text = text.str.replace(_SPACE_PAREN_FEM, r"\1", regex=True)
+    return collapse_gender(text.str.replace(_SLASH_MARK, r"\1", regex=True))
+
+
+def title_keys(titles: pd.Series) -> pd.Series:
+    """Appellations of the referential -> their keys (no splitting: appellations are clean)."""
+    return keys_of(_collapsed(titles))
+
+
+def parts_of(raw: pd.Series, heads: frozenset[str]) -> list[tuple[str, str]]:
+    """Titles as written -> (main key, second job's key or "") each, see the module docstring.
+    When no segment starts with a job noun, the main key is the first segment prefixed by "?"
+    (the classifier then lowers its confidence: a place, a contract or a brand is no job)."""
+    segments = _collapsed(raw).map(lambda t: [x for x in _SEGMENTS.split(t) if x and x.strip()])
+    flat = segments.explode().dropna()
+    keys = keys_of(flat) if len(flat) else flat
+    by_row: dict[int, list[str]] = {}
+    for i, k in zip(flat.index, keys, strict=True):
+        if k:
+            by_row.setdefault(i, []).append(k)
+    out = []
+    for i in raw.index:
+        found = by_row.get(i, [])
+        if not found:
+            out.append(("", ""))
+            continue
+        jobs = [k for k in found if k.split(" ", 1)[0] in heads]
+        if not jobs:
+            out.append((NO_JOB + found[0], ""))
+        else:
+            out.append((jobs[0], jobs[1] if len(jobs) > 1 else ""))
+    return out
 
 
 def title_parts(raw: str, heads: frozenset[str]) -> tuple[str, str]:
-    """A title as written -> (main key, second job's key or ""), see the module docstring. When
-    no segment starts with a job noun, the main key is the first segment prefixed by "?" (the
-    classifier then lowers its confidence: a place, a contract or a brand is no job)."""
-    text = _SLASH_MARK.sub(r"\1", _SPACE_PAREN_FEM.sub(r"\1", raw or ""))
-    text = _collapse_one(text)
-    keys = [k for k in (_key(s) for s in _SEGMENTS.split(text) if s and s.strip()) if k]
-    if not keys:
-        return "", ""
-    jobs = [k for k in keys if k.split(" ", 1)[0] in heads]
-    if not jobs:
-        return NO_JOB + keys[0], ""
-    return jobs[0], (jobs[1] if len(jobs) > 1 else "")
+    """One title as written -> (main key, second job's key or ""): :func:`parts_of`."""
+    return parts_of(pd.Series([raw]), heads)[0]
 
 
 # -- n-gram vectors that can be saved -----------------------------------------------------------
@@ -282,7 +312,7 @@ class TitleClassifier:
         from matcher.reference.referential import CODE, KIND, SAVOIR_FAIRE, SKILL, TEXT, TITLE
 
         titles = referential.titles[[CODE, TITLE]].copy()
-        titles["key"] = [title_key(t) for t in titles[TITLE].astype(str)]
+        titles["key"] = title_keys(titles[TITLE]).to_numpy()
         titles = titles[titles["key"] != ""].drop_duplicates([CODE, "key"])
         titles = titles.sort_values([CODE, "key"], kind="stable", ignore_index=True)
         if titles.empty:
@@ -354,8 +384,8 @@ class TitleClassifier:
     def parts(self, queries: pd.Series) -> pd.DataFrame:
         """Main key and second job's key of each query."""
         values = queries.astype("object").where(queries.notna(), "").astype(str)
-        distinct = pd.unique(values.to_numpy())
-        done = {v: title_parts(v, self.heads) for v in distinct}
+        distinct = pd.Series(pd.unique(values.to_numpy()))
+        done = dict(zip(distinct, parts_of(distinct, self.heads), strict=True))
         pairs = [done[v] for v in values]
         return pd.DataFrame(pairs, columns=["main", "second"], index=queries.index)
 
@@ -535,4 +565,4 @@ def head_nouns(referential: Referential) -> frozenset[str]:
     return referential.classifier.heads
 
 
-__all__ = ["TitleClassifier", "cache_dir", "stop_words", "title_key", "title_parts"]
+__all__ = ["TitleClassifier", "cache_dir", "parts_of", "stop_words", "title_keys", "title_parts"]
