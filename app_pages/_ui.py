@@ -159,6 +159,12 @@ def offer_label(ref: str, offer: Any) -> str:
     return f"{ref} – {title}" + (f" ({employer})" if employer else "")
 
 
+def to_discuss(rec: dict[str, Any]) -> bool:
+    """True for a pair put « hors rayon / à discuter » by the ranking (issue 13)."""
+    value = rec.get(F.TO_DISCUSS)
+    return not _missing(value) and bool(value)
+
+
 def score_text(rec: dict[str, Any]) -> str:
     """« 64 / 100 »: the score as shown everywhere (matcher.ranking.explain.score_points)."""
     return f"{X.score_points(rec.get(F.SCORE))}{NBSP}/{NBSP}100"
@@ -224,6 +230,10 @@ def suggestion_card(
             st.progress(score, text=f"Score {score_text(rec)}")
             st.caption(explanation_markdown(rec, settings), help=SCORE_HELP)
         with right:
+            if to_discuss(rec):  # issue 13: cannot reach the workplace, to talk over
+                why = text_of(rec.get(F.REACH_REASON))
+                st.markdown(f":orange-badge[:material/directions_car: {F.TO_DISCUSS_LABEL}]"
+                            + (f" {why}" if why else ""))  # fmt: skip
             reasons = reasons_markdown(rec.get(F.REASONS))
             if reasons:
                 st.markdown(reasons)

@@ -57,6 +57,10 @@ def filters(rows: pd.DataFrame) -> pd.DataFrame:
 
 def display(rows: pd.DataFrame, coordinator: bool) -> pd.DataFrame:
     warnings = rows[F.REASONS].map(lambda r: "; ".join(X.split_reasons(r)[1]))
+    if F.TO_DISCUSS in rows:  # issue 13: « Hors rayon / à discuter » first in what to check
+        reach = rows.get(F.REACH_REASON, pd.Series("", index=rows.index)).map(U.text_of)
+        label = (F.TO_DISCUSS_LABEL + " " + reach).str.strip()
+        warnings = warnings.where(~rows[F.TO_DISCUSS], label + "; " + warnings).str.strip("; ")
     table = pd.DataFrame({
         "Score": rows[queue.POINTS],
         "Personne": rows[F.PROFILE_REF],

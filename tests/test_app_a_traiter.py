@@ -124,3 +124,26 @@ def test_people_without_suggestion_and_why(dash):
     assert why["A-05"] == "Trop loin"
     assert "A-01" not in why
     assert "personne(s) sans suggestion" in shown
+
+
+def test_people_who_cannot_reach_the_job_come_last_and_say_so(dash):
+    """Issue 13's « hors rayon / à discuter » part: shown in « À vérifier » and on the card,
+    after every reachable suggestion."""
+    from matcher.workflow import service
+
+    far = ("Identifiant;Métier visé;Compétences;Commune;Code postal;Mobilité (km)\n"
+           "A-05;cariste;CACES R489 cat 3, charger et décharger les camions;"
+           "Bruay-la-Buissière;62700;1\n")  # fmt: skip
+    service.import_into_store(dash.store, far.encode(), "loin.csv", "profiles",
+                              structure=STRUCTURE_A)  # fmt: skip
+    service.run_matching(dash.store)
+    rows = queue.todo(dash.store, dash.counsellor_a)
+    mine = rows[rows[F.PROFILE_REF] == "A-05"]
+    assert not mine.empty and mine[F.TO_DISCUSS].all()
+    assert rows[F.TO_DISCUSS].is_monotonic_increasing  # the reachable ones first
+    at = page("a_traiter.py", dash.counsellor_a).run()
+    table = _table(at)
+    flagged = table[table["Personne"] == "A-05"]["À vérifier"].tolist()
+    assert flagged and all(v.startswith("Hors rayon / à discuter") for v in flagged)
+    at = _select(at, [int(table.index[table["Personne"] == "A-05"][0])])
+    assert ":orange-badge[:material/directions_car: Hors rayon / à discuter]" in texts(at)

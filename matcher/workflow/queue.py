@@ -97,8 +97,11 @@ def todo(store: Store, user: User, statuses: tuple[str, ...] = (Status.SUGGESTED
                       on=[F.STRUCTURE, F.PROFILE_REF], how="left")  # fmt: skip
     rows[TARGET_JOBS] = rows[TARGET_JOBS].fillna("")
     rows[POINTS] = explain.score_points_series(rows[F.SCORE])
-    rows = rows.sort_values([F.SCORE, F.OFFER_REF, F.PROFILE_REF],
-                            ascending=[False, True, True], kind="stable")  # fmt: skip
+    # People who cannot reach the job (« hors rayon / à discuter », issue 13) after the others.
+    discuss = rows[F.TO_DISCUSS] if F.TO_DISCUSS in rows else pd.Series(False, index=rows.index)
+    rows[F.TO_DISCUSS] = discuss.fillna(False).astype(bool)
+    rows = rows.sort_values([F.TO_DISCUSS, F.SCORE, F.OFFER_REF, F.PROFILE_REF],
+                            ascending=[True, False, True, True], kind="stable")  # fmt: skip
     return rows.reset_index(drop=True)
 
 
