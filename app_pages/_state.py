@@ -20,7 +20,7 @@ from matcher.errors import AccessDenied, UserError
 from matcher.export import shortlists as export
 from matcher.fields import Role
 from matcher.intake import importer
-from matcher.paths import default_db_path
+from matcher.paths import default_database
 from matcher.reference.referential import active_referential
 from matcher.settings import Settings
 from matcher.store.database import Store
@@ -80,7 +80,7 @@ def _store(path: str) -> Store:
 
 def get_store() -> Store:
     """The store of this server (``$MATCHER_DB`` or data/matcher.sqlite3)."""
-    return _store(str(default_db_path()))
+    return _store(default_database())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -102,7 +102,7 @@ def funnel_facts(user: User) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(offers, pairs, profiles) facts for the indicators, as ``user`` may see them. Cached per
     user and data version: a decision taken by anyone is counted at the next rerun."""
     store = get_store()
-    return _funnel_facts(str(store.path), user, store.data_version(), store.referential_stamp())
+    return _funnel_facts(store.target, user, store.data_version(), store.referential_stamp())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -115,7 +115,7 @@ def _offer_sectors(path: str, user: User, version: int, referential_stamp: str |
 def offer_sectors(user: User) -> dict[str, str]:
     """offer_ref -> sector label, for the offers ``user`` may see (cached per user and data)."""
     store = get_store()
-    return _offer_sectors(str(store.path), user, store.data_version(), store.referential_stamp())
+    return _offer_sectors(store.target, user, store.data_version(), store.referential_stamp())
 
 
 def current_settings(user: User) -> Settings:

@@ -30,12 +30,26 @@ def _profiles():
                          F.TARGET_JOBS: ["agent d'entretien", "cariste"]})  # fmt: skip
 
 
-def test_pragmas_and_schema_version(store):
-    with store.read() as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+def test_engine_settings_and_schema_version(store):
+    if store.engine == "sqlite":
+        with store.read() as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+            assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+            assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+            triggers = conn.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0]  # fmt: skip
+    else:
+        with store.read() as conn:
+            assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == len(
+                MIGRATIONS)  # fmt: skip
+            triggers = conn.execute(
+                "SELECT COUNT(*) FROM pg_trigger WHERE NOT tgisinternal").fetchone()[0]  # fmt: skip
+            # Text sorts byte-wise, as on SQLite, whatever the database's locale.
+            assert conn.execute(
+                "SELECT collation_name FROM information_schema.columns "
+                "WHERE table_name = 'offers' AND column_name = 'offer_ref'").fetchone()[0] == "C"  # fmt: skip
+    assert triggers == 6  # the append-only rules of migration 3
     assert store.schema_version() == len(MIGRATIONS) >= 2
 
 
@@ -107,7 +121,7 @@ def test_same_identifier_in_two_structures_are_two_profiles(store):
 
 def test_failed_write_leaves_nothing(store):
     bad = _offers().assign(**{F.TITLE: [None, "Cariste"]})  # NOT NULL violated on row 1
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(store.backend.IntegrityError):
         store.save_offers(bad, ImportReport(kind="offers", source="bad.xlsx"))
     assert store.counts()["offers"] == 0 and store.counts()["imports"] == 0
     assert store.counts()["audit"] == 0
@@ -127,7 +141,7 @@ def test_failed_write_leaves_nothing(store):
 def test_database_refuses_to_lose_decisions_or_audit(world, sql, message):
     """Whatever code runs, the database keeps decisions and the audit trail."""
     review.decide(world.store, world.counsellor_a, "BUS-001", "A1", "retained")
-    with pytest.raises(sqlite3.DatabaseError, match=message), world.store.write() as conn:
+    with pytest.raises(world.store.backend.DatabaseError, match=message), world.store.write() as conn:
         conn.execute(sql)
     assert len(world.store.decisions(SYSTEM)) == 1
     assert world.store.suggestions(SYSTEM, offer_ref="BUS-001", profile_ref="A1",
@@ -152,15 +166,21 @@ def test_rematch_keeps_decisions_refreshes_snapshot_and_prunes_undecided(world):
 
 
 class _LimitedStore(Store):
-    """A store whose database may not grow past ``max_pages`` pages: a full disk."""
+    """A SQLite store whose file may not grow past ``max_pages`` pages: a full disk."""
 
     max_pages = 0
 
-    def _connect(self):
-        conn = super()._connect()
-        if self.max_pages:
-            conn.execute(f"PRAGMA max_page_count = {self.max_pages}")
-        return conn
+    def __init__(self, path):
+        super().__init__(path)
+        connect = self.backend._connect
+
+        def limited():
+            conn = connect()
+            if self.max_pages:
+                conn.execute(f"PRAGMA max_page_count = {self.max_pages}")
+            return conn
+
+        self.backend._connect = limited
 
 
 def test_disk_full_gives_a_french_error_and_writes_nothing(tmp_path):

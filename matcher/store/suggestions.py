@@ -48,7 +48,8 @@ class SuggestionsStore(Audited):
         with self.write() as conn:
             run_id = inserted_id(
                 conn.execute(
-                    "INSERT INTO match_runs (created_at, settings, n_suggestions) VALUES (?, ?, ?)",
+                    "INSERT INTO match_runs (created_at, settings, n_suggestions) VALUES (?, ?, ?) "
+                    "RETURNING id",
                     (now, json.dumps(settings, ensure_ascii=False, default=str), len(suggestions)),
                 )
             )
@@ -107,7 +108,8 @@ class SuggestionsStore(Audited):
                         continue
                     conn.execute("DELETE FROM offer_occupations WHERE offer_ref = ?", (ref,))
                     conn.executemany(
-                        "INSERT OR IGNORE INTO offer_occupations (offer_ref, code) VALUES (?, ?)",
+                        "INSERT INTO offer_occupations (offer_ref, code) VALUES (?, ?) "
+                        "ON CONFLICT DO NOTHING",
                         [(ref, str(c).upper()) for c in codes if c],
                     )
             self._audit(conn, actor, "match", "run", f"calcul {run_id}",
@@ -156,7 +158,7 @@ class SuggestionsStore(Audited):
         with self.read() as conn:
             scope = self._scope(conn, user)
             sid = self._structure_filter(conn, scope, structure)
-            sql = self._SUGGESTION_SQL + "WHERE (? IS NULL OR p.structure_id = ?)"
+            sql = self._SUGGESTION_SQL + "WHERE (CAST(? AS INTEGER) IS NULL OR p.structure_id = ?)"
             args: list[Any] = [sid, sid]
             if offer_ref is not None:
                 sql += " AND g.offer_ref = ?"
@@ -188,7 +190,7 @@ class SuggestionsStore(Audited):
         with self.read() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(
-                "SELECT structure, month, metric, status, reason, SUM(n) AS n FROM ("
+                "SELECT structure, month, metric, status, reason, CAST(SUM(n) AS INTEGER) AS n FROM ("
                 "  SELECT p.structure_id AS sid, substr(p.created_at, 1, 7) AS month, "
                 "    'profiles' AS metric, NULL AS status, NULL AS reason, COUNT(*) AS n "
                 "    FROM profiles p GROUP BY 1, 2 "
@@ -202,9 +204,9 @@ class SuggestionsStore(Audited):
                 "  UNION ALL SELECT structure_id, month, metric, status, reason, n "
                 "    FROM stats_archive"
                 ") t JOIN (SELECT id, name AS structure FROM structures) s ON s.id = t.sid "
-                "WHERE ? IS NULL OR t.sid = ? "
+                "WHERE CAST(? AS INTEGER) IS NULL OR t.sid = ? "
                 "GROUP BY structure, month, metric, status, reason "
-                "ORDER BY structure, month, metric, status, reason",
+                "ORDER BY structure, month, metric, status NULLS FIRST, reason NULLS FIRST",
                 (scope.structure_id, scope.structure_id),
             ).fetchall()
         columns = [F.STRUCTURE, "month", "metric", F.STATUS, F.REASON, "n"]
