@@ -433,14 +433,13 @@ def test_pool_lists_its_people_first_and_matching_adds_them(store):
 
 # -- command line ---------------------------------------------------------------------------------
 @pytest.fixture
-def cli_world(tmp_path, monkeypatch):
+def cli_world(db_target, monkeypatch):
     from matcher.store.database import Store
 
     from .review_world import build_world
 
-    db = tmp_path / "cli.sqlite3"
-    monkeypatch.setenv("MATCHER_DB", str(db))
-    return build_world(Store(db))
+    monkeypatch.setenv("MATCHER_DB", db_target)
+    return build_world(Store(db_target))
 
 
 def _cli(capsys, *args):
