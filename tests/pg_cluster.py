@@ -86,9 +86,15 @@ class Cluster:
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         binary = pg_bin()
         assert binary is not None
-        return subprocess.run([str(binary / args[0]), *args[1:]], check=check,
+        done = subprocess.run([str(binary / args[0]), *args[1:]], check=False,
                               capture_output=True, text=True, cwd=self.root,
                               **_as_server_user())  # fmt: skip
+        if check and done.returncode:
+            log = self.root / "server.log"
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{args[0]} failed ({done.returncode}): {done.stdout}"
+                               f"{done.stderr}\n{tail}")  # fmt: skip
+        return done
 
     @classmethod
     def create(cls, root: Path | None = None, *, fsync: bool = False) -> Cluster:
@@ -105,7 +111,7 @@ class Cluster:
         settings = {
             "port": cluster.port,
             "listen_addresses": "'127.0.0.1'",
-            "unix_socket_directories": f"'{root}'",
+            "unix_socket_directories": "''",  # TCP on 127.0.0.1 only
             "max_connections": 300,
             "shared_buffers": "'32MB'",
             "fsync": "on" if fsync else "off",
@@ -163,6 +169,11 @@ class Cluster:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and any(_alive(p) for p in [pid, *children]):
             time.sleep(0.05)
+        # The postmaster was orphaned when pg_ctl exited; where nobody reaps orphans (a
+        # container's init), it stays a zombie that the next start would take for a running
+        # server: its lock file goes, as after a machine restart.
+        with contextlib.suppress(FileNotFoundError):
+            (self.data / "postmaster.pid").unlink()
         return killed
 
     def remove(self) -> None:
