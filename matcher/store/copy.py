@@ -107,7 +107,9 @@ def copy_database(source: str | Path, target: str | Path) -> CopyReport:
                     dconn.executemany(insert, rows[i : i + BATCH])
             except dst.backend.DatabaseError as exc:
                 raise UserError(
-                    f"table « {t} » : ligne refusée par {dst.label} ({exc}) ; rien n'a été copié"
+                    f"table « {t} » : ligne refusée par {dst.label} ("
+                    + (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                    + ") ; rien n'a été copié"
                 ) from exc
             report.counts[t] = len(rows)
         dst.backend.after_bulk_load(dconn, tables)
