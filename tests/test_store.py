@@ -141,7 +141,10 @@ def test_failed_write_leaves_nothing(store):
 def test_database_refuses_to_lose_decisions_or_audit(world, sql, message):
     """Whatever code runs, the database keeps decisions and the audit trail."""
     review.decide(world.store, world.counsellor_a, "BUS-001", "A1", "retained")
-    with pytest.raises(world.store.backend.DatabaseError, match=message), world.store.write() as conn:
+    with (
+        pytest.raises(world.store.backend.DatabaseError, match=message),
+        world.store.write() as conn,
+    ):
         conn.execute(sql)
     assert len(world.store.decisions(SYSTEM)) == 1
     assert world.store.suggestions(SYSTEM, offer_ref="BUS-001", profile_ref="A1",

@@ -168,4 +168,3 @@ def topological(tables: Sequence[str], parents: Iterable[tuple[str, str]]) -> li
     for t in tables:
         visit(t, ())
     return done
-

@@ -166,7 +166,7 @@ class Row(tuple):
 
     _index: ClassVar[dict[str, int]] = {}
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             return tuple.__getitem__(self, self._index[key])
         return tuple.__getitem__(self, key)
@@ -207,11 +207,11 @@ class PgConnection:
         self.raw = raw
 
     def execute(self, query: str, params: Sequence[Any] | None = None) -> Any:
-        return self.raw.execute(to_pyformat(query), _params(params))  # type: ignore[call-overload]
+        return self.raw.execute(to_pyformat(query), _params(params))
 
     def executemany(self, query: str, seq: Iterable[Sequence[Any]]) -> Any:
         cur = self.raw.cursor()
-        cur.executemany(to_pyformat(query), [_params(p) for p in seq])  # type: ignore[call-overload]
+        cur.executemany(to_pyformat(query), [_params(p) for p in seq])
         return cur
 
 
@@ -397,7 +397,8 @@ class PostgresBackend(Backend):
                 query = pgsql.SQL(
                     "SELECT COUNT(*) FROM {} c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} p WHERE {})"
                 ).format(child, not_null, parent, match)
-                orphans = conn.raw.execute(query).fetchone()[0]
+                row = conn.raw.execute(query).fetchone()
+                orphans = row[0] if row else 0
                 if orphans:
                     problems.append(f"clé étrangère rompue : {fk['conname']} ({orphans} ligne(s))")
             if conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'amcheck'").fetchone():

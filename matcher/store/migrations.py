@@ -253,17 +253,31 @@ MIGRATIONS: tuple[str | Migration, ...] = (
     """,
         refusals=(
             Refusal("reviews_append_only", "reviews", "UPDATE", "reviews are append-only"),
-            Refusal("reviews_no_delete", "reviews", "DELETE",
-                    "reviews are deleted only by the retention purge", _NO_PURGE),
-            Refusal("suggestions_keep_decided", "suggestions", "DELETE",
-                    "a decided suggestion is deleted only by the retention purge",
-                    f"OLD.review_id > 0 AND {_NO_PURGE}"),
-            Refusal("suggestions_status_by_decision", "suggestions", "UPDATE OF status",
-                    "a status changes only with a recorded decision",
-                    "NEW.status IS DISTINCT FROM OLD.status AND NEW.review_id = OLD.review_id"),
+            Refusal(
+                "reviews_no_delete",
+                "reviews",
+                "DELETE",
+                "reviews are deleted only by the retention purge",
+                _NO_PURGE,
+            ),
+            Refusal(
+                "suggestions_keep_decided",
+                "suggestions",
+                "DELETE",
+                "a decided suggestion is deleted only by the retention purge",
+                f"OLD.review_id > 0 AND {_NO_PURGE}",
+            ),
+            Refusal(
+                "suggestions_status_by_decision",
+                "suggestions",
+                "UPDATE OF status",
+                "a status changes only with a recorded decision",
+                "NEW.status IS DISTINCT FROM OLD.status AND NEW.review_id = OLD.review_id",
+            ),
             Refusal("audit_append_only", "audit", "UPDATE", "the audit log is append-only"),
-            Refusal("audit_no_delete", "audit", "DELETE", "the audit log is append-only",
-                    _NO_PURGE),
+            Refusal(
+                "audit_no_delete", "audit", "DELETE", "the audit log is append-only", _NO_PURGE
+            ),
         ),
     ),  # fmt: skip
     # 4: per-database secrets (sign the pair keys hidden in exported shortlists)
@@ -274,4 +288,3 @@ MIGRATIONS: tuple[str | Migration, ...] = (
     );
     """,
 )
-

@@ -56,9 +56,7 @@ class Scoped(Connection):
             return Scope(user.login, role, None, None, full_profiles=False)
         return Scope(user.login, role, row["structure_id"], row["structure"], full_profiles=True)
 
-    def _structure_filter(
-        self, conn: Any, scope: Scope, structure: str | None
-    ) -> int | None:
+    def _structure_filter(self, conn: Any, scope: Scope, structure: str | None) -> int | None:
         """The structure id to filter on: the user's own for a counsellor, the one asked for
         (if any) for the coordinator. Asking for another structure is refused."""
         if structure is not None:
