@@ -74,13 +74,15 @@ PAGE_SETTINGS = "app_pages/parametres.py"
 # --------------------------------------------------------------------------------------------
 @st.cache_resource
 def _store(path: str) -> Store:
-    # The Store holds only its path and an idle connection: safe to share between sessions
-    # (no user data in it). Every read takes the acting user and is filtered in SQL.
+    # The Store holds only its target and an idle connection (SQLite) or a connection pool
+    # (PostgreSQL): safe to share between sessions (no user data in it). Every read takes the
+    # acting user and is filtered in SQL.
     return Store(path)
 
 
 def get_store() -> Store:
-    """The store of this server (``$MATCHER_DB`` or data/matcher.sqlite3)."""
+    """The store of this server (``$MATCHER_DB``: a file or a postgresql:// URL; else
+    data/matcher.sqlite3)."""
     return _store(default_database())
 
 
