@@ -276,3 +276,45 @@ def test_path_helpers_do_not_mangle_urls(monkeypatch):
     assert default_database() == "postgresql://club@h/db"
     monkeypatch.delenv("MATCHER_DB")
     assert Path(default_database()).name == "matcher.sqlite3"
+
+
+def test_postgres_database_of_the_first_schema_is_upgraded_in_place(pg_server):
+    """Migrations are versioned on PostgreSQL too: a base left at schema 1 gets the others,
+    each once, its rows kept."""
+    from matcher.store.backend import as_migration
+    from matcher.store.backend_postgres import PostgresBackend, close_pools
+    from matcher.store.migrations import MIGRATIONS
+
+    from . import pg_cluster
+
+    pg_cluster.execute(pg_server.url(), "CREATE DATABASE schema_one")
+    url = pg_server.url("schema_one")
+    try:
+        backend = PostgresBackend(url)
+        with backend.write() as conn:
+            for statement in backend.render(as_migration(MIGRATIONS[0])):
+                conn.execute(statement)
+            backend.set_version(conn, 1)
+            conn.execute("INSERT INTO structures (id, name) VALUES (1, 'EI A')")
+            conn.execute(
+                "INSERT INTO offers (offer_ref, title, data, created_at, updated_at) "
+                "VALUES ('O1', 'Cariste', '{}', '2025-01-01', '2025-01-01')"
+            )
+        store = Store(url)
+        assert store.schema_version() == len(MIGRATIONS)
+        assert store.counts()["offers"] == 1 and store.structures(auth.SYSTEM) == ["EI A"]
+        Store(url)  # opening again applies nothing more
+        assert store.schema_version() == len(MIGRATIONS)
+    finally:
+        close_pools(url)
+        pg_cluster.execute(pg_server.url(), "DROP DATABASE schema_one WITH (FORCE)")
+
+
+def test_newer_postgres_schema_is_refused_in_french(pg_url):
+    from matcher.store.migrations import MIGRATIONS
+
+    store = Store(pg_url)
+    with store.write() as conn:
+        conn.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS) + 1,))
+    with pytest.raises(UserError, match="version plus récente"):
+        Store(pg_url)

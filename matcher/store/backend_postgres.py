@@ -177,7 +177,9 @@ class Row(tuple):
 
 @functools.lru_cache(maxsize=1024)
 def _row_class(names: tuple[str, ...]) -> type[Row]:
-    index = {name: i for i, name in reversed(list(enumerate(names)))}
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        index.setdefault(name, i)  # as sqlite3.Row: the first column of a name
     return type("Row", (Row,), {"_index": index, "__slots__": ()})
 
 
