@@ -318,3 +318,18 @@ def test_newer_postgres_schema_is_refused_in_french(pg_url):
         conn.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS) + 1,))
     with pytest.raises(UserError, match="version plus récente"):
         Store(pg_url)
+
+
+def test_writers_lock_held_too_long_is_said_in_french(pg_url, monkeypatch):
+    """Writers queue on one lock, as on SQLite; one that waits past the timeout is told in
+    French that nothing was stored."""
+    from matcher.store import backend_postgres
+
+    monkeypatch.setattr(backend_postgres, "LOCK_TIMEOUT_S", 1)
+    store = Store(pg_url)  # its pool is made now, with the short timeout
+    with psycopg.connect(pg_url) as other:  # a transaction holding the writers' lock
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (backend_postgres.WRITE_LOCK_KEY,))
+        with pytest.raises(UserError, match=r"base occupée.*rien n'a été enregistré"):
+            store.remember_mapping("offers", "sig", {"A": "title"})
+    store.remember_mapping("offers", "sig", {"A": "title"})  # free again
+    assert store.remembered_mappings("offers") == {"sig": {"A": "title"}}

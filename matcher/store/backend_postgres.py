@@ -245,7 +245,9 @@ class PostgresBackend(Backend):
                     check=ConnectionPool.check_connection,
                     kwargs={"autocommit": True, "row_factory": _row_factory,
                             "connect_timeout": CONNECT_TIMEOUT_S,
-                            "application_name": "circuit-court"},
+                            "application_name": "circuit-court",
+                            # A writer waits that long for the writers' lock, then gives up.
+                            "options": f"-c lock_timeout={LOCK_TIMEOUT_S}s"},
                     name=f"matcher {self.label}",
                     open=True,
                 )  # fmt: skip
@@ -319,9 +321,8 @@ class PostgresBackend(Backend):
             raw = conn.raw
             committing = False
             try:
-                raw.execute("BEGIN")
-                raw.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
-                raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+                # One round trip (simple query protocol); lock_timeout is set per connection.
+                raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
                 try:
                     yield conn
                 except BaseException:
