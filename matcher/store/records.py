@@ -24,7 +24,7 @@ def utc_now() -> str:
 
 def inserted_id(cur: Any) -> int:
     """Id of the row an ``INSERT ... RETURNING id`` run on ``cur`` wrote (both engines: SQLite's
-    ``lastrowid`` has no PostgreSQL counterpart)."""
+    cursor row id has no PostgreSQL counterpart)."""
     row = cur.fetchone()
     if row is None:
         raise RuntimeError("INSERT without RETURNING id")
