@@ -21,17 +21,40 @@ sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
 
-from matcher.store.backend_postgres import PgConnection, _row_factory  # noqa: E402
+from matcher.store.backend_postgres import (  # noqa: E402
+    PgConnection,
+    _params,
+    _row_class,
+    _row_factory,
+    to_pyformat,
+)
 
 
-def per_call_us(fn, n: int) -> float:
-    runs = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for i in range(n):
-            fn(i)
-        runs.append((time.perf_counter() - t0) / n * 1e6)
-    return statistics.median(runs)
+def python_cost_us(n: int = 200_000) -> float:
+    """The layer's own work per statement, without the server: translation (cached), binding
+    of three parameters, one row read by name."""
+    query = "SELECT id, v FROM bench_layer WHERE id = ? AND v <> ?"
+    names = (b"id", b"v")
+    t0 = time.perf_counter()
+    for i in range(n):
+        to_pyformat(query)
+        _params((i, "x", None))
+        _row_class(names)((i, "x"))["v"]
+    return (time.perf_counter() - t0) / n * 1e6
+
+
+def per_call_us(a, b, n: int, rounds: int = 20) -> tuple[float, float]:
+    """Median time per call of ``a`` and of ``b``, in µs, over rounds run alternately (so that
+    the load of a shared machine weighs on both alike)."""
+    times: tuple[list[float], list[float]] = ([], [])
+    step = max(n // rounds, 1)
+    for r in range(rounds):
+        for fn, out in ((a, times[0]), (b, times[1])):
+            t0 = time.perf_counter()
+            for i in range(r * step, (r + 1) * step):
+                fn(i)
+            out.append((time.perf_counter() - t0) / step * 1e6)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def measure(url: str, n: int) -> None:
@@ -44,13 +67,10 @@ def measure(url: str, n: int) -> None:
         )
         ours = PgConnection(raw)
         plain = psycopg.connect(url, autocommit=True)
-        read_ours = per_call_us(
+        read_ours, read_raw = per_call_us(
             lambda i: ours.execute("SELECT id, v FROM bench_layer WHERE id = ?", (i,)).fetchone()[
                 "v"
             ],
-            n,
-        )
-        read_raw = per_call_us(
             lambda i: plain.execute("SELECT id, v FROM bench_layer WHERE id = %s", (i,)).fetchone()[
                 1
             ],
@@ -67,10 +87,10 @@ def measure(url: str, n: int) -> None:
             k[0] += 1
             plain.execute("INSERT INTO bench_layer (id, v) VALUES (%s, %s)", (k[0], "x"))
 
-        ins_ours = per_call_us(insert_ours, n)
-        ins_raw = per_call_us(insert_raw, n)
+        ins_ours, ins_raw = per_call_us(insert_ours, insert_raw, n)
         plain.close()
         raw.execute("DROP TABLE bench_layer")
+    print(f"the layer's own Python work: {python_cost_us():.1f} µs per statement")
     print(f"point read: store layer {read_ours:.0f} µs, raw psycopg {read_raw:.0f} µs "
           f"({read_ours - read_raw:+.0f} µs per statement)")  # fmt: skip
     print(f"insert (autocommit): store layer {ins_ours:.0f} µs, raw psycopg {ins_raw:.0f} µs "

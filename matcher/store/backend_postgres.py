@@ -176,17 +176,19 @@ class Row(tuple):
 
 
 @functools.lru_cache(maxsize=1024)
-def _row_class(names: tuple[str, ...]) -> type[Row]:
+def _row_class(names: tuple[bytes, ...]) -> type[Row]:
     index: dict[str, int] = {}
     for i, name in enumerate(names):
-        index.setdefault(name, i)  # as sqlite3.Row: the first column of a name
+        index.setdefault(name.decode(), i)  # as sqlite3.Row: the first column of a name
     return type("Row", (Row,), {"_index": index, "__slots__": ()})
 
 
 def _row_factory(cursor: Any) -> Any:
-    if cursor.description is None:
+    # Column names straight from the result (cursor.description builds objects each time).
+    result = cursor.pgresult
+    if result is None or not result.nfields:
         return tuple
-    return _row_class(tuple(c.name for c in cursor.description))
+    return _row_class(tuple(result.fname(i) or b"" for i in range(result.nfields)))
 
 
 def _bind(value: Any) -> Any:
