@@ -71,9 +71,18 @@ def pg_url(pg_server):
     pg_cluster.drop_database(pg_server, url)
 
 
-@pytest.fixture(params=BACKENDS)
+def pytest_generate_tests(metafunc):
+    """``db_target`` (and so ``store``, ``world``) runs on both backends in the modules marked
+    ``both_backends`` (the store, review, access, concurrency, crash, auth tests), on SQLite
+    alone elsewhere, to keep the suite short."""
+    if "db_target" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_backends") is not None
+        metafunc.parametrize("db_target", BACKENDS if both else BACKENDS[:1], indirect=True)
+
+
+@pytest.fixture
 def db_target(request, tmp_path) -> str:
-    """A fresh database on each backend: a SQLite file path, then a PostgreSQL URL."""
+    """A fresh database: a SQLite file path, or a PostgreSQL URL (see pytest_generate_tests)."""
     if request.param == "sqlite":
         return str(tmp_path / "test.sqlite3")
     return request.getfixturevalue("pg_url")

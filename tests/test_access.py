@@ -29,6 +29,8 @@ from .review_world import (
     suggestions_frame,
 )
 
+pytestmark = pytest.mark.both_backends  # the store fixtures on SQLite and PostgreSQL
+
 # Profile references that exist only in structure B ("P1" exists in both on purpose).
 B_ONLY = ("B1", "B2")
 

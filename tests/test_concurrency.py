@@ -13,6 +13,8 @@ from matcher.workflow import auth, review
 
 from .review_world import PASSWORD, offers_frame, profiles_frame, suggestions_frame
 
+pytestmark = pytest.mark.both_backends  # the store fixtures on SQLite and PostgreSQL
+
 N_THREADS = 16
 PER_THREAD = 200
 STRUCTURES = [f"Structure {k}" for k in range(4)]

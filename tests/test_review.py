@@ -19,6 +19,8 @@ from matcher.workflow.service import import_decisions, run_matching, shortlist_r
 
 from .review_world import STRUCTURE_A, STRUCTURE_B, offers_frame, profiles_frame, suggestions_frame
 
+pytestmark = pytest.mark.both_backends  # the store fixtures on SQLite and PostgreSQL
+
 SYSTEM = auth.SYSTEM
 S = Status
 

@@ -17,6 +17,8 @@ from matcher.workflow.service import parse_age, purge_inactive
 
 from .review_world import STRUCTURE_A, STRUCTURE_B, offers_frame, profiles_frame, suggestions_frame
 
+pytestmark = pytest.mark.both_backends  # the store fixtures on SQLite and PostgreSQL
+
 SYSTEM = auth.SYSTEM
 
 
