@@ -15,6 +15,7 @@ NOT_PORTABLE = {
     r"\blastrowid\b": "INSERT ... RETURNING id and records.inserted_id(cursor)",
     r"(?<!CAST\()\?\s+IS\s+(NOT\s+)?NULL": "CAST(? AS INTEGER) IS NULL (or AS TEXT)",
     r"\(\?\s+(OR|AND)\b": "a boolean parameter as (? = 1 OR ...)",
+    r"\bjson_extract\b|->>": "self.backend.json_flag(column, key) (or a new backend method)",
     r"\bgroup_concat\b": "join in Python (PostgreSQL has string_agg)",
     r"\bPRAGMA\b": "a method of the backend",
     r"\bimport sqlite3\b": "the backend's connection (no engine module outside backend_*)",

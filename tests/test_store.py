@@ -315,3 +315,17 @@ def test_activity_keeps_a_profile_from_the_purge(world):
     store.save_profiles(profiles_frame(STRUCTURE_A, ["A2"]), ImportReport(kind="profiles",
                                                                         source="p.xlsx"))  # fmt: skip
     assert purge_inactive(store, world.coordinator, "24m")["profiles"] == 0
+
+
+def test_people_to_discuss_come_after_every_reachable_one(store):
+    """The order of an offer's suggestions reads the JSON snapshot (each engine its way): pool
+    first, then reachable people by score, then those « à discuter »."""
+    store.save_offers(offers_frame(["O1"]), ImportReport(kind="offers", source="o.xlsx"))
+    store.save_profiles(profiles_frame(STRUCTURE_A, ["P1", "P2", "P3"]),
+                        ImportReport(kind="profiles", source="p.xlsx"))  # fmt: skip
+    frame = suggestions_frame([("O1", STRUCTURE_A, p) for p in ("P1", "P2", "P3")])
+    frame[F.TO_DISCUSS] = [True, False, None]  # P1 has the best score but cannot reach the job
+    store.save_suggestions(frame, {})
+    rows = store.suggestions(SYSTEM, offer_ref="O1")
+    assert rows[F.PROFILE_REF].tolist() == ["P2", "P3", "P1"]
+    assert rows[F.TO_DISCUSS].tolist() == [False, None, True]

@@ -108,6 +108,11 @@ class Backend(ABC):
         """The statements that apply ``migration`` on this engine."""
 
     @abstractmethod
+    def json_flag(self, column: str, key: str) -> str:
+        """A SQL expression: 1 when the JSON object in ``column`` has ``key`` true (or a
+        non-zero number), else 0 (each engine reads JSON with its own functions)."""
+
+    @abstractmethod
     def integrity_check(self) -> list[str]:
         """Problems found (storage, foreign keys); an empty list when all is well."""
 

@@ -372,6 +372,11 @@ class PostgresBackend(Backend):
             statements += render_refusal(r)
         return statements + list(split_statements(migration.postgres))
 
+    def json_flag(self, column: str, key: str) -> str:
+        value = f"(CAST({column} AS JSONB) -> '{key}')"
+        return (f"CASE WHEN jsonb_typeof({value}) = 'boolean' THEN {value} = 'true' "
+                f"WHEN jsonb_typeof({value}) = 'number' THEN {value} <> '0' ELSE FALSE END")  # fmt: skip
+
     # checks and copies
     def integrity_check(self) -> list[str]:
         """Foreign keys (each referencing row has its parent) and, when the ``amcheck``

@@ -161,6 +161,9 @@ class SQLiteBackend(Backend):
         statements += [render_refusal(r) for r in migration.refusals]
         return statements + list(split_statements(migration.sqlite))
 
+    def json_flag(self, column: str, key: str) -> str:
+        return f"COALESCE(json_extract({column}, '$.{key}'), 0) <> 0"
+
     def integrity_check(self) -> list[str]:
         """``PRAGMA integrity_check`` and foreign keys."""
         with self.read() as conn:
