@@ -21,7 +21,7 @@ from matcher.export import shortlists as export
 from matcher.fields import Role
 from matcher.identity import User
 from matcher.intake import importer
-from matcher.paths import default_db_path
+from matcher.paths import default_database
 from matcher.reference.referential import active_referential
 from matcher.settings import Settings
 from matcher.store.database import Store
@@ -74,14 +74,16 @@ PAGE_SETTINGS = "app_pages/parametres.py"
 # --------------------------------------------------------------------------------------------
 @st.cache_resource
 def _store(path: str) -> Store:
-    # The Store holds only its path and an idle connection: safe to share between sessions
-    # (no user data in it). Every read takes the acting user and is filtered in SQL.
+    # The Store holds only its target and an idle connection (SQLite) or a connection pool
+    # (PostgreSQL): safe to share between sessions (no user data in it). Every read takes the
+    # acting user and is filtered in SQL.
     return Store(path)
 
 
 def get_store() -> Store:
-    """The store of this server (``$MATCHER_DB`` or data/matcher.sqlite3)."""
-    return _store(str(default_db_path()))
+    """The store of this server (``$MATCHER_DB``: a file or a postgresql:// URL; else
+    data/matcher.sqlite3)."""
+    return _store(default_database())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -103,7 +105,7 @@ def funnel_facts(user: User) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(offers, pairs, profiles) facts for the indicators, as ``user`` may see them. Cached per
     user and data version: a decision taken by anyone is counted at the next rerun."""
     store = get_store()
-    return _funnel_facts(str(store.path), user, store.data_version(), store.referential_stamp())
+    return _funnel_facts(store.target, user, store.data_version(), store.referential_stamp())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -116,7 +118,7 @@ def _offer_sectors(path: str, user: User, version: int, referential_stamp: str |
 def offer_sectors(user: User) -> dict[str, str]:
     """offer_ref -> sector label, for the offers ``user`` may see (cached per user and data)."""
     store = get_store()
-    return _offer_sectors(str(store.path), user, store.data_version(), store.referential_stamp())
+    return _offer_sectors(store.target, user, store.data_version(), store.referential_stamp())
 
 
 def current_settings(user: User) -> Settings:

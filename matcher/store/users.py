@@ -58,7 +58,8 @@ class UsersStore(Audited):
             uid = inserted_id(
                 conn.execute(
                     "INSERT INTO users (login, role, structure_id, password_hash, "
-                    "external_subject, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "external_subject, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    "RETURNING id",
                     (login, role.value, sid, password_hash, external_subject, now, scope.actor),
                 )
             )
