@@ -537,7 +537,8 @@ def _assign_tables(
 def meetings_frame(problem: DayProblem, placed: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """Placed meetings (request, slot, table, room[, held]) with what the documents show."""
     if not placed:
-        return pd.DataFrame(columns=list(M.MEETING_COLUMNS))
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in M.MEETING_COLUMNS})
+        return empty.astype({M.SLOT: "int64", M.HELD: bool, M.ACCOMPANIED: bool, M.SCORE: float})
     frame = pd.DataFrame(list(placed))
     if M.HELD not in frame:
         frame[M.HELD] = False
@@ -634,12 +635,16 @@ def _why(inst: Instance, meetings: pd.DataFrame) -> dict[str, str]:
 
 
 def upper_bounds(inst: Instance) -> dict[str, int]:
-    """Upper bounds on the meetings one can place: the table-slots, each firm's seats x its
-    slots, each person's slots, and the requests that have at least one possible slot."""
+    """Upper bounds on the meetings one can hold: the meetings already held, plus for the rest
+    of the day the least of the requests with a possible slot, the table-slots, the firms'
+    seats x their slots and the people's slots (a plan can do no better; the LP relaxation in
+    benchmarks/bench_day.py is tighter)."""
+    held = set(inst.fixed[M.REQUEST])
+    rid = inst.problem.requests[M.REQUEST]
     possible = [i for i in range(len(inst.request_weight)) if len(inst.request_slots[i])
-                and inst.request_groups[i]]  # fmt: skip
-    n_slots = len(inst.problem.slots)
-    tables = len(inst.problem.tables) * n_slots
+                and inst.request_groups[i] and rid.iat[i] not in held]  # fmt: skip
+    rest = [s for s in inst.problem.slots if inst.now is None or s.start >= inst.now]
+    tables = len(inst.problem.tables) * len(rest)
     per_party: dict[int, int] = defaultdict(int)
     for i in possible:
         for p in inst.request_parties[i][:2]:
@@ -648,7 +653,7 @@ def upper_bounds(inst: Instance) -> dict[str, int]:
     person_side = 0
     for p, count in per_party.items():
         party = inst.parties[p]
-        n = sum(_inside(s, party.window) for s in inst.problem.slots)
+        n = sum(_inside(s, party.window) for s in rest)
         cap = min(count, party.seats * n)
         if party.key.startswith("f:"):
             firm_side += cap
@@ -658,9 +663,9 @@ def upper_bounds(inst: Instance) -> dict[str, int]:
     b2b = sum(1 for i in possible if not inst.problem.requests.at[i, M.PERSON])
     return {
         "demandes": len(inst.request_weight),
-        "possibles": len(possible),
+        "possibles": len(possible) + len(held),
         "tables_x_creneaux": tables,
-        "borne": int(min(len(possible), tables, firm_side, person_side + b2b)),
+        "borne": len(held) + int(min(len(possible), tables, firm_side, person_side + b2b)),
     }
 
 
@@ -705,7 +710,7 @@ def _result(
             rid in before.index and (before.at[rid, M.SLOT], before.at[rid, M.TABLE]) != (s, t)
             for rid, s, t in zip(meetings[M.REQUEST], meetings[M.SLOT], meetings[M.TABLE], strict=True)
         ]  # fmt: skip
-        meetings[M.MOVED] = moved
+        meetings[M.MOVED] = pd.Series(moved, index=meetings.index, dtype=bool)
         stats["deplacees"] = int(sum(moved))
         stats["gardees"] = int(meetings[M.REQUEST].isin(before.index).sum() - sum(moved))
         stats["ajoutees"] = int((~meetings[M.REQUEST].isin(before.index)).sum())
