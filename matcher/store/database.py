@@ -32,6 +32,7 @@ aside), so that another database could replace SQLite behind the same methods.
 
 from __future__ import annotations
 
+from matcher.store.day import DayStore
 from matcher.store.decisions import DecisionsStore
 from matcher.store.offers import OffersStore
 from matcher.store.pool import PoolStore
@@ -54,6 +55,7 @@ class Store(
     PurgeStore,
     ReferenceStore,
     SecretsStore,
+    DayStore,
 ):
     """The embedded database. One instance per process; connections are short-lived.
 
