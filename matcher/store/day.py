@@ -264,7 +264,7 @@ def _plain(value: Any) -> Any:
 def _meetings(records: list[dict[str, Any]]) -> pd.DataFrame:
     columns = [*M.MEETING_COLUMNS, M.MOVED]
     frame = pd.DataFrame(records, columns=columns)
-    frame[M.MOVED] = frame[M.MOVED].fillna(False)
+    frame[M.MOVED] = frame[M.MOVED].astype(object).fillna(False)
     return frame.astype({M.SLOT: "int64", M.HELD: bool, M.MOVED: bool, M.ACCOMPANIED: bool,
                          M.SCORE: float})  # fmt: skip
 
