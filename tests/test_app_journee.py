@@ -135,3 +135,19 @@ def test_counsellor_sees_their_people_only_and_sets_windows(dash):
     a01 = meetings[meetings[M.PROFILE_REF] == "A-01"]
     assert (a01[M.START] >= "09:20").all()
     assert set(meetings[M.STRUCTURE]) == {STRUCTURE_A}
+
+
+def test_correspondances_marks_retained_pairs_for_the_day(dash):
+    review.decide(dash.store, dash.counsellor_a, "OFF-1", "A-01", Status.RETAINED)
+    at = page("correspondances.py", dash.counsellor_a).run()
+    at.segmented_control(key="match_view").set_value("offre").run()
+    key = "day_marks|OFF-1"
+    [select] = [m for m in at.multiselect if m.key == key]
+    # Only the retained pair may go to the day; none is marked yet.
+    assert select.options == [f"A-01 ({STRUCTURE_A})"] and select.value == []
+    select.set_value([f"OFF-1|{STRUCTURE_A}|A-01"])
+    _button(at, "Enregistrer les inscriptions").click().run()
+    assert not at.exception
+    assert "Journée Busin'ESS : 1 inscription(s) modifiée(s)." in texts(at)
+    assert dash.store.day_marked(dash.coordinator) == {("OFF-1", STRUCTURE_A, "A-01")}
+    assert dash.store.day_pairs(dash.coordinator)[F.PROFILE_REF].tolist() == ["A-01"]

@@ -81,7 +81,7 @@ class DaySetup:
             out = pd.DataFrame(rows, columns=list(columns))
             for c in columns:
                 if c != M.QPV:
-                    out[c] = out[c].fillna("").astype(str).str.strip()
+                    out[c] = out[c].astype(object).fillna("").astype(str).str.strip()
             return out
 
         firms = frame("firms", SETUP_FIRM_COLUMNS)
