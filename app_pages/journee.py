@@ -84,9 +84,8 @@ def setup_section(user, store) -> None:
         present = sorted({str(offers.at[r, F.EMPLOYER]) for r in pairs[F.OFFER_REF]
                           if r in offers.index and offers.at[r, F.EMPLOYER]} - known)  # fmt: skip
         if present:
-            firms = pd.concat([firms, pd.DataFrame({M.FIRM: present, M.QPV: False, M.ARRIVAL: "",
-                                                    M.DEPARTURE: "", M.CONTACT: ""})],
-                              ignore_index=True)  # fmt: skip
+            defaults = DS.firm_defaults(offers.reset_index(), present)
+            firms = pd.concat([firms, defaults], ignore_index=True) if len(firms) else defaults
         firms[M.QPV] = firms[M.QPV].fillna(False).astype(bool)
         firms = st.data_editor(
             firms, num_rows="dynamic", key=f"{K}firms", width="stretch",

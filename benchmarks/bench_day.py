@@ -23,9 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matcher.day import planner as P  # noqa: E402
-from matcher.day.synthetic import synthetic_problem  # noqa: E402
-from matcher.settings import DaySettings  # noqa: E402
+from matcher.day import planner as P
+from matcher.day.synthetic import synthetic_problem
+from matcher.settings import DaySettings
 
 
 def lp_bound(inst: P.Instance) -> float:

@@ -125,6 +125,20 @@ def _firm_name(offer: pd.Series | None, offer_ref: str) -> str:
     return employer or f"Entreprise de l'offre {offer_ref}"
 
 
+def firm_defaults(offers: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """Setup rows for firms not set up yet: in a priority neighbourhood when one of their
+    offers says so, the offers' contact, the whole day."""
+    employers = offers[F.EMPLOYER].fillna("").astype(str).str.strip()
+    rows = []
+    for name in names:
+        of_firm = offers[employers == name]
+        qpv = any(str(v).strip().lower() not in _NOT_QPV for v in of_firm[F.QPV].dropna())
+        contacts = [str(c) for c in of_firm[F.EMPLOYER_CONTACT].dropna() if str(c).strip()]
+        rows.append({M.FIRM: name, M.QPV: qpv, M.ARRIVAL: "", M.DEPARTURE: "",
+                     M.CONTACT: contacts[0] if contacts else ""})  # fmt: skip
+    return pd.DataFrame(rows, columns=list(SETUP_FIRM_COLUMNS))
+
+
 def build_problem(store: Store, user: User, setup: DaySetup | None = None) -> M.DayProblem:
     """The day's problem from the store: the pairs for the day (one meeting per firm and
     person, with the best score), the business meetings, the setup and the people's windows."""
@@ -159,15 +173,8 @@ def build_problem(store: Store, user: User, setup: DaySetup | None = None) -> M.
     # Firms: setup rows first, then defaults read from their offers.
     firm_names = (set(requests[M.FIRM]) | set(requests[M.OTHER_FIRM]) | set(setup.tables[M.FIRM])
                   | set(setup.firms[M.FIRM])) - {""}  # fmt: skip
-    defaults = []
-    for name in sorted(firm_names - set(setup.firms[M.FIRM])):
-        of_firm = offers[offers[F.EMPLOYER].fillna("").astype(str).str.strip() == name]
-        qpv = any(str(v).strip().lower() not in _NOT_QPV for v in of_firm[F.QPV].dropna())
-        contacts = [str(c) for c in of_firm[F.EMPLOYER_CONTACT].dropna() if str(c).strip()]
-        defaults.append({M.FIRM: name, M.QPV: qpv, M.ARRIVAL: "", M.DEPARTURE: "",
-                         M.CONTACT: contacts[0] if contacts else ""})  # fmt: skip
-    firms = pd.concat([setup.firms, pd.DataFrame(defaults, columns=list(SETUP_FIRM_COLUMNS))],
-                      ignore_index=True)  # fmt: skip
+    defaults = firm_defaults(offers.reset_index(), sorted(firm_names - set(setup.firms[M.FIRM])))
+    firms = pd.concat([setup.firms, defaults], ignore_index=True)
 
     # People: their structure's counsellor and their window.
     profiles = store.profiles(user)
@@ -230,8 +237,8 @@ def replan_day(
                     if r[M.FIRM] == name:
                         r[M.DEPARTURE] = since
             else:
-                rows.append({M.FIRM: name, M.QPV: _firm_qpv(store, user, name), M.ARRIVAL: "",
-                             M.DEPARTURE: since, M.CONTACT: ""})  # fmt: skip
+                row = firm_defaults(store.offers(user, status=None), [name]).iloc[0].to_dict()
+                rows.append({**row, M.DEPARTURE: since})
         setup.firms = pd.DataFrame(rows, columns=list(SETUP_FIRM_COLUMNS))
         save_setup(store, user, setup)
     if absent_people:
@@ -255,12 +262,6 @@ def replan_day(
     result = P.replan(problem, meetings, since, settings, solver=solver, progress=progress)
     store.save_day_plan(user, result.meetings, result.unplaced, result.stats)
     return result
-
-
-def _firm_qpv(store: Store, user: User, name: str) -> bool:
-    offers = store.offers(user, status=None)
-    of_firm = offers[offers[F.EMPLOYER].fillna("").astype(str).str.strip() == name]
-    return any(str(v).strip().lower() not in _NOT_QPV for v in of_firm[F.QPV].dropna())
 
 
 def move_in_day(
