@@ -35,7 +35,8 @@ from matcher.intake.importer import (
     import_path,
     preview_file,
 )
-from matcher.ranking.scoring import rank, score_pairs, top_per_offer, top_per_profile
+from matcher.ranking.scoring import score_pairs, top_per_offer, top_per_profile
+from matcher.ranking.suggest import rank
 from matcher.reference.referential import Referential, active_referential, builtin_referential
 from matcher.settings import Settings, load_settings
 from matcher.store.database import Store

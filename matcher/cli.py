@@ -31,7 +31,8 @@ from matcher.export.shortlists import write_suggestions
 from matcher.intake.importer import import_path, preview_file
 from matcher.intake.readers import read_bytes
 from matcher.paths import SAMPLE_DIR, default_db_path
-from matcher.ranking.scoring import COLUMNS, rank, score_pairs
+from matcher.ranking import suggest
+from matcher.ranking.scoring import COLUMNS, score_pairs
 from matcher.settings import load_settings
 from matcher.store.database import Store
 from matcher.store.records import jsonable
@@ -319,15 +320,15 @@ def cmd_rank(args: argparse.Namespace) -> int:
         profiles.append(res.frame)
     all_offers = pd.concat(offers, ignore_index=True)
     all_profiles = pd.concat(profiles, ignore_index=True)
-    if args.allocate or settings.ranking.allocate:
-        from matcher.ranking.allocation import allocate, allocated_suggestions, compare
-
-        scored = score_pairs(all_offers, all_profiles, settings)
-        chosen = allocate(scored)
-        _print_report(compare(scored, chosen).lines())
-        result = allocated_suggestions(scored, chosen)[COLUMNS]
+    if all_offers.empty or all_profiles.empty:
+        result = pd.DataFrame(columns=COLUMNS)
     else:
-        result = rank(all_offers, all_profiles, settings, top_k=args.top)
+        scored = score_pairs(all_offers, all_profiles, settings)
+        choice = suggest.choose(scored, k=args.top, allocation=args.allocate or None)
+        allocation = suggest.report(scored, choice)
+        if allocation is not None:
+            _print_report(allocation.lines())
+        result = suggest.suggestions(scored, choice)[COLUMNS]
     text = write_suggestions(result, args.out)
     if text is not None:
         sys.stdout.write(text)
@@ -717,9 +718,9 @@ def cmd_communes(args: argparse.Namespace) -> int:
 
 def _evaluate_titles(args: argparse.Namespace) -> int:
     from matcher.devtools.evaluate_titles import evaluate_titles
-    from matcher.paths import ROOT
+    from matcher.paths import OFFICIAL_ROME_DIR
 
-    rome = args.rome or ROOT.parent / "shared" / "data" / "rome-v460"
+    rome = args.rome or OFFICIAL_ROME_DIR
     print(f"python -m matcher evaluate titles --rome {rome} -n {args.n} --seed {args.seed} "
           f"--folds {args.folds} --parts {args.parts}")  # fmt: skip
     for fig in evaluate_titles(rome, args.n, args.seed, args.folds, tuple(args.parts)):

@@ -13,10 +13,10 @@ import pytest
 
 from matcher.devtools import sample
 from matcher.devtools.sample import generate_sample
+from matcher.paths import OFFICIAL_ROME_DIR as ROME_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-ROME_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "rome-v460"
 
 PHONE_RE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

@@ -21,7 +21,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from matcher.day import model as M
-from matcher.export.shortlists import HEADER_FILL, HEADER_FONT, _save, _set, _sheet_name
+from matcher.export.shortlists import HEADER_FILL, HEADER_FONT
+from matcher.export.shortlists import set_cell as _set
+from matcher.export.shortlists import unique_sheet_name as _sheet_name
+from matcher.export.shortlists import workbook_bytes as _save
 
 # Colours by structure (grid picture, room grids): light enough to print text over them.
 PALETTE = ("#AED6F1", "#F9E79F", "#ABEBC6", "#F5B7B1", "#D7BDE2", "#FAD7A0", "#A3E4D7",

@@ -170,7 +170,7 @@ def _frame(data: pd.DataFrame | None, columns: tuple[str, ...], defaults: dict) 
     return frame
 
 
-def _bool(value: object) -> bool:
+def as_bool(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("oui", "o", "yes", "y", "true", "vrai", "1", "x")
     return bool(value) and not pd.isna(value)
@@ -246,7 +246,7 @@ def make_problem(
                         "personne ou entreprise)")  # fmt: skip
 
     firms = _frame(firms, FIRM_COLUMNS, {FIRM: "", ARRIVAL: "", DEPARTURE: "", CONTACT: ""})
-    firms[QPV] = [_bool(v) for v in firms[QPV]]
+    firms[QPV] = [as_bool(v) for v in firms[QPV]]
     firms = firms[firms[FIRM] != ""].drop_duplicates(FIRM, keep="first")
     named = set(requests[FIRM]) | set(requests[OTHER_FIRM]) | set(tables[FIRM])
     named.discard("")
@@ -260,7 +260,7 @@ def make_problem(
         people, PEOPLE_COLUMNS,
         {PERSON: "", PROFILE_REF: "", STRUCTURE: "", COUNSELLOR: "", ARRIVAL: "", DEPARTURE: ""},
     )  # fmt: skip
-    people[ACCOMPANIED] = [_bool(v) for v in people[ACCOMPANIED]]
+    people[ACCOMPANIED] = [as_bool(v) for v in people[ACCOMPANIED]]
     no_key = people[PERSON] == ""
     people.loc[no_key, PERSON] = [
         person_key(s, p)

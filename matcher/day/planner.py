@@ -50,7 +50,7 @@ DEFAULT_SOLVER = "cpsat"
 Progress = Callable[[float, str], None]
 
 
-def _no_progress(fraction: float, message: str) -> None:
+def no_progress(fraction: float, message: str) -> None:
     return None
 
 
@@ -364,7 +364,7 @@ class SolverRun:
     seconds: float
 
 
-def solve_greedy(inst: Instance, progress: Progress = _no_progress) -> SolverRun:
+def solve_greedy(inst: Instance, progress: Progress = no_progress) -> SolverRun:
     """Greedy baseline: first one meeting per person (people with the fewest options first),
     then the rest by worth; each at its first free slot (the previous one on a re-plan)."""
     t0 = time.perf_counter()
@@ -409,7 +409,7 @@ def solve_greedy(inst: Instance, progress: Progress = _no_progress) -> SolverRun
                      time.perf_counter() - t0)  # fmt: skip
 
 
-def solve_milp(inst: Instance, progress: Progress = _no_progress) -> SolverRun:
+def solve_milp(inst: Instance, progress: Progress = no_progress) -> SolverRun:
     """scipy.optimize.milp (HiGHS branch and cut), within the time limit."""
     from scipy.optimize import LinearConstraint, milp
 
@@ -436,7 +436,7 @@ def solve_milp(inst: Instance, progress: Progress = _no_progress) -> SolverRun:
 
 
 def solve_cpsat(
-    inst: Instance, progress: Progress = _no_progress, hint: np.ndarray | None = None
+    inst: Instance, progress: Progress = no_progress, hint: np.ndarray | None = None
 ) -> SolverRun:
     """OR-Tools CP-SAT on ``settings.workers`` threads, within the time limit, started from
     ``hint`` (the greedy plan) when given."""
@@ -485,7 +485,7 @@ def solve_cpsat(
     )  # fmt: skip
 
 
-def run_solver(inst: Instance, solver: str, progress: Progress = _no_progress) -> SolverRun:
+def run_solver(inst: Instance, solver: str, progress: Progress = no_progress) -> SolverRun:
     if solver not in SOLVERS:
         raise UserError(f"solveur « {solver} » inconnu (possibles : {', '.join(SOLVERS)})")
     if solver == "greedy" or inst.n_vars == 0:
@@ -722,7 +722,7 @@ def plan(
     problem: DayProblem,
     settings: DaySettings | None = None,
     solver: str = DEFAULT_SOLVER,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> PlanResult:
     """The day's timetable: as many meetings as the tables, seats and windows allow, with the
     priorities of ``settings`` (see :class:`matcher.settings.DaySettings`), and the requests
@@ -744,7 +744,7 @@ def replan(
     now: str,
     settings: DaySettings | None = None,
     solver: str = DEFAULT_SOLVER,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> PlanResult:
     """Re-plan the rest of the day from ``now`` ("HH:MM"): meetings of ``previous`` that started
     before ``now`` are held and kept as they are; the others are placed again, moving as few as

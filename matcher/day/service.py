@@ -22,9 +22,9 @@ from matcher import fields as F
 from matcher.day import model as M
 from matcher.day import planner as P
 from matcher.errors import UserError
+from matcher.identity import User
 from matcher.settings import DaySettings
 from matcher.store.database import Store
-from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class DaySetup:
             return out
 
         firms = frame("firms", SETUP_FIRM_COLUMNS)
-        firms[M.QPV] = [M._bool(v) for v in firms[M.QPV]]
+        firms[M.QPV] = [M.as_bool(v) for v in firms[M.QPV]]
         return cls(day, frame("tables", M.TABLE_COLUMNS), firms, frame("b2b", B2B_COLUMNS),
                    bool(data.get("all_retained", False)))  # fmt: skip
 
@@ -198,7 +198,7 @@ def plan_day(
     user: User,
     settings: DaySettings | None = None,
     solver: str = P.DEFAULT_SOLVER,
-    progress: P.Progress = P._no_progress,
+    progress: P.Progress = P.no_progress,
 ) -> P.PlanResult:
     """Plan the whole day from the store and save it as the day's timetable."""
     problem = build_problem(store, user)
@@ -216,7 +216,7 @@ def replan_day(
     absent_people: Sequence[str] = (),
     settings: DaySettings | None = None,
     solver: str = P.DEFAULT_SOLVER,
-    progress: P.Progress = P._no_progress,
+    progress: P.Progress = P.no_progress,
 ) -> P.PlanResult:
     """Re-plan the rest of the day from ``now``: firms and people (``structure|ref``) absent
     from then are recorded as leaving at ``now`` (in the setup and the people's windows), the

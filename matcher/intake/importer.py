@@ -31,7 +31,6 @@ from matcher.intake.mapping import (
     FIELD_LABELS,
     ColumnMapping,
     SynonymIndex,
-    fold_header,
     header_signature,
     known_label_count,
     map_columns,
@@ -47,6 +46,7 @@ from matcher.intake.readers import (
     read_file,
 )
 from matcher.settings import ImportLimits
+from matcher.text.fold import fold
 
 log = logging.getLogger(__name__)
 
@@ -537,13 +537,13 @@ def _allowed_overrides(
 ) -> dict[str, str | None]:
     """A personal-data column can never be mapped, whatever the user asks."""
     by_letter = {v: k for k, v in table.letters.items()}
-    folded_dropped = {fold_header(d): d for d in dropped}
+    folded_dropped = {fold(d): d for d in dropped}
     out = {}
     for key, target in overrides.items():
         label = (
             key
             if key in dropped
-            else folded_dropped.get(fold_header(key))
+            else folded_dropped.get(fold(key))
             or (
                 by_letter.get(str(key).strip().upper())
                 if by_letter.get(str(key).strip().upper()) in dropped
@@ -873,7 +873,7 @@ _SHORT_NUMERIC_REF = re.compile(r"\d{1,4}")  # a row number, not a reference
 
 def _key_part(series: pd.Series) -> pd.Series:
     text = series.astype("object").where(series.notna(), "").astype(str)
-    folded = {v: fold_header(_GENDER_MARK.sub(" ", v)) for v in pd.unique(text)}
+    folded = {v: fold(_GENDER_MARK.sub(" ", v)) for v in pd.unique(text)}
     return text.map(folded)
 
 

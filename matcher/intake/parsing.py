@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from matcher.fields import Contract, Licence
+from matcher.text.fold import fold
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3,
@@ -34,13 +34,6 @@ IMMEDIATE = ("immediat", "immediate", "des que possible", "asap", "de suite", "t
 # A date without year is the next one: this year's, unless it is more than this far behind.
 PAST_DAYS_WITHOUT_YEAR = 90
 MIN_YEAR, MAX_YEAR = 1900, 2100
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces."""
-    text = unicodedata.normalize("NFKD", str(text).replace("œ", "oe").replace("Œ", "oe"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip()
 
 
 def _by_unique(series: pd.Series, parse: Callable[[str], Any]) -> tuple[pd.Series, pd.Series]:
@@ -96,7 +89,7 @@ def parse_date_text(text: str, today: dt.date | None = None) -> dt.date | None:
     Reads dd/mm/yyyy (also - and . separators, two-digit years), ISO yyyy-mm-dd, Excel serial
     numbers, "1er décembre 2026", "lundi 3 nov.", "début février", "janv. 2027", "01/2027";
     without a year, the next such date after ``today`` (default: the real today)."""
-    t = fold(text).rstrip(" .")
+    t = fold(text, punctuation=True).rstrip(" .")
     if not t:
         return None
     if any(t.startswith(w) for w in IMMEDIATE) and not (
@@ -242,7 +235,7 @@ MAX_POSITIONS = 1000
 
 def parse_int_text(text: str) -> int:
     """A count: "2", "2 postes", "deux", "2 à 3" (the first), "2.0"."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     m = re.search(r"\d+(?:[.,]0+)?(?![\d.,])", t) or re.search(r"\d+", t)
     if m:
         value = int(float(m[0].replace(",", ".")))
@@ -273,7 +266,7 @@ def parse_hours_text(text: str) -> float | None:
     """Weekly hours: "35h", "35h30", "24 h/sem", "temps plein", "mi-temps", "20 à 26h" (mean),
     "151,67 h/mois", "1607 h/an", "80 %", "4/5e". ``None`` when the text gives no preference
     ("indifférent", "temps plein ou partiel")."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     if re.search(
         r"indifferent|peu importe|\bnc\b|a voir|a definir|variable|\bou\b.*partiel|partiel\b.*\bou\b",
         t,
@@ -329,7 +322,7 @@ def parse_km_text(text: str) -> float | None:
     """Mobility radius: "10 km", "15kms", "25 km max", "10 à 15 km" (the larger), "20".
     ``None`` when the text gives no distance ("permis B + voiture", "bus uniquement"): that is
     not a failure, the means are read elsewhere. A duration ("30 min") cannot be read."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     with_unit = re.findall(r"(\d+(?:[.,]\d+)?)\s*(?:km|kms|kilometres?|kilometre)\b", t)
     if with_unit:
         values = [float(x.replace(",", ".")) for x in with_unit]
@@ -373,7 +366,7 @@ UNKNOWN = {"nc", "n c", "?", "??", "ne sait pas", "nsp", "inconnu", "a voir", "a
 
 def parse_yes_no_text(text: str) -> bool | None:
     """French yes/no variants; ``None`` for "NC", "?", "à voir" (unknown)."""
-    t = fold(text).rstrip(".!")
+    t = fold(text, punctuation=True).rstrip(".!")
     if t in YES:
         return True
     if t in NO:
@@ -390,7 +383,7 @@ def parse_yes_no(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_qpv_text(text: str) -> str | None:
     """Priority neighbourhood: "oui"/"non" for yes/no variants ("X", "Hors QPV", "QPV"), the
     neighbourhood's name otherwise; ``None`` when unknown. Never fails."""
-    t = fold(text).rstrip(".!")
+    t = fold(text, punctuation=True).rstrip(".!")
     if t in UNKNOWN:
         return None
     if t in NO or t.startswith(("hors qpv", "hors quartier", "non ", "pas en qpv", "pas qpv")):
@@ -460,7 +453,7 @@ def parse_licences_text(text: str) -> list[str]:
     ["B"]; "B, C" -> ["B", "C"]; "B obtenu, C en cours" -> ["B"]; "en cours" -> ["en cours"];
     "aucun", "non", "suspendu" -> ["aucun"]; "pas nécessaire", "B souhaité" (not required) ->
     ["aucun"]; "oui" (category unsaid) -> ["B"]. A CACES is not a driving licence."""
-    t = fold(text).rstrip(" .!")
+    t = fold(text, punctuation=True).rstrip(" .!")
     if not t:
         raise ValueError(text)
     held: list[str] = []
@@ -519,7 +512,7 @@ _NEGATION = r"(?:sauf|hors|pas d[e ]?|pas en|pas l|non|exclu\w*|refus\w*|jamais|
 def parse_contracts_text(text: str) -> list[str]:
     """Contract types in a closed list: "CDD 6 mois" -> ["CDD"]; "tout contrat" -> all of them;
     "tout sauf intérim" -> all but intérim; "pas de CDD" -> ["CDD"] excluded from what is said."""
-    t = fold(text).replace("'", " ").replace("-", " ")
+    t = fold(text, punctuation=True).replace("'", " ").replace("-", " ")
     t = re.sub(r"\s+", " ", t)
     excluded = set()
     for pattern, c in _CONTRACT_PATTERNS:
@@ -548,7 +541,7 @@ def parse_contracts(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 def schedule_flags_text(text: str) -> dict[str, bool | None]:
     """Flags of a schedule text. For an offer, True means the job requires it; for a profile's
     availability, True means accepted and False refused. ``None``: not said."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     flags: dict[str, bool | None] = {"nights": None, "weekends": None, "split_shifts": None}
     negative = r"(?:pas de|pas le|sans|impossible|refuse|non|exclu|jamais)"
     words = {

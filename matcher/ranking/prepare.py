@@ -24,6 +24,7 @@ from matcher.reference.referential import (
     fold_codes,
 )
 from matcher.settings import Settings
+from matcher.text.fold import fold_series
 from matcher.text.normalise import join_text, normalise_text, split_skills, split_titles
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ def _means(transport: pd.Series, mobility: pd.Series, licence: pd.Series) -> pd.
         + " "
         + mobility.astype("object").where(mobility.notna(), "").astype(str)
     )
-    t = text.map(parsing.fold)
+    t = fold_series(text, punctuation=True)
     car = t.str.contains(r"voiture|vehicule|vl\b|auto\b|permis b \+|vehicule", regex=True)
     no_car = t.str.contains(
         r"sans vehicule|pas de vehicule|pas de voiture|sans voiture", regex=True

@@ -18,9 +18,9 @@ import pandas as pd
 from matcher import fields as F
 from matcher.day import model as M
 from matcher.errors import UserError
+from matcher.identity import User
 from matcher.store.audit import Audited
 from matcher.store.records import dump_json, inserted_id, utc_now
-from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
+from matcher.identity import User
 from matcher.store.connection import Connection
 from matcher.store.records import inserted_id
-from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 

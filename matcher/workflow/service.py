@@ -19,17 +19,20 @@ from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.export import shortlists as export
 from matcher.fields import Role
-from matcher.intake import parsing
+from matcher.identity import SYSTEM, User
 from matcher.intake.importer import ImportResult, Kind, import_file
 from matcher.intake.mapping import IGNORED_BY_USER
+from matcher.intake.readers import read_rows
 from matcher.paths import SAMPLE_DIR
-from matcher.ranking.scoring import COLUMNS, score_pairs, top_per_offer, with_reasons
+from matcher.ranking import suggest
+from matcher.ranking.scoring import COLUMNS, score_pairs, with_reasons
 from matcher.reference.geo import active_communes
 from matcher.reference.referential import active_referential
 from matcher.settings import Settings, load_settings
 from matcher.store.database import Store
+from matcher.text.fold import fold, fold_series
 from matcher.workflow import review
-from matcher.workflow.auth import SYSTEM, User, demo_login, ensure_demo_users
+from matcher.workflow.auth import demo_login, ensure_demo_users
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +95,8 @@ def run_matching(
 ) -> pd.DataFrame:
     """Rank every open offer against every profile and store the suggestions (decisions kept).
 
-    Same ranking as :func:`matcher.ranking.rank` (score_pairs then top_per_offer), keeping the
+    Same path as :func:`matcher.ranking.suggest.rank` (score_pairs, then the top k of each offer
+    or, when ``ranking.allocate`` is set, the allocation under capacities), keeping the
     scored pairs so that profiles kept in a pool ("vivier") for an offer's kind of job are added
     to that offer's suggestions even beyond the top k (when they are candidates and no hard
     constraint excludes them). Only the coordinator (or an internal job) runs it. Uses the
@@ -113,7 +117,7 @@ def run_matching(
             referential=active_referential(store),
             communes=active_communes(store),
         )
-        top = top_per_offer(scored)
+        top = suggest.suggestions(scored)
         extra = _pooled_extra(scored, top, store.pool(SYSTEM))
         suggestions = pd.concat([top[COLUMNS], extra[COLUMNS]], ignore_index=True)
         offer_codes = {
@@ -161,11 +165,9 @@ def import_decisions(
     filtered sheets read right; a row whose key was altered is refused); a CSV, or a workbook
     without keys, through its visible columns."""
     settings = settings or Settings()
-    limits = settings.import_limits
-    if len(data) > limits.max_file_mb * 1024 * 1024:
-        raise UserError(f"{name} : fichier trop gros (plus de {limits.max_file_mb:g} Mo)")
-    if export.has_pair_keys(data):
-        read = export.read_shortlist(data, name, store.secret())
+    rows = read_rows(data, name, settings.import_limits)
+    if export.has_pair_keys(rows):
+        read = export.shortlist_from_rows(rows, store.secret())
         report = review.apply_decisions(store, user, read.decisions, source=name)
         refused = [
             review.Outcome(
@@ -178,7 +180,7 @@ def import_decisions(
         ]
         report.outcomes = refused + report.outcomes
         return report
-    frame = review.read_decisions_file(data, name, limits=limits)
+    frame = review.decisions_from_rows(rows)
     return review.apply_decisions(store, user, frame, source=name)
 
 
@@ -298,7 +300,7 @@ def preview_offer_ranking(
         if profiles.empty:
             return pd.DataFrame(columns=columns)
         scored = score_pairs(offer, profiles, s, referential=referential, communes=communes)
-        return top_per_offer(scored)[columns]
+        return suggest.suggestions(scored)[columns]
 
     new = ranked(settings)
     now = ranked(current)[[*keys, F.RANK, F.SCORE]]
@@ -325,8 +327,8 @@ def shortlist_rows(
     suggestions = store.suggestions(user, offer_ref=offer_ref, structure=structure, status=statuses)
     offers = store.offers(user, status=None)
     if employer:
-        wanted = parsing.fold(employer)
-        offers = offers[offers[F.EMPLOYER].fillna("").map(parsing.fold) == wanted]
+        wanted = fold(employer, punctuation=True)
+        offers = offers[fold_series(offers[F.EMPLOYER], punctuation=True) == wanted]
         suggestions = suggestions[suggestions[F.OFFER_REF].isin(offers[F.OFFER_REF])]
     offer_cols = offers[[F.OFFER_REF, F.EMPLOYER, F.TITLE, F.COMMUNE, F.START_DATE]].rename(
         columns={F.COMMUNE: export.OFFER_COMMUNE}
