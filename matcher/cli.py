@@ -266,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     q = csub.add_parser("load", help="charge la base officielle des codes postaux de La Poste")
     q.add_argument("file", type=Path, metavar="FICHIER")
     _add_db(q)
+    q = csub.add_parser(
+        "build", help="écrit la base des communes livrée par défaut, depuis la base de La Poste"
+    )
+    q.add_argument("file", type=Path, metavar="FICHIER")
+    q.add_argument("--out", type=Path, default=None, metavar="FICHIER",
+                   help="défaut : data/communes/communes_france.csv.gz")  # fmt: skip
 
     p = sub.add_parser("evaluate", help="évaluations de qualité (scripts, pas des tests)")
     esub = p.add_subparsers(dest="what", required=True, parser_class=_Parser)
@@ -706,8 +712,13 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_communes(args: argparse.Namespace) -> int:
-    from matcher.reference.geo import load_laposte
+    from matcher.reference.geo import build_default, load_laposte
 
+    if args.action == "build":
+        path, n = build_default(args.file, args.out)
+        print(f"{path} : {n} lignes (communes, codes postaux, lieux-dits), "
+              f"{path.stat().st_size / 1024:.0f} Ko.")  # fmt: skip
+        return 0
     store = _store(args)
     frame = load_laposte(args.file)
     n = store.save_communes(frame, Path(args.file).name)

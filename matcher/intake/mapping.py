@@ -55,6 +55,12 @@ FIELD_LABELS: dict[str, str] = {
     F.CONTRACT_TYPES: "contrats acceptés", F.WANTED_HOURS: "temps de travail souhaité",
     F.AVAILABILITY: "disponibilités horaires", F.AVAILABLE_FROM: "disponible à partir du",
     F.ROME_CODES: "codes ROME",
+    F.APPELLATION: "appellation ROME", F.INSEE_CODE: "code INSEE de la commune",
+    F.GIVEN_LAT: "latitude", F.GIVEN_LON: "longitude",
+    F.SKILLS_DESIRED: "compétences souhaitées", F.LICENCE_DESIRED: "permis souhaité",
+    F.TRAINING_LEVEL: "formation demandée", F.LANGUAGES: "langues",
+    F.ALTERNANCE: "alternance", F.ACCESSIBLE_TH: "accessible aux travailleurs handicapés",
+    F.SECTOR: "secteur d'activité", F.PUBLISHED_ON: "date de publication",
 }  # fmt: skip
 
 KIND_FIELDS: dict[str, tuple[str, ...]] = {"offers": F.OFFER_FIELDS, "profiles": F.PROFILE_FIELDS}
@@ -62,7 +68,10 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {"offers": F.OFFER_FIELDS, "profiles":
 # Fields several columns may feed; their values are joined with "; " (list-like text).
 JOINABLE: frozenset[str] = frozenset(
     {F.SKILLS, F.DESCRIPTION, F.TARGET_JOBS, F.TRAINING, F.EXPERIENCE, F.ROME_CODES,
-     F.EMPLOYER_CONTACT, F.TRANSPORT}
+     F.EMPLOYER_CONTACT, F.TRANSPORT,
+     # France Travail spreads these over several fields: code, label, nature...
+     F.CONTRACT_TYPE, F.WEEKLY_HOURS, F.SCHEDULE, F.EXPERIENCE_REQUIRED, F.SKILLS_DESIRED,
+     F.TRAINING_LEVEL, F.LANGUAGES}
 )  # fmt: skip
 
 # How a column was mapped (shown in the report and the dashboard).

@@ -27,6 +27,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
 import logging
 import re
 import struct
@@ -52,10 +53,14 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-protec
 FORMAT_XLSX = "xlsx"
 FORMAT_XLSM = "xlsm"
 FORMAT_CSV = "csv"
+FORMAT_JSON = "json"
+FORMAT_JSONL = "jsonl"
 FORMAT_LABELS = {
     FORMAT_XLSX: "classeur Excel (.xlsx)",
     FORMAT_XLSM: "classeur Excel avec macros (.xlsm, macros ignorées)",
     FORMAT_CSV: "fichier texte (CSV)",
+    FORMAT_JSON: "fichier JSON",
+    FORMAT_JSONL: "fichier JSON Lines (un objet par ligne)",
 }
 
 # Messages of refused formats (French, shown as "<file> : <message>").
@@ -153,6 +158,8 @@ class RawTable:
     # Label under a group row ("Type" of "Contrat – Type"): matched first, alone.
     sub_labels: dict[str, str] = field(default_factory=dict)
     complete: bool = True  # False for a preview that stopped early
+    # Rows that repeat a person of an earlier row (les emplois: one row per application).
+    merged_rows: dict[int, int] = field(default_factory=dict)
 
     @property
     def where(self) -> str:
@@ -215,7 +222,9 @@ def read_file(
     limits = limits or ImportLimits()
     kind = detect_format(data, name, limits)
     if kind == FORMAT_CSV:
-        result = _read_csv(data, name, limits, header_scorer, max_data_rows)
+        result = _read_json(data, name, limits, max_data_rows) or _read_csv(
+            data, name, limits, header_scorer, max_data_rows
+        )
         if sheet is not None:
             result.notes.append(f"option feuille « {sheet} » ignorée : un CSV n'a qu'une feuille")
         return result
@@ -1215,6 +1224,129 @@ def _csv_grid(text: str, name: str, limits: ImportLimits, max_rows: int | None) 
         _check_unclosed_quote(text, grid, name, last_start_line)
     grid.delimiter = delimiter
     return grid
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON and JSON Lines (an API's answer saved as it came)
+# ---------------------------------------------------------------------------------------------
+# Keys of an object that hold the list of records (France Travail's search answers: "resultats").
+_RECORD_KEYS = ("resultats", "results", "data", "items", "offres", "records")
+
+
+def _read_json(
+    data: bytes, name: str, limits: ImportLimits, max_data_rows: int | None
+) -> ReadResult | None:
+    """A JSON file (a list of objects, an object with its records under ``resultats``, or one
+    object) or a JSON Lines file (one object per line), flattened as ``pandas.json_normalize``
+    does: nested objects give dotted columns ("lieuTravail.commune"), lists stay whole in their
+    cell as JSON text (decoded later, never split). Rows are numbered by record (JSON) or by line
+    (JSON Lines), after a header row 0. ``None`` when the text is not JSON (read as CSV)."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n\x00\xff\xfe")
+    if head[:1] not in (b"[", b"{"):
+        return None
+    text, encoding = _decode(data, name)
+    text = text.lstrip("\ufeff \t\r\n")
+    notes = [f"encodage du texte : {encoding}"]
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = _NOT_JSON
+    if value is not _NOT_JSON:
+        records, note = _json_records(value, name)
+        numbers = list(range(1, len(records) + 1))
+        file_format = FORMAT_JSON
+        notes.append(note)
+    else:
+        records, numbers = [], []
+        for i, line in enumerate(text.splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError as exc:
+                if not records:
+                    return None  # not JSON at all: a text file starting with a bracket
+                raise UserError(
+                    f"{name}, ligne {i} : JSON illisible ({exc.args[0] if exc.args else exc}) ; "
+                    "attendu un objet JSON par ligne"
+                ) from exc
+            if not isinstance(obj, dict):
+                raise UserError(f"{name}, ligne {i} : attendu un objet JSON {{...}} par ligne")
+            records.append(obj)
+            numbers.append(i)
+        file_format = FORMAT_JSONL
+        notes.append("une ligne par enregistrement ; « ligne N » désigne la ligne N du fichier")
+    if len(records) > limits.max_rows:
+        raise _too_many_rows(name, "", limits)
+    complete = True
+    if max_data_rows is not None and len(records) > max_data_rows:
+        records, numbers, complete = records[:max_data_rows], numbers[:max_data_rows], False
+    rows = [_flatten(r) for r in records]
+    labels: dict[str, None] = {}
+    for r in rows:
+        labels.update(dict.fromkeys(r))
+    if not labels:
+        raise UserError(f"{name} : {MSG_NO_TABLE}")
+    if len(labels) > limits.max_columns:
+        raise _too_many_columns(name, "", limits, len(labels) - 1, 1)
+    columns = list(labels)
+    truncated: list[tuple[int, str]] = []
+    for number, r in zip(numbers, rows, strict=True):
+        for key, v in r.items():
+            if v is not None and len(v) > limits.max_cell_chars:
+                r[key] = v[: limits.max_cell_chars]
+                truncated.append((number, key))
+    index = pd.Index(numbers, name="row", dtype="int64")
+    frame = pd.DataFrame.from_records(rows, columns=columns, index=index).astype(object)
+    frame = frame.where(frame.notna(), None)
+    empty = frame.isna().all(axis=1)
+    frame = frame[~empty]
+    table = RawTable(source=name, sheet=None, header_row=0, frame=frame,
+                     truncated_cells=truncated, complete=complete)  # fmt: skip
+    return ReadResult(source=name, file_format=file_format, tables=[table], notes=notes)
+
+
+_NOT_JSON = object()
+
+
+def _json_records(value: object, name: str) -> tuple[list[dict], str]:
+    if isinstance(value, list):
+        if not all(isinstance(x, dict) for x in value):
+            raise UserError(f"{name} : JSON inattendu : attendu une liste d'objets {{...}}")
+        return value, "liste JSON d'enregistrements"
+    if isinstance(value, dict):
+        for key in _RECORD_KEYS:
+            found = value.get(key)
+            if isinstance(found, list) and all(isinstance(x, dict) for x in found):
+                return found, f"enregistrements lus sous la clé « {key} » du JSON"
+        lists = [k for k, v in value.items()
+                 if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]  # fmt: skip
+        if len(lists) == 1:
+            return value[lists[0]], f"enregistrements lus sous la clé « {lists[0]} » du JSON"
+        return [value], "un seul enregistrement (objet JSON)"
+    raise UserError(f"{name} : JSON inattendu : attendu une liste d'objets ou un objet")
+
+
+def _flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
+    """Nested objects -> dotted keys; lists kept whole as JSON text; scalars as text."""
+    out: dict[str, str | None] = {}
+    for key, value in record.items():
+        label = f"{prefix}{key}"
+        if isinstance(value, dict):
+            if value:
+                out.update(_flatten(value, label + "."))
+            continue
+        if value is None:
+            out[label] = None
+        elif isinstance(value, bool):
+            out[label] = "true" if value else "false"
+        elif isinstance(value, list):
+            out[label] = json.dumps(value, ensure_ascii=False) if value else None
+        else:
+            text = str(value).strip()
+            out[label] = text or None
+    return out
 
 
 def _csv_cell(cell: str) -> str | None:

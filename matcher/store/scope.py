@@ -17,7 +17,7 @@ from matcher.store.records import inserted_id
 log = logging.getLogger(__name__)
 
 # Profile fields the coordinator does not see (place of residence): pseudonymous form.
-COORDINATOR_HIDDEN_PROFILE_FIELDS = (F.COMMUNE, F.POSTAL_CODE)
+COORDINATOR_HIDDEN_PROFILE_FIELDS = (F.COMMUNE, F.POSTAL_CODE, F.INSEE_CODE)
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,11 @@ def import_into_store(
         limits=settings.import_limits,
         # Offers already stored: the report points at the same offer sent in another file.
         existing=store.offers(SYSTEM, status=None) if kind == "offers" else None,
+        communes=active_communes(store),
+        referential=active_referential(store) if kind == "offers" else None,
+        pseudonym_key=store.secret("pseudonym") if kind == "profiles" else None,
+        # The other side, for "these places are far from everyone" in the report.
+        others=store.profiles(SYSTEM) if kind == "offers" else store.offers(SYSTEM),
     )
     if kind == "offers":
         counts = store.save_offers(result.frame, result.report, user)
