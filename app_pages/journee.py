@@ -389,7 +389,12 @@ def main() -> None:
     if not user.is_coordinator:
         counsellor_view(user, store)
         return
-    prep, plan, grid, docs = st.tabs(["Préparer", "Planifier", "Grille", "Documents"])
+    # The tab chosen stays chosen across reruns (key); a day already planned opens on its plan.
+    planned = store.day_timetable(user)[2] is not None
+    prep, plan, grid, docs = st.tabs(
+        ["Préparer", "Planifier", "Grille", "Documents"], key=f"{K}tab",
+        default="Planifier" if planned else "Préparer",
+    )  # fmt: skip
     with prep:
         S.guarded(lambda: setup_section(user, store))
     with plan:
