@@ -21,6 +21,7 @@ else:
         st.Page(S.PAGE_MATCHES, title="Correspondances", icon=":material/handshake:",
                 default=not coordinator),
         st.Page(S.PAGE_LISTS, title="Listes", icon=":material/table_view:"),
+        st.Page(S.PAGE_DAY, title="Journée Busin'ESS", icon=":material/event:"),
     ]  # fmt: skip
     pages = {
         "Au quotidien": work,

@@ -58,6 +58,8 @@ LIST_EMPLOYER = "list_employer"
 LIST_STRUCTURE = "list_structure"
 LIST_OFFER = "list_offer"
 NEW_USER = "new_user_"  # prefix of the account creation form
+DAY = "day_"  # prefix of the Journée Busin'ESS widgets (app_pages/journee.py)
+DAY_RESULT = "day_result"  # the last plan's figures shown after planning (this session)
 
 # Pages (paths relative to app.py, for st.switch_page and st.Page).
 PAGE_LOGIN = "app_pages/connexion.py"
@@ -67,6 +69,7 @@ PAGE_MATCHES = "app_pages/correspondances.py"
 PAGE_LISTS = "app_pages/listes.py"
 PAGE_DASHBOARD = "app_pages/tableau_de_bord.py"
 PAGE_SETTINGS = "app_pages/parametres.py"
+PAGE_DAY = "app_pages/journee.py"
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from typing import NoReturn
 import pandas as pd
 
 from matcher import fields as F
+from matcher.day import cli as day_cli
 from matcher.errors import UserError
 from matcher.export import shortlists as export
 from matcher.export.shortlists import write_suggestions
@@ -312,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="métiers des offres : tout le ROME (défaut) ou ceux du référentiel "
                         "intégré")  # fmt: skip
     _add_settings(q)
+    day_cli.add_parser(sub, (_add_db, _add_as, _add_settings))
     return parser
 
 
@@ -824,7 +826,7 @@ COMMANDS = {
     "export": cmd_export, "list": cmd_list, "demo": cmd_demo, "decide": cmd_decide,
     "user": cmd_user, "pool": cmd_pool, "offer": cmd_offer, "purge": cmd_purge,
     "referential": cmd_referential, "classify": cmd_classify, "communes": cmd_communes,
-    "evaluate": cmd_evaluate, "db": cmd_db,
+    "evaluate": cmd_evaluate, "db": cmd_db, "day": day_cli.run,
 }  # fmt: skip
 
 

@@ -35,6 +35,7 @@ for the rules); what differs lives in ``backend_sqlite`` and ``backend_postgres`
 from __future__ import annotations
 
 from matcher.identity import User
+from matcher.store.day import DayStore
 from matcher.store.decisions import DecisionsStore
 from matcher.store.offers import OffersStore
 from matcher.store.pool import PoolStore
@@ -56,6 +57,7 @@ class Store(
     PurgeStore,
     ReferenceStore,
     SecretsStore,
+    DayStore,
 ):
     """The database (SQLite file or PostgreSQL). One instance per process is enough; SQLite
     connections are short-lived, PostgreSQL ones come from a pool per process and database.

@@ -287,4 +287,45 @@ MIGRATIONS: tuple[str | Migration, ...] = (
         value BLOB NOT NULL
     );
     """,
+    # 5 (issue 17): the Busin'ESS day. Pairs marked « pour la journée »; the day's setup (hours,
+    # tables, firms, business meetings: no personal data); each person's presence window;
+    # the timetable (one row per request, placed or not, with the structure for the filter).
+    """
+    CREATE TABLE day_pairs (
+        suggestion_id INTEGER PRIMARY KEY REFERENCES suggestions(id) ON DELETE CASCADE,
+        marked_by TEXT NOT NULL,
+        marked_at TEXT NOT NULL
+    );
+    CREATE TABLE day_setup (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    );
+    CREATE TABLE day_people (
+        profile_id INTEGER PRIMARY KEY REFERENCES profiles(id) ON DELETE CASCADE,
+        arrival TEXT NOT NULL DEFAULT '',
+        departure TEXT NOT NULL DEFAULT '',
+        accompanied INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    );
+    CREATE TABLE day_plans (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        stats TEXT NOT NULL
+    );
+    CREATE TABLE day_meetings (
+        id INTEGER PRIMARY KEY,
+        plan_id INTEGER NOT NULL REFERENCES day_plans(id) ON DELETE CASCADE,
+        request TEXT NOT NULL,
+        profile_id INTEGER REFERENCES profiles(id) ON DELETE CASCADE,
+        structure_id INTEGER REFERENCES structures(id),
+        slot INTEGER,
+        data TEXT NOT NULL,
+        UNIQUE (plan_id, request)
+    );
+    CREATE INDEX day_meetings_structure ON day_meetings(plan_id, structure_id);
+    """,
 )
