@@ -95,9 +95,9 @@ def add_parser(
 
 
 def _context(args: argparse.Namespace) -> tuple[Store, auth.User]:
-    from matcher.paths import default_db_path
+    from matcher.paths import default_database
 
-    store = Store(args.db or default_db_path())
+    store = Store(args.db or default_database())
     login = getattr(args, "as_user", None)
     return store, auth.get_user(store, login) if login else auth.local_admin()
 
