@@ -8,7 +8,7 @@ DB ?= data/matcher.sqlite3
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format typecheck demo sample clean bench bench-import browser
+.PHONY: help run test check lint format typecheck demo sample clean bench bench-import browser postgres bench-review
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,9 +24,12 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	@touch $@
 
 run: $(VENV)/.runtime ## set up, load the sample data on first run, open the dashboard
-	@test -f $(DB) || MATCHER_DB=$(DB) $(PY) -m matcher demo
+	@case "$(DB)" in \
+	  postgres*://*) MATCHER_DB='$(DB)' $(PY) -m matcher db migrate ;; \
+	  *) test -f $(DB) || MATCHER_DB=$(DB) $(PY) -m matcher demo ;; \
+	esac
 	@echo "Tableau de bord : http://localhost:$(PORT)"
-	MATCHER_DB=$(DB) $(PY) -m streamlit run serve.py --server.port $(PORT)
+	MATCHER_DB='$(DB)' $(PY) -m streamlit run serve.py --server.port $(PORT)
 
 # The browser test drives Debian's Chromium (never a downloaded browser): installed here with
 # apt-get when missing and we are root (or have password-less sudo). If that fails, the test is
@@ -41,7 +44,21 @@ browser: ## install Chromium (Debian package) for the browser test, if missing
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null ) \
 	  || echo "Chromium n'a pas pu être installé : le test navigateur sera sauté (échouera en CI)."
 
-test: $(VENV)/.dev browser ## set up and run the whole test suite
+# The store's tests also run on PostgreSQL: they start a throw-away cluster themselves from
+# Debian's server (initdb/pg_ctl under /usr/lib/postgresql/N/bin, run as the postgres user),
+# installed here with apt-get when missing, as Chromium is. Without it those tests are skipped
+# with the reason, except in CI, where they fail.
+postgres: ## install the PostgreSQL server (Debian package) for the tests, if missing
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	else echo "PostgreSQL absent et pas de droits root : les tests PostgreSQL seront sautés."; exit 0; fi; \
+	echo "Installation de PostgreSQL (apt-get install postgresql)..."; \
+	( $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null ) \
+	  || echo "PostgreSQL n'a pas pu être installé : ses tests seront sautés (échoueront en CI)."
+
+test: $(VENV)/.dev browser postgres ## set up and run the whole test suite
 	$(PY) -m pytest -q -n 2
 
 check: lint typecheck test ## lint, type check, then tests
@@ -70,6 +87,9 @@ bench: $(VENV)/.runtime ## benchmark: ranking of 1,000 offers x 10,000 profiles 
 
 bench-import: $(VENV)/.runtime ## benchmark: import of a 50,000-row offers workbook (time, memory)
 	$(PY) benchmarks/bench_import.py --rows 50000 --refusal
+
+bench-review: $(VENV)/.runtime ## benchmark: 16 writers x 200 decisions and crash loop, SQLite then PostgreSQL
+	$(PY) benchmarks/review_stress.py --backend both
 
 clean: ## remove the virtual environment and the local database
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

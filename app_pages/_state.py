@@ -23,7 +23,7 @@ from matcher.export import shortlists as export
 from matcher.fields import Role
 from matcher.identity import User
 from matcher.intake import importer
-from matcher.paths import default_db_path
+from matcher.paths import default_database
 from matcher.reference.referential import active_referential
 from matcher.settings import Settings
 from matcher.store.database import Store
@@ -74,6 +74,8 @@ UNKNOWN_PAGE_PARAM, UNKNOWN_PAGE_VALUE = "page", "inconnue"  # set by serve.py's
 SESSION_ROUTES_ENV = "CIRCUIT_COURT_SESSION_ROUTES"  # set by serve.py
 SESSION_OPEN = "/_session/ouvrir"
 SESSION_CLOSE = "/_session/fermer"
+DAY = "day_"  # prefix of the Journée Busin'ESS widgets (app_pages/journee.py)
+DAY_RESULT = "day_result"  # the last plan's figures shown after planning (this session)
 
 # Pages (paths relative to app.py, for st.switch_page and st.Page).
 PAGE_LOGIN = "app_pages/connexion.py"
@@ -86,7 +88,10 @@ PAGE_DASHBOARD = "app_pages/tableau_de_bord.py"
 PAGE_SETTINGS = "app_pages/parametres.py"
 # Seam for pages added by other work (e.g. « Journée Busin'ESS »): (path, title, icon) listed
 # under « Au quotidien » for every logged-in user.
-EXTRA_WORK_PAGES: list[tuple[str, str, str]] = []
+PAGE_DAY = "app_pages/journee.py"
+EXTRA_WORK_PAGES: list[tuple[str, str, str]] = [
+    (PAGE_DAY, "Journée Busin'ESS", ":material/event:"),
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,14 +99,16 @@ EXTRA_WORK_PAGES: list[tuple[str, str, str]] = []
 # --------------------------------------------------------------------------------------------
 @st.cache_resource
 def _store(path: str) -> Store:
-    # The Store holds only its path and an idle connection: safe to share between sessions
-    # (no user data in it). Every read takes the acting user and is filtered in SQL.
+    # The Store holds only its target and an idle connection (SQLite) or a connection pool
+    # (PostgreSQL): safe to share between sessions (no user data in it). Every read takes the
+    # acting user and is filtered in SQL.
     return Store(path)
 
 
 def get_store() -> Store:
-    """The store of this server (``$MATCHER_DB`` or data/matcher.sqlite3)."""
-    return _store(str(default_db_path()))
+    """The store of this server (``$MATCHER_DB``: a file or a postgresql:// URL; else
+    data/matcher.sqlite3)."""
+    return _store(default_database())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -123,7 +130,7 @@ def funnel_facts(user: User) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(offers, pairs, profiles) facts for the indicators, as ``user`` may see them. Cached per
     user and data version: a decision taken by anyone is counted at the next rerun."""
     store = get_store()
-    return _funnel_facts(str(store.path), user, store.data_version(), store.referential_stamp())
+    return _funnel_facts(store.target, user, store.data_version(), store.referential_stamp())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -136,7 +143,7 @@ def _offer_sectors(path: str, user: User, version: int, referential_stamp: str |
 def offer_sectors(user: User) -> dict[str, str]:
     """offer_ref -> sector label, for the offers ``user`` may see (cached per user and data)."""
     store = get_store()
-    return _offer_sectors(str(store.path), user, store.data_version(), store.referential_stamp())
+    return _offer_sectors(store.target, user, store.data_version(), store.referential_stamp())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

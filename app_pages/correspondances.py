@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages import _state as S
 from app_pages import _ui as U
+from app_pages._day_marks import day_marks
 from matcher import fields as F
 from matcher.fields import Status
 from matcher.ranking import explain as X
@@ -122,6 +123,7 @@ def by_offer(user, store) -> None:
                                              or r.get(F.IN_POOL) == 1 else ""),
         key=ref,
     )  # fmt: skip
+    day_marks(user, store, suggestions, lambda r: f"{r[F.PROFILE_REF]} ({r[F.STRUCTURE]})", ref)
 
 
 def by_person(user, store) -> None:
@@ -199,6 +201,7 @@ def by_person(user, store) -> None:
         return f"{r[F.OFFER_REF]} · {where} · n° {r[F.RANK]} des candidats de l'offre"
 
     cards(user, shown, title, subtitle, key=key)
+    day_marks(user, store, suggestions, lambda r: f"{r[F.OFFER_REF]} – {title(r)}", key)
 
 
 def main() -> None:

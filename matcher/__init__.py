@@ -10,7 +10,7 @@ The public API is small on purpose; modules behind it are free to move.
 
 With the store, every read and decision is made as a user (rights are checked in SQL):
 
-    >>> store = Store("data/matcher.sqlite3")
+    >>> store = Store("data/matcher.sqlite3")      # or Store("postgresql://club@db-host/matcher")
     >>> user = authenticate(store, "coordination", "circuit-court-demo")
     >>> store.suggestions(user, offer_ref="BUS26-001")
     >>> decide(store, user, "BUS26-001", "EI-012", "retained", structure="EI Artois Propreté")

@@ -24,12 +24,13 @@ from typing import NoReturn
 import pandas as pd
 
 from matcher import fields as F
+from matcher.day import cli as day_cli
 from matcher.errors import UserError
 from matcher.export import shortlists as export
 from matcher.export.shortlists import write_suggestions
 from matcher.intake.importer import import_path, preview_file
 from matcher.intake.readers import read_bytes
-from matcher.paths import SAMPLE_DIR, default_db_path
+from matcher.paths import SAMPLE_DIR, default_database
 from matcher.ranking import suggest
 from matcher.ranking.scoring import COLUMNS, score_pairs
 from matcher.settings import load_settings
@@ -79,8 +80,10 @@ def _french(message: str) -> str:
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", type=Path, default=None,
-                   help="base de données (défaut : $MATCHER_DB, sinon data/matcher.sqlite3)")  # fmt: skip
+    p.add_argument("--db", default=None, metavar="BASE",
+                   help="base de données : chemin d'un fichier SQLite (ou sqlite:///CHEMIN) ou "
+                        "postgresql://UTILISATEUR@HÔTE/BASE (défaut : $MATCHER_DB, sinon "
+                        "data/matcher.sqlite3)")  # fmt: skip
 
 
 def _add_settings(p: argparse.ArgumentParser) -> None:
@@ -245,6 +248,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     _add_as(p)
 
+    p = sub.add_parser("db", help="base de données : schéma, contrôle, copie entre SQLite et "
+                       "PostgreSQL")  # fmt: skip
+    dsub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    q = dsub.add_parser("migrate", help="applique les migrations manquantes et donne la version")
+    _add_db(q)
+    q = dsub.add_parser("check", help="contrôle d'intégrité (stockage, clés étrangères)")
+    _add_db(q)
+    q = dsub.add_parser("copy", help="copie toute une base vers une base neuve, vérifiée "
+                        "(comptes par table, chaîne du journal)")  # fmt: skip
+    q.add_argument("--from", dest="source", required=True, metavar="BASE",
+                   help="base source : fichier SQLite ou postgresql://...")  # fmt: skip
+    q.add_argument("--to", dest="target", required=True, metavar="BASE",
+                   help="base cible, vide : postgresql://... ou fichier SQLite")  # fmt: skip
+
     p = sub.add_parser("demo", help="charge les données d'exemple et calcule les suggestions")
     _add_db(p)
     _add_settings(p)
@@ -298,11 +315,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="métiers des offres : tout le ROME (défaut) ou ceux du référentiel "
                         "intégré")  # fmt: skip
     _add_settings(q)
+    day_cli.add_parser(sub, (_add_db, _add_as, _add_settings))
     return parser
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return Store(args.db or default_db_path())
+    return Store(args.db or default_database())
+
+
+def _database_exists(target: str) -> bool:
+    """A server database is taken to exist; a file must be there (never created by a read)."""
+    from matcher.store.backend import SQLITE_SCHEME, is_postgres
+
+    if is_postgres(target):
+        return True
+    return Path(target.removeprefix(SQLITE_SCHEME)).exists()
 
 
 def _actor(args: argparse.Namespace, store: Store) -> auth.User:
@@ -650,7 +677,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for d in done:
         print(d.result.report.summary_lines()[0])
     counts = store.counts()
-    print(f"Base {store.path} : {counts['offers']} offres, {counts['profiles']} profils, "
+    print(f"Base {store.label} : {counts['offers']} offres, {counts['profiles']} profils, "
           f"{counts['suggestions']} suggestions.")  # fmt: skip
     logins = [auth.DEMO_COORDINATOR, *demo_accounts()]
     print(f"Comptes de démonstration (mot de passe « {auth.DEMO_PASSWORD} ») : "
@@ -676,7 +703,7 @@ def cmd_referential(args: argparse.Namespace) -> int:
         info = store.referential_info()
         if info is None:
             print("Référentiel intégré (compact) : aucun référentiel officiel chargé dans "
-                  f"{store.path}.")  # fmt: skip
+                  f"{store.label}.")  # fmt: skip
         else:
             print(f"{info['source']} chargé le {info['loaded_at']} : {info['codes']} codes, "
                   f"{info['titles']} appellations, {info['skills']} compétences, "
@@ -684,7 +711,7 @@ def cmd_referential(args: argparse.Namespace) -> int:
         return 0
     referential = load_rome_dir(args.directory)
     counts = store.save_referential(referential)
-    print(f"{referential.source} chargé dans {store.path} : {counts['codes']} codes, "
+    print(f"{referential.source} chargé dans {store.label} : {counts['codes']} codes, "
           f"{counts['titles']} appellations, {counts['skills']} compétences et savoirs, "
           f"{counts['close']} liens de proximité, {counts['texts']} définitions.")  # fmt: skip
     return 0
@@ -707,7 +734,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     store = (
         Store(args.db)
         if args.db
-        else (Store(default_db_path()) if default_db_path().exists() else None)
+        else (Store(default_database()) if _database_exists(default_database()) else None)
     )
     referential = active_referential(store)
     if titles.empty:
@@ -739,7 +766,7 @@ def cmd_communes(args: argparse.Namespace) -> int:
     store = _store(args)
     frame = load_laposte(args.file)
     n = store.save_communes(frame, Path(args.file).name)
-    print(f"{n} lignes de communes chargées dans {store.path} "
+    print(f"{n} lignes de communes chargées dans {store.label} "
           f"({frame['code_insee'].nunique()} communes).")  # fmt: skip
     return 0
 
@@ -772,6 +799,26 @@ def _evaluate_ranking(args: argparse.Namespace) -> int:
 EVALUATIONS = {"titles": _evaluate_titles, "ranking": _evaluate_ranking}
 
 
+def cmd_db(args: argparse.Namespace) -> int:
+    if args.action == "copy":
+        from matcher.store.copy import copy_database
+
+        report = copy_database(args.source, args.target)
+        print("\n".join(report.lines()))
+        return 0
+    store = _store(args)
+    if args.action == "migrate":
+        print(f"{store.label} ({store.engine}) : schéma à jour, version {store.schema_version()}.")
+        return 0
+    problems = store.integrity_check()
+    for problem in problems:
+        print(problem)
+    if problems:
+        raise UserError(f"{store.label} : {len(problems)} problème(s) d'intégrité")
+    print(f"{store.label} ({store.engine}) : contrôle d'intégrité sans erreur.")
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     return EVALUATIONS[args.what](args)
 
@@ -782,7 +829,7 @@ COMMANDS = {
     "export": cmd_export, "list": cmd_list, "demo": cmd_demo, "decide": cmd_decide,
     "user": cmd_user, "pool": cmd_pool, "offer": cmd_offer, "purge": cmd_purge,
     "referential": cmd_referential, "classify": cmd_classify, "communes": cmd_communes,
-    "evaluate": cmd_evaluate,
+    "evaluate": cmd_evaluate, "db": cmd_db, "day": day_cli.run,
 }  # fmt: skip
 
 

@@ -16,10 +16,10 @@ DEFAULT_DB = DATA_DIR / "matcher.sqlite3"
 DB_ENV = "MATCHER_DB"
 
 
-def default_db_path() -> Path:
-    """``$MATCHER_DB`` if set, else ``data/matcher.sqlite3`` in the project."""
-    env = os.environ.get(DB_ENV)
-    return Path(env) if env else DEFAULT_DB
+def default_database() -> str:
+    """The database to open: ``$MATCHER_DB`` if set (a path, ``sqlite:///PATH`` or
+    ``postgresql://USER@HOST/DB``), else ``data/matcher.sqlite3`` in the project."""
+    return os.environ.get(DB_ENV) or str(DEFAULT_DB)
 
 
 # The official data shared by the projects of the machine (read-only, see its README): tests and

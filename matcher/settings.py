@@ -163,6 +163,28 @@ class ImportLimits:
 
 
 @dataclass(frozen=True)
+class DaySettings:
+    """The Busin'ESS day's planner (matcher/day): time limit, and what a placed meeting is worth.
+
+    The planner maximises the sum of the worths. A meeting is worth ``meeting_weight``, plus
+    ``qpv_weight`` when its firm is in a priority neighbourhood, plus ``score_weight`` x the
+    pair's score (0 to 1): the priorities break ties between plans holding as many meetings
+    (one more meeting always beats up to 6 better-placed ones with the defaults). A person's
+    first meeting adds ``first_meeting_weight``, so that everyone gets one before anyone gets a
+    second when the tables allow. On a re-plan, a meeting kept where it was adds
+    ``keep_weight``, so that few meetings move. Whole numbers: CP-SAT needs them."""
+
+    time_limit_s: float = 30.0
+    workers: int = 2  # solver threads (the machines have 2 cores)
+    room_change_gap: int = 1  # free slots a person needs to change rooms
+    meeting_weight: int = 100
+    qpv_weight: int = 10
+    score_weight: int = 5
+    first_meeting_weight: int = 200
+    keep_weight: int = 50
+
+
+@dataclass(frozen=True)
 class Settings:
     """All tunable settings of the product. Build with ``Settings()`` or ``Settings.from_toml``."""
 
@@ -170,6 +192,7 @@ class Settings:
     ranking: RankingSettings = field(default_factory=RankingSettings)
     constraints: ConstraintSettings = field(default_factory=ConstraintSettings)
     import_limits: ImportLimits = field(default_factory=ImportLimits)
+    day: DaySettings = field(default_factory=DaySettings)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:

@@ -29,19 +29,20 @@ from .review_world import (
     suggestions_frame,
 )
 
+pytestmark = pytest.mark.both_backends  # the store fixtures on SQLite and PostgreSQL
+
 # Profile references that exist only in structure B ("P1" exists in both on purpose).
 B_ONLY = ("B1", "B2")
 
 
 @pytest.fixture
-def busy(tmp_path, monkeypatch):
+def busy(db_target, monkeypatch):
     """Both structures have decisions, pool entries, imports; an offer only B's people were
-    suggested for has been closed."""
-    db = tmp_path / "access.sqlite3"
-    monkeypatch.setenv("MATCHER_DB", str(db))
+    suggested for has been closed. On each backend."""
+    monkeypatch.setenv("MATCHER_DB", db_target)
     from matcher.store.database import Store
 
-    w = build_world(Store(db))
+    w = build_world(Store(db_target))
     s = w.store
     review.decide(s, w.counsellor_a, "BUS-001", "A1", "retained")
     review.decide(s, w.counsellor_a, "BUS-002", "P1", "rejected", "skills", "Manque le CACES")

@@ -14,6 +14,8 @@ from matcher.workflow.service import demo_accounts
 
 from .review_world import PASSWORD, STRUCTURE_A
 
+pytestmark = pytest.mark.both_backends  # the store fixtures on SQLite and PostgreSQL
+
 
 def test_hash_uses_memory_hard_scrypt_with_per_user_salt(monkeypatch):
     monkeypatch.setattr(auth, "SCRYPT_N", 2**15)  # the real parameters (tests use light ones)

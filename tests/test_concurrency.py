@@ -1,5 +1,5 @@
 """Many people deciding at once on the same database: nothing lost, nothing locked, every
-decision audited."""
+decision audited. On each backend (SQLite file, PostgreSQL database)."""
 
 import multiprocessing as mp
 import threading
@@ -12,6 +12,8 @@ from matcher.store.database import Store
 from matcher.workflow import auth, review
 
 from .review_world import PASSWORD, offers_frame, profiles_frame, suggestions_frame
+
+pytestmark = pytest.mark.both_backends  # the store fixtures on SQLite and PostgreSQL
 
 N_THREADS = 16
 PER_THREAD = 200
@@ -45,8 +47,8 @@ def _work(thread: int, offers: list[str]) -> tuple[str, list[tuple[str, str]]]:
     return f"cons-{k}", [(o, r) for o in mine for r in refs]
 
 
-def test_16_threads_x_200_decisions(tmp_path):
-    path = tmp_path / "busy.sqlite3"
+def test_16_threads_x_200_decisions(db_target):
+    path = db_target
     offers = _setup(path)
     errors: list[BaseException] = []
     start = threading.Barrier(N_THREADS)
@@ -97,9 +99,10 @@ def _process_work(path: str, k: int, pairs: list[tuple[str, str]], queue) -> Non
         queue.put(repr(exc))
 
 
-def test_4_processes_deciding_at_once(tmp_path):
-    """Across processes only SQLite serialises the writers (busy timeout, BEGIN IMMEDIATE)."""
-    path = tmp_path / "procs.sqlite3"
+def test_4_processes_deciding_at_once(db_target):
+    """Across processes only the database serialises the writers (SQLite: busy timeout and
+    BEGIN IMMEDIATE; PostgreSQL: the writers' advisory lock)."""
+    path = db_target
     offers = _setup(path)
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
@@ -120,8 +123,8 @@ def test_4_processes_deciding_at_once(tmp_path):
 
 
 @pytest.mark.parametrize("repeat", range(3))
-def test_two_people_on_the_same_pair_one_wins_the_other_is_told(tmp_path, repeat):
-    path = tmp_path / "race.sqlite3"
+def test_two_people_on_the_same_pair_one_wins_the_other_is_told(db_target, repeat):
+    path = db_target
     store = Store(path)
     store.save_offers(offers_frame(["O1"]), ImportReport(kind="offers", source="o.xlsx"))
     store.save_profiles(profiles_frame("S", ["P1"]), ImportReport(kind="profiles", source="p"))

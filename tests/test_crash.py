@@ -152,3 +152,106 @@ def test_sigkill_during_imports_50_times(tmp_path):
     # (At least once each: under heavy machine load the timing of kills spreads less evenly.)
     assert min(killed_during.values()) >= 1, killed_during
     assert stored["imports"] >= 5 and stored["batches"] >= 1, stored
+
+
+# -- PostgreSQL: the server killed, not the client --------------------------------------------
+PG_KILLS = 4  # two inside a batch of decisions, two after one was stored
+
+
+def _read_until(fd: int, wanted: bytes, buffer: bytearray, timeout: float) -> bool:
+    """Read marks from ``fd`` into ``buffer`` until ``wanted`` shows up (False on timeout or
+    when the writer is gone)."""
+    import select
+
+    deadline = time.monotonic() + timeout
+    while wanted not in buffer:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return False
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return False
+        buffer += chunk
+    return True
+
+
+def server_kill_loop(cluster, runs: int, seed: int) -> dict:
+    """On a started ``cluster``: make the base, then ``runs`` times start a client that applies
+    batches of decisions and imports, SIGKILL the server (every other time inside a batch of
+    decisions, else after one was stored), restart it and check that every import and batch is
+    whole or absent. Returns where the kills landed and what was stored."""
+    from matcher.store.backend_postgres import close_pools
+
+    from . import pg_cluster
+
+    pg_cluster.execute(cluster.url(), "CREATE DATABASE crash")
+    url = cluster.url("crash")
+    pg_cluster.execute(url, "CREATE EXTENSION amcheck")
+    setup_base(url)
+    close_pools(url)
+    # How long one batch of 400 decisions takes here now (on a copy of the base).
+    pg_cluster.execute(cluster.url(), "CREATE DATABASE probe TEMPLATE crash")
+    probe = Store(cluster.url("probe"))
+    batch = [review.Decision(o, p, "retained") for o in BASE_OFFERS for p in BASE_PROFILES]
+    started = time.perf_counter()
+    review.apply_decisions(probe, auth.get_user(probe, "cons"), batch, source="probe")
+    unit = max(time.perf_counter() - started, 0.05)
+    rng = random.Random(seed)
+    killed_during = {b"0": 0, b"1": 0, b"2": 0}
+    stored = {"imports": 0, "batches": 0}
+    for run in range(runs):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: work until its server dies
+            os.close(read_end)
+            first = run * 10_000 + (2 - run * 10_000) % 3  # a batch of decisions first
+            try:
+                work_loop(url, first=first, marks=write_end)
+            finally:
+                os._exit(1)
+        os.close(write_end)
+        marks = bytearray()
+        assert _read_until(read_end, b"R", marks, 120)
+        assert _read_until(read_end, b"S2", marks, 120 * unit + 60)
+        if run % 2 == 0:  # inside the batch of decisions
+            time.sleep(rng.uniform(0.0, 0.8) * unit)
+        else:  # once it is stored, anywhere in what follows
+            assert _read_until(read_end, b"E", marks, 120 * unit + 60)
+            time.sleep(rng.uniform(0.0, 1.0) * unit)
+        assert cluster.kill() >= 2
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        while chunk := os.read(read_end, 65536):
+            marks += chunk
+        os.close(read_end)
+        if marks[-2:-1] == b"S":
+            killed_during[bytes(marks[-1:])] += 1
+        cluster.start()  # crash recovery
+        stored = check_whole_or_absent(url)  # the parent's pool reconnects by itself
+    return {"killed_during": {k.decode(): v for k, v in killed_during.items()}, **stored,
+            "batch_seconds": unit}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_postgres_server_sigkilled_during_decision_batches():
+    """The PostgreSQL server (postmaster and every backend) is SIGKILLed while a client
+    imports and applies batches of 400 decisions, then restarted (crash recovery): after each
+    restart every import and batch is whole or absent and the integrity checks pass (foreign
+    keys, amcheck on every table and index)."""
+    from matcher.store.backend_postgres import close_pools
+
+    from . import pg_cluster
+    from .conftest import require_postgres
+
+    require_postgres()
+    # fsync off: the kills are of processes, the machine's page cache survives them, so the
+    # recovery replays the same WAL as with fsync; only power cuts would need it on.
+    cluster = pg_cluster.Cluster.create()
+    try:
+        cluster.start()
+        result = server_kill_loop(cluster, PG_KILLS, seed=2026)
+    finally:
+        close_pools()
+        cluster.remove()
+    assert result["killed_during"]["2"] >= 1, result
+    assert result["batches"] >= 1, result

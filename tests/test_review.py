@@ -19,6 +19,8 @@ from matcher.workflow.service import import_decisions, run_matching, shortlist_r
 
 from .review_world import STRUCTURE_A, STRUCTURE_B, offers_frame, profiles_frame, suggestions_frame
 
+pytestmark = pytest.mark.both_backends  # the store fixtures on SQLite and PostgreSQL
+
 SYSTEM = auth.SYSTEM
 S = Status
 
@@ -433,14 +435,13 @@ def test_pool_lists_its_people_first_and_matching_adds_them(store):
 
 # -- command line ---------------------------------------------------------------------------------
 @pytest.fixture
-def cli_world(tmp_path, monkeypatch):
+def cli_world(db_target, monkeypatch):
     from matcher.store.database import Store
 
     from .review_world import build_world
 
-    db = tmp_path / "cli.sqlite3"
-    monkeypatch.setenv("MATCHER_DB", str(db))
-    return build_world(Store(db))
+    monkeypatch.setenv("MATCHER_DB", db_target)
+    return build_world(Store(db_target))
 
 
 def _cli(capsys, *args):

@@ -17,6 +17,8 @@ from matcher.workflow.service import parse_age, purge_inactive
 
 from .review_world import STRUCTURE_A, STRUCTURE_B, offers_frame, profiles_frame, suggestions_frame
 
+pytestmark = pytest.mark.both_backends  # the store fixtures on SQLite and PostgreSQL
+
 SYSTEM = auth.SYSTEM
 
 
@@ -30,12 +32,26 @@ def _profiles():
                          F.TARGET_JOBS: ["agent d'entretien", "cariste"]})  # fmt: skip
 
 
-def test_pragmas_and_schema_version(store):
-    with store.read() as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+def test_engine_settings_and_schema_version(store):
+    if store.engine == "sqlite":
+        with store.read() as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+            assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+            assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+            triggers = conn.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0]  # fmt: skip
+    else:
+        with store.read() as conn:
+            assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == len(
+                MIGRATIONS)  # fmt: skip
+            triggers = conn.execute(
+                "SELECT COUNT(*) FROM pg_trigger WHERE NOT tgisinternal").fetchone()[0]  # fmt: skip
+            # Text sorts byte-wise, as on SQLite, whatever the database's locale.
+            assert conn.execute(
+                "SELECT collation_name FROM information_schema.columns "
+                "WHERE table_name = 'offers' AND column_name = 'offer_ref'").fetchone()[0] == "C"  # fmt: skip
+    assert triggers == 6  # the append-only rules of migration 3
     assert store.schema_version() == len(MIGRATIONS) >= 2
 
 
@@ -107,7 +123,7 @@ def test_same_identifier_in_two_structures_are_two_profiles(store):
 
 def test_failed_write_leaves_nothing(store):
     bad = _offers().assign(**{F.TITLE: [None, "Cariste"]})  # NOT NULL violated on row 1
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(store.backend.IntegrityError):
         store.save_offers(bad, ImportReport(kind="offers", source="bad.xlsx"))
     assert store.counts()["offers"] == 0 and store.counts()["imports"] == 0
     assert store.counts()["audit"] == 0
@@ -127,7 +143,10 @@ def test_failed_write_leaves_nothing(store):
 def test_database_refuses_to_lose_decisions_or_audit(world, sql, message):
     """Whatever code runs, the database keeps decisions and the audit trail."""
     review.decide(world.store, world.counsellor_a, "BUS-001", "A1", "retained")
-    with pytest.raises(sqlite3.DatabaseError, match=message), world.store.write() as conn:
+    with (
+        pytest.raises(world.store.backend.DatabaseError, match=message),
+        world.store.write() as conn,
+    ):
         conn.execute(sql)
     assert len(world.store.decisions(SYSTEM)) == 1
     assert world.store.suggestions(SYSTEM, offer_ref="BUS-001", profile_ref="A1",
@@ -152,15 +171,21 @@ def test_rematch_keeps_decisions_refreshes_snapshot_and_prunes_undecided(world):
 
 
 class _LimitedStore(Store):
-    """A store whose database may not grow past ``max_pages`` pages: a full disk."""
+    """A SQLite store whose file may not grow past ``max_pages`` pages: a full disk."""
 
     max_pages = 0
 
-    def _connect(self):
-        conn = super()._connect()
-        if self.max_pages:
-            conn.execute(f"PRAGMA max_page_count = {self.max_pages}")
-        return conn
+    def __init__(self, path):
+        super().__init__(path)
+        connect = self.backend._connect
+
+        def limited():
+            conn = connect()
+            if self.max_pages:
+                conn.execute(f"PRAGMA max_page_count = {self.max_pages}")
+            return conn
+
+        self.backend._connect = limited
 
 
 def test_disk_full_gives_a_french_error_and_writes_nothing(tmp_path):
@@ -290,3 +315,17 @@ def test_activity_keeps_a_profile_from_the_purge(world):
     store.save_profiles(profiles_frame(STRUCTURE_A, ["A2"]), ImportReport(kind="profiles",
                                                                         source="p.xlsx"))  # fmt: skip
     assert purge_inactive(store, world.coordinator, "24m")["profiles"] == 0
+
+
+def test_people_to_discuss_come_after_every_reachable_one(store):
+    """The order of an offer's suggestions reads the JSON snapshot (each engine its way): pool
+    first, then reachable people by score, then those « à discuter »."""
+    store.save_offers(offers_frame(["O1"]), ImportReport(kind="offers", source="o.xlsx"))
+    store.save_profiles(profiles_frame(STRUCTURE_A, ["P1", "P2", "P3"]),
+                        ImportReport(kind="profiles", source="p.xlsx"))  # fmt: skip
+    frame = suggestions_frame([("O1", STRUCTURE_A, p) for p in ("P1", "P2", "P3")])
+    frame[F.TO_DISCUSS] = [True, False, None]  # P1 has the best score but cannot reach the job
+    store.save_suggestions(frame, {})
+    rows = store.suggestions(SYSTEM, offer_ref="O1")
+    assert rows[F.PROFILE_REF].tolist() == ["P2", "P3", "P1"]
+    assert rows[F.TO_DISCUSS].tolist() == [False, None, True]

@@ -208,6 +208,10 @@ def _set(ws: Worksheet, row: int, col: int, value: object):
     return cell
 
 
+# The safe-cell writer, public for the product's other workbooks (matcher/day/documents.py).
+set_cell = _set
+
+
 # ---------------------------------------------------------------------------------------------
 # Pair keys (hidden, tamper-evident)
 # ---------------------------------------------------------------------------------------------
@@ -594,6 +598,11 @@ def _save(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# Public for the product's other workbooks (matcher/day/documents.py).
+unique_sheet_name = _sheet_name
+workbook_bytes = _save
 
 
 def _sorted(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:

@@ -237,7 +237,7 @@ def active_communes(store: Store | None) -> pd.DataFrame:
     stamp = store.communes_stamp()
     if stamp is None:
         return builtin_communes()
-    return _stored_communes(str(store.path), stamp)
+    return _stored_communes(store.target, stamp)
 
 
 @functools.lru_cache(maxsize=4)

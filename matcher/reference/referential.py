@@ -207,7 +207,7 @@ def active_referential(store: Store | None) -> Referential:
     stamp = store.referential_stamp()
     if stamp is None:
         return default_referential()
-    return _stored_referential(str(store.path), stamp)
+    return _stored_referential(store.target, stamp)
 
 
 @functools.lru_cache(maxsize=4)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from typing import Any
 
 import pandas as pd
@@ -25,7 +24,7 @@ class Audited(Scoped):
 
     @staticmethod
     def _audit(
-        conn: sqlite3.Connection,
+        conn: Any,
         actor: str,
         action: str,
         entity: str,
@@ -61,7 +60,7 @@ class Audited(Scoped):
                 "SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_key, "
                 "s.name AS structure, a.before, a.after FROM audit a "
                 "LEFT JOIN structures s ON s.id = a.structure_id "
-                "WHERE (? IS NULL OR a.structure_id = ?)"
+                "WHERE (CAST(? AS INTEGER) IS NULL OR a.structure_id = ?)"
             )
             args: list[Any] = [scope.structure_id, scope.structure_id]
             if action is not None:

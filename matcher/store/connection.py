@@ -1,147 +1,91 @@
-"""Connections and transactions: short-lived connections, one ``BEGIN IMMEDIATE`` transaction
-per write, the migrations applied at start, integrity checks."""
+"""Connections and transactions over the backend a target names (SQLite file or PostgreSQL
+URL, see :mod:`matcher.store.backend`): reads, snapshots, one serialised transaction per
+write, the migrations applied at start, integrity checks."""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from matcher.errors import UserError
-from matcher.store.migrations import MIGRATIONS, split_statements
+from matcher.store.backend import as_migration, open_backend
+from matcher.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = 30_000
-
-# One lock per database file and process: threads of one process queue on it in order instead of
-# polling SQLite's busy handler (which sleeps up to 100 ms between tries). Other processes are
-# still serialised by BEGIN IMMEDIATE and the busy timeout.
-_WRITE_LOCKS: dict[str, threading.Lock] = {}
-
-_WRITE_LOCKS_GUARD = threading.Lock()
-
-
-def _write_lock(path: Path) -> threading.Lock:
-    key = str(path.resolve())
-    with _WRITE_LOCKS_GUARD:
-        return _WRITE_LOCKS.setdefault(key, threading.Lock())
-
 
 class Connection:
-    """Connections and transactions: short-lived connections, one ``BEGIN IMMEDIATE`` transaction"""
+    """Connections and transactions over the backend that ``target`` names."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        if self.path.parent and not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = _write_lock(self.path)
+    def __init__(self, target: str | Path):
+        self.backend = open_backend(target)
+        self.target = self.backend.target  # reopens the same database
+        self.label = self.backend.label  # names it in messages (no password)
         self._migrate()
-        # An idle connection kept open for the store's lifetime: otherwise every short-lived
-        # connection closing would be the last one and checkpoint the WAL (an fsync, ~10 ms).
-        # It never runs a query after this one, so sharing it between threads is safe.
-        self._keeper = self._connect_raw(check_same_thread=False)
-        self._keeper.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        keep_open = getattr(self.backend, "keep_open", None)
+        if keep_open is not None:
+            keep_open()
+
+    @property
+    def path(self) -> Path:
+        """The database file (SQLite only)."""
+        path = getattr(self.backend, "path", None)
+        if path is None:
+            raise AttributeError(f"{self.label} n'est pas un fichier")
+        return Path(path)
+
+    @property
+    def engine(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.backend.name
 
     def close(self) -> None:
-        """Release the idle connection (the store stays usable)."""
-        self._keeper.close()
-
-    def _connect_raw(self, **kwargs: Any) -> sqlite3.Connection:
-        try:
-            return sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, **kwargs
-            )
-        except sqlite3.DatabaseError as exc:
-            raise UserError(f"{self.path} : base de données inaccessible ({exc})") from exc
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = self._connect_raw()
-        try:
-            conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise UserError(f"{self.path} : base de données inaccessible ({exc})") from exc
-        return conn
+        """Release what the backend keeps open (the store stays usable)."""
+        self.backend.close()
 
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
+    def read(self) -> Iterator[Any]:
         """A connection for reads (each statement sees a consistent snapshot)."""
-        conn = self._connect()
-        try:
+        with self.backend.read() as conn:
             yield conn
-        finally:
-            conn.close()
 
     @contextmanager
-    def snapshot(self) -> Iterator[sqlite3.Connection]:
-        """Several reads in one snapshot (a deferred read transaction)."""
-        conn = self._connect()
-        try:
-            conn.execute("BEGIN")
+    def snapshot(self) -> Iterator[Any]:
+        """Several reads in one snapshot (a read-only transaction)."""
+        with self.backend.snapshot() as conn:
             yield conn
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            conn.close()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back on
-        any error. A full disk or a lock held too long become French messages."""
-        with self._lock:
-            conn = self._connect()
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield conn
-                    conn.execute("COMMIT")
-                except BaseException:
-                    # SQLite may already have rolled back (disk full): only roll back if needed.
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
-            except sqlite3.OperationalError as exc:
-                text = str(exc).lower()
-                if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in text:
-                    raise UserError(
-                        f"{self.path} : disque plein (ou taille maximale de la base atteinte) ; "
-                        "rien n'a été enregistré de cette opération"
-                    ) from exc
-                if "locked" in text or "busy" in text:
-                    raise UserError(
-                        f"{self.path} : base occupée par une autre opération depuis "
-                        f"{BUSY_TIMEOUT_MS // 1000} s ; rien n'a été enregistré, réessayez"
-                    ) from exc
-                raise
-            finally:
-                conn.close()
+    def write(self) -> Iterator[Any]:
+        """One transaction, writers serialised: committed when the block ends, rolled back on
+        any error. A full disk, a lock held too long, a lost connection become French
+        messages."""
+        with self.backend.write() as conn:
+            yield conn
 
     def _migrate(self) -> None:
-        with self.write() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(MIGRATIONS):
-                raise UserError(
-                    f"{self.path} : base créée par une version plus récente du logiciel "
-                    f"(schéma {version}, connu jusqu'à {len(MIGRATIONS)})"
-                )
-            for i, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                log.info("applying migration %d", i)
-                for statement in split_statements(script):
+        """Apply the missing migrations, each in its own transaction with the new version."""
+        while True:
+            with self.write() as conn:
+                version = self.backend.get_version(conn)
+                if version > len(MIGRATIONS):
+                    raise UserError(
+                        f"{self.label} : base créée par une version plus récente du logiciel "
+                        f"(schéma {version}, connu jusqu'à {len(MIGRATIONS)})"
+                    )
+                if version == len(MIGRATIONS):
+                    return
+                log.info("applying migration %d to %s", version + 1, self.label)
+                for statement in self.backend.render(as_migration(MIGRATIONS[version])):
                     conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {i}")
+                self.backend.set_version(conn, version + 1)
 
     def schema_version(self) -> int:
         with self.read() as conn:
-            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+            return self.backend.get_version(conn)
 
     def data_version(self) -> int:
         """A number that grows with every change of the data (every change is audited): a key
@@ -150,9 +94,5 @@ class Connection:
             return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0])
 
     def integrity_check(self) -> list[str]:
-        """``PRAGMA integrity_check`` and foreign keys: an empty list when all is well."""
-        with self.read() as conn:
-            problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-            fk = conn.execute("PRAGMA foreign_key_check").fetchall()
-        problems = [p for p in problems if p != "ok"]
-        return problems + [f"clé étrangère rompue : {tuple(r)}" for r in fk]
+        """The engine's integrity checks and foreign keys: an empty list when all is well."""
+        return self.backend.integrity_check()

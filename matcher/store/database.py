@@ -2,8 +2,10 @@
 suggestions, decisions, pool, users, purge, reference data, secrets) over the connection,
 scope and audit layers of this package.
 
-Every write runs in one ``BEGIN IMMEDIATE`` transaction with a busy timeout, so an import, a
-matching run or a batch of decisions is either fully stored or not at all. The schema is
+``Store(target)``: a SQLite file path (or ``sqlite:///PATH``), or ``postgresql://USER@HOST/DB``.
+Every write runs in one transaction, writers serialised (SQLite: ``BEGIN IMMEDIATE`` with a busy
+timeout; PostgreSQL: one advisory lock), so an import, a matching run or a batch of decisions is
+either fully stored or not at all. The schema is
 versioned: ``MIGRATIONS`` are applied in order at start (append new ones at the end, never edit
 one that has shipped).
 
@@ -26,13 +28,14 @@ read                      coordinator                                  counsello
 Asking explicitly for another structure (``structure="..."``) is refused with
 :class:`~matcher.errors.AccessDenied`; the SQL filter makes sure nothing else leaks.
 
-Only this package speaks SQL, in portable statements where possible (``ON CONFLICT``, ``RETURNING``
-aside), so that another database could replace SQLite behind the same methods.
+Only this package speaks SQL, in statements both engines run (see :mod:`matcher.store.migrations`
+for the rules); what differs lives in ``backend_sqlite`` and ``backend_postgres``.
 """
 
 from __future__ import annotations
 
 from matcher.identity import User
+from matcher.store.day import DayStore
 from matcher.store.decisions import DecisionsStore
 from matcher.store.offers import OffersStore
 from matcher.store.pool import PoolStore
@@ -56,8 +59,10 @@ class Store(
     ReferenceStore,
     SecretsStore,
     SessionsStore,
+    DayStore,
 ):
-    """The embedded database. One instance per process; connections are short-lived.
+    """The database (SQLite file or PostgreSQL). One instance per process is enough; SQLite
+    connections are short-lived, PostgreSQL ones come from a pool per process and database.
 
     Reads: ``offers``, ``profiles``, ``structures``, ``suggestions``, ``decisions``, ``audit``,
     ``pool``, ``statistics``, ``imports``, ``counts``, ``users``: each takes the acting user

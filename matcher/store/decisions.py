@@ -4,7 +4,6 @@ their history."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -115,13 +114,14 @@ class DecisionsStore(Audited):
                 outcomes.append(outcome)
         return outcomes
 
-    def _write_decision(self, conn: sqlite3.Connection, scope: Scope, w: DecisionWrite) -> None:
+    def _write_decision(self, conn: Any, scope: Scope, w: DecisionWrite) -> None:
         now = utc_now()
         st = w.state
         review_id = inserted_id(
             conn.execute(
                 "INSERT INTO reviews (suggestion_id, status, previous_status, reason, comment, "
-                "offer_version, decided_at, decided_by, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "offer_version, decided_at, decided_by, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (st.suggestion_id, w.status, st.status, w.reason, w.comment, st.offer_version,
                  now, scope.actor, w.source),
             )
@@ -161,7 +161,7 @@ class DecisionsStore(Audited):
                 "r.comment, r.offer_version, r.source FROM reviews r "
                 "JOIN suggestions g ON g.id = r.suggestion_id "
                 "JOIN profiles p ON p.id = g.profile_id JOIN structures s ON s.id = p.structure_id "
-                "WHERE (? IS NULL OR p.structure_id = ?)"
+                "WHERE (CAST(? AS INTEGER) IS NULL OR p.structure_id = ?)"
             )
             args: list[Any] = [sid, sid]
             if offer_ref is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,7 +27,7 @@ class ImportsStore(Audited):
 
     def _insert_import(
         self,
-        conn: sqlite3.Connection,
+        conn: Any,
         report: ImportReport,
         user: str,
         structure_id: int | None = None,
@@ -36,7 +35,7 @@ class ImportsStore(Audited):
         cur = conn.execute(
             "INSERT INTO imports (kind, source, sha256, created_at, created_by, rows_read, "
             "rows_imported, rows_rejected, report, structure_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 report.kind,
                 report.source,
@@ -61,7 +60,8 @@ class ImportsStore(Audited):
                 "SELECT i.id, i.kind, i.source, i.created_at, i.created_by, s.name AS structure, "
                 "i.rows_read, i.rows_imported, i.rows_rejected FROM imports i "
                 "LEFT JOIN structures s ON s.id = i.structure_id "
-                "WHERE ? IS NULL OR i.kind = 'offers' OR i.structure_id = ? ORDER BY i.id",
+                "WHERE CAST(? AS INTEGER) IS NULL OR i.kind = 'offers' OR i.structure_id = ? "
+                "ORDER BY i.id",
                 (scope.structure_id, scope.structure_id),
             ).fetchall()
         columns = ["id", "kind", "source", "created_at", "created_by", F.STRUCTURE, "rows_read",
@@ -74,7 +74,7 @@ class ImportsStore(Audited):
             scope = self._scope(conn, user)
             row = conn.execute(
                 "SELECT report FROM imports WHERE id = ? AND "
-                "(? IS NULL OR kind = 'offers' OR structure_id = ?)",
+                "(CAST(? AS INTEGER) IS NULL OR kind = 'offers' OR structure_id = ?)",
                 (import_id, scope.structure_id, scope.structure_id),
             ).fetchone()
         if row is None:

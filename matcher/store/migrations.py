@@ -1,15 +1,42 @@
-"""The versioned schema: ``MIGRATIONS`` are applied in order at start (append new ones at the
-end, never edit one that has shipped)."""
+"""The versioned schema: ``MIGRATIONS`` are applied in order at start, each once, in its own
+transaction (append new ones at the end, never edit one that has shipped). The same list
+builds a SQLite file and a PostgreSQL database.
+
+How to write a migration that works on both engines (the test suite applies every migration on
+both, so a mistake shows at once):
+
+- A plain string is SQL both engines run. Use ``INTEGER PRIMARY KEY`` for a table's own id
+  (SQLite's row id; an identity column on PostgreSQL), ``INTEGER`` (64-bit on both), ``REAL``
+  (double precision on both), ``TEXT`` (byte-wise comparison on both), ``BLOB`` (``BYTEA``);
+  dates as ISO 8601 ``TEXT``, JSON as ``TEXT``, booleans as ``INTEGER`` 0/1 with a ``CHECK``.
+  ``CREATE TABLE``, ``CREATE INDEX``, ``ALTER TABLE ... ADD COLUMN`` (one column per statement),
+  ``REFERENCES ... ON DELETE CASCADE``, ``UNIQUE``, ``CHECK``, ``DEFAULT`` constants: all agree.
+  Statements end with ``;``. No ``PRAGMA``, no ``AUTOINCREMENT``, no ``IF NOT EXISTS`` needed.
+- A rule the database must enforce whatever code writes (append-only, "only with a decision")
+  is a :class:`~matcher.store.backend.Refusal` in ``Migration(sql=..., refusals=(...))``: each
+  engine renders its own trigger (``RAISE(ABORT)`` on SQLite, a PL/pgSQL function on
+  PostgreSQL). Its condition may use ``OLD``, ``NEW`` and subqueries; write ``IS DISTINCT FROM``.
+- Only when the engines cannot agree (a data fix using an engine's own function, say), put the
+  two versions in ``Migration(sqlite=..., postgres=...)``; each is a script of statements
+  (PostgreSQL bodies quoted with ``$body$ ... $body$``).
+- Queries of the store follow the same rule: ``?`` placeholders, ``INSERT ... ON CONFLICT``,
+  ``INSERT ... RETURNING id`` for a new row's id, ``CAST(? AS INTEGER) IS NULL OR ...`` for an
+  optional filter, ``CAST(SUM(...) AS INTEGER)``, ``NULLS FIRST`` where NULLs are sorted,
+  no ``INSERT OR IGNORE``, ``group_concat``, ``PRAGMA``.
+"""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Iterator
+
+from matcher.store.backend import Migration, Refusal
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS: tuple[str, ...] = (
+# Outside the retention purge's transaction the purge_guard table is empty.
+_NO_PURGE = "NOT EXISTS (SELECT 1 FROM purge_guard)"
+
+MIGRATIONS: tuple[str | Migration, ...] = (
     # 1: imports, offers with history, structures, profiles, suggestions, remembered mappings
     """
     CREATE TABLE imports (
@@ -144,7 +171,8 @@ MIGRATIONS: tuple[str, ...] = (
     # Triggers make the rules hold whatever code writes: the audit log and the decisions are
     # append-only, a decided pair is never deleted nor its status changed without a decision
     # (only the retention purge, inside one transaction holding a row of purge_guard, may delete).
-    """
+    Migration(
+        sql="""
     ALTER TABLE imports ADD COLUMN structure_id INTEGER REFERENCES structures(id);
     ALTER TABLE suggestions ADD COLUMN status_at TEXT;
     ALTER TABLE suggestions ADD COLUMN status_by TEXT;
@@ -184,17 +212,6 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX reviews_suggestion ON reviews(suggestion_id, id);
     CREATE TABLE purge_guard (id INTEGER PRIMARY KEY);
-    CREATE TRIGGER reviews_append_only BEFORE UPDATE ON reviews
-    BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
-    CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
-    WHEN NOT EXISTS (SELECT 1 FROM purge_guard)
-    BEGIN SELECT RAISE(ABORT, 'reviews are deleted only by the retention purge'); END;
-    CREATE TRIGGER suggestions_keep_decided BEFORE DELETE ON suggestions
-    WHEN OLD.review_id > 0 AND NOT EXISTS (SELECT 1 FROM purge_guard)
-    BEGIN SELECT RAISE(ABORT, 'a decided suggestion is deleted only by the retention purge'); END;
-    CREATE TRIGGER suggestions_status_by_decision BEFORE UPDATE OF status ON suggestions
-    WHEN NEW.status IS NOT OLD.status AND NEW.review_id = OLD.review_id
-    BEGIN SELECT RAISE(ABORT, 'a status changes only with a recorded decision'); END;
     CREATE TABLE audit (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
@@ -209,11 +226,6 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX audit_structure ON audit(structure_id, id);
     CREATE INDEX audit_profile ON audit(profile_id);
-    CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit
-    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-    WHEN NOT EXISTS (SELECT 1 FROM purge_guard)
-    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TABLE pool (
         id INTEGER PRIMARY KEY,
         profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
@@ -239,6 +251,35 @@ MIGRATIONS: tuple[str, ...] = (
         n INTEGER NOT NULL
     );
     """,
+        refusals=(
+            Refusal("reviews_append_only", "reviews", "UPDATE", "reviews are append-only"),
+            Refusal(
+                "reviews_no_delete",
+                "reviews",
+                "DELETE",
+                "reviews are deleted only by the retention purge",
+                _NO_PURGE,
+            ),
+            Refusal(
+                "suggestions_keep_decided",
+                "suggestions",
+                "DELETE",
+                "a decided suggestion is deleted only by the retention purge",
+                f"OLD.review_id > 0 AND {_NO_PURGE}",
+            ),
+            Refusal(
+                "suggestions_status_by_decision",
+                "suggestions",
+                "UPDATE OF status",
+                "a status changes only with a recorded decision",
+                "NEW.status IS DISTINCT FROM OLD.status AND NEW.review_id = OLD.review_id",
+            ),
+            Refusal("audit_append_only", "audit", "UPDATE", "the audit log is append-only"),
+            Refusal(
+                "audit_no_delete", "audit", "DELETE", "the audit log is append-only", _NO_PURGE
+            ),
+        ),
+    ),  # fmt: skip
     # 4: per-database secrets (sign the pair keys hidden in exported shortlists)
     """
     CREATE TABLE secrets (
@@ -246,7 +287,48 @@ MIGRATIONS: tuple[str, ...] = (
         value BLOB NOT NULL
     );
     """,
-    # 5 (issue 14): dashboard login sessions (hashes of signed tokens, see store/sessions.py);
+    # 5 (issue 17): the Busin'ESS day. Pairs marked « pour la journée »; the day's setup (hours,
+    # tables, firms, business meetings: no personal data); each person's presence window;
+    # the timetable (one row per request, placed or not, with the structure for the filter).
+    """
+    CREATE TABLE day_pairs (
+        suggestion_id INTEGER PRIMARY KEY REFERENCES suggestions(id) ON DELETE CASCADE,
+        marked_by TEXT NOT NULL,
+        marked_at TEXT NOT NULL
+    );
+    CREATE TABLE day_setup (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    );
+    CREATE TABLE day_people (
+        profile_id INTEGER PRIMARY KEY REFERENCES profiles(id) ON DELETE CASCADE,
+        arrival TEXT NOT NULL DEFAULT '',
+        departure TEXT NOT NULL DEFAULT '',
+        accompanied INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    );
+    CREATE TABLE day_plans (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        stats TEXT NOT NULL
+    );
+    CREATE TABLE day_meetings (
+        id INTEGER PRIMARY KEY,
+        plan_id INTEGER NOT NULL REFERENCES day_plans(id) ON DELETE CASCADE,
+        request TEXT NOT NULL,
+        profile_id INTEGER REFERENCES profiles(id) ON DELETE CASCADE,
+        structure_id INTEGER REFERENCES structures(id),
+        slot INTEGER,
+        data TEXT NOT NULL,
+        UNIQUE (plan_id, request)
+    );
+    CREATE INDEX day_meetings_structure ON day_meetings(plan_id, structure_id);
+    """,
+    # 6 (issue 14): dashboard login sessions (hashes of signed tokens, see store/sessions.py);
     # a counsellor's phone and e-mail, given to firms with their shortlists
     """
     CREATE TABLE sessions (
@@ -263,14 +345,3 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE users ADD COLUMN email TEXT;
     """,
 )
-
-
-def split_statements(script: str) -> Iterator[str]:
-    """The statements of a migration script; a trigger body's ``;`` does not end it."""
-    buf = ""
-    for part in script.split(";"):
-        buf += part + ";"
-        if sqlite3.complete_statement(buf):
-            if buf.strip(" \n\t;"):
-                yield buf
-            buf = ""

@@ -107,7 +107,8 @@ class OffersStore(ImportsStore):
             scope = self._scope(conn, user)
             rows = conn.execute(
                 "SELECT o.offer_ref, o.status, o.version, o.data FROM offers o "
-                "WHERE (? IS NULL OR o.status = ?) AND (? IS NULL OR o.status = 'open' OR EXISTS ("
+                "WHERE (CAST(? AS TEXT) IS NULL OR o.status = ?) AND (CAST(? AS INTEGER) IS NULL "
+                "OR o.status = 'open' OR EXISTS ("
                 "  SELECT 1 FROM suggestions g JOIN profiles p ON p.id = g.profile_id "
                 "  WHERE g.offer_ref = o.offer_ref AND p.structure_id = ?)) "
                 "ORDER BY o.offer_ref",
@@ -174,21 +175,24 @@ class OffersStore(ImportsStore):
         ``offer_ref``, ``created_at`` (first import, ISO UTC) and ``occ_codes`` (the occupation
         codes the latest matching used for it, a list; empty before any matching). For the
         dashboard's filters and indicators (sector, month)."""
-        with self.read() as conn:
+        with self.snapshot() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(
-                "SELECT o.offer_ref, o.created_at, "
-                "(SELECT group_concat(code, ' ') FROM (SELECT code FROM offer_occupations oc "
-                " WHERE oc.offer_ref = o.offer_ref ORDER BY code)) AS codes FROM offers o "
-                "WHERE ? IS NULL OR o.status = 'open' OR EXISTS ("
+                "SELECT o.offer_ref, o.created_at FROM offers o "
+                "WHERE CAST(? AS INTEGER) IS NULL OR o.status = 'open' OR EXISTS ("
                 "  SELECT 1 FROM suggestions g JOIN profiles p ON p.id = g.profile_id "
                 "  WHERE g.offer_ref = o.offer_ref AND p.structure_id = ?) "
                 "ORDER BY o.offer_ref",
                 (scope.structure_id, scope.structure_id),
             ).fetchall()
+            codes: dict[str, list[str]] = {}
+            for r in conn.execute(
+                "SELECT offer_ref, code FROM offer_occupations ORDER BY offer_ref, code"
+            ):
+                codes.setdefault(r["offer_ref"], []).append(r["code"])
         records = [
             {F.OFFER_REF: r["offer_ref"], "created_at": r["created_at"],
-             F.OCC_CODES: r["codes"].split() if r["codes"] else []}
+             F.OCC_CODES: codes.get(r["offer_ref"], [])}
             for r in rows
         ]  # fmt: skip
         return pd.DataFrame(records, columns=[F.OFFER_REF, "created_at", F.OCC_CODES])

@@ -76,7 +76,8 @@ class PoolStore(Audited):
                 "SELECT s.name AS structure, p.profile_ref, v.code AS pool_code, v.note, "
                 "v.added_by, v.added_at FROM pool v JOIN profiles p ON p.id = v.profile_id "
                 "JOIN structures s ON s.id = p.structure_id "
-                "WHERE ? IS NULL OR p.structure_id = ? ORDER BY s.name, p.profile_ref, v.code",
+                "WHERE CAST(? AS INTEGER) IS NULL OR p.structure_id = ? "
+                "ORDER BY s.name, p.profile_ref, v.code",
                 (sid, sid),
             ).fetchall()
         columns = [F.STRUCTURE, F.PROFILE_REF, F.POOL_CODE, "note", "added_by", "added_at"]

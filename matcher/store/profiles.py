@@ -102,7 +102,7 @@ class ProfilesStore(ImportsStore):
             sid = self._structure_filter(conn, scope, structure)
             rows = conn.execute(
                 "SELECT p.data FROM profiles p JOIN structures s ON s.id = p.structure_id "
-                "WHERE ? IS NULL OR p.structure_id = ? ORDER BY s.name, p.profile_ref",
+                "WHERE CAST(? AS INTEGER) IS NULL OR p.structure_id = ? ORDER BY s.name, p.profile_ref",
                 (sid, sid),
             ).fetchall()
         columns = list(F.PROFILE_FIELDS)
@@ -116,7 +116,7 @@ class ProfilesStore(ImportsStore):
         with self.read() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(
-                "SELECT name FROM structures WHERE ? IS NULL OR id = ? ORDER BY name",
+                "SELECT name FROM structures WHERE CAST(? AS INTEGER) IS NULL OR id = ? ORDER BY name",
                 (scope.structure_id, scope.structure_id),
             ).fetchall()
         return [r["name"] for r in rows]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from matcher import fields as F
 
@@ -22,13 +22,20 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def inserted_id(cur: sqlite3.Cursor) -> int:
-    """Row id of the row the INSERT run on ``cur`` wrote. The stubs type ``lastrowid`` as
-    ``int | None``: None only before any INSERT on the cursor, never after one."""
-    rowid = cur.lastrowid
-    if rowid is None:
-        raise RuntimeError("INSERT without a row id")
-    return rowid
+def inserted_id(cur: Any) -> int:
+    """Id of the row an ``INSERT ... RETURNING id`` run on ``cur`` wrote (both engines: SQLite's
+    cursor row id has no PostgreSQL counterpart)."""
+    row = cur.fetchone()
+    if row is None:
+        raise RuntimeError("INSERT without RETURNING id")
+    return int(row[0])
+
+
+def read_frame(conn: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """A query's rows as a DataFrame with its column names (either engine)."""
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return pd.DataFrame([tuple(r) for r in cur.fetchall()], columns=names)
 
 
 def jsonable(value: Any) -> Any:

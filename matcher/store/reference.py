@@ -10,6 +10,7 @@ import pandas as pd
 
 from matcher.store.audit import Audited
 from matcher.store.records import (
+    read_frame,
     utc_now,
 )
 
@@ -48,13 +49,14 @@ class ReferenceStore(Audited):
                 zip(titles["code"], titles["title"], strict=True),
             )
             conn.executemany(
-                "INSERT OR IGNORE INTO rome_skills (code, skill, core, kind) VALUES (?, ?, ?, ?)",
+                "INSERT INTO rome_skills (code, skill, core, kind) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 [(c, sk, int(bool(core)), k or "")
                  for c, sk, core, k in zip(skills["code"], skills["skill"], skills["core"], kinds,
                                            strict=True) if c in known],
             )  # fmt: skip
             conn.executemany(
-                "INSERT OR IGNORE INTO rome_close (code, close_code) VALUES (?, ?)",
+                "INSERT INTO rome_close (code, close_code) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 zip(close["code"], close["close_code"], strict=True),
             )
             conn.execute(
@@ -81,13 +83,13 @@ class ReferenceStore(Audited):
     def referential_frames(self) -> dict[str, Any] | None:
         """The stored referential as the keyword arguments of matcher.referential.Referential
         (codes, titles, skills, close, source, texts), or None when none is stored."""
-        with self.read() as conn:
+        with self.snapshot() as conn:
             meta = conn.execute("SELECT source FROM referential_meta").fetchone()
             if meta is None:
                 return None
 
             def frame(sql: str) -> pd.DataFrame:
-                return pd.read_sql_query(sql, conn)
+                return read_frame(conn, sql)
 
             codes = frame("SELECT code, label, domain, sector, definition FROM rome_codes "
                           "ORDER BY code")  # fmt: skip
@@ -139,12 +141,14 @@ class ReferenceStore(Audited):
 
     def communes_frame(self) -> pd.DataFrame | None:
         """The stored communes (None when none were loaded)."""
-        with self.read() as conn:
+        with self.snapshot() as conn:
             if conn.execute("SELECT 1 FROM communes_meta").fetchone() is None:
                 return None
-            return pd.read_sql_query(
+            frame = read_frame(
+                conn,
                 "SELECT code_insee, nom, code_postal, ligne_5, latitude, longitude FROM communes "
                 "ORDER BY id",
-                conn,
-                dtype={"code_insee": str, "code_postal": str},
             )
+        for col in ("latitude", "longitude"):
+            frame[col] = pd.to_numeric(frame[col]).astype(float)
+        return frame

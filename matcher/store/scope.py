@@ -4,8 +4,8 @@ WHERE clauses that scope rows to them."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
@@ -38,7 +38,7 @@ class Scope:
 class Scoped(Connection):
     """Who may see what: the acting user's rights read from the database at each call, and the"""
 
-    def _scope(self, conn: sqlite3.Connection, user: User) -> Scope:
+    def _scope(self, conn: Any, user: User) -> Scope:
         """The rights of ``user`` as the database says now (a disabled account is refused)."""
         if not isinstance(user, User):
             raise TypeError("the store needs the acting user (matcher.auth.User)")
@@ -56,9 +56,7 @@ class Scoped(Connection):
             return Scope(user.login, role, None, None, full_profiles=False)
         return Scope(user.login, role, row["structure_id"], row["structure"], full_profiles=True)
 
-    def _structure_filter(
-        self, conn: sqlite3.Connection, scope: Scope, structure: str | None
-    ) -> int | None:
+    def _structure_filter(self, conn: Any, scope: Scope, structure: str | None) -> int | None:
         """The structure id to filter on: the user's own for a counsellor, the one asked for
         (if any) for the coordinator. Asking for another structure is refused."""
         if structure is not None:
@@ -76,13 +74,13 @@ class Scoped(Connection):
             raise AccessDenied(f"{scope.actor} : action réservée au coordinateur ({what})")
 
     def _visible_profile(
-        self, conn: sqlite3.Connection, scope: Scope, profile_ref: str, structure: str | None
-    ) -> sqlite3.Row:
+        self, conn: Any, scope: Scope, profile_ref: str, structure: str | None
+    ) -> Any:
         sid = self._structure_filter(conn, scope, structure)
         rows = conn.execute(
             "SELECT p.id, p.structure_id, s.name AS structure FROM profiles p "
             "JOIN structures s ON s.id = p.structure_id "
-            "WHERE p.profile_ref = ? AND (? IS NULL OR p.structure_id = ?)",
+            "WHERE p.profile_ref = ? AND (CAST(? AS INTEGER) IS NULL OR p.structure_id = ?)",
             (profile_ref, sid, sid),
         ).fetchall()
         if not rows:
@@ -96,8 +94,10 @@ class Scoped(Connection):
             )
         return rows[0]
 
-    def _structure_id(self, conn: sqlite3.Connection, name: str) -> int:
+    def _structure_id(self, conn: Any, name: str) -> int:
         row = conn.execute("SELECT id FROM structures WHERE name = ?", (name,)).fetchone()
         if row:
             return int(row["id"])
-        return inserted_id(conn.execute("INSERT INTO structures (name) VALUES (?)", (name,)))
+        return inserted_id(
+            conn.execute("INSERT INTO structures (name) VALUES (?) RETURNING id", (name,))
+        )

@@ -22,7 +22,7 @@ class SecretsStore(Connection):
             return bytes(row["value"])
         with self.write() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)",
+                "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (name, secrets.token_bytes(32)),
             )
             return bytes(

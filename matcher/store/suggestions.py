@@ -50,7 +50,8 @@ class SuggestionsStore(Audited):
         with self.write() as conn:
             run_id = inserted_id(
                 conn.execute(
-                    "INSERT INTO match_runs (created_at, settings, n_suggestions) VALUES (?, ?, ?)",
+                    "INSERT INTO match_runs (created_at, settings, n_suggestions) VALUES (?, ?, ?) "
+                    "RETURNING id",
                     (now, json.dumps(settings, ensure_ascii=False, default=str), len(suggestions)),
                 )
             )
@@ -109,7 +110,8 @@ class SuggestionsStore(Audited):
                         continue
                     conn.execute("DELETE FROM offer_occupations WHERE offer_ref = ?", (ref,))
                     conn.executemany(
-                        "INSERT OR IGNORE INTO offer_occupations (offer_ref, code) VALUES (?, ?)",
+                        "INSERT INTO offer_occupations (offer_ref, code) VALUES (?, ?) "
+                        "ON CONFLICT DO NOTHING",
                         [(ref, str(c).upper()) for c in codes if c],
                     )
             self._audit(conn, actor, "match", "run", f"calcul {run_id}",
@@ -158,7 +160,7 @@ class SuggestionsStore(Audited):
         with self.read() as conn:
             scope = self._scope(conn, user)
             sid = self._structure_filter(conn, scope, structure)
-            sql = self._SUGGESTION_SQL + "WHERE (? IS NULL OR p.structure_id = ?)"
+            sql = self._SUGGESTION_SQL + "WHERE (CAST(? AS INTEGER) IS NULL OR p.structure_id = ?)"
             args: list[Any] = [sid, sid]
             if offer_ref is not None:
                 sql += " AND g.offer_ref = ?"
@@ -171,8 +173,8 @@ class SuggestionsStore(Audited):
                 sql += f" AND g.status IN ({', '.join('?' * len(wanted)) or 'NULL'})"
                 args += wanted
             # People who cannot reach the job come after every reachable one (issue 13).
-            sql += (" ORDER BY g.offer_ref, in_pool DESC, "
-                    "COALESCE(json_extract(g.components, '$.to_discuss'), 0), g.score DESC, "
+            to_discuss = self.backend.json_flag("g.components", F.TO_DISCUSS)
+            sql += (f" ORDER BY g.offer_ref, in_pool DESC, {to_discuss}, g.score DESC, "
                     "s.name, p.profile_ref")  # fmt: skip
             rows = conn.execute(sql, args).fetchall()
         records = []
@@ -193,7 +195,7 @@ class SuggestionsStore(Audited):
         with self.read() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(
-                "SELECT structure, month, metric, status, reason, SUM(n) AS n FROM ("
+                "SELECT structure, month, metric, status, reason, CAST(SUM(n) AS INTEGER) AS n FROM ("
                 "  SELECT p.structure_id AS sid, substr(p.created_at, 1, 7) AS month, "
                 "    'profiles' AS metric, NULL AS status, NULL AS reason, COUNT(*) AS n "
                 "    FROM profiles p GROUP BY 1, 2 "
@@ -207,9 +209,9 @@ class SuggestionsStore(Audited):
                 "  UNION ALL SELECT structure_id, month, metric, status, reason, n "
                 "    FROM stats_archive"
                 ") t JOIN (SELECT id, name AS structure FROM structures) s ON s.id = t.sid "
-                "WHERE ? IS NULL OR t.sid = ? "
+                "WHERE CAST(? AS INTEGER) IS NULL OR t.sid = ? "
                 "GROUP BY structure, month, metric, status, reason "
-                "ORDER BY structure, month, metric, status, reason",
+                "ORDER BY structure, month, metric, status NULLS FIRST, reason NULLS FIRST",
                 (scope.structure_id, scope.structure_id),
             ).fetchall()
         columns = [F.STRUCTURE, "month", "metric", F.STATUS, F.REASON, "n"]

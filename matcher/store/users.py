@@ -64,7 +64,7 @@ class UsersStore(Audited):
                 conn.execute(
                     "INSERT INTO users (login, role, structure_id, password_hash, "
                     "external_subject, created_at, created_by, phone, email) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
                         login,
                         role.value,

@@ -1,7 +1,10 @@
 """The journey of the club's day, in a real browser at 1,366 px: the coordinator logs in, imports the
 firms' offers file, sees the suggestions and retains a candidate; then that candidate's
 counsellor logs in, sees only their structure's people, and downloads their shortlist, which
-opens with openpyxl. A screenshot of each step is kept under tests/artifacts/e2e/."""
+opens with openpyxl. Then the Busin'ESS day: the counsellor's retained pair is marked « pour la
+journée » and the day's tables are set (through the library), the coordinator plans the day on
+the Journée Busin'ESS page and downloads the room grids (PDF and workbook). A screenshot of each
+step is kept under tests/artifacts/e2e/."""
 
 from __future__ import annotations
 
@@ -272,4 +275,44 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     assert structure in text
     for other in others:
         assert other not in text, f"{other} in the shortlist of {structure}"
+
+    # 8. The Busin'ESS day: the counsellor marks the pair « pour la journée », the day has four
+    # tables in two rooms; the coordinator plans it and downloads the room grids.
+    from matcher.day import service as day_service
+    from matcher.store.database import Store
+    from matcher.workflow import auth
+
+    store = Store(app[1])
+    offer_ref = store.suggestions(auth.get_user(store, counsellor), profile_ref=profile_ref)
+    offer_ref = offer_ref[offer_ref["status"] == "retained"]["offer_ref"].iloc[0]
+    store.day_mark(auth.get_user(store, counsellor), offer_ref, profile_ref)
+    day_service.save_setup(store, auth.get_user(store, "coordination"), day_service.DaySetup(
+        tables=day_service.make_tables(4, ["Salle A", "Salle B"])))  # fmt: skip
+    store.close()
+    page.get_by_role("button", name="Se déconnecter").click()
+    login("coordination")
+    expect(page.get_by_role("heading", name="Offres", exact=True)).to_be_visible()
+    go("Journée Busin'ESS")
+    expect(main_text()).to_contain_text("1 paire(s) pour la journée")
+    page.get_by_role("tab", name="Planifier").click()
+    page.get_by_label("Temps de calcul maximal (s)").fill("5")
+    page.get_by_label("Temps de calcul maximal (s)").press("Enter")
+    page.get_by_role("button", name="Planifier la journée").click()
+    expect(main_text()).to_contain_text("Planning enregistré : 1 rencontre(s).")
+    shot("journee_planifiee")
+    page.get_by_role("tab", name="Documents").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Grilles des salles (PDF)").click()
+    pdf = artifacts / info.value.suggested_filename
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Grilles des salles (Excel)").click()
+    grid = artifacts / info.value.suggested_filename
+    info.value.save_as(grid)
+    shot("journee_documents")
+    wb = load_workbook(grid)
+    cells = [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
+             for v in row if v is not None]  # fmt: skip
+    assert any(profile_ref in c and structure in c for c in cells)
     context.close()
