@@ -29,7 +29,7 @@ run: $(VENV)/.runtime ## set up, load the sample data on first run, open the das
 	  *) test -f $(DB) || MATCHER_DB=$(DB) $(PY) -m matcher demo ;; \
 	esac
 	@echo "Tableau de bord : http://localhost:$(PORT)"
-	MATCHER_DB='$(DB)' $(PY) -m streamlit run app.py --server.port $(PORT)
+	MATCHER_DB='$(DB)' $(PY) -m streamlit run serve.py --server.port $(PORT)
 
 # The browser test drives Debian's Chromium (never a downloaded browser): installed here with
 # apt-get when missing and we are root (or have password-less sudo). If that fails, the test is

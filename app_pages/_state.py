@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import urllib.parse
 from collections.abc import Callable
 
 import pandas as pd
@@ -25,7 +27,7 @@ from matcher.paths import default_database
 from matcher.reference.referential import active_referential
 from matcher.settings import Settings
 from matcher.store.database import Store
-from matcher.workflow import indicators, service
+from matcher.workflow import indicators, service, sessions
 from matcher.workflow.auth import authenticate
 
 log = logging.getLogger(__name__)
@@ -46,9 +48,12 @@ IMPORT_FILE = "import_file"
 IMPORT_MAPPING = "import_mapping"  # data_editor of the mapping (its edit state)
 IMPORT_REPORT = "import_report"  # last import's report lines and counts (this session)
 IMPORT_MATCH = "import_match"  # recompute the suggestions after the import
+IMPORT_SETTLED = "import_settled"  # possible duplicates already merged or kept (new refs)
 DECISIONS_FILE = "decisions_file"
 DECISIONS_REPORT = "decisions_report"
 OFFER_TABLE = "offer_table"  # Offres: the table (its row selection)
+GOTO = "goto"  # a page to switch to, asked by a button callback
+OFFER_OPENED = "offer_opened"  # Offres: the offer whose detail dialog was opened last
 OFFER_FILTERS = "offer_filters_"  # prefix of the Offres filter widgets
 DASHBOARD_DIMENSION = "dashboard_dimension"
 SETTINGS_FORM = "settings_"  # prefix of the Paramètres widgets
@@ -57,12 +62,24 @@ PREVIEW_RESULT = "preview_result"
 LIST_EMPLOYER = "list_employer"
 LIST_STRUCTURE = "list_structure"
 LIST_OFFER = "list_offer"
+LIST_WORKBOOK = "list_workbook"  # the coordinator's workbook once built: (file name, bytes)
 NEW_USER = "new_user_"  # prefix of the account creation form
 DAY = "day_"  # prefix of the Journée Busin'ESS widgets (app_pages/journee.py)
 DAY_RESULT = "day_result"  # the last plan's figures shown after planning (this session)
+QUEUE_VIEW = "queue_view"  # À traiter: "todo" or "none"
+QUEUE_FILTERS = "queue_filter_"  # prefix of the À traiter filter widgets
+QUEUE_SIGNATURE = "queue_signature"  # the filters in force (a change clears the selection)
+QUEUE_TABLE_N = "queue_table_n"  # bumped after a bulk decision: a fresh table, no selection
+
+COOKIE_REFUSED = "cookie_refused"  # the session cookie of this connection was refused
+UNKNOWN_PAGE_PARAM, UNKNOWN_PAGE_VALUE = "page", "inconnue"  # set by serve.py's redirect
+SESSION_ROUTES_ENV = "CIRCUIT_COURT_SESSION_ROUTES"  # set by serve.py
+SESSION_OPEN = "/_session/ouvrir"
+SESSION_CLOSE = "/_session/fermer"
 
 # Pages (paths relative to app.py, for st.switch_page and st.Page).
 PAGE_LOGIN = "app_pages/connexion.py"
+PAGE_QUEUE = "app_pages/a_traiter.py"
 PAGE_IMPORT = "app_pages/importer.py"
 PAGE_OFFERS = "app_pages/offres.py"
 PAGE_MATCHES = "app_pages/correspondances.py"
@@ -124,6 +141,17 @@ def offer_sectors(user: User) -> dict[str, str]:
     return _offer_sectors(store.target, user, store.data_version(), store.referential_stamp())
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _refusal_reasons(path: str, user: User, version: int) -> pd.DataFrame:
+    return indicators.refusal_reasons(_store(path).suggestions(user))
+
+
+def refusal_reasons(user: User) -> pd.DataFrame:
+    """Why candidacies ended (reason, count), as ``user`` may see them (cached per data)."""
+    store = get_store()
+    return _refusal_reasons(str(store.path), user, store.data_version())
+
+
 def current_settings(user: User) -> Settings:
     """The settings of the latest matching run (see :func:`matcher.service.current_settings`)."""
     return service.current_settings(get_store(), user)
@@ -145,14 +173,54 @@ def show_flash() -> None:
 # --------------------------------------------------------------------------------------------
 # Login
 # --------------------------------------------------------------------------------------------
+def session_routes() -> bool:
+    """True when the server has the session routes (served by serve.py, as ``make run``
+    does); under a bare ``streamlit run app.py`` the login lives in the Streamlit session only."""
+    return os.environ.get(SESSION_ROUTES_ENV) == "1"
+
+
+def session_cookie() -> str | None:
+    """The session token the browser sent (HttpOnly cookie set by serve.py), if any."""
+    try:
+        return st.context.cookies.get(sessions.COOKIE)
+    except Exception:  # no browser request (AppTest, bare script run)
+        return None
+
+
 def current_user() -> User | None:
+    """The logged-in user of this session; on a new session (a reload, a bookmarked page, a
+    second tab) the account of a live session cookie."""
     user = st.session_state.get(USER)
-    return user if isinstance(user, User) else None
+    if isinstance(user, User):
+        return user
+    if st.session_state.get(COOKIE_REFUSED):
+        return None
+    token = session_cookie()
+    if token:
+        user = sessions.resolve(get_store(), token)
+        if user is not None:
+            st.session_state[USER] = user
+            return user
+        # Expired, revoked (logout, account disabled) or forged: the login form, once.
+        st.session_state[COOKIE_REFUSED] = True
+    return None
+
+
+def _go(path: str) -> None:
+    """Send the browser to ``path`` of this server (a full page load)."""
+    st.html(f"<script>window.location.replace({json.dumps(path)});</script>",
+            unsafe_allow_javascript=True)  # fmt: skip
 
 
 def log_out() -> None:
+    """End the session: revoked in the database, cookie cleared, session state emptied."""
+    sessions.revoke(get_store(), session_cookie())
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+    st.session_state[COOKIE_REFUSED] = True  # the cookie of this connection is now dead
+    if session_routes():
+        _go(SESSION_CLOSE)
+        st.stop()
 
 
 def login_form() -> None:
@@ -183,7 +251,22 @@ def login_form() -> None:
             st.error(_sentence(str(exc)))
             return
         st.session_state[USER] = user
+        st.session_state.pop(COOKIE_REFUSED, None)
+        if session_routes():
+            # The cookie is set by the server's route, which sends the browser back here.
+            code = sessions.grant(store, user)
+            path = _current_path()
+            _go(f"{SESSION_OPEN}?code={code}&suite={urllib.parse.quote(path)}")
+            st.stop()
         st.rerun()
+
+
+def _current_path() -> str:
+    try:
+        path = urllib.parse.urlsplit(st.context.url or "").path or "/"
+    except Exception:
+        path = "/"
+    return path if path.startswith("/") else "/"
 
 
 def require_user() -> User:
@@ -243,8 +326,10 @@ def _sentence(text: str) -> str:
 def show_error(exc: Exception) -> None:
     """A French message for a library error; a disabled account is logged out."""
     if isinstance(exc, AccessDenied) and "désactivé" in str(exc) and current_user():
-        # The account was disabled meanwhile: back to the login page, with the reason.
+        # The account was disabled meanwhile (its sessions were revoked): back to the login
+        # page, with the reason.
         del st.session_state[USER]
+        st.session_state[COOKIE_REFUSED] = True
         flash("error", "Votre compte a été désactivé ou supprimé : reconnectez-vous ou voyez "
               "le coordinateur.")  # fmt: skip
         st.rerun()
@@ -261,8 +346,8 @@ def guarded(action: Callable[[], None]) -> None:
     except Exception:  # last resort: the traceback goes to the log, not the screen
         log.exception("unexpected error in the dashboard")
         st.error(
-            "Une erreur inattendue est survenue ; rien n'a été perdu de ce qui était enregistré. "
-            "Rechargez la page (touche F5). Si l'erreur revient, notez l'heure et ce que vous "
+            "Une erreur inattendue est survenue ; rien n'a été perdu de ce qui était enregistré, "
+            "et vous restez connecté(e). Rechargez la page (touche F5). Si l'erreur revient, notez l'heure et ce que vous "
             "faisiez, et signalez-le à la personne qui administre l'outil."
         )
 
@@ -319,8 +404,8 @@ def shortlist_builder(user: User, audience: str, rows: pd.DataFrame) -> Callable
 
     def build() -> bytes:
         secret = store.secret()
-        if audience == FIRM:
-            return export.firm_workbook(rows, secret, settings)
+        if audience == FIRM:  # a firm never gets the ranking's internal settings
+            return export.firm_workbook(rows, secret)
         if audience == STRUCTURE_LIST:
             return export.structure_workbook(rows, secret, settings)
         return export.coordinator_workbook(rows, store.offers(user, status=None), secret, settings)

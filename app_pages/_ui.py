@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -16,19 +17,14 @@ from matcher import fields as F
 from matcher.errors import UserError
 from matcher.fields import RejectReason, Status
 from matcher.identity import User
+from matcher.ranking import explain as X
+from matcher.settings import Settings
 from matcher.workflow import review
 
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
           "nov.", "déc.")  # fmt: skip
 NBSP = "\u202f"  # narrow no-break space: French thousands separator and before %
 
-COMPONENT_LABELS: dict[str, str] = {
-    F.S_OCCUPATION: "Métier",
-    F.S_SKILLS: "Compétences",
-    F.S_COMMUTE: "Trajet",
-    F.S_TEXT: "Texte",
-    F.S_CONSTRAINTS: "Contraintes",
-}
 STATUS_COLORS: dict[Status, str] = {
     Status.SUGGESTED: "gray",
     Status.RETAINED: "blue",
@@ -111,7 +107,7 @@ def as_text(value: Any, sep: str = ", ") -> str:
 
 def badge_markdown(status: str | None) -> str:
     """A status as a coloured badge, in Markdown (« :blue-badge[Retenu par le conseiller] »)."""
-    s = Status(status or Status.SUGGESTED)
+    s = Status(text_of(status) or Status.SUGGESTED)
     return f":{STATUS_COLORS[s]}-badge[{s.label}]"
 
 
@@ -127,11 +123,12 @@ def decide(
 ) -> None:
     """Button callback: record one decision through matcher.workflow.review and say what happened."""
     comment = (st.session_state.get(comment_key) or "").strip() or None
+    base = rec.get(F.REVIEW_ID)
     try:
         outcome = review.decide(
             S.get_store(), user, rec[F.OFFER_REF], rec[F.PROFILE_REF], status,
             reason=reason, comment=comment, structure=rec[F.STRUCTURE],
-            base_review_id=int(rec.get(F.REVIEW_ID) or 0), source=review.SOURCE_DASHBOARD,
+            base_review_id=0 if _missing(base) else int(base), source=review.SOURCE_DASHBOARD,
         )  # fmt: skip
     except UserError as exc:
         S.flash("error", f"{S._sentence(str(exc))} Rien n'a été enregistré.")
@@ -147,41 +144,110 @@ def decide(
     st.session_state.pop(comment_key, None)
 
 
-def components_line(rec: dict[str, Any]) -> str:
-    parts = []
-    for c, label in COMPONENT_LABELS.items():
-        part = f"{label} {fr_percent(rec.get(c))}"
-        if c == F.S_COMMUTE and not _missing(rec.get(F.DISTANCE_KM)):
-            part += f" ({fr_number(rec[F.DISTANCE_KM])} km)"
-        parts.append(part)
-    return " · ".join(parts)
+def text_of(value: Any) -> str:
+    """A stored value as text for people: "" for missing values (never « nan » or « None »)."""
+    if _missing(value):
+        return ""
+    text = str(value).strip()
+    return "" if text.lower() in ("nan", "none", "nat", "<na>") else text
 
 
-def suggestion_card(user: User, rec: dict[str, Any], title: str, subtitle: str = "") -> None:
-    """One suggestion: who/what, score bar, components, reasons, status and the buttons to
-    decide (the next step in one click; « Non retenu » with its reason in two)."""
+def offer_label(ref: str, offer: Any) -> str:
+    """« OFF-1 – Agent de propreté (Propreté Artois) » for drop-downs; missing parts left out."""
+    title = text_of(offer.get(F.TITLE)) or "poste non précisé"
+    employer = text_of(offer.get(F.EMPLOYER))
+    return f"{ref} – {title}" + (f" ({employer})" if employer else "")
+
+
+def to_discuss(rec: dict[str, Any]) -> bool:
+    """True for a pair put « hors rayon / à discuter » by the ranking (issue 13)."""
+    value = rec.get(F.TO_DISCUSS)
+    return not _missing(value) and bool(value)
+
+
+def score_text(rec: dict[str, Any]) -> str:
+    """« 64 / 100 »: the score as shown everywhere (matcher.ranking.explain.score_points)."""
+    return f"{X.score_points(rec.get(F.SCORE))}{NBSP}/{NBSP}100"
+
+
+def _part_text(part: X.Part, rec: dict[str, Any]) -> str:
+    if part.key == X.CONDITIONS:
+        return "Conditions respectées" if part.points == 0 else f"Conditions {part.points} pts"
+    if part.key == X.COMMUTE:
+        km = rec.get(F.DISTANCE_KM)
+        where = f" ({fr_number(km)} km)" if not _missing(km) else ""
+        if part.max_points == 0:
+            return (f"Trajet{where} −{part.loss} pts, hors rayon" if part.loss
+                    else f"Trajet{where} dans le rayon")  # fmt: skip
+        return f"Trajet{where} {part.text}"
+    return f"{part.label} {part.points}/{part.max_points}"
+
+
+def explanation_markdown(rec: dict[str, Any], settings: Settings) -> str:
+    """The parts of the score in one line: « Métier 30/30 · Compétences 4/10 · … »; a loss in
+    orange."""
+    e = X.explain(rec, settings)
+    items = []
+    for part in e.parts:
+        text = _part_text(part, rec)
+        lost = part.points < 0 or part.loss > 0
+        items.append(f":orange[{text}]" if lost else text)
+    return " · ".join(items)
+
+
+SCORE_HELP = (
+    "Le score sur 100 additionne des points : métier, compétences, description (mots communs à "
+    "l'offre et au profil) et trajet, chacun selon son poids ; un trajet au-delà du rayon de "
+    "mobilité ou une condition non respectée (contrat, durée, horaires, disponibilité) en retire. "
+    "Les poids sont réglés par le coordinateur (page Paramètres)."
+)
+
+
+def reasons_markdown(reasons: Any) -> str:
+    """Strengths with a green tick, warnings apart with an orange sign."""
+    strengths, warnings = X.split_reasons(reasons)
+    lines = [f"- :green[:material/check:] {r}" for r in strengths]
+    lines += [f"- :orange[:material/warning: {r}]" for r in warnings]
+    return "\n".join(lines)
+
+
+def suggestion_card(
+    user: User, rec: dict[str, Any], title: str, subtitle: str = "",
+    settings: Settings | None = None,
+) -> None:  # fmt: skip
+    """One suggestion: who/what, score out of 100 with its parts, strengths and warnings apart,
+    status and the buttons to decide (the next step in one click; « Non retenu » with its
+    reason in two)."""
+    settings = settings or S.current_settings(user)
     key = _pair_key(rec)
-    status = Status(rec.get(F.STATUS) or Status.SUGGESTED)
+    status = Status(text_of(rec.get(F.STATUS)) or Status.SUGGESTED)
     with st.container(border=True, key=f"card|{key}"):
         left, right = st.columns([2, 3], gap="medium")
         with left:
             st.markdown(f"**{title}** {badge_markdown(status)}"
                         + (f"  \n{subtitle}" if subtitle else ""))  # fmt: skip
-            score = float(rec.get(F.SCORE) or 0.0)
-            st.progress(min(max(score, 0.0), 1.0), text=f"Score {fr_percent(score)}")
-            st.caption(components_line(rec))
+            score = X.score_points(rec.get(F.SCORE))
+            st.progress(score, text=f"Score {score_text(rec)}")
+            st.caption(explanation_markdown(rec, settings), help=SCORE_HELP)
         with right:
-            reasons = rec.get(F.REASONS) or []
+            if to_discuss(rec):  # issue 13: cannot reach the workplace, to talk over
+                why = text_of(rec.get(F.REACH_REASON))
+                st.markdown(f":orange-badge[:material/directions_car: {F.TO_DISCUSS_LABEL}]"
+                            + (f" {why}" if why else ""))  # fmt: skip
+            reasons = reasons_markdown(rec.get(F.REASONS))
             if reasons:
-                st.markdown("\n".join(f"- {r}" for r in reasons))
+                st.markdown(reasons)
             notice = review.notice(rec)
             if notice:
                 st.warning(notice, icon=":material/info:")
-            if rec.get(F.COMMENT):
-                st.caption(f"Commentaire : {rec[F.COMMENT]}")
-            if rec.get(F.STATUS_AT):
-                st.caption(f"Dernière décision : {review.fr_datetime(rec[F.STATUS_AT])} par "
-                           f"{rec.get(F.STATUS_BY) or '?'}")  # fmt: skip
+            comment = text_of(rec.get(F.COMMENT))
+            if comment:
+                st.caption(f"Commentaire : {comment}")
+            when = text_of(rec.get(F.STATUS_AT))
+            if when and status != Status.SUGGESTED:
+                by = text_of(rec.get(F.STATUS_BY))
+                st.caption(f"Dernière décision : {review.fr_datetime(when)}"
+                           + (f" par {by}" if by else ""))  # fmt: skip
         _decision_buttons(user, rec, status, key)
 
 
@@ -228,8 +294,8 @@ def _decision_buttons(user: User, rec: dict[str, Any], status: Status, key: str)
 
 
 def _reason_of(rec: dict[str, Any]) -> RejectReason | None:
-    value = rec.get(F.REASON)
-    return None if _missing(value) or not value else RejectReason(value)
+    value = text_of(rec.get(F.REASON))
+    return RejectReason(value) if value else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -265,6 +331,22 @@ def decision_report(report: review.DecisionReport) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Charts
+# --------------------------------------------------------------------------------------------
+def chart_png(chart: Any) -> Callable[[], bytes]:
+    """A function that draws an Altair chart as a PNG image at twice the screen resolution
+    (vl-convert, no browser needed): given to a download button, it runs only when clicked."""
+    spec = chart.to_json()
+
+    def build() -> bytes:
+        import vl_convert as vlc  # loaded on the first export only
+
+        return bytes(vlc.vegalite_to_png(spec, scale=2))
+
+    return build
+
+
+# --------------------------------------------------------------------------------------------
 # Look and feel
 # --------------------------------------------------------------------------------------------
 # Streamlit's file uploader has no French texts (streamlit/streamlit#13500): its button and
@@ -282,6 +364,18 @@ _STYLE = """
 }
 /* "Press Enter to submit form" under text inputs: English, and obvious. */
 [data-testid="InputInstructions"] { display: none; }
+/* The uploaded file's size is written « 21.4KB »: hidden (the limit is said in French). */
+[data-testid="stFileChipName"] + div { display: none; }
+/* Tables' and charts' toolbars (« Download as CSV », « Search », « Fullscreen ») and the
+   column menu (« Sort ascending », « Pin column ») exist in English only: hidden. Downloads
+   are offered by French buttons on the pages instead. */
+[data-testid="stElementToolbar"] { display: none !important; }
+[data-testid="stDataFrameColumnMenu"], [data-testid="stDataFrameColumnMenuTarget"] {
+  display: none !important;
+}
+/* The keyboard users' link to the content, in French. */
+[data-testid="stSkipToContent"] { font-size: 0; }
+[data-testid="stSkipToContent"]::after { content: "Aller au contenu"; font-size: 1rem; }
 </style>
 """
 

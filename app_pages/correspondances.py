@@ -10,6 +10,7 @@ from app_pages import _ui as U
 from app_pages._day_marks import day_marks
 from matcher import fields as F
 from matcher.fields import Status
+from matcher.ranking import explain as X
 
 VIEWS = {"offre": "Par offre", "personne": "Par personne"}
 FILTERS = {
@@ -39,8 +40,9 @@ def cards(user, suggestions: pd.DataFrame, title, subtitle, key: str) -> None:
     more_key = f"more|{key}"
     limit = st.session_state.get(more_key, PAGE_SIZE)
     records = suggestions.to_dict("records")
+    settings = S.current_settings(user)
     for rec in records[:limit]:
-        U.suggestion_card(user, rec, title(rec), subtitle(rec))
+        U.suggestion_card(user, rec, title(rec), subtitle(rec), settings=settings)
     more = len(records) - limit
     if more > 0 and st.button(f"Afficher plus ({more} de plus)", key=f"btn|{more_key}"):
         st.session_state[more_key] = limit + PAGE_SIZE
@@ -58,6 +60,16 @@ def by_offer(user, store) -> None:
         )  # fmt: skip
         return
     offers = offers.sort_values([F.STATUS, F.OFFER_REF], ascending=[False, True], kind="stable")
+    if not user.is_coordinator:
+        # A counsellor: the offers where their people are suggested, the best match first.
+        best = store.suggestions(user).groupby(F.OFFER_REF)[F.SCORE].max()
+        offers = offers[offers[F.OFFER_REF].isin(best.index)]
+        offers = offers.assign(_best=offers[F.OFFER_REF].map(best)).sort_values(
+            ["_best", F.OFFER_REF], ascending=[False, True], kind="stable"
+        )
+        if offers.empty:
+            st.info("Aucune de vos personnes n'est suggérée pour une offre pour l'instant.")
+            return
     by_ref = offers.set_index(F.OFFER_REF)
     refs = by_ref.index.tolist()
     if st.session_state.get(S.SELECTED_OFFER) not in refs:
@@ -66,26 +78,32 @@ def by_offer(user, store) -> None:
     def label(ref: str) -> str:
         o = by_ref.loc[ref]
         closed = " (clôturée)" if o[F.STATUS] == F.OfferStatus.CLOSED else ""
-        return f"{ref} – {o[F.TITLE]} – {o[F.EMPLOYER] or 'entreprise ?'}{closed}"
+        best = "" if user.is_coordinator else f" – meilleur score {X.score_points(o['_best'])}/100"
+        return (f"{ref} – {U.text_of(o[F.TITLE])} – "
+                f"{U.text_of(o[F.EMPLOYER]) or 'entreprise non précisée'}{closed}{best}")  # fmt: skip
 
     ref = st.selectbox(
         "Offre", refs, format_func=label, key=S.SELECTED_OFFER, persist_state="session"
     )
     offer = by_ref.loc[ref]
-    st.subheader(f"{offer[F.TITLE]} – {offer[F.EMPLOYER] or 'entreprise non précisée'}")
+    t = U.text_of
+    st.subheader(f"{t(offer[F.TITLE]) or 'poste non précisé'} – "
+                 f"{t(offer[F.EMPLOYER]) or 'entreprise non précisée'}")  # fmt: skip
     details = [
-        offer[F.COMMUNE] or "commune non précisée",
+        t(offer[F.COMMUNE]) or "commune non précisée",
         U.as_text(offer[F.CONTRACT_TYPE]) or "contrat non précisé",
         f"{U.fr_number(offer[F.WEEKLY_HOURS], 1)} h/sem." if not U._missing(offer[F.WEEKLY_HOURS])
         else "",
-        f"début {U.fr_date(offer[F.START_DATE])}" if not U._missing(offer[F.START_DATE]) else "",
+        f"début {U.fr_date(offer[F.START_DATE])}" if t(offer[F.START_DATE]) else "",
     ]  # fmt: skip
     st.caption(" · ".join(d for d in details if d))
-    if offer[F.SKILLS]:
+    skills = offer[F.SKILLS] if isinstance(offer[F.SKILLS], list) else []
+    if skills or t(offer[F.DESCRIPTION]):
         with st.expander("Compétences demandées et descriptif"):
-            st.markdown(U.as_text(offer[F.SKILLS]))
-            if offer[F.DESCRIPTION]:
-                st.caption(offer[F.DESCRIPTION])
+            if skills:  # one per line, never run together
+                st.markdown("\n".join(f"- {U.text_of(k)}" for k in skills if U.text_of(k)))
+            if t(offer[F.DESCRIPTION]):
+                st.caption(t(offer[F.DESCRIPTION]))
     suggestions = store.suggestions(user, offer_ref=ref)
     if suggestions.empty:
         if user.is_coordinator:
@@ -101,7 +119,8 @@ def by_offer(user, store) -> None:
     cards(
         user, shown,
         title=lambda r: f"n° {r[F.RANK]} – {r[F.PROFILE_REF]}",
-        subtitle=lambda r: r[F.STRUCTURE] + (" · en vivier" if r.get(F.IN_POOL) else ""),
+        subtitle=lambda r: r[F.STRUCTURE] + (" · en vivier" if r.get(F.IN_POOL) is True
+                                             or r.get(F.IN_POOL) == 1 else ""),
         key=ref,
     )  # fmt: skip
     day_marks(user, store, suggestions, lambda r: f"{r[F.PROFILE_REF]} ({r[F.STRUCTURE]})", ref)
@@ -117,6 +136,16 @@ def by_person(user, store) -> None:
             "(page Importer)."
         )  # fmt: skip
         return
+    # The people with the best suggestions first, those without any last.
+    best = store.suggestions(user).groupby([F.STRUCTURE, F.PROFILE_REF])[F.SCORE].max()
+    profiles = profiles.assign(
+        _best=[
+            best.get((s, p), -1.0)
+            for s, p in zip(profiles[F.STRUCTURE], profiles[F.PROFILE_REF], strict=True)
+        ]
+    )
+    profiles = profiles.sort_values(["_best", F.PROFILE_REF], ascending=[False, True],
+                                    kind="stable").reset_index(drop=True)  # fmt: skip
     keys = (profiles[F.STRUCTURE] + "|" + profiles[F.PROFILE_REF].astype(str)).tolist()
     if st.session_state.get(S.SELECTED_PROFILE) not in keys:
         st.session_state[S.SELECTED_PROFILE] = keys[0]
@@ -125,7 +154,9 @@ def by_person(user, store) -> None:
     def label(k: str) -> str:
         p = by_key[k]
         jobs = U.as_text(p.get(F.TARGET_JOBS))
-        text = f"{p[F.PROFILE_REF]} – {jobs[:60] or 'métier visé non précisé'}"
+        best = (f" – meilleur score {X.score_points(p['_best'])}/100" if p["_best"] >= 0
+                else " – aucune suggestion")  # fmt: skip
+        text = f"{p[F.PROFILE_REF]} – {jobs[:60] or 'métier visé non précisé'}{best}"
         return text if not user.is_coordinator else f"{text} ({p[F.STRUCTURE]})"
 
     key = st.selectbox(
@@ -134,14 +165,16 @@ def by_person(user, store) -> None:
     )  # fmt: skip
     person = by_key[key]
     st.subheader(f"{person[F.PROFILE_REF]} – {person[F.STRUCTURE]}")
+    t = U.text_of
+    jobs, licence = U.as_text(person.get(F.TARGET_JOBS)), U.as_text(person.get(F.LICENCE))
     facts = [
-        f"vise : {U.as_text(person.get(F.TARGET_JOBS))}" if person.get(F.TARGET_JOBS) else "",
-        f"commune : {person[F.COMMUNE]}" if person.get(F.COMMUNE) else "",
+        f"vise : {jobs}" if t(jobs) else "",
+        f"commune : {t(person.get(F.COMMUNE))}" if t(person.get(F.COMMUNE)) else "",
         f"mobilité {U.fr_number(person[F.MOBILITY_KM])} km"
         if not U._missing(person.get(F.MOBILITY_KM)) else "",
-        f"permis {U.as_text(person.get(F.LICENCE))}" if person.get(F.LICENCE) else "",
+        f"permis {licence}" if t(licence) else "",
         f"disponible le {U.fr_date(person.get(F.AVAILABLE_FROM))}"
-        if person.get(F.AVAILABLE_FROM) else "",
+        if t(person.get(F.AVAILABLE_FROM)) else "",
     ]  # fmt: skip
     st.caption(" · ".join(f for f in facts if f))
     suggestions = store.suggestions(user, structure=person[F.STRUCTURE],
@@ -159,11 +192,12 @@ def by_person(user, store) -> None:
         o = offers.loc[r[F.OFFER_REF]] if r[F.OFFER_REF] in offers.index else None
         if o is None:
             return r[F.OFFER_REF]
-        return f"{o[F.TITLE]} – {o[F.EMPLOYER] or 'entreprise ?'}"
+        return (f"{U.text_of(o[F.TITLE]) or 'poste non précisé'} – "
+                f"{U.text_of(o[F.EMPLOYER]) or 'entreprise non précisée'}")  # fmt: skip
 
     def subtitle(r) -> str:
         o = offers.loc[r[F.OFFER_REF]] if r[F.OFFER_REF] in offers.index else None
-        where = (o[F.COMMUNE] or "") if o is not None else ""
+        where = U.text_of(o[F.COMMUNE]) if o is not None else ""
         return f"{r[F.OFFER_REF]} · {where} · n° {r[F.RANK]} des candidats de l'offre"
 
     cards(user, shown, title, subtitle, key=key)

@@ -8,7 +8,7 @@ from app_pages import _state as S
 from app_pages import _ui as U
 from matcher import fields as F
 from matcher.intake.importer import FIELD_LABELS
-from matcher.workflow import review, service
+from matcher.workflow import queue, review, service
 
 KINDS = {"offers": "Offres d'entreprises", "profiles": "Personnes accompagnées (profils)"}
 IGNORE = "(ne pas importer)"
@@ -137,6 +137,7 @@ def run_import(user, data: bytes, name: str, kind: str, structure, sheet, overri
         "imported": report.rows_imported,
         "rejected": report.rows_rejected,
         "counts": dict(stored.counts),
+        "changes": {k: list(v) for k, v in stored.changes.items()},
         "rejections": _findings(report.rejections),
         "duplicates": _findings(report.duplicates),
         "flags": _findings(report.flags),
@@ -158,7 +159,63 @@ def _findings(items) -> list[dict]:
     ]  # fmt: skip
 
 
-def show_report(rep: dict) -> None:
+CHANGE_LABELS = {"created": "Nouvelles", "updated": "Mises à jour", "unchanged": "Inchangées"}
+CHANGE_HELP = {
+    "created": "Lignes qui n'étaient pas encore dans l'outil",
+    "updated": "Déjà dans l'outil, avec un contenu modifié (l'historique est gardé)",
+    "unchanged": "Déjà dans l'outil, identiques : rien n'a changé",
+}
+
+
+def _change_table(store, user, kind: str, refs: list[str]) -> pd.DataFrame:
+    if kind == "offers":
+        offers = store.offers(user, status=None).set_index(F.OFFER_REF)
+        return pd.DataFrame({
+            "Réf.": refs,
+            "Poste": [U.text_of(offers.at[r, F.TITLE]) if r in offers.index else "" for r in refs],
+            "Entreprise": [U.text_of(offers.at[r, F.EMPLOYER]) if r in offers.index else ""
+                           for r in refs],
+        })  # fmt: skip
+    return pd.DataFrame({"Personne": refs})
+
+
+def merge_duplicate(user, new: str, existing: str) -> None:
+    """Button callback: the copy imported as ``new`` is merged into ``existing``."""
+    try:
+        S.get_store().merge_offer(user, new, existing)
+    except S.UserError as exc:
+        S.flash("error", S._sentence(str(exc)))
+        return
+    S.flash("success", f"Offre {new} fusionnée avec l'offre {existing} : la copie est retirée, "
+            "l'offre existante est gardée avec ses suggestions et décisions.")  # fmt: skip
+    st.session_state.setdefault(S.IMPORT_SETTLED, set()).add(new)
+
+
+def keep_duplicate(new: str, existing: str) -> None:
+    S.flash("info", f"Offre {new} gardée comme une offre distincte de {existing}.")
+    st.session_state.setdefault(S.IMPORT_SETTLED, set()).add(new)
+
+
+def show_duplicates(user, rep: dict) -> None:
+    settled = st.session_state.get(S.IMPORT_SETTLED, set())
+    pending = [d for d in queue.duplicate_offers(rep["duplicates"]) if d["new"] not in settled]
+    if not pending or not user.is_coordinator:
+        return
+    st.markdown("**À décider : même offre qu'une offre déjà enregistrée ?**")
+    for d in pending:
+        with st.container(border=True):
+            st.markdown(f"Ligne {d['Ligne']}" + (f" (feuille « {d['Feuille']} »)" if d["Feuille"]
+                        else "") + f" : {d['Motif']}.")  # fmt: skip
+            with st.container(horizontal=True):
+                st.button(f"Fusionner avec l'offre {d['existing']}", key=f"merge|{d['new']}",
+                          type="primary", on_click=merge_duplicate,
+                          args=(user, d["new"], d["existing"]),
+                          help="La copie est retirée ; l'offre déjà enregistrée est gardée.")  # fmt: skip
+                st.button("Garder les deux offres", key=f"keep|{d['new']}",
+                          on_click=keep_duplicate, args=(d["new"], d["existing"]))  # fmt: skip
+
+
+def show_report(user, store, rep: dict) -> None:
     ok = rep["rejected"] == 0
     (st.success if ok else st.warning)(
         f"{rep['source']} importé : {U.fr_number(rep['imported'])} ligne(s) sur "
@@ -167,25 +224,34 @@ def show_report(rep: dict) -> None:
            "ci-dessous, corrigez le fichier et importez-le de nouveau (les lignes déjà "
            "importées ne seront pas dupliquées).")
     )  # fmt: skip
-    a, b, c, d = st.columns(4)
-    a.metric("Lignes lues", U.fr_number(rep["read"]))
-    b.metric("Importées", U.fr_number(rep["imported"]))
-    c.metric("Rejetées", U.fr_number(rep["rejected"]))
-    counts = rep["counts"]
-    d.metric("Nouvelles / mises à jour",
-             f"{U.fr_number(counts.get('created', 0))} / {U.fr_number(counts.get('updated', 0))}")  # fmt: skip
+    counts, changes = rep["counts"], rep.get("changes", {})
+    cols = st.columns(5)
+    for col, key in zip(cols, CHANGE_LABELS, strict=False):
+        col.metric(CHANGE_LABELS[key], U.fr_number(counts.get(key, 0)), help=CHANGE_HELP[key])
+    cols[3].metric("Rejetées", U.fr_number(rep["rejected"]),
+                   help="Lignes non importées : le motif de chacune est ci-dessous")  # fmt: skip
+    cols[4].metric("Doublons possibles", U.fr_number(len(rep["duplicates"])),
+                   help="Importées, mais qui ressemblent à une autre offre : à vérifier")  # fmt: skip
     if rep["suggestions"] is not None:
         st.caption(f"Suggestions recalculées : {U.fr_number(rep['suggestions'])} au total.")
     for warning in rep["warnings"]:
         st.warning(warning)
+    show_duplicates(user, rep)
+    for key, label in CHANGE_LABELS.items():
+        refs = changes.get(key, [])
+        if refs:
+            with st.expander(f"{label} ({U.fr_number(len(refs))})"):
+                st.table(_change_table(store, user, rep["kind"], refs), hide_index=True,
+                         border="horizontal")  # fmt: skip
     for key, title in (
         ("rejections", "Lignes rejetées"),
-        ("duplicates", "Doublons signalés (importés)"),
+        ("duplicates", "Doublons possibles (importés, à vérifier)"),
         ("flags", "Valeurs gardées telles quelles (à vérifier)"),
     ):
         if rep[key]:
-            st.markdown(f"**{title}** ({U.fr_number(len(rep[key]))})")
-            st.dataframe(pd.DataFrame(rep[key]), hide_index=True, width="stretch")
+            with st.expander(f"{title} ({U.fr_number(len(rep[key]))})", expanded=key != "flags"):
+                # A static table: every reason in full, wrapped (never cut).
+                st.table(pd.DataFrame(rep[key]), hide_index=True, border="horizontal")
     if rep["dropped"]:
         st.info("Colonnes supprimées pour l'anonymat : "
                 + ", ".join(f"« {c} » ({w})" for c, w in rep["dropped"].items()) + ".")  # fmt: skip
@@ -194,7 +260,7 @@ def show_report(rep: dict) -> None:
                 + ", ".join(f"{U.fr_number(n)} {k}" for k, n in rep["redactions"].items()) + ".")  # fmt: skip
     with st.expander("Rapport complet"):
         st.text("\n".join(rep["lines"]))
-    target = S.PAGE_OFFERS if rep["kind"] == "offers" else S.PAGE_MATCHES
+    target = S.PAGE_OFFERS if rep["kind"] == "offers" else S.PAGE_QUEUE
     st.page_link(target, label="Voir les suggestions", icon=":material/arrow_forward:")
 
 
@@ -225,9 +291,10 @@ def main() -> None:
     st.title("Importer")
     S.show_flash()
     if S.IMPORT_REPORT in st.session_state:
-        show_report(st.session_state[S.IMPORT_REPORT])
+        show_report(user, store, st.session_state[S.IMPORT_REPORT])
         if st.button("Importer un autre fichier", icon=":material/upload_file:"):
             del st.session_state[S.IMPORT_REPORT]
+            st.session_state.pop(S.IMPORT_SETTLED, None)
             st.rerun()
         history(user, store)
         return
@@ -236,7 +303,8 @@ def main() -> None:
     structure = choose_structure(user, store) if kind == "profiles" else None
     upload = st.file_uploader(
         "Fichier Excel (.xlsx) ou CSV",
-        type=["xlsx", "xlsm", "csv", "txt"],
+        # Any file is accepted here: the library reads the type from the content and says in
+        # French what is wrong (Streamlit's own refusal is in English).
         key=f"{S.IMPORT_FILE}{st.session_state.get(S.IMPORT_FILE, 0)}",
         help="Le tableau peut commencer plus bas que la première ligne et avoir ses propres "
              "intitulés de colonnes : ils sont reconnus ci-dessous, et vous pouvez corriger.",

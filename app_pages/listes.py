@@ -12,6 +12,8 @@ from matcher.export import shortlists as export
 from matcher.text.fold import fold
 from matcher.workflow import service
 
+PARIS = export.PARIS
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INCLUDE = {
     "ongoing": ("Candidats retenus par les conseillers et au-delà (recommandé)",
@@ -24,7 +26,7 @@ INCLUDE = {
 def file_name(*parts: str) -> str:
     text = "-".join(p for p in parts if p)
     text = "-".join(fold(text).split())
-    return f"circuit-court_{text}_{dt.date.today():%Y-%m-%d}.xlsx"
+    return f"circuit-court_{text}_{dt.datetime.now(PARIS):%Y-%m-%d}.xlsx"
 
 
 NOTHING_RETAINED = ("Aucun candidat retenu pour l'instant : retenez d'abord des candidats (page "
@@ -60,10 +62,22 @@ def firm_section(user, store) -> None:
         if not employers:
             st.info("Aucune offre ouverte : importez des offres (page Importer).")
             return
+        # Firms with people retained for them first, with how many (people, not pairs).
+        retained = S.shortlist_rows(user, statuses=export.FIRM_STATUSES)
+        counts = (retained.drop_duplicates([F.EMPLOYER, F.STRUCTURE, F.PROFILE_REF])
+                  .groupby(F.EMPLOYER).size().to_dict()) if not retained.empty else {}  # fmt: skip
+        employers.sort(key=lambda e: (-counts.get(e, 0), e))
+        with_people = sum(1 for e in employers if counts.get(e))
+        st.caption(f"{U.fr_number(with_people)} entreprise(s) sur {U.fr_number(len(employers))} "
+                   "ont des candidats retenus : elles sont en tête de liste.")  # fmt: skip
         st.caption("La liste des candidats proposés pour les offres d'une entreprise : "
                    "références pseudonymes et conseiller à contacter, jamais l'identité des "
                    "personnes.")  # fmt: skip
-        employer = st.selectbox("Entreprise", employers, key=S.LIST_EMPLOYER)
+        employer = st.selectbox(
+            "Entreprise", employers, key=S.LIST_EMPLOYER,
+            format_func=lambda e: f"{e} – {counts[e]} retenu(s)" if counts.get(e)
+            else f"{e} – aucun retenu",
+        )  # fmt: skip
         include = st.radio("Candidats à inclure", list(INCLUDE),
                            format_func=lambda k: INCLUDE[k][0], key=f"{S.LIST_EMPLOYER}_inc")  # fmt: skip
         rows = S.shortlist_rows(user, employer=employer, statuses=INCLUDE[include][1])
@@ -107,7 +121,7 @@ def offer_section(user, store) -> None:
         offers = store.offers(user, status=None).set_index(F.OFFER_REF)
         ref = st.selectbox(
             "Offre", refs, key=S.LIST_OFFER,
-            format_func=lambda r: f"{r} – {offers.at[r, F.TITLE]} ({offers.at[r, F.EMPLOYER]})"
+            format_func=lambda r: U.offer_label(r, offers.loc[r])
             if r in offers.index else r,
         )  # fmt: skip
         include = st.radio("Candidats à inclure", list(INCLUDE),
@@ -123,9 +137,26 @@ def coordinator_section(user) -> None:
         st.subheader("Classeur complet de la coordination")
         st.caption("Une feuille de synthèse (offres, suggestions, décisions) puis une feuille par "
                    "offre. Usage interne : ne pas transmettre aux entreprises.")  # fmt: skip
-        rows = S.shortlist_rows(user)
-        download(user, S.COORDINATION, rows, "Télécharger le classeur complet",
-                 file_name("coordination"), "dl_all")  # fmt: skip
+        # Several seconds for a club's worth of offers: built on request, with progress.
+        ready = st.session_state.get(S.LIST_WORKBOOK)
+        if st.button("Préparer le classeur complet", icon=":material/build:", key="make_all"):
+            with st.status("Préparation du classeur de la coordination…", expanded=True) as status:
+                st.write("Lecture des suggestions et des décisions…")
+                rows = S.shortlist_rows(user)
+                if rows.empty:
+                    status.update(label="Rien à mettre dans le classeur", state="complete")
+                    st.info("Aucune suggestion pour l'instant.")
+                    return
+                st.write(f"Écriture de la synthèse et d'une feuille par offre "
+                         f"({U.fr_number(rows[F.OFFER_REF].nunique())} offres)…")  # fmt: skip
+                data = S.shortlist_builder(user, S.COORDINATION, rows)()
+                status.update(label="Classeur prêt", state="complete", expanded=False)
+            ready = (file_name("coordination"), data)
+            st.session_state[S.LIST_WORKBOOK] = ready
+        if ready is not None:
+            st.download_button("Télécharger le classeur complet", data=ready[1], file_name=ready[0],
+                               mime=XLSX, key="dl_all", type="primary", on_click="ignore",
+                               icon=":material/download:")  # fmt: skip
 
 
 def upload_section(user, store) -> None:
@@ -136,8 +167,8 @@ def upload_section(user, store) -> None:
                    "avec sa raison. Une décision plus récente prise entre-temps n'est jamais "
                    "écrasée.")  # fmt: skip
         n = st.session_state.get(S.DECISIONS_FILE, 0)
-        upload = st.file_uploader("Liste complétée (.xlsx ou .csv)", type=["xlsx", "csv"],
-                                  key=f"{S.DECISIONS_FILE}{n}")  # fmt: skip
+        # Any file is accepted: a wrong one gets the library's French message.
+        upload = st.file_uploader("Liste complétée (.xlsx ou .csv)", key=f"{S.DECISIONS_FILE}{n}")
         if upload is not None and st.button("Appliquer les décisions", type="primary"):
             with st.spinner("Lecture du fichier et application des décisions…"):
                 report = service.import_decisions(

@@ -8,6 +8,8 @@ from app_pages import _state as S
 from app_pages import _ui as U
 from matcher import fields as F
 from matcher.fields import OfferStatus, Status
+from matcher.reference.display import proper_communes, proper_name, proper_title
+from matcher.reference.geo import active_communes
 from matcher.workflow import indicators, review, service
 
 STATUS_CHOICES = {"open": "Ouvertes", "closed": "Clôturées", "all": "Toutes"}
@@ -26,7 +28,11 @@ def rerun_matching(user) -> None:
 
 
 def offer_table(
-    offers: pd.DataFrame, suggestions: pd.DataFrame, decisions: pd.DataFrame, sectors: dict
+    offers: pd.DataFrame,
+    suggestions: pd.DataFrame,
+    decisions: pd.DataFrame,
+    sectors: dict,
+    communes: pd.DataFrame,
 ) -> pd.DataFrame:
     """One display row per offer, with its counts of suggestions and decisions (hires counted
     as the dashboard counts them: highest stage reached)."""
@@ -43,9 +49,9 @@ def offer_table(
     refs = offers[F.OFFER_REF]
     return pd.DataFrame({
         F.OFFER_REF: refs,
-        F.TITLE: offers[F.TITLE],
-        F.EMPLOYER: offers[F.EMPLOYER].fillna(""),
-        F.COMMUNE: offers[F.COMMUNE].fillna(""),
+        F.TITLE: proper_title(offers[F.TITLE]),
+        F.EMPLOYER: proper_name(offers[F.EMPLOYER]),
+        F.COMMUNE: proper_communes(offers[F.COMMUNE], communes),
         "suggestions": refs.map(per_offer.size()).fillna(0).astype(int),
         "decided": refs.map(decided).fillna(0).astype(int),
         "ongoing": refs.map(ongoing).fillna(0).astype(int),
@@ -57,6 +63,7 @@ def offer_table(
         "start": offers[F.START_DATE].map(U.parse_date),
         F.POSITIONS: pd.to_numeric(offers[F.POSITIONS], errors="coerce").fillna(1).astype(int),
         F.STATUS: offers[F.STATUS].map(lambda s: OfferStatus(s).label),
+        "status_code": offers[F.STATUS],
     }).reset_index(drop=True)  # fmt: skip
 
 
@@ -106,30 +113,62 @@ def filters(table: pd.DataFrame) -> pd.DataFrame:
     return table[keep].reset_index(drop=True)
 
 
-def offer_actions(user, row: pd.Series) -> None:
+def offer_detail(user, row: pd.Series) -> None:
+    """The chosen offer, beside the table (where the eye is): everything the table leaves
+    out, and what to do with it."""
     ref = row[F.OFFER_REF]
-    st.subheader(f"{row[F.TITLE]} – {row[F.EMPLOYER] or 'entreprise non précisée'}")
-    st.caption(f"{ref} · {row[F.COMMUNE] or 'commune non précisée'} · {row['sector']} · "
-               f"{row['qpv']} · début {row[F.START_DATE]}")  # fmt: skip
-    with st.container(horizontal=True):
-        if st.button("Voir les correspondances", type="primary", icon=":material/handshake:"):
-            st.session_state[S.SELECTED_OFFER] = ref
-            st.session_state[S.MATCH_VIEW] = "offre"
-            st.switch_page(S.PAGE_MATCHES)
+    with st.container(key="offer_detail"):
+        st.subheader(row[F.TITLE] or "Poste non précisé")
+        st.markdown(f"**{row[F.EMPLOYER] or 'Entreprise non précisée'}** · "
+                    f"{row[F.COMMUNE] or 'commune non précisée'}")  # fmt: skip
+        facts = {
+            "Référence": ref,
+            "Secteur": row["sector"],
+            "Quartier prioritaire": row["qpv"],
+            "Contrat": row[F.CONTRACT_TYPE] or "non précisé",
+            "Début": row[F.START_DATE],
+            "Postes": U.fr_number(row[F.POSITIONS]),
+            "Statut": row[F.STATUS],
+        }
+        st.markdown("\n".join(f"- {k} : {v}" for k, v in facts.items()))
+        a, b, c, d = st.columns(4)
+        a.metric("Suggestions", U.fr_number(row["suggestions"]))
+        b.metric("Décisions", U.fr_number(row["decided"]))
+        c.metric("En cours", U.fr_number(row["ongoing"]))
+        d.metric("Embauchés", U.fr_number(row["hired"]))
+        # Callbacks: they run at the next run whether or not the dialog is drawn again.
+        st.button("Voir les correspondances", type="primary", icon=":material/handshake:",
+                  on_click=_open_matches, args=(ref,), key="offer_matches")  # fmt: skip
         if user.is_coordinator:
-            closed = row[F.STATUS] == OfferStatus.CLOSED.label
+            closed = row["status_code"] == OfferStatus.CLOSED
             label = "Rouvrir l'offre" if closed else "Clôturer l'offre (poste pourvu ou retiré)"
-            if st.button(label, icon=":material/lock_open:" if closed else ":material/lock:"):
-                S.get_store().set_offer_status(
-                    user, ref, OfferStatus.OPEN if closed else OfferStatus.CLOSED
-                )
-                S.flash("success", f"Offre {ref} {'rouverte' if closed else 'clôturée'}.")
-                st.rerun()
+            st.button(label, icon=":material/lock_open:" if closed else ":material/lock:",
+                      on_click=_set_status, args=(user, ref, not closed), key="offer_status")  # fmt: skip
+
+
+def _open_matches(ref: str) -> None:
+    st.session_state[S.SELECTED_OFFER] = ref
+    st.session_state[S.MATCH_VIEW] = "offre"
+    st.session_state[S.GOTO] = S.PAGE_MATCHES
+
+
+def _set_status(user, ref: str, close: bool) -> None:
+    try:
+        S.get_store().set_offer_status(user, ref, OfferStatus.CLOSED if close else OfferStatus.OPEN)
+    except S.UserError as exc:
+        S.flash("error", S._sentence(str(exc)))
+        return
+    S.flash("success", f"Offre {ref} {'clôturée' if close else 'rouverte'}.")
+    st.session_state.pop(S.OFFER_TABLE, None)  # the table changed: no row chosen
+    st.session_state.pop(S.OFFER_OPENED, None)
 
 
 def main() -> None:
     user = S.require_user()
     store = S.get_store()
+    goto = st.session_state.pop(S.GOTO, None)
+    if goto:
+        st.switch_page(goto)
     st.title("Offres")
     S.show_flash()
     run = store.latest_run(user)
@@ -165,7 +204,9 @@ def main() -> None:
         return
 
     suggestions = store.suggestions(user)
-    table = offer_table(offers, suggestions, store.decisions(user), S.offer_sectors(user))
+    table = offer_table(
+        offers, suggestions, store.decisions(user), S.offer_sectors(user), active_communes(store)
+    )
     if not user.is_coordinator and st.toggle(
         "Seulement les offres où vos personnes sont suggérées", value=True,
         key=f"{S.OFFER_FILTERS}mine", persist_state="session",
@@ -177,42 +218,47 @@ def main() -> None:
         f"{U.fr_number(len(shown))} offre(s) sur {U.fr_number(len(table))} · "
         f"{U.fr_number(int(shown['suggestions'].sum()))} suggestion(s) {scope} · "
         f"{U.fr_number(int(shown['decided'].sum()))} décision(s) prise(s). "
-        "Cliquez sur une ligne pour ouvrir l'offre."
+        "Cliquez sur une ligne pour ouvrir la fiche de l'offre."
     )
     if shown.empty:
         st.info("Aucune offre ne correspond à ces filtres : retirez un filtre pour en voir plus.")
         return
+    # The columns that matter fit a laptop screen (1,366 px); the rest is in the offer's
+    # detail, which opens in front of the table (a dialog in the middle of the screen: where
+    # the eye is, wherever the table was scrolled).
     event = st.dataframe(
-        shown.drop(columns=["start"]),
+        shown[[F.TITLE, F.EMPLOYER, F.COMMUNE, "suggestions", "ongoing", "hired", F.START_DATE]],
         hide_index=True,
         width="stretch",
+        height=min(38 + 35 * len(shown), 600),
         on_select="rerun",
         selection_mode="single-row",
         key=S.OFFER_TABLE,
         column_config={
-            F.OFFER_REF: st.column_config.TextColumn("Réf.", width="small"),
-            F.TITLE: st.column_config.TextColumn("Poste", width="medium"),
-            F.EMPLOYER: st.column_config.TextColumn("Entreprise", width="medium"),
-            F.COMMUNE: "Commune",
-            "sector": "Secteur",
-            "qpv": "QPV",
-            F.CONTRACT_TYPE: "Contrat",
-            F.START_DATE: "Début",
-            F.POSITIONS: st.column_config.NumberColumn("Postes", format="%d"),
-            "suggestions": st.column_config.NumberColumn("Suggestions", format="%d"),
-            "decided": st.column_config.NumberColumn(
-                "Décisions", format="%d", help="Candidats pour qui une décision a été prise"
-            ),
+            F.TITLE: st.column_config.TextColumn("Poste", width=245),
+            F.EMPLOYER: st.column_config.TextColumn("Entreprise", width=175),
+            F.COMMUNE: st.column_config.TextColumn("Commune", width=125),
+            "suggestions": st.column_config.NumberColumn("Suggestions", format="%d", width=85),
             "ongoing": st.column_config.NumberColumn(
-                "En cours", format="%d", help="Retenus, proposés ou en entretien"
+                "En cours", format="%d", width=70, help="Retenus, proposés ou en entretien"
             ),
-            "hired": st.column_config.NumberColumn("Embauchés", format="%d"),
-            F.STATUS: "Statut",
+            "hired": st.column_config.NumberColumn("Embauchés", format="%d", width=80),
+            F.START_DATE: st.column_config.TextColumn("Début", width=90),
         },
-    )
+    )  # fmt: skip
     rows = list(event.selection.rows) if event is not None else []
-    if rows and rows[0] < len(shown):
-        offer_actions(user, shown.iloc[rows[0]])
+    chosen = shown.iloc[rows[0]] if rows and rows[0] < len(shown) else None
+    if chosen is None:
+        st.session_state.pop(S.OFFER_OPENED, None)
+    elif st.session_state.get(S.OFFER_OPENED) != chosen[F.OFFER_REF]:
+        # Opened once per click: closing the dialog and changing a filter does not reopen it.
+        st.session_state[S.OFFER_OPENED] = chosen[F.OFFER_REF]
+        offer_dialog(user, chosen)
+
+
+@st.dialog("Fiche de l'offre", width="medium")
+def offer_dialog(user, row: pd.Series) -> None:
+    offer_detail(user, row)
 
 
 S.guarded(main)

@@ -10,12 +10,13 @@ from app_pages import _state as S
 from app_pages import _ui as U
 from matcher import fields as F
 from matcher.fields import Role
+from matcher.ranking import explain as X
 from matcher.reference.referential import active_referential
 from matcher.settings import ConstraintSettings, Settings, Weights
 from matcher.workflow import auth, review, service
 
 WEIGHT_LABELS = {
-    "text": "Texte de l'offre et du profil",
+    "text": "Description (mots communs à l'offre et au profil)",
     "skills": "Compétences",
     "occupation": "Métier (code ROME)",
     "commute": "Trajet",
@@ -101,24 +102,36 @@ def settings_form(current: Settings) -> Settings | None:
     )
 
 
-def preview_table(preview: pd.DataFrame) -> pd.DataFrame:
+def preview_table(preview: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+    """The preview in whole points out of 100. « Score actuel » is the score the cards show
+    (the stored one); « Avec ces réglages » adds to it the change the new settings make (the
+    preview ranks this one offer, whose text weights differ slightly from a run over all
+    offers: the difference is what the settings do, the base is the number people know)."""
+
     def move(v) -> str:
         if U._missing(v):
             return ""
         v = int(v)
         return f"▲ {v}" if v > 0 else (f"▼ {-v}" if v < 0 else "=")
 
+    keys = [F.STRUCTURE, F.PROFILE_REF]
     now = f"{F.RANK}_{service.PREVIEW_NOW}"
-    table = pd.DataFrame({
+    score_now = f"{F.SCORE}_{service.PREVIEW_NOW}"
+    known = preview.merge(stored[[*keys, F.SCORE]].rename(columns={F.SCORE: "_stored"}),
+                          on=keys, how="left")["_stored"]  # fmt: skip
+    new = pd.to_numeric(preview[F.SCORE], errors="coerce")
+    before = pd.to_numeric(preview[score_now], errors="coerce")
+    current = known.where(known.notna(), before)
+    after = (known + (new - before)).where(known.notna() & new.notna(), new).clip(0, 1)
+    return pd.DataFrame({
         "Rang": preview[F.RANK].map(lambda r: "sorti" if U._missing(r) else int(r)).astype(str),
         "Avant": preview[now].map(lambda r: "nouveau" if U._missing(r) else int(r)).astype(str),
         "Évolution": preview[service.PREVIEW_MOVE].map(move),
         "Candidat": preview[F.PROFILE_REF],
         "Structure": preview[F.STRUCTURE],
-        "Score": (preview[F.SCORE].astype(float) * 100).round(0),
-        "Score avant": (preview[f"{F.SCORE}_{service.PREVIEW_NOW}"].astype(float) * 100).round(0),
+        "Score actuel": X.score_points_series(current).where(current.notna()),
+        "Avec ces réglages": X.score_points_series(after).where(after.notna()),
     })  # fmt: skip
-    return table
 
 
 def ranking_tab(user, store) -> None:
@@ -137,12 +150,16 @@ def ranking_tab(user, store) -> None:
     by_ref = offers.set_index(F.OFFER_REF)
     ref = st.selectbox(
         "Offre pour l'aperçu", by_ref.index.tolist(), key=S.PREVIEW_OFFER,
-        format_func=lambda r: f"{r} – {by_ref.at[r, F.TITLE]} ({by_ref.at[r, F.EMPLOYER]})",
+        format_func=lambda r: U.offer_label(r, by_ref.loc[r]),
     )  # fmt: skip
     wanted = settings_form(current)
     if wanted is not None:
-        with st.spinner("Classement de l'offre avec ces réglages…"):
+        with st.status("Classement de l'offre avec ces réglages (quelques secondes)…",
+                       expanded=True) as status:  # fmt: skip
+            st.write("Classement de tous les profils pour cette offre, avec les réglages "
+                     "actuels puis avec les nouveaux…")  # fmt: skip
             preview = service.preview_offer_ranking(store, user, ref, wanted)
+            status.update(label="Aperçu prêt", state="complete", expanded=False)
         st.session_state[S.PREVIEW_RESULT] = (ref, wanted, preview)
     result = st.session_state.get(S.PREVIEW_RESULT)
     if result is None or result[0] != ref:
@@ -152,12 +169,14 @@ def ranking_tab(user, store) -> None:
     st.markdown(f"**Effet sur {ref}** : {changed} candidat(s) changent de place, entrent ou "
                 "sortent de la liste.")  # fmt: skip
     st.dataframe(
-        preview_table(preview), hide_index=True, width="stretch",
+        preview_table(preview, store.suggestions(user, offer_ref=ref)), hide_index=True,
+        width="stretch",
         column_config={
-            "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100,
-                                                     format="%d %%"),
-            "Score avant": st.column_config.ProgressColumn("Score avant", min_value=0,
-                                                           max_value=100, format="%d %%"),
+            "Score actuel": st.column_config.ProgressColumn(
+                "Score actuel", min_value=0, max_value=100, format="%d",
+                help="Sur 100, celui des fiches"),
+            "Avec ces réglages": st.column_config.ProgressColumn(
+                "Avec ces réglages", min_value=0, max_value=100, format="%d"),
         },
     )  # fmt: skip
     if st.button("Appliquer ces réglages et relancer le calcul", icon=":material/done_all:"):
@@ -203,6 +222,8 @@ def users_tab(user, store) -> None:
             "Identifiant": users["login"],
             "Rôle": users["role"].map(lambda r: Role(r).label),
             "Structure": users[F.STRUCTURE].fillna(""),
+            "Téléphone": users["phone"].fillna(""),
+            "E-mail": users["email"].fillna(""),
             "Créé le": users["created_at"].map(review.fr_datetime),
             "État": users["disabled_at"].map(lambda d: f"désactivé le {review.fr_datetime(d)}"
                                              if d else "actif"),
@@ -223,6 +244,10 @@ def users_tab(user, store) -> None:
         structure = st.selectbox("Structure (conseiller)", ["", *structures],
                                      key=f"{k}structure")  # fmt: skip
         new_structure = st.text_input("… ou nouvelle structure", key=f"{k}new_structure")
+        phone = st.text_input("Téléphone professionnel (facultatif)", key=f"{k}phone",
+                              help="Donné aux entreprises dans leurs listes de candidats")  # fmt: skip
+        email = st.text_input("E-mail professionnel (facultatif)", key=f"{k}email",
+                              help="Donné aux entreprises dans leurs listes de candidats")  # fmt: skip
         p1 = st.text_input("Mot de passe (12 caractères au moins)", type="password",
                                key=f"{k}p1")  # fmt: skip
         p2 = st.text_input("Mot de passe, encore", type="password", key=f"{k}p2")
@@ -232,7 +257,8 @@ def users_tab(user, store) -> None:
             else:
                 where = (new_structure.strip() or structure or None) if role == "counsellor" \
                         else None  # fmt: skip
-                made = auth.add_user(store, user, login, role, structure=where, password=p1)
+                made = auth.add_user(store, user, login, role, structure=where, password=p1,
+                                     phone=phone, email=email)  # fmt: skip
                 S.flash("success", f"Compte créé : {made.label}. Transmettez l'identifiant "
                             "et le mot de passe à la personne de vive voix.")  # fmt: skip
                 st.rerun()

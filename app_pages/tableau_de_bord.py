@@ -19,8 +19,20 @@ FR_LOCALE = {
 # The steps people decide (suggestions are the machine's count, shown as a figure): on one
 # scale, 2 000 suggestions would flatten the 15 hires.
 HUMAN_STEPS = [I.RETAINED, I.PROPOSED, I.INTERVIEW, I.HIRED]
-GROUP_STEPS = [I.OFFERS, *HUMAN_STEPS]
-COLORS = ["#B8C7D9", "#5B84B1", "#1F4E79", "#C9833B", "#2E7D32"]
+# Readable on a projector and in black and white: dark, distinct, colour-blind safe.
+STEP_COLORS = ["#1F4E79", "#2E86C1", "#D35400", "#1E8449"]
+OFFER_COLOR = "#5D6D7E"
+REASON_COLOR = "#A93226"
+FONT = {"labelFontSize": 13, "titleFontSize": 13}
+
+
+def png_button(chart: alt.TopLevelMixin, name: str, key: str) -> None:
+    """« Télécharger l'image (PNG) »: the chart drawn at twice the screen resolution, built
+    only when clicked."""
+    st.download_button(
+        "Télécharger l'image (PNG)", data=U.chart_png(chart), file_name=f"circuit-court_{name}.png",
+        mime="image/png", key=key, on_click="ignore", icon=":material/image:",
+    )  # fmt: skip
 
 
 def funnel_chart(total: pd.DataFrame) -> alt.Chart:
@@ -38,48 +50,91 @@ def funnel_chart(total: pd.DataFrame) -> alt.Chart:
     })  # fmt: skip
     order = data["Étape"].tolist()
     base = alt.Chart(data).encode(
-        y=alt.Y("Étape:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13, ticks=False,
-                                                                   domain=False)),
+        y=alt.Y("Étape:N", sort=order, title=None, scale=alt.Scale(paddingInner=0.25),
+                axis=alt.Axis(labelFontSize=13, ticks=False, domain=False)),
         # Room on the right for the labels.
         x=alt.X("Nombre:Q", title=None, axis=None,
                 scale=alt.Scale(domain=[0, max(max(numbers), 1) * 1.35])),
     )  # fmt: skip
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         color=alt.Color("Étape:N", sort=order, legend=None,
-                        scale=alt.Scale(domain=order, range=COLORS[1:]))
+                        scale=alt.Scale(domain=order, range=STEP_COLORS))
     )  # fmt: skip
-    text = base.mark_text(align="left", dx=6, fontSize=13).encode(text="Texte:N")
-    chart = (bars + text).properties(height=200)
+    text = base.mark_text(align="left", dx=6, fontSize=14, fontWeight="bold").encode(text="Texte:N")
+    chart = (bars + text).properties(height=220, title="Des candidats retenus à l'embauche")
     return chart.configure(locale=FR_LOCALE).configure_view(stroke=None)
 
 
-def grouped_chart(table: pd.DataFrame, dimension: str) -> alt.Chart:
-    long = (
-        table[GROUP_STEPS]
-        .reset_index(names="Groupe")
-        .melt(id_vars="Groupe", var_name="step", value_name="Nombre")
-    )
-    long["Étape"] = long["step"].map(I.STEP_LABELS)
-    long["Texte"] = long["Nombre"].map(U.fr_number)
-    steps = [I.STEP_LABELS[s] for s in GROUP_STEPS]
+def reasons_chart(reasons: pd.DataFrame) -> alt.Chart:
+    """Why candidacies ended, most frequent first, each bar with its number."""
+    data = reasons.rename(columns={"reason": "Motif", "count": "Nombre"})
+    data["Motif"] = data["Motif"].str.capitalize()
+    order = data["Motif"].tolist()
+    base = alt.Chart(data).encode(
+        y=alt.Y("Motif:N", sort=order, title=None, scale=alt.Scale(paddingInner=0.3),
+                axis=alt.Axis(labelLimit=260, ticks=False, domain=False, **FONT)),
+        x=alt.X("Nombre:Q", title=None, axis=None,
+                scale=alt.Scale(domain=[0, max(int(data["Nombre"].max()), 1) * 1.25])),
+    )  # fmt: skip
+    bars = base.mark_bar(color=REASON_COLOR, cornerRadiusEnd=3)
+    text = base.mark_text(align="left", dx=6, fontSize=14).encode(text="Nombre:Q")
+    chart = (bars + text).properties(height=40 * len(data) + 20,
+                                     title="Motifs des candidatures non retenues ou sans suite")  # fmt: skip
+    return chart.configure(locale=FR_LOCALE).configure_view(stroke=None)
+
+
+def _groups(table: pd.DataFrame, dimension: str) -> list[str]:
     groups = table.index.tolist()
-    if dimension == I.MONTH_DIM:
-        long["Groupe"] = long["Groupe"].map(U.fr_month)
-        groups = [U.fr_month(g) for g in groups]
-    color = alt.Color("Étape:N", sort=steps, scale=alt.Scale(domain=steps, range=COLORS),
-                      legend=alt.Legend(orient="top", title=None, columns=len(steps)))  # fmt: skip
+    return [U.fr_month(g) for g in groups] if dimension == I.MONTH_DIM else groups
+
+
+def offers_chart(table: pd.DataFrame, dimension: str) -> alt.Chart:
+    """Offers per group, on their own scale."""
+    groups = _groups(table, dimension)
+    data = pd.DataFrame({"Groupe": groups, "Offres": table[I.OFFERS].to_numpy()})
+    base = alt.Chart(data).encode(
+        y=alt.Y(
+            "Groupe:N",
+            sort=groups,
+            title=None,
+            scale=alt.Scale(paddingInner=0.3),
+            axis=alt.Axis(labelLimit=240, **FONT),
+        ),
+        x=alt.X("Offres:Q", title="Offres", axis=alt.Axis(format=",d", tickMinStep=1, **FONT)),
+    )
+    bars = base.mark_bar(color=OFFER_COLOR, cornerRadiusEnd=3)
+    text = base.mark_text(align="left", dx=4, fontSize=13).encode(text="Offres:Q")
+    chart = (bars + text).properties(height=max(140, 34 * len(groups)),
+                                     title=f"Offres par {I.DIMENSIONS[dimension].lower()}")  # fmt: skip
+    return chart.configure(locale=FR_LOCALE).configure_view(stroke=None)
+
+
+def people_chart(table: pd.DataFrame, dimension: str) -> alt.Chart:
+    """Candidacies per group and step (retained to hired), on a scale of their own."""
+    groups = _groups(table, dimension)
+    long = table[HUMAN_STEPS].copy()
+    long.index = groups
+    long = long.reset_index(names="Groupe").melt(id_vars="Groupe", var_name="step",
+                                                 value_name="Nombre")  # fmt: skip
+    long["Étape"] = long["step"].map(I.STEP_LABELS)
+    steps = [I.STEP_LABELS[s] for s in HUMAN_STEPS]
+    color = alt.Color("Étape:N", sort=steps, scale=alt.Scale(domain=steps, range=STEP_COLORS),
+                      legend=alt.Legend(orient="top", title=None, columns=len(steps),
+                                        labelFontSize=13))  # fmt: skip
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("Groupe:N", sort=groups, title=None, axis=alt.Axis(labelLimit=300)),
+            y=alt.Y("Groupe:N", sort=groups, title=None, axis=alt.Axis(labelLimit=240, **FONT)),
             yOffset=alt.YOffset("Étape:N", sort=steps),
-            x=alt.X("Nombre:Q", title=None, axis=alt.Axis(format=",d", tickMinStep=1)),
+            x=alt.X("Nombre:Q", title="Candidatures",
+                    axis=alt.Axis(format=",d", tickMinStep=1, **FONT)),
             color=color,
             tooltip=[alt.Tooltip("Groupe:N", title=I.DIMENSIONS[dimension]),
-                     alt.Tooltip("Étape:N"), alt.Tooltip("Texte:N", title="Nombre")],
+                     alt.Tooltip("Étape:N"), alt.Tooltip("Nombre:Q", format=",d")],
         )
-        .properties(height=max(160, 14 * len(groups) * len(steps)))
+        .properties(height=max(160, 48 * len(groups)),
+                    title=f"Candidatures par {I.DIMENSIONS[dimension].lower()} et par étape")
     )  # fmt: skip
     return chart.configure(locale=FR_LOCALE)
 
@@ -120,7 +175,7 @@ def main() -> None:
                    help=f"{U.fr_number(figures['positions'])} poste(s) à pourvoir")  # fmt: skip
     cols[1].metric("Entreprises", U.fr_number(figures["firms"]),
                    help=f"dont {U.fr_number(figures['firms_in_qpv'])} en quartier prioritaire")  # fmt: skip
-    cols[2].metric("Personnes accompagnées", U.fr_number(figures["people"]),
+    cols[2].metric("Personnes", U.fr_number(figures["people"]),
                    help=f"{U.fr_number(figures['structures'])} structure(s)")  # fmt: skip
     cols[3].metric("Suggestions", U.fr_number(figures["suggestions"]),
                    help="Rapprochements offre / personne proposés par l'outil")  # fmt: skip
@@ -138,7 +193,16 @@ def main() -> None:
             st.info("Aucun candidat retenu pour l'instant : l'entonnoir se remplira quand les "
                     "conseillers retiendront des candidats (page Correspondances).")  # fmt: skip
         else:
-            st.altair_chart(funnel_chart(total), width="stretch")
+            chart = funnel_chart(total)
+            st.altair_chart(chart, width="stretch")
+            png_button(chart, "entonnoir", "png_funnel")
+        reasons = S.refusal_reasons(user)
+        if reasons.empty:
+            st.caption("Aucune candidature non retenue ou sans suite pour l'instant.")
+        else:
+            chart = reasons_chart(reasons)
+            st.altair_chart(chart, width="stretch")
+            png_button(chart, "motifs", "png_reasons")
     with right:
         st.subheader("Pour l'assemblée générale")
         ag = figures_table(figures)
@@ -160,7 +224,23 @@ def main() -> None:
     if table.empty:
         st.info("Aucune offre à découper pour l'instant.")
         return
-    st.altair_chart(grouped_chart(table, dimension), width="stretch")
+    if dimension == I.MONTH_DIM:
+        table = table[table.index != I.UNKNOWN_MONTH]
+        if len(table) < 2:
+            months = ", ".join(U.fr_month(m) for m in table.index) or "aucun"
+            st.info(f"Un seul mois d'offres pour l'instant ({months}) : le graphique par mois "
+                    "apparaîtra avec les offres des mois suivants. Les chiffres sont dans le "
+                    "tableau ci-dessous.")  # fmt: skip
+    if dimension != I.MONTH_DIM or len(table) >= 2:
+        left, right = st.columns([2, 3], gap="large")
+        with left:
+            chart = offers_chart(table, dimension)
+            st.altair_chart(chart, width="stretch")
+            png_button(chart, f"offres_{dimension}", "png_offers")
+        with right:
+            chart = people_chart(table, dimension)
+            st.altair_chart(chart, width="stretch")
+            png_button(chart, f"candidatures_{dimension}", "png_people")
     with st.expander(f"Le tableau des chiffres par {I.DIMENSIONS[dimension].lower()}"):
         shown = display_table(table, dimension)
         st.dataframe(shown, hide_index=True, width="stretch")

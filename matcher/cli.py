@@ -208,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="créer la structure si elle n'existe pas encore")  # fmt: skip
     q.add_argument("--password-stdin", action="store_true",
                    help="lire le mot de passe sur l'entrée standard (scripts)")  # fmt: skip
+    q.add_argument("--phone", help="téléphone professionnel du conseiller (listes des entreprises)")
+    q.add_argument("--email", help="e-mail professionnel du conseiller (listes des entreprises)")
     _add_db(q)
     _add_as(q)
     q = usub.add_parser("list", help="liste les comptes")
@@ -622,7 +624,8 @@ def cmd_user(args: argparse.Namespace) -> int:
             is_new = True
     auth.check_login(args.login)
     user = auth.add_user(store, actor, args.login, args.role, structure=structure,
-                         password=_password(args, args.login))  # fmt: skip
+                         password=_password(args, args.login), phone=args.phone,
+                         email=args.email)  # fmt: skip
     print(f"Compte créé : {user.label}.")
     if is_new:
         print(f"Structure « {structure} » créée (aucun profil importé pour l'instant).")

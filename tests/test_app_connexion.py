@@ -1,8 +1,6 @@
 """Connexion and navigation (app.py): nothing is reachable before login; the pages listed
 depend on the role; a wrong password, an empty form, a disabled account say what to do."""
 
-import pytest
-
 from matcher.workflow import auth
 
 from .app_world import PASSWORD, app, texts
@@ -20,9 +18,11 @@ def test_only_the_login_page_before_login(dash):
     assert not at.exception
     assert at.title[0].value == "Connexion"
     assert not at.dataframe and "Offres" not in [t.value for t in at.title]
-    # The other pages are not registered in the navigation: they cannot be opened by URL.
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("app_pages/offres.py")
+    # A bookmarked page opened before login shows the login form (never Streamlit's English
+    # « Page not found »), and nothing of the page.
+    at.switch_page("app_pages/offres.py").run()
+    assert at.title[0].value == "Connexion"
+    assert not at.dataframe and at.text_input[0].label == "Identifiant"
 
 
 def test_wrong_password_then_right_one_opens_the_coordinator_pages(dash):
@@ -44,13 +44,15 @@ def test_empty_form_says_what_to_fill(dash):
     assert at.error[0].value == "Saisissez votre identifiant et votre mot de passe."
 
 
-def test_counsellor_lands_on_matches_and_has_no_settings_page(dash):
+def test_counsellor_lands_on_the_queue_and_has_no_settings_page(dash):
     at = app().run()
     _login(at, "cons-a", PASSWORD)
-    assert at.title[0].value == "Correspondances"
+    assert at.title[0].value == "À traiter"
     assert "Conseiller(ère) – EI Artois Propreté" in at.sidebar.caption[0].value
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("app_pages/parametres.py")
+    # A bookmarked Paramètres: back home with a French message, nothing of the page.
+    at.switch_page("app_pages/parametres.py").run()
+    assert at.title[0].value == "À traiter"
+    assert "réservée au coordinateur" in texts(at)
     at.switch_page("app_pages/listes.py").run()
     assert at.title[0].value == "Listes"
 
@@ -65,7 +67,7 @@ def test_logout_returns_to_the_login_page(dash):
 
 def test_a_disabled_account_is_logged_out_with_a_message(dash):
     at = app(dash.counsellor_a).run()
-    assert at.title[0].value == "Correspondances"
+    assert at.title[0].value == "À traiter"
     auth.disable_user(dash.store, auth.SYSTEM, "cons-a")
     at.run()
     assert at.title[0].value == "Connexion"

@@ -4,6 +4,8 @@ person's side; a counsellor never sees another structure's people."""
 
 from matcher import fields as F
 from matcher.fields import RejectReason, Status
+from matcher.ranking import explain as X
+from matcher.settings import Settings
 from matcher.workflow import review
 
 from .app_world import STRUCTURE_A, STRUCTURE_B, page, texts
@@ -26,17 +28,29 @@ def test_an_offer_shows_its_ranked_people_with_reasons(dash):
     assert _cards(at) == [f"n° {r} – {p}" for r, p in
                           zip(expected[F.RANK], expected[F.PROFILE_REF], strict=True)]  # fmt: skip
     shown = texts(at)
-    for reason in expected[F.REASONS].iloc[0]:
-        assert reason in shown
-    assert "Métier " in shown and "Compétences " in shown and "Trajet " in shown
+    strengths, warnings = X.split_reasons(expected[F.REASONS].iloc[0])
+    for reason in strengths:
+        assert f":green[:material/check:] {reason}" in shown
+    for reason in warnings:  # apart, in orange
+        assert f":orange[:material/warning: {reason}]" in shown
+    # The score out of 100 and its parts, which add up to it, with their weights.
+    first = expected.iloc[0].to_dict()
+    e = X.explain(
+        first,
+        dash.store and Settings.from_dict(dash.store.latest_run(dash.coordinator)["settings"]),
+    )
     bars = at.get("progress")
-    assert bars[0].text == f"Score {round(expected[F.SCORE].iloc[0] * 100)}\u202f%"
-    assert [b.value for b in bars] == [int(s * 100) for s in expected[F.SCORE]]
+    assert bars[0].text == f"Score {e.score}\u202f/\u202f100"
+    assert [b.value for b in bars] == [X.score_points(s) for s in expected[F.SCORE]]
+    occupation = e.part(X.OCCUPATION)
+    assert f"Métier {occupation.points}/{occupation.max_points}" in shown
+    assert "Description " in shown and "Texte" not in shown
 
 
 def test_retain_in_one_click(dash):
     at = page("correspondances.py", dash.counsellor_a).run()
     at.segmented_control(key="match_view").set_value("offre").run()
+    at.selectbox(key="selected_offer").select("OFF-1").run()
     _button(at, "next|OFF-1|EI Artois Propreté|A-01").click().run()
     assert not at.exception
     assert "A-01 / OFF-1 : « Retenu par le conseiller » enregistré." in at.success[0].value

@@ -8,6 +8,13 @@ from matcher import fields as F
 
 from .app_world import STRUCTURE_A, page, texts
 
+# OFF-1 and OFF-2 as first imported (unchanged), and a near-copy of OFF-1 without reference.
+OFFERS_AGAIN = """Réf.;Entreprise;Intitulé du poste;Compétences;Ville;CP;QPV;Type de contrat;Date de début;Nb postes
+OFF-1;Propreté Artois;Agent(e) de propreté H/F;autolaveuse, nettoyage des sols;Béthune;62400;Mont-Liébaut;CDI;01/12/2026;2
+OFF-2;Logistique Lys;Cariste H/F;CACES R489 cat 3, charger et décharger les camions;Lillers;62190;non;intérim;15/01/2027;1
+;Propreté Artois;Agent(e) de propreté H/F;autolaveuse;Béthune;62400;Mont-Liébaut;CDI;01/12/2026;1
+"""
+
 NEW_OFFERS = """Réf.;Entreprise;Intitulé du poste;Ville;Compétences
 OFF-9;Logistique Lys;Préparateur de commandes;Lillers;préparation de commandes
 ;Propreté Artois;;Béthune;sans intitulé
@@ -48,9 +55,10 @@ def test_offers_file_preview_import_and_report(dash):
     assert "en-tête trouvé ligne 1" in texts(at)
     _button(at, "Importer").click().run()
     assert not at.exception
-    assert _metrics(at) == {"Lignes lues": "2", "Importées": "1", "Rejetées": "1",
-                            "Nouvelles / mises à jour": "1 / 0"}  # fmt: skip
-    rejected = at.dataframe[0].value
+    assert _metrics(at) == {"Nouvelles": "1", "Mises à jour": "0", "Inchangées": "0",
+                            "Rejetées": "1", "Doublons possibles": "0"}  # fmt: skip
+    assert "nouvelles.csv importé : 1 ligne(s) sur 2" in at.warning[0].value  # read = 2
+    rejected = at.table[-1].value
     assert rejected[["Ligne", "Colonne", "Motif"]].values.tolist() == [
         [3, "Intitulé du poste", "intitulé du poste vide"]
     ]
@@ -131,3 +139,30 @@ def test_a_file_that_cannot_be_read_says_what_to_do(dash):
 def test_import_history(dash):
     at = page("importer.py", dash.coordinator).run()
     assert "Imports précédents (3)" in [e.label for e in at.expander]
+
+
+def test_reimport_says_unchanged_and_a_near_copy_can_be_merged(dash):
+    """A re-import counts its rows as unchanged (with their rows); a near-copy of a stored
+    offer under another reference is a possible duplicate, merged from the report."""
+    at = page("importer.py", dash.coordinator).run()
+    again = OFFERS_AGAIN
+    _upload(at, "offres.csv", again)
+    _button(at, "Importer").click().run()
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["Inchangées"] == "2" and metrics["Nouvelles"] == "1"
+    assert metrics["Doublons possibles"] == "1"
+    shown = texts(at)
+    assert "déjà enregistrée" in shown
+    tables = [t.value for t in at.table]
+    assert any("OFF-1" in t.get("Réf.", []).tolist() for t in tables if "Réf." in t)
+    merge = next(b for b in at.button if b.key and b.key.startswith("merge|"))
+    new_ref = merge.key.split("|")[1]
+    assert new_ref in dash.store.offers(dash.coordinator)[F.OFFER_REF].tolist()
+    merge.click().run()
+    assert not at.exception
+    assert f"Offre {new_ref} fusionnée avec l'offre OFF-1" in texts(at)
+    assert new_ref not in dash.store.offers(dash.coordinator, status=None)[F.OFFER_REF].tolist()
+    assert not any(b.key and b.key.startswith("merge|") for b in at.button)
+    audit = dash.store.audit(dash.coordinator)
+    assert "offer_merge" in audit["action"].tolist()

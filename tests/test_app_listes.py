@@ -29,7 +29,13 @@ def test_coordinator_lists(dash):
     labels = _downloads(at)
     # The first structure in alphabetical order is chosen by default.
     assert f"Télécharger la liste « {STRUCTURE_B} »" in labels
-    assert "Télécharger le classeur complet" in labels
+    # The coordinator's workbook (slow) is built on request, with progress, then offered.
+    next(b for b in at.button if b.key == "make_all").click().run()
+    assert not at.exception
+    assert "Télécharger le classeur complet" in _downloads(at)
+    # Firms with retained people first, with their count.
+    assert at.selectbox(key="list_employer").options[0] == "Propreté Artois – 1 retenu(s)"
+    assert "1 entreprise(s) sur 3 ont des candidats retenus" in texts(at)
     # The firm's list holds the candidates retained for its offers by default.
     at.selectbox(key="list_employer").select("Propreté Artois").run()
     assert "Télécharger la liste « Propreté Artois »" in _downloads(at)
@@ -115,3 +121,24 @@ def test_no_suggestion_yet_says_what_to_do(dash_empty):
     assert "Aucune suggestion pour l'instant : importez des offres et des profils" in (
         at.info[0].value
     )
+
+
+def test_firm_file_gives_the_counsellor_contact_no_setting_and_paris_time(dash):
+    from app_pages import _state as S
+    from matcher.workflow import auth
+
+    auth.add_user(dash.store, auth.SYSTEM, "cons-a2", "counsellor", structure=STRUCTURE_A,
+                  password="une autre phrase de passe", phone="0321445566",
+                  email="conseil@ei-artois.fr")  # fmt: skip
+    review.decide(dash.store, dash.coordinator, "OFF-1", "A-01", Status.RETAINED)
+    rows = S.shortlist_rows(dash.coordinator, employer="Propreté Artois",
+                            statuses=("retained",))  # fmt: skip
+    data = S.shortlist_builder(dash.coordinator, S.FIRM, rows)()
+    text = "\n".join(" | ".join(r) for r in _workbook_rows(data))
+    assert "03 21 44 55 66 – conseil@ei-artois.fr" in text
+    assert "Poids des critères" not in text and "pénalité" not in text.lower()
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    now = dt.datetime.now(ZoneInfo("Europe/Paris"))
+    assert f"Produit le | {now:%d/%m/%Y à %H}" in text

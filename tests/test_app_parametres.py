@@ -2,6 +2,7 @@
 them reruns the matching; the referential in use; accounts created, disabled, passwords."""
 
 from matcher import fields as F
+from matcher.ranking import explain as X
 from matcher.workflow import auth, service
 
 from .app_world import PASSWORD, page, standalone_page, texts
@@ -32,6 +33,10 @@ def test_preview_then_apply_new_weights(dash):
     # Every person ranked now appears, with where they were before.
     assert set(now[F.PROFILE_REF]) <= set(preview["Candidat"])
     assert "candidat(s) changent de place" in texts(at)
+    # « Score actuel » is the number the cards show (the stored score), never a recomputed one.
+    shown = dict(zip(preview["Candidat"], preview["Score actuel"], strict=True))
+    for person, score in zip(now[F.PROFILE_REF], now[F.SCORE], strict=True):
+        assert shown[person] == X.score_points(score)
     [apply] = [b for b in at.button if b.label == "Appliquer ces réglages et relancer le calcul"]
     apply.click().run()
     assert not at.exception

@@ -2,7 +2,7 @@
 figures, computed from the decisions; a counsellor's figures cover their structure only."""
 
 from matcher.fields import Status
-from matcher.workflow import review
+from matcher.workflow import indicators, review
 
 from .app_world import STRUCTURE_A, page, texts
 
@@ -28,7 +28,7 @@ def test_key_figures_and_general_assembly_table(dash):
     metrics = {m.label: m.value for m in at.metric}
     n = len(dash.store.suggestions(dash.coordinator))
     assert metrics == {"Offres collectées": "3", "Entreprises": "3",
-                       "Personnes accompagnées": "6", "Suggestions": str(n),
+                       "Personnes": "6", "Suggestions": str(n),
                        "Embauches": "1"}  # fmt: skip
     ag = _ag(at)
     assert ag["dont entreprises en QPV"] == "1"
@@ -62,7 +62,7 @@ def test_counsellor_sees_their_structure_figures(dash):
     _decide(dash)
     at = page("tableau_de_bord.py", dash.counsellor_b).run()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Personnes accompagnées"] == "3"
+    assert metrics["Personnes"] == "3"
     assert metrics["Embauches"] == "0"
     assert "Chiffres de la structure ACI Les Jardins" in texts(at)
     at.segmented_control(key="dashboard_dimension").set_value("structure").run()
@@ -80,3 +80,47 @@ def test_empty_database(dash_empty):
 
     at = page("tableau_de_bord.py", auth.get_user(Store(dash_empty), "coord")).run()
     assert "Pas encore de chiffres : importez des offres et des profils" in at.info[0].value
+
+
+def test_charts_refusal_reasons_separate_scales_and_png(dash):
+    import json
+
+    import altair as alt
+    import pandas as pd
+
+    from app_pages import _ui as U
+    from matcher.fields import RejectReason, Status
+    from matcher.workflow import review
+
+    review.decide(dash.store, dash.counsellor_a, "OFF-2", "A-02", Status.REJECTED,
+                  reason=RejectReason.MOBILITY)  # fmt: skip
+    review.decide(dash.store, dash.counsellor_b, "OFF-1", "B-02", Status.RETAINED)
+    at = page("tableau_de_bord.py", dash.coordinator).run()
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    titles = [str(s.get("title", "")) for s in specs]
+    assert any("Motifs" in t for t in titles)
+    # Offers and candidacies on two charts, each with its own scale.
+    assert any(t.startswith("Offres par") for t in titles)
+    assert any(t.startswith("Candidatures par") for t in titles)
+    reasons = indicators.refusal_reasons(dash.store.suggestions(dash.coordinator))
+    assert reasons.values.tolist() == [["mobilité", 1]]
+    # Each chart has its PNG download, and the image is a real PNG of the chart.
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count("Télécharger l'image (PNG)") == len(specs)
+    chart = (
+        alt.Chart(pd.DataFrame({"Motif": ["Mobilité"], "Nombre": [1]}))
+        .mark_bar()
+        .encode(x="Nombre:Q", y="Motif:N")
+    )
+    png = U.chart_png(chart)()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
+
+
+def test_a_single_month_is_said_not_drawn(dash):
+    at = page("tableau_de_bord.py", dash.coordinator).run()
+    at.segmented_control(key="dashboard_dimension").set_value("month").run()
+    assert not at.exception
+    assert "Un seul mois d'offres pour l'instant" in texts(at)
+    titles = [str(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert not any("par mois" in t for t in titles)

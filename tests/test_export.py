@@ -83,7 +83,10 @@ def test_every_workbook_is_formatted(kind):
     assert wb.sheetnames[0] == "Lisez-moi"
     readme = " ".join(str(c.value) for row in wb["Lisez-moi"].iter_rows() for c in row if c.value)
     assert "28/11/2026" in readme and "Peut être transmis à" in readme
-    assert "Poids des critères compétences : 0,3" in readme  # the settings used, in French
+    if kind == "firm":  # a firm never gets the ranking's internal settings
+        assert "Poids des critères" not in readme and "pénalité" not in readme.lower()
+    else:
+        assert "Poids des critères compétences : 0,3" in readme  # the settings used, in French
     ws = wb.worksheets[2] if kind == "coordinator" else wb.worksheets[-1]
     h = 2 if kind == "coordinator" else 1
     cols = header_index(ws, h)

@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from openpyxl import Workbook
@@ -40,10 +41,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.intake.readers import FORMAT_CSV, RowsRead, SheetRows, read_rows
+from matcher.ranking import explain
 from matcher.settings import ImportLimits
 from matcher.workflow import review
 
 log = logging.getLogger(__name__)
+PARIS = ZoneInfo("Europe/Paris")  # every time written in a file is Paris time
 
 EXCEL_MAX_CELL = 32_767
 CUT_MARK = " […] (texte coupé)"
@@ -284,6 +287,9 @@ def prepare_rows(rows: pd.DataFrame, today: dt.date | None = None) -> pd.DataFra
     out[AVAILABILITY_TEXT] = out[F.AVAILABLE_FROM].map(
         lambda d: "immédiate" if not isinstance(d, dt.date) or d <= today else _fr_date(d)
     )
+    # The score as the dashboard shows it: whole points out of 100 (explain.score_points), so
+    # that a file never says 57 % where the screen says 58.
+    out[F.SCORE] = (explain.score_points_series(out[F.SCORE]) / 100).where(out[F.SCORE].notna())
     out[BASE_STATUS] = out[STATUS].where(out[STATUS].notna(), F.Status.SUGGESTED.value)
     out[STATUS] = out[STATUS].map(_status_label)
     out[DECISION_REASON] = out[DECISION_REASON].map(_reason_label)
@@ -612,8 +618,9 @@ def firm_workbook(
     settings: dict | None = None,
     generated: dt.datetime | None = None,
 ) -> bytes:
-    """Shortlist for a firm: one sheet, its offers' candidates, whitelisted columns only."""
-    generated = generated or dt.datetime.now()
+    """Shortlist for a firm: one sheet, its offers' candidates, whitelisted columns only.
+    ``settings`` is ignored: the ranking's internal settings never go to a firm."""
+    generated = generated or dt.datetime.now(PARIS)
     rows = _sorted(prepare_rows(rows, generated.date()), [F.OFFER_REF, F.RANK])
     # The firm writes its own answer: the structure's reason and comment never leave.
     rows[DECISION_REASON] = None
@@ -622,7 +629,7 @@ def firm_workbook(
     scope = (f"{rows[F.OFFER_REF].nunique()} offre(s) de {', '.join(employers) or 'l entreprise'},"
              f" {len(rows)} candidat(s) proposé(s)")  # fmt: skip
     wb = Workbook()
-    _readme(wb, "firm", FIRM_COLUMNS, settings, generated, scope)
+    _readme(wb, "firm", FIRM_COLUMNS, None, generated, scope)
     ws = wb.create_sheet("Candidats")
     _write_table(ws, rows, FIRM_COLUMNS, secret, exported_at=_iso(generated))
     return _save(wb)
@@ -635,7 +642,7 @@ def structure_workbook(
     generated: dt.datetime | None = None,
 ) -> bytes:
     """For a structure: its people and the offers suggested to each, reasons and decisions."""
-    generated = generated or dt.datetime.now()
+    generated = generated or dt.datetime.now(PARIS)
     rows = _sorted(prepare_rows(rows, generated.date()), [F.PROFILE_REF, F.RANK, F.OFFER_REF])
     structures = sorted({str(s) for s in rows[F.STRUCTURE].dropna()})
     scope = (f"{', '.join(structures)} : {rows[F.PROFILE_REF].nunique()} personne(s), "
@@ -660,7 +667,7 @@ def coordinator_workbook(
 ) -> bytes:
     """For the coordinator: a summary sheet (offers, suggestions, decisions so far) and one sheet
     per offer with its candidates."""
-    generated = generated or dt.datetime.now()
+    generated = generated or dt.datetime.now(PARIS)
     rows = _sorted(prepare_rows(rows, generated.date()), [F.OFFER_REF, F.RANK])
     offers = offers.sort_values(F.OFFER_REF, kind="stable")
     wb = Workbook()

@@ -43,6 +43,7 @@ from matcher.store.profiles import ProfilesStore
 from matcher.store.purge import PurgeStore
 from matcher.store.reference import ReferenceStore
 from matcher.store.secrets import SecretsStore
+from matcher.store.sessions import SessionsStore
 from matcher.store.suggestions import SuggestionsStore
 from matcher.store.users import UsersStore
 
@@ -58,6 +59,7 @@ class Store(
     ReferenceStore,
     SecretsStore,
     DayStore,
+    SessionsStore,
 ):
     """The database (SQLite file or PostgreSQL). One instance per process is enough; SQLite
     connections are short-lived, PostgreSQL ones come from a pool per process and database.

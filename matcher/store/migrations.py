@@ -328,4 +328,20 @@ MIGRATIONS: tuple[str | Migration, ...] = (
     );
     CREATE INDEX day_meetings_structure ON day_meetings(plan_id, structure_id);
     """,
+    # 6 (issue 14): dashboard login sessions (hashes of signed tokens, see store/sessions.py);
+    # a counsellor's phone and e-mail, given to firms with their shortlists
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('grant', 'session')),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE INDEX sessions_user ON sessions(user_id);
+    ALTER TABLE users ADD COLUMN phone TEXT;
+    ALTER TABLE users ADD COLUMN email TEXT;
+    """,
 )

@@ -25,7 +25,11 @@ class OffersStore(ImportsStore):
     """Offers: saved by imports (with history), read through the acting user's rights, closed and"""
 
     def save_offers(
-        self, frame: pd.DataFrame, report: ImportReport, user: User | str | None = None
+        self,
+        frame: pd.DataFrame,
+        report: ImportReport,
+        user: User | str | None = None,
+        changes: dict[str, list[str]] | None = None,
     ) -> dict[str, int]:
         """Insert new offers, update changed ones (history kept), in one transaction.
         Returns counts: created, updated, unchanged. Only the coordinator imports offers
@@ -59,6 +63,8 @@ class OffersStore(ImportsStore):
                         ),
                     )
                     counts["created"] += 1
+                    if changes is not None:  # which references, for the import report
+                        changes.setdefault("created", []).append(ref)
                 elif old["data"] != data:
                     version = old["version"] + 1
                     conn.execute(
@@ -81,8 +87,12 @@ class OffersStore(ImportsStore):
                         ),
                     )
                     counts["updated"] += 1
+                    if changes is not None:  # which references, for the import report
+                        changes.setdefault("updated", []).append(ref)
                 else:
                     counts["unchanged"] += 1
+                    if changes is not None:  # which references, for the import report
+                        changes.setdefault("unchanged", []).append(ref)
             self._audit(conn, actor, "import", "offers", f"import {import_id}",
                         after={"source": report.source, **counts}, at=now)  # fmt: skip
         log.info("offers saved: %s", counts)
@@ -132,6 +142,33 @@ class OffersStore(ImportsStore):
             self._audit(conn, scope.actor, "offer_status", "offer", offer_ref,
                         before={"status": row["status"]}, after={"status": status}, at=now)  # fmt: skip
         return True
+
+    def merge_offer(self, user: User, duplicate_ref: str, into_ref: str) -> None:
+        """A possible duplicate found at import is the same offer as ``into_ref``: the copy is
+        removed with its suggestions (coordinator only; refused once a decision was taken on
+        it, so nothing decided is ever lost). Audited."""
+        with self.write() as conn:
+            scope = self._scope(conn, user)
+            self._require_coordinator(scope, "fusion des offres")
+            refs = {r["offer_ref"] for r in conn.execute(
+                "SELECT offer_ref FROM offers WHERE offer_ref IN (?, ?)", (duplicate_ref, into_ref))}  # fmt: skip
+            for ref in (duplicate_ref, into_ref):
+                if ref not in refs:
+                    raise UserError(f"offre « {ref} » inconnue")
+            if duplicate_ref == into_ref:
+                raise UserError("une offre ne peut pas être fusionnée avec elle-même")
+            decided = conn.execute(
+                "SELECT COUNT(*) FROM reviews r JOIN suggestions s ON s.id = r.suggestion_id "
+                "WHERE s.offer_ref = ?", (duplicate_ref,)).fetchone()[0]  # fmt: skip
+            if decided:
+                raise UserError(
+                    f"offre « {duplicate_ref} » : {decided} décision(s) déjà prise(s) sur cette "
+                    "offre ; clôturez-la plutôt que de la fusionner"
+                )
+            now = utc_now()
+            conn.execute("DELETE FROM offers WHERE offer_ref = ?", (duplicate_ref,))
+            self._audit(conn, scope.actor, "offer_merge", "offer", duplicate_ref,
+                        after={"into": into_ref}, at=now)  # fmt: skip
 
     def offer_facts(self, user: User) -> pd.DataFrame:
         """One row per offer the user may see (open or closed, same rule as :meth:`offers`):

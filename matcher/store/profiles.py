@@ -25,7 +25,11 @@ class ProfilesStore(ImportsStore):
     """Profiles (pseudonymous) and structures."""
 
     def save_profiles(
-        self, frame: pd.DataFrame, report: ImportReport, user: User | str | None = None
+        self,
+        frame: pd.DataFrame,
+        report: ImportReport,
+        user: User | str | None = None,
+        changes: dict[str, list[str]] | None = None,
     ) -> dict[str, int]:
         """Insert or update profiles (key: structure + identifier), in one transaction.
 
@@ -65,6 +69,8 @@ class ProfilesStore(ImportsStore):
                         (sid, ref, data, import_id, now, now, now),
                     )
                     counts["created"] += 1
+                    if changes is not None:  # which references, for the import report
+                        changes.setdefault("created", []).append(ref)
                 elif old["data"] != data:
                     conn.execute(
                         "UPDATE profiles SET data = ?, import_id = ?, updated_at = ?, "
@@ -72,11 +78,15 @@ class ProfilesStore(ImportsStore):
                         (data, import_id, now, now, old["id"]),
                     )
                     counts["updated"] += 1
+                    if changes is not None:  # which references, for the import report
+                        changes.setdefault("updated", []).append(ref)
                 else:
                     conn.execute(
                         "UPDATE profiles SET last_activity = ? WHERE id = ?", (now, old["id"])
                     )
                     counts["unchanged"] += 1
+                    if changes is not None:  # which references, for the import report
+                        changes.setdefault("unchanged", []).append(ref)
             for name, sid in sids.items():
                 self._audit(conn, actor, "import", "profiles", f"import {import_id} / {name}",
                             structure_id=sid, after={"source": report.source, **counts},

@@ -17,6 +17,7 @@ from matcher.store.records import (
     inserted_id,
     utc_now,
 )
+from matcher.store.sessions import revoke_user_sessions
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,12 @@ class UsersStore(Audited):
         password_hash: str | None,
         external_subject: str | None = None,
         create_structure: bool = True,
+        phone: str | None = None,
+        email: str | None = None,
     ) -> User:
-        """Create an account (see :func:`matcher.auth.add_user`, which validates first)."""
+        """Create an account (see :func:`matcher.auth.add_user`, which validates first).
+        ``phone`` and ``email``: a counsellor's work contact, given to firms with their
+        shortlists."""
         with self.write() as conn:
             scope = self._scope(conn, actor)
             self._require_coordinator(scope, "gestion des comptes")
@@ -58,9 +63,19 @@ class UsersStore(Audited):
             uid = inserted_id(
                 conn.execute(
                     "INSERT INTO users (login, role, structure_id, password_hash, "
-                    "external_subject, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                    "RETURNING id",
-                    (login, role.value, sid, password_hash, external_subject, now, scope.actor),
+                    "external_subject, created_at, created_by, phone, email) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (
+                        login,
+                        role.value,
+                        sid,
+                        password_hash,
+                        external_subject,
+                        now,
+                        scope.actor,
+                        phone,
+                        email,
+                    ),  # fmt: skip
                 )
             )
             self._audit(conn, scope.actor, "user_add", "user", login, structure_id=sid,
@@ -102,6 +117,8 @@ class UsersStore(Audited):
             if disabled is not None:
                 value = now if disabled else None
                 conn.execute("UPDATE users SET disabled_at = ? WHERE id = ?", (value, row["id"]))
+                if disabled:  # its dashboard sessions end with it
+                    revoke_user_sessions(conn, login)
                 self._audit(conn, scope.actor, "user_disable" if disabled else "user_enable",
                             "user", login, structure_id=row["structure_id"],
                             before={"disabled_at": row["disabled_at"]},
@@ -114,12 +131,28 @@ class UsersStore(Audited):
             self._require_coordinator(scope, "liste des comptes")
             rows = conn.execute(
                 "SELECT u.login, u.role, s.name AS structure, u.created_at, u.created_by, "
-                "u.disabled_at, u.external_subject IS NOT NULL AS external FROM users u "
-                "LEFT JOIN structures s ON s.id = u.structure_id ORDER BY u.login"
+                "u.disabled_at, u.external_subject IS NOT NULL AS external, u.phone, u.email "
+                "FROM users u LEFT JOIN structures s ON s.id = u.structure_id ORDER BY u.login"
             ).fetchall()
         columns = ["login", "role", F.STRUCTURE, "created_at", "created_by", "disabled_at",
-                   "external"]  # fmt: skip
+                   "external", "phone", "email"]  # fmt: skip
         return pd.DataFrame([dict(r) for r in rows], columns=columns)
+
+    def counsellor_contacts(self, user: User) -> pd.DataFrame:
+        """The active counsellors' work contacts (structure, login, phone, email), for the
+        firms' shortlists: the coordinator gets every structure's, a counsellor their own."""
+        with self.read() as conn:
+            scope = self._scope(conn, user)
+            sql = ("SELECT s.name AS structure, u.login, u.phone, u.email FROM users u "
+                   "JOIN structures s ON s.id = u.structure_id WHERE u.role = 'counsellor' "
+                   "AND u.disabled_at IS NULL")  # fmt: skip
+            args: tuple = ()
+            if scope.structure_id is not None:
+                sql += " AND u.structure_id = ?"
+                args = (scope.structure_id,)
+            rows = conn.execute(sql + " ORDER BY s.name, u.login", args).fetchall()
+        return pd.DataFrame([dict(r) for r in rows],
+                            columns=[F.STRUCTURE, "login", "phone", "email"])  # fmt: skip
 
     def user_record(self, login: str) -> dict[str, Any] | None:
         """One account with its password hash (for :mod:`matcher.workflow.auth` only)."""

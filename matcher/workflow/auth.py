@@ -159,8 +159,11 @@ def add_user(
     password: str | None = None,
     external_subject: str | None = None,
     create_structure: bool = True,
+    phone: str | None = None,
+    email: str | None = None,
 ) -> User:
     """Create a local account. Only the coordinator (or the local administrator) may.
+    ``phone``/``email``: a counsellor's work contact, written in the firms' shortlists.
 
     A counsellor needs ``structure``; the coordinator must not have one. A password is required
     unless the account logs in through an identity provider (``external_subject``)."""
@@ -175,6 +178,7 @@ def add_user(
         raise UserError("le coordinateur voit toutes les structures : n'indiquez pas --structure")
     if password is None and external_subject is None:
         raise UserError("mot de passe manquant")
+    phone, email = check_phone(phone), check_email(email)
     password_hash = None
     if password is not None:
         check_password_policy(password, login)
@@ -187,7 +191,39 @@ def add_user(
         password_hash=password_hash,
         external_subject=external_subject,
         create_structure=create_structure,
+        phone=phone,
+        email=email,
     )
+
+
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE_RE = re.compile(r"\+?[0-9][0-9 .\-]{7,18}[0-9]")
+
+
+def check_email(email: str | None) -> str | None:
+    """A work e-mail (trimmed), None when not given, or a French error."""
+    if email is None or not email.strip():
+        return None
+    email = email.strip()
+    if not _EMAIL_RE.fullmatch(email) or len(email) > 254:
+        raise UserError(
+            f"e-mail « {email} » invalide (attendu par exemple prenom.nom@structure.fr)"
+        )
+    return email
+
+
+def check_phone(phone: str | None) -> str | None:
+    """A work phone number written « 03 21 00 00 00 », None when not given, or a French
+    error."""
+    if phone is None or not phone.strip():
+        return None
+    phone = phone.strip()
+    if not _PHONE_RE.fullmatch(phone):
+        raise UserError(f"téléphone « {phone} » invalide (attendu par exemple 03 21 00 00 00)")
+    digits = re.sub(r"\D", "", phone)
+    if not phone.startswith("+") and len(digits) == 10:
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return phone
 
 
 def set_password(store: Store, actor: User, login: str, password: str) -> None:

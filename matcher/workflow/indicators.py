@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from matcher import fields as F
-from matcher.fields import Status
+from matcher.fields import RejectReason, Status
 from matcher.reference.referential import CODE, SECTOR, Referential
 from matcher.text.fold import fold_series
 
@@ -211,6 +211,27 @@ def key_figures(
     }
 
 
+NO_REASON = "motif non précisé"
+DROPPED = "sans suite"
+
+
+def refusal_reasons(suggestions: pd.DataFrame) -> pd.DataFrame:
+    """Why candidacies ended: one row per reason (``reason`` in French, ``count``), the most
+    frequent first, from the pairs' current status (« Non retenu » by reason, « Sans suite »)."""
+    rejected = suggestions[suggestions[F.STATUS] == Status.REJECTED]
+    labels = rejected[F.REASON].map(
+        lambda r: RejectReason(r).label if isinstance(r, str) and r else NO_REASON
+    )
+    dropped = int((suggestions[F.STATUS] == Status.DROPPED).sum())
+    counts = labels.value_counts()
+    if dropped:
+        counts[DROPPED] = dropped
+    out = counts.rename_axis("reason").reset_index(name="count")
+    return out.sort_values(["count", "reason"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
+
+
 KEY_FIGURE_LABELS: dict[str, str] = {
     "offers": "Offres collectées",
     "firms": "Entreprises",
@@ -236,5 +257,6 @@ __all__ = [
     "offer_sectors",
     "pair_facts",
     "qpv_group",
+    "refusal_reasons",
     "stage_reached",
 ]

@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 class StoredImport:
     result: ImportResult
     counts: dict[str, int]
+    # References created, updated and left unchanged by the import (for its report).
+    changes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def import_into_store(
@@ -80,10 +82,11 @@ def import_into_store(
         # The other side, for "these places are far from everyone" in the report.
         others=store.profiles(SYSTEM) if kind == "offers" else store.offers(SYSTEM),
     )
+    changes: dict[str, list[str]] = {}
     if kind == "offers":
-        counts = store.save_offers(result.frame, result.report, user)
+        counts = store.save_offers(result.frame, result.report, user, changes)
     else:
-        counts = store.save_profiles(result.frame, result.report, user)
+        counts = store.save_profiles(result.frame, result.report, user, changes)
     if overrides:
         # The whole mapping used, columns the user chose to leave out included (as None).
         confirmed: dict[str, str | None] = dict(result.report.mapping)
@@ -92,7 +95,7 @@ def import_into_store(
                 confirmed[label] = None
         for signature in result.report.header_signatures:
             store.remember_mapping(kind, signature, confirmed)
-    return StoredImport(result, counts)
+    return StoredImport(result, counts, changes)
 
 
 def run_matching(
@@ -342,7 +345,38 @@ def shortlist_rows(
     rows = suggestions.merge(offer_cols, on=F.OFFER_REF, how="left").merge(
         profiles, on=[F.STRUCTURE, F.PROFILE_REF], how="left"
     )
+    rows[F.COUNSELLOR] = counsellor_contact(rows, store.counsellor_contacts(user))
     return rows
+
+
+def counsellor_contact(rows: pd.DataFrame, contacts: pd.DataFrame) -> pd.Series:
+    """« Mme Durand (CIP) – 03 21 00 00 00 – m.durand@structure.fr »: the counsellor named in
+    the profiles file with the phone and e-mail of their structure's account (the account
+    that took the last decision on the pair when it has a contact, else the structure's first
+    one with a contact). Firms call the counsellor, never the person."""
+    if rows.empty:
+        return pd.Series(dtype=object, index=rows.index)
+    contacts = contacts.copy()
+    contacts["line"] = [
+        " – ".join(str(v) for v in (p, e) if isinstance(v, str) and v.strip())
+        for p, e in zip(contacts["phone"], contacts["email"], strict=True)
+    ]
+    contacts = contacts[contacts["line"] != ""]
+    by_login = dict(zip(contacts["login"], contacts["line"], strict=True))
+    by_structure = contacts.drop_duplicates(F.STRUCTURE).set_index(F.STRUCTURE)["line"].to_dict()
+    named = rows[F.COUNSELLOR].map(lambda v: str(v).strip() if isinstance(v, str) else "")
+    decided_by = rows.get(F.STATUS_BY, pd.Series("", index=rows.index))
+    lines = [
+        by_login.get(str(who), by_structure.get(structure, ""))
+        for who, structure in zip(decided_by, rows[F.STRUCTURE], strict=True)
+    ]
+    return pd.Series(
+        [
+            " – ".join(x for x in (n, line) if x) or None
+            for n, line in zip(named, lines, strict=True)
+        ],
+        index=rows.index,
+    )
 
 
 def is_empty(store: Store) -> bool:

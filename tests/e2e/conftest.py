@@ -79,13 +79,14 @@ def artifacts() -> Path:
 
 
 def start_app(db: Path, workdir: Path) -> tuple[subprocess.Popen, str, Path]:
-    """``python -m streamlit run app.py`` on a free port, with ``db`` as the database."""
+    """``python -m streamlit run serve.py`` (as ``make run``) on a free port, with ``db`` as
+    the database."""
     port = free_port()
     env = {**os.environ, "MATCHER_DB": str(db), "PYTHONPATH": str(ROOT)}
     log = workdir / "streamlit.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
              "--server.headless", "true", "--server.address", "127.0.0.1"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -1,4 +1,4 @@
-"""The journey of the club's day, in a real browser: the coordinator logs in, imports the
+"""The journey of the club's day, in a real browser at 1,366 px: the coordinator logs in, imports the
 firms' offers file, sees the suggestions and retains a candidate; then that candidate's
 counsellor logs in, sees only their structure's people, and downloads their shortlist, which
 opens with openpyxl. Then the Busin'ESS day: the counsellor's retained pair is marked « pour la
@@ -54,6 +54,14 @@ def browser(chromium_path):
         browser.close()
 
 
+PAGES = {  # the pages of each role, as the sidebar lists them
+    "coordination": ["Offres", "À traiter", "Correspondances", "Listes", "Importer",
+                     "Tableau de bord", "Paramètres"],
+    "counsellor": ["À traiter", "Offres", "Correspondances", "Listes", "Importer",
+                   "Tableau de bord"],
+}  # fmt: skip
+
+
 def test_coordinator_then_counsellor(app, browser, artifacts):
     from openpyxl import load_workbook
     from playwright.sync_api import expect
@@ -62,14 +70,18 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     from matcher.workflow import service
     from matcher.workflow.auth import DEMO_PASSWORD
 
+    from .vocabulary import VISIBLE_TEXT_JS, vocabulary, words
+
     url, _ = app
     expect.set_options(timeout=TIMEOUT_MS)
+    # A laptop screen: 1,366 px wide.
     context = browser.new_context(
-        viewport={"width": 1400, "height": 1100}, locale="fr-FR", accept_downloads=True
+        viewport={"width": 1366, "height": 900}, locale="fr-FR", accept_downloads=True
     )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     step = iter(range(1, 100))
+    known = vocabulary(words(" ".join([*service.demo_accounts(), "coordination"])))
 
     def shot(name: str) -> None:
         page.wait_for_timeout(300)  # let the last rerun paint
@@ -81,9 +93,22 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     def main_text():
         return page.locator('[data-testid="stMain"]')
 
-    def login(login: str) -> None:
-        page.goto(url)
+    def settled() -> None:
+        """Wait until Streamlit has finished the run (no « running » indicator)."""
+        page.wait_for_timeout(500)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+
+    def french_only(where: str) -> None:
+        text = page.evaluate(VISIBLE_TEXT_JS)
+        unknown = sorted(words(text) - known)
+        assert not unknown, f"{where}: words that are not the dashboard's French: {unknown}"
+        for english in ("Download", "Search", "Fullscreen", "Page not found", "Running"):
+            assert english not in text, f"{where}: « {english} » on screen"
+
+    def login(login: str, path: str = "") -> None:
+        page.goto(url + path)
         expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+        french_only("connexion")
         page.get_by_label("Identifiant").fill(login)
         page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
         shot(f"connexion_{login}")
@@ -93,8 +118,42 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
         page.get_by_test_id("stSidebarNav").get_by_role("link", name=link).click()
         expect(page.get_by_role("heading", name=link, exact=True)).to_be_visible()
 
-    # 1. The coordinator logs in: no offer yet, the page says what to do.
-    login("coordination")
+    def every_page(role: str) -> None:
+        """Each page of the role: French only, and a reload (F5) keeps the session and the
+        page; a screenshot of each at 1,366 px."""
+        for title in PAGES[role]:
+            go(title)
+            settled()
+            french_only(f"{title} ({role})")
+            if title == "Offres":  # the column menu of a table stays hidden (English)
+                grid = page.locator('[data-testid="stDataFrame"]').first
+                if grid.count():
+                    box = grid.bounding_box()
+                    page.mouse.click(box["x"] + 60, box["y"] + 17)
+                    page.wait_for_timeout(300)
+                    expect(page.get_by_text("Sort ascending")).to_have_count(0)
+                    expect(page.get_by_text("Pin column")).to_have_count(0)
+                    page.keyboard.press("Escape")
+                    # A row opens the offer's detail in front of the table, in French.
+                    box = grid.bounding_box()
+                    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+                    dialog = page.get_by_role("dialog")
+                    expect(dialog).to_contain_text("Fiche de l'offre")
+                    expect(
+                        dialog.get_by_role("button", name="Voir les correspondances")
+                    ).to_be_visible()
+                    settled()
+                    french_only(f"fiche d'une offre ({role})")
+                    shot(f"{role}_fiche_offre")
+                    page.keyboard.press("Escape")
+                    expect(page.get_by_role("dialog")).to_have_count(0)
+            shot(f"{role}_{title}")
+            page.reload()
+            expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+            expect(page.get_by_role("heading", name="Connexion")).to_have_count(0)
+
+    # 1. The coordinator opens a bookmarked page: the login form, then that very page.
+    login("coordination", "/offres")
     expect(page.get_by_role("heading", name="Offres", exact=True)).to_be_visible()
     expect(main_text()).to_contain_text("Aucune offre : importez un fichier d'offres")
     expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Paramètres")
@@ -107,18 +166,24 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     )
     expect(main_text()).to_contain_text("Correspondance des colonnes")
     expect(main_text()).to_contain_text("en-tête trouvé ligne 3")
+    settled()
+    french_only("aperçu de l'import")
     shot("import_apercu")
     page.get_by_role("button", name="Importer", exact=True).click()
     expect(main_text()).to_contain_text(f"{OFFERS_FILE} importé")
     expect(main_text()).to_contain_text("Suggestions recalculées")
+    expect(main_text()).to_contain_text("Nouvelles")
+    settled()
+    french_only("rapport d'import")
     shot("import_rapport")
 
-    # 3. The suggestions of the first offer, ranked, with reasons.
+    # 3. The suggestions of the first offer, ranked, with the score explained.
     go("Correspondances")
     cards = page.locator('[class*="st-key-card"]')
     expect(cards.first).to_be_visible()
     expect(cards.first).to_contain_text("n° 1 –")
-    expect(cards.first).to_contain_text("Score")
+    expect(cards.first).to_contain_text("/ 100")
+    expect(cards.first).to_contain_text("Métier")
     shot("correspondances_offre")
     first = cards.first.inner_text()
     profile_ref = re.search(r"n° 1 – (\S+)", first).group(1)
@@ -132,35 +197,66 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     expect(cards.first).to_contain_text("Retenu par le conseiller")
     shot("statut_change")
 
-    # 5. Log out; the counsellor of that candidate logs in.
+    # 5. Every page of the coordinator: French only, a reload keeps the session.
+    every_page("coordination")
+
+    # 6. An unknown address: home, with a French message (never Streamlit's English dialog).
+    page.goto(url + "/une-page-qui-n-existe-pas")
+    expect(main_text()).to_contain_text("La page demandée n'existe pas")
+    expect(page.get_by_role("heading", name="Offres", exact=True)).to_be_visible()
+    french_only("page inconnue")
+    shot("page_inconnue")
+
+    # 7. Log out: the session is over, even for a bookmarked page.
     page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+    page.goto(url + "/listes")
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+
+    # 8. The counsellor of that candidate: their home is the queue.
     login(counsellor)
-    expect(page.get_by_role("heading", name="Correspondances")).to_be_visible()
+    expect(page.get_by_role("heading", name="À traiter", exact=True)).to_be_visible()
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav).to_contain_text("Listes")
     expect(nav).not_to_contain_text("Paramètres")
+    settled()
     shot("conseiller_accueil")
+    summary = main_text().get_by_text(re.compile(r"suggestion\(s\) à traiter sur"))
+    before = int(
+        re.search(r"(\d+) suggestion", summary.inner_text().replace("\u202f", "")).group(1)
+    )
 
-    # 6. Scope: by offer, only their structure's people, and the decision made by the
-    # coordinator is there.
+    # 9. Two rows of the queue decided at once (the boxes at the left of the table).
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    for row in (0, 1):
+        box = grid.bounding_box()  # the bar above the table grows once a row is chosen
+        page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 * row + 17)
+        expect(main_text()).to_contain_text(f"{row + 1} ligne(s) choisie(s)")
+        settled()
+    shot("file_selection")
+    page.get_by_role("button", name="Retenir (2)").click()
+    expect(main_text()).to_contain_text("2 décision(s) « Retenu par le conseiller » enregistrée(s)")
+    expect(main_text()).to_contain_text(f"{before - 2} suggestion(s) à traiter")
+    shot("file_decision_groupee")
+
+    # 10. Every page of the counsellor: French only, a reload keeps the session.
+    every_page("counsellor")
+
+    # 11. Scope: by offer, only their structure's people.
+    go("Correspondances")
     page.get_by_role("radio", name="Par offre").click()
     expect(main_text()).to_contain_text("personne(s) de votre structure suggérée(s)")
-    total = page.get_by_role("radio", name=re.compile(r"^Toutes \(\d+\)"))
-    n = int(re.search(r"\((\d+)\)", total.inner_text()).group(1))
-    expect(cards).to_have_count(min(n, 10))
-    for i in range(min(n, 10)):
+    settled()
+    expect(cards.first).to_contain_text(re.compile(r"^n° \d+ – "))
+    for i in range(min(cards.count(), 10)):
         expect(cards.nth(i)).to_contain_text(re.compile(r"^n° \d+ – "))
         expect(cards.nth(i)).to_contain_text(structure)
     others = [s for s in service.demo_accounts().values() if s != structure]
     for other in others:
         expect(main_text()).not_to_contain_text(other)
-    expect(main_text()).to_contain_text(profile_ref)
-    expect(page.locator(f'[class*="st-key-card"]:has-text("{profile_ref}")')).to_contain_text(
-        "Retenu par le conseiller"
-    )
     shot("conseiller_perimetre")
 
-    # 7. Download the structure's list and open it.
+    # 12. Download the structure's list and open it.
     go("Listes")
     with page.expect_download() as info:
         page.get_by_role("button", name=f"Télécharger la liste « {structure} »").click()
