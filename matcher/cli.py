@@ -19,30 +19,20 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
-
-import pandas as pd
+from typing import TYPE_CHECKING, NoReturn
 
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.export import shortlists as export
-from matcher.export.shortlists import write_suggestions
-from matcher.intake.importer import import_path, preview_file
-from matcher.intake.readers import read_bytes
 from matcher.paths import SAMPLE_DIR, default_db_path
-from matcher.ranking.scoring import COLUMNS, rank, score_pairs
 from matcher.settings import load_settings
-from matcher.store.database import Store, _jsonable
-from matcher.workflow import auth, review
-from matcher.workflow.service import (
-    demo_accounts,
-    import_decisions,
-    import_into_store,
-    load_demo,
-    purge_inactive,
-    run_matching,
-    shortlist_rows,
-)
+
+# Heavy modules (pandas, scikit-learn, openpyxl, the store) are imported inside the command that
+# uses them: `--help`, `list`, `decide` or `user` must not pay seconds for scikit-learn.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.store.database import Store
+    from matcher.workflow import auth
 
 log = logging.getLogger("matcher")
 
@@ -286,11 +276,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _store(args: argparse.Namespace) -> Store:
+    from matcher.store.database import Store
+
     return Store(args.db or default_db_path())
 
 
 def _actor(args: argparse.Namespace, store: Store) -> auth.User:
     """The account given by ``--as`` (refused if unknown or disabled), else the local admin."""
+    from matcher.workflow import auth
+
     login = getattr(args, "as_user", None)
     return auth.get_user(store, login) if login else auth.local_admin()
 
@@ -304,6 +298,12 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from matcher.export.shortlists import write_suggestions
+    from matcher.intake.importer import import_path
+    from matcher.ranking.scoring import COLUMNS, rank, score_pairs
+
     settings = load_settings(args.settings)
     offers, profiles = [], []
     for path in args.offers:
@@ -342,6 +342,9 @@ def _print_report(lines: list[str], brief: bool = False) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     """Each file is one import (one transaction): a refused file changes nothing, and the next
     files are still imported; the exit status is 2 if any file was refused."""
+    from matcher.intake.readers import read_bytes
+    from matcher.workflow.service import import_decisions, import_into_store
+
     settings = load_settings(args.settings)
     store = _store(args)
     actor = _actor(args, store)
@@ -383,6 +386,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
+    from matcher.intake.importer import preview_file
+    from matcher.intake.readers import read_bytes
+
     settings = load_settings(args.settings)
     preview = preview_file(
         read_bytes(args.file),
@@ -403,6 +409,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    from matcher.workflow.service import run_matching
+
     store = _store(args)
     suggestions = run_matching(store, load_settings(args.settings), _actor(args, store))
     print(f"{len(suggestions)} suggestions calculées pour {suggestions[F.OFFER_REF].nunique()} "
@@ -411,6 +419,9 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from matcher.export import shortlists as export
+    from matcher.workflow.service import shortlist_rows
+
     store = _store(args)
     kind = args.kind or (
         "firm"
@@ -490,6 +501,8 @@ LISTS = {
 
 
 def _list_frame(args: argparse.Namespace, store: Store, actor: auth.User) -> pd.DataFrame:
+    from matcher.workflow import auth, review
+
     what = args.what
     if what == "offers":
         return store.offers(actor, status=None)
@@ -514,10 +527,14 @@ def _list_frame(args: argparse.Namespace, store: Store, actor: auth.User) -> pd.
 
 
 def _cell(v: object) -> object:
+    from matcher.store.database import _jsonable
+
     return json.dumps(_jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from matcher.store.database import _jsonable
+
     store = _store(args)
     frame = _list_frame(args, store, _actor(args, store))
     if args.format == "csv":
@@ -529,6 +546,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
+    from matcher.workflow import review
+
     store = _store(args)
     actor = _actor(args, store)
     outcome = review.decide(store, actor, args.offer_ref, args.profile_ref, args.status,
@@ -552,6 +571,9 @@ def _password(args: argparse.Namespace, login: str) -> str:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    from matcher.store.database import _jsonable
+    from matcher.workflow import auth
+
     store = _store(args)
     actor = _actor(args, store)
     if args.user_command == "list":
@@ -589,6 +611,8 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 
 def cmd_pool(args: argparse.Namespace) -> int:
+    from matcher.workflow import review
+
     store = _store(args)
     actor = _actor(args, store)
     if args.action == "add":
@@ -613,6 +637,9 @@ def cmd_offer(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from matcher.workflow import review
+    from matcher.workflow.service import purge_inactive
+
     store = _store(args)
     report = purge_inactive(store, _actor(args, store), args.older_than, dry_run=args.dry_run)
     verb = "à supprimer (simulation, rien n'est supprimé)" if args.dry_run else "supprimés"
@@ -628,6 +655,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from matcher.workflow import auth
+    from matcher.workflow.service import demo_accounts, load_demo
+
     store = _store(args)
     done = load_demo(store, load_settings(args.settings))
     for d in done:
@@ -664,6 +694,8 @@ def cmd_referential(args: argparse.Namespace) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from matcher.reference.referential import active_referential
 
     if args.file == "-":
