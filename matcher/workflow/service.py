@@ -17,19 +17,18 @@ import pandas as pd
 
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
-from matcher.export import shortlists as export
 from matcher.fields import Role
 from matcher.intake import parsing
 from matcher.intake.importer import ImportResult, Kind, import_file
 from matcher.intake.mapping import IGNORED_BY_USER
 from matcher.paths import SAMPLE_DIR
-from matcher.ranking.scoring import COLUMNS, score_pairs, top_per_offer, with_reasons
-from matcher.reference.geo import active_communes
-from matcher.reference.referential import active_referential
 from matcher.settings import Settings, load_settings
 from matcher.store.database import Store
 from matcher.workflow import review
 from matcher.workflow.auth import SYSTEM, User, demo_login, ensure_demo_users
+
+# The ranking (scikit-learn, scipy) and the workbooks (openpyxl) are imported by the functions
+# that use them: the commands that only read the store start without them.
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +96,10 @@ def run_matching(
     to that offer's suggestions even beyond the top k (when they are candidates and no hard
     constraint excludes them). Only the coordinator (or an internal job) runs it. Uses the
     referential and communes loaded in the store, else the built-in ones."""
+    from matcher.ranking.scoring import COLUMNS, score_pairs, top_per_offer
+    from matcher.reference.geo import active_communes
+    from matcher.reference.referential import active_referential
+
     settings = settings or Settings()
     if user is not None and not (user.system or user.role == Role.COORDINATOR):
         raise AccessDenied(f"{user.login} : le calcul des suggestions est réservé au coordinateur")
@@ -135,6 +138,8 @@ def run_matching(
 
 def _pooled_extra(scored, top: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
     """Candidate pairs of pooled profiles that the top k left out, ranked after it."""
+    from matcher.ranking.scoring import COLUMNS, with_reasons
+
     wanted = review.pool_pairs(pool, scored.offers[[F.OFFER_REF, F.OCC_CODES]])
     if wanted.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -160,6 +165,8 @@ def import_decisions(
     A workbook exported by us is read through the hidden signed key of each row (re-sorted or
     filtered sheets read right; a row whose key was altered is refused); a CSV, or a workbook
     without keys, through its visible columns."""
+    from matcher.export import shortlists as export
+
     settings = settings or Settings()
     limits = settings.import_limits
     if len(data) > limits.max_file_mb * 1024 * 1024:
@@ -281,6 +288,10 @@ def preview_offer_ranking(
     settings, ``rank_now``/``score_now`` with the current ones, and ``move`` (places gained; NaN
     when the profile enters or leaves the list). Profiles are pseudonymous, as the coordinator
     sees them; the place of residence is used for the commute score but never returned."""
+    from matcher.ranking.scoring import score_pairs, top_per_offer
+    from matcher.reference.geo import active_communes
+    from matcher.reference.referential import active_referential
+
     if not (user.system or user.role == Role.COORDINATOR):
         raise AccessDenied(f"{user.login} : l'aperçu des réglages est réservé au coordinateur")
     current = current or current_settings(store, user)
@@ -322,6 +333,8 @@ def shortlist_rows(
     """Stored suggestions the user may see, joined with what the shortlists show of the offer
     and the profile (see ``export.ROW_COLUMNS``): the rows every export workbook is built
     from. ``statuses`` keeps only pairs in those statuses (e.g. ``export.FIRM_STATUSES``)."""
+    from matcher.export import shortlists as export
+
     suggestions = store.suggestions(user, offer_ref=offer_ref, structure=structure, status=statuses)
     offers = store.offers(user, status=None)
     if employer:
