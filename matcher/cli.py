@@ -527,13 +527,13 @@ def _list_frame(args: argparse.Namespace, store: Store, actor: auth.User) -> pd.
 
 
 def _cell(v: object) -> object:
-    from matcher.store.database import _jsonable
+    from matcher.store.records import jsonable
 
-    return json.dumps(_jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
+    return json.dumps(jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from matcher.store.database import _jsonable
+    from matcher.store.records import jsonable
 
     store = _store(args)
     frame = _list_frame(args, store, _actor(args, store))
@@ -541,7 +541,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         frame.map(_cell).to_csv(sys.stdout, index=False)
     else:
         for rec in frame.to_dict("records"):
-            print(json.dumps({k: _jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+            print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
     return 0
 
 
@@ -571,7 +571,7 @@ def _password(args: argparse.Namespace, login: str) -> str:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    from matcher.store.database import _jsonable
+    from matcher.store.records import jsonable
     from matcher.workflow import auth
 
     store = _store(args)
@@ -579,7 +579,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     if args.user_command == "list":
         frame = auth.list_users(store, actor)
         for rec in frame.to_dict("records"):
-            print(json.dumps({k: _jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+            print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
         return 0
     if args.user_command == "disable":
         auth.disable_user(store, actor, args.login)

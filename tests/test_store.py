@@ -10,7 +10,8 @@ import pytest
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.intake.importer import ImportReport
-from matcher.store.database import MIGRATIONS, Store
+from matcher.store.database import Store
+from matcher.store.migrations import MIGRATIONS
 from matcher.workflow import auth, review
 from matcher.workflow.service import parse_age, purge_inactive
 

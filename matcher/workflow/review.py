@@ -41,7 +41,8 @@ from matcher.errors import UserError
 from matcher.fields import RejectReason, Status
 from matcher.intake.privacy import redact_text
 from matcher.settings import ImportLimits
-from matcher.store.database import DecisionWrite, PairState, Store
+from matcher.store.database import Store
+from matcher.store.decisions import DecisionWrite, PairState
 from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,260 @@
+"""The versioned schema: ``MIGRATIONS`` are applied in order at start (append new ones at the
+end, never edit one that has shipped)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: imports, offers with history, structures, profiles, suggestions, remembered mappings
+    """
+    CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('offers', 'profiles')),
+        source TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT,
+        rows_read INTEGER NOT NULL,
+        rows_imported INTEGER NOT NULL,
+        rows_rejected INTEGER NOT NULL,
+        report TEXT NOT NULL
+    );
+    CREATE TABLE structures (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE offers (
+        offer_ref TEXT PRIMARY KEY,
+        employer TEXT,
+        title TEXT NOT NULL,
+        commune TEXT,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+        data TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        import_id INTEGER REFERENCES imports(id),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE offer_history (
+        id INTEGER PRIMARY KEY,
+        offer_ref TEXT NOT NULL REFERENCES offers(offer_ref) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        changed_at TEXT NOT NULL,
+        import_id INTEGER REFERENCES imports(id),
+        before TEXT NOT NULL,
+        after TEXT NOT NULL
+    );
+    CREATE TABLE profiles (
+        id INTEGER PRIMARY KEY,
+        structure_id INTEGER NOT NULL REFERENCES structures(id),
+        profile_ref TEXT NOT NULL,
+        data TEXT NOT NULL,
+        import_id INTEGER REFERENCES imports(id),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_activity TEXT NOT NULL,
+        UNIQUE (structure_id, profile_ref)
+    );
+    CREATE TABLE match_runs (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        n_suggestions INTEGER NOT NULL
+    );
+    CREATE TABLE suggestions (
+        id INTEGER PRIMARY KEY,
+        offer_ref TEXT NOT NULL REFERENCES offers(offer_ref) ON DELETE CASCADE,
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        run_id INTEGER NOT NULL REFERENCES match_runs(id),
+        rank INTEGER NOT NULL,
+        score REAL NOT NULL,
+        components TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        offer_version INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'suggested',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (offer_ref, profile_id)
+    );
+    CREATE INDEX suggestions_profile ON suggestions(profile_id);
+    CREATE TABLE mappings (
+        kind TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        mapping TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL,
+        PRIMARY KEY (kind, signature)
+    );
+    """,
+    # 2 (issue 4): the official occupation referential and La Poste's communes, each replaced
+    # whole by a load (the *_meta row says which source is in place and when it was loaded).
+    """
+    CREATE TABLE referential_meta (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        source TEXT NOT NULL,
+        loaded_at TEXT NOT NULL,
+        counts TEXT NOT NULL
+    );
+    CREATE TABLE rome_codes (
+        code TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        sector TEXT NOT NULL,
+        definition TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE rome_titles (
+        code TEXT NOT NULL REFERENCES rome_codes(code) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        PRIMARY KEY (code, title)
+    );
+    CREATE TABLE rome_skills (
+        code TEXT NOT NULL REFERENCES rome_codes(code) ON DELETE CASCADE,
+        skill TEXT NOT NULL,
+        core INTEGER NOT NULL CHECK (core IN (0, 1)),
+        kind TEXT NOT NULL,
+        PRIMARY KEY (code, skill)
+    );
+    CREATE TABLE rome_close (
+        code TEXT NOT NULL REFERENCES rome_codes(code) ON DELETE CASCADE,
+        close_code TEXT NOT NULL REFERENCES rome_codes(code) ON DELETE CASCADE,
+        PRIMARY KEY (code, close_code)
+    );
+    CREATE TABLE communes_meta (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        source TEXT NOT NULL,
+        loaded_at TEXT NOT NULL,
+        rows INTEGER NOT NULL
+    );
+    CREATE TABLE communes (
+        id INTEGER PRIMARY KEY,
+        code_insee TEXT NOT NULL,
+        nom TEXT NOT NULL,
+        code_postal TEXT NOT NULL,
+        ligne_5 TEXT NOT NULL DEFAULT '',
+        latitude REAL,
+        longitude REAL
+    );
+    CREATE INDEX communes_postal ON communes(code_postal);
+    """,
+    # 3 (issue 6): review workflow, users, append-only audit, pool ("vivier"), retention.
+    # Triggers make the rules hold whatever code writes: the audit log and the decisions are
+    # append-only, a decided pair is never deleted nor its status changed without a decision
+    # (only the retention purge, inside one transaction holding a row of purge_guard, may delete).
+    """
+    ALTER TABLE imports ADD COLUMN structure_id INTEGER REFERENCES structures(id);
+    ALTER TABLE suggestions ADD COLUMN status_at TEXT;
+    ALTER TABLE suggestions ADD COLUMN status_by TEXT;
+    ALTER TABLE suggestions ADD COLUMN reason TEXT;
+    ALTER TABLE suggestions ADD COLUMN comment TEXT;
+    ALTER TABLE suggestions ADD COLUMN status_offer_version INTEGER;
+    ALTER TABLE suggestions ADD COLUMN review_id INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX profiles_activity ON profiles(last_activity);
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        login TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('coordinator', 'counsellor')),
+        structure_id INTEGER REFERENCES structures(id),
+        password_hash TEXT,
+        external_subject TEXT UNIQUE,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        disabled_at TEXT,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        CHECK ((role = 'counsellor') = (structure_id IS NOT NULL))
+    );
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        suggestion_id INTEGER NOT NULL REFERENCES suggestions(id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('suggested', 'retained', 'proposed', 'interview',
+                                               'hired', 'rejected', 'dropped')),
+        previous_status TEXT NOT NULL,
+        reason TEXT CHECK (reason IS NULL OR reason IN ('skills', 'mobility', 'availability',
+                           'contract', 'person_refused', 'filled', 'other')),
+        comment TEXT,
+        offer_version INTEGER NOT NULL,
+        decided_at TEXT NOT NULL,
+        decided_by TEXT NOT NULL,
+        source TEXT NOT NULL,
+        CHECK ((status = 'rejected') = (reason IS NOT NULL))
+    );
+    CREATE INDEX reviews_suggestion ON reviews(suggestion_id, id);
+    CREATE TABLE purge_guard (id INTEGER PRIMARY KEY);
+    CREATE TRIGGER reviews_append_only BEFORE UPDATE ON reviews
+    BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+    CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+    WHEN NOT EXISTS (SELECT 1 FROM purge_guard)
+    BEGIN SELECT RAISE(ABORT, 'reviews are deleted only by the retention purge'); END;
+    CREATE TRIGGER suggestions_keep_decided BEFORE DELETE ON suggestions
+    WHEN OLD.review_id > 0 AND NOT EXISTS (SELECT 1 FROM purge_guard)
+    BEGIN SELECT RAISE(ABORT, 'a decided suggestion is deleted only by the retention purge'); END;
+    CREATE TRIGGER suggestions_status_by_decision BEFORE UPDATE OF status ON suggestions
+    WHEN NEW.status IS NOT OLD.status AND NEW.review_id = OLD.review_id
+    BEGIN SELECT RAISE(ABORT, 'a status changes only with a recorded decision'); END;
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_key TEXT NOT NULL,
+        structure_id INTEGER,
+        profile_id INTEGER,
+        before TEXT,
+        after TEXT
+    );
+    CREATE INDEX audit_structure ON audit(structure_id, id);
+    CREATE INDEX audit_profile ON audit(profile_id);
+    CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    WHEN NOT EXISTS (SELECT 1 FROM purge_guard)
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TABLE pool (
+        id INTEGER PRIMARY KEY,
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        code TEXT NOT NULL,
+        note TEXT,
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        UNIQUE (profile_id, code)
+    );
+    CREATE TABLE offer_occupations (
+        offer_ref TEXT NOT NULL REFERENCES offers(offer_ref) ON DELETE CASCADE,
+        code TEXT NOT NULL,
+        PRIMARY KEY (offer_ref, code)
+    );
+    CREATE TABLE stats_archive (
+        id INTEGER PRIMARY KEY,
+        purged_at TEXT NOT NULL,
+        structure_id INTEGER REFERENCES structures(id),
+        metric TEXT NOT NULL CHECK (metric IN ('profiles', 'suggestions', 'decisions')),
+        month TEXT NOT NULL,
+        status TEXT,
+        reason TEXT,
+        n INTEGER NOT NULL
+    );
+    """,
+    # 4: per-database secrets (sign the pair keys hidden in exported shortlists)
+    """
+    CREATE TABLE secrets (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    """,
+)
+
+
+def split_statements(script: str) -> Iterator[str]:
+    """The statements of a migration script; a trigger body's ``;`` does not end it."""
+    buf = ""
+    for part in script.split(";"):
+        buf += part + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n\t;"):
+                yield buf
+            buf = ""
