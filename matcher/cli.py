@@ -11,6 +11,7 @@ without it the command runs as the local administrator (whoever can read the dat
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import getpass
 import json
@@ -107,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profiles", type=Path, required=True, action="append")
     p.add_argument("--top", type=int, default=None)
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--scheduler", metavar="ADRESSE", default=None,
+                   help="ordonnanceur Dask qui classe les blocs d'offres (tcp://HÔTE:8786) ; "
+                        "défaut : paramètre ranking.scheduler, sinon sur cette machine")  # fmt: skip
     p.add_argument("--allocate", action="store_true",
                    help="répartit les candidats en respectant les capacités (postes x candidats "
                         "par poste, offres par personne)")  # fmt: skip
@@ -305,6 +309,10 @@ def cmd_rank(args: argparse.Namespace) -> int:
     from matcher.ranking.scoring import COLUMNS, rank, score_pairs
 
     settings = load_settings(args.settings)
+    if args.scheduler:
+        settings = settings.replace(
+            ranking=dataclasses.replace(settings.ranking, scheduler=args.scheduler)
+        )
     offers, profiles = [], []
     for path in args.offers:
         res = import_path(path, "offers", limits=settings.import_limits)
