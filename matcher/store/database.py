@@ -33,6 +33,7 @@ aside), so that another database could replace SQLite behind the same methods.
 from __future__ import annotations
 
 from matcher.store.decisions import DecisionsStore
+from matcher.store.matching import MatchingStore
 from matcher.store.offers import OffersStore
 from matcher.store.pool import PoolStore
 from matcher.store.profiles import ProfilesStore
@@ -54,6 +55,7 @@ class Store(
     PurgeStore,
     ReferenceStore,
     SecretsStore,
+    MatchingStore,
 ):
     """The embedded database. One instance per process; connections are short-lived.
 

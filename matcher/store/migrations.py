@@ -246,6 +246,14 @@ MIGRATIONS: tuple[str, ...] = (
         value BLOB NOT NULL
     );
     """,
+    # 5: the state of the last matching run (incremental re-matching; cleared by a purge)
+    """
+    CREATE TABLE match_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        created_at TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    """,
 )
 
 

@@ -87,52 +87,73 @@ def import_into_store(
 
 
 def run_matching(
-    store: Store, settings: Settings | None = None, user: User | None = None
+    store: Store,
+    settings: Settings | None = None,
+    user: User | None = None,
+    *,
+    incremental: bool = True,
+    refit: bool = False,
 ) -> pd.DataFrame:
-    """Rank every open offer against every profile and store the suggestions (decisions kept).
+    """Rank the open offers against every profile and store the suggestions (decisions kept).
 
     Same ranking as :func:`matcher.ranking.rank` (score_pairs then top_per_offer), keeping the
     scored pairs so that profiles kept in a pool ("vivier") for an offer's kind of job are added
     to that offer's suggestions even beyond the top k (when they are candidates and no hard
     constraint excludes them). Only the coordinator (or an internal job) runs it. Uses the
-    referential and communes loaded in the store, else the built-in ones."""
-    from matcher.ranking.scoring import COLUMNS, score_pairs, top_per_offer
+    referential and communes loaded in the store, else the built-in ones.
+
+    Incremental (matcher/workflow/matching.py): only the offers whose suggestions can have
+    changed since the last run are re-scored (new or changed offers, offers whose candidates or
+    pool changed); the others keep theirs, which are the ones a run over every offer would give.
+    ``incremental=False`` re-scores every offer; ``refit=True`` also fits the text weights
+    again on the current base. Returns the suggestions of the re-scored offers; what the run did
+    is in ``.attrs["report"]`` (:class:`matcher.workflow.matching.MatchReport`)."""
+    from matcher.ranking.scoring import COLUMNS
     from matcher.reference.geo import active_communes
     from matcher.reference.referential import active_referential
+    from matcher.workflow.matching import dump_state, match_store
 
     settings = settings or Settings()
     if user is not None and not (user.system or user.role == Role.COORDINATOR):
         raise AccessDenied(f"{user.login} : le calcul des suggestions est réservé au coordinateur")
     offers = store.offers(SYSTEM)
     profiles = store.profiles(SYSTEM)
+    report = None
     if offers.empty or profiles.empty:
         suggestions = pd.DataFrame(columns=COLUMNS)
         offer_codes: dict[str, list[str]] = {}
+        ranked = offers[F.OFFER_REF].astype(str).tolist()
+        state = None
     else:
-        scored = score_pairs(
+        suggestions, ranked, offer_codes, report, state = match_store(
+            store,
             offers,
             profiles,
+            store.pool(SYSTEM),
             settings,
-            referential=active_referential(store),
-            communes=active_communes(store),
+            active_referential(store),
+            active_communes(store),
+            incremental=incremental,
+            refit=refit,
         )
-        top = top_per_offer(scored)
-        extra = _pooled_extra(scored, top, store.pool(SYSTEM))
-        suggestions = pd.concat([top[COLUMNS], extra[COLUMNS]], ignore_index=True)
-        offer_codes = {
-            str(ref): list(codes) if isinstance(codes, list) else []
-            for ref, codes in zip(scored.offers[F.OFFER_REF], scored.offers[F.OCC_CODES],
-                                  strict=True)
-        }  # fmt: skip
-    store.save_suggestions(
+    previous = store.latest_run_id()
+    run_id = store.save_suggestions(
         suggestions,
         settings.to_dict(),
-        ranked_offers=offers[F.OFFER_REF].astype(str).tolist(),
+        ranked_offers=ranked,
         offer_codes=offer_codes,
         user=user.login if user else None,
     )
-    log.info("matching: %d offers, %d profiles, %d suggestions",
-             len(offers), len(profiles), len(suggestions))  # fmt: skip
+    if previous is not None:
+        kept = sorted(set(offers[F.OFFER_REF].astype(str)) - set(ranked))
+        store.carry_suggestions(kept, previous, run_id)
+    if state is None:
+        store.clear_match_state()
+    else:
+        store.save_match_state(dump_state(state))
+    log.info("matching: %d offers (%d re-scored), %d profiles, %d suggestions",
+             len(offers), len(ranked), len(profiles), len(suggestions))  # fmt: skip
+    suggestions.attrs["report"] = report
     return suggestions
 
 
