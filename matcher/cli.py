@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings(p)
 
     p = sub.add_parser("match", help="calcule les suggestions pour les offres ouvertes")
+    p.add_argument("--full", action="store_true",
+                   help="recalcule toutes les offres et réajuste les poids des mots sur la base "
+                        "actuelle (par défaut : seules les offres dont la liste peut changer)")  # fmt: skip
     _add_db(p)
     _add_settings(p)
     _add_as(p)
@@ -420,9 +423,15 @@ def cmd_match(args: argparse.Namespace) -> int:
     from matcher.workflow.service import run_matching
 
     store = _store(args)
-    suggestions = run_matching(store, load_settings(args.settings), _actor(args, store))
-    print(f"{len(suggestions)} suggestions calculées pour {suggestions[F.OFFER_REF].nunique()} "
-          "offres.")  # fmt: skip
+    suggestions = run_matching(store, load_settings(args.settings), _actor(args, store),
+                               incremental=not args.full, refit=args.full)  # fmt: skip
+    report = suggestions.attrs.get("report")
+    if report is None or report.full:
+        print(f"{len(suggestions)} suggestions calculées pour "
+              f"{suggestions[F.OFFER_REF].nunique()} offres.")  # fmt: skip
+    else:
+        print(f"{len(report.rescored)} offre(s) recalculée(s) sur {report.offers} "
+              f"({len(suggestions)} suggestions) ; les autres listes sont inchangées.")  # fmt: skip
     return 0
 
 
