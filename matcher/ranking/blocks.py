@@ -287,7 +287,12 @@ def rank_blocks(
     if timings is not None:
         timings.update(clock.timings)
     scheduler = scheduler if scheduler is not None else (settings.ranking.scheduler or None)
-    kept = ranked_pairs(ctx, k, scheduler=scheduler, timings=timings)
+    if progress is not None:
+        progress("blocks")
+    inside: dict[str, float] = {}
+    kept = ranked_pairs(ctx, k, scheduler=scheduler, timings=inside)
+    if timings is not None:  # stages inside the blocks, summed over the blocks
+        timings.update({f"blocks/{name}": sec for name, sec in inside.items()})
     log.info("ranked %d offers by blocks: %d pairs kept", len(ctx.offers), len(kept))
     clock = _Clock(progress)
     clock.stage("reasons")
