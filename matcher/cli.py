@@ -714,6 +714,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from matcher.reference.referential import active_referential
+    from matcher.store.database import Store
 
     if args.file == "-":
         lines = sys.stdin.read().splitlines()

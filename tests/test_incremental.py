@@ -118,3 +118,11 @@ def test_refit_rescores_every_offer_and_purge_forgets_the_state(matched):
     assert matched.match_state() is not None
     matched.clear_match_state()
     assert _report(matched).full
+
+
+def test_purge_clears_the_matching_state(matched):
+    import datetime as dt
+
+    assert matched.match_state() is not None
+    matched.purge(SYSTEM, dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    assert matched.match_state() is None
