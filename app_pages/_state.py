@@ -19,13 +19,14 @@ import streamlit as st
 from matcher.errors import AccessDenied, UserError
 from matcher.export import shortlists as export
 from matcher.fields import Role
+from matcher.identity import User
 from matcher.intake import importer
 from matcher.paths import default_db_path
 from matcher.reference.referential import active_referential
 from matcher.settings import Settings
 from matcher.store.database import Store
 from matcher.workflow import indicators, service
-from matcher.workflow.auth import User, authenticate
+from matcher.workflow.auth import authenticate
 
 log = logging.getLogger(__name__)
 

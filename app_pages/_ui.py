@@ -15,8 +15,8 @@ from app_pages import _state as S
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.fields import RejectReason, Status
+from matcher.identity import User
 from matcher.workflow import review
-from matcher.workflow.auth import User
 
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
           "nov.", "déc.")  # fmt: skip

@@ -2,8 +2,6 @@
 send a filled-in one back; its decisions are applied with a report line by line."""
 
 import datetime as dt
-import re
-import unicodedata
 
 import streamlit as st
 
@@ -11,6 +9,7 @@ from app_pages import _state as S
 from app_pages import _ui as U
 from matcher import fields as F
 from matcher.export import shortlists as export
+from matcher.text.fold import fold
 from matcher.workflow import service
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,8 +23,7 @@ INCLUDE = {
 
 def file_name(*parts: str) -> str:
     text = "-".join(p for p in parts if p)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    text = "-".join(fold(text).split())
     return f"circuit-court_{text}_{dt.date.today():%Y-%m-%d}.xlsx"
 
 

@@ -25,8 +25,11 @@ def rerun_matching(user) -> None:
     st.rerun()
 
 
-def offer_table(offers: pd.DataFrame, suggestions: pd.DataFrame, sectors: dict) -> pd.DataFrame:
-    """One display row per offer, with its counts of suggestions and decisions."""
+def offer_table(
+    offers: pd.DataFrame, suggestions: pd.DataFrame, decisions: pd.DataFrame, sectors: dict
+) -> pd.DataFrame:
+    """One display row per offer, with its counts of suggestions and decisions (hires counted
+    as the dashboard counts them: highest stage reached)."""
     per_offer = suggestions.groupby(F.OFFER_REF)
     decided = suggestions[suggestions[F.STATUS] != Status.SUGGESTED].groupby(F.OFFER_REF).size()
     ongoing = (
@@ -36,7 +39,7 @@ def offer_table(offers: pd.DataFrame, suggestions: pd.DataFrame, sectors: dict) 
         .groupby(F.OFFER_REF)
         .size()
     )
-    hired = suggestions[suggestions[F.STATUS] == Status.HIRED].groupby(F.OFFER_REF).size()
+    hired = indicators.hires_per_offer(suggestions, decisions)
     refs = offers[F.OFFER_REF]
     return pd.DataFrame({
         F.OFFER_REF: refs,
@@ -162,7 +165,7 @@ def main() -> None:
         return
 
     suggestions = store.suggestions(user)
-    table = offer_table(offers, suggestions, S.offer_sectors(user))
+    table = offer_table(offers, suggestions, store.decisions(user), S.offer_sectors(user))
     if not user.is_coordinator and st.toggle(
         "Seulement les offres où vos personnes sont suggérées", value=True,
         key=f"{S.OFFER_FILTERS}mine", persist_state="session",

@@ -42,7 +42,8 @@ if TYPE_CHECKING:  # the same names, eagerly, for the type checker and editors
         import_path,
         preview_file,
     )
-    from matcher.ranking.scoring import rank, score_pairs, top_per_offer, top_per_profile
+    from matcher.ranking.scoring import score_pairs, top_per_offer, top_per_profile
+    from matcher.ranking.suggest import rank
     from matcher.reference.referential import Referential, active_referential, builtin_referential
     from matcher.settings import Settings, load_settings
     from matcher.store.database import Store
@@ -74,7 +75,7 @@ _LAZY = {
     "import_file": "matcher.intake.importer",
     "import_path": "matcher.intake.importer",
     "preview_file": "matcher.intake.importer",
-    "rank": "matcher.ranking.scoring",
+    "rank": "matcher.ranking.suggest",
     "score_pairs": "matcher.ranking.scoring",
     "top_per_offer": "matcher.ranking.scoring",
     "top_per_profile": "matcher.ranking.scoring",

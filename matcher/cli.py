@@ -260,6 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
     q = csub.add_parser("load", help="charge la base officielle des codes postaux de La Poste")
     q.add_argument("file", type=Path, metavar="FICHIER")
     _add_db(q)
+    q = csub.add_parser(
+        "build", help="écrit la base des communes livrée par défaut, depuis la base de La Poste"
+    )
+    q.add_argument("file", type=Path, metavar="FICHIER")
+    q.add_argument("--out", type=Path, default=None, metavar="FICHIER",
+                   help="défaut : data/communes/communes_france.csv.gz")  # fmt: skip
 
     p = sub.add_parser("evaluate", help="évaluations de qualité (scripts, pas des tests)")
     esub = p.add_subparsers(dest="what", required=True, parser_class=_Parser)
@@ -309,7 +315,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
     from matcher.export.shortlists import write_suggestions
     from matcher.intake.importer import import_path
-    from matcher.ranking.scoring import COLUMNS, rank, score_pairs
+    from matcher.ranking import suggest
+    from matcher.ranking.scoring import COLUMNS, score_pairs
 
     settings = load_settings(args.settings)
     if args.scheduler:
@@ -327,15 +334,18 @@ def cmd_rank(args: argparse.Namespace) -> int:
         profiles.append(res.frame)
     all_offers = pd.concat(offers, ignore_index=True)
     all_profiles = pd.concat(profiles, ignore_index=True)
-    if args.allocate or settings.ranking.allocate:
-        from matcher.ranking.allocation import allocate, allocated_suggestions, compare
-
+    if all_offers.empty or all_profiles.empty:
+        result = pd.DataFrame(columns=COLUMNS)
+    elif args.allocate or settings.ranking.allocate:
         scored = score_pairs(all_offers, all_profiles, settings)
-        chosen = allocate(scored)
-        _print_report(compare(scored, chosen).lines())
-        result = allocated_suggestions(scored, chosen)[COLUMNS]
+        choice = suggest.choose(scored, k=args.top, allocation=True)
+        allocation = suggest.report(scored, choice)
+        if allocation is not None:
+            _print_report(allocation.lines())
+        result = suggest.suggestions(scored, choice)[COLUMNS]
     else:
-        result = rank(all_offers, all_profiles, settings, top_k=args.top)
+        # By blocks of offers, on the Dask cluster with --scheduler: the same suggestions.
+        result = suggest.rank(all_offers, all_profiles, settings, top_k=args.top)
     text = write_suggestions(result, args.out)
     if text is not None:
         sys.stdout.write(text)
@@ -752,8 +762,13 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_communes(args: argparse.Namespace) -> int:
-    from matcher.reference.geo import load_laposte
+    from matcher.reference.geo import build_default, load_laposte
 
+    if args.action == "build":
+        path, n = build_default(args.file, args.out)
+        print(f"{path} : {n} lignes (communes, codes postaux, lieux-dits), "
+              f"{path.stat().st_size / 1024:.0f} Ko.")  # fmt: skip
+        return 0
     store = _store(args)
     frame = load_laposte(args.file)
     n = store.save_communes(frame, Path(args.file).name)
@@ -764,9 +779,9 @@ def cmd_communes(args: argparse.Namespace) -> int:
 
 def _evaluate_titles(args: argparse.Namespace) -> int:
     from matcher.devtools.evaluate_titles import evaluate_titles
-    from matcher.paths import ROOT
+    from matcher.paths import OFFICIAL_ROME_DIR
 
-    rome = args.rome or ROOT.parent / "shared" / "data" / "rome-v460"
+    rome = args.rome or OFFICIAL_ROME_DIR
     print(f"python -m matcher evaluate titles --rome {rome} -n {args.n} --seed {args.seed} "
           f"--folds {args.folds} --parts {args.parts}")  # fmt: skip
     for fig in evaluate_titles(rome, args.n, args.seed, args.folds, tuple(args.parts)):

@@ -28,6 +28,19 @@ POSITIONS = "positions"
 EXPERIENCE_REQUIRED = "experience_required"
 ROME_CODE = "rome_code"
 EMPLOYER_CONTACT = "employer_contact"
+# Added for the France Travail format (issue 12); every one is optional.
+APPELLATION = "rome_appellation"  # the official job title (ROME appellation) given with the code
+INSEE_CODE = "insee_code"  # official code of the commune (COG), "62119", "2A004"
+GIVEN_LAT = "latitude"  # coordinates given by the file (workplace), decimal degrees
+GIVEN_LON = "longitude"
+SKILLS_DESIRED = "skills_desired"  # skills the offer wishes for (France Travail "S"), not required
+LICENCE_DESIRED = "licence_desired"  # licences wished for ("S"): a preference, never a constraint
+TRAINING_LEVEL = "training_level"  # level and field of training asked for, as text
+LANGUAGES = "languages"  # languages asked for, as text ("Anglais (souhaité)")
+ALTERNANCE = "alternance"  # the offer is a work-study contract (yes/no)
+ACCESSIBLE_TH = "accessible_th"  # the offer is open to disabled workers (France Travail flag)
+SECTOR = "sector"  # sector of activity given by the file (NAF label)
+PUBLISHED_ON = "published_on"  # date the offer was published (France Travail "dateCreation")
 
 OFFER_FIELDS: tuple[str, ...] = (
     OFFER_REF,
@@ -47,6 +60,18 @@ OFFER_FIELDS: tuple[str, ...] = (
     EXPERIENCE_REQUIRED,
     ROME_CODE,
     EMPLOYER_CONTACT,
+    APPELLATION,
+    INSEE_CODE,
+    GIVEN_LAT,
+    GIVEN_LON,
+    SKILLS_DESIRED,
+    LICENCE_DESIRED,
+    TRAINING_LEVEL,
+    LANGUAGES,
+    ALTERNANCE,
+    ACCESSIBLE_TH,
+    SECTOR,
+    PUBLISHED_ON,
 )
 OFFER_REQUIRED: tuple[str, ...] = (TITLE,)
 
@@ -87,8 +112,17 @@ PROFILE_FIELDS: tuple[str, ...] = (
     AVAILABILITY,
     AVAILABLE_FROM,
     ROME_CODES,
+    INSEE_CODE,
 )
 PROFILE_REQUIRED: tuple[str, ...] = (PROFILE_REF, STRUCTURE)
+
+# Fields added after records were first stored: written to a stored record only when they hold a
+# value, so that records imported before they existed keep the same stored form (no spurious
+# "offer changed" after an upgrade).
+SPARSE_FIELDS: frozenset[str] = frozenset(
+    {APPELLATION, INSEE_CODE, GIVEN_LAT, GIVEN_LON, SKILLS_DESIRED, LICENCE_DESIRED,
+     TRAINING_LEVEL, LANGUAGES, ALTERNANCE, ACCESSIBLE_TH, SECTOR, PUBLISHED_ON}
+)  # fmt: skip
 
 # --------------------------------------------------------------------------------------------
 # Derived columns, added by the pipeline stages (never read from files)
@@ -215,18 +249,49 @@ class Contract(StrEnum):
     PEC = "contrat aidé"
     SEASONAL = "saisonnier"
     INTERNSHIP = "stage/PMSMP"
+    # Not a job contract: franchise, liberal or commercial profession, taking over a business
+    # (France Travail CCE, FRA, LIB, REP). Never part of "tout contrat".
+    SELF_EMPLOYED = "indépendant"
 
 
 class Licence(StrEnum):
+    """Driving licence categories (the official French ones) and two states."""
+
     NONE = "aucun"
     IN_PROGRESS = "en cours"
     AM = "AM"
+    A1 = "A1"
+    A2 = "A2"
     A = "A"
     B = "B"
     BE = "BE"
+    C1 = "C1"
+    C1E = "C1E"
     C = "C"
     CE = "CE"
+    D1 = "D1"
+    D1E = "D1E"
     D = "D"
+    DE = "DE"
+
+
+# What a licence lets one drive besides its own category (official equivalences of the French
+# licence, art. R221-4 of the Code de la route): CE covers C, C1, C1E, BE, B; D covers D1...
+LICENCE_COVERS: dict[str, frozenset[str]] = {
+    "A": frozenset({"A2", "A1", "AM"}),
+    "A2": frozenset({"A1", "AM"}),
+    "A1": frozenset({"AM"}),
+    "B": frozenset({"AM"}),
+    "BE": frozenset({"B", "AM"}),
+    "C1": frozenset({"B", "AM"}),
+    "C1E": frozenset({"C1", "BE", "B", "AM"}),
+    "C": frozenset({"C1", "B", "AM"}),
+    "CE": frozenset({"C", "C1", "C1E", "BE", "B", "AM"}),
+    "D1": frozenset({"B", "AM"}),
+    "D1E": frozenset({"D1", "BE", "B", "AM"}),
+    "D": frozenset({"D1", "B", "AM"}),
+    "DE": frozenset({"D", "D1", "D1E", "BE", "B", "AM"}),
+}
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,3 +18,9 @@ def default_db_path() -> Path:
     """``$MATCHER_DB`` if set, else ``data/matcher.sqlite3`` in the project."""
     env = os.environ.get(DB_ENV)
     return Path(env) if env else DEFAULT_DB
+
+
+# The official data shared by the projects of the machine (read-only, see its README): tests and
+# evaluations read it from there and skip or refuse with a reason when it is absent.
+SHARED_DATA_DIR = ROOT.parent / "shared" / "data"
+OFFICIAL_ROME_DIR = SHARED_DATA_DIR / "rome-v460"  # the full official ROME 4.0 export, v4.60

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from matcher.paths import OFFICIAL_ROME_DIR as ROME_DIR
+from matcher.paths import SHARED_DATA_DIR as SHARED
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
-ROME_DIR = SHARED / "rome-v460"
 COMMUNES_FILE = SHARED / "communes" / "communes_59_62_laposte.csv"
 SAMPLE_DIR = ROOT / "data" / "sample"
 

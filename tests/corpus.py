@@ -872,14 +872,15 @@ def _c_unreadable_values():
             "beaucoup",
             "freelance",
         )
-        assert first[F.LICENCE_REQUIRED] == "CACES 3"
+        # A CACES is not a driving licence: it joins the skills (issue 12), nothing is lost.
+        assert first[F.LICENCE_REQUIRED] is None
+        assert first[F.SKILLS] == ["CACES cat. 3"]
 
     return Case("c53_valeurs_illisibles.csv", "offers", lambda: csv_bytes(lines),
                 imported=[(None, 2, "Cariste"), (None, 3, "Maçon")],
                 flagged={(None, 2, "Date de début"): "« bientôt » non comprise",
                          (None, 2, "Durée hebdo"): "« beaucoup » non comprise",
-                         (None, 2, "Type de contrat"): "« freelance » non comprise",
-                         (None, 2, "Permis"): "« CACES 3 » non comprise"},
+                         (None, 2, "Type de contrat"): "« freelance » non comprise"},
                 check=check, about="unreadable values kept as text, flagged, row kept")  # fmt: skip
 
 

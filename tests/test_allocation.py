@@ -85,3 +85,43 @@ def test_excluded_pairs_are_never_allocated():
     sc = scored({(0, 0): 0.9, (0, 1): 0.4}, 1, 2)
     sc.pairs.loc[0, F.EXCLUDED] = True
     assert chosen_pairs(sc) == {(0, 1)}
+
+
+def test_allocate_in_the_settings_is_honoured_by_the_dashboards_matching(tmp_path):
+    """``allocate = true`` in the settings reaches service.run_matching (what the dashboard's
+    « Relancer le calcul » calls): capacities held, and the stored suggestions are the ones the
+    command line's ``rank --allocate`` gives."""
+    from matcher.ranking.suggest import rank
+    from matcher.reference.geo import active_communes
+    from matcher.reference.referential import active_referential
+    from matcher.store.database import Store
+    from matcher.workflow import auth, service
+
+    from .app_world import build
+
+    db = tmp_path / "m.sqlite3"
+    build(db)
+    store = Store(db)
+    plain_settings = Settings()
+    allocating = Settings.from_dict(
+        {"ranking": {"allocate": True, "candidates_per_position": 1, "max_offers_per_profile": 1}}
+    )
+    offers = store.offers(auth.SYSTEM)
+    positions = offers.set_index(F.OFFER_REF)[F.POSITIONS].astype(float).clip(lower=1)
+    plain = service.run_matching(store, plain_settings)
+    # Without the allocation some offer lists more people than its positions: the test could fail.
+    plain_per_offer = plain.groupby(F.OFFER_REF).size()
+    assert (plain_per_offer > positions.reindex(plain_per_offer.index)).any()
+    allocated = service.run_matching(store, allocating)
+    assert allocated.groupby(F.PROFILE_REF)[F.OFFER_REF].nunique().max() == 1
+    per_offer = allocated.groupby(F.OFFER_REF).size()
+    assert (per_offer <= positions.reindex(per_offer.index)).all()
+    assert 0 < len(allocated) < len(plain)
+    stored = store.suggestions(auth.SYSTEM)
+    assert len(stored) == len(allocated)
+    expected = rank(offers, store.profiles(auth.SYSTEM), allocating,
+                    active_referential(store), active_communes(store))  # fmt: skip
+    key = [F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF, F.RANK]
+    assert sorted(map(tuple, allocated[key].to_numpy())) == sorted(
+        map(tuple, expected[key].to_numpy())
+    )

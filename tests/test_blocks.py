@@ -14,7 +14,8 @@ import pytest
 from matcher.devtools.synthetic import synthetic_frames
 from matcher.errors import UserError
 from matcher.ranking.blocks import rank_blocks
-from matcher.ranking.scoring import COLUMNS, rank, score_pairs, top_per_offer
+from matcher.ranking.scoring import COLUMNS, score_pairs, top_per_offer
+from matcher.ranking.suggest import rank
 from matcher.reference.referential import builtin_referential
 from matcher.settings import Settings
 
@@ -94,7 +95,7 @@ def test_without_scheduler_nothing_of_dask_is_imported():
         """
         import sys
         from matcher.devtools.synthetic import synthetic_frames
-        from matcher.ranking.scoring import rank
+        from matcher.ranking.suggest import rank
         from matcher.reference.referential import builtin_referential
         ref = builtin_referential()
         o, p, _ = synthetic_frames(ref, 5, 40, seed=1)

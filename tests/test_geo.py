@@ -7,6 +7,7 @@ import pytest
 from matcher.errors import UserError
 from matcher.reference.geo import (
     active_communes,
+    build_default,
     builtin_communes,
     commune_key,
     distance_km,
@@ -14,6 +15,7 @@ from matcher.reference.geo import (
     load_laposte,
     locate,
     prepare_communes,
+    split_place_label,
 )
 from tests.conftest import COMMUNES_FILE
 
@@ -44,13 +46,14 @@ def test_commune_key(name, key):
         ("BRUAY LA BUISSIERE", None, BRUAY, "nom"),
         ("Bruay-la-Buissière", "62700", BRUAY, "nom+cp"),
         ("62700", None, BRUAY, "cp"),
-        ("St Omer", None, SAINT_OMER, "nom"),
-        ("Saint-Omer", None, SAINT_OMER, "nom"),
+        # Saint-Omer is also a commune of the Calvados: the one nearest to the territory.
+        ("St Omer", None, SAINT_OMER, "proche"),
+        ("Saint-Omer", "62500", SAINT_OMER, "nom+cp"),
         ("Béthune 62400", None, BETHUNE, "nom+cp"),
         ("Bethnue", None, BETHUNE, "approché"),  # typo
         ("Bruay-la-Buisiere", None, BRUAY, "approché"),  # typo
         (None, "62700", BRUAY, "cp"),
-        ("Paris", None, None, ""),
+        ("Villebidon-sur-Mer", None, None, ""),
         ("", None, None, ""),
     ],
 )
@@ -65,7 +68,7 @@ def test_locate_builtin(commune, postal, expected, how):
 
 
 def test_distance_is_great_circle_km():
-    d = distance_km(pd.Series(["Béthune", "Béthune", "Paris"]),
+    d = distance_km(pd.Series(["Béthune", "Béthune", "Villebidon-sur-Mer"]),
                     pd.Series(["Bruay-la-Buissière", "BETHUNE", "Béthune"]))  # fmt: skip
     assert d[0] == pytest.approx(7.7, abs=0.3)
     assert d[1] == pytest.approx(0.0, abs=1e-6)
@@ -119,3 +122,74 @@ def test_laposte_base_loaded_in_store(store):
         table,
     )
     assert both["lon"].iloc[0] > 3.4 and both["lon"].iloc[1] < 2.6
+
+
+# --- issue 12: national base, INSEE codes, labels, La Poste's headers -------------------------
+LAPOSTE_HEADERS = [
+    "Code_commune_INSEE;Nom_commune;Code_postal;Ligne_5;Libellé_d_acheminement;latitude;longitude",
+    "#Code_commune_INSEE;Nom_commune;Code_postal;Ligne_5;Libellé_d_acheminement;coordonnees_gps",
+    "code_commune_insee;nom_de_la_commune;code_postal;libelle_d_acheminement;ligne_5;_geopoint",
+    "code_insee,nom_commune_poste,code_postal,ligne_5,libelle_acheminement,latitude,longitude",
+]
+
+
+@pytest.mark.parametrize("header", LAPOSTE_HEADERS)
+def test_load_laposte_takes_each_published_header(tmp_path, header):
+    # Our own invented rows, written in each of La Poste's layouts.
+    rows = {
+        0: ["99001;VILLE TEST;99100;;VILLE TEST;45.5;1.25", "2A999;VILLAGE CORSE;20999;HAMEAU;VILLAGE CORSE;41.9;8.7"],
+        1: ["99001;VILLE TEST;99100;;VILLE TEST;45.5, 1.25", "2A999;VILLAGE CORSE;20999;HAMEAU;VILLAGE CORSE;41.9, 8.7"],
+        2: ['99001;VILLE TEST;99100;VILLE TEST;;"45.5,1.25"', '2A999;VILLAGE CORSE;20999;VILLAGE CORSE;HAMEAU;"41.9,8.7"'],
+        3: ["99001,VILLE TEST,99100,,VILLE TEST,45.5,1.25", "2A999,VILLAGE CORSE,20999,HAMEAU,VILLAGE CORSE,41.9,8.7"],
+    }[LAPOSTE_HEADERS.index(header)]  # fmt: skip
+    path = tmp_path / "laposte.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    frame = load_laposte(path)
+    assert list(frame["code_insee"]) == ["99001", "2A999"]
+    assert list(frame["nom"]) == ["VILLE TEST", "VILLAGE CORSE"]
+    assert list(frame["code_postal"]) == ["99100", "20999"]
+    assert frame["latitude"].tolist() == [45.5, 41.9]
+    assert frame["longitude"].tolist() == [1.25, 8.7]
+    assert frame["ligne_5"].fillna("").tolist() == ["", "HAMEAU"]
+
+
+def test_national_file_loads_and_builds(tmp_path):
+    source = COMMUNES_FILE.parent / "laposte_hexasmal_france.csv"
+    if not source.is_file():
+        pytest.skip("../shared/data/communes absent (base nationale non disponible ici)")
+    raw = pd.read_csv(source, sep=";", dtype=str)
+    frame = load_laposte(source)
+    assert frame["code_insee"].nunique() == raw["Code_commune_INSEE"].nunique()
+    path, n = build_default(source, tmp_path / "c.csv.gz")
+    built = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert len(built) == n and set(built["code_insee"]) == set(raw["Code_commune_INSEE"])
+    # Every commune of the source is in the default base shipped with the product.
+    shipped = builtin_communes()
+    assert set(raw["Code_commune_INSEE"]) <= set(shipped["code_insee"])
+
+
+def test_locate_by_insee_label_and_coordinates():
+    table = builtin_communes()
+    communes = table[table["how"] == "nom"].drop_duplicates("code_insee")
+    pick = communes.sample(n=50, random_state=12)
+    insee = pick["code_insee"].reset_index(drop=True)
+    out = locate(pd.Series([None] * 50), pd.Series([None] * 50), insee=insee)
+    assert (out["how"] == "insee").all()
+    assert np.allclose(out["lat"], pick["latitude"].to_numpy())
+    assert (out["found_insee"] == insee).all()
+    # "DD - NOM" labels: the département decides between homonyms.
+    depts = insee.str[:2].where(~insee.str[:2].isin(["2A", "2B"]), insee.str[:2])
+    depts = depts.where(~insee.str.startswith("97"), insee.str[:3])
+    labels = depts + " - " + pick["nom"].reset_index(drop=True)
+    by_label = locate(labels, pd.Series([None] * 50))
+    assert (by_label["found_insee"] == insee).mean() > 0.95
+    # Coordinates given by the file win.
+    given = locate(pd.Series(["62 - BETHUNE"]), pd.Series([None]), lat=pd.Series(["50,5"]),
+                   lon=pd.Series(["2.6"]))  # fmt: skip
+    assert given["how"].iloc[0] == "coordonnées" and given["lat"].iloc[0] == 50.5
+
+
+def test_split_place_label():
+    out = split_place_label(pd.Series(["07 - ANNONAY", "2A - AJACCIO", "974 - ST DENIS", "Lille"]))
+    assert out["dept"].tolist() == ["07", "20", "974", ""]
+    assert out["name"].tolist() == ["ANNONAY", "AJACCIO", "ST DENIS", "Lille"]

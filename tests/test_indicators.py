@@ -65,6 +65,29 @@ def test_stage_reached_counts_the_history_and_skipped_steps():
     assert indicators.stage_reached(suggestions, decisions).tolist() == [0, 3, 3, 0, 4]
 
 
+def test_hires_per_offer_counts_the_highest_stage_reached():
+    """The Offres page and the dashboard's figures count hires with this one function: a pair
+    hired and then changed (a status corrected by hand) still counts, where the current status
+    alone would not."""
+    suggestions = _pairs([
+        ("O1", "S", "P1", Status.HIRED),
+        ("O1", "S", "P2", Status.DROPPED),    # hired, then the status was changed
+        ("O2", "S", "P1", Status.INTERVIEW),
+        ("O3", "S", "P3", Status.HIRED),
+    ])  # fmt: skip
+    decisions = _pairs([
+        ("O1", "S", "P1", Status.HIRED),
+        ("O1", "S", "P2", Status.HIRED),
+        ("O1", "S", "P2", Status.DROPPED),
+        ("O2", "S", "P1", Status.INTERVIEW),
+    ])  # fmt: skip
+    assert indicators.hires_per_offer(suggestions, decisions).to_dict() == {"O1": 2, "O3": 1}
+    current_only = suggestions[suggestions[F.STATUS] == Status.HIRED][F.OFFER_REF].value_counts()
+    assert current_only.to_dict() == {"O1": 1, "O3": 1}  # what the Offres page counted before
+    stages = indicators.stage_reached(suggestions, decisions)
+    assert int(indicators.hired(stages).sum()) == 3
+
+
 def test_funnel_total_and_by_dimension():
     offers = pd.DataFrame({
         F.OFFER_REF: ["O1", "O2", "O3"], F.EMPLOYER: ["A", "B", "B"],

@@ -12,13 +12,13 @@ from matcher.intake.mapping import (
     FIELD_LABELS,
     IGNORE,
     SYNONYMS_FILE,
-    fold_header,
     header_words,
     map_columns,
     synonym_index,
 )
 from matcher.intake.privacy import forbidden_kind
 from matcher.intake.readers import read_file
+from matcher.text.fold import fold
 
 from .conftest import SAMPLE_DIR
 
@@ -114,7 +114,7 @@ UNSEEN = [
 @pytest.mark.parametrize("kind, label, expected", UNSEEN)
 def test_headers_not_in_the_samples(kind, label, expected):
     index = synonym_index(kind)
-    assert fold_header(label) not in index.by_folded  # not a synonym as written
+    assert fold(label) not in index.by_folded  # not a synonym as written
     mapping = map_columns([label], kind)
     assert mapping.columns == {label: expected}, mapping.how
 

@@ -119,7 +119,7 @@ def test_km_refused(text):
     [("B", ["B"]), ("Permis B", ["B"]), ("oui", ["B"]), ("non", ["aucun"]),
      ("en cours", ["en cours"]), ("code obtenu", ["en cours"]), ("permis à obtenir", ["en cours"]),
      ("permis B + voiture", ["B"]), ("B, C", ["B", "C"]), ("VL", ["B"]), ("PL", ["C"]),
-     ("C1E", ["CE"]), ("Permis poids lourd", ["C"]), ("B obtenu, C en cours", ["B"]),
+     ("C1E", ["C1E"]), ("Permis poids lourd", ["C"]), ("B obtenu, C en cours", ["B"]),
      ("pas nécessaire", ["aucun"]), ("Permis B souhaité", ["aucun"]), ("suspendu", ["aucun"]),
      ("Permis B obligatoire", ["B"]), ("B exigé", ["B"]), ("Permis A", ["A"]), ("C", ["C"]),
      ("pas de permis", ["aucun"])],
@@ -134,7 +134,9 @@ def test_licences_refused(text):
         parsing.parse_licences_text(text)
 
 
-ALL = [c.value for c in Contract]
+ALL = [
+    c.value for c in Contract if c is not Contract.SELF_EMPLOYED
+]  # "tout contrat": job contracts
 
 
 @pytest.mark.parametrize(
@@ -284,6 +286,7 @@ _CONTRACT_WORDS = {
     Contract.PEC: ["PEC", "contrat aidé", "CUI"],
     Contract.SEASONAL: ["saisonnier"],
     Contract.INTERNSHIP: ["stage", "PMSMP"],
+    Contract.SELF_EMPLOYED: ["franchise", "profession libérale"],
 }
 
 
@@ -337,3 +340,75 @@ def test_series_parser_keeps_length_and_flags_only_failures(values):
     out, failed = parsing.parse_hours(s)
     assert len(out) == len(s) and len(failed) == len(s)
     assert failed.tolist() == [v == "n'importe" for v in values]
+
+
+# --- issue 12: official licence categories, France Travail codes -------------------------
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("CE - Poids lourd + remorque (= EC)", ["CE"]),
+        ("DE - Transport de personnes + remorque", ["DE"]),
+        ("D - Transport en commun; DE - Transport de personnes + remorque", ["D", "DE"]),
+        ("B - Véhicule léger", ["B"]),
+        ("permis de conduire B", ["B"]),
+        ("permis poids lourd + remorque", ["CE"]),
+        ("A1, A2", ["A1", "A2"]),
+        ("C1", ["C1"]),
+        ("D1E", ["D1E"]),
+        ("AM", ["AM"]),
+        ("permis EC", ["CE"]),
+    ],
+)
+def test_official_licence_categories(text, expected):
+    assert parsing.parse_licences_text(text) == expected
+
+
+def test_licence_equivalences():
+    from matcher.features.constraints import implied_licences, licence_missing
+
+    assert {"C", "C1", "C1E", "BE", "B"} <= implied_licences(["CE"])
+    assert {"D", "D1", "D1E", "BE", "B"} <= implied_licences(["DE"])
+    assert licence_missing(("DE",), ("D",))  # D does not cover DE
+    assert licence_missing(("CE",), ("C",)) and not licence_missing(("C",), ("CE",))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Permis B, CACES R389 cat 3", ["CACES R489 cat. 3"]),
+        ("CACES 1 3 5", ["CACES cat. 1, 3, 5"]),
+        ("caces R482 cat A et B", ["CACES R482 cat. A, B"]),
+        ("CACES R489 1A, 3 et 5; permis B", ["CACES R489 cat. 1A, 3, 5"]),
+        ("permis B", []),
+    ],
+)
+def test_caces_families(text, expected):
+    assert parsing.caces_mentions(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("MIS; Mission intérimaire - 3 Mois; Contrat travail", ["intérim"]),
+        ("DDI; Contrat durée déterminée insertion", ["CDDI"]),
+        ("SAI", ["saisonnier"]),
+        ("TTI", ["intérim"]),
+        ("DIN", ["CDI"]),
+        ("CCE", ["indépendant"]),
+        ("LIB; Profession libérale", ["indépendant"]),
+        ("CDD; CDD - 6 Mois; Contrat apprentissage", ["CDD", "alternance"]),
+    ],
+)
+def test_france_travail_contract_codes(text, expected):
+    assert parsing.parse_contracts_text(text) == expected
+
+
+def test_experience_codes_and_hours():
+    assert parsing.experience_text("E; 2 ans") == "Expérience exigée : 2 ans"
+    assert parsing.experience_text("D; Débutant accepté") == "Débutant accepté"
+    assert parsing.experience_text("3 ans dans le BTP") == "3 ans dans le BTP"
+    assert parsing.parse_hours_text("35H30 Horaires normaux; Temps plein") == 35.5
+    assert parsing.parse_hours_text("24H Travail samedi et dimanche; Temps partiel") == 24.0
+    assert parsing.parse_insee_text("2a004") == "2A004"
+    with pytest.raises(ValueError):
+        parsing.parse_insee_text("2C004")

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from matcher import fields as F
-from matcher.ranking.scoring import rank, reach_factor, score_pairs, top_per_profile
+from matcher.ranking.scoring import reach_factor, score_pairs, top_per_profile
+from matcher.ranking.suggest import rank
 from matcher.settings import ConstraintSettings, Settings
 
 

@@ -147,3 +147,30 @@ def test_duplicate_and_empty_labels_made_unique():
     data = xlsx_rows([["Poste", "Poste", None, "Ville"], ["Cariste", "CACES", "note", "Lens"]])
     table = read_file(data, "o.xlsx", header_scorer=scorer).tables[0]
     assert list(table.frame.columns) == ["Poste", "Poste (2)", "Colonne C", "Ville"]
+
+
+# --- issue 12: JSON and JSON Lines -----------------------------------------------------------
+def test_json_flattened_like_json_normalize():
+    import json as _json
+
+    data = {"resultats": [{"id": "1", "lieuTravail": {"commune": "62119", "latitude": 50.5},
+                           "permis": [{"libelle": "B", "exigence": "S"}], "alternance": True}]}  # fmt: skip
+    result = read_file(_json.dumps(data).encode(), "x.json")
+    assert result.file_format == "json"
+    frame = result.tables[0].frame
+    assert list(frame.columns) == ["id", "lieuTravail.commune", "lieuTravail.latitude", "permis",
+                                   "alternance"]  # fmt: skip
+    row = frame.loc[1]
+    assert (row["lieuTravail.commune"], row["lieuTravail.latitude"], row["alternance"]) == (
+        "62119", "50.5", "true")  # fmt: skip
+    assert _json.loads(row["permis"]) == [{"libelle": "B", "exigence": "S"}]
+
+
+def test_json_lines_numbered_by_line_and_errors_located():
+    result = read_file(b'{"id": 1}\n\n{"id": 2}\n', "x.jsonl")
+    assert result.file_format == "jsonl"
+    assert list(result.tables[0].frame.index) == [1, 3]
+    with pytest.raises(UserError, match=r"x.jsonl, ligne 2 : JSON illisible"):
+        read_file(b'{"id": 1}\n{"id": \n', "x.jsonl")
+    with pytest.raises(UserError, match="attendu une liste d'objets"):
+        read_file(b"[1, 2, 3]", "x.json")

@@ -7,7 +7,7 @@ import pytest
 
 from matcher import fields as F
 from matcher.ranking.reasons import commute_sentence, occupation_sentence, skills_sentence
-from matcher.ranking.scoring import rank
+from matcher.ranking.suggest import rank
 from matcher.settings import ConstraintSettings, Settings
 
 LABELS = {"K2204": "Nettoyage de locaux", "K2202": "Lavage de vitres"}

@@ -13,10 +13,10 @@ import pytest
 
 from matcher.devtools import sample
 from matcher.devtools.sample import generate_sample
+from matcher.paths import OFFICIAL_ROME_DIR as ROME_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-ROME_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "rome-v460"
 
 PHONE_RE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -357,3 +357,43 @@ def test_communes_match_la_poste_base() -> None:
     for row in communes.itertuples(index=False):
         assert (row.code_insee, row.code_postal) in pairs, row
         assert _norm(row.nom) == _norm(by_code[row.code_insee]), row
+
+
+# --------------------------------------------------------------------------------------------
+# The sample's specification (data/sample_spec)
+# --------------------------------------------------------------------------------------------
+def test_spec_refers_only_to_known_codes_sectors_and_communes() -> None:
+    from matcher.devtools import sample_spec
+
+    ref = sample_spec.load_reference()
+    offers = sample_spec.load_table("offers.toml")
+    profiles = sample_spec.load_table("profiles.toml")
+    trainings = profiles.texts_map("code_trainings")
+    codes = {c for f in sample._FIRMS for c in f.codes}
+    codes |= {c for s in sample._STRUCTURES for c in s.weights}
+    assert codes <= set(ref.sector), sorted(codes - set(ref.sector))
+    assert codes <= set(trainings), sorted(codes - set(trainings))
+    sectors = {ref.sector[c] for c in codes}
+    for table in ("schedules_by_sector", "rare_skills", "description_extras"):
+        assert sectors <= set(offers.texts_map(table)), table
+    assert sectors <= set(profiles.texts_map("sector_contexts"))
+    kinds = {f.kind for f in sample._FIRMS}
+    assert kinds <= set(offers.texts_map("contracts_by_kind"))
+    homes = {s.home for s in sample._STRUCTURES} | {f.commune for f in sample._FIRMS}
+    assert homes | set(profiles.texts("far_communes")) <= set(ref.communes)
+    assert len({s.key for s in sample._STRUCTURES}) == len(sample._STRUCTURES)
+
+
+def test_spec_refuses_an_unknown_field_and_a_wrong_type(tmp_path: Path) -> None:
+    from matcher.devtools import sample_spec
+
+    source = (DATA / "sample_spec" / "structures.toml").read_text(encoding="utf-8")
+    (tmp_path / "structures.toml").write_text(
+        source.replace('["Ville", "commune"]', '["Nom de famille", "last_name"]', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(sample_spec.SpecError, match=r"structures\.toml.*last_name"):
+        sample_spec.load_structures(tmp_path)
+    (tmp_path / "offers.toml").write_text('hours_default = "35h"\n', encoding="utf-8")
+    with pytest.raises(sample_spec.SpecError, match=r"offers\.toml.*hours_default"):
+        sample_spec.load_table("offers.toml", tmp_path).texts("hours_default")

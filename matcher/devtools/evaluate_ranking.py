@@ -42,8 +42,9 @@ from matcher.devtools.synthetic import Truth, labelled_set
 from matcher.features import constraints as C
 from matcher.features import occupation
 from matcher.features import skills as S
-from matcher.paths import DATA_DIR
-from matcher.ranking.scoring import OCC_KIND, OFFER_POS, PROFILE_POS, Scored, score_pairs, top_k
+from matcher.paths import OFFICIAL_ROME_DIR
+from matcher.ranking import suggest
+from matcher.ranking.scoring import OCC_KIND, OFFER_POS, PROFILE_POS, Scored, score_pairs
 from matcher.reference.geo import haversine_pairs
 from matcher.reference.referential import (
     CODE,
@@ -57,7 +58,7 @@ from matcher.text.normalise import split_skills
 
 log = logging.getLogger(__name__)
 
-ROME_DIR = DATA_DIR.parent.parent / "shared" / "data" / "rome-v460"
+ROME_DIR = OFFICIAL_ROME_DIR
 TUNING_SEED = 11
 REPORT_SEED = 2026
 K = 10
@@ -151,7 +152,7 @@ def _by_score(scores: np.ndarray, k: int = K) -> list[np.ndarray]:
 # Methods
 # --------------------------------------------------------------------------------------------
 def product_lists(scored: Scored, k: int = K) -> list[np.ndarray]:
-    rows = top_k(scored, OFFER_POS, k)
+    rows = suggest.choose(scored, k=k).rows
     pairs = scored.pairs.iloc[rows]
     lists: list[list[int]] = [[] for _ in range(len(scored.offers))]
     for o, p in zip(pairs[OFFER_POS].to_numpy(), pairs[PROFILE_POS].to_numpy(), strict=True):

@@ -35,7 +35,7 @@ from matcher.reference.referential import (
     nearest_title_baseline,
     rome_version,
 )
-from matcher.text.normalise import _variants
+from matcher.text.normalise import gender_variants
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _feminine(title: str) -> str:
     left, right = title.split(" / ", 1)
     lw, rw = left.split(" "), right.split(" ")
     for n in range(min(6, len(lw), len(rw)), 0, -1):
-        if all(_variants(a, b) for a, b in zip(lw[-n:], rw[:n], strict=True)):
+        if all(gender_variants(a, b) for a, b in zip(lw[-n:], rw[:n], strict=True)):
             return " ".join([*lw[:-n], *rw])
     return title
 
@@ -64,7 +64,7 @@ def _masculine(title: str) -> str:
     left, right = title.split(" / ", 1)
     lw, rw = left.split(" "), right.split(" ")
     for n in range(min(6, len(lw), len(rw)), 0, -1):
-        if all(_variants(a, b) for a, b in zip(lw[-n:], rw[:n], strict=True)):
+        if all(gender_variants(a, b) for a, b in zip(lw[-n:], rw[:n], strict=True)):
             return " ".join([*lw, *rw[n:]])
     return title
 

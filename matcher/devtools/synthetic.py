@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from matcher import fields as F
-from matcher.reference.geo import LAT, LON, NAME, POSTAL, builtin_communes
+from matcher.reference.geo import LAT, LON, NAME, POSTAL, territory_communes
 from matcher.reference.referential import CODE, CORE, SKILL, TITLE, Referential, close_pairs
 from matcher.text.normalise import ABBREVIATIONS_FILE
 
@@ -189,7 +189,7 @@ class Writer:
         self.by_domain: dict[str, list[str]] = {}
         for c in self.codes:
             self.by_domain.setdefault(c[:3], []).append(c)
-        table = communes if communes is not None else builtin_communes()
+        table = communes if communes is not None else territory_communes()
         self.communes = list(zip(table[NAME], table[POSTAL], table[LAT], table[LON], strict=True))
         # Most people and firms are in the agglomeration; a few far away (the last rows).
         self.commune_weights = [1.0] * len(self.communes)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -39,6 +39,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from matcher import fields as F
 from matcher.errors import UserError
+from matcher.intake.readers import FORMAT_CSV, RowsRead, SheetRows, read_rows
+from matcher.settings import ImportLimits
 from matcher.workflow import review
 
 log = logging.getLogger(__name__)
@@ -784,77 +786,80 @@ class ShortlistRead:
     rows_read: int = 0
 
 
-def has_pair_keys(data: bytes) -> bool:
+def has_pair_keys(data: bytes | RowsRead) -> bool:
     """True when the workbook is an export of ours (it carries the hidden key column)."""
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # not a workbook: the caller's reader will say what is wrong
-        return False
-    try:
-        for ws in wb.worksheets:
-            for row in ws.iter_rows(min_row=1, max_row=5, values_only=True):
-                if row and KEY_HEADER in row:
-                    return True
-        return False
-    finally:
-        wb.close()
+    if isinstance(data, bytes):
+        try:
+            data = read_rows(data, "liste", max_rows=5)
+        except UserError:  # not a workbook we read: the caller's reader will say what is wrong
+            return False
+    return any(_key_header(sheet) is not None for sheet in data.sheets)
 
 
-def read_shortlist(data: bytes, name: str, secret: bytes) -> ShortlistRead:
+def _key_header(sheet: SheetRows) -> tuple[int, list[str | None]] | None:
+    """The header row (number, labels) holding the key column, within the first five rows."""
+    return next(
+        ((number, cells) for number, cells in sheet.rows if number <= 5 and KEY_HEADER in cells),
+        None,
+    )
+
+
+def read_shortlist(
+    data: bytes, name: str, secret: bytes, limits: ImportLimits | None = None
+) -> ShortlistRead:
     """Read the decision columns of an exported shortlist (any of the three workbooks) through
     the hidden signed key of each row: re-sorted, filtered or re-ordered sheets read right; a
     row whose key was altered or removed is reported, not applied. Decision labels are read as
-    written (the review module checks them and reports unknown ones)."""
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on a file that is not a workbook
-        raise UserError(f"{name} : ce n'est pas une liste exportée lisible (.xlsx)") from exc
+    written (the review module checks them and reports unknown ones). The file is opened by
+    :func:`matcher.intake.readers.read_rows` (its limits and messages)."""
+    return shortlist_from_rows(read_rows(data, name, limits), secret)
+
+
+def shortlist_from_rows(read: RowsRead, secret: bytes) -> ShortlistRead:
+    """:func:`read_shortlist` on a file already read by :func:`matcher.intake.readers.read_rows`."""
+    name = read.source
+    if read.file_format == FORMAT_CSV:
+        raise UserError(f"{name} : ce n'est pas une liste exportée lisible (.xlsx)")
     records: list[dict] = []
     problems: list[tuple[str, int, str, str, str]] = []
     rows_read = 0
     found_key = False
-    try:
-        for ws in wb.worksheets:
-            if ws.title == README_SHEET:
-                continue
-            header_row, header = None, None
-            for i, row in enumerate(ws.iter_rows(min_row=1, max_row=5, values_only=True), 1):
-                if row and KEY_HEADER in row:
-                    header_row, header = i, list(row)
-                    break
-            if header_row is None or header is None:  # both set together
-                continue
-            found_key = True
-            col = {h: j for j, h in enumerate(header) if h}
+    for ws in read.sheets:
+        title = ws.sheet or ""
+        if title == README_SHEET:
+            continue
+        found = _key_header(ws)
+        if found is None:
+            continue
+        found_key = True
+        header_row, header = found
+        col = {h: j for j, h in enumerate(header) if h}
 
-            def get(row: tuple, column: str, col: dict = col) -> object:
-                j = col.get(_header(column))
-                return row[j] if j is not None and j < len(row) else None
+        def get(row: list[str | None], column: str, col: dict = col) -> str | None:
+            j = col.get(_header(column))
+            return row[j] if j is not None and j < len(row) else None
 
-            for i, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True),
-                                    start=header_row + 1):  # fmt: skip
-                if not row or all(v is None for v in row):
-                    continue
-                rows_read += 1
-                key = parse_key(get(row, KEY), secret)
-                if key is None:
-                    problems.append((ws.title, i, str(get(row, F.OFFER_REF) or "?"),
-                                     str(get(row, F.PROFILE_REF) or "?"),
-                                     "clé de la ligne absente ou modifiée, ligne ignorée"))  # fmt: skip
-                    continue
-                comment = get(row, COMMENT)
-                records.append({
-                    F.OFFER_REF: key.offer_ref, F.PROFILE_REF: key.profile_ref,
-                    F.STRUCTURE: key.structure,
-                    F.STATUS: str(get(row, STATUS) or "").strip() or None,
-                    F.REASON: str(get(row, DECISION_REASON) or "").strip() or None,
-                    F.COMMENT: str(comment).strip() if comment not in (None, "") else None,
-                    ROW: i, review.BASE_REVIEW_ID: key.base_review_id,
-                    review.BASE_STATUS: key.base_status, review.EXPORTED_AT: key.exported_at,
-                    SHEET: ws.title,
-                })  # fmt: skip
-    finally:
-        wb.close()
+        for i, row in ws.rows:
+            if i <= header_row:
+                continue
+            rows_read += 1
+            key = parse_key(get(row, KEY), secret)
+            if key is None:
+                problems.append((title, i, str(get(row, F.OFFER_REF) or "?"),
+                                 str(get(row, F.PROFILE_REF) or "?"),
+                                 "clé de la ligne absente ou modifiée, ligne ignorée"))  # fmt: skip
+                continue
+            comment = get(row, COMMENT)
+            records.append({
+                F.OFFER_REF: key.offer_ref, F.PROFILE_REF: key.profile_ref,
+                F.STRUCTURE: key.structure,
+                F.STATUS: str(get(row, STATUS) or "").strip() or None,
+                F.REASON: str(get(row, DECISION_REASON) or "").strip() or None,
+                F.COMMENT: str(comment).strip() if comment not in (None, "") else None,
+                ROW: i, review.BASE_REVIEW_ID: key.base_review_id,
+                review.BASE_STATUS: key.base_status, review.EXPORTED_AT: key.exported_at,
+                SHEET: title,
+            })  # fmt: skip
     if not found_key:
         raise UserError(
             f"{name} : aucune feuille avec la colonne « {KEY_HEADER} » : ce fichier n'est pas une "

@@ -40,13 +40,13 @@ def _factorise_lists(series: pd.Series) -> tuple[np.ndarray, list[tuple[str, ...
 
 
 def implied_licences(held: tuple[str, ...] | list[str]) -> set[str]:
-    """Licences a person can use: a C, CE, D or BE licence implies B; CE implies C. "en cours"
-    (licence being prepared) and "aucun" hold nothing yet."""
+    """Licences a person can use: each category held and what it covers officially
+    (``F.LICENCE_COVERS``: CE covers C, C1, C1E, BE and B; DE covers D, D1, D1E, BE, B...). "en
+    cours" (licence being prepared) and "aucun" hold nothing yet. A licence the offer only wishes
+    for (``F.LICENCE_DESIRED``) is never checked here: it is not a constraint."""
     implied = set(held) - {"en cours", "aucun"}
-    if implied & {"C", "CE", "D", "BE"}:
-        implied.add("B")
-    if "CE" in implied:
-        implied.add("C")
+    for code in list(implied):
+        implied |= F.LICENCE_COVERS.get(code, frozenset())
     return implied
 
 

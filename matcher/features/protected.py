@@ -24,11 +24,12 @@ from matcher import fields as F
 SCORED_OFFER_FIELDS: tuple[str, ...] = (
     F.OFFER_REF, F.TITLE, F.DESCRIPTION, F.SKILLS, F.COMMUNE, F.POSTAL_CODE, F.CONTRACT_TYPE,
     F.WEEKLY_HOURS, F.SCHEDULE, F.LICENCE_REQUIRED, F.START_DATE, F.POSITIONS, F.ROME_CODE,
+    F.INSEE_CODE, F.GIVEN_LAT, F.GIVEN_LON, F.LICENCE_DESIRED, F.SKILLS_DESIRED,
 )  # fmt: skip
 SCORED_PROFILE_FIELDS: tuple[str, ...] = (
     F.PROFILE_REF, F.STRUCTURE, F.TARGET_JOBS, F.SKILLS, F.EXPERIENCE, F.TRAINING, F.COMMUNE,
     F.POSTAL_CODE, F.MOBILITY_KM, F.LICENCE, F.TRANSPORT, F.CONTRACT_TYPES, F.WANTED_HOURS,
-    F.AVAILABILITY, F.AVAILABLE_FROM, F.ROME_CODES,
+    F.AVAILABILITY, F.AVAILABLE_FROM, F.ROME_CODES, F.INSEE_CODE,
 )  # fmt: skip
 # Free-text fields scrubbed before scoring. Titles and skills lists name jobs and skills; a
 # protected mention there is unlikely and scrubbing them would cut real job words ("garde

@@ -17,21 +17,21 @@ import datetime as dt
 import hashlib
 import logging
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.intake import parsing, privacy
+from matcher.intake import codes, francetravail, lesemplois, parsing, places, privacy, structured
 from matcher.intake.mapping import (
     FIELD_LABELS,
     ColumnMapping,
     SynonymIndex,
-    fold_header,
     header_signature,
     known_label_count,
     map_columns,
@@ -47,6 +47,10 @@ from matcher.intake.readers import (
     read_file,
 )
 from matcher.settings import ImportLimits
+from matcher.text.fold import fold
+
+if TYPE_CHECKING:
+    from matcher.reference.referential import Referential
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +85,30 @@ _PARSERS = {
     F.MOBILITY_KM: (parsing.parse_kms, "une distance, par ex. « 15 km »"),
     F.LICENCE_REQUIRED: (parsing.parse_licences, "un permis (B, C, CE, D...) ou « aucun »"),
     F.LICENCE: (parsing.parse_licences, "un permis (B, C, CE, D...), « en cours » ou « aucun »"),
+    F.LICENCE_DESIRED: (parsing.parse_licences, "un permis (B, C, CE, D...)"),
     F.CONTRACT_TYPE: (parsing.parse_contracts, "CDI, CDD, CDDI, intérim, alternance..."),
     F.CONTRACT_TYPES: (parsing.parse_contracts, "CDI, CDD, CDDI, intérim, alternance..."),
     F.QPV: (parsing.parse_qpv, "oui, non ou le nom du quartier"),
+    F.INSEE_CODE: (
+        parsing.parse_insee_codes,
+        "un code INSEE de commune (5 caractères, 2A/2B en Corse)",
+    ),
+    F.GIVEN_LAT: (parsing.parse_numbers, "une latitude en degrés décimaux"),
+    F.GIVEN_LON: (parsing.parse_numbers, "une longitude en degrés décimaux"),
+    F.ALTERNANCE: (parsing.parse_yes_no, "oui ou non"),
+    F.ACCESSIBLE_TH: (parsing.parse_yes_no, "oui ou non"),
+    F.PUBLISHED_ON: (parsing.parse_dates, "une date, par ex. « 2026-11-02 »"),
 }
+# Reinterpretations counted in the report (keys are the French sentences shown).
+R_STRUCTURED = "cellule(s) structurée(s) (listes JSON ou Python) lue(s) élément par élément, jamais coupée(s) aux virgules"
+R_SKILLS_DESIRED = "offre(s) avec des compétences souhaitées (S) gardées à part des exigées (E)"
+R_LICENCE_DESIRED = "offre(s) avec un permis souhaité (S), qui n'est pas exigé"
+R_LICENCE_REQUIRED = "offre(s) avec un permis exigé (E)"
+R_CACES = "CACES lu(s) dans une colonne de permis, gardé(s) comme compétence"
+R_EXPERIENCE = "code d'expérience France Travail (D, E, S) traduit en mots"
+R_ALTERNANCE = "offre(s) en alternance (contrat complété)"
+R_ROME = "code ROME du fichier utilisé comme métier"
+R_MERGED = "candidature(s) d'une personne déjà vue regroupée(s) sur sa première ligne"
 # Findings listed one by one in the summary before "... and N more".
 SUMMARY_LIMIT = 100
 
@@ -155,6 +179,10 @@ class ImportReport:
     dropped_columns: dict[str, str] = field(default_factory=dict)  # label -> kind of data
     redactions: dict[str, int] = field(default_factory=dict)  # kind -> count
     header_signatures: list[str] = field(default_factory=list)
+    source_format: str = ""  # a known format recognised (France Travail, les emplois)
+    reinterpreted: dict[str, int] = field(default_factory=dict)  # what was read otherwise -> count
+    places_not_found: list[Finding] = field(default_factory=list)  # rows whose place is unknown
+    code_checks: list[Finding] = field(default_factory=list)  # official codes the title contradicts
 
     @property
     def rows_rejected(self) -> int:
@@ -170,11 +198,17 @@ class ImportReport:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def count(self, what: str, n: int) -> None:
+        """Count ``n`` values read otherwise than written (``what``: a French sentence)."""
+        if n:
+            self.reinterpreted[what] = self.reinterpreted.get(what, 0) + int(n)
+
     @classmethod
     def from_dict(cls, data: Mapping) -> ImportReport:
         """Rebuild a report stored as JSON (``to_dict``)."""
         data = dict(data)
-        for key, kls in (("rejections", Finding), ("flags", Finding), ("duplicates", Finding)):
+        for key, kls in (("rejections", Finding), ("flags", Finding), ("duplicates", Finding),
+                         ("places_not_found", Finding), ("code_checks", Finding)):  # fmt: skip
             data[key] = [kls(**x) for x in data.get(key, [])]
         data["sheet_reports"] = [SheetReport(**x) for x in data.get("sheet_reports", [])]
         data["skipped_sheets"] = [SkippedSheet(**x) for x in data.get("skipped_sheets", [])]
@@ -197,7 +231,7 @@ class ImportReport:
                 if s.header_rows > 1
                 else f"ligne {s.header_row}"
             )
-            detail = f"{head} : en-tête {rows}"
+            detail = f"{head} : en-tête {rows}" if s.header_row else f"{head} : champs du JSON"
             if s.rows_above:
                 detail += f" ({s.rows_above} ligne(s) de titre au-dessus ignorée(s))"
             if several:
@@ -208,6 +242,8 @@ class ImportReport:
             if s.remembered_mapping:
                 detail += ", correspondance des colonnes mémorisée appliquée"
             lines.append(detail + ".")
+        if self.source_format:
+            lines.append(f"Format reconnu : {self.source_format}.")
         lines += [n[0].upper() + n[1:] + "." for n in self.notes]
         for sk in self.skipped_sheets:
             rows = f" ({sk.rows} ligne(s) non importée(s))" if sk.rows else ""
@@ -266,11 +302,16 @@ class ImportReport:
                     f"{where[0].upper() + where[1:]} : {s.truncated_cells} cellule(s) trop "
                     "longue(s), coupée(s) à 32 767 caractères."
                 )
+        if self.reinterpreted:
+            lines.append("Valeurs lues autrement qu'écrites (rien n'est perdu) :")
+            lines += [f"  {n} × {what}" for what, n in self.reinterpreted.items() if n]
         lines += self.warnings
         for title, items in (
             ("Lignes rejetées", self.rejections),
             ("Doublons signalés", self.duplicates),
             ("Valeurs gardées telles quelles", self.flags),
+            ("Lieux introuvables (distance inconnue)", self.places_not_found),
+            ("Codes ROME à vérifier", self.code_checks),
         ):
             if not items:
                 continue
@@ -311,8 +352,21 @@ def import_file(
     existing: pd.DataFrame | None = None,
     today: dt.date | None = None,
     synonyms: SynonymIndex | None = None,
+    communes: pd.DataFrame | None = None,
+    referential: Referential | None = None,
+    pseudonym_key: bytes | None = None,
+    others: pd.DataFrame | None = None,
+    far_km: float = places.FAR_KM,
 ) -> ImportResult:
     """Read ``data`` (the bytes of a file called ``name``) as offers or profiles.
+
+    Places are looked up in ``communes`` (default: the built-in base of every French commune):
+    a code is never stored as a commune's name, and the report lists the rows whose place is
+    unknown. ``referential`` checks official job codes given by the file against the titles.
+    ``pseudonym_key`` keys the references given to people of an export that has no identifier
+    (les emplois de l'inclusion; default: a random key, references valid for this file only).
+    ``others`` (the stored profiles when importing offers, or offers when importing profiles;
+    canonical frames) lets the report say when the file's places are far from all of them.
 
     ``structure`` fills the structure of profiles when the file has no such column; ``overrides``
     maps raw labels (or column letters) to fields ("Libellé" -> "title", "Remarques" -> None to
@@ -329,12 +383,21 @@ def import_file(
     report.file_format = read.file_format
     report.notes += read.notes
     report.skipped_sheets += read.skipped
+    _adapt_tables(read, kind, pseudonym_key, report)
     prepared = _prepare_tables(read, kind, index, structure, sheet, overrides, remembered, report)
     frames = [
         _canonical(t, mapping, kind, structure, report, sr, today) for t, mapping, sr in prepared
     ]
     frame = pd.concat(frames, ignore_index=True) if frames else _empty_frame(kind)
     frame = _check_duplicates(frame, kind, report, existing)
+    if len(frame):
+        frame, points = places.resolve(frame, kind, report, communes)
+        if others is not None:
+            places.report_far(frame, points, others, kind, report, communes, far_km)
+        if kind == "offers":
+            report.count(R_ROME, int(frame[F.ROME_CODE].notna().sum()))
+            if referential is not None:
+                codes.check_given_codes(frame, referential, report)
     for sr in report.sheet_reports:
         sr.rows_rejected = len({r.row for r in report.rejections if r.sheet == sr.sheet})
         sr.rows_imported = (
@@ -470,6 +533,7 @@ def preview_file(
     read = read_file(
         data, name, limits, sheet, header_scorer=_scorer(index, kind), max_data_rows=rows
     )
+    _adapt_tables(read, kind, None, None)
     required = _required(kind, structure)
     sheets = []
     for table in read.tables:
@@ -502,6 +566,28 @@ def preview_file(
 # ---------------------------------------------------------------------------------------------
 # Internals
 # ---------------------------------------------------------------------------------------------
+def _adapt_tables(
+    read: ReadResult, kind: Kind, key: bytes | None, report: ImportReport | None
+) -> None:
+    """Known formats: France Travail's offers are named in the report; les emplois' exports get
+    a pseudonymous reference per person before the identifying columns are dropped."""
+    for table in read.tables:
+        labels = [str(x) for x in table.frame.columns]
+        if kind == "offers" and francetravail.recognised(labels):
+            if report is not None:
+                report.source_format = francetravail.NAME
+        elif kind == "profiles" and lesemplois.recognised(labels):
+            people, merged = lesemplois.add_references(table, key or secrets.token_bytes(32))
+            table.merged_rows = merged
+            if report is not None:
+                report.source_format = lesemplois.NAME
+                report.notes.append(
+                    f"{people} personne(s) : une référence pseudonyme chacune (« LE-… »), calculée "
+                    "à partir des colonnes d'identité, qui sont ensuite supprimées"
+                    + ("" if key else " ; références valables pour ce fichier seulement")
+                )
+
+
 def _scorer(index: SynonymIndex, kind: str):
     extra = [privacy.forbidden_kind] if kind == "profiles" else []
     return known_label_count(index, extra)
@@ -537,13 +623,13 @@ def _allowed_overrides(
 ) -> dict[str, str | None]:
     """A personal-data column can never be mapped, whatever the user asks."""
     by_letter = {v: k for k, v in table.letters.items()}
-    folded_dropped = {fold_header(d): d for d in dropped}
+    folded_dropped = {fold(d): d for d in dropped}
     out = {}
     for key, target in overrides.items():
         label = (
             key
             if key in dropped
-            else folded_dropped.get(fold_header(key))
+            else folded_dropped.get(fold(key))
             or (
                 by_letter.get(str(key).strip().upper())
                 if by_letter.get(str(key).strip().upper()) in dropped
@@ -671,6 +757,111 @@ def _join_columns(raw: pd.DataFrame, labels: list[str]) -> pd.Series:
     return result
 
 
+def _join_values(parts: list[pd.Series]) -> pd.Series:
+    """Values of several columns for one field: lists concatenated, texts joined with "; "; a
+    text met with a list becomes one more element."""
+    result = parts[0].astype("object")
+    for col in parts[1:]:
+        col = col.astype("object")
+        joined = [_join_two(a, b) for a, b in zip(result.tolist(), col.tolist(), strict=True)]
+        result = pd.Series(joined, index=result.index, dtype=object)
+    return result
+
+
+def _join_two(a: object, b: object) -> object:
+    if a is None or (isinstance(a, float) and a != a):
+        return b
+    if b is None or (isinstance(b, float) and b != b):
+        return a
+    if isinstance(a, list) or isinstance(b, list):
+        left = a if isinstance(a, list) else [a]
+        right = b if isinstance(b, list) else [b]
+        return list(dict.fromkeys([*left, *right]))
+    return f"{a}; {b}"
+
+
+_REQUIRED_WORD = {True: "exigé", False: "souhaité"}
+
+
+def _structured_values(
+    fld: str, series: pd.Series, kind: Kind
+) -> tuple[pd.Series, pd.Series | None, int]:
+    """One column of a field, its structured cells turned into values: skills of offers as a list
+    of labels (the desired ones, "S", apart), licences as their labels with the desired ones
+    apart, trainings and languages with "(exigé)" / "(souhaité)", a contact's values, other
+    fields the labels joined with "; ". Returns (values, desired values or None, cells read)."""
+    decoded, n = structured.decode_column(series)
+    if not n:
+        return series, None, 0
+    cache: dict[str, tuple[object, object]] = {}
+    main: list[object] = []
+    desired: list[object] = []
+    for raw_value, value in zip(series.tolist(), decoded.tolist(), strict=True):
+        if not structured.is_structured(value):
+            main.append(value)
+            desired.append(None)
+            continue
+        if raw_value not in cache:
+            cache[raw_value] = _convert(fld, value, kind)
+        m, d = cache[raw_value]
+        main.append(m)
+        desired.append(d)
+    index = series.index
+    return (
+        pd.Series(main, index=index, dtype=object),
+        pd.Series(desired, index=index, dtype=object),
+        n,
+    )
+
+
+def _convert(fld: str, value: object, kind: Kind) -> tuple[object, object]:
+    if fld == F.EMPLOYER_CONTACT and isinstance(value, dict):
+        return structured.contact_text(value), None
+    items = structured.items_of(value)
+    required = [i.label for i in items if i.required is not False]
+    desired = [i.label for i in items if i.required is False]
+    if fld == F.SKILLS and kind == "offers":
+        return (required or None), (desired or None)
+    if fld == F.SKILLS_DESIRED and kind == "offers":
+        return ([i.label for i in items] or None), None
+    if fld in (F.LICENCE_REQUIRED,):
+        return ("; ".join(required) or None), ("; ".join(desired) or None)
+    if fld in (F.TRAINING_LEVEL, F.LANGUAGES):
+        labels = [i.label + (f" ({_REQUIRED_WORD[i.required]})" if i.required is not None else "")
+                  for i in items]  # fmt: skip
+        return ("; ".join(labels) or None), None
+    return ("; ".join(i.label for i in items) or None), None
+
+
+# Where the desired part of a field goes.
+_DESIRED_OF = {F.SKILLS: F.SKILLS_DESIRED, F.LICENCE_REQUIRED: F.LICENCE_DESIRED}
+
+
+def _structured_fields(
+    raw: pd.DataFrame, by_field: dict[str, list[str]], fields, kind: Kind, report: ImportReport
+) -> pd.DataFrame:
+    """The canonical fields of a table, structured cells decoded (see ``_structured_values``)."""
+    parts: dict[str, list[pd.Series]] = {f: [] for f in fields}
+    for fld in fields:
+        for label in by_field.get(fld, []):
+            values, desired, n = _structured_values(fld, raw[label], kind)
+            report.count(R_STRUCTURED, n)
+            parts[fld].append(values)
+            if desired is not None and desired.notna().any() and fld in _DESIRED_OF:
+                parts[_DESIRED_OF[fld]].append(desired)
+                if fld == F.SKILLS:
+                    report.count(R_SKILLS_DESIRED, int(desired.notna().sum()))
+    out = pd.DataFrame(index=raw.index)
+    for fld in fields:
+        out[fld] = _join_values(parts[fld]) if parts[fld] else None
+    out = out.astype("object")
+    if kind == "profiles":
+        # Profiles hold text only (redaction reads text): lists back to "; "-joined text.
+        for fld in fields:
+            out[fld] = out[fld].map(lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v)
+    return out
+
+
 def _canonical(
     table: RawTable,
     mapping: ColumnMapping,
@@ -685,11 +876,11 @@ def _canonical(
     report.rows_read += len(raw)
     by_field = mapping.by_field()
     fields = F.OFFER_FIELDS if kind == "offers" else F.PROFILE_FIELDS
-    out = pd.DataFrame(index=raw.index)
-    for fld in fields:
-        labels = by_field.get(fld)
-        out[fld] = _join_columns(raw, labels) if labels else None
-    out = out.astype("object")
+    out = _structured_fields(raw, by_field, fields, kind, report)
+    if report.source_format == francetravail.NAME:
+        for fld, extra in francetravail.extra_values(raw).items():
+            if fld in out:
+                out[fld] = _join_values([out[fld], extra])
     column_of = {fld: labels[0] for fld, labels in by_field.items()}
     if kind == "profiles":
         if structure:
@@ -737,6 +928,11 @@ def _canonical(
             )  # fmt: skip
         )
     rows = pd.Series(out.index, index=out.index)
+    if table.merged_rows:
+        report.count(R_MERGED, len(table.merged_rows))
+        reject(rows.isin(list(table.merged_rows)), None,
+               lambda r: f"autre candidature de la même personne (ligne {table.merged_rows[r]}) : "
+               "ses métiers sont regroupés sur cette ligne")  # fmt: skip
     reject(rows.isin(table.section_rows), None,
            f"ligne de titre ou de section (une cellule fusionnée sur la largeur du tableau), pas {noun}")  # fmt: skip
     reject(rows.isin(table.repeated_header_rows), None, "ligne d'en-tête répétée, pas " + noun)
@@ -831,6 +1027,12 @@ def _parse_values(
             transport.fillna("").astype(str) + " " + raw_mob.fillna("").astype(str)
         ).str.strip()
         out[F.TRANSPORT] = transport.where(~means_only, joined)
+    _caces_to_skills(out, kind, report)
+    if kind == "offers" and out[F.EXPERIENCE_REQUIRED].notna().any():
+        before = out[F.EXPERIENCE_REQUIRED]
+        text = before.map(lambda v: parsing.experience_text(v) if isinstance(v, str) else v)
+        report.count(R_EXPERIENCE, int((text != before).sum()))
+        out[F.EXPERIENCE_REQUIRED] = text
     for fld, (parser, expected) in _PARSERS.items():
         if fld not in out or out[fld].isna().all():
             continue
@@ -853,10 +1055,57 @@ def _parse_values(
         out[fld] = values.where(~failed, out[fld])
     if kind == "offers":
         # "non", "aucun", "souhaité" required means no licence required.
-        out[F.LICENCE_REQUIRED] = out[F.LICENCE_REQUIRED].map(
-            lambda v: None if v == [parsing.Licence.NONE.value] else v
-        )
+        for fld in (F.LICENCE_REQUIRED, F.LICENCE_DESIRED):
+            out[fld] = out[fld].map(lambda v: None if v == [parsing.Licence.NONE.value] else v)
+        # A licence both required and desired is required.
+        out[F.LICENCE_DESIRED] = [
+            ([c for c in d if c not in r] or None) if isinstance(d, list) and isinstance(r, list)
+            else d for d, r in zip(out[F.LICENCE_DESIRED], out[F.LICENCE_REQUIRED], strict=True)
+        ]  # fmt: skip
+        report.count(R_LICENCE_REQUIRED, int(out[F.LICENCE_REQUIRED].map(_is_list).sum()))
+        report.count(R_LICENCE_DESIRED, int(out[F.LICENCE_DESIRED].map(_is_list).sum()))
+        alternance = out[F.ALTERNANCE].map(lambda v: v is True)
+        if alternance.any():
+            alt = parsing.Contract.ALTERNANCE.value
+            out.loc[alternance, F.CONTRACT_TYPE] = out.loc[alternance, F.CONTRACT_TYPE].map(
+                lambda v: (v if alt in v else [*v, alt]) if isinstance(v, list) else [alt]
+            )
+            report.count(R_ALTERNANCE, int(alternance.sum()))
     return out
+
+
+def _is_list(v: object) -> bool:
+    return isinstance(v, list) and bool(v)
+
+
+def _caces_to_skills(out: pd.DataFrame, kind: Kind, report: ImportReport) -> None:
+    """A CACES written in a licence column is not a driving licence: it joins the skills
+    (required ones with the offer's skills, desired ones with its desired skills)."""
+    pairs = (
+        [(F.LICENCE_REQUIRED, F.SKILLS), (F.LICENCE_DESIRED, F.SKILLS_DESIRED)]
+        if kind == "offers" else [(F.LICENCE, F.SKILLS)]
+    )  # fmt: skip
+    for source, target in pairs:
+        text = out[source]
+        has = text.map(lambda v: isinstance(v, str) and "caces" in v.lower())
+        if not has.any():
+            continue
+        found = text[has].map(parsing.caces_mentions)
+        found = found[found.map(len) > 0]
+        report.count(R_CACES, int(found.map(len).sum()))
+        # What is left of the cell is read as licences ("Permis B, CACES 3" -> "Permis B").
+        rest = text[found.index].map(
+            lambda v: "; ".join(p for p in re.split(r"[;,]", v) if "caces" not in p.lower()
+                                and p.strip()) or None
+        )  # fmt: skip
+        out.loc[found.index, source] = rest
+        for row, mentions in found.items():
+            current = out.at[row, target]
+            if kind == "offers":
+                base = current if isinstance(current, list) else ([current] if current else [])
+                out.at[row, target] = list(dict.fromkeys([*base, *mentions]))
+            else:
+                out.at[row, target] = "; ".join([current, *mentions] if current else mentions)
 
 
 def _clip(text: str, n: int = 80) -> str:
@@ -873,7 +1122,7 @@ _SHORT_NUMERIC_REF = re.compile(r"\d{1,4}")  # a row number, not a reference
 
 def _key_part(series: pd.Series) -> pd.Series:
     text = series.astype("object").where(series.notna(), "").astype(str)
-    folded = {v: fold_header(_GENDER_MARK.sub(" ", v)) for v in pd.unique(text)}
+    folded = {v: fold(_GENDER_MARK.sub(" ", v)) for v in pd.unique(text)}
     return text.map(folded)
 
 

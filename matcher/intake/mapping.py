@@ -25,8 +25,6 @@ from __future__ import annotations
 import csv
 import functools
 import logging
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -35,6 +33,7 @@ from rapidfuzz import fuzz, process
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.paths import DATA_DIR
+from matcher.text.fold import fold
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +55,12 @@ FIELD_LABELS: dict[str, str] = {
     F.CONTRACT_TYPES: "contrats acceptés", F.WANTED_HOURS: "temps de travail souhaité",
     F.AVAILABILITY: "disponibilités horaires", F.AVAILABLE_FROM: "disponible à partir du",
     F.ROME_CODES: "codes ROME",
+    F.APPELLATION: "appellation ROME", F.INSEE_CODE: "code INSEE de la commune",
+    F.GIVEN_LAT: "latitude", F.GIVEN_LON: "longitude",
+    F.SKILLS_DESIRED: "compétences souhaitées", F.LICENCE_DESIRED: "permis souhaité",
+    F.TRAINING_LEVEL: "formation demandée", F.LANGUAGES: "langues",
+    F.ALTERNANCE: "alternance", F.ACCESSIBLE_TH: "accessible aux travailleurs handicapés",
+    F.SECTOR: "secteur d'activité", F.PUBLISHED_ON: "date de publication",
 }  # fmt: skip
 
 KIND_FIELDS: dict[str, tuple[str, ...]] = {"offers": F.OFFER_FIELDS, "profiles": F.PROFILE_FIELDS}
@@ -63,7 +68,10 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {"offers": F.OFFER_FIELDS, "profiles":
 # Fields several columns may feed; their values are joined with "; " (list-like text).
 JOINABLE: frozenset[str] = frozenset(
     {F.SKILLS, F.DESCRIPTION, F.TARGET_JOBS, F.TRAINING, F.EXPERIENCE, F.ROME_CODES,
-     F.EMPLOYER_CONTACT, F.TRANSPORT}
+     F.EMPLOYER_CONTACT, F.TRANSPORT,
+     # France Travail spreads these over several fields: code, label, nature...
+     F.CONTRACT_TYPE, F.WEEKLY_HOURS, F.SCHEDULE, F.EXPERIENCE_REQUIRED, F.SKILLS_DESIRED,
+     F.TRAINING_LEVEL, F.LANGUAGES}
 )  # fmt: skip
 
 # How a column was mapped (shown in the report and the dashboard).
@@ -120,14 +128,6 @@ FUZZY_WORD_CUTOFF = 85.0
 FUZZY_LABEL_CUTOFF = 88.0
 
 
-def fold_header(label: str) -> str:
-    """Fold a column label for comparison: lower case, no accents, words only."""
-    text = unicodedata.normalize("NFKD", str(label).replace("œ", "oe").replace("Œ", "oe"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _stem(word: str) -> str:
     """Plural and feminine endings folded ("souhaitées" -> "souhait"); digits untouched."""
     if word.isdigit() or len(word) <= 3:
@@ -142,7 +142,7 @@ def _stem(word: str) -> str:
 def _plain_words(label: str) -> list[str]:
     """Folded words, abbreviations expanded, small words dropped (not stemmed)."""
     out: list[str] = []
-    for token in fold_header(label).split():
+    for token in fold(label).split():
         token = _ABBREVIATIONS.get(token, token)
         for part in token.split():
             if part in _STOP or (len(part) == 1 and not part.isdigit()):
@@ -200,7 +200,7 @@ class SynonymIndex:
     def match(self, label: str) -> tuple[str, float, str] | None:
         """Best (field, strength, how) for one label, or ``None``. Strength orders the ways a
         label can match (exact 100, same words 95, containment 60-90, typos lower)."""
-        folded = fold_header(label)
+        folded = fold(label)
         if not folded:
             return None
         words = header_words(label)
@@ -299,19 +299,19 @@ def synonym_index(kind: str, path: str | None = None) -> SynonymIndex:
     """The synonyms of ``kind`` ("offers" or "profiles"), from ``data/colonnes.csv`` or ``path``.
     Canonical field names are accepted as headers too."""
     rows = _load_synonyms(str(path or SYNONYMS_FILE))[kind]
-    synonyms = [Synonym(f, t, fold_header(t), header_words(t), exact) for f, t, exact in rows]
+    synonyms = [Synonym(f, t, fold(t), header_words(t), exact) for f, t, exact in rows]
     for fld in KIND_FIELDS[kind]:
-        synonyms.append(Synonym(fld, fld, fold_header(fld), header_words(fld), True))
+        synonyms.append(Synonym(fld, fld, fold(fld), header_words(fld), True))
     return SynonymIndex(kind, synonyms)
 
 
 def _legacy_index(synonyms: Mapping[str, tuple[str, ...]]) -> SynonymIndex:
     items = [
-        Synonym(fld, s, fold_header(s), header_words(s), False)
+        Synonym(fld, s, fold(s), header_words(s), False)
         for fld, syns in synonyms.items()
         for s in syns
     ]
-    items += [Synonym(fld, fld, fold_header(fld), header_words(fld), True) for fld in synonyms]
+    items += [Synonym(fld, fld, fold(fld), header_words(fld), True) for fld in synonyms]
     return SynonymIndex("custom", items)
 
 
@@ -343,18 +343,18 @@ class ColumnMapping:
 
 def header_signature(labels: Iterable[str]) -> str:
     """A stable key for a header, used to remember a confirmed mapping."""
-    return "|".join(sorted(fold_header(x) for x in labels))
+    return "|".join(sorted(fold(x) for x in labels))
 
 
 def resolve_field(name: str, kind: str) -> str | None:
     """A field named by the user: canonical name ("title") or French label ("intitulé du
     poste"); ``None`` for "ignorer" / "-" / "". Unknown names are refused with the list."""
-    folded = fold_header(name)
+    folded = fold(name)
     if folded in ("", "ignorer", "ignore", "aucun", "none"):
         return None
     fields = KIND_FIELDS[kind]
     for fld in fields:
-        if folded in (fold_header(fld), fold_header(FIELD_LABELS[fld])):
+        if folded in (fold(fld), fold(FIELD_LABELS[fld])):
             return fld
     possible = ", ".join(f"{f} ({FIELD_LABELS[f]})" for f in fields)
     raise UserError(
@@ -445,14 +445,14 @@ def _resolve_overrides(
 ) -> dict[str, str | None]:
     """User overrides keyed by the actual labels of this table. Labels absent from the table are
     skipped (a remembered mapping may cover several sheets)."""
-    by_folded = {fold_header(x): x for x in labels}
+    by_folded = {fold(x): x for x in labels}
     by_letter = {v.upper(): k for k, v in letters.items()}
     out: dict[str, str | None] = {}
     for key, target in overrides.items():
         label = (
             key
             if key in labels
-            else by_folded.get(fold_header(key)) or by_letter.get(str(key).strip().upper())
+            else by_folded.get(fold(key)) or by_letter.get(str(key).strip().upper())
         )
         if label is None:
             continue

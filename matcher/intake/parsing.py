@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from matcher.fields import Contract, Licence
+from matcher.text.fold import fold
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3,
@@ -34,13 +34,6 @@ IMMEDIATE = ("immediat", "immediate", "des que possible", "asap", "de suite", "t
 # A date without year is the next one: this year's, unless it is more than this far behind.
 PAST_DAYS_WITHOUT_YEAR = 90
 MIN_YEAR, MAX_YEAR = 1900, 2100
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces."""
-    text = unicodedata.normalize("NFKD", str(text).replace("œ", "oe").replace("Œ", "oe"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip()
 
 
 def _by_unique(series: pd.Series, parse: Callable[[str], Any]) -> tuple[pd.Series, pd.Series]:
@@ -96,7 +89,7 @@ def parse_date_text(text: str, today: dt.date | None = None) -> dt.date | None:
     Reads dd/mm/yyyy (also - and . separators, two-digit years), ISO yyyy-mm-dd, Excel serial
     numbers, "1er décembre 2026", "lundi 3 nov.", "début février", "janv. 2027", "01/2027";
     without a year, the next such date after ``today`` (default: the real today)."""
-    t = fold(text).rstrip(" .")
+    t = fold(text, punctuation=True).rstrip(" .")
     if not t:
         return None
     if any(t.startswith(w) for w in IMMEDIATE) and not (
@@ -107,6 +100,7 @@ def parse_date_text(text: str, today: dt.date | None = None) -> dt.date | None:
         r"^(?:disponible|dispo)\s+(?:a partir d[eu]\s+|des\s+(?:le\s+)?|le\s+|en\s+)?", "", t
     )
     today = today or dt.date.today()
+    t = re.sub(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s?(?:z|[+-]\d{2}:?\d{2})$", r"\1", t)
     m = re.fullmatch(
         r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", t
     )
@@ -212,6 +206,22 @@ def parse_postal_code_text(text: str) -> str:
     raise ValueError(text)
 
 
+def parse_insee_text(text: str) -> str:
+    """Official code of a commune (code officiel géographique): five characters, Corsica 2A/2B
+    ("2A004"); "62119.0" and a lost leading zero ("1009") are read."""
+    t = re.sub(r"\s", "", str(text)).upper()
+    t = re.sub(r"\.0+$", "", t)
+    if re.fullmatch(r"\d{4}", t):
+        t = "0" + t
+    if re.fullmatch(r"(?:\d{2}|2[AB])\d{3}", t) and t[:2] != "00":
+        return t
+    raise ValueError(text)
+
+
+def parse_insee_codes(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return _by_unique(series, parse_insee_text)
+
+
 def parse_postal_codes(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _by_unique(series, parse_postal_code_text)
 
@@ -242,7 +252,7 @@ MAX_POSITIONS = 1000
 
 def parse_int_text(text: str) -> int:
     """A count: "2", "2 postes", "deux", "2 à 3" (the first), "2.0"."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     m = re.search(r"\d+(?:[.,]0+)?(?![\d.,])", t) or re.search(r"\d+", t)
     if m:
         value = int(float(m[0].replace(",", ".")))
@@ -273,7 +283,7 @@ def parse_hours_text(text: str) -> float | None:
     """Weekly hours: "35h", "35h30", "24 h/sem", "temps plein", "mi-temps", "20 à 26h" (mean),
     "151,67 h/mois", "1607 h/an", "80 %", "4/5e". ``None`` when the text gives no preference
     ("indifférent", "temps plein ou partiel")."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     if re.search(
         r"indifferent|peu importe|\bnc\b|a voir|a definir|variable|\bou\b.*partiel|partiel\b.*\bou\b",
         t,
@@ -290,6 +300,9 @@ def parse_hours_text(text: str) -> float | None:
     m = re.search(r"\b(\d)\s?/\s?(\d)\s?(?:e|eme)?\b", t)
     if m and int(m[1]) < int(m[2]) and ("temps" in t or t.endswith(("e", "eme")) or t == m[0]):
         return _weekly(FULL_TIME * int(m[1]) / int(m[2]), text)
+    m = re.match(r"(\d{1,2})\s?h\s?(\d{2})\b", t)  # "35H30 Horaires normaux"
+    if m and int(m[2]) < 60:
+        return _weekly(int(m[1]) + int(m[2]) / 60, text)
     nums = [float(x.replace(",", ".")) for x in re.findall(r"\d+(?:[.,]\d+)?", t)]
     if nums:
         if re.search(r"\bmois\b|mensuel", t):
@@ -318,6 +331,20 @@ def _weekly(hours: float, text: str) -> float:
     return round(hours, 2)
 
 
+EXPERIENCE_CODES = {"d": "Débutant accepté", "e": "Expérience exigée", "s": "Expérience souhaitée"}
+
+
+def experience_text(text: str) -> str:
+    """France Travail's experience code (``experienceExige``: D, E, S) said in words, with what
+    follows it: "E; 2 ans" -> "Expérience exigée : 2 ans". Other text is returned as it is."""
+    parts = [p.strip() for p in str(text).split(";") if p.strip()]
+    if not parts or fold(parts[0]) not in EXPERIENCE_CODES:
+        return str(text)
+    head = EXPERIENCE_CODES[fold(parts[0])]
+    rest = [p for p in parts[1:] if fold(p) != fold(head)]
+    return head + (" : " + " ; ".join(rest) if rest else "")
+
+
 def parse_hours(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _by_unique(series, parse_hours_text)
 
@@ -329,7 +356,7 @@ def parse_km_text(text: str) -> float | None:
     """Mobility radius: "10 km", "15kms", "25 km max", "10 à 15 km" (the larger), "20".
     ``None`` when the text gives no distance ("permis B + voiture", "bus uniquement"): that is
     not a failure, the means are read elsewhere. A duration ("30 min") cannot be read."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     with_unit = re.findall(r"(\d+(?:[.,]\d+)?)\s*(?:km|kms|kilometres?|kilometre)\b", t)
     if with_unit:
         values = [float(x.replace(",", ".")) for x in with_unit]
@@ -373,7 +400,7 @@ UNKNOWN = {"nc", "n c", "?", "??", "ne sait pas", "nsp", "inconnu", "a voir", "a
 
 def parse_yes_no_text(text: str) -> bool | None:
     """French yes/no variants; ``None`` for "NC", "?", "à voir" (unknown)."""
-    t = fold(text).rstrip(".!")
+    t = fold(text, punctuation=True).rstrip(".!")
     if t in YES:
         return True
     if t in NO:
@@ -390,7 +417,7 @@ def parse_yes_no(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_qpv_text(text: str) -> str | None:
     """Priority neighbourhood: "oui"/"non" for yes/no variants ("X", "Hors QPV", "QPV"), the
     neighbourhood's name otherwise; ``None`` when unknown. Never fails."""
-    t = fold(text).rstrip(".!")
+    t = fold(text, punctuation=True).rstrip(".!")
     if t in UNKNOWN:
         return None
     if t in NO or t.startswith(("hors qpv", "hors quartier", "non ", "pas en qpv", "pas qpv")):
@@ -408,16 +435,31 @@ def parse_qpv(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 _LICENCE_CODES = {
-    "am": "AM", "a1": "A", "a2": "A", "a": "A", "b": "B", "b1": "B", "b96": "B", "be": "BE",
-    "c": "C", "c1": "C", "ce": "CE", "c1e": "CE", "d": "D", "d1": "D", "de": "D", "d1e": "D",
-    "vl": "B", "pl": "C", "spl": "CE", "tc": "D",
+    "am": "AM", "a1": "A1", "a2": "A2", "a": "A", "b": "B", "b1": "B", "b96": "B", "be": "BE",
+    "c1": "C1", "c1e": "C1E", "c": "C", "ce": "CE", "ec": "CE", "d1": "D1", "d1e": "D1E",
+    "d": "D", "de": "DE", "ed": "DE", "vl": "B", "pl": "C", "spl": "CE", "tc": "D",
 }  # fmt: skip
-_AMBIGUOUS_CODES = {"a", "c", "d", "de", "tc"}  # French words too: need "permis X" or a bare cell
+# French words too ("a", "de"...): need "permis X" or a bare cell.
+_AMBIGUOUS_CODES = {"a", "c", "d", "de", "tc", "ec", "ed"}
 _LICENCE_WORDS = {
     "poids lourd": "C", "poids lourds": "C", "super lourd": "CE", "voiture": "B",
     "vehicule leger": "B", "moto": "A", "transport en commun": "D", "bus": "D",
     "remorque": "BE",
 }  # fmt: skip
+# Combinations said in words before the text is cut on "+": "poids lourd + remorque" is CE.
+_LICENCE_PHRASES = (
+    (re.compile(r"poids lourds?\s*(?:\+|et|avec)\s*(?:une\s+)?(?:semi[- ])?remorque|"
+                r"semi[- ]remorque|super ?lourd"), " permis ce "),
+    (re.compile(r"(?:transports? en commun|autocar|autobus)\s*(?:\+|et|avec)\s*remorque"),
+     " permis de "),
+    (re.compile(r"vehicule leger\s*(?:\+|et|avec)\s*remorque"), " permis be "),
+)  # fmt: skip
+# "CE - Poids lourd + remorque (= EC)": the official category, then its description; the
+# description and the note in brackets add nothing.
+_CODE_AND_LABEL = re.compile(
+    r"(?<![a-z0-9])(am|a1|a2|a|b|be|c1e|c1|ce|c|d1e|d1|de|d|ec)\s*[-–:]\s+[^;,]*"
+)
+_NOTE = re.compile(r"\(\s*=[^)]*\)")
 _OPTIONAL_RE = re.compile(
     r"souhait|apprecie|un plus|serait un plus|si possible|idealement|de preference|facultatif|"
     r"pas necessaire|non necessaire|pas obligatoire|non obligatoire|non exige|non requis|"
@@ -438,6 +480,8 @@ _NEEDS_PERMIS = {"voiture", "vehicule leger", "bus", "transport en commun"}
 
 
 def _licence_codes(segment: str) -> list[str]:
+    if "caces" in segment:
+        return []  # a CACES is not a driving licence (see caces_mentions)
     words = re.findall(r"[a-z0-9]+", segment)
     codes: list[str] = []
     for phrase, code in _LICENCE_WORDS.items():
@@ -455,12 +499,24 @@ def _licence_codes(segment: str) -> list[str]:
     return codes
 
 
+def _licence_text(text: str) -> str:
+    """Folded licence text with the official "code - description" forms reduced to the code."""
+    t = fold(text, punctuation=True).rstrip(" .!")
+    t = _NOTE.sub(" ", t)
+    t = re.sub(r"permis de conduire", "permis", t)
+    for pattern, code in _LICENCE_PHRASES:
+        t = pattern.sub(code, t)
+    return _CODE_AND_LABEL.sub(lambda m: f" permis {m[1]} ", t).strip()
+
+
 def parse_licences_text(text: str) -> list[str]:
-    """Licence categories held (profiles) or required (offers): "B", "permis B + voiture" ->
-    ["B"]; "B, C" -> ["B", "C"]; "B obtenu, C en cours" -> ["B"]; "en cours" -> ["en cours"];
-    "aucun", "non", "suspendu" -> ["aucun"]; "pas nécessaire", "B souhaité" (not required) ->
-    ["aucun"]; "oui" (category unsaid) -> ["B"]. A CACES is not a driving licence."""
-    t = fold(text).rstrip(" .!")
+    """Licence categories held (profiles) or required (offers), in the official categories
+    (AM, A1, A2, A, B, BE, C1, C1E, C, CE, D1, D1E, D, DE): "B", "permis B + voiture" ->
+    ["B"]; "B, C" -> ["B", "C"]; "CE - Poids lourd + remorque (= EC)" -> ["CE"]; "B obtenu, C en
+    cours" -> ["B"]; "en cours" -> ["en cours"]; "aucun", "non", "suspendu" -> ["aucun"]; "pas
+    nécessaire", "B souhaité" (not required) -> ["aucun"]; "oui" (category unsaid) -> ["B"]. A
+    CACES is not a driving licence (:func:`caces_mentions` reads it)."""
+    t = _licence_text(text)
     if not t:
         raise ValueError(text)
     held: list[str] = []
@@ -490,15 +546,51 @@ def parse_licences_text(text: str) -> list[str]:
     raise ValueError(text)
 
 
+# CACES families (R.4xx recommendations of the Assurance Maladie); the old numbers they replaced
+# in 2020 are read as the new ones.
+CACES_FAMILIES = {
+    "482": "engins de chantier", "483": "grues mobiles", "484": "ponts roulants et portiques",
+    "485": "chariots de manutention à conducteur accompagnant", "486": "plates-formes élévatrices "
+    "mobiles de personnes", "487": "grues à tour", "489": "chariots de manutention automoteurs à "
+    "conducteur porté", "490": "grues de chargement",
+}  # fmt: skip
+CACES_OLD = {"372": "482", "383": "483", "318": "484", "386": "486", "377": "487", "389": "489",
+             "390": "490"}  # fmt: skip
+_CACES_RE = re.compile(r"\bcaces\b\s*(?:n\s*)?(?:r\s*\.?\s*)?(\d{3})?((?:[^;,+]|,(?=\s*\d))*)")
+
+
+def caces_mentions(text: str) -> list[str]:
+    """CACES written in a cell, normalised to their family: "Caces R389 cat 3" -> ["CACES R489
+    cat. 3"]; "CACES 1 3 5" -> ["CACES cat. 1, 3, 5"]."""
+    out: list[str] = []
+    for m in _CACES_RE.finditer(fold(text, punctuation=True)):
+        family = CACES_OLD.get(m[1], m[1]) if m[1] else None
+        rest = re.split(r"\bpermis\b|\bcaces\b", m[2] or "")[0]
+        # Letter categories (R482 A to G) only where "cat." says so: "b" may be a licence.
+        pattern = r"\b\d[ab]?\b|\b[a-g]\b" if re.search(r"\bcat", rest) else r"\b\d[ab]?\b"
+        cats = re.findall(pattern, re.sub(r"cat\w*\.?", " ", rest))
+        label = "CACES" + (f" R{family}" if family else "")
+        if cats:
+            label += " cat. " + ", ".join(c.upper() for c in cats)
+        if label not in out:
+            out.append(label)
+    return out
+
+
 def parse_licences(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _by_unique(series, parse_licences_text)
 
 
 _CONTRACT_PATTERNS: tuple[tuple[str, Contract], ...] = (
-    (r"\bcddi\b|contrats? d insertion|cdd (?:d )?insertion|\bcdd ?i\b", Contract.CDDI),
+    (
+        r"\bcddi\b|contrats? d insertion|cdd (?:d )?insertion|\bcdd ?i\b|"
+        r"duree determinee (?:d )?insertion",
+        Contract.CDDI,
+    ),
     (r"\bcdi\b|duree indeterminee", Contract.CDI),
     (
-        r"\bcdd\b(?! ?i\b)(?! (?:d )?insertion)|\bcddu\b|duree determinee|\bvacations?\b|\bextras?\b",
+        r"\bcdd\b(?! ?i\b)(?! (?:d )?insertion)|\bcddu\b|duree determinee(?! (?:d )?insertion)|"
+        r"\bvacations?\b|\bextras?\b",
         Contract.CDD,
     ),
     (r"interim\w*|\btt\b|travail temporaire|\betti?\b|\bmissions?\b", Contract.INTERIM),
@@ -512,15 +604,30 @@ _CONTRACT_PATTERNS: tuple[tuple[str, Contract], ...] = (
     ),
     (r"saison\w*|vendanges?", Contract.SEASONAL),
     (r"\bstages?\b|pmsmp|immersion|mise en situation|\bemt\b", Contract.INTERNSHIP),
+    (
+        r"profession (?:commerciale|liberale)|\bfranchise\b|reprise d entreprise|"
+        r"(?:emploi|travail) non salarie|independant|auto ?entrepreneur|micro ?entrepreneur",
+        Contract.SELF_EMPLOYED,
+    ),
 )
+# Contract type codes of France Travail's offers (its "typeContrat" referential), read when a
+# part of the cell is the code alone.
+CONTRACT_CODES: dict[str, Contract] = {
+    "cdi": Contract.CDI, "cdd": Contract.CDD, "mis": Contract.INTERIM,
+    "sai": Contract.SEASONAL, "ddi": Contract.CDDI, "tti": Contract.INTERIM,
+    "din": Contract.CDI, "ddt": Contract.CDD, "cce": Contract.SELF_EMPLOYED,
+    "fra": Contract.SELF_EMPLOYED, "lib": Contract.SELF_EMPLOYED, "rep": Contract.SELF_EMPLOYED,
+}  # fmt: skip
 _NEGATION = r"(?:sauf|hors|pas d[e ]?|pas en|pas l|non|exclu\w*|refus\w*|jamais|ni|sans)\s*(?:de |d |l |en |le |la |les |du )?"
 
 
 def parse_contracts_text(text: str) -> list[str]:
     """Contract types in a closed list: "CDD 6 mois" -> ["CDD"]; "tout contrat" -> all of them;
     "tout sauf intérim" -> all but intérim; "pas de CDD" -> ["CDD"] excluded from what is said."""
-    t = fold(text).replace("'", " ").replace("-", " ")
+    t = fold(text, punctuation=True).replace("'", " ").replace("’", " ").replace("-", " ")
     t = re.sub(r"\s+", " ", t)
+    coded = [CONTRACT_CODES[p.strip()].value for p in re.split(r"[;|,]", t)
+             if p.strip() in CONTRACT_CODES]  # fmt: skip
     excluded = set()
     for pattern, c in _CONTRACT_PATTERNS:
         if re.search(_NEGATION + r"(?:" + pattern + r")", t):
@@ -529,13 +636,16 @@ def parse_contracts_text(text: str) -> list[str]:
         re.search(r"\btou[ts]\b|\btoutes?\b|\bpeu importe\b|\bindifferent|\bouvert\w* a tout", t)
     )
     if everything:
-        found = [c.value for c in Contract if c.value not in excluded]
+        # "tout contrat" means any job contract, not setting up as self-employed.
+        found = [c.value for c in Contract
+                 if c.value not in excluded and c is not Contract.SELF_EMPLOYED]  # fmt: skip
     else:
         found = [
             c.value
             for pattern, c in _CONTRACT_PATTERNS
             if re.search(pattern, t) and c.value not in excluded
         ]
+    found += [c for c in coded if c not in found and c not in excluded]
     if not found:
         raise ValueError(text)
     return found
@@ -548,7 +658,7 @@ def parse_contracts(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 def schedule_flags_text(text: str) -> dict[str, bool | None]:
     """Flags of a schedule text. For an offer, True means the job requires it; for a profile's
     availability, True means accepted and False refused. ``None``: not said."""
-    t = fold(text)
+    t = fold(text, punctuation=True)
     flags: dict[str, bool | None] = {"nights": None, "weekends": None, "split_shifts": None}
     negative = r"(?:pas de|pas le|sans|impossible|refuse|non|exclu|jamais)"
     words = {

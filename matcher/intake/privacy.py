@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from matcher.intake.mapping import fold_header
+from matcher.text.fold import fold
 
 # Words that say a "name" column is about someone else than the person (the counsellor, the
 # structure, the firm) or is already a pseudonym.
@@ -143,7 +143,7 @@ class PrivacyReport:
 
 def forbidden_kind(label: str) -> str | None:
     """Kind of personal data a column header announces, or ``None`` if it looks harmless."""
-    folded = fold_header(label)
+    folded = fold(label)
     if not folded:
         return None
     for why, pattern, exempt in _FORBIDDEN:

@@ -27,6 +27,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
 import logging
 import re
 import struct
@@ -41,6 +42,7 @@ import pandas as pd
 
 from matcher.errors import UserError
 from matcher.settings import ImportLimits
+from matcher.text.fold import fold
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +53,14 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-protec
 FORMAT_XLSX = "xlsx"
 FORMAT_XLSM = "xlsm"
 FORMAT_CSV = "csv"
+FORMAT_JSON = "json"
+FORMAT_JSONL = "jsonl"
 FORMAT_LABELS = {
     FORMAT_XLSX: "classeur Excel (.xlsx)",
     FORMAT_XLSM: "classeur Excel avec macros (.xlsm, macros ignorées)",
     FORMAT_CSV: "fichier texte (CSV)",
+    FORMAT_JSON: "fichier JSON",
+    FORMAT_JSONL: "fichier JSON Lines (un objet par ligne)",
 }
 
 # Messages of refused formats (French, shown as "<file> : <message>").
@@ -152,6 +158,8 @@ class RawTable:
     # Label under a group row ("Type" of "Contrat – Type"): matched first, alone.
     sub_labels: dict[str, str] = field(default_factory=dict)
     complete: bool = True  # False for a preview that stopped early
+    # Rows that repeat a person of an earlier row (les emplois: one row per application).
+    merged_rows: dict[int, int] = field(default_factory=dict)
 
     @property
     def where(self) -> str:
@@ -214,11 +222,80 @@ def read_file(
     limits = limits or ImportLimits()
     kind = detect_format(data, name, limits)
     if kind == FORMAT_CSV:
-        result = _read_csv(data, name, limits, header_scorer, max_data_rows)
+        result = _read_json(data, name, limits, max_data_rows) or _read_csv(
+            data, name, limits, header_scorer, max_data_rows
+        )
         if sheet is not None:
             result.notes.append(f"option feuille « {sheet} » ignorée : un CSV n'a qu'une feuille")
         return result
     return _read_xlsx(data, name, limits, sheet, header_scorer, max_data_rows, kind)
+
+
+@dataclass
+class SheetRows:
+    """The non-empty rows of one sheet (or of a CSV), cells as text, no header detected: for
+    callers that interpret a layout of their own (a filled-in shortlist, a decisions CSV)."""
+
+    sheet: str | None  # None for a CSV
+    rows: list[tuple[int, list[str | None]]]  # (row number as Excel shows it, cells)
+    hidden: bool = False
+
+
+@dataclass
+class RowsRead:
+    """Every worksheet of a file as rows (hidden ones flagged), and when the workbook was made."""
+
+    source: str
+    file_format: str
+    sheets: list[SheetRows]
+    created: dt.datetime | None = None  # docProps/core.xml dcterms:created, in UTC
+
+
+def read_rows(
+    data: bytes, name: str, limits: ImportLimits | None = None, *, max_rows: int | None = None
+) -> RowsRead:
+    """Read a file given as bytes into rows of text, through the same checks and limits as
+    :func:`read_file` (size, inflation, entries, rows, columns, encodings) and the same French
+    messages. ``max_rows`` stops each sheet after that many non-empty rows (a quick look)."""
+    limits = limits or ImportLimits()
+    kind = detect_format(data, name, limits)
+    if kind == FORMAT_CSV:
+        text = _csv_text(data, name)[0]
+        grid = _csv_grid(text, name, limits, max_rows)
+        return RowsRead(name, kind, [SheetRows(None, grid.rows)])
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        parts = _workbook_parts(zf, name)
+    except UserError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError) as exc:
+        raise UserError(f"{name} : {MSG_DAMAGED}") from exc
+    sheets = []
+    with zf:
+        created = _created(zf)
+        for ws in parts.sheets:
+            if ws.kind != "worksheet":
+                continue
+            grid = _sheet_grid(zf, ws, parts, limits, name, max_rows)
+            sheets.append(SheetRows(ws.name, grid.rows, ws.state != "visible"))
+    return RowsRead(name, kind, sheets, created)
+
+
+_CREATED_RE = re.compile(rb"<dcterms:created[^>]*>([^<]+)</dcterms:created>")
+
+
+def _created(zf: zipfile.ZipFile) -> dt.datetime | None:
+    """The workbook's creation time from its core properties (UTC), if it says one."""
+    m = _CREATED_RE.search(_small_member(zf, "docProps/core.xml", 1024 * 1024))
+    if not m:
+        return None
+    try:
+        created = dt.datetime.fromisoformat(m[1].decode("ascii", "replace").strip())
+    except ValueError:
+        return None
+    if created.tzinfo is None:
+        return created.replace(tzinfo=dt.UTC)
+    return created.astimezone(dt.UTC)
 
 
 def read_path(path: str | Path, limits: ImportLimits | None = None, sheet: str | None = None):
@@ -412,6 +489,7 @@ class _Grid:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     truncated: list[tuple[int, int]] = field(default_factory=list)  # cells cut at max_cell_chars
     complete: bool = True
+    delimiter: str | None = None  # a CSV's separator
 
 
 def _column_letter(j: int) -> str:
@@ -687,9 +765,9 @@ def _read_sheet_xml(
 def _resolve_sheet(requested: str, titles: list[str], name: str) -> str:
     if requested in titles:
         return requested
-    folded = {_fold_label(t): t for t in titles}
-    if _fold_label(requested) in folded:
-        return folded[_fold_label(requested)]
+    folded = {fold(t): t for t in titles}
+    if fold(requested) in folded:
+        return folded[fold(requested)]
     if requested.isdigit() and 1 <= int(requested) <= len(titles):
         return titles[int(requested) - 1]
     raise UserError(
@@ -842,6 +920,43 @@ def _shared_strings(zf: zipfile.ZipFile, path: str) -> list[str]:
     return out
 
 
+def _sheet_grid(
+    zf: zipfile.ZipFile,
+    ws: _SheetPart,
+    parts: _WorkbookParts,
+    limits: ImportLimits,
+    name: str,
+    max_rows: int | None,
+) -> _Grid:
+    """One worksheet's grid (merged ranges included), with French messages for broken parts."""
+    where = f", feuille « {ws.name} »"
+    try:
+        info = zf.getinfo(ws.path)
+        merges = _scan_merges(zf, ws.path)
+        with zf.open(ws.path) as stream:
+            grid = _read_sheet_xml(
+                stream,
+                info.file_size,
+                parts.shared,
+                parts.date_styles,
+                parts.time_styles,
+                parts.epoch,
+                limits,
+                name,
+                where,
+                max_rows,
+            )
+        grid.merges = merges
+    except UserError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as exc:
+        raise UserError(f"{name}{where} : {MSG_DAMAGED}") from exc
+    except Exception as exc:  # ParseError and friends: a broken sheet
+        log.info("sheet %r of %s unreadable: %r", ws.name, name, exc)
+        raise UserError(f"{name}{where} : feuille illisible ({MSG_DAMAGED})") from exc
+    return grid
+
+
 def _read_xlsx(
     data: bytes,
     name: str,
@@ -879,33 +994,14 @@ def _read_xlsx(
                 result.skipped.append(SkippedSheet(ws.name, "feuille masquée"))
                 log.info("%s: hidden sheet %r skipped", name, ws.name)
                 continue
-            where = f", feuille « {ws.name} »"
-            try:
-                info = zf.getinfo(ws.path)
-                merges = _scan_merges(zf, ws.path)
-                with zf.open(ws.path) as stream:
-                    grid = _read_sheet_xml(
-                        stream,
-                        info.file_size,
-                        parts.shared,
-                        parts.date_styles,
-                        parts.time_styles,
-                        parts.epoch,
-                        limits,
-                        name,
-                        where,
-                        None
-                        if max_data_rows is None
-                        else max_data_rows + limits.header_search_rows,
-                    )
-                grid.merges = merges
-            except UserError:
-                raise
-            except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as exc:
-                raise UserError(f"{name}{where} : {MSG_DAMAGED}") from exc
-            except Exception as exc:  # ParseError and friends: a broken sheet
-                log.info("sheet %r of %s unreadable: %r", ws.name, name, exc)
-                raise UserError(f"{name}{where} : feuille illisible ({MSG_DAMAGED})") from exc
+            grid = _sheet_grid(
+                zf,
+                ws,
+                parts,
+                limits,
+                name,
+                None if max_data_rows is None else max_data_rows + limits.header_search_rows,
+            )
             if not grid.rows:
                 result.skipped.append(SkippedSheet(ws.name, "feuille vide"))
                 continue
@@ -936,7 +1032,7 @@ _MOJIBAKE_RE = re.compile("Ã[\u00a0-\u00bf]|â€[\u0080-\u00ff\u2018-\u201e\u2
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
     """Bytes -> (text, encoding label). UTF-8 (BOM or not), UTF-16 (BOM, or the zero bytes of
-    an "Unicode text" export), Windows-1252, Latin-1; binary junk is refused."""
+    an "Unicode text" export), Windows-1252; binary junk is refused."""
     if data.startswith(codecs.BOM_UTF8):
         return _decode_with(data[3:], "utf-8", name), "UTF-8"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -960,8 +1056,13 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         try:
             text, encoding = data.decode("cp1252"), "Windows-1252"
-        except UnicodeDecodeError:
-            text, encoding = data.decode("latin-1"), "Latin-1"
+        except UnicodeDecodeError as exc:
+            # Only the bytes Windows-1252 leaves undefined (0x81, 0x8D...) get here: Latin-1
+            # would read them as control characters, which no table of ours holds.
+            raise UserError(
+                f"{name} : texte illisible (ni UTF-8 ni Windows-1252) : "
+                "enregistrez-le à nouveau en « CSV UTF-8 »"
+            ) from exc
     _refuse_binary_text(text, name)
     return text, encoding
 
@@ -1041,15 +1142,40 @@ def _read_csv(
     scorer: HeaderScorer | None,
     max_data_rows: int | None,
 ) -> ReadResult:
+    text, notes = _csv_text(data, name)
+    result = ReadResult(source=name, file_format=FORMAT_CSV, tables=[], notes=notes)
+    grid = _csv_grid(
+        text,
+        name,
+        limits,
+        None if max_data_rows is None else max_data_rows + limits.header_search_rows,
+    )
+    delimiter = grid.delimiter or ";"
+    result.notes.append(f"séparateur : {_DELIMITER_NAMES.get(delimiter, repr(delimiter))}")
+    if not grid.rows:
+        raise UserError(f"{name} : {MSG_NO_TABLE}")
+    table = _table_from_grid(grid, name, None, limits, scorer)
+    if table is None:
+        raise UserError(f"{name} : {MSG_NO_TABLE}")
+    result.tables.append(table)
+    return result
+
+
+def _csv_text(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Decoded text (mojibake undone) and the notes that say how it was read."""
     text, encoding = _decode(data, name)
     text, fixed = _fix_mojibake(text)
-    result = ReadResult(source=name, file_format=FORMAT_CSV, tables=[])
-    result.notes.append(f"encodage du texte : {encoding}")
+    notes = [f"encodage du texte : {encoding}"]
     if fixed:
-        result.notes.append(
+        notes.append(
             "accents mal encodés (« Ã© » pour « é ») : corrigés à la lecture ; "
             "vérifiez les textes importés"
         )
+    return text, notes
+
+
+def _csv_grid(text: str, name: str, limits: ImportLimits, max_rows: int | None) -> _Grid:
+    """The non-empty records of a CSV text as a grid (the separator is noted in ``notes``)."""
     offset = 0
     first_line = text[:20].lstrip("\ufeff")
     m = re.match(r"sep=(.)\r?\n", first_line, re.I)
@@ -1059,7 +1185,6 @@ def _read_csv(
         text = text[text.index("\n") + 1 :]
     else:
         delimiter = _sniff_delimiter(text)
-    result.notes.append(f"séparateur : {_DELIMITER_NAMES.get(delimiter, repr(delimiter))}")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     grid = _Grid()
     last_start_line = 1
@@ -1087,10 +1212,7 @@ def _read_csv(
             grid.rows.append((record + offset, values))
             if len(grid.rows) > limits.max_rows + limits.header_search_rows:
                 raise _too_many_rows(name, "", limits)
-            if (
-                max_data_rows is not None
-                and len(grid.rows) >= max_data_rows + limits.header_search_rows
-            ):
+            if max_rows is not None and len(grid.rows) >= max_rows:
                 grid.complete = False
                 break
     except csv.Error as exc:
@@ -1100,13 +1222,131 @@ def _read_csv(
         ) from exc
     if grid.complete and grid.rows:
         _check_unclosed_quote(text, grid, name, last_start_line)
-    if not grid.rows:
+    grid.delimiter = delimiter
+    return grid
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON and JSON Lines (an API's answer saved as it came)
+# ---------------------------------------------------------------------------------------------
+# Keys of an object that hold the list of records (France Travail's search answers: "resultats").
+_RECORD_KEYS = ("resultats", "results", "data", "items", "offres", "records")
+
+
+def _read_json(
+    data: bytes, name: str, limits: ImportLimits, max_data_rows: int | None
+) -> ReadResult | None:
+    """A JSON file (a list of objects, an object with its records under ``resultats``, or one
+    object) or a JSON Lines file (one object per line), flattened as ``pandas.json_normalize``
+    does: nested objects give dotted columns ("lieuTravail.commune"), lists stay whole in their
+    cell as JSON text (decoded later, never split). Rows are numbered by record (JSON) or by line
+    (JSON Lines), after a header row 0. ``None`` when the text is not JSON (read as CSV)."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n\x00\xff\xfe")
+    if head[:1] not in (b"[", b"{"):
+        return None
+    text, encoding = _decode(data, name)
+    text = text.lstrip("\ufeff \t\r\n")
+    notes = [f"encodage du texte : {encoding}"]
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = _NOT_JSON
+    if value is not _NOT_JSON:
+        records, note = _json_records(value, name)
+        numbers = list(range(1, len(records) + 1))
+        file_format = FORMAT_JSON
+        notes.append(note)
+    else:
+        records, numbers = [], []
+        for i, line in enumerate(text.splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError as exc:
+                if not records:
+                    return None  # not JSON at all: a text file starting with a bracket
+                raise UserError(
+                    f"{name}, ligne {i} : JSON illisible ({exc.args[0] if exc.args else exc}) ; "
+                    "attendu un objet JSON par ligne"
+                ) from exc
+            if not isinstance(obj, dict):
+                raise UserError(f"{name}, ligne {i} : attendu un objet JSON {{...}} par ligne")
+            records.append(obj)
+            numbers.append(i)
+        file_format = FORMAT_JSONL
+        notes.append("une ligne par enregistrement ; « ligne N » désigne la ligne N du fichier")
+    if len(records) > limits.max_rows:
+        raise _too_many_rows(name, "", limits)
+    complete = True
+    if max_data_rows is not None and len(records) > max_data_rows:
+        records, numbers, complete = records[:max_data_rows], numbers[:max_data_rows], False
+    rows = [_flatten(r) for r in records]
+    labels: dict[str, None] = {}
+    for r in rows:
+        labels.update(dict.fromkeys(r))
+    if not labels:
         raise UserError(f"{name} : {MSG_NO_TABLE}")
-    table = _table_from_grid(grid, name, None, limits, scorer)
-    if table is None:
-        raise UserError(f"{name} : {MSG_NO_TABLE}")
-    result.tables.append(table)
-    return result
+    if len(labels) > limits.max_columns:
+        raise _too_many_columns(name, "", limits, len(labels) - 1, 1)
+    columns = list(labels)
+    truncated: list[tuple[int, str]] = []
+    for number, r in zip(numbers, rows, strict=True):
+        for key, v in r.items():
+            if v is not None and len(v) > limits.max_cell_chars:
+                r[key] = v[: limits.max_cell_chars]
+                truncated.append((number, key))
+    index = pd.Index(numbers, name="row", dtype="int64")
+    frame = pd.DataFrame.from_records(rows, columns=columns, index=index).astype(object)
+    frame = frame.where(frame.notna(), None)
+    empty = frame.isna().all(axis=1)
+    frame = frame[~empty]
+    table = RawTable(source=name, sheet=None, header_row=0, frame=frame,
+                     truncated_cells=truncated, complete=complete)  # fmt: skip
+    return ReadResult(source=name, file_format=file_format, tables=[table], notes=notes)
+
+
+_NOT_JSON = object()
+
+
+def _json_records(value: object, name: str) -> tuple[list[dict], str]:
+    if isinstance(value, list):
+        if not all(isinstance(x, dict) for x in value):
+            raise UserError(f"{name} : JSON inattendu : attendu une liste d'objets {{...}}")
+        return value, "liste JSON d'enregistrements"
+    if isinstance(value, dict):
+        for key in _RECORD_KEYS:
+            found = value.get(key)
+            if isinstance(found, list) and all(isinstance(x, dict) for x in found):
+                return found, f"enregistrements lus sous la clé « {key} » du JSON"
+        lists = [k for k, v in value.items()
+                 if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]  # fmt: skip
+        if len(lists) == 1:
+            return value[lists[0]], f"enregistrements lus sous la clé « {lists[0]} » du JSON"
+        return [value], "un seul enregistrement (objet JSON)"
+    raise UserError(f"{name} : JSON inattendu : attendu une liste d'objets ou un objet")
+
+
+def _flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
+    """Nested objects -> dotted keys; lists kept whole as JSON text; scalars as text."""
+    out: dict[str, str | None] = {}
+    for key, value in record.items():
+        label = f"{prefix}{key}"
+        if isinstance(value, dict):
+            if value:
+                out.update(_flatten(value, label + "."))
+            continue
+        if value is None:
+            out[label] = None
+        elif isinstance(value, bool):
+            out[label] = "true" if value else "false"
+        elif isinstance(value, list):
+            out[label] = json.dumps(value, ensure_ascii=False) if value else None
+        else:
+            text = str(value).strip()
+            out[label] = text or None
+    return out
 
 
 def _csv_cell(cell: str) -> str | None:
@@ -1138,12 +1378,6 @@ def _check_unclosed_quote(text: str, grid: _Grid, name: str, start_line: int) ->
 # Header detection and table building
 # ---------------------------------------------------------------------------------------------
 _NUMBER_LIKE = re.compile(r"[\d\s.,:/%€+-]+")
-
-
-def _fold_label(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
 def _labelish(value: str) -> bool:
@@ -1267,7 +1501,7 @@ def _table_from_grid(
         for j in range(max(len(header), len(top))):
             sub = header[j] if j < len(header) else None
             grp = top[j] if j < len(top) else None
-            if grp and sub and _fold_label(grp) != _fold_label(sub):
+            if grp and sub and fold(grp) != fold(sub):
                 combined.append(f"{grp} – {sub}")
                 sub_labels[j] = sub
             else:

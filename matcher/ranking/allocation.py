@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from matcher import fields as F
-from matcher.ranking.scoring import COLUMNS, OFFER_POS, PROFILE_POS, Scored, _suggestions, top_k
+from matcher.ranking.scoring import OFFER_POS, PROFILE_POS, Scored, suggestion_frame, top_k
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ def _rank_in_group(group: np.ndarray) -> np.ndarray:
 def allocated_suggestions(scored: Scored, chosen: np.ndarray | None = None) -> pd.DataFrame:
     """The allocation (``chosen``: the result of :func:`allocate`, computed when not given) as a
     suggestions frame: same columns as the plain lists, rank 1..n within each offer."""
-    return _suggestions(scored, allocate(scored) if chosen is None else chosen, OFFER_POS)
+    return suggestion_frame(scored, allocate(scored) if chosen is None else chosen, OFFER_POS)
 
 
-__all__ = ["COLUMNS", "AllocationReport", "allocate", "allocated_suggestions", "compare"]
+__all__ = ["AllocationReport", "allocate", "allocated_suggestions", "compare"]

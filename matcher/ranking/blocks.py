@@ -43,11 +43,11 @@ from matcher.ranking.scoring import (
     Progress,
     Scored,
     _Clock,
-    _suggestions,
     _weights,
     build_context,
     frame_tie_orders,
     score_candidates,
+    suggestion_frame,
     top_rows,
 )
 from matcher.reference.geo import builtin_communes
@@ -272,7 +272,7 @@ def rank_blocks(
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Same suggestions as :func:`matcher.ranking.scoring.rank` (without allocation), computed
+    """Same suggestions as :func:`matcher.ranking.suggest.rank` (without allocation), computed
     by blocks of offers with bounded memory, in this process or on a Dask cluster
     (``scheduler``, default the settings' ``ranking.scheduler``)."""
     settings = settings or Settings()
@@ -297,7 +297,7 @@ def rank_blocks(
     clock = _Clock(progress)
     clock.stage("reasons")
     scored = Scored(kept, ctx.offers, ctx.profiles, ctx.skill_index, referential, settings)
-    out = _suggestions(scored, np.arange(len(kept)), OFFER_POS)[COLUMNS]
+    out = suggestion_frame(scored, np.arange(len(kept)), OFFER_POS)[COLUMNS]
     clock.stage(None)
     if timings is not None:
         timings["reasons"] = timings.get("reasons", 0.0) + clock.timings.get("reasons", 0.0)

@@ -24,6 +24,7 @@ from matcher.reference.referential import (
     fold_codes,
 )
 from matcher.settings import Settings
+from matcher.text.fold import fold_series
 from matcher.text.normalise import join_text, normalise_text, split_skills, split_titles
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,19 @@ def _occupations(
     return out
 
 
+def skill_lists(series: pd.Series) -> pd.Series:
+    """Skills of each row: a list (read from a structured cell, one skill per element, never cut
+    at its commas) kept as it is, without repeats; text split by :func:`split_skills`."""
+    is_list = series.map(lambda v: isinstance(v, list))
+    if not is_list.any():
+        return split_skills(series)
+    out = split_skills(series.where(~is_list, None))
+    out[is_list] = series[is_list].map(
+        lambda v: list(dict.fromkeys(str(x).strip() for x in v if str(x).strip()))
+    )
+    return out
+
+
 def skill_vocab(prepared: pd.DataFrame, referential: Referential) -> pd.Series:
     """Vocabulary ids of each skill of prepared offers or profiles (see matcher.text.vocabulary),
     aligned with their ``skill_list``. Not computed by ``prepare_*``: no score reads it (the
@@ -113,15 +127,16 @@ def prepare_offers(
 ) -> pd.DataFrame:
     """Offers with text, skills, occupation, coordinates and schedule flags."""
     out = _ensure(offers, F.OFFER_FIELDS).reset_index(drop=True)
-    out[F.SKILL_LIST] = split_skills(out[F.SKILLS])
+    out[F.SKILL_LIST] = skill_lists(out[F.SKILLS])
     out[F.TEXT_NORM] = normalise_text(join_text(out, OFFER_TEXT_FIELDS))
     occ = _occupations(
         out[F.ROME_CODE], out[F.TITLE], referential, settings.ranking.occupation_min_confidence
     )
     out = pd.concat([out, occ, _flags(out[F.SCHEDULE])], axis=1)
-    loc = locate(out[F.COMMUNE], out[F.POSTAL_CODE], communes)
+    loc = locate(out[F.COMMUNE], out[F.POSTAL_CODE], communes, insee=out[F.INSEE_CODE],
+                 lat=out[F.GIVEN_LAT], lon=out[F.GIVEN_LON])  # fmt: skip
     out[F.LAT], out[F.LON] = loc["lat"], loc["lon"]
-    for col in (F.LICENCE_REQUIRED, F.CONTRACT_TYPE):
+    for col in (F.LICENCE_REQUIRED, F.LICENCE_DESIRED, F.CONTRACT_TYPE):
         out[col] = _listify(out[col])
     return out
 
@@ -134,7 +149,7 @@ def _means(transport: pd.Series, mobility: pd.Series, licence: pd.Series) -> pd.
         + " "
         + mobility.astype("object").where(mobility.notna(), "").astype(str)
     )
-    t = text.map(parsing.fold)
+    t = fold_series(text, punctuation=True)
     car = t.str.contains(r"voiture|vehicule|vl\b|auto\b|permis b \+|vehicule", regex=True)
     no_car = t.str.contains(
         r"sans vehicule|pas de vehicule|pas de voiture|sans voiture", regex=True
@@ -164,7 +179,7 @@ def prepare_profiles(
         settings.ranking.occupation_min_confidence,
     )
     out = pd.concat([out, occ, _flags(out[F.AVAILABILITY])], axis=1)
-    loc = locate(out[F.COMMUNE], out[F.POSTAL_CODE], communes)
+    loc = locate(out[F.COMMUNE], out[F.POSTAL_CODE], communes, insee=out[F.INSEE_CODE])
     out[F.LAT], out[F.LON] = loc["lat"], loc["lon"]
     for col in (F.LICENCE, F.CONTRACT_TYPES):
         out[col] = _listify(out[col])

@@ -103,6 +103,17 @@ def commute_sentence(
     return text
 
 
+def desired_licence_sentence(desired: list[str], held: list[str]) -> str | None:
+    """A licence the offer wishes for (France Travail "S"): said, never a constraint."""
+    if not desired:
+        return None
+    has = C.implied_licences(held)
+    got = [c for c in desired if c in has]
+    if got and len(got) == len(desired):
+        return f"Permis {', '.join(desired)} souhaité : détenu"
+    return f"Permis {', '.join(desired)} souhaité (non exigé) : non détenu"
+
+
 def _date(v) -> str:
     if isinstance(v, dt.datetime):
         v = v.date()
@@ -148,6 +159,7 @@ def build_reasons(
     given = pd.to_numeric(profiles[F.MOBILITY_KM], errors="coerce").to_numpy(float)[p] > 0
     contracts, accepted = col(offers, F.CONTRACT_TYPE, o), col(profiles, F.CONTRACT_TYPES, p)
     required = col(offers, F.LICENCE_REQUIRED, o)
+    desired = col(offers, F.LICENCE_DESIRED, o)
     o_hours, p_hours = col(offers, F.WEEKLY_HOURS, o), col(profiles, F.WANTED_HOURS, p)
     start, avail = col(offers, F.START_DATE, o), col(profiles, F.AVAILABLE_FROM, p)
     o_flags = {f: C.flag_values(offers[f])[o] for f, _ in SCHEDULE_WORDS}
@@ -182,6 +194,9 @@ def build_reasons(
             sentences.append(
                 f"Attention : permis {', '.join(_list_of(required[i]))} demandé, non détenu"
             )
+        s = desired_licence_sentence(_list_of(desired[i]), _list_of(licence[i]))
+        if s:
+            sentences.append(s)
         if broken[C.HOURS][i]:
             sentences.append(
                 f"Attention : {_hours(o_hours[i])} par semaine proposées, "

@@ -393,7 +393,9 @@ COLUMNS = [F.OFFER_REF, F.PROFILE_REF, F.STRUCTURE, F.RANK, F.SCORE, *F.COMPONEN
            F.OCC_KIND, F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS]  # fmt: skip
 
 
-def _suggestions(scored: Scored, rows: np.ndarray, by: str) -> pd.DataFrame:
+def suggestion_frame(scored: Scored, rows: np.ndarray, by: str) -> pd.DataFrame:
+    """Chosen rows of ``scored.pairs`` (grouped by ``by``, best first) as suggestions: rank
+    1..n within each group, references, components, skills and French reasons."""
     top = scored.labelled(scored.pairs.iloc[rows])
     group = top[by].to_numpy()
     starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1] if len(group) else np.array([], int)
@@ -406,46 +408,25 @@ def _suggestions(scored: Scored, rows: np.ndarray, by: str) -> pd.DataFrame:
 def top_per_offer(scored: Scored, k: int | None = None) -> pd.DataFrame:
     """The best ``k`` profiles of each offer, rank 1..k, with reasons."""
     k = k or scored.settings.ranking.top_k
-    return _suggestions(scored, top_k(scored, OFFER_POS, k), OFFER_POS)
+    return suggestion_frame(scored, top_k(scored, OFFER_POS, k), OFFER_POS)
 
 
 def top_per_profile(scored: Scored, k: int | None = None) -> pd.DataFrame:
     """The best ``k`` offers of each profile, rank 1..k, with reasons."""
     k = k or scored.settings.ranking.top_k_per_profile
-    return _suggestions(scored, top_k(scored, PROFILE_POS, k), PROFILE_POS)
+    return suggestion_frame(scored, top_k(scored, PROFILE_POS, k), PROFILE_POS)
 
 
-def rank(
-    offers: pd.DataFrame,
-    profiles: pd.DataFrame,
-    settings: Settings | None = None,
-    referential: Referential | None = None,
-    communes: pd.DataFrame | None = None,
-    top_k: int | None = None,
-    allocate: bool | None = None,
-) -> pd.DataFrame:
-    """The whole pipeline: for each offer, the best profiles with score, components and reasons.
-
-    One row per suggestion: offer_ref, profile_ref, structure, rank, score, s_text, s_skills,
-    s_occupation, s_commute, s_constraints, distance_km, matched_skills, missing_skills, reasons.
-    With allocation (``allocate`` or the settings' ``ranking.allocate``), each offer gets at most
-    positions x candidates_per_position people and each person at most max_offers_per_profile
-    offers, chosen globally (matcher/ranking/allocation.py). Without allocation the offers are
-    ranked by blocks (``ranking.block_offers``), on the Dask cluster named by
-    ``ranking.scheduler`` if any (matcher/ranking/blocks.py): same suggestions."""
-    settings = settings or Settings()
-    if offers.empty or profiles.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    if allocate if allocate is not None else settings.ranking.allocate:
-        from matcher.ranking.allocation import allocated_suggestions
-
-        scored = score_pairs(offers, profiles, settings, referential, communes)
-        return allocated_suggestions(scored)[COLUMNS]
-    # By blocks of offers (bounded memory; on a Dask cluster when the settings name a
-    # scheduler): the same suggestions as top_per_offer(score_pairs(...)), see blocks.py.
-    from matcher.ranking.blocks import rank_blocks
-
-    return rank_blocks(offers, profiles, settings, referential, communes, top_k)
-
-
-__all__ = ["COLUMNS", "Scored", "rank", "score_pairs", "top_k", "top_per_offer", "top_per_profile"]
+__all__ = [
+    "COLUMNS",
+    "Context",
+    "Scored",
+    "build_context",
+    "score_candidates",
+    "score_pairs",
+    "suggestion_frame",
+    "top_k",
+    "top_per_offer",
+    "top_per_profile",
+    "top_rows",
+]

@@ -10,12 +10,12 @@ from typing import Any
 import pandas as pd
 
 from matcher import fields as F
+from matcher.identity import User
 from matcher.store.records import (
     dump_json,
     utc_now,
 )
 from matcher.store.scope import Scoped
-from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 

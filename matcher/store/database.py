@@ -32,6 +32,7 @@ aside), so that another database could replace SQLite behind the same methods.
 
 from __future__ import annotations
 
+from matcher.identity import User
 from matcher.store.decisions import DecisionsStore
 from matcher.store.matching import MatchingStore
 from matcher.store.offers import OffersStore
@@ -42,7 +43,6 @@ from matcher.store.reference import ReferenceStore
 from matcher.store.secrets import SecretsStore
 from matcher.store.suggestions import SuggestionsStore
 from matcher.store.users import UsersStore
-from matcher.workflow.auth import User
 
 
 class Store(

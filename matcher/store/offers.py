@@ -9,6 +9,7 @@ import pandas as pd
 
 from matcher import fields as F
 from matcher.errors import UserError
+from matcher.identity import User
 from matcher.intake.importer import ImportReport
 from matcher.store.imports import ImportsStore
 from matcher.store.records import (
@@ -16,7 +17,6 @@ from matcher.store.records import (
     record_json,
     utc_now,
 )
-from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ import logging
 import pandas as pd
 
 from matcher import fields as F
+from matcher.identity import User
 from matcher.store.audit import Audited
 from matcher.store.records import (
     utc_now,
 )
-from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,11 @@ import datetime as dt
 import logging
 from typing import Any
 
+from matcher.identity import User
 from matcher.store.audit import Audited
 from matcher.store.records import (
     utc_now,
 )
-from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 

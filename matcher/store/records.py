@@ -46,8 +46,12 @@ def jsonable(value: Any) -> Any:
 
 
 def record_json(record: dict[str, Any], fields: Sequence[str]) -> str:
-    """Canonical JSON of a record (only the canonical fields, in a fixed order)."""
-    return json.dumps({f: jsonable(record.get(f)) for f in fields}, ensure_ascii=False)
+    """Canonical JSON of a record (only the canonical fields, in a fixed order). Fields added
+    later (``F.SPARSE_FIELDS``) are written only when they hold a value, so a record stored
+    before they existed is unchanged when it is imported again."""
+    data = {f: jsonable(record.get(f)) for f in fields}
+    data = {f: v for f, v in data.items() if v is not None or f not in F.SPARSE_FIELDS}
+    return json.dumps(data, ensure_ascii=False)
 
 
 def decode_record(text: str) -> dict[str, Any]:

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
+from matcher.identity import User
 from matcher.store.connection import Connection
 from matcher.store.records import inserted_id
-from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 
 # Profile fields the coordinator does not see (place of residence): pseudonymous form.
-COORDINATOR_HIDDEN_PROFILE_FIELDS = (F.COMMUNE, F.POSTAL_CODE)
+COORDINATOR_HIDDEN_PROFILE_FIELDS = (F.COMMUNE, F.POSTAL_CODE, F.INSEE_CODE)
 
 
 @dataclass(frozen=True)

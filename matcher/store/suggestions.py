@@ -10,13 +10,13 @@ from typing import Any
 import pandas as pd
 
 from matcher import fields as F
+from matcher.identity import User
 from matcher.store.audit import Audited
 from matcher.store.records import (
     inserted_id,
     jsonable,
     utc_now,
 )
-from matcher.workflow.auth import User
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ import pandas as pd
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
+from matcher.identity import LOCK_MINUTES, MAX_FAILED_LOGINS, User
 from matcher.store.audit import Audited
 from matcher.store.records import (
     inserted_id,
     utc_now,
 )
-from matcher.workflow.auth import LOCK_MINUTES, MAX_FAILED_LOGINS, User
 
 log = logging.getLogger(__name__)
 

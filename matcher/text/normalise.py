@@ -25,13 +25,13 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
 import Stemmer  # PyStemmer: the Snowball stemmers compiled in C
 
 from matcher.paths import DATA_DIR
+from matcher.text.fold import fold
 
 ABBREVIATIONS_FILE = DATA_DIR / "abreviations.csv"
 STOP_WORDS_FILE = DATA_DIR / "mots_vides.txt"
@@ -55,10 +55,6 @@ _SLASH = re.compile(r"\s*/\s*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
-def _fold_word(word: str) -> str:
-    return unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode("ascii")
-
-
 # What is left of the second word once the prefix shared with the first is removed, when the
 # second is the feminine of the first: agent/agente, chef/cheffe, directeur/directrice.
 _FEM_TAILS = frozenset(
@@ -70,13 +66,11 @@ _MASC_TAILS = frozenset(
 )
 
 
-def _variants(a: str, b: str) -> bool:
+def gender_variants(a: str, b: str) -> bool:
     """Two words (or hyphenated compounds) are gender variants: equal once folded, or the second
     is the first with a feminine ending (agent/agente, directeur/directrice, chef/cheffe,
     accastilleur-gréeur/accastilleuse-gréeuse). "vitrerie/vitres" are not."""
-    if a[:1].isascii() and b[:1].isascii() and a[:1].lower() != b[:1].lower():
-        return False  # different first letters (ASCII folds to itself): cheap and common
-    fa, fb = _fold_word(a), _fold_word(b)
+    fa, fb = fold(a, punctuation=True), fold(b, punctuation=True)
     if fa == fb:
         return True
     pa, pb = fa.split("-"), fb.split("-")
@@ -107,7 +101,9 @@ def _collapse_pairs(text: str) -> str:
         done = False
         for n in range(min(6, len(left_words), len(right_words)), 0, -1):
             lw, rw = left_words[-n:], right_words[:n]
-            if all(_variants(a, b) for a, b in zip(lw, rw, strict=True)) and _WORD.match(rw[0]):
+            if all(gender_variants(a, b) for a, b in zip(lw, rw, strict=True)) and _WORD.match(
+                rw[0]
+            ):
                 out = " ".join([*left_words, *right_words[n:]])
                 done = True
                 break
@@ -173,23 +169,11 @@ def collapse_gender(series: pd.Series) -> pd.Series:
 
 # -- folding ----------------------------------------------------------------------------------
 _SPACES = re.compile(r"\s+")
-_APOSTROPHES = ("’", "'", "`", "´", "‘", "ʼ")
-# ASCII bytes -> lower case letters and digits kept, "+" and "#" kept (C++, C#), the rest a space.
-_ASCII_FOLD = (
-    bytes(c if (chr(c).isalnum() or chr(c) in "+#") else ord(" ") for c in range(128)).lower()
-    + b" " * 128
-)
 
 
 def _fold_one(text: str) -> str:
-    text = _collapse_one(text)
-    for a in _APOSTROPHES:
-        if a in text:
-            text = text.replace(a, " ")
-    if "œ" in text or "Œ" in text or "æ" in text or "Æ" in text:
-        text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    data = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").translate(_ASCII_FOLD)
-    return " ".join(data.decode("ascii").split())
+    # "+" and "#" are kept: C++, C#.
+    return fold(_collapse_one(text), keep="+#")
 
 
 def fold_text(series: pd.Series) -> pd.Series:
@@ -381,7 +365,7 @@ def _distinct(items: list[str]) -> list[str]:
     seen: dict[str, str] = {}
     for item in items:
         item = item.strip(" .-*\t")
-        key = _fold_word(item)
+        key = fold(item, punctuation=True)
         if len(item) >= 2 and key not in seen:
             seen[key] = item
     return list(seen.values())

@@ -22,19 +22,21 @@ structures stay managed here.
 from __future__ import annotations
 
 import base64
-import getpass
 import hashlib
 import hmac
 import logging
 import re
 import secrets
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
+
+# The acting user and the login limits live in matcher/identity.py (the store needs them and must
+# not import this module, which needs the store); re-exported here for the callers of auth.
+from matcher.identity import LOCK_MINUTES, MAX_FAILED_LOGINS, SYSTEM, User, local_admin
 
 if TYPE_CHECKING:
     from matcher.store.database import Store
@@ -51,51 +53,12 @@ KEY_BYTES = 32
 _MAXMEM = 128 * 1024 * 1024
 
 MIN_PASSWORD_LENGTH = 12
-MAX_FAILED_LOGINS = 10  # consecutive failures before the account is locked for a while
-LOCK_MINUTES = 15
 
 LOGIN_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 
 # Demo accounts created by ``python -m matcher demo`` (documented in the README).
 DEMO_PASSWORD = "circuit-court-demo"
 DEMO_COORDINATOR = "coordination"
-
-
-@dataclass(frozen=True)
-class User:
-    """The acting user. ``structure`` is set for counsellors only. ``system`` marks internal jobs
-    and the local administrator (full rights, profiles in full)."""
-
-    login: str
-    role: Role
-    structure: str | None = None
-    id: int | None = None
-    system: bool = False
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role == Role.COORDINATOR
-
-    @property
-    def label(self) -> str:
-        """French description, e.g. « marie (conseiller, EI Artois Propreté) »."""
-        if self.system:
-            return f"{self.login} (administration locale)"
-        where = f", {self.structure}" if self.structure else ""
-        return f"{self.login} ({self.role.label}{where})"
-
-
-SYSTEM = User(login="système", role=Role.COORDINATOR, system=True)
-
-
-def local_admin() -> User:
-    """The person running the command line without ``--as``: full rights, audited under the
-    operating-system account name."""
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):
-        name = "inconnu"
-    return User(login=f"admin-local:{name}", role=Role.COORDINATOR, system=True)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -315,6 +278,8 @@ def ensure_demo_users(store: Store, structures: dict[str, str]) -> list[User]:
 __all__ = [
     "DEMO_COORDINATOR",
     "DEMO_PASSWORD",
+    "LOCK_MINUTES",
+    "MAX_FAILED_LOGINS",
     "SYSTEM",
     "User",
     "add_user",

@@ -10,15 +10,13 @@ steps before are then counted as reached too.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 import numpy as np
 import pandas as pd
 
 from matcher import fields as F
 from matcher.fields import Status
 from matcher.reference.referential import CODE, SECTOR, Referential
+from matcher.text.fold import fold_series
 
 # Steps of the funnel, in order: (column of the funnel frame, French label).
 OFFERS = "offers"
@@ -70,18 +68,10 @@ _NO = {"non", "no", "n", "hors qpv", "hors", "0", "false", "faux", "aucun"}
 _UNKNOWN = {"", "nan", "none", "ne sait pas", "nsp", "inconnu", "nr", "non renseigne", "?"}
 
 
-def _fold(text: object) -> str:
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return ""
-    folded = unicodedata.normalize("NFKD", str(text))
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9?]+", " ", folded).strip()
-
-
 def qpv_group(values: pd.Series) -> pd.Series:
     """Whether a firm is in a priority neighbourhood, from the offers' QPV column: the name of
     the quartier or "oui" -> in QPV, "non" -> out, empty -> not given."""
-    folded = values.map(_fold)
+    folded = fold_series(values, keep="?")
     out = pd.Series(IN_QPV, index=values.index, dtype=object)
     out[folded.isin(_NO)] = OUT_QPV
     out[folded.isin(_UNKNOWN)] = UNKNOWN_QPV
@@ -114,6 +104,18 @@ def stage_reached(suggestions: pd.DataFrame, decisions: pd.DataFrame) -> pd.Seri
     merged = suggestions[keys].merge(best, on=keys, how="left")  # keeps the left order
     from_history = merged[STAGE].fillna(0).astype(int).to_numpy()
     return pd.Series(np.maximum(current.to_numpy(), from_history), index=suggestions.index)
+
+
+def hired(stage: pd.Series) -> pd.Series:
+    """Which pairs count as hires: the highest stage they reached (:func:`stage_reached`) is
+    « Embauché ». The one rule for the dashboard's figures, the funnel and the Offres page."""
+    return stage >= _STAGE[Status.HIRED]
+
+
+def hires_per_offer(suggestions: pd.DataFrame, decisions: pd.DataFrame) -> pd.Series:
+    """Hires of each offer (offer_ref -> count), counted as :func:`hired` says."""
+    mask = hired(stage_reached(suggestions, decisions)).to_numpy()
+    return suggestions.loc[mask, F.OFFER_REF].value_counts()
 
 
 def pair_facts(
@@ -182,15 +184,17 @@ def key_figures(
     """The figures of the general assembly: offers, firms, firms in a QPV, positions, people
     accompanied, structures, suggestions, people proposed to a firm, interviews, hires, and the
     share of people proposed who were hired (None when nobody was proposed)."""
-    firms = offers[F.EMPLOYER].dropna().astype(str).map(_fold)
+    firms = fold_series(offers[F.EMPLOYER].dropna().astype(str), keep="?")
     firms = firms[firms != ""]
-    in_qpv = offers[offers[QPV_DIM] == IN_QPV][F.EMPLOYER].dropna().astype(str).map(_fold)
+    in_qpv = fold_series(
+        offers[offers[QPV_DIM] == IN_QPV][F.EMPLOYER].dropna().astype(str), keep="?"
+    )
     positions = pd.to_numeric(offers[F.POSITIONS], errors="coerce").fillna(1).clip(lower=1)
     person = [F.STRUCTURE, F.PROFILE_REF]
     proposed = pairs[pairs[STAGE] >= _STAGE[Status.PROPOSED]]
-    hired = pairs[pairs[STAGE] >= _STAGE[Status.HIRED]]
+    hires = pairs[hired(pairs[STAGE])]
     n_proposed = len(proposed.drop_duplicates(person))
-    n_hired = len(hired.drop_duplicates(person))
+    n_hired = len(hires.drop_duplicates(person))
     return {
         "offers": len(offers),
         "firms": int(firms.nunique()),
@@ -201,7 +205,7 @@ def key_figures(
         "suggestions": len(pairs),
         "people_proposed": n_proposed,
         "interviews": int((pairs[STAGE] >= _STAGE[Status.INTERVIEW]).sum()),
-        "hires": len(hired),
+        "hires": len(hires),
         "people_hired": n_hired,
         "hire_rate": (n_hired / n_proposed) if n_proposed else None,
     }

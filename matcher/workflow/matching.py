@@ -36,6 +36,7 @@ import scipy.sparse as sp
 
 from matcher import fields as F
 from matcher.features import candidates, occupation, protected, skills, text
+from matcher.ranking import suggest
 from matcher.ranking.prepare import prepare_offers, prepare_profiles
 from matcher.ranking.scoring import (
     COLUMNS,
@@ -43,7 +44,6 @@ from matcher.ranking.scoring import (
     Scored,
     _weights,
     score_candidates,
-    top_per_offer,
 )
 from matcher.reference.referential import Referential
 from matcher.settings import Settings
@@ -218,6 +218,8 @@ def match_store(
 
     start = time.perf_counter()
     r = settings.ranking
+    if r.allocate:  # the allocation shares capacities between all offers: no offer alone
+        incremental = False
     stamp = _stamp(store, referential, settings)
     state = _load_state(store)
     if state is not None and state.stamp != stamp:
@@ -365,7 +367,7 @@ def match_store(
     sub = po.iloc[rescored].reset_index(drop=True)
     if len(rescored):
         scored, _ = score_on(rescored, np.flatnonzero(chosen[o_pos]))
-        top = top_per_offer(scored)
+        top = suggest.suggestions(scored)
         extra = _pooled_extra(scored, top, pool)
         suggestions = pd.concat([top[COLUMNS], extra[COLUMNS]], ignore_index=True)
         for key in offer_keys_of(rescored, offer_keys):

@@ -22,13 +22,9 @@ Typical calls::
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 import re
-import unicodedata
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -39,11 +35,13 @@ import pandas as pd
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.fields import RejectReason, Status
+from matcher.identity import User
 from matcher.intake.privacy import redact_text
+from matcher.intake.readers import FORMAT_CSV, RowsRead, read_rows
 from matcher.settings import ImportLimits
 from matcher.store.database import Store
 from matcher.store.decisions import DecisionWrite, PairState
-from matcher.workflow.auth import User
+from matcher.text.fold import fold
 
 log = logging.getLogger(__name__)
 
@@ -82,30 +80,24 @@ def allowed(current: Status | str, new: Status | str) -> bool:
     return new in TRANSITIONS[current]
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
 _STATUS_NAMES: dict[str, Status] = {}
 for _s in Status:
-    _STATUS_NAMES[_fold(_s.value)] = _s
-    _STATUS_NAMES[_fold(_s.label)] = _s
+    _STATUS_NAMES[fold(_s.value)] = _s
+    _STATUS_NAMES[fold(_s.label)] = _s
 _STATUS_NAMES.update({
     "retenu": Status.RETAINED, "propose": Status.PROPOSED, "proposee": Status.PROPOSED,
     "embauchee": Status.HIRED, "refuse": Status.REJECTED, "non retenue": Status.REJECTED,
 })  # fmt: skip
 _REASON_NAMES: dict[str, RejectReason] = {}
 for _r in RejectReason:
-    _REASON_NAMES[_fold(_r.value)] = _r
-    _REASON_NAMES[_fold(_r.label)] = _r
+    _REASON_NAMES[fold(_r.value)] = _r
+    _REASON_NAMES[fold(_r.label)] = _r
 _REASON_NAMES.update({"contrat": RejectReason.CONTRACT, "horaires": RejectReason.CONTRACT})
 
 
 def parse_status(text: str | Status) -> Status:
     """A status from its stored value or its French label (case and accents ignored)."""
-    found = _STATUS_NAMES.get(_fold(text))
+    found = _STATUS_NAMES.get(fold(text))
     if found is None:
         choices = ", ".join(f"« {s.label} »" for s in Status)
         raise UserError(f"décision « {text} » inconnue (valeurs possibles : {choices})")
@@ -114,7 +106,7 @@ def parse_status(text: str | Status) -> Status:
 
 def parse_reason(text: str | RejectReason) -> RejectReason:
     """A reason of "Non retenu" from its value or French label."""
-    found = _REASON_NAMES.get(_fold(text))
+    found = _REASON_NAMES.get(fold(text))
     if found is None:
         choices = ", ".join(f"« {r.label} »" for r in RejectReason)
         raise UserError(f"motif « {text} » inconnu (motifs possibles : {choices})")
@@ -535,10 +527,10 @@ _PRODUCED_RE = re.compile(r"produite? le (\d{2})/(\d{2})/(\d{4})(?: à (\d{2})[:
 
 
 def _header_map(cells: Sequence[Any]) -> dict[int, str]:
-    wanted = {_fold(v): k for k, v in FILE_HEADERS.items()} | _FILE_ALIASES
+    wanted = {fold(v): k for k, v in FILE_HEADERS.items()} | _FILE_ALIASES
     out: dict[int, str] = {}
     for j, v in enumerate(cells):
-        key = wanted.get(_fold(v)) if not _blank(v) else None
+        key = wanted.get(fold(v)) if not _blank(v) else None
         if key and key not in out.values():
             out[j] = key
     return out
@@ -571,26 +563,26 @@ def _frame_from_rows(rows: Sequence[tuple[int, Sequence[Any]]], where: str) -> p
     return pd.DataFrame(records, columns=list(DECISION_COLUMNS))
 
 
-def _exported_at(wb: Any) -> str | None:
+def _exported_at(read: RowsRead) -> str | None:
     """When the workbook was produced: its creation time, unless the "Lisez-moi" sheet says
     another day (then the start of that day, which errs towards reporting conflicts)."""
-    created = getattr(wb.properties, "created", None)
-    if isinstance(created, dt.datetime) and created.tzinfo is None:
-        created = created.replace(tzinfo=dt.UTC)
+    created = read.created
     produced = None
-    if "Lisez-moi" in wb.sheetnames:
-        for row in wb["Lisez-moi"].iter_rows(max_row=10, values_only=True):
-            m = next((_PRODUCED_RE.search(str(v)) for v in row if v), None)
-            if m:
-                d, mo, y, h, mi = m.groups()
-                produced = dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0),
-                                       tzinfo=_PARIS)  # fmt: skip
-                break
+    readme = next((s for s in read.sheets if s.sheet == "Lisez-moi"), None)
+    for number, row in readme.rows if readme else []:
+        if number > 10:
+            break
+        m = next((_PRODUCED_RE.search(str(v)) for v in row if v), None)
+        if m:
+            d, mo, y, h, mi = m.groups()
+            produced = dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0),
+                                   tzinfo=_PARIS)  # fmt: skip
+            break
     if produced is not None and (
         created is None or created.astimezone(_PARIS).date() != produced.date()
     ):
         return produced.astimezone(dt.UTC).isoformat(timespec="seconds")
-    return created.isoformat(timespec="seconds") if isinstance(created, dt.datetime) else None
+    return created.isoformat(timespec="seconds") if created is not None else None
 
 
 def read_decisions_file(
@@ -599,71 +591,37 @@ def read_decisions_file(
     """A filled-in shortlist (.xlsx as exported, or .csv with the same headers) as a
     decisions frame (``DECISION_COLUMNS``; ``row`` is the spreadsheet's row number).
 
+    The file is opened by :func:`matcher.intake.readers.read_rows` (its limits and messages).
     Reads the sheet "Suggestions" (else the first sheet with the headers « Réf. offre »,
     « Réf. candidat (pseudonyme) », « Décision »; « Structure d'accompagnement », « Motif » and
     « Commentaire » are read when present). ``exported_at`` comes from the workbook."""
-    limits = limits or ImportLimits()
-    if len(data) > limits.max_file_mb * 1024 * 1024:
-        raise UserError(f"{name} : fichier trop gros (plus de {limits.max_file_mb:g} Mo)")
-    lower = name.lower()
-    if lower.endswith(".csv") or lower.endswith(".txt"):
-        return _read_csv(data, name, limits)
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise UserError(f"{name} : ce n'est pas un classeur Excel (.xlsx) ni un fichier .csv")
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise UserError(f"{name} : classeur illisible ({exc.__class__.__name__})") from exc
-    try:
-        names = [SHEET] if SHEET in wb.sheetnames else list(wb.sheetnames)
-        last_error: UserError | None = None
-        for sheet in names:
-            ws = wb[sheet]
-            rows = []
-            for i, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-                if i > limits.max_rows + 20:
-                    raise UserError(
-                        f"{name}, feuille « {sheet} » : plus de {limits.max_rows} lignes"
-                    )
-                rows.append((i, cells))
-            try:
-                frame = _frame_from_rows(rows, f"{name}, feuille « {sheet} »")
-            except UserError as exc:
-                last_error = exc
-                continue
-            frame[EXPORTED_AT] = _exported_at(wb)
-            return frame
-        raise last_error or UserError(f"{name} : aucune feuille")
-    finally:
-        wb.close()
+    return decisions_from_rows(read_rows(data, name, limits))
 
 
-def _read_csv(data: bytes, name: str, limits: ImportLimits) -> pd.DataFrame:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # bytes that Windows-1252 leaves undefined (0x81, 0x8D...): not a text file we read
-        raise UserError(
-            f"{name} : texte illisible (ni UTF-8 ni Windows-1252) : "
-            "enregistrez-le à nouveau en « CSV UTF-8 »"
-        )
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ";"
-    rows = []
-    for i, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        if i > limits.max_rows + 20:
-            raise UserError(f"{name} : plus de {limits.max_rows} lignes")
+def decisions_from_rows(read: RowsRead) -> pd.DataFrame:
+    """The decisions of a file already read by :func:`matcher.intake.readers.read_rows`."""
+    name = read.source
+    if read.file_format == FORMAT_CSV:
+        if not name.lower().endswith((".csv", ".txt")):
+            raise UserError(f"{name} : ce n'est pas un classeur Excel (.xlsx) ni un fichier .csv")
         # The export protects formula-like text with a leading quote: take it off.
-        rows.append((i, [c[1:] if c.startswith("'") else c for c in cells]))
-    return _frame_from_rows(rows, name)
+        rows = [
+            (i, [c[1:] if c and c.startswith("'") else c for c in cells])
+            for i, cells in read.sheets[0].rows
+        ]
+        return _frame_from_rows(rows, name)
+    by_name = {s.sheet: s for s in read.sheets}
+    sheets = [by_name[SHEET]] if SHEET in by_name else read.sheets
+    last_error: UserError | None = None
+    for sheet in sheets:
+        try:
+            frame = _frame_from_rows(sheet.rows, f"{name}, feuille « {sheet.sheet} »")
+        except UserError as exc:
+            last_error = exc
+            continue
+        frame[EXPORTED_AT] = _exported_at(read)
+        return frame
+    raise last_error or UserError(f"{name} : aucune feuille")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -761,6 +719,7 @@ __all__ = [
     "annotate",
     "apply_decisions",
     "decide",
+    "decisions_from_rows",
     "keep_in_pool",
     "parse_reason",
     "parse_status",

@@ -18,14 +18,16 @@ import pandas as pd
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
-from matcher.intake import parsing
+from matcher.identity import SYSTEM, User
 from matcher.intake.importer import ImportResult, Kind, import_file
 from matcher.intake.mapping import IGNORED_BY_USER
+from matcher.intake.readers import read_rows
 from matcher.paths import SAMPLE_DIR
 from matcher.settings import Settings, load_settings
 from matcher.store.database import Store
+from matcher.text.fold import fold, fold_series
 from matcher.workflow import review
-from matcher.workflow.auth import SYSTEM, User, demo_login, ensure_demo_users
+from matcher.workflow.auth import demo_login, ensure_demo_users
 
 # The ranking (scikit-learn, scipy) and the workbooks (openpyxl) are imported by the functions
 # that use them: the commands that only read the store start without them.
@@ -56,6 +58,9 @@ def import_into_store(
 
     With a :class:`User`, rights are checked in the store: offers are imported by the
     coordinator, profiles by a counsellor for their own structure (given by default)."""
+    from matcher.reference.geo import active_communes
+    from matcher.reference.referential import active_referential
+
     if isinstance(user, User) and user.structure and kind == "profiles" and structure is None:
         structure = user.structure
     settings = settings or Settings()
@@ -70,6 +75,11 @@ def import_into_store(
         limits=settings.import_limits,
         # Offers already stored: the report points at the same offer sent in another file.
         existing=store.offers(SYSTEM, status=None) if kind == "offers" else None,
+        communes=active_communes(store),
+        referential=active_referential(store) if kind == "offers" else None,
+        pseudonym_key=store.secret("pseudonym") if kind == "profiles" else None,
+        # The other side, for "these places are far from everyone" in the report.
+        others=store.profiles(SYSTEM) if kind == "offers" else store.offers(SYSTEM),
     )
     if kind == "offers":
         counts = store.save_offers(result.frame, result.report, user)
@@ -96,7 +106,8 @@ def run_matching(
 ) -> pd.DataFrame:
     """Rank the open offers against every profile and store the suggestions (decisions kept).
 
-    Same ranking as :func:`matcher.ranking.rank` (score_pairs then top_per_offer), keeping the
+    Same path as :func:`matcher.ranking.suggest.rank` (score_pairs, then the top k of each offer
+    or, when ``ranking.allocate`` is set, the allocation under capacities), keeping the
     scored pairs so that profiles kept in a pool ("vivier") for an offer's kind of job are added
     to that offer's suggestions even beyond the top k (when they are candidates and no hard
     constraint excludes them). Only the coordinator (or an internal job) runs it. Uses the
@@ -189,11 +200,9 @@ def import_decisions(
     from matcher.export import shortlists as export
 
     settings = settings or Settings()
-    limits = settings.import_limits
-    if len(data) > limits.max_file_mb * 1024 * 1024:
-        raise UserError(f"{name} : fichier trop gros (plus de {limits.max_file_mb:g} Mo)")
-    if export.has_pair_keys(data):
-        read = export.read_shortlist(data, name, store.secret())
+    rows = read_rows(data, name, settings.import_limits)
+    if export.has_pair_keys(rows):
+        read = export.shortlist_from_rows(rows, store.secret())
         report = review.apply_decisions(store, user, read.decisions, source=name)
         refused = [
             review.Outcome(
@@ -206,7 +215,7 @@ def import_decisions(
         ]
         report.outcomes = refused + report.outcomes
         return report
-    frame = review.read_decisions_file(data, name, limits=limits)
+    frame = review.decisions_from_rows(rows)
     return review.apply_decisions(store, user, frame, source=name)
 
 
@@ -309,7 +318,8 @@ def preview_offer_ranking(
     settings, ``rank_now``/``score_now`` with the current ones, and ``move`` (places gained; NaN
     when the profile enters or leaves the list). Profiles are pseudonymous, as the coordinator
     sees them; the place of residence is used for the commute score but never returned."""
-    from matcher.ranking.scoring import score_pairs, top_per_offer
+    from matcher.ranking import suggest
+    from matcher.ranking.scoring import score_pairs
     from matcher.reference.geo import active_communes
     from matcher.reference.referential import active_referential
 
@@ -330,7 +340,7 @@ def preview_offer_ranking(
         if profiles.empty:
             return pd.DataFrame(columns=columns)
         scored = score_pairs(offer, profiles, s, referential=referential, communes=communes)
-        return top_per_offer(scored)[columns]
+        return suggest.suggestions(scored)[columns]
 
     new = ranked(settings)
     now = ranked(current)[[*keys, F.RANK, F.SCORE]]
@@ -359,8 +369,8 @@ def shortlist_rows(
     suggestions = store.suggestions(user, offer_ref=offer_ref, structure=structure, status=statuses)
     offers = store.offers(user, status=None)
     if employer:
-        wanted = parsing.fold(employer)
-        offers = offers[offers[F.EMPLOYER].fillna("").map(parsing.fold) == wanted]
+        wanted = fold(employer, punctuation=True)
+        offers = offers[fold_series(offers[F.EMPLOYER], punctuation=True) == wanted]
         suggestions = suggestions[suggestions[F.OFFER_REF].isin(offers[F.OFFER_REF])]
     offer_cols = offers[[F.OFFER_REF, F.EMPLOYER, F.TITLE, F.COMMUNE, F.START_DATE]].rename(
         columns={F.COMMUNE: export.OFFER_COMMUNE}

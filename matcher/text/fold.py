@@ -1,0 +1,62 @@
+"""Folding French text for comparison: the one place where case, accents, ligatures and
+punctuation are unified.
+
+``fold`` takes one value, ``fold_series`` a pandas Series (computed once per distinct value, which
+is what makes it fast: job text, headers, statuses and communes repeat a lot).
+
+Two shapes, by what the caller compares:
+
+- words only (the default): every character other than a-z and 0-9 (and those in ``keep``) is a
+  space — statuses, reasons, column labels, sheet names, neighbourhood names, text to match;
+- ``punctuation=True``: punctuation kept, spaces collapsed — the cell parsers, which read
+  "1,5", "35h/semaine" or "01/12/2026".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import pandas as pd
+
+# Ligatures that Unicode does not decompose: "cœur" must meet "coeur".
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
+
+
+@functools.cache
+def _others(keep: str) -> re.Pattern[str]:
+    return re.compile(f"[^a-z0-9{re.escape(keep)}]+")
+
+
+def fold(text: object, *, keep: str = "", punctuation: bool = False) -> str:
+    """Lower case, accents removed, œ -> oe and æ -> ae, spaces collapsed and trimmed.
+
+    Without ``punctuation`` only the letters a-z, digits and the characters of ``keep`` remain
+    (any other run becomes one space). ``None`` and NaN fold to ""."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    text = str(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower()
+    if not punctuation:
+        text = _others(keep).sub(" ", text)
+    return " ".join(text.split())
+
+
+def fold_series(series: pd.Series, *, keep: str = "", punctuation: bool = False) -> pd.Series:
+    """:func:`fold` over a Series, once per distinct value; missing values become ""."""
+    values = series.to_numpy(dtype=object, na_value=None)
+    done: dict[object, str] = {}
+    out = []
+    for v in values:
+        r = done.get(v)
+        if r is None:
+            r = done[v] = fold(v, keep=keep, punctuation=punctuation)
+        out.append(r)
+    return pd.Series(out, index=series.index, dtype=object)
+
+
+__all__ = ["fold", "fold_series"]
