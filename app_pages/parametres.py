@@ -26,8 +26,13 @@ CONSTRAINT_LABELS = {
     "hours": "Durée du travail",
     "schedule": "Horaires (nuit, week-end, coupures)",
     "availability": "Date de disponibilité",
+    "distance": "Au-delà du rayon de mobilité",
+    "unknown_distance": "Distance inconnue",
 }
-POLICIES = {"exclude": "Exclure le candidat", "penalise": "Baisser son score"}
+POLICIES = {"exclude": "Exclure le candidat", "penalise": "Baisser son score",
+            "demote": "À discuter (après les personnes à portée)"}  # fmt: skip
+UNKNOWN_DISTANCE = {"below": "Après les personnes à portée", "neutral": "Comme à portée",
+                    "demote": "À discuter"}  # fmt: skip
 # Ranking settings shown: label, bounds, unit; percentages are edited as whole numbers.
 RANKING_FIELDS = {
     "top_k": ("Candidats suggérés par offre", 1, 100, ""),
@@ -66,9 +71,10 @@ def settings_form(current: Settings) -> Settings | None:
                          if isinstance(getattr(current.constraints, f.name), str)]  # fmt: skip
         for i, f in enumerate(policy_fields):
             value = getattr(current.constraints, f.name)
+            options = UNKNOWN_DISTANCE if f.name == "unknown_distance" else POLICIES
             constraints[f.name] = cols[i % 2].radio(
-                CONSTRAINT_LABELS.get(f.name, f.name), list(POLICIES), format_func=POLICIES.get,
-                index=list(POLICIES).index(value), horizontal=True, key=f"{k}c_{f.name}",
+                CONSTRAINT_LABELS.get(f.name, f.name), list(options), format_func=options.get,
+                index=list(options).index(value), horizontal=True, key=f"{k}c_{f.name}",
             )  # fmt: skip
         if hasattr(current.constraints, "penalty"):
             constraints["penalty"] = percent_slider(

@@ -249,6 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(q)
     q = rsub.add_parser("info", help="indique le référentiel utilisé")
     _add_db(q)
+    q = rsub.add_parser(
+        "build", help="écrit la copie compacte du ROME livrée avec le produit (data/rome)"
+    )
+    q.add_argument("directory", type=Path, metavar="DOSSIER", help="export officiel (unix_*)")
+    q.add_argument("--out", type=Path, default=None, metavar="DOSSIER",
+                   help="dossier de sortie (défaut : data/rome)")  # fmt: skip
 
     p = sub.add_parser("classify", help="donne le code ROME de titres de poste (un par ligne)")
     p.add_argument("file", metavar="FICHIER", help="fichier texte, ou - pour l'entrée standard")
@@ -275,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("-n", type=int, default=3000, help="nombre de titres tirés")
     q.add_argument("--seed", type=int, default=2026)
     q.add_argument("--folds", type=int, default=10, help="plis du leave-one-out")
-    q.add_argument("--parts", default="abc", help="parties à lancer parmi a, b, c")
+    q.add_argument("--parts", default="rabc", help="parties à lancer parmi r, a, b, c")
     q = esub.add_parser("ranking", help="classement : nDCG@10 et rappel@10 du produit et des "
                         "références (jeu étiqueté généré depuis le ROME)")  # fmt: skip
     q.add_argument("--rome", type=Path, default=None, metavar="DOSSIER",
@@ -701,6 +707,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_referential(args: argparse.Namespace) -> int:
     from matcher.reference.referential import load_rome_dir
 
+    if args.action == "build":
+        from matcher.paths import ROME_DIR
+        from matcher.reference.rome_pack import build_pack
+
+        out = args.out or ROME_DIR
+        ref, counts = build_pack(args.directory, out)
+        print(f"{ref.source} écrit dans {out} : {counts['codes']} codes, {counts['titles']} "
+              f"appellations, {counts['links']} liens code-compétence, {counts['close']} liens "
+              f"de proximité, {counts['texts']} définitions.")  # fmt: skip
+        return 0
     store = _store(args)
     if args.action == "info":
         info = store.referential_info()

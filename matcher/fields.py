@@ -149,7 +149,8 @@ MEANS = "means"  # "voiture", "transports en commun", "deux-roues", "" (unknown)
 RADIUS_KM = "radius_km"  # mobility radius used by the commute component
 OFFER_POS = "offer_pos"  # positions of a pair in the prepared frames
 PROFILE_POS = "profile_pos"
-OCC_KIND = "occ_kind"  # 3 same code, 2 close job, 1 same domain, 0 none, -1 unknown
+# 4 same code, 3 same job family (ROME parent/child), 2 close job, 1 same domain, 0 none, -1 unknown
+OCC_KIND = "occ_kind"
 
 # --------------------------------------------------------------------------------------------
 # Suggestion columns (output of the ranking)
@@ -167,6 +168,15 @@ MATCHED_SKILLS = "matched_skills"
 MISSING_SKILLS = "missing_skills"
 REASONS = "reasons"  # list[str] of French sentences
 EXCLUDED = "excluded"
+# Reachability (issue 13): tier 0 reachable, 1 distance unknown (policy "below"), 2 "à discuter"
+# (cannot reach the workplace: beyond the radius, licence missing, not available; demoted after
+# every reachable person). TO_DISCUSS is tier 2, REACH_REASON says why (French, "" otherwise).
+REACH_TIER = "reach_tier"
+TO_DISCUSS = "to_discuss"
+REACH_REASON = "reach_reason"
+DISTANCE_UNKNOWN = "distance_unknown"
+TIER_REACHABLE, TIER_UNKNOWN, TIER_TO_DISCUSS = 0, 1, 2
+TO_DISCUSS_LABEL = "Hors rayon / à discuter"
 
 SUGGESTION_FIELDS: tuple[str, ...] = (OFFER_REF, PROFILE_REF, RANK, SCORE, *COMPONENTS, REASONS)
 

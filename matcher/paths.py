@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 SAMPLE_DIR = DATA_DIR / "sample"
 REFERENTIAL_DIR = DATA_DIR / "referentiel"
+# The compact official ROME shipped as the default referential (python -m matcher referential build)
+ROME_DIR = DATA_DIR / "rome"
 COMMUNES_DIR = DATA_DIR / "communes"
 DEFAULT_DB = DATA_DIR / "matcher.sqlite3"
 DB_ENV = "MATCHER_DB"

@@ -26,8 +26,15 @@ from typing import Any, Literal
 
 from matcher.errors import UserError
 
-Policy = Literal["exclude", "penalise"]
-POLICIES = ("exclude", "penalise")
+# What a broken constraint does to a pair: "exclude" it, "penalise" its score, or "demote" it
+# (after every person who can take the job, in the "hors rayon / à discuter" part, with the
+# reason). Unknown distance has its own policy (UnknownDistance).
+Policy = Literal["exclude", "penalise", "demote"]
+POLICIES: tuple[str, ...] = ("exclude", "penalise", "demote")
+# "below": after every person whose distance is known and within reach, before the demoted ones;
+# "neutral": ranked by score like a reachable person; "demote": in the "à discuter" part.
+UnknownDistance = Literal["below", "neutral", "demote"]
+UNKNOWN_DISTANCE_POLICIES: tuple[str, ...] = ("below", "neutral", "demote")
 
 
 @dataclass(frozen=True)
@@ -115,15 +122,32 @@ class RankingSettings:
 
 @dataclass(frozen=True)
 class ConstraintSettings:
-    """What each hard constraint does: exclude the pair, or multiply its score by ``penalty``
-    (once per broken constraint). Either way a broken constraint is named in the reasons."""
+    """What each hard constraint does: exclude the pair, multiply its score by ``penalty`` (once
+    per broken constraint), or demote it after every reachable person (the "hors rayon / à
+    discuter" part). Whatever the policy, a broken constraint is named in the reasons.
 
-    licence: Policy = "exclude"
+    Reachability (issue 13): a person who cannot reach the workplace is demoted by default,
+    whatever their score: beyond their own radius for their means by more than the tolerance
+    (``distance``), without a licence the offer requires (``licence``), not available at the
+    start date (``availability``, with constraints.AVAILABILITY_GRACE_DAYS of grace).
+
+    Tolerance: the radius is exceeded when distance > radius + max(distance_tolerance_km,
+    distance_tolerance_share x radius). People give round radii (10, 15, 20 km) and distances
+    run between commune centres (great circle), so 16 km for a radius of 15 is "at the radius",
+    not beyond it; 31 km for 15 is beyond. With the defaults: 5 km -> 7, 10 -> 12, 15 -> 18,
+    20 -> 24, 30 -> 36 km."""
+
+    licence: Policy = "demote"
     contract: Policy = "penalise"
     hours: Policy = "penalise"
     schedule: Policy = "penalise"
-    availability: Policy = "penalise"
+    availability: Policy = "demote"
+    distance: Policy = "demote"
     penalty: float = 0.7
+    distance_tolerance_km: float = 2.0
+    distance_tolerance_share: float = 0.2
+    # A person whose distance is unknown (commune not recognised on either side).
+    unknown_distance: UnknownDistance = "below"
 
 
 @dataclass(frozen=True)
@@ -202,9 +226,11 @@ def _build_section(section_type: type, name: str, value: Any) -> Any:
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(item, int) and not isinstance(item, bool):
             item = float(item)
-        if section_type is ConstraintSettings and expected is str and item not in POLICIES:
+        allowed = UNKNOWN_DISTANCE_POLICIES if key == "unknown_distance" else POLICIES
+        if section_type is ConstraintSettings and expected is str and item not in allowed:
             raise UserError(
-                f"paramètres : [{name}] {key} = « {item} » : valeurs possibles exclude, penalise"
+                f"paramètres : [{name}] {key} = « {item} » : valeurs possibles "
+                + ", ".join(allowed)
             )
         if not isinstance(item, expected) or (expected is not bool and isinstance(item, bool)):
             raise UserError(

@@ -55,7 +55,7 @@ def rows(n: int = 3, **overrides) -> pd.DataFrame:
         F.RANK: list(range(1, n + 1)),
         F.SCORE: [0.9, 0.5, 0.1][:n] + [0.3] * max(0, n - 3),
         F.DISTANCE_KM: [3.4, 12.0, None][:n] + [5.0] * max(0, n - 3),
-        F.OCC_KIND: [3, 2, -1][:n] + [0] * max(0, n - 3),
+        F.OCC_KIND: [4, 2, -1][:n] + [0] * max(0, n - 3),
         F.MATCHED_SKILLS: [["autolaveuse", "vitres"]] * n,
         F.MISSING_SKILLS: [["nettoyage des sols"]] * n,
         F.REASONS: [["Métier visé identique (K2204)", "2 compétences sur 3"]] * n,

@@ -56,8 +56,8 @@ def test_best_profile_first_with_reasons():
 
 
 def test_licence_policy_exclude_or_penalise():
-    excl = rank(offers(), profiles())
-    # P2 has no licence and O2 requires B: excluded by default.
+    excl = rank(offers(), profiles(), Settings(constraints=ConstraintSettings(licence="exclude")))
+    # P2 has no licence and O2 requires B: excluded when the policy says so.
     assert excl[(excl[F.OFFER_REF] == "O2") & (excl[F.PROFILE_REF] == "P2")].empty
     settings = Settings(constraints=ConstraintSettings(licence="penalise", penalty=0.5))
     scored = score_pairs(offers(), profiles(), settings).labelled()

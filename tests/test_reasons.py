@@ -17,10 +17,10 @@ SECTORS = {"K2204": "Propreté"}
 @pytest.mark.parametrize(
     "kind, offer_codes, profile_codes, expected",
     [
-        (3, ["K2204"], ["K2204"], "Métier visé identique (K2204 Nettoyage de locaux)"),
+        (4, ["K2204"], ["K2204"], "Métier visé identique (K2204 Nettoyage de locaux)"),
         (2, ["K2204"], ["K2202"],
          "Métier visé proche (K2202 Lavage de vitres) de celui de l'offre (K2204 Nettoyage de locaux)"),
-        (1, ["K2204"], ["K2299"], "Même domaine professionnel (K22 Propreté)"),
+        (1, ["K2204"], ["K2299"], "Même domaine professionnel (K22 Propreté) : K2299 pour K2204 Nettoyage de locaux"),
         (0, ["K2204"], ["N1103"], "Métier visé différent (N1103)"),
         (-1, [], ["N1103"], "Métier de l'offre non reconnu dans le référentiel : à vérifier"),
         (-1, ["K2204"], [], "Métier visé non renseigné ou non reconnu : à vérifier"),
@@ -91,7 +91,7 @@ def _frames():
 
 
 def test_reasons_name_matched_and_missing_skills_and_every_broken_constraint():
-    settings = Settings(constraints=ConstraintSettings(licence="penalise"))
+    settings = Settings(constraints=ConstraintSettings(licence="penalise", availability="penalise"))
     row = rank(*_frames(), settings).iloc[0]
     reasons = row[F.REASONS]
     skills = next(r for r in reasons if "compétences sur" in r)
@@ -113,3 +113,36 @@ def test_reasons_name_matched_and_missing_skills_and_every_broken_constraint():
     )
     # four penalised constraints: 0.7^4 of the weighted mean
     assert row[F.S_CONSTRAINTS] == pytest.approx(0.7**4)
+
+
+def test_reasons_name_the_codes_that_linked():
+    """A person aiming at two jobs: the sentence names the one that linked, with the offer's
+    linking code, not the person's first code."""
+    from matcher.features import occupation as O
+    from matcher.reference.referential import default_referential
+
+    ref = default_referential()
+    labels = dict(zip(ref.codes["code"], ref.codes["label"], strict=True))
+    # N1103 (commandes) first, then K2204: K2204 is close to K2205 in the built-in layer
+    close = sorted(b for a, b in O.close_pairs(ref) if a == "K2205" and b[:3] != "N11")[0]
+    sentence = occupation_sentence(O.CLOSE, ["K2205"], ["N1103", close], labels, None, ref)
+    assert sentence == (f"Métier visé proche ({close} {labels[close]}) de celui de l'offre "
+                        f"(K2205 {labels['K2205']})")  # fmt: skip
+    # the offer's second code linked: it is the one named
+    same = occupation_sentence(O.SAME, ["N1101", "K2205"], ["G1803", "K2205"], labels, None, ref)
+    assert same == f"Métier visé identique (K2205 {labels['K2205']})"
+    # a ROME parent and its child are one job family, named as such
+    parents = ref.parents()
+    child = next(c for c, p in sorted(parents.items()) if c != p and p in labels)
+    fam = occupation_sentence(O.FAMILY, [parents[child]], ["N1103", child], labels, None, ref)
+    assert fam == (f"Métier visé de la même famille ({child} {labels[child]}) que celui de "
+                   f"l'offre ({parents[child]} {labels[parents[child]]})")  # fmt: skip
+
+
+def test_ranking_reasons_name_the_linking_codes():
+    offers = pd.DataFrame({F.OFFER_REF: ["O1"], F.TITLE: ["x"], F.ROME_CODE: ["K2205"],
+                           F.COMMUNE: ["Béthune"]})  # fmt: skip
+    profiles = pd.DataFrame({F.PROFILE_REF: ["P1"], F.STRUCTURE: ["S"], F.TARGET_JOBS: ["y"],
+                             F.ROME_CODES: ["N1103, K2205"], F.COMMUNE: ["Beuvry"]})  # fmt: skip
+    row = rank(offers, profiles).iloc[0]
+    assert row[F.REASONS][0].startswith("Métier visé identique (K2205 ")

@@ -12,9 +12,11 @@ from matcher.ranking.prepare import prepare_profiles
 from matcher.reference.referential import (
     CODE,
     CONFIDENCE,
+    LAYER,
     active_referential,
     builtin_referential,
     close_codes,
+    default_referential,
     load_rome_dir,
 )
 from matcher.settings import Settings
@@ -95,9 +97,19 @@ def test_skill_vocabulary_makes_caces_spellings_meet():
     assert not meets[2, 2] and not meets[0, 2]
 
 
-def test_active_referential_falls_back_to_builtin(store):
-    assert active_referential(store) is builtin_referential()
-    assert active_referential(None) is builtin_referential()
+def test_active_referential_falls_back_to_the_shipped_rome(store):
+    default = default_referential()
+    assert active_referential(store) is default
+    assert active_referential(None) is default
+    assert default.source.startswith("ROME 4.0 v4.60") and default.source.endswith(LAYER)
+    # the curated layer: its labels and sectors for its codes, its titles added
+    builtin = builtin_referential()
+    labels = default.codes.set_index("code")
+    for code, label, sector in builtin.codes[["code", "label", "sector"]].itertuples(index=False):
+        assert labels.loc[code, "label"] == label and labels.loc[code, "sector"] == sector
+    pairs = set(zip(default.titles["code"], default.titles["title"], strict=True))
+    assert set(zip(builtin.titles["code"], builtin.titles["title"], strict=True)) <= pairs
+    assert len(default.codes) >= 1584
 
 
 # -- the official ROME -------------------------------------------------------------------------
@@ -118,12 +130,13 @@ def test_store_roundtrip_and_active_referential(rome, store):
     counts = store.save_referential(rome)
     assert counts["codes"] == 1584
     active = active_referential(store)
-    assert active.source == rome.source
-    assert active.summary() == rome.summary()
+    assert active.source == f"{rome.source} + {LAYER}"
+    assert active.summary()["codes"] == rome.summary()["codes"]
     assert store.referential_info()["codes"] == 1584
     # loading again replaces, never duplicates
+    titles = active_referential(store).summary()["titles"]
     store.save_referential(rome)
-    assert active_referential(store).summary()["titles"] == rome.summary()["titles"]
+    assert active_referential(store).summary()["titles"] == titles
 
 
 @pytest.mark.parametrize(
@@ -169,5 +182,5 @@ def test_cli_referential_load_and_classify(rome, tmp_path):
                          capture_output=True, text=True, cwd=ROOT, check=True)  # fmt: skip
     lines = [json.loads(x) for x in out.stdout.splitlines()]
     assert [x["code"] for x in lines] == ["N1101", "J1301"]
-    assert lines[0]["referentiel"] == rome.source
+    assert lines[0]["referentiel"] == f"{rome.source} + {LAYER}"
     assert len(lines[0]["autres_codes"]) == 2

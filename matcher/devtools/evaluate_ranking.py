@@ -51,6 +51,7 @@ from matcher.reference.referential import (
     Referential,
     builtin_referential,
     close_pairs,
+    default_referential,
     load_rome_dir,
 )
 from matcher.settings import Policy, Settings
@@ -72,10 +73,21 @@ class EvalSet:
     truth: Truth
     relevance: np.ndarray  # offers x profiles, grade 0..3 (int8)
     seed: int
+    # Reachability as part of relevance (issue 13): the same grades, 0 when the person cannot
+    # reach or take the job; and which pairs are unreachable.
+    reach_relevance: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+    unreachable: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 0), bool))
 
 
-def grades(truth: Truth, offers: pd.DataFrame, profiles: pd.DataFrame, ref: Referential):
-    """Graded relevance of every (offer, profile) of a generated set (see the module doc)."""
+def grades(
+    truth: Truth,
+    offers: pd.DataFrame,
+    profiles: pd.DataFrame,
+    ref: Referential,
+    constraints: bool = True,
+):
+    """Graded relevance of every (offer, profile) of a generated set (see the module doc);
+    ``constraints=False``: from the codes only."""
     close = close_pairs(ref)
     n_o, n_p = len(truth.offer_codes), len(truth.profile_codes)
     rel = np.zeros((n_o, n_p), dtype=np.int8)
@@ -91,6 +103,8 @@ def grades(truth: Truth, offers: pd.DataFrame, profiles: pd.DataFrame, ref: Refe
                 elif pc[:3] == oc[:3]:
                     best = max(best, 1)
             rel[i, j] = best
+    if not constraints:
+        return rel
     # Constraints a counsellor would not overlook: licence, radius given and exceeded.
     required = offers[F.LICENCE_REQUIRED].map(lambda v: tuple(v) if isinstance(v, list) else ())
     held = profiles[F.LICENCE].map(lambda v: tuple(v) if isinstance(v, list) else ())
@@ -108,12 +122,47 @@ def grades(truth: Truth, offers: pd.DataFrame, profiles: pd.DataFrame, ref: Refe
     return np.where(lic | far, np.minimum(rel, 1), rel).astype(np.int8)
 
 
+def unreachable_pairs(truth: Truth, offers: pd.DataFrame, profiles: pd.DataFrame) -> np.ndarray:
+    """Offers x profiles: the person cannot reach or take the job, by the product's documented
+    rules with the default tolerance (settings.ConstraintSettings): beyond their radius (given,
+    or the default for their means) by more than the tolerance, a required licence not held, or
+    not available within constraints.AVAILABILITY_GRACE_DAYS of the start date. The truth uses
+    the true coordinates of the generated communes, not the product's geocoding."""
+    from matcher.ranking.prepare import prepare_profiles
+    from matcher.reference.geo import builtin_communes
+
+    cs = Settings().constraints
+    n_o, n_p = len(truth.offer_codes), len(truth.profile_codes)
+    required = offers[F.LICENCE_REQUIRED].map(lambda v: tuple(v) if isinstance(v, list) else ())
+    held = profiles[F.LICENCE].map(lambda v: tuple(v) if isinstance(v, list) else ())
+    lic = np.array([[C.licence_missing(a, h) for h in held] for a in required], dtype=bool)
+    # The radius the product reads (given, or the default for the person's means).
+    prepared = prepare_profiles(profiles, builtin_referential(), builtin_communes(), Settings())
+    radius = prepared[F.RADIUS_KM].to_numpy(float)
+    oi, pj = np.meshgrid(np.arange(n_o), np.arange(n_p), indexing="ij")
+    dist = haversine_pairs(
+        truth.offer_lat[oi.ravel()], truth.offer_lon[oi.ravel()],
+        truth.profile_lat[pj.ravel()], truth.profile_lon[pj.ravel()],
+    ).reshape(n_o, n_p)  # fmt: skip
+    known_place = (profiles[F.COMMUNE].fillna("") != "").to_numpy()
+    far = C.beyond_radius(dist, radius[None, :], cs.distance_tolerance_km,
+                          cs.distance_tolerance_share) & known_place[None, :]  # fmt: skip
+    start = C.days(offers[F.START_DATE])
+    avail = C.days(profiles[F.AVAILABLE_FROM])
+    with np.errstate(invalid="ignore"):
+        late = avail[None, :] > start[:, None] + C.AVAILABILITY_GRACE_DAYS
+    return lic | far | late
+
+
 def build_set(generation_referential: Referential, seed: int, **sizes) -> EvalSet:
     """The labelled set of ``seed`` (codes, titles and skills from ``generation_referential``,
     normally the full ROME)."""
     offers, profiles, truth = labelled_set(generation_referential, seed, **sizes)
     rel = grades(truth, offers, profiles, generation_referential)
-    return EvalSet(offers, profiles, truth, rel, seed)
+    unreachable = unreachable_pairs(truth, offers, profiles)
+    base = grades(truth, offers, profiles, generation_referential, constraints=False)
+    reach = np.where(unreachable, 0, base).astype(np.int8)
+    return EvalSet(offers, profiles, truth, rel, seed, reach, unreachable)
 
 
 # --------------------------------------------------------------------------------------------
@@ -196,7 +245,8 @@ def rank_random(es: EvalSet, seed: int = 0) -> list[np.ndarray]:
 
 def without_commute_and_constraints(settings: Settings) -> Settings:
     penalise: dict[str, Policy] = {c: "penalise" for c in C.CHECKS}
-    neutral = dataclasses.replace(settings.constraints, **penalise, penalty=1.0)
+    neutral = dataclasses.replace(settings.constraints, penalty=1.0, unknown_distance="neutral")
+    neutral = dataclasses.replace(neutral, **penalise)  # type: ignore[arg-type]
     return settings.replace(
         weights=dataclasses.replace(settings.weights, commute=0.0), constraints=neutral
     )
@@ -224,11 +274,13 @@ def evaluate(
     if rome is None:
         raise FileNotFoundError(f"référentiel ROME introuvable : {rome_dir or ROME_DIR}")
     builtin = builtin_referential()
+    default = default_referential()
     among = list(builtin.codes[CODE]) if codes == "builtin" else None
     es = build_set(rome, seed, **(sizes or {}), offer_codes_among=among)
     methods = [
         ("produit, référentiel intégré", lambda: rank_product(es, settings, builtin)),
         ("produit, ROME complet", lambda: rank_product(es, settings, rome)),
+        ("produit, référentiel par défaut", lambda: rank_product(es, settings, default)),
         (
             "produit sans trajet ni contraintes, ROME complet",
             lambda: rank_product(es, without_commute_and_constraints(settings), rome),
@@ -242,7 +294,10 @@ def evaluate(
         start = time.perf_counter()
         lists = run()
         ndcg, recall = ndcg_recall(lists, es.relevance)
+        reach_ndcg, _ = ndcg_recall(lists, es.reach_relevance)
         rows.append({"méthode": name, "nDCG@10": ndcg, "rappel@10": recall,
+                     "nDCG@10 atteignable": reach_ndcg,
+                     "hors portée / non pertinents": _unreachable_share(lists, es),
                      "secondes": time.perf_counter() - start})  # fmt: skip
     out = pd.DataFrame(rows)
     out.attrs.update(
@@ -255,6 +310,18 @@ def evaluate(
     return out
 
 
+def _unreachable_share(lists: list[np.ndarray], es: EvalSet) -> float:
+    """Share of the unreachable people among the non-relevant ones (reach relevance 0) in the
+    first 10 of each offer."""
+    bad = unreach = 0
+    for i, order in enumerate(lists):
+        got = np.asarray(order[:K], dtype=np.int64)
+        zero = es.reach_relevance[i, got] == 0
+        bad += int(zero.sum())
+        unreach += int((zero & es.unreachable[i, got]).sum())
+    return unreach / bad if bad else 0.0
+
+
 def report(frame: pd.DataFrame) -> str:
     """French text report of :func:`evaluate`."""
     a = frame.attrs
@@ -264,13 +331,25 @@ def report(frame: pd.DataFrame) -> str:
         f"{'ceux du référentiel intégré' if a.get('codes') == 'builtin' else 'tout le ROME'}), "
         f"{a.get('relevant')} couples pertinents (note >= {RELEVANT})",
         "",
-        f"{'méthode':<50} {'nDCG@10':>8} {'rappel@10':>10} {'durée':>8}",
+        f"{'méthode':<50} {'nDCG@10':>8} {'rappel@10':>10} {'nDCG@10 att.':>12} "
+        f"{'hors portée':>11} {'durée':>8}",
     ]
     for row in frame.itertuples(index=False):
-        lines.append(f"{row[0]:<50} {row[1]:>8.3f} {row[2]:>10.3f} {row[3]:>7.1f}s")
+        lines.append(f"{row[0]:<50} {row[1]:>8.3f} {row[2]:>10.3f} {row[3]:>12.3f} "
+                     f"{row[4]:>11.1%} {row[5]:>7.1f}s")  # fmt: skip
+    lines.append("nDCG@10 att. : la portée fait partie de la pertinence (note 0 pour une personne "
+                 "hors rayon au-delà de la tolérance, sans le permis demandé ou indisponible) ; "
+                 "hors portée : part des personnes hors portée parmi les non pertinentes du top 10.")  # fmt: skip
+    reach = frame.set_index("méthode")["nDCG@10 atteignable"]
+    if "TF-IDF brut" in reach:
+        for name in ("produit, référentiel par défaut",):
+            if name in reach:
+                lines.append(f"Écart {name} / TF-IDF brut (nDCG@10 att.) : "
+                             f"{reach[name] - reach['TF-IDF brut']:+.3f}")  # fmt: skip
     base = frame.set_index("méthode")["nDCG@10"]
     if "TF-IDF brut" in base:
-        for name in ("produit, référentiel intégré", "produit, ROME complet"):
+        for name in ("produit, référentiel intégré", "produit, ROME complet",
+                     "produit, référentiel par défaut"):  # fmt: skip
             if name in base:
                 lines.append(
                     f"Écart {name} / TF-IDF brut : {base[name] - base['TF-IDF brut']:+.3f}"

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from matcher.reference.classifier import TitleClassifier
 from matcher.reference.referential import (
     CANDIDATES,
     CODE,
@@ -209,7 +210,7 @@ def leave_one_out(referential: Referential, sample: pd.DataFrame, folds: int, se
     for f in range(folds):
         part = sample.iloc[np.sort(order[f::folds])]
         reduced = referential.without_titles(pd.concat([part["title"], part["short"]]))
-        res = reduced.classifier.classify(part["query"])
+        res = TitleClassifier(reduced, use_cache=False).classify(part["query"])
         results.append(res)
         base.append(pd.DataFrame(nearest_title_baseline(reduced, part["query"]), index=part.index))
         log.info("fold %d/%d done", f + 1, folds)
@@ -222,17 +223,46 @@ def leave_one_out(referential: Referential, sample: pd.DataFrame, folds: int, se
                    _thresholds(result, truth))  # fmt: skip
 
 
+def real_like_figures(rome_dir, official: Referential, n: int, seed: int, threshold: float):
+    """(r): real-like titles (matcher/devtools/real_titles.py: noise model, two thirds held out
+    of the referential), with the offer's context and without, and the baseline, in one run;
+    the product's default referential (shipped ROME + built-in layer)."""
+    from matcher.devtools.real_titles import (
+        evaluate_real_like,
+        real_like_titles,
+        score_codes,
+        score_result,
+    )
+    from matcher.reference.referential import default_referential
+
+    ts = real_like_titles(rome_dir, n, seed, official)
+    ref = default_referential()
+    out = []
+    for ctx in (True, False):
+        t0 = time.perf_counter()
+        res, base = evaluate_real_like(ref, ts, seed, threshold, use_context=ctx)
+        name = "(r) titres réels simulés, " + ("avec" if ctx else "sans") + " le texte de l'offre"
+        out.append(score_result(name, ts, res, time.perf_counter() - t0, threshold))
+        if ctx:
+            out.append(score_codes("    référence : TF-IDF n-grammes de caractères, appellation "
+                                   "la plus proche", ts, base.to_numpy(), 0.0))  # fmt: skip
+    return out
+
+
 def evaluate_titles(
     rome_dir: Path,
     n: int = DEFAULT_SAMPLE,
     seed: int = DEFAULT_SEED,
     folds: int = DEFAULT_FOLDS,
-    parts: tuple[str, ...] = ("a", "b", "c"),
-) -> list[Figures]:
+    parts: tuple[str, ...] = ("r", "a", "b", "c"),
+    threshold: float = 0.7,
+) -> list:
     """Run the evaluation and return its figures (see the module docstring)."""
     referential = load_rome_dir(rome_dir)
     sample = sample_titles(rome_dir, n, seed)
-    figures = []
+    figures: list = []
+    if "r" in parts:
+        figures += real_like_figures(rome_dir, referential, min(n, 1500), seed, threshold)
     if "a" in parts:
         figures.append(in_referential(referential, sample, "(a) titre présent dans le référentiel"))
     if "b" in parts:

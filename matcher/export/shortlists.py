@@ -106,7 +106,7 @@ COLUMN_DOC: dict[str, tuple[str, str]] = {
     F.S_COMMUTE: ("Trajet (note)", "Distance comparée au rayon de mobilité de la personne (0 à 1)"),
     F.S_CONSTRAINTS: ("Contraintes", "1 sans contrainte non respectée, moins sinon"),
     F.DISTANCE_KM: ("Distance (km)", "Distance à vol d'oiseau en kilomètres"),
-    F.OCC_KIND: ("Lien métier (code)", "3 même métier, 2 proche, 1 même domaine, 0 autre, -1 inconnu"),
+    F.OCC_KIND: ("Lien métier (code)", "4 même métier, 3 même famille, 2 proche, 1 même domaine, 0 autre, -1 inconnu"),
 }  # fmt: skip
 
 # The only columns a firm's workbook may contain (a whitelist, not a blacklist).
@@ -146,7 +146,8 @@ TITLES = {
 }
 
 OCC_LINK_LABELS = {
-    3: "Même métier",
+    4: "Même métier",
+    3: "Même famille de métiers",
     2: "Métier proche",
     1: "Même domaine professionnel",
     0: "Autre métier",

@@ -22,7 +22,10 @@ CONTRACT = "contract"
 HOURS = "hours"
 SCHEDULE = "schedule"
 AVAILABILITY = "availability"
-CHECKS = (LICENCE, CONTRACT, HOURS, SCHEDULE, AVAILABILITY)
+DISTANCE = "distance"  # beyond the person's radius by more than the tolerance (settings)
+CHECKS = (LICENCE, CONTRACT, HOURS, SCHEDULE, AVAILABILITY, DISTANCE)
+# The checks that say the person cannot reach or take the job at all (demoted by default).
+REACH_CHECKS = (DISTANCE, LICENCE, AVAILABILITY)
 
 # Wanted and offered weekly hours differ by more than this: incompatible.
 HOURS_TOLERANCE = 8.0
@@ -74,10 +77,27 @@ def flag_values(series: pd.Series) -> np.ndarray:
     return np.array([1 if v is True else (0 if v is False else -1) for v in series], dtype=np.int8)
 
 
+def beyond_radius(
+    distance: np.ndarray, radius: np.ndarray, tolerance_km: float, tolerance_share: float
+) -> np.ndarray:
+    """Distance past the radius by more than the tolerance (False when the distance is unknown):
+    distance > radius + max(tolerance_km, tolerance_share x radius)."""
+    d, r = np.asarray(distance, float), np.asarray(radius, float)
+    with np.errstate(invalid="ignore"):
+        return d > r + np.maximum(tolerance_km, tolerance_share * r)
+
+
 def broken_constraints(
-    offers: pd.DataFrame, profiles: pd.DataFrame, offer_pos: np.ndarray, profile_pos: np.ndarray
+    offers: pd.DataFrame,
+    profiles: pd.DataFrame,
+    offer_pos: np.ndarray,
+    profile_pos: np.ndarray,
+    distance: np.ndarray | None = None,
+    tolerance: tuple[float, float] = (2.0, 0.2),
 ) -> pd.DataFrame:
-    """One boolean column per check, one row per pair."""
+    """One boolean column per check, one row per pair. ``distance`` (km per pair) and
+    ``tolerance`` (km, share of the radius) decide the distance check (never broken without
+    distances)."""
     o_pos, p_pos = np.asarray(offer_pos), np.asarray(profile_pos)
     out: dict[str, np.ndarray] = {}
     out[LICENCE] = _table_check(
@@ -102,6 +122,11 @@ def broken_constraints(
     avail = days(profiles[F.AVAILABLE_FROM])
     with np.errstate(invalid="ignore"):
         out[AVAILABILITY] = avail[p_pos] > start[o_pos] + AVAILABILITY_GRACE_DAYS
+    if distance is None or F.RADIUS_KM not in profiles:
+        out[DISTANCE] = np.zeros(len(o_pos), dtype=bool)
+    else:
+        radius = profiles[F.RADIUS_KM].to_numpy(float)[p_pos]
+        out[DISTANCE] = beyond_radius(distance, radius, *tolerance)
     return pd.DataFrame(out)
 
 

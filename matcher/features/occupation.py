@@ -1,6 +1,8 @@
-"""Occupation: 1 for the same ROME code, less for a close job of the referential, less again for
-the same professional domain (first three characters of the code), 0 otherwise; NaN when a side
-has no code (unknown does not punish: the ranking gives it the neutral score).
+"""Occupation: 1 for the same ROME code, less for the same job family (a ROME 4.0 code and its
+parent, ``code_rome_parent``, or two children of one parent), less for a close job of the
+referential, less again for the same professional domain (first three characters of the code), 0
+otherwise; NaN when a side has no code (unknown does not punish: the ranking gives it the neutral
+score).
 
 A row may carry several codes (a person aiming at two jobs): the best link counts. The link
 between every two codes present is computed once in a small table (codes x codes); pairs then
@@ -17,7 +19,15 @@ import scipy.sparse as sp
 
 from matcher.reference.referential import Referential, close_pairs
 
-SAME, CLOSE, DOMAIN, NONE, UNKNOWN = 3, 2, 1, 0, -1
+SAME, FAMILY, CLOSE, DOMAIN, NONE, UNKNOWN = 4, 3, 2, 1, 0, -1
+# Score of a family link, from the close-job score s: halfway between it and the same code.
+# A parent and its children are one job described at two levels of detail.
+
+
+def family_score(close_score: float) -> float:
+    return (1.0 + close_score) / 2.0
+
+
 # Codes of a row beyond this many are ignored (a person aims at 1-3 jobs).
 MAX_CODES = 5
 
@@ -51,6 +61,10 @@ def code_table(
     for a, b in close_pairs(referential):
         if a in index and b in index:
             kind[index[a], index[b]] = CLOSE
+    if n:
+        parents = referential.parents()
+        fam = np.array([parents.get(c, c) for c in codes])
+        kind[:n, :n][fam[:, None] == fam[None, :]] = FAMILY
     kind[np.arange(n), np.arange(n)] = SAME
     return CodeTable(codes, index, kind)
 
@@ -67,10 +81,34 @@ def code_matrix(code_lists: pd.Series, table: CodeTable) -> np.ndarray:
     return out
 
 
+def link_kind(a: str, b: str, referential: Referential) -> int:
+    """The kind of link between two codes (for a few pairs: the reasons)."""
+    if a == b:
+        return SAME
+    parents = referential.parents()
+    if parents.get(a, a) == parents.get(b, b):
+        return FAMILY
+    if (a, b) in close_pairs(referential):
+        return CLOSE
+    return DOMAIN if a[:3] == b[:3] else NONE
+
+
+def linking_codes(
+    kind: int, offer_codes: list[str], profile_codes: list[str], referential: Referential
+) -> tuple[str, str] | None:
+    """The (offer code, person code) that gave the pair its link ``kind``: the first such pair
+    in the order of the codes (the offer's main code first)."""
+    for a in offer_codes[:MAX_CODES]:
+        for b in profile_codes[:MAX_CODES]:
+            if link_kind(a, b, referential) == kind:
+                return a, b
+    return None
+
+
 def pair_kind(
     table: CodeTable, offer_matrix: np.ndarray, profile_matrix: np.ndarray, o_pos, p_pos
 ) -> np.ndarray:
-    """Best link of each pair over the codes of both sides (3, 2, 1, 0, or -1 unknown)."""
+    """Best link of each pair over the codes of both sides (4, 3, 2, 1, 0, or -1 unknown)."""
     kind = np.full(len(o_pos), UNKNOWN, dtype=np.int8)
     for a in range(offer_matrix.shape[1]):
         oa = offer_matrix[o_pos, a]
@@ -81,7 +119,7 @@ def pair_kind(
 
 def kind_score(kind: np.ndarray, close_score: float, domain_score: float) -> np.ndarray:
     """Score of a link kind; NaN for unknown."""
-    lookup = np.array([0.0, domain_score, close_score, 1.0, np.nan])  # index -1 -> last
+    lookup = np.array([0.0, domain_score, close_score, family_score(close_score), 1.0, np.nan])
     return lookup[kind.astype(np.int64)]
 
 
@@ -107,8 +145,8 @@ def occupation_score(
     close_score: float,
     domain_score: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Score per pair and the kind of link: 3 same code, 2 close job, 1 same domain, 0 none,
-    -1 unknown."""
+    """Score per pair and the kind of link: 4 same code, 3 same family, 2 close job, 1 same
+    domain, 0 none, -1 unknown."""
     table = code_table(offer_codes, profile_codes, referential)
     kind = pair_kind(
         table,
@@ -139,6 +177,7 @@ def retrieval_blocks(
     n = len(table.codes)
     value = np.zeros((n + 1, n + 1), dtype=np.float32)
     value[table.kind == SAME] = 1.0
+    value[table.kind == FAMILY] = family_score(close_score)
     value[table.kind == CLOSE] = close_score
     value[table.kind == DOMAIN] = domain_score
     value[n, :] = 0.0

@@ -51,7 +51,7 @@ from matcher.ranking.scoring import (
     top_rows,
 )
 from matcher.reference.geo import builtin_communes
-from matcher.reference.referential import Referential, builtin_referential
+from matcher.reference.referential import Referential, default_referential
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ def rank_blocks(
     settings = settings or Settings()
     if offers.empty or profiles.empty:
         return pd.DataFrame(columns=COLUMNS)
-    referential = referential if referential is not None else builtin_referential()
+    referential = referential if referential is not None else default_referential()
     communes = communes if communes is not None else builtin_communes()
     k = top_k or settings.ranking.top_k
     clock = _Clock(progress)

@@ -48,23 +48,38 @@ def occupation_sentence(
     profile_codes: list[str],
     labels: dict[str, str],
     sectors: dict[str, str] | None = None,
+    referential: Referential | None = None,
 ) -> str:
+    """The occupation sentence, naming the codes that actually linked the two (the offer's and
+    the person's, with their labels), not merely the first of each side."""
+    link = (
+        O.linking_codes(kind, offer_codes, profile_codes, referential)
+        if referential is not None and kind >= O.DOMAIN
+        else None
+    )
     if kind == O.SAME:
-        common = next(c for c in offer_codes if c in profile_codes)
+        common = link[0] if link else next(c for c in offer_codes if c in profile_codes)
         return f"Métier visé identique ({_named(common, labels)})"
-    if kind == O.CLOSE:
-        return (
-            f"Métier visé proche ({_named(profile_codes[0], labels)}) "
-            f"de celui de l'offre ({_named(offer_codes[0], labels)})"
-        )
-    if kind == O.DOMAIN:
-        sector = (sectors or {}).get(offer_codes[0])
-        where = f"{offer_codes[0][:3]} {sector}" if sector else offer_codes[0][:3]
-        return f"Même domaine professionnel ({where})"
     if kind == O.UNKNOWN:
         if not offer_codes:
             return "Métier de l'offre non reconnu dans le référentiel : à vérifier"
         return "Métier visé non renseigné ou non reconnu : à vérifier"
+    oc, pc = link if link else (offer_codes[0], profile_codes[0])
+    if kind == O.FAMILY:
+        return (
+            f"Métier visé de la même famille ({_named(pc, labels)}) "
+            f"que celui de l'offre ({_named(oc, labels)})"
+        )
+    if kind == O.CLOSE:
+        return (
+            f"Métier visé proche ({_named(pc, labels)}) de celui de l'offre ({_named(oc, labels)})"
+        )
+    if kind == O.DOMAIN:
+        sector = (sectors or {}).get(oc)
+        where = f"{oc[:3]} {sector}" if sector else oc[:3]
+        return (
+            f"Même domaine professionnel ({where}) : {_named(pc, labels)} pour {_named(oc, labels)}"
+        )
     return f"Métier visé différent ({_named(profile_codes[0], labels)})"
 
 
@@ -79,6 +94,44 @@ def skills_sentence(matched: list[str], missing: list[str]) -> str | None:
     if missing:
         text += f" ; manque : {_list(missing)}"
     return text
+
+
+def reach_reasons(
+    top: pd.DataFrame, offers: pd.DataFrame, profiles: pd.DataFrame, settings: Settings
+) -> list[str]:
+    """Why each row of ``top`` is in the "hors rayon / à discuter" part, or why its distance is
+    unknown ("" for a reachable person): the broken reachability rules, in French."""
+    if top.empty:
+        return []
+    o, p = top[F.OFFER_POS].to_numpy(), top[F.PROFILE_POS].to_numpy()
+    tier = top[F.REACH_TIER].to_numpy() if F.REACH_TIER in top else np.zeros(len(top), int)
+    distance = top[F.DISTANCE_KM].to_numpy(float)
+    radius = profiles[F.RADIUS_KM].to_numpy(float)[p]
+    means = profiles[F.MEANS].to_numpy(dtype=object)[p] if F.MEANS in profiles else [""] * len(p)
+    required = offers[F.LICENCE_REQUIRED].to_numpy(dtype=object)[o]
+    start = offers[F.START_DATE].to_numpy(dtype=object)[o]
+    avail = profiles[F.AVAILABLE_FROM].to_numpy(dtype=object)[p]
+    policy = settings.constraints
+    out = []
+    for i in range(len(top)):
+        parts = []
+        shown = tier[i] == F.TIER_TO_DISCUSS
+
+        def demoting(check: str, i: int = i) -> bool:
+            return bool(top[f"broken_{check}"].iat[i]) and getattr(policy, check) == "demote"
+
+        if demoting(C.DISTANCE):
+            how = f" ({means[i]})" if means[i] else ""
+            parts.append(f"{_fr_km(distance[i])} pour un rayon de {radius[i]:.0f} km{how}")
+        if demoting(C.LICENCE):
+            parts.append(f"permis {', '.join(_list_of(required[i]))} demandé, non détenu")
+        if demoting(C.AVAILABILITY):
+            parts.append(f"disponible à partir du {_date(avail[i])}, poste à pourvoir le "
+                         f"{_date(start[i])}")  # fmt: skip
+        if math.isnan(distance[i]) and (shown or tier[i] == F.TIER_UNKNOWN):
+            parts.append("distance inconnue (commune non reconnue)")
+        out.append("; ".join(parts) if (shown or tier[i] == F.TIER_UNKNOWN) else "")
+    return out
 
 
 def commute_sentence(
@@ -172,7 +225,7 @@ def build_reasons(
     out: list[list[str]] = []
     for i in range(len(top)):
         oc, pc = _list_of(o_codes[i]), _list_of(p_codes[i])
-        sentences = [occupation_sentence(int(kind[i]), oc, pc, labels, sectors)]
+        sentences = [occupation_sentence(int(kind[i]), oc, pc, labels, sectors, referential)]
         s = skills_sentence(matched[i], missing[i])
         if s:
             sentences.append(s)

@@ -31,9 +31,9 @@ from matcher import fields as F
 from matcher.features import candidates, commute, constraints, occupation, protected, skills, text
 from matcher.features.sparse_ops import rowwise_dot
 from matcher.ranking.prepare import prepare_offers, prepare_profiles
-from matcher.ranking.reasons import build_reasons
+from matcher.ranking.reasons import build_reasons, reach_reasons
 from matcher.reference.geo import builtin_communes
-from matcher.reference.referential import Referential, builtin_referential
+from matcher.reference.referential import Referential, default_referential
 from matcher.settings import Settings
 from matcher.text.normalise import fold_text
 
@@ -254,22 +254,38 @@ def score_candidates(
     out[F.DISTANCE_KM] = dist
 
     clock.stage("constraints")
+    policy = settings.constraints
     # Only the rows the pairs touch: a block of 2,000 offers must not read 500,000 profiles.
     uo, o_loc = np.unique(o_pos, return_inverse=True)
     up, p_loc = np.unique(p_pos, return_inverse=True)
-    broken = constraints.broken_constraints(po.iloc[uo], pp.iloc[up], o_loc, p_loc)
-    policy = settings.constraints
+    broken = constraints.broken_constraints(
+        po.iloc[uo], pp.iloc[up], o_loc, p_loc, dist,
+        (policy.distance_tolerance_km, policy.distance_tolerance_share),
+    )  # fmt: skip
     excluded = np.zeros(len(out), dtype=bool)
+    demoted = np.zeros(len(out), dtype=bool)
     factor = np.ones(len(out))
     for check in constraints.CHECKS:
         flag = broken[check].to_numpy(bool)
         out[BROKEN[check]] = flag
-        if getattr(policy, check) == "exclude":
+        rule = getattr(policy, check)
+        if rule == "exclude":
             excluded |= flag
+        elif rule == "demote":
+            demoted |= flag
         else:
             factor = np.where(flag, factor * policy.penalty, factor)
     out[F.S_CONSTRAINTS] = factor
     out[F.EXCLUDED] = excluded
+    unknown = np.isnan(np.asarray(dist, dtype=float))
+    out[F.DISTANCE_UNKNOWN] = unknown
+    tier = np.where(demoted, F.TIER_TO_DISCUSS, F.TIER_REACHABLE)
+    if policy.unknown_distance == "below":
+        tier = np.where(unknown & ~demoted, F.TIER_UNKNOWN, tier)
+    elif policy.unknown_distance == "demote":
+        tier = np.where(unknown, F.TIER_TO_DISCUSS, tier)
+    out[F.REACH_TIER] = tier.astype(np.int8)
+    out[F.TO_DISCUSS] = tier == F.TIER_TO_DISCUSS
 
     clock.stage("score")
     out[F.SCORE] = total_score(out, settings)
@@ -289,7 +305,7 @@ def score_pairs(
     """Prepare both frames and compute every component and the total for the candidate pairs
     (or for the given ``pairs`` of positions, e.g. all of them on a small set)."""
     settings = settings or Settings()
-    referential = referential if referential is not None else builtin_referential()
+    referential = referential if referential is not None else default_referential()
     communes = communes if communes is not None else builtin_communes()
     r = settings.ranking
     clock = _Clock(progress)
@@ -348,7 +364,8 @@ def frame_tie_orders(offers: pd.DataFrame, profiles: pd.DataFrame) -> tuple[np.n
 def top_k(scored: Scored, by: str, k: int, min_score: float | None = None) -> np.ndarray:
     """Row indices of ``scored.pairs`` of the best ``k`` pairs per value of ``by`` (OFFER_POS or
     PROFILE_POS), grouped by that position, best first; excluded pairs and pairs under the
-    minimum score are left out. Ties: score descending, then the other side's reference."""
+    minimum score are left out. Order: reachability tier (reachable, distance unknown, "à
+    discuter"), then score descending, then the other side's reference."""
     min_score = scored.settings.ranking.min_score if min_score is None else min_score
     offer_order, profile_order = tie_orders(scored)
     other = profile_order if by == OFFER_POS else offer_order
@@ -365,7 +382,12 @@ def top_rows(
     other_col = PROFILE_POS if by == OFFER_POS else OFFER_POS
     group = pairs[by].to_numpy()[idx]
     other = other_order[pairs[other_col].to_numpy()[idx]]
-    order = np.lexsort((other, -score[idx], group))
+    tier = (
+        pairs[F.REACH_TIER].to_numpy()[idx]
+        if F.REACH_TIER in pairs
+        else np.zeros(len(idx), dtype=np.int8)
+    )
+    order = np.lexsort((other, -score[idx], tier, group))
     idx, group = idx[order], group[order]
     if len(idx) == 0:
         return idx
@@ -386,11 +408,13 @@ def with_reasons(scored: Scored, top: pd.DataFrame) -> pd.DataFrame:
     out[F.REASONS] = build_reasons(
         out, scored.offers, scored.profiles, scored.referential, scored.settings
     )
+    out[F.REACH_REASON] = reach_reasons(out, scored.offers, scored.profiles, scored.settings)
     return out
 
 
 COLUMNS = [F.OFFER_REF, F.PROFILE_REF, F.STRUCTURE, F.RANK, F.SCORE, *F.COMPONENTS, F.DISTANCE_KM,
-           F.OCC_KIND, F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS]  # fmt: skip
+           F.OCC_KIND, F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS, F.TO_DISCUSS,
+           F.REACH_REASON]  # fmt: skip
 
 
 def suggestion_frame(scored: Scored, rows: np.ndarray, by: str) -> pd.DataFrame:
@@ -401,7 +425,8 @@ def suggestion_frame(scored: Scored, rows: np.ndarray, by: str) -> pd.DataFrame:
     starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1] if len(group) else np.array([], int)
     lengths = np.diff(np.r_[starts, len(group)])
     top[F.RANK] = np.arange(len(group)) - np.repeat(starts, lengths) + 1
-    extra = [c for c in (OFFER_POS, PROFILE_POS, OCC_KIND, *BROKEN.values()) if c not in COLUMNS]
+    extra = [c for c in (OFFER_POS, PROFILE_POS, OCC_KIND, F.REACH_TIER, F.DISTANCE_UNKNOWN,
+                         *BROKEN.values()) if c not in COLUMNS]  # fmt: skip
     return with_reasons(scored, top)[COLUMNS + extra].reset_index(drop=True)
 
 

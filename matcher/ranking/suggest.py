@@ -62,7 +62,9 @@ def rank(
     """The whole pipeline: for each offer, the best profiles with score, components and reasons.
 
     One row per suggestion: offer_ref, profile_ref, structure, rank, score, s_text, s_skills,
-    s_occupation, s_commute, s_constraints, distance_km, matched_skills, missing_skills, reasons.
+    s_occupation, s_commute, s_constraints, distance_km, matched_skills, missing_skills, reasons,
+    to_discuss (the person cannot reach or take the job: shown apart, "hors rayon / à
+    discuter", after every reachable person) and reach_reason (why, in French).
     With allocation (``allocate`` or the settings' ``ranking.allocate``), each offer gets at most
     positions x candidates_per_position people and each person at most max_offers_per_profile
     offers, chosen globally (matcher/ranking/allocation.py). Without allocation the offers are

@@ -5,15 +5,14 @@ Two sources share one shape (:class:`Referential`): the compact built-in referen
 ``python -m matcher referential load DIR`` stores in the database; :func:`active_referential`
 gives the one to use (the stored one when there is one, else the built-in one).
 
-Title -> code (:class:`TitleClassifier`) scores every code of the referential with three signals:
+Title -> code: :class:`matcher.reference.classifier.TitleClassifier` (cleaning of real titles,
+head nouns, the offer's context as evidence, a confidence fitted on real-like titles; its
+artefacts cached on disk, keyed by the referential's content).
 
-1. the closest title of the code, by cosine of character n-gram TF-IDF vectors (typos, variants);
-2. the code's whole document (all its titles, its skills and knowledge, its definition), by
-   cosine of word TF-IDF vectors: this is what finds the code of a title the referential does
-   not hold ("an unseen synonym") from words it shares with the code's skills or definition;
-3. for the best few codes, a rapidfuzz comparison of the query with the closest title.
-
-The confidence is the weighted mean of the three, in [0, 1] (an exact title gets close to 1).
+The default referential (:func:`default_referential`) is the official ROME 4.0 shipped in
+``data/rome/`` (built by ``python -m matcher referential build``) with the built-in insertion
+referential of ``data/referentiel/`` as a curated layer on top (:func:`layered`): its labels and
+sectors for its codes, its titles, typical skills and close jobs added to the official ones.
 """
 
 from __future__ import annotations
@@ -26,14 +25,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from rapidfuzz import fuzz, process
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
-from sklearn.preprocessing import normalize
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher.errors import UserError
 from matcher.paths import REFERENTIAL_DIR
-from matcher.text.normalise import fold_text, normalise_text, normalise_title
+from matcher.reference.classifier import TitleClassifier
+from matcher.text.normalise import fold_text
 
 if TYPE_CHECKING:
     from matcher.store.database import Store
@@ -45,6 +42,7 @@ CODE = "code"
 LABEL = "label"
 DOMAIN = "domain"
 SECTOR = "sector"
+PARENT = "parent"  # code_rome_parent of the ROME 4.0: codes sharing a parent are one job family
 TITLE = "title"
 SKILL = "skill"
 CORE = "core"
@@ -88,6 +86,22 @@ class Referential:
     @functools.cached_property
     def classifier(self) -> TitleClassifier:
         return TitleClassifier(self)
+
+    def parents(self) -> dict[str, str]:
+        """Code -> its ROME parent (itself when it has none or the source gives none)."""
+        return self._parents
+
+    @functools.cached_property
+    def _parents(self) -> dict[str, str]:
+        if PARENT not in self.codes:
+            return dict(zip(self.codes[CODE], self.codes[CODE], strict=True))
+        p = self.codes[PARENT].replace("", None).fillna(self.codes[CODE])
+        return dict(zip(self.codes[CODE], p, strict=True))
+
+    @functools.cached_property
+    def _close_pairs(self) -> frozenset[tuple[str, str]]:
+        pairs = set(zip(self.close[CODE], self.close[CLOSE_CODE], strict=True))
+        return frozenset(pairs | {(b, a) for a, b in pairs})
 
     @functools.cached_property
     def skill_vocabulary(self):  # -> matcher.vocabulary.SkillVocabulary
@@ -140,15 +154,59 @@ def builtin_referential() -> Referential:
     return Referential(codes=codes, titles=titles, skills=skills, close=close, source=BUILTIN)
 
 
+LAYER = "référentiel intégré"
+
+
+def layered(official: Referential, curated: Referential | None = None) -> Referential:
+    """The official referential with the curated built-in one on top: for the curated codes its
+    labels and sectors; its titles, skills and close jobs added; the official definitions and
+    parents kept."""
+    cur = curated if curated is not None else builtin_referential()
+    codes = official.codes.drop_duplicates(CODE).set_index(CODE)
+    cc = cur.codes.drop_duplicates(CODE).set_index(CODE)
+    if PARENT not in codes:
+        codes[PARENT] = codes.index
+    extra = cc.index.difference(codes.index)
+    codes = pd.concat([codes, cc.loc[extra].assign(**{PARENT: extra})])
+    codes.loc[cc.index, LABEL] = cc[LABEL]
+    codes.loc[cc.index, SECTOR] = cc[SECTOR]
+    codes = codes.rename_axis(CODE).reset_index()
+    titles = pd.concat([official.titles[[CODE, TITLE]], cur.titles[[CODE, TITLE]]])
+    skills = pd.concat([official.skills, cur.skills], ignore_index=True)
+    skills = skills.drop_duplicates([CODE, SKILL], ignore_index=True)
+    close = pd.concat([official.close, cur.close]).drop_duplicates(ignore_index=True)
+    return Referential(
+        codes=codes,
+        titles=titles.drop_duplicates(ignore_index=True),
+        skills=skills,
+        close=close,
+        source=f"{official.source} + {LAYER}",
+        texts=official.texts,
+    )
+
+
+@functools.cache
+def default_referential() -> Referential:
+    """The referential of a fresh installation: the shipped official ROME (``data/rome/``) with
+    the built-in layer on top; the built-in one alone when the shipped copy is absent."""
+    from matcher.paths import ROME_DIR
+    from matcher.reference.rome_pack import read_pack
+
+    if not (ROME_DIR / "codes.csv.gz").is_file():
+        log.warning("%s absent: built-in referential only", ROME_DIR)
+        return builtin_referential()
+    return layered(read_pack(ROME_DIR))
+
+
 def active_referential(store: Store | None) -> Referential:
     """The referential the matcher uses: the official one loaded in ``store`` when there is one
-    (``python -m matcher referential load``), else the built-in one. Cached per database and
-    load, so the classifier is built once per process."""
+    (``python -m matcher referential load``), else the shipped one (:func:`default_referential`),
+    the built-in layer on top of either. Cached per database and load."""
     if store is None:
-        return builtin_referential()
+        return default_referential()
     stamp = store.referential_stamp()
     if stamp is None:
-        return builtin_referential()
+        return default_referential()
     return _stored_referential(str(store.path), stamp)
 
 
@@ -158,189 +216,11 @@ def _stored_referential(path: str, stamp: str) -> Referential:
 
     frames = Store(path).referential_frames()
     if frames is None:  # removed between the two reads
-        return builtin_referential()
-    return Referential(**frames)
+        return default_referential()
+    return layered(Referential(**frames))
 
 
 # -- classification -----------------------------------------------------------------------------
-class CharNgrams:
-    """Character n-gram TF-IDF within words (scikit-learn's ``char_wb``), computed through the
-    distinct words: documents x words counts, times words x n-grams counts. ``char_wb`` pads
-    and cuts each whitespace-separated word on its own, so the result is the same as
-    ``TfidfVectorizer(analyzer="char_wb")`` on the documents, but each distinct word is cut into
-    n-grams once: 5 to 10 times faster on long documents (the code documents repeat words)."""
-
-    def __init__(self, ngram_range: tuple[int, int]):
-        self._words = CountVectorizer(token_pattern=r"\S+", lowercase=False, dtype=np.float32)
-        self._grams = CountVectorizer(
-            analyzer="char_wb", ngram_range=ngram_range, lowercase=False, dtype=np.float32
-        )
-        self._tfidf = TfidfTransformer(sublinear_tf=True)
-
-    def _counts(self, docs) -> sp.csr_matrix:
-        return (self._words.transform(docs) @ self._word_grams).tocsr()
-
-    def fit_transform(self, docs) -> sp.csr_matrix:
-        self._words.fit(docs)
-        vocab = self._words.get_feature_names_out()
-        self._word_grams = self._grams.fit_transform(vocab).tocsr()
-        return self._tfidf.fit_transform(self._counts(docs)).astype(np.float32).tocsr()
-
-    def transform(self, docs) -> sp.csr_matrix:
-        """Queries (short) are cut into n-grams directly, against the fitted n-grams."""
-        return self._tfidf.transform(self._grams.transform(docs)).astype(np.float32).tocsr()
-
-
-class TitleClassifier:
-    """Job title -> ROME code (see the module docstring for the three signals)."""
-
-    # Score of a code = title**3 + W_DOC * document + W_FUZZ * fuzzy**3, where title is the
-    # n-gram cosine of its closest title, document the cosine with its whole document and fuzzy
-    # rapidfuzz's token_sort_ratio with the closest title (cubes: a near-exact title must win
-    # over a rich document). Tuned on the leave-one-out and in-referential evaluations with
-    # another seed (7) than the one reported (2026).
-    W_DOC = 1.6
-    W_FUZZ = 0.6
-    SHORTLIST = 15  # candidate codes by title, and as many again by document, per query
-    CHUNK = 1000  # queries per block (block x titles floats in memory)
-    # Confidence = logistic(a * score + b * (score - score of the next code) + c): the share of
-    # right codes among the titles given that confidence, fitted on the same tuning runs.
-    CALIBRATION = (0.943, 5.28, -1.525)
-    # The compact built-in referential covers a few dozen codes: a title of another job still
-    # finds a "best" code there, often with a wide margin over the next one, so the same curve
-    # would be overconfident. Fitted the same way on official titles of ALL codes rewritten as
-    # users write (a title outside the built-in codes counts as wrong), tuning seed 7; see
-    # ``python -m matcher evaluate titles`` for the figures it gives on another seed.
-    CALIBRATION_BUILTIN = (3.471, 1.544, -4.245)
-
-    def __init__(self, referential: Referential):
-        self.referential = referential
-        self.calibration = (
-            self.CALIBRATION_BUILTIN if referential.source == BUILTIN else self.CALIBRATION
-        )
-        titles = referential.titles[[CODE, TITLE]].copy()
-        titles["key"] = normalise_title(titles[TITLE])
-        titles = titles[titles["key"] != ""].drop_duplicates([CODE, "key"])
-        # Titles sorted by code, so that the best title of each code is a reduceat over columns.
-        titles = titles.sort_values([CODE, "key"], kind="stable", ignore_index=True)
-        if titles.empty:
-            raise ValueError("empty referential")
-        self._codes, self._starts = np.unique(titles[CODE].to_numpy(), return_index=True)
-        self._ends = np.append(self._starts[1:], len(titles))
-        self._title_key = titles["key"].to_numpy()
-        self._title_raw = titles[TITLE].to_numpy()
-        self._chars = CharNgrams((2, 4))
-        self._title_matrix = self._chars.fit_transform(self._title_key).T.tocsr()
-        self._docs, self._doc_matrix = self._code_documents(referential, titles)
-
-    def _code_documents(
-        self, referential: Referential, titles: pd.DataFrame
-    ) -> tuple[CharNgrams, sp.csr_matrix]:
-        """One document per code: its titles, its skills (savoir-faire) and its definition,
-        normalised, as character 3-5 gram TF-IDF vectors (robust to typos), L2-normalised."""
-        parts = [pd.DataFrame({CODE: titles[CODE], "text": titles[TITLE]})]
-        sk = referential.skills
-        if not sk.empty:
-            if KIND in sk:
-                sk = sk[sk[KIND] == SAVOIR_FAIRE]
-            parts.append(pd.DataFrame({CODE: sk[CODE], "text": sk[SKILL]}))
-        if not referential.texts.empty:
-            parts.append(referential.texts[[CODE, TEXT]].rename(columns={TEXT: "text"}))
-        docs = pd.concat(parts, ignore_index=True).drop_duplicates()
-        docs = docs[docs[CODE].isin(self._codes)]
-        docs["text"] = normalise_text(docs["text"])
-        joined = docs.groupby(CODE)["text"].agg(" ".join).reindex(self._codes, fill_value="")
-        vec = CharNgrams((3, 5))
-        matrix = vec.fit_transform(joined.to_numpy())
-        return vec, normalize(matrix).T.tocsr()
-
-    @property
-    def codes(self) -> np.ndarray:
-        return self._codes
-
-    def raw_scores(
-        self, queries: pd.Series, top: int = 3
-    ) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
-        """(normalised keys, best code indices (n x top), their scores (n x top+1, one more
-        for the margin of the last), index of the closest title of the best code)."""
-        keys = normalise_title(queries)
-        norm = normalise_text(queries)
-        n = len(keys)
-        k = min(self.SHORTLIST, len(self._codes) // 2)
-        width = max(min(top, len(self._codes)), 1)
-        out_codes = np.zeros((n, width), dtype=np.int64)
-        out_score = np.zeros((n, width + 1), dtype=np.float64)
-        out_title = np.zeros(n, dtype=np.int64)
-        for start in range(0, n, self.CHUNK):
-            sl = slice(start, start + self.CHUNK)
-            block = keys.iloc[sl]
-            rows = np.arange(len(block))[:, None]
-            sims = (self._chars.transform(block) @ self._title_matrix).toarray()
-            best = np.maximum.reduceat(sims, self._starts, axis=1)  # queries x codes
-            doc = (normalize(self._docs.transform(norm.iloc[sl])) @ self._doc_matrix).toarray()
-            # Candidates: the best codes by title, then the best others by document.
-            by_title = np.argpartition(-best, k - 1, axis=1)[:, :k]
-            masked = doc.copy()
-            masked[rows, by_title] = -np.inf
-            by_doc = np.argpartition(-masked, k - 1, axis=1)[:, :k]
-            cand = np.concatenate([by_title, by_doc], axis=1)
-            title_idx = self._best_titles(sims, cand)
-            fz = (
-                process.cpdist(
-                    np.repeat(block.to_numpy(), cand.shape[1]),
-                    self._title_key[title_idx.ravel()],
-                    scorer=fuzz.token_sort_ratio,
-                    workers=2,
-                    dtype=np.float32,
-                ).reshape(cand.shape)
-                / 100.0
-            )
-            score = best[rows, cand] ** 3 + self.W_DOC * doc[rows, cand] + self.W_FUZZ * fz**3
-            # Order: score desc, then code asc (deterministic ties).
-            order = np.lexsort((cand, -score), axis=1)
-            out_codes[sl] = np.take_along_axis(cand, order[:, :width], axis=1)
-            out_score[sl] = np.take_along_axis(score, order[:, : width + 1], axis=1)
-            out_title[sl] = np.take_along_axis(title_idx, order[:, :1], axis=1)[:, 0]
-        return keys, out_codes, out_score, out_title
-
-    def classify(self, queries: pd.Series, top: int = 3) -> pd.DataFrame:
-        """One row per query (same index): ``code``, ``label``, ``confidence`` in [0, 1] (an
-        estimate of the chance that the code is right), ``matched_title`` (the closest title of
-        that code) and ``candidates`` (list of (code, confidence) of the next best codes).
-        Empty queries give no code and confidence 0."""
-        keys, out_codes, out_score, out_title = self.raw_scores(queries, top)
-        a, b, c = self.calibration
-        # Margin to the best other code: the next one for the first, the first for the others.
-        scores = out_score[:, :-1]
-        margin = scores - scores[:, :1]
-        margin[:, 0] = out_score[:, 0] - out_score[:, 1]
-        conf = 1.0 / (1.0 + np.exp(-(a * out_score[:, :-1] + b * margin + c)))
-        empty = (keys.str.len() == 0).to_numpy()
-        codes = self._codes[out_codes]
-        labels = self.referential.codes.drop_duplicates(CODE).set_index(CODE)[LABEL]
-        out = pd.DataFrame(index=queries.index)
-        out[CODE] = pd.Series(np.where(empty, None, codes[:, 0]), index=queries.index, dtype=object)
-        out[LABEL] = out[CODE].map(labels)
-        out[CONFIDENCE] = np.where(empty, 0.0, conf[:, 0]).round(4)
-        out[MATCHED_TITLE] = np.where(empty, None, self._title_raw[out_title])
-        out[CANDIDATES] = [
-            [] if e else [(str(c), round(float(v), 4)) for c, v in zip(cs[1:], vs[1:], strict=True)]
-            for e, cs, vs in zip(empty, codes, conf, strict=True)
-        ]
-        return out
-
-    def _best_titles(self, sims: np.ndarray, cand: np.ndarray) -> np.ndarray:
-        """Index of the closest title of each candidate code (argmax over that code's columns)."""
-        rows = np.arange(sims.shape[0])[:, None]
-        title_idx = np.empty_like(cand)
-        for j in range(cand.shape[1]):
-            s, e = self._starts[cand[:, j]], self._ends[cand[:, j]]
-            cols = s[:, None] + np.arange(int((e - s).max()))[None, :]
-            vals = np.where(cols < e[:, None], sims[rows, np.minimum(cols, sims.shape[1] - 1)], -1)
-            title_idx[:, j] = s + vals.argmax(axis=1)
-        return title_idx
-
-
 def nearest_title_baseline(referential: Referential, queries: pd.Series, top: int = 3):
     """The plain baseline of the evaluation: character n-gram TF-IDF over the titles (folded
     text, nothing else), the code of the nearest title. Returns a queries x top array of codes."""
@@ -359,10 +239,9 @@ def nearest_title_baseline(referential: Referential, queries: pd.Series, top: in
     return result
 
 
-def close_pairs(referential: Referential) -> set[tuple[str, str]]:
-    """Close-job links, made symmetric."""
-    pairs = set(zip(referential.close[CODE], referential.close[CLOSE_CODE], strict=True))
-    return pairs | {(b, a) for a, b in pairs}
+def close_pairs(referential: Referential) -> frozenset[tuple[str, str]]:
+    """Close-job links, made symmetric (computed once per referential)."""
+    return referential._close_pairs
 
 
 def close_codes(referential: Referential, codes: pd.Series) -> pd.Series:
@@ -461,6 +340,7 @@ def load_rome_dir(directory: str | Path) -> Referential:
         return frame
 
     codes_raw = read("codes")
+    parents = codes_raw.get("code_rome_parent", codes_raw["code_rome"]).replace("", None)
     domains = read("domains").set_index("code_domaine_professionnel")[
         "libelle_domaine_professionnel"
     ]
@@ -470,6 +350,7 @@ def load_rome_dir(directory: str | Path) -> Referential:
         DOMAIN: codes_raw["code_rome"].str[:3],
     })  # fmt: skip
     codes[SECTOR] = _fold_typography(codes[DOMAIN].map(domains).fillna(""))
+    codes[PARENT] = parents.fillna(codes_raw["code_rome"])
     codes = codes.drop_duplicates(CODE, ignore_index=True)
     known = set(codes[CODE])
 

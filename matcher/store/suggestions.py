@@ -21,7 +21,9 @@ from matcher.store.records import (
 log = logging.getLogger(__name__)
 
 # What a suggestion keeps of the ranking besides score and reasons (a snapshot at match time).
-SNAPSHOT_FIELDS = (*F.COMPONENTS, F.DISTANCE_KM, F.OCC_KIND, F.MATCHED_SKILLS, F.MISSING_SKILLS)
+# TO_DISCUSS / REACH_REASON (issue 13): the "hors rayon / à discuter" part and its reason.
+SNAPSHOT_FIELDS = (*F.COMPONENTS, F.DISTANCE_KM, F.OCC_KIND, F.MATCHED_SKILLS, F.MISSING_SKILLS,
+                   F.TO_DISCUSS, F.REACH_REASON)  # fmt: skip
 
 
 class SuggestionsStore(Audited):
@@ -168,7 +170,10 @@ class SuggestionsStore(Audited):
                 wanted = [status] if isinstance(status, str) else list(status)
                 sql += f" AND g.status IN ({', '.join('?' * len(wanted)) or 'NULL'})"
                 args += wanted
-            sql += " ORDER BY g.offer_ref, in_pool DESC, g.score DESC, s.name, p.profile_ref"
+            # People who cannot reach the job come after every reachable one (issue 13).
+            sql += (" ORDER BY g.offer_ref, in_pool DESC, "
+                    "COALESCE(json_extract(g.components, '$.to_discuss'), 0), g.score DESC, "
+                    "s.name, p.profile_ref")  # fmt: skip
             rows = conn.execute(sql, args).fetchall()
         records = []
         for r in rows:

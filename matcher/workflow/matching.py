@@ -51,7 +51,7 @@ from matcher.text.normalise import fold_text
 
 log = logging.getLogger(__name__)
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 # Rows added or changed since the text model was fitted, as a share of the rows it was fitted
 # on, past which the model is fitted again (and every offer re-scored).
 REFIT_SHARE = 0.2
@@ -73,11 +73,11 @@ class MatchState:
     profile_prints: list[str]
     profiles: pd.DataFrame
     # Per offer: its fingerprint and pooled profiles; its candidates (profile key and
-    # fingerprint); the profiles in its stored list; the score and profile of its k-th.
+    # fingerprint); the profiles in its stored list; (tier, -score, profile) of its k-th.
     heads: dict[str, str] = field(default_factory=dict)
     cands: dict[str, set[str]] = field(default_factory=dict)
     kept: dict[str, set[str]] = field(default_factory=dict)
-    kth: dict[str, tuple[float, tuple[str, str]] | None] = field(default_factory=dict)
+    kth: dict[str, tuple[int, float, tuple[str, str]] | None] = field(default_factory=dict)
     # TF-IDF rows of the offers and profiles (weighed with ``model``), in key order.
     text_offers: sp.csr_matrix | None = None
     text_profiles: sp.csr_matrix | None = None
@@ -353,9 +353,10 @@ def match_store(
                     continue
                 key = offer_keys[o_pos[j]]
                 last = state.kth.get(key)
-                score = float(pr[F.SCORE].iat[row])
-                entry = profile_keys[p_pos[j]]
-                if last is None or score > last[0] or (score == last[0] and entry < last[1]):
+                # The order of top_k: reach tier, score descending, then the profile's key.
+                place = (int(pr[F.REACH_TIER].iat[row]), -float(pr[F.SCORE].iat[row]),
+                         profile_keys[p_pos[j]])  # fmt: skip
+                if last is None or place < last:
                     chosen[o_pos[j]] = True
     else:
         chosen = np.ones(len(offer_keys), dtype=bool)
@@ -377,10 +378,9 @@ def match_store(
         ):
             kept[str(key)].add(token_of[(str(s), str(p))])
         last = top[top[F.RANK] == k]
-        for key, s, p, score in last[[F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF, F.SCORE]].itertuples(
-            index=False
-        ):
-            kth[str(key)] = (float(score), (str(s), str(p)))
+        cols = [F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF, F.REACH_TIER, F.SCORE]
+        for key, s, p, tier, score in last[cols].itertuples(index=False):
+            kth[str(key)] = (int(tier), -float(score), (str(s), str(p)))
     else:
         suggestions = pd.DataFrame(columns=COLUMNS)
     offer_codes = {

@@ -1,0 +1,131 @@
+"""Title -> code on titles as they are written in real offers (issue 13).
+
+Expected codes are the project's own (the built-in referential, data/referentiel/) or computed:
+the code under which the default referential files a reference appellation. Classified with the
+default referential (the shipped ROME 4.0 with the built-in layer), built once per session and
+read from the on-disk cache afterwards.
+"""
+
+import pandas as pd
+import pytest
+
+from matcher.reference.classifier import TitleClassifier, cache_dir, title_parts
+from matcher.reference.referential import default_referential
+from matcher.settings import Settings
+
+# A title counts as "given a code" at the product's threshold; the hard cases below must be
+# given the right code with a confidence well above it, or no confident code.
+SURE = 0.7
+THRESHOLD = Settings().ranking.occupation_min_confidence
+
+
+@pytest.fixture(scope="session")
+def ref():
+    return default_referential()
+
+
+@pytest.fixture(scope="session")
+def clf(ref):
+    return ref.classifier
+
+
+def code_of(ref, appellation: str) -> str:
+    """The code of a reference appellation in the referential (exact title)."""
+    t = ref.titles
+    codes = set(t.loc[t["title"] == appellation, "code"])
+    assert len(codes) == 1, (appellation, codes)
+    return codes.pop()
+
+
+# (as written, expected: built-in code, or ("appellation", reference title))
+HARD = [
+    ("Serveur polyvalent", "G1803"),
+    ("Serveuse polyvalente H/F", "G1803"),
+    ("SERVEUR / SERVEUSE (H/F) - CDI Annonay", "G1803"),
+    ("gestionnaire de stock", "N1110"),
+    ("Gestionnaire de stocks (F/H)", "N1110"),
+    ("agente hôtelière", "J1301"),
+    ("Agent hôtelier", "J1301"),
+    ("ASH", "J1301"),
+    ("ASH - EHPAD Les Tilleuls", "J1301"),
+    ("technicienne de surface", "K2205"),
+    ("Technicien de surface", "K2205"),
+    ("Technicien(ne) de surface - CDD 6 mois", "K2205"),
+    ("ADVF", "K1311"),
+    ("Assistante de vie aux familles", "K1311"),
+    ("Aide à domicile / ADVF", "K1304"),
+    ("LIDL - Employé de rayon", "D1507"),
+    ("Employée de libre-service - Carrefour Market", "D1507"),
+    ("Cariste CACES 3 confirmé", "N1101"),
+    ("Préparateur(trice) de commandes - Intérim Béthune", "N1103"),
+    ("Plongeur / Plongeuse", "G1605"),
+    ("Cadre de santé - Service Pédopsychiatrie", ("appellation", "Cadre de santé")),
+    ("Cadre de santé … Pédopsychiatrie", ("appellation", "Cadre de santé")),
+    ("AES", ("appellation", "Accompagnant Educatif et Social (AES)")),
+    ("Technicien qualité", ("appellation", "Technicien / Technicienne qualité en industrie")),
+    (
+        "Technicienne qualité (H/F)",
+        ("appellation", "Technicien / Technicienne qualité en industrie"),
+    ),
+    ("Comptable", ("appellation", "Comptable")),
+    ("Plombier chauffagiste senior", "F1603"),
+]
+
+
+@pytest.mark.parametrize("title, expected", HARD)
+def test_hard_titles_get_the_right_code(ref, clf, title, expected):
+    code = expected if isinstance(expected, str) else code_of(ref, expected[1])
+    row = clf.classify(pd.Series([title])).iloc[0]
+    assert row["code"] == code, (title, row["code"], row["label"], row["confidence"])
+    assert row["confidence"] >= SURE
+
+
+@pytest.mark.parametrize("title", ["xyzzy", "Stage", "CDI temps plein - Béthune", "H/F", "Poste"])
+def test_no_confident_code_without_evidence(clf, title):
+    row = clf.classify(pd.Series([title])).iloc[0]
+    assert row["code"] is None or row["confidence"] < THRESHOLD, (title, row["code"])
+
+
+def test_head_noun_and_feminine_forms_do_not_cross_jobs(ref, clf):
+    out = clf.classify(pd.Series(["Technicien qualité", "technicienne de surface"]))
+    assert out["code"].iloc[0] != out["code"].iloc[1]
+    assert out["code"].iloc[1] == "K2205"
+    # the feminine-only form gets the same code and confidence as the masculine one
+    both = clf.classify(pd.Series(["technicienne de surface", "technicien de surface"]))
+    assert both["code"].nunique() == 1
+    assert both["confidence"].iloc[0] == pytest.approx(both["confidence"].iloc[1])
+
+
+def test_second_job_is_a_candidate(clf):
+    row = clf.classify(pd.Series(["Serveur / Barman"])).iloc[0]
+    assert row["code"] == "G1803"
+    barman = clf.classify(pd.Series(["Barman"])).iloc[0]["code"]
+    assert barman != "G1803"
+    assert row["candidates"][0][0] == barman
+
+
+def test_context_is_evidence(ref, clf):
+    """A vague title: the offer's description decides between the jobs."""
+    title = pd.Series(["Agent", "Agent"])
+    ctx = pd.Series(["Nettoyage des locaux, entretien des sols et des sanitaires, autolaveuse",
+                     "Préparation des commandes, conduite de chariot élévateur, quai, palettes"])  # fmt: skip
+    out = clf.classify(title, contexts=ctx)
+    assert out["code"].iloc[0][:3] == "K22"
+    assert out["code"].iloc[1][:2] == "N1"
+
+
+def test_title_parts():
+    heads = frozenset({"serveur", "barman", "employe", "cadre"})
+    assert title_parts("Serveur / Barman (H/F) - CDI Annonay", heads) == ("serveur", "barman")
+    assert title_parts("LIDL - Employé de rayon", heads) == ("employe de rayon", "")
+    assert title_parts("Cadre de santé - Service Pédopsychiatrie", heads)[0] == "cadre de sante"
+    assert title_parts("Directeur (trice) H/F", heads | {"directeur"}) == ("directeur", "")
+    assert title_parts("CDI - Béthune", heads) == ("?bethune", "")
+
+
+def test_classifier_artefacts_are_cached_on_disk(ref, clf, tmp_path, monkeypatch):
+    # the session's classifier wrote its file; a new one reads it back and classifies the same
+    assert any(cache_dir().glob("classifier-*.npz"))
+    again = TitleClassifier(ref)
+    titles = pd.Series(["Serveur polyvalent", "ASH", "gestionnaire de stock"])
+    pd.testing.assert_frame_equal(again.classify(titles), clf.classify(titles))
