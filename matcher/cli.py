@@ -446,8 +446,9 @@ def cmd_match(args: argparse.Namespace) -> int:
         print(f"{len(suggestions)} suggestions calculées pour "
               f"{suggestions[F.OFFER_REF].nunique()} offres.")  # fmt: skip
     else:
-        print(f"{len(report.rescored)} offre(s) recalculée(s) sur {report.offers} "
-              f"({len(suggestions)} suggestions) ; les autres listes sont inchangées.")  # fmt: skip
+        print(f"{len(suggestions)} suggestions pour {suggestions[F.OFFER_REF].nunique()} offres "
+              f"({len(report.rescored)} offre(s) recalculée(s) sur {report.offers}, les autres "
+              "listes inchangées).")  # fmt: skip
     return 0
 
 

@@ -51,7 +51,7 @@ from matcher.text.normalise import fold_text
 
 log = logging.getLogger(__name__)
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 # Rows added or changed since the text model was fitted, as a share of the rows it was fitted
 # on, past which the model is fitted again (and every offer re-scored).
 REFIT_SHARE = 0.2
@@ -81,6 +81,8 @@ class MatchState:
     # TF-IDF rows of the offers and profiles (weighed with ``model``), in key order.
     text_offers: sp.csr_matrix | None = None
     text_profiles: sp.csr_matrix | None = None
+    # The suggestions of every offer (what the next run returns for the offers it keeps).
+    suggestions: pd.DataFrame | None = None
 
 
 @dataclass
@@ -211,8 +213,10 @@ def match_store(
     incremental: bool = True,
     refit: bool = False,
 ) -> tuple[pd.DataFrame, list[str], dict[str, list[str]], MatchReport, MatchState]:
-    """Suggestions of the offers to re-rank, those offers, their occupation codes, what the
-    run did, and the state to keep. The caller stores them (``workflow.service.run_matching``)."""
+    """Suggestions of the re-ranked offers (what to store), the suggestions of every open offer
+    (what a full run would return), the re-ranked offers' occupation codes, what the run did
+    (``report.rescored``: the re-ranked offers) and the state to keep. The caller stores them
+    (``workflow.service.run_matching``)."""
     from matcher.workflow import review
     from matcher.workflow.service import _pooled_extra
 
@@ -387,16 +391,28 @@ def match_store(
         str(ref): list(codes) if isinstance(codes, list) else []
         for ref, codes in zip(sub[F.OFFER_REF], sub[F.OCC_CODES], strict=True)
     }
+    # Every open offer's list: the kept ones from the last run, the re-scored ones from this one.
+    last_lists = state.suggestions if state is not None and model_kept else None
+    if last_lists is not None and len(last_lists):
+        redone = set(offer_keys_of(rescored, offer_keys))
+        keep_rows = last_lists[F.OFFER_REF].isin(set(offer_keys) - redone)
+        everything = pd.concat([last_lists[keep_rows], suggestions], ignore_index=True)
+    else:
+        everything = suggestions
+    at = {key: i for i, key in enumerate(offer_keys)}
+    everything = everything.assign(_at=everything[F.OFFER_REF].map(at))
+    everything = everything.sort_values(["_at", F.RANK], kind="stable").drop(columns="_at")
+    everything = everything.reset_index(drop=True)
     new_state = MatchState(
         STATE_VERSION, stamp, model, fitted_rows, drift, offer_keys, offer_prints, po,
         profile_keys, profile_prints, pp, heads, cands,
         {key: kept.get(key, set()) for key in offer_keys},
-        {key: kth.get(key) for key in offer_keys}, xo, xp,
+        {key: kth.get(key) for key in offer_keys}, xo, xp, everything,
     )  # fmt: skip
     report = MatchReport(bool(chosen.all()), len(offer_keys),
                          [offer_keys[i] for i in rescored], n_po, n_pp,
                          time.perf_counter() - start)  # fmt: skip
-    return suggestions, report.rescored, offer_codes, report, new_state
+    return suggestions, everything, offer_codes, report, new_state
 
 
 def offer_keys_of(positions: np.ndarray, keys: list[str]) -> list[str]:

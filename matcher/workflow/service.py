@@ -117,8 +117,9 @@ def run_matching(
     changed since the last run are re-scored (new or changed offers, offers whose candidates or
     pool changed); the others keep theirs, which are the ones a run over every offer would give.
     ``incremental=False`` re-scores every offer; ``refit=True`` also fits the text weights
-    again on the current base. Returns the suggestions of the re-scored offers; what the run did
-    is in ``.attrs["report"]`` (:class:`matcher.workflow.matching.MatchReport`)."""
+    again on the current base. Returns the suggestions of every open offer (those kept and those
+    re-scored: the same rows as a full run); what the run did is in ``.attrs["report"]``
+    (:class:`matcher.workflow.matching.MatchReport`)."""
     from matcher.ranking.scoring import COLUMNS
     from matcher.reference.geo import active_communes
     from matcher.reference.referential import active_referential
@@ -135,8 +136,9 @@ def run_matching(
         offer_codes: dict[str, list[str]] = {}
         ranked = offers[F.OFFER_REF].astype(str).tolist()
         state = None
+        everything = suggestions
     else:
-        suggestions, ranked, offer_codes, report, state = match_store(
+        suggestions, everything, offer_codes, report, state = match_store(
             store,
             offers,
             profiles,
@@ -147,6 +149,7 @@ def run_matching(
             incremental=incremental,
             refit=refit,
         )
+        ranked = report.rescored
     previous = store.latest_run_id()
     run_id = store.save_suggestions(
         suggestions,
@@ -164,8 +167,8 @@ def run_matching(
         store.save_match_state(dump_state(state))
     log.info("matching: %d offers (%d re-scored), %d profiles, %d suggestions",
              len(offers), len(ranked), len(profiles), len(suggestions))  # fmt: skip
-    suggestions.attrs["report"] = report
-    return suggestions
+    everything.attrs["report"] = report
+    return everything
 
 
 def _pooled_extra(scored, top: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
