@@ -112,6 +112,12 @@ class RankingSettings:
     max_offers_per_profile: int = 3
     # Threads for the sparse products and the fuzzy comparisons (the machines have 2 cores).
     threads: int = 2
+    # Ranking by blocks (matcher/ranking/blocks.py): offers scored per block and profiles per
+    # block of the per-profile candidate product; they bound the memory, never the result.
+    block_offers: int = 2000
+    block_profiles: int = 50000
+    # Dask scheduler that ranks the blocks ("tcp://host:8786"); empty: in this process.
+    scheduler: str = ""
 
 
 @dataclass(frozen=True)
@@ -244,7 +250,7 @@ def _build_section(section_type: type, name: str, value: Any) -> Any:
         if expected is float and isinstance(item, int) and not isinstance(item, bool):
             item = float(item)
         allowed = UNKNOWN_DISTANCE_POLICIES if key == "unknown_distance" else POLICIES
-        if expected is str and item not in allowed:
+        if section_type is ConstraintSettings and expected is str and item not in allowed:
             raise UserError(
                 f"paramètres : [{name}] {key} = « {item} » : valeurs possibles "
                 + ", ".join(allowed)
