@@ -184,6 +184,7 @@ def score_pairs(
             occ_p,
             r.close_job_score,
             r.same_domain_score,
+            r.family_job_score,
             r.unknown_score,
             trust_o,
             trust_p,
@@ -216,8 +217,9 @@ def score_pairs(
     out[F.S_SKILLS] = skills.coverage(index, o_pos, p_pos)
 
     clock.stage("occupation")
-    kind = occupation.pair_kind(table, occ_o, occ_p, o_pos, p_pos)
-    link = occupation.kind_score(kind, r.close_job_score, r.same_domain_score)
+    kind_scores = (r.close_job_score, r.same_domain_score, r.family_job_score)
+    kind = occupation.pair_kind(table, occ_o, occ_p, o_pos, p_pos, kind_scores)
+    link = occupation.kind_score(kind, *kind_scores)
     trust = np.minimum(trust_o[o_pos], trust_p[p_pos])
     out[F.S_OCCUPATION] = occupation.blend(link, trust, r.unknown_score)
     out[OCC_KIND] = kind

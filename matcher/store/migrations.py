@@ -246,6 +246,10 @@ MIGRATIONS: tuple[str, ...] = (
         value BLOB NOT NULL
     );
     """,
+    # 5: the ROME 4.0 parent of each code (code_rome_parent: job families); '' = none given
+    """
+    ALTER TABLE rome_codes ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 
