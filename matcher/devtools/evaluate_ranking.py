@@ -355,11 +355,5 @@ def report(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------------------------
 # Tuning: matcher/devtools/tune_ranking.py (run by hand on TUNING_SEED; the chosen values are
-# written in matcher/settings.py)
-# --------------------------------------------------------------------------------------------
-def _all_pairs(es: EvalSet) -> tuple[np.ndarray, np.ndarray]:
-    n_o, n_p = len(es.offers), len(es.profiles)
-    oi, pj = np.meshgrid(np.arange(n_o), np.arange(n_p), indexing="ij")
-    return oi.ravel(), pj.ravel()
+# written in matcher/settings.py).
