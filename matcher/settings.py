@@ -46,10 +46,9 @@ class Weights:
     13b; grids of that module), for the nDCG@10 with reachability in the relevance, default
     referential; figures reported by ``python -m matcher evaluate ranking`` on another seed,
     2026. On seed 11 the retune took that nDCG from 0.824 to 0.899 (plain nDCG@10 0.774 ->
-    0.824); the gains came from the job-family score (+0.026), trusting the new classifier's
-    confidence from 0.5 (+0.011), a higher close-job score (+0.01), a lower neutral score and a
-    weaker commute factor (+0.02). Text 0.5 / skills 0.1 / occupation 0.3 and 0.6 / 0.1 / 0.4
-    are within 0.001. Distance works as a reach factor (``ranking.commute_factor``) and through
+    0.824), in stages: the job-family score 0.824 -> 0.850; the weights, the close-job score
+    and the confidence ramp -> 0.876; the neutral score and the commute factor -> 0.899. Text
+    0.5 / skills 0.1 / occupation 0.3 and 0.6 / 0.1 / 0.4 are within 0.001. Distance works as a reach factor (``ranking.commute_factor``) and through
     the reachability tiers rather than as a bonus: every additive commute weight lowered
     nDCG@10 (0.1: -0.04 when last tuned), because being near does not make a person fit a job,
     while being out of reach makes the job less open to them."""
@@ -84,7 +83,7 @@ class RankingSettings:
     # Weight of a core skill of the referential in the skill coverage (ordinary skills weigh 1).
     core_skill_weight: float = 2.0
     # Occupation score for a close job of the referential (a ROME mobility link) and for the
-    # same professional domain. Seed 11: close 0.7 gave +0.010 over 0.6 and +0.005 over 0.8.
+    # same professional domain. Seed 11: close 0.7 gave +0.004 over 0.6 and +0.006 over 0.8.
     close_job_score: float = 0.7
     same_domain_score: float = 0.3
     # Same ROME job family (code_rome_parent: a code and its parent, or two children of one
@@ -104,10 +103,10 @@ class RankingSettings:
     # the occupation score moves toward the neutral score (a title the referential does not
     # really know must not decide the ranking). The classifier's confidence is calibrated since
     # issue 13 (most wrong codes are below 0.5), so the ramp is short: on seed 11, 0.5 gave
-    # +0.011 over 0.9 and +0.005 over 0.6.
+    # +0.011 over 0.9 and +0.006 over 0.6.
     occupation_full_confidence: float = 0.5
     # Score of a component whose inputs are unknown (no code, no skills listed): under a
-    # same-domain link, above a different job (0). Seed 11: 0.2 gave +0.006 over 0.3, 0.1 and 0
+    # same-domain link, above a different job (0). Seed 11: 0.2 gave +0.005 over 0.3, 0.1 and 0
     # within 0.002 of 0.2 (0.2 kept: an unrecognised title is not evidence of another job).
     # Unknown places never lower the reach factor.
     unknown_score: float = 0.2
@@ -117,9 +116,9 @@ class RankingSettings:
     # Share of the score a pair loses when the person is at or past their radius (the commute
     # component multiplies the total: total x (1 - commute_factor x (1 - s_commute))). Since
     # the people beyond their radius are demoted (ConstraintSettings), the factor only orders
-    # reachable people by distance. Seed 11, nDCG@10 with reachability: 0.05 and 0.1 best, 0.2
-    # -0.002, 0.4 -0.015 (the plain nDCG@10, which grades any radius exceeded, tolerance or not,
-    # as not relevant, prefers 0.4: +0.012).
+    # reachable people by distance. Seed 11, nDCG@10 with reachability: 0.05 and 0.1 0.899,
+    # 0.2 0.893, and 0.4 was 0.015 under 0.2 at an earlier stage (the plain nDCG@10, which
+    # grades any radius exceeded, tolerance or not, as not relevant, prefers 0.4: +0.009).
     commute_factor: float = 0.1
     default_radius_km: float = 15.0
     # Radius for people who move by public transport only, when they give none.
