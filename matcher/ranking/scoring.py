@@ -162,6 +162,7 @@ class Context:
             self.occ_profiles,
             r.close_job_score,
             r.same_domain_score,
+            r.family_job_score,
             r.unknown_score,
             self.trust_offers,
             self.trust_profiles,
@@ -235,8 +236,11 @@ def score_candidates(
     out[F.S_SKILLS] = skills.coverage(ctx.skill_index, o_pos, p_pos)
 
     clock.stage("occupation")
-    kind = occupation.pair_kind(ctx.table, ctx.occ_offers, ctx.occ_profiles, o_pos, p_pos)
-    link = occupation.kind_score(kind, r.close_job_score, r.same_domain_score)
+    kind_scores = (r.close_job_score, r.same_domain_score, r.family_job_score)
+    kind = occupation.pair_kind(
+        ctx.table, ctx.occ_offers, ctx.occ_profiles, o_pos, p_pos, kind_scores
+    )
+    link = occupation.kind_score(kind, *kind_scores)
     trust = np.minimum(ctx.trust_offers[o_pos], ctx.trust_profiles[p_pos])
     out[F.S_OCCUPATION] = occupation.blend(link, trust, r.unknown_score)
     out[OCC_KIND] = kind

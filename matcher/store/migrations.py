@@ -352,4 +352,8 @@ MIGRATIONS: tuple[str | Migration, ...] = (
         data BLOB NOT NULL
     );
     """,
+    # 8 (issue 13): the ROME 4.0 parent of each code (code_rome_parent: job families); '' = none given
+    """
+    ALTER TABLE rome_codes ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+    """,
 )

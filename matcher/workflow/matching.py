@@ -274,7 +274,8 @@ def match_store(
         pp[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
     )
     block_o, block_p = occupation.retrieval_blocks(
-        table, occ_o, occ_p, r.close_job_score, r.same_domain_score, r.unknown_score,
+        table, occ_o, occ_p, r.close_job_score, r.same_domain_score, r.family_job_score,
+        r.unknown_score,
         trust_o, trust_p,
     )  # fmt: skip
     wt, _, wocc, _ = component_weights(settings)
