@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from matcher.paths import default_db_path
+from matcher.paths import default_database
 from matcher.store.database import Store
 from matcher.workflow import sessions
 
@@ -40,7 +40,7 @@ RESERVED = ("_stcore", "_session", "static", "media", "component", "app", "~")
 
 def _store() -> Store:
     # A path and an idle connection: no user data (the sessions are rows of the database).
-    return Store(default_db_path())
+    return Store(default_database())
 
 
 def _next(request: Request) -> str:
