@@ -82,7 +82,8 @@ demo: $(VENV)/.runtime ## (re)load the sample data into the database
 sample: $(VENV)/.runtime ## regenerate the sample files under data/sample/
 	$(PY) -m matcher sample --seed 2026
 
-bench: $(VENV)/.runtime ## benchmark: ranking of 1,000 offers x 10,000 profiles (time, memory)
+bench: $(VENV)/.runtime ## benchmarks, small sizes: 1k x 10k chain vs bare TF-IDF, Dask, incremental, start
+	$(PY) benchmarks/bench_chain.py --small
 	$(PY) benchmarks/bench_ranking.py --small
 
 bench-import: $(VENV)/.runtime ## benchmark: import of a 50,000-row offers workbook (time, memory)

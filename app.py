@@ -41,7 +41,7 @@ work = [
     page(S.PAGE_OFFERS, "Offres", ":material/work:"),
     page(S.PAGE_MATCHES, "Correspondances", ":material/handshake:"),
     page(S.PAGE_LISTS, "Listes", ":material/table_view:"),
-    *[page(p, t, i) for p, t, i in S.EXTRA_WORK_PAGES],
+    page(S.PAGE_DAY, "Journée Busin'ESS", ":material/event:"),
 ]
 pages = {
     "": [login],

@@ -64,6 +64,8 @@ LIST_STRUCTURE = "list_structure"
 LIST_OFFER = "list_offer"
 LIST_WORKBOOK = "list_workbook"  # the coordinator's workbook once built: (file name, bytes)
 NEW_USER = "new_user_"  # prefix of the account creation form
+DAY = "day_"  # prefix of the Journée Busin'ESS widgets (app_pages/journee.py)
+DAY_RESULT = "day_result"  # the last plan's figures shown after planning (this session)
 QUEUE_VIEW = "queue_view"  # À traiter: "todo" or "none"
 QUEUE_FILTERS = "queue_filter_"  # prefix of the À traiter filter widgets
 QUEUE_SIGNATURE = "queue_signature"  # the filters in force (a change clears the selection)
@@ -74,8 +76,6 @@ UNKNOWN_PAGE_PARAM, UNKNOWN_PAGE_VALUE = "page", "inconnue"  # set by serve.py's
 SESSION_ROUTES_ENV = "CIRCUIT_COURT_SESSION_ROUTES"  # set by serve.py
 SESSION_OPEN = "/_session/ouvrir"
 SESSION_CLOSE = "/_session/fermer"
-DAY = "day_"  # prefix of the Journée Busin'ESS widgets (app_pages/journee.py)
-DAY_RESULT = "day_result"  # the last plan's figures shown after planning (this session)
 
 # Pages (paths relative to app.py, for st.switch_page and st.Page).
 PAGE_LOGIN = "app_pages/connexion.py"
@@ -86,12 +86,7 @@ PAGE_MATCHES = "app_pages/correspondances.py"
 PAGE_LISTS = "app_pages/listes.py"
 PAGE_DASHBOARD = "app_pages/tableau_de_bord.py"
 PAGE_SETTINGS = "app_pages/parametres.py"
-# Seam for pages added by other work (e.g. « Journée Busin'ESS »): (path, title, icon) listed
-# under « Au quotidien » for every logged-in user.
 PAGE_DAY = "app_pages/journee.py"
-EXTRA_WORK_PAGES: list[tuple[str, str, str]] = [
-    (PAGE_DAY, "Journée Busin'ESS", ":material/event:"),
-]
 
 
 # --------------------------------------------------------------------------------------------

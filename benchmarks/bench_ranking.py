@@ -79,7 +79,7 @@ class Sampler:
 def run_size(n_offers: int, n_profiles: int, seed: int) -> dict:
     """One size, in this process: generate, then time every stage."""
     from matcher.devtools.synthetic import synthetic_frames
-    from matcher.ranking.scoring import OFFER_POS, _suggestions, score_pairs, top_k
+    from matcher.ranking.scoring import OFFER_POS, score_pairs, suggestion_frame, top_k
     from matcher.reference.referential import builtin_referential
 
     ref = builtin_referential()
@@ -94,7 +94,7 @@ def run_size(n_offers: int, n_profiles: int, seed: int) -> dict:
     sampler.enter("top-20")
     rows = top_k(scored, OFFER_POS, 20)
     sampler.enter("reasons")
-    suggestions = _suggestions(scored, rows, OFFER_POS)
+    suggestions = suggestion_frame(scored, rows, OFFER_POS)
     total = time.perf_counter() - start
     sampler.stop()
     return {

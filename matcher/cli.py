@@ -11,6 +11,7 @@ without it the command runs as the local administrator (whoever can read the dat
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import getpass
 import json
@@ -19,33 +20,21 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
-
-import pandas as pd
+from typing import TYPE_CHECKING, NoReturn
 
 from matcher import fields as F
 from matcher.day import cli as day_cli
 from matcher.errors import UserError
-from matcher.export import shortlists as export
-from matcher.export.shortlists import write_suggestions
-from matcher.intake.importer import import_path, preview_file
-from matcher.intake.readers import read_bytes
 from matcher.paths import SAMPLE_DIR, default_database
-from matcher.ranking import suggest
-from matcher.ranking.scoring import COLUMNS, score_pairs
 from matcher.settings import load_settings
-from matcher.store.database import Store
-from matcher.store.records import jsonable
-from matcher.workflow import auth, review
-from matcher.workflow.service import (
-    demo_accounts,
-    import_decisions,
-    import_into_store,
-    load_demo,
-    purge_inactive,
-    run_matching,
-    shortlist_rows,
-)
+
+# Heavy modules (pandas, scikit-learn, openpyxl, the store) are imported inside the command that
+# uses them: `--help`, `list`, `decide` or `user` must not pay seconds for scikit-learn.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.store.database import Store
+    from matcher.workflow import auth
 
 log = logging.getLogger("matcher")
 
@@ -122,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profiles", type=Path, required=True, action="append")
     p.add_argument("--top", type=int, default=None)
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--scheduler", metavar="ADRESSE", default=None,
+                   help="ordonnanceur Dask qui classe les blocs d'offres (tcp://HÔTE:8786) ; "
+                        "défaut : paramètre ranking.scheduler, sinon sur cette machine")  # fmt: skip
     p.add_argument("--allocate", action="store_true",
                    help="répartit les candidats en respectant les capacités (postes x candidats "
                         "par poste, offres par personne)")  # fmt: skip
@@ -152,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings(p)
 
     p = sub.add_parser("match", help="calcule les suggestions pour les offres ouvertes")
+    p.add_argument("--full", action="store_true",
+                   help="recalcule toutes les offres et réajuste les poids des mots sur la base "
+                        "actuelle (par défaut : seules les offres dont la liste peut changer)")  # fmt: skip
     _add_db(p)
     _add_settings(p)
     _add_as(p)
@@ -320,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _store(args: argparse.Namespace) -> Store:
+    from matcher.store.database import Store
+
     return Store(args.db or default_database())
 
 
@@ -334,6 +331,8 @@ def _database_exists(target: str) -> bool:
 
 def _actor(args: argparse.Namespace, store: Store) -> auth.User:
     """The account given by ``--as`` (refused if unknown or disabled), else the local admin."""
+    from matcher.workflow import auth
+
     login = getattr(args, "as_user", None)
     return auth.get_user(store, login) if login else auth.local_admin()
 
@@ -347,7 +346,18 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from matcher.export.shortlists import write_suggestions
+    from matcher.intake.importer import import_path
+    from matcher.ranking import suggest
+    from matcher.ranking.scoring import COLUMNS, score_pairs
+
     settings = load_settings(args.settings)
+    if args.scheduler:
+        settings = settings.replace(
+            ranking=dataclasses.replace(settings.ranking, scheduler=args.scheduler)
+        )
     offers, profiles = [], []
     for path in args.offers:
         res = import_path(path, "offers", limits=settings.import_limits)
@@ -361,13 +371,16 @@ def cmd_rank(args: argparse.Namespace) -> int:
     all_profiles = pd.concat(profiles, ignore_index=True)
     if all_offers.empty or all_profiles.empty:
         result = pd.DataFrame(columns=COLUMNS)
-    else:
+    elif args.allocate or settings.ranking.allocate:
         scored = score_pairs(all_offers, all_profiles, settings)
-        choice = suggest.choose(scored, k=args.top, allocation=args.allocate or None)
+        choice = suggest.choose(scored, k=args.top, allocation=True)
         allocation = suggest.report(scored, choice)
         if allocation is not None:
             _print_report(allocation.lines())
         result = suggest.suggestions(scored, choice)[COLUMNS]
+    else:
+        # By blocks of offers, on the Dask cluster with --scheduler: the same suggestions.
+        result = suggest.rank(all_offers, all_profiles, settings, top_k=args.top)
     text = write_suggestions(result, args.out)
     if text is not None:
         sys.stdout.write(text)
@@ -385,6 +398,9 @@ def _print_report(lines: list[str], brief: bool = False) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     """Each file is one import (one transaction): a refused file changes nothing, and the next
     files are still imported; the exit status is 2 if any file was refused."""
+    from matcher.intake.readers import read_bytes
+    from matcher.workflow.service import import_decisions, import_into_store
+
     settings = load_settings(args.settings)
     store = _store(args)
     actor = _actor(args, store)
@@ -426,6 +442,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
+    from matcher.intake.importer import preview_file
+    from matcher.intake.readers import read_bytes
+
     settings = load_settings(args.settings)
     preview = preview_file(
         read_bytes(args.file),
@@ -446,14 +465,26 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    from matcher.workflow.service import run_matching
+
     store = _store(args)
-    suggestions = run_matching(store, load_settings(args.settings), _actor(args, store))
-    print(f"{len(suggestions)} suggestions calculées pour {suggestions[F.OFFER_REF].nunique()} "
-          "offres.")  # fmt: skip
+    suggestions = run_matching(store, load_settings(args.settings), _actor(args, store),
+                               incremental=not args.full, refit=args.full)  # fmt: skip
+    report = suggestions.attrs.get("report")
+    if report is None or report.full:
+        print(f"{len(suggestions)} suggestions calculées pour "
+              f"{suggestions[F.OFFER_REF].nunique()} offres.")  # fmt: skip
+    else:
+        print(f"{len(suggestions)} suggestions pour {suggestions[F.OFFER_REF].nunique()} offres "
+              f"({len(report.rescored)} offre(s) recalculée(s) sur {report.offers}, les autres "
+              "listes inchangées).")  # fmt: skip
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from matcher.export import shortlists as export
+    from matcher.workflow.service import shortlist_rows
+
     store = _store(args)
     kind = args.kind or (
         "firm"
@@ -533,6 +564,8 @@ LISTS = {
 
 
 def _list_frame(args: argparse.Namespace, store: Store, actor: auth.User) -> pd.DataFrame:
+    from matcher.workflow import auth, review
+
     what = args.what
     if what == "offers":
         return store.offers(actor, status=None)
@@ -557,10 +590,14 @@ def _list_frame(args: argparse.Namespace, store: Store, actor: auth.User) -> pd.
 
 
 def _cell(v: object) -> object:
+    from matcher.store.records import jsonable
+
     return json.dumps(jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from matcher.store.records import jsonable
+
     store = _store(args)
     frame = _list_frame(args, store, _actor(args, store))
     if args.format == "csv":
@@ -572,6 +609,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
+    from matcher.workflow import review
+
     store = _store(args)
     actor = _actor(args, store)
     outcome = review.decide(store, actor, args.offer_ref, args.profile_ref, args.status,
@@ -595,6 +634,9 @@ def _password(args: argparse.Namespace, login: str) -> str:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    from matcher.store.records import jsonable
+    from matcher.workflow import auth
+
     store = _store(args)
     actor = _actor(args, store)
     if args.user_command == "list":
@@ -633,6 +675,8 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 
 def cmd_pool(args: argparse.Namespace) -> int:
+    from matcher.workflow import review
+
     store = _store(args)
     actor = _actor(args, store)
     if args.action == "add":
@@ -657,6 +701,9 @@ def cmd_offer(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from matcher.workflow import review
+    from matcher.workflow.service import purge_inactive
+
     store = _store(args)
     report = purge_inactive(store, _actor(args, store), args.older_than, dry_run=args.dry_run)
     verb = "à supprimer (simulation, rien n'est supprimé)" if args.dry_run else "supprimés"
@@ -672,6 +719,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from matcher.workflow import auth
+    from matcher.workflow.service import demo_accounts, load_demo
+
     store = _store(args)
     done = load_demo(store, load_settings(args.settings))
     for d in done:
@@ -718,7 +768,10 @@ def cmd_referential(args: argparse.Namespace) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from matcher.reference.referential import active_referential
+    from matcher.store.database import Store
 
     if args.file == "-":
         lines = sys.stdin.read().splitlines()

@@ -41,15 +41,19 @@ UNKNOWN_DISTANCE_POLICIES: tuple[str, ...] = ("below", "neutral", "demote")
 class Weights:
     """Weights of the score components in the total (normalised to sum to 1 when used).
 
-    Defaults tuned on the labelled evaluation set (matcher/devtools/evaluate_ranking.py: ``tune()`` on the
-    tuning seed 11, all pairs, both referentials; figures reported by ``python -m matcher
-    evaluate ranking`` on another seed, 2026). On that set the text carries most of the signal,
-    the occupation link adds to it (+0.07 nDCG@10 with the full ROME), the fuzzy skills add a
-    little, and distance works as a reach factor (``ranking.commute_factor``) rather than as a
-    bonus: every additive commute weight lowered nDCG@10 (0.1: -0.04), because being near does
-    not make a person fit a job, while being out of reach makes the job less open to them."""
+    Defaults tuned on the labelled evaluation set (matcher/devtools/evaluate_ranking.py) of the
+    tuning seed 11, every pair scored, with ``python -m matcher.devtools.tune_ranking`` (issue
+    13b; grids of that module), for the nDCG@10 with reachability in the relevance, default
+    referential; figures reported by ``python -m matcher evaluate ranking`` on another seed,
+    2026. On seed 11 the retune took that nDCG from 0.824 to 0.899 (plain nDCG@10 0.774 ->
+    0.824), in stages: the job-family score 0.824 -> 0.850; the weights, the close-job score
+    and the confidence ramp -> 0.876; the neutral score and the commute factor -> 0.899. Text
+    0.5 / skills 0.1 / occupation 0.3 and 0.6 / 0.1 / 0.4 are within 0.001. Distance works as a reach factor (``ranking.commute_factor``) and through
+    the reachability tiers rather than as a bonus: every additive commute weight lowered
+    nDCG@10 (0.1: -0.04 when last tuned), because being near does not make a person fit a job,
+    while being out of reach makes the job less open to them."""
 
-    text: float = 0.6
+    text: float = 0.5
     skills: float = 0.1
     occupation: float = 0.3
     commute: float = 0.0
@@ -78,29 +82,44 @@ class RankingSettings:
     skill_threshold: float = 80.0
     # Weight of a core skill of the referential in the skill coverage (ordinary skills weigh 1).
     core_skill_weight: float = 2.0
-    # Occupation score for a close job of the referential and for the same professional domain.
-    close_job_score: float = 0.6
+    # Occupation score for a close job of the referential (a ROME mobility link) and for the
+    # same professional domain. Seed 11: close 0.7 gave +0.004 over 0.6 and +0.006 over 0.8.
+    close_job_score: float = 0.7
     same_domain_score: float = 0.3
+    # Same ROME job family (code_rome_parent: a code and its parent, or two children of one
+    # parent) without a mobility link (a mobility link makes it a close job). Families hold up
+    # to 30 codes; on seed 11 most family pairs without a mobility link are graded as jobs of
+    # the same domain, not close ones: 0.3 gave +0.026 over the former 0.85 ((1 + close) / 2);
+    # 0 to 0.2 were within 0.001 of 0.3, not kept (a family link must not score under the
+    # same-domain link it usually also is).
+    family_job_score: float = 0.3
     # Below this confidence a classified title gets no code (the UI shows "métier non reconnu").
-    # The confidence estimates the chance the code is right (matcher.reference.referential); at 0.4, on
-    # the official ROME, 99.1 % of known titles written with a typo get a code, right 99.6 % of
-    # the time, and 71 % of unseen synonyms, right 64 % of the time (evaluate titles).
+    # The confidence estimates the chance the code is right (matcher.reference.classifier,
+    # fitted on real-like titles); at 0.4 on seed 2026 of ``evaluate titles --parts r``, 86.9 %
+    # of titles get a code, right 85.5 % of the time. Seed 11 of the ranking: 0.3 and 0.4
+    # within 0.001, 0.5 -0.015.
     occupation_min_confidence: float = 0.4
     # A classified code is trusted fully from this confidence up; between the minimum and this,
     # the occupation score moves toward the neutral score (a title the referential does not
-    # really know must not decide the ranking); tuned between 0.8 and 0.9.
-    occupation_full_confidence: float = 0.9
-    # Score of a component whose inputs are unknown (no code, no skills listed): at the level of
-    # a same-domain link, above a different job (0), so unknown does not punish; tuned (0.3
-    # gave +0.02 nDCG@10 over 0.5). Unknown places never lower the reach factor.
-    unknown_score: float = 0.3
+    # really know must not decide the ranking). The classifier's confidence is calibrated since
+    # issue 13 (most wrong codes are below 0.5), so the ramp is short: on seed 11, 0.5 gave
+    # +0.011 over 0.9 and +0.006 over 0.6.
+    occupation_full_confidence: float = 0.5
+    # Score of a component whose inputs are unknown (no code, no skills listed): under a
+    # same-domain link, above a different job (0). Seed 11: 0.2 gave +0.005 over 0.3, 0.1 and 0
+    # within 0.002 of 0.2 (0.2 kept: an unrecognised title is not evidence of another job).
+    # Unknown places never lower the reach factor.
+    unknown_score: float = 0.2
     # Commute: full score up to this share of the person's radius, then linear down to 0 at the
     # radius; radius used when the profile gives none.
     commute_full_share: float = 0.5
     # Share of the score a pair loses when the person is at or past their radius (the commute
-    # component multiplies the total: total x (1 - commute_factor x (1 - s_commute))); tuned
-    # among 0, 0.2 ... 0.5 (0.4: +0.04 nDCG@10 over none).
-    commute_factor: float = 0.4
+    # component multiplies the total: total x (1 - commute_factor x (1 - s_commute))). Since
+    # the people beyond their radius are demoted (ConstraintSettings), the factor only orders
+    # reachable people by distance. Seed 11, nDCG@10 with reachability: 0.05 and 0.1 0.899,
+    # 0.2 0.893, and 0.4 was 0.015 under 0.2 at an earlier stage (the plain nDCG@10, which
+    # grades any radius exceeded, tolerance or not, as not relevant, prefers 0.4: +0.009).
+    commute_factor: float = 0.1
     default_radius_km: float = 15.0
     # Radius for people who move by public transport only, when they give none.
     public_transport_radius_km: float = 10.0
@@ -112,6 +131,12 @@ class RankingSettings:
     max_offers_per_profile: int = 3
     # Threads for the sparse products and the fuzzy comparisons (the machines have 2 cores).
     threads: int = 2
+    # Ranking by blocks (matcher/ranking/blocks.py): offers scored per block and profiles per
+    # block of the per-profile candidate product; they bound the memory, never the result.
+    block_offers: int = 2000
+    block_profiles: int = 50000
+    # Dask scheduler that ranks the blocks ("tcp://host:8786"); empty: in this process.
+    scheduler: str = ""
 
 
 @dataclass(frozen=True)
@@ -244,7 +269,7 @@ def _build_section(section_type: type, name: str, value: Any) -> Any:
         if expected is float and isinstance(item, int) and not isinstance(item, bool):
             item = float(item)
         allowed = UNKNOWN_DISTANCE_POLICIES if key == "unknown_distance" else POLICIES
-        if expected is str and item not in allowed:
+        if section_type is ConstraintSettings and expected is str and item not in allowed:
             raise UserError(
                 f"paramètres : [{name}] {key} = « {item} » : valeurs possibles "
                 + ", ".join(allowed)

@@ -78,12 +78,49 @@ def test_occupation_score(offer_codes, profile_codes, expected, kind):
         _ref(),
         close_score=0.6,
         domain_score=0.3,
+        family_score=0.45,
     )
     assert k[0] == kind
     if np.isnan(expected):
         assert np.isnan(score[0])
     else:
         assert score[0] == pytest.approx(expected)
+
+
+def _family_ref():
+    """K2201 is the parent of K2202 (no mobility link) and of K2203 (also a mobility link);
+    K2202 and K2203 are siblings."""
+    codes = pd.DataFrame({"code": ["K2201", "K2202", "K2203", "N1103"],
+                          "label": ["a", "b", "c", "d"], "domain": ["K22", "K22", "K22", "N11"],
+                          "sector": [""] * 4, "parent": ["K2201", "K2201", "K2201", ""]})  # fmt: skip
+    close = pd.DataFrame({"code": ["K2201"], "close_code": ["K2203"]})
+    empty = pd.DataFrame(columns=["code", "title"])
+    return Referential(codes, empty, pd.DataFrame(columns=["code", "skill", "core"]), close)
+
+
+@pytest.mark.parametrize(
+    "offer_codes, profile_codes, family_score, expected, kind",
+    [
+        (["K2201"], ["K2202"], 0.45, 0.45, occupation.FAMILY),  # parent / child
+        (["K2202"], ["K2203"], 0.45, 0.45, occupation.FAMILY),  # siblings
+        (["K2201"], ["K2203"], 0.45, 0.6, occupation.CLOSE),  # the mobility link wins
+        (["K2203"], ["K2201"], 0.45, 0.6, occupation.CLOSE),  # both ways
+        # two codes on one side: the best-scoring link, whatever the kind's number
+        (["K2201"], ["K2202", "K2203"], 0.45, 0.6, occupation.CLOSE),
+        (["K2201"], ["K2202", "K2203"], 0.8, 0.8, occupation.FAMILY),
+        (["K2202"], ["N1103"], 0.45, 0.0, occupation.NONE),
+    ],
+)
+def test_family_links_and_the_best_link(offer_codes, profile_codes, family_score, expected, kind):
+    ref = _family_ref()
+    score, k = occupation.occupation_score(
+        pd.Series([offer_codes]), pd.Series([profile_codes]), np.array([0]), np.array([0]), ref,
+        close_score=0.6, domain_score=0.3, family_score=family_score,
+    )  # fmt: skip
+    assert k[0] == kind
+    assert score[0] == pytest.approx(expected)
+    if len(profile_codes) == 1:
+        assert occupation.link_kind(offer_codes[0], profile_codes[0], ref) == kind
 
 
 def test_skill_coverage_fuzzy_and_weighted():

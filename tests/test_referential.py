@@ -184,3 +184,51 @@ def test_cli_referential_load_and_classify(rome, tmp_path):
     assert [x["code"] for x in lines] == ["N1101", "J1301"]
     assert lines[0]["referentiel"] == f"{rome.source} + {LAYER}"
     assert len(lines[0]["autres_codes"]) == 2
+
+
+def test_stored_referential_keeps_the_rome_families(store):
+    """A loaded referential keeps code_rome_parent, so job families exist with it too."""
+    from matcher.features import occupation as O
+    from matcher.reference.referential import close_pairs
+
+    shipped = default_referential()
+    parents = shipped.parents()
+    close = close_pairs(shipped)
+    families = [(c, p) for c, p in parents.items() if p != c and (c, p) not in close]
+    assert families  # the shipped ROME has parents that are not also mobility links
+    store.save_referential(shipped)
+    loaded = active_referential(store)
+    assert loaded is not shipped
+    assert loaded.parents() == parents
+    child, parent = families[0]
+    assert O.link_kind(child, parent, loaded) == O.FAMILY
+    siblings = [c for c, p in parents.items() if p == parent and c not in (child, parent)]
+    if siblings and (child, siblings[0]) not in close:
+        assert O.link_kind(child, siblings[0], loaded) == O.FAMILY
+
+
+def test_referential_stored_before_parents_upgrades_without_families(tmp_path):
+    """A database whose referential was stored before the parent column (schema 4) upgrades:
+    its codes have no parent (each its own family) until the next load."""
+    import sqlite3
+
+    from matcher.store.database import Store
+    from matcher.store.migrations import MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript("".join(MIGRATIONS[:4]) + "PRAGMA user_version = 4;")
+    conn.executescript("""
+        INSERT INTO rome_codes (code, label, domain, sector) VALUES ('A1101', 'x', 'A11', ''),
+            ('A1102', 'y', 'A11', '');
+        INSERT INTO referential_meta (id, source, loaded_at, counts) VALUES (1, 's', 't', '{}');
+    """)
+    conn.close()
+    store = Store(path)
+    assert store.schema_version() == len(MIGRATIONS)
+    frames = store.referential_frames()
+    assert frames is not None
+    assert frames["codes"]["parent"].tolist() == ["", ""]
+    from matcher.reference.referential import Referential
+
+    assert Referential(**frames).parents() == {"A1101": "A1101", "A1102": "A1102"}

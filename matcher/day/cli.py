@@ -19,18 +19,19 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from matcher import fields as F
-from matcher.day import documents as D
-from matcher.day import model as M
-from matcher.day import planner as P
-from matcher.day import service as S
 from matcher.errors import UserError
-from matcher.settings import load_settings
-from matcher.store.database import Store
-from matcher.workflow import auth
+
+# The planner, pandas, the store and the documents are imported by the command that runs, not
+# when the parser is built: `python -m matcher --help` must start at once (issue 15).
+if TYPE_CHECKING:
+    from matcher.store.database import Store
+    from matcher.workflow import auth
+
+# Kept in step with matcher.day.planner.SOLVERS / DEFAULT_SOLVER (tests/test_day_store.py checks).
+SOLVERS = ("cpsat", "milp", "greedy")
+DEFAULT_SOLVER = "cpsat"
 
 KINDS = ("firm", "structure", "room", "coordinator")
 
@@ -68,7 +69,7 @@ def add_parser(
     common(q)
 
     q = dsub.add_parser("plan", help="planifie la journée (ou la re-planifie avec --now)")
-    q.add_argument("--solver", choices=P.SOLVERS, default=P.DEFAULT_SOLVER)
+    q.add_argument("--solver", choices=SOLVERS, default=DEFAULT_SOLVER)
     q.add_argument("--time-limit", type=float, default=None, help="secondes (défaut : paramètres)")
     q.add_argument("--now", default=None, help="HH:MM : re-planifie la suite de la journée")
     q.add_argument("--absent-firm", action="append", default=[], metavar="ENTREPRISE")
@@ -96,6 +97,8 @@ def add_parser(
 
 def _context(args: argparse.Namespace) -> tuple[Store, auth.User]:
     from matcher.paths import default_database
+    from matcher.store.database import Store
+    from matcher.workflow import auth
 
     store = Store(args.db or default_database())
     login = getattr(args, "as_user", None)
@@ -107,6 +110,15 @@ def _progress(fraction: float, message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from matcher import fields as F
+    from matcher.day import documents as D
+    from matcher.day import model as M
+    from matcher.day import planner as P
+    from matcher.day import service as S
+    from matcher.settings import load_settings
+
     store, user = _context(args)
     cmd = args.day_command
     if cmd == "setup":

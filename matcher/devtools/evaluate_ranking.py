@@ -19,15 +19,14 @@ Methods compared in one run: the product with the built-in referential, the prod
 ROME loaded, the product without commute and constraints (what the job matching alone gives),
 plain TF-IDF on the raw text, fuzzy skills only, random.
 
-Weights and thresholds of the settings were tuned with :func:`tune` on seed
-:data:`TUNING_SEED`; reports use :data:`REPORT_SEED`, another set, so the figures are not
+Weights and thresholds of the settings were tuned with :mod:`matcher.devtools.tune_ranking` on
+seed :data:`TUNING_SEED`; reports use :data:`REPORT_SEED`, another set, so the figures are not
 measured on the data the defaults were chosen on.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import logging
 import time
 from dataclasses import dataclass
@@ -40,11 +39,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from matcher import fields as F
 from matcher.devtools.synthetic import Truth, labelled_set
 from matcher.features import constraints as C
-from matcher.features import occupation
 from matcher.features import skills as S
 from matcher.paths import OFFICIAL_ROME_DIR
 from matcher.ranking import suggest
-from matcher.ranking.scoring import OCC_KIND, OFFER_POS, PROFILE_POS, Scored, score_pairs
+from matcher.ranking.scoring import OFFER_POS, PROFILE_POS, Scored, score_pairs
 from matcher.reference.geo import haversine_pairs
 from matcher.reference.referential import (
     CODE,
@@ -357,99 +355,5 @@ def report(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------------------------
-# Tuning (run by hand on TUNING_SEED; the chosen values are written in matcher/settings.py)
-# --------------------------------------------------------------------------------------------
-def _all_pairs(es: EvalSet) -> tuple[np.ndarray, np.ndarray]:
-    n_o, n_p = len(es.offers), len(es.profiles)
-    oi, pj = np.meshgrid(np.arange(n_o), np.arange(n_p), indexing="ij")
-    return oi.ravel(), pj.ravel()
-
-
-def _dense(scored: Scored, n_o: int, n_p: int) -> dict[str, np.ndarray]:
-    """Components of an all-pairs Scored as dense offers x profiles arrays (small sets only)."""
-    pairs = scored.pairs
-    o, p = pairs[OFFER_POS].to_numpy(), pairs[PROFILE_POS].to_numpy()
-    out = {}
-    r = scored.settings.ranking
-    cols = {
-        "text": pairs[F.S_TEXT].to_numpy(float),
-        "skills": pairs[F.S_SKILLS].to_numpy(float),
-        "link": occupation.kind_score(
-            pairs[OCC_KIND].to_numpy(), r.close_job_score, r.same_domain_score
-        ),
-        "conf": np.minimum(
-            scored.offers[F.OCC_CONFIDENCE].to_numpy(float)[o],
-            scored.profiles[F.OCC_CONFIDENCE].to_numpy(float)[p],
-        ),
-        "commute": pairs[F.S_COMMUTE].to_numpy(float),
-        "n_broken": sum(
-            pairs[f"broken_{c}"].to_numpy(int)
-            for c in C.CHECKS
-            if getattr(scored.settings.constraints, c) == "penalise"
-        ),
-        "excluded": pairs[F.EXCLUDED].to_numpy(bool),
-    }
-    for name, values in cols.items():
-        m = np.zeros((n_o, n_p), dtype=values.dtype)
-        m[o, p] = values
-        out[name] = m
-    return out
-
-
-def tune(
-    seed: int = TUNING_SEED,
-    rome_dir: Path | str | None = None,
-    step: float = 0.1,
-    thresholds: tuple[float, ...] = (75.0, 80.0, 85.0),
-    settings: Settings | None = None,
-) -> pd.DataFrame:
-    """Grid over the weights (simplex, ``step``; commute weight 0 or 0.1), the commute factor,
-    the skill threshold, the neutral score and the confidence from which a classified code counts
-    fully, scored on every pair of the tuning set with both referentials; one row per setting
-    with the mean nDCG@10 of the two, best first. Slow (minutes): run by hand, never in tests."""
-    base = settings or Settings()
-    rome = load_rome(rome_dir)
-    if rome is None:
-        raise FileNotFoundError(f"référentiel ROME introuvable : {rome_dir or ROME_DIR}")
-    es = build_set(rome, seed)
-    n_o, n_p = len(es.offers), len(es.profiles)
-    pairs = _all_pairs(es)
-    refs = {"intégré": builtin_referential(), "ROME": rome}
-    grid = [
-        w
-        for w in itertools.product(np.arange(0, 1 + 1e-9, step), repeat=4)
-        if abs(sum(w) - 1) < 1e-6 and w[3] <= 0.1 + 1e-9
-    ]
-    floor = base.ranking.occupation_min_confidence
-    penalty = base.constraints.penalty
-    rows = []
-    for threshold in thresholds:
-        s = base.replace(ranking=dataclasses.replace(base.ranking, skill_threshold=threshold))
-        dense = {
-            name: _dense(score_pairs(es.offers, es.profiles, s, ref, pairs=pairs), n_o, n_p)
-            for name, ref in refs.items()
-        }
-        for unknown, full, factor in itertools.product(
-            (0.3, 0.5), (0.8, 0.9), (0.0, 0.2, 0.3, 0.4, 0.5)
-        ):
-            prepared = {}
-            for name, d in dense.items():
-                trust = occupation.confidence_weight(d["conf"], floor, full)
-                occ = occupation.blend(d["link"], trust, unknown)
-                comps = [np.where(np.isnan(x), unknown, x)
-                         for x in (d["text"], d["skills"], occ, d["commute"])]  # fmt: skip
-                reach = 1.0 - factor * (1.0 - np.nan_to_num(d["commute"], nan=1.0))
-                prepared[name] = (comps, reach * penalty ** d["n_broken"], d["excluded"])
-            for w in grid:
-                result = {}
-                for name, (comps, mult, excluded) in prepared.items():
-                    total = sum(wi * c for wi, c in zip(w, comps, strict=True)) * mult
-                    total = np.where(excluded, -1.0, np.round(total, 6))
-                    result[name] = ndcg_recall(_by_score(total), es.relevance)[0]
-                rows.append({"text": w[0], "skills": w[1], "occupation": w[2], "commute": w[3],
-                             "commute_factor": factor, "skill_threshold": threshold,
-                             "unknown_score": unknown, "full_confidence": full,
-                             **{f"nDCG {k}": v for k, v in result.items()},
-                             "nDCG moyen": float(np.mean(list(result.values())))})  # fmt: skip
-    return pd.DataFrame(rows).sort_values("nDCG moyen", ascending=False, ignore_index=True)
+# Tuning: matcher/devtools/tune_ranking.py (run by hand on TUNING_SEED; the chosen values are
+# written in matcher/settings.py).

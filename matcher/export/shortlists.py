@@ -740,8 +740,8 @@ def shortlist_csv(rows: pd.DataFrame, columns: Sequence[str] = FIRM_COLUMNS) -> 
 def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None:
     """Write ``rank`` results by the extension of ``out``: .xlsx, .csv (``;``, UTF-8 with BOM)
     or .jsonl; JSON lines returned as text when ``out`` is None."""
-    records = frame.to_dict("records")
     if out is None or str(out).lower().endswith(".jsonl"):
+        records = frame.to_dict("records")
         lines = "\n".join(
             json.dumps({k: _json(v) for k, v in r.items()}, ensure_ascii=False) for r in records
         )
@@ -752,7 +752,12 @@ def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        csv_frame = frame.map(csv_safe)
+        # Numbers are written as they are (csv_safe would leave them unchanged: only text,
+        # lists and dates need it), so the cell-by-cell pass runs on the text columns only.
+        csv_frame = frame.copy()
+        for c in frame.columns:
+            if not (pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool):
+                csv_frame[c] = frame[c].map(csv_safe).astype(object)
         csv_frame.columns = [_header(c) for c in frame.columns]
         out.write_bytes(
             csv_frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")

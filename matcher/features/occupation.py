@@ -1,8 +1,13 @@
-"""Occupation: 1 for the same ROME code, less for the same job family (a ROME 4.0 code and its
-parent, ``code_rome_parent``, or two children of one parent), less for a close job of the
-referential, less again for the same professional domain (first three characters of the code), 0
-otherwise; NaN when a side has no code (unknown does not punish: the ranking gives it the neutral
-score).
+"""Occupation: 1 for the same ROME code, less for a close job of the referential (the ROME's
+mobility links), a settable score for the same job family (a ROME 4.0 code and its parent,
+``code_rome_parent``, or two children of one parent, when they are not also a close job), less
+again for the same professional domain (first three characters of the code), 0 otherwise; NaN
+when a side has no code (unknown does not punish: the ranking gives it the neutral score).
+
+A parent and a child that the ROME also links as a mobility are a close job: the family alone is
+weaker evidence (siblings of one parent are often different jobs: a family holds up to 30 codes,
+and on the labelled set most family pairs without a mobility link are jobs of the same domain,
+not close ones; settings.RankingSettings.family_job_score).
 
 A row may carry several codes (a person aiming at two jobs): the best link counts. The link
 between every two codes present is computed once in a small table (codes x codes); pairs then
@@ -20,12 +25,8 @@ import scipy.sparse as sp
 from matcher.reference.referential import Referential, close_pairs
 
 SAME, FAMILY, CLOSE, DOMAIN, NONE, UNKNOWN = 4, 3, 2, 1, 0, -1
-# Score of a family link, from the close-job score s: halfway between it and the same code.
-# A parent and its children are one job described at two levels of detail.
-
-
-def family_score(close_score: float) -> float:
-    return (1.0 + close_score) / 2.0
+# The kind numbers are labels (kept in exports); which link is better is decided by the scores
+# of the settings (a person with several codes gets the best-scoring link, see pair_kind).
 
 
 # Codes of a row beyond this many are ignored (a person aims at 1-3 jobs).
@@ -58,13 +59,14 @@ def code_table(
     domains = np.array([c[:3] for c in codes])
     if n:
         kind[:n, :n][domains[:, None] == domains[None, :]] = DOMAIN
-    for a, b in close_pairs(referential):
-        if a in index and b in index:
-            kind[index[a], index[b]] = CLOSE
     if n:
         parents = referential.parents()
         fam = np.array([parents.get(c, c) for c in codes])
         kind[:n, :n][fam[:, None] == fam[None, :]] = FAMILY
+    # A mobility link of the ROME wins over the family (it says the two jobs are close).
+    for a, b in close_pairs(referential):
+        if a in index and b in index:
+            kind[index[a], index[b]] = CLOSE
     kind[np.arange(n), np.arange(n)] = SAME
     return CodeTable(codes, index, kind)
 
@@ -85,11 +87,11 @@ def link_kind(a: str, b: str, referential: Referential) -> int:
     """The kind of link between two codes (for a few pairs: the reasons)."""
     if a == b:
         return SAME
+    if (a, b) in close_pairs(referential):
+        return CLOSE
     parents = referential.parents()
     if parents.get(a, a) == parents.get(b, b):
         return FAMILY
-    if (a, b) in close_pairs(referential):
-        return CLOSE
     return DOMAIN if a[:3] == b[:3] else NONE
 
 
@@ -105,22 +107,42 @@ def linking_codes(
     return None
 
 
+# (close job, same domain, same family): the scores of the settings, which decide which of two
+# links is the better one.
+KindScores = tuple[float, float, float]
+
+
 def pair_kind(
-    table: CodeTable, offer_matrix: np.ndarray, profile_matrix: np.ndarray, o_pos, p_pos
+    table: CodeTable,
+    offer_matrix: np.ndarray,
+    profile_matrix: np.ndarray,
+    o_pos,
+    p_pos,
+    scores: KindScores,
 ) -> np.ndarray:
-    """Best link of each pair over the codes of both sides (4, 3, 2, 1, 0, or -1 unknown)."""
-    kind = np.full(len(o_pos), UNKNOWN, dtype=np.int8)
+    """Best link of each pair over the codes of both sides (4, 3, 2, 1, 0, or -1 unknown): the
+    one with the highest score under ``scores``."""
+    # Priority of each kind (index kind + 1): its score, unknown lowest; ties: the higher kind.
+    kinds = np.arange(-1, 5)
+    score = np.nan_to_num(kind_score(kinds, *scores), nan=-1.0)
+    priority = np.empty(6, dtype=np.int64)
+    priority[np.lexsort((kinds, score))] = np.arange(6)
+    best = np.full(len(o_pos), priority[0], dtype=np.int64)
     for a in range(offer_matrix.shape[1]):
         oa = offer_matrix[o_pos, a]
         for b in range(profile_matrix.shape[1]):
-            np.maximum(kind, table.kind[oa, profile_matrix[p_pos, b]], out=kind)
-    return kind
+            np.maximum(best, priority[table.kind[oa, profile_matrix[p_pos, b]] + 1], out=best)
+    by_priority = np.empty(6, dtype=np.int8)
+    by_priority[priority] = np.arange(-1, 5)
+    return by_priority[best]
 
 
-def kind_score(kind: np.ndarray, close_score: float, domain_score: float) -> np.ndarray:
+def kind_score(
+    kind: np.ndarray, close_score: float, domain_score: float, family_score: float
+) -> np.ndarray:
     """Score of a link kind; NaN for unknown."""
-    lookup = np.array([0.0, domain_score, close_score, family_score(close_score), 1.0, np.nan])
-    return lookup[kind.astype(np.int64)]
+    lookup = np.array([0.0, domain_score, close_score, family_score, 1.0, np.nan])
+    return lookup[np.asarray(kind).astype(np.int64)]
 
 
 def confidence_weight(confidence: np.ndarray, floor: float, full: float) -> np.ndarray:
@@ -144,6 +166,7 @@ def occupation_score(
     referential: Referential,
     close_score: float,
     domain_score: float,
+    family_score: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Score per pair and the kind of link: 4 same code, 3 same family, 2 close job, 1 same
     domain, 0 none, -1 unknown."""
@@ -154,8 +177,9 @@ def occupation_score(
         code_matrix(profile_codes, table),
         np.asarray(offer_pos),
         np.asarray(profile_pos),
+        (close_score, domain_score, family_score),
     )
-    return kind_score(kind, close_score, domain_score), kind
+    return kind_score(kind, close_score, domain_score, family_score), kind
 
 
 def retrieval_blocks(
@@ -164,6 +188,7 @@ def retrieval_blocks(
     profile_matrix: np.ndarray,
     close_score: float,
     domain_score: float,
+    family_score: float,
     unknown_score: float,
     offer_trust: np.ndarray | None = None,
     profile_trust: np.ndarray | None = None,
@@ -177,7 +202,7 @@ def retrieval_blocks(
     n = len(table.codes)
     value = np.zeros((n + 1, n + 1), dtype=np.float32)
     value[table.kind == SAME] = 1.0
-    value[table.kind == FAMILY] = family_score(close_score)
+    value[table.kind == FAMILY] = family_score
     value[table.kind == CLOSE] = close_score
     value[table.kind == DOMAIN] = domain_score
     value[n, :] = 0.0

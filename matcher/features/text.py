@@ -17,6 +17,8 @@ of the sparse products (every offer shares them with every profile).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -33,20 +35,61 @@ PROFILE_TITLE_FIELD = F.TARGET_JOBS
 N_FEATURES = 2**20
 
 
-def _tfidf(texts: list[str], max_df: float, min_docs: int, **analyzer) -> sp.csr_matrix:
-    """Sublinear TF x smooth IDF, rare and too common terms dropped, rows L2-normalised."""
+@dataclass(frozen=True)
+class TextModel:
+    """What the TF-IDF weights were fitted on: the number of documents and the document
+    frequency of every hashed term (words block, title characters block), kept sparse. A run
+    that keeps the model weighs new texts exactly as the texts it was fitted with (the
+    incremental re-matching, matcher/workflow/matching.py)."""
+
+    n_docs: int
+    words: tuple[np.ndarray, np.ndarray]  # (term columns, document frequencies)
+    chars: tuple[np.ndarray, np.ndarray] | None
+
+
+def _df_of(x: sp.csr_matrix) -> np.ndarray:
+    return np.bincount(x.indices, minlength=N_FEATURES)
+
+
+def _sparse_df(df: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    cols = np.flatnonzero(df).astype(np.int32)
+    return cols, df[cols].astype(np.int32)
+
+
+def _dense_df(pair: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    df = np.zeros(N_FEATURES, dtype=np.int64)
+    df[pair[0]] = pair[1]
+    return df
+
+
+def _counts(texts: list[str], **analyzer) -> sp.csr_matrix:
+    if not texts:  # the vectoriser refuses an empty list
+        return sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
     hv = HashingVectorizer(
         alternate_sign=False, norm=None, n_features=N_FEATURES, dtype=np.float32, **analyzer
     )
-    x = hv.transform(texts).tocsr()
-    n = x.shape[0]
-    df = np.bincount(x.indices, minlength=N_FEATURES)
+    return hv.transform(texts).tocsr()
+
+
+def _weigh(x: sp.csr_matrix, df: np.ndarray, n: int, max_df: float, min_docs: int) -> sp.csr_matrix:
+    """Sublinear TF x smooth IDF, rare and too common terms dropped, rows L2-normalised."""
     idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
     limit = max(max_df * n, float(min_docs))
     keep = (df[x.indices] >= 2) & (df[x.indices] <= limit)
     x.data = (1.0 + np.log(x.data)) * idf[x.indices] * keep
     x.eliminate_zeros()
-    return normalize(x, copy=False)
+    return normalize(x, copy=False) if x.shape[0] else x
+
+
+def _tfidf(texts: list[str], max_df: float, min_docs: int, **analyzer) -> sp.csr_matrix:
+    """Sublinear TF x smooth IDF fitted on ``texts``, rare and too common terms dropped, rows
+    L2-normalised."""
+    x = _counts(texts, **analyzer)
+    return _weigh(x, _df_of(x), x.shape[0], max_df, min_docs)
+
+
+_WORDS = {"ngram_range": (1, 2)}
+_CHARS = {"analyzer": "char_wb", "ngram_range": (3, 5)}
 
 
 def vectorise(
@@ -57,29 +100,57 @@ def vectorise(
     char_weight: float = 0.5,
     max_df: float = 0.05,
     max_df_min_docs: int = 200,
+    model: TextModel | None = None,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """TF-IDF rows (float32) for offers and profiles, fitted on both corpora; the dot product of
-    two rows is (1 - char_weight) x the words cosine + char_weight x the titles cosine.
+    """TF-IDF rows (float32) for offers and profiles, fitted on both corpora (or weighed with
+    ``model``); the dot product of two rows is (1 - char_weight) x the words cosine +
+    char_weight x the titles cosine.
 
     ``char_weight`` is the share of the title character block in the cosine (0 = words only)."""
+    xo, xp, _ = vectorise_fit(
+        offer_text, profile_text, offer_titles, profile_titles, char_weight, max_df,
+        max_df_min_docs, model,
+    )  # fmt: skip
+    return xo, xp
+
+
+def vectorise_fit(
+    offer_text: pd.Series,
+    profile_text: pd.Series,
+    offer_titles: pd.Series | None = None,
+    profile_titles: pd.Series | None = None,
+    char_weight: float = 0.5,
+    max_df: float = 0.05,
+    max_df_min_docs: int = 200,
+    model: TextModel | None = None,
+) -> tuple[sp.csr_matrix, sp.csr_matrix, TextModel]:
+    """:func:`vectorise`, and the model the rows were weighed with (``model`` when given,
+    else the one fitted on these texts)."""
     corpus = pd.concat([offer_text, profile_text], ignore_index=True).fillna("").astype(str)
-    words = _tfidf(list(corpus), max_df, max_df_min_docs, ngram_range=(1, 2))
+    x = _counts(list(corpus), **_WORDS)
+    n = x.shape[0] if model is None else model.n_docs
+    words_df = _df_of(x) if model is None else _dense_df(model.words)
+    words = _weigh(x, words_df, n, max_df, max_df_min_docs)
     blocks = [words * np.float32(np.sqrt(1.0 - char_weight))]
+    chars_df = None
     if char_weight > 0 and offer_titles is not None and profile_titles is not None:
         titles = pd.concat([offer_titles, profile_titles], ignore_index=True).fillna("")
-        chars = _tfidf(
-            list(titles.astype(str)),
-            max_df,
-            max_df_min_docs,
-            analyzer="char_wb",
-            ngram_range=(3, 5),
-        )
+        c = _counts(list(titles.astype(str)), **_CHARS)
+        if model is None or model.chars is None:
+            chars_df = _df_of(c)
+        else:
+            chars_df = _dense_df(model.chars)
+        chars = _weigh(c, chars_df, n, max_df, max_df_min_docs)
         blocks.append(chars * np.float32(np.sqrt(char_weight)))
     # Not re-normalised: the cosine is (1 - w) x words cosine + w x title cosine, and a row
     # whose block is empty (no title) simply gets nothing from it.
-    x = sp.hstack(blocks, format="csr", dtype=np.float32)
-    n = len(offer_text)
-    return x[:n], x[n:]
+    xs = sp.hstack(blocks, format="csr", dtype=np.float32)
+    if model is None:
+        model = TextModel(
+            n, _sparse_df(words_df), None if chars_df is None else _sparse_df(chars_df)
+        )
+    k = len(offer_text)
+    return xs[:k], xs[k:], model
 
 
 def text_score(similarity: np.ndarray) -> np.ndarray:

@@ -9,6 +9,11 @@ whose constraint matrix is totally unimodular, so the linear programme solved by
 (``scipy.optimize.milp``, already a dependency through scipy) has an integral optimum; no
 replicated slots and no new package.
 
+Reachability (issue 13) comes first: the optimisation runs once per reachability tier
+(reachable, distance unknown, "à discuter"), each on the capacities the tiers before it left. So
+a person who cannot reach or take the job only gets a place that no reachable candidate could
+have taken, whatever the scores; within a tier the objective is the one above.
+
 Arcs are limited to each offer's best ``ARCS_PER_SLOT`` x capacity pairs (and at least
 ``MIN_ARCS``): far enough down the list that the optimum is not cut, small enough that 10,000
 offers solve in seconds.
@@ -58,11 +63,47 @@ def _arcs(scored: Scored, per_offer: np.ndarray) -> np.ndarray:
 
 
 def allocate(scored: Scored) -> np.ndarray:
-    """Row indices of ``scored.pairs`` chosen by the global allocation."""
+    """Row indices of ``scored.pairs`` chosen by the global allocation: tier by tier
+    (``reach_tier``), each tier on the capacities left by the better ones."""
     per_offer, per_profile = capacities(scored)
     rows = _arcs(scored, per_offer)
     if len(rows) == 0:
         return rows
+    pairs = scored.pairs
+    tiers = (
+        pairs[F.REACH_TIER].to_numpy()[rows]
+        if F.REACH_TIER in pairs
+        else np.zeros(len(rows), dtype=np.int8)
+    )
+    left_o, left_p = per_offer.copy(), per_profile.copy()
+    parts = []
+    for tier in np.unique(tiers):
+        sub = rows[tiers == tier]
+        o = pairs[OFFER_POS].to_numpy()[sub]
+        p = pairs[PROFILE_POS].to_numpy()[sub]
+        sub = sub[(left_o[o] > 0) & (left_p[p] > 0)]
+        if len(sub) == 0:
+            continue
+        chosen = _solve(scored, sub, left_o, left_p)
+        if chosen is None:  # cannot happen (x = 0 is feasible); keep the plain lists if it does
+            return top_k(scored, OFFER_POS, int(per_offer.max()))
+        np.subtract.at(left_o, pairs[OFFER_POS].to_numpy()[chosen], 1)
+        np.subtract.at(left_p, pairs[PROFILE_POS].to_numpy()[chosen], 1)
+        parts.append(chosen)
+    chosen = np.concatenate(parts) if parts else rows[:0]
+    log.info("allocation: %d arcs, %d chosen", len(rows), len(chosen))
+    # Grouped by offer, best first, ties by the profile's reference (same order as top_k).
+    keep = np.zeros(len(pairs), dtype=bool)
+    keep[chosen] = True
+    ordered = top_k(scored, OFFER_POS, int(per_offer.max()) + len(scored.profiles))
+    return ordered[keep[ordered]]
+
+
+def _solve(
+    scored: Scored, rows: np.ndarray, per_offer: np.ndarray, per_profile: np.ndarray
+) -> np.ndarray | None:
+    """The rows chosen among ``rows`` under the capacities (indexed by offer and profile
+    position): most filled slots, then highest total score. None if the solver fails."""
     o = scored.pairs[OFFER_POS].to_numpy()[rows]
     p = scored.pairs[PROFILE_POS].to_numpy()[rows]
     score = scored.pairs[F.SCORE].to_numpy(float)[rows]
@@ -83,16 +124,10 @@ def allocate(scored: Scored) -> np.ndarray:
         integrality=np.ones(m),
         bounds=Bounds(0, 1),
     )
-    if res.x is None:  # cannot happen (x = 0 is feasible); keep the plain lists if it does
+    if res.x is None:
         log.warning("allocation: no solution (%s), plain lists kept", res.message)
-        return top_k(scored, OFFER_POS, int(per_offer.max()))
-    chosen = rows[res.x > 0.5]
-    log.info("allocation: %d arcs, %d chosen", m, len(chosen))
-    # Grouped by offer, best first, ties by the profile's reference (same order as top_k).
-    keep = np.zeros(len(scored.pairs), dtype=bool)
-    keep[chosen] = True
-    ordered = top_k(scored, OFFER_POS, int(per_offer.max()) + len(scored.profiles))
-    return ordered[keep[ordered]]
+        return None
+    return rows[res.x > 0.5]
 
 
 @dataclass(frozen=True)

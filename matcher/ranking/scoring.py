@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from matcher import fields as F
 from matcher.features import candidates, commute, constraints, occupation, protected, skills, text
@@ -73,7 +74,7 @@ class Scored:
         return out
 
 
-class _Clock:
+class Clock:
     """Stage timings, and a progress callback told when each stage starts."""
 
     def __init__(self, progress: Progress | None):
@@ -110,7 +111,7 @@ def prepare(
     )
 
 
-def _weights(settings: Settings) -> np.ndarray:
+def component_weights(settings: Settings) -> np.ndarray:
     w = settings.weights
     weights = np.array([w.text, w.skills, w.occupation, w.commute], dtype=float)
     weights = np.clip(weights, 0.0, None)
@@ -129,29 +130,56 @@ def total_score(pairs: pd.DataFrame, settings: Settings) -> np.ndarray:
     constraint factor, rounded to SCORE_DECIMALS."""
     comps = pairs[[F.S_TEXT, F.S_SKILLS, F.S_OCCUPATION, F.S_COMMUTE]].to_numpy(float)
     comps = np.where(np.isnan(comps), settings.ranking.unknown_score, comps)
-    total = (comps @ _weights(settings)) * reach_factor(pairs[F.S_COMMUTE], settings)
+    total = (comps @ component_weights(settings)) * reach_factor(pairs[F.S_COMMUTE], settings)
     total = total * pairs[F.S_CONSTRAINTS].to_numpy(float)
     return np.round(np.clip(total, 0.0, 1.0), SCORE_DECIMALS)
 
 
-def score_pairs(
+@dataclass
+class Context:
+    """What the pair scores read, computed once over all offers and profiles: the prepared
+    frames, the TF-IDF rows, the occupation tables and the skills index. A block of offers (in
+    this process or on a Dask worker, matcher/ranking/blocks.py) scores its pairs from it."""
+
+    offers: pd.DataFrame
+    profiles: pd.DataFrame
+    text_offers: sp.csr_matrix
+    text_profiles: sp.csr_matrix
+    table: occupation.CodeTable
+    occ_offers: np.ndarray
+    occ_profiles: np.ndarray
+    trust_offers: np.ndarray
+    trust_profiles: np.ndarray
+    skill_index: skills.SkillIndex
+    settings: Settings
+
+    def retrieval(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """The occupation blocks of the candidate product (matcher/features/occupation.py)."""
+        r = self.settings.ranking
+        return occupation.retrieval_blocks(
+            self.table,
+            self.occ_offers,
+            self.occ_profiles,
+            r.close_job_score,
+            r.same_domain_score,
+            r.family_job_score,
+            r.unknown_score,
+            self.trust_offers,
+            self.trust_profiles,
+        )
+
+
+def build_context(
     offers: pd.DataFrame,
     profiles: pd.DataFrame,
-    settings: Settings | None = None,
-    referential: Referential | None = None,
-    communes: pd.DataFrame | None = None,
-    *,
-    pairs: tuple[np.ndarray, np.ndarray] | None = None,
-    progress: Progress | None = None,
-) -> Scored:
-    """Prepare both frames and compute every component and the total for the candidate pairs
-    (or for the given ``pairs`` of positions, e.g. all of them on a small set)."""
-    settings = settings or Settings()
-    referential = referential if referential is not None else default_referential()
-    communes = communes if communes is not None else builtin_communes()
+    settings: Settings,
+    referential: Referential,
+    communes: pd.DataFrame,
+    clock: Clock | None = None,
+) -> Context:
+    """Prepare both frames and compute everything the pair scores read (see :class:`Context`)."""
+    clock = clock or Clock(None)
     r = settings.ranking
-    clock = _Clock(progress)
-
     clock.stage("normalise")
     po, pp = prepare(offers, profiles, settings, referential, communes)
 
@@ -168,40 +196,12 @@ def score_pairs(
     table = occupation.code_table(po[F.OCC_CODES], pp[F.OCC_CODES], referential)
     occ_o = occupation.code_matrix(po[F.OCC_CODES], table)
     occ_p = occupation.code_matrix(pp[F.OCC_CODES], table)
-
     trust_o = occupation.confidence_weight(
         po[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
     )
     trust_p = occupation.confidence_weight(
         pp[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
     )
-
-    clock.stage("candidates")
-    if pairs is None:
-        block_o, block_p = occupation.retrieval_blocks(
-            table,
-            occ_o,
-            occ_p,
-            r.close_job_score,
-            r.same_domain_score,
-            r.unknown_score,
-            trust_o,
-            trust_p,
-        )
-        wt, _, wocc, _ = _weights(settings)
-        o_pos, p_pos, cosine = candidates.candidate_pairs(
-            xo, xp, block_o, block_p, wt, wocc, r.candidates, r.candidates_per_profile, r.threads
-        )
-        if wt < 0.01:  # the product carries too little text to read the cosine back
-            cosine = rowwise_dot(xo, xp, o_pos, p_pos)
-    else:
-        o_pos = np.asarray(pairs[0], dtype=np.int64)
-        p_pos = np.asarray(pairs[1], dtype=np.int64)
-        order = np.lexsort((p_pos, o_pos))
-        o_pos, p_pos = o_pos[order], p_pos[order]
-        cosine = rowwise_dot(xo, xp, o_pos, p_pos)
-    out = pd.DataFrame({OFFER_POS: o_pos, PROFILE_POS: p_pos})
-    out[F.S_TEXT] = text.text_score(cosine)
 
     clock.stage("skills")
     index = skills.build_index(
@@ -213,12 +213,35 @@ def score_pairs(
         po[F.OCC_CODES],
         workers=r.threads,
     )
-    out[F.S_SKILLS] = skills.coverage(index, o_pos, p_pos)
+    return Context(po, pp, xo, xp, table, occ_o, occ_p, trust_o, trust_p, index, settings)
+
+
+def score_candidates(
+    ctx: Context,
+    o_pos: np.ndarray,
+    p_pos: np.ndarray,
+    cosine: np.ndarray,
+    clock: Clock | None = None,
+) -> pd.DataFrame:
+    """Components, broken constraints and total of the pairs (positions sorted by offer then
+    profile; ``cosine`` their text cosine). Everything read per pair, so a block of pairs gets
+    the same values as in a run over all of them."""
+    clock = clock or Clock(None)
+    r, settings = ctx.settings.ranking, ctx.settings
+    po, pp = ctx.offers, ctx.profiles
+    out = pd.DataFrame({OFFER_POS: o_pos, PROFILE_POS: p_pos})
+    out[F.S_TEXT] = text.text_score(cosine)
+
+    clock.stage("skills")
+    out[F.S_SKILLS] = skills.coverage(ctx.skill_index, o_pos, p_pos)
 
     clock.stage("occupation")
-    kind = occupation.pair_kind(table, occ_o, occ_p, o_pos, p_pos)
-    link = occupation.kind_score(kind, r.close_job_score, r.same_domain_score)
-    trust = np.minimum(trust_o[o_pos], trust_p[p_pos])
+    kind_scores = (r.close_job_score, r.same_domain_score, r.family_job_score)
+    kind = occupation.pair_kind(
+        ctx.table, ctx.occ_offers, ctx.occ_profiles, o_pos, p_pos, kind_scores
+    )
+    link = occupation.kind_score(kind, *kind_scores)
+    trust = np.minimum(ctx.trust_offers[o_pos], ctx.trust_profiles[p_pos])
     out[F.S_OCCUPATION] = occupation.blend(link, trust, r.unknown_score)
     out[OCC_KIND] = kind
 
@@ -236,9 +259,13 @@ def score_pairs(
 
     clock.stage("constraints")
     policy = settings.constraints
+    # Only the rows the pairs touch: a block of 2,000 offers must not read 500,000 profiles.
+    uo, o_loc = np.unique(o_pos, return_inverse=True)
+    up, p_loc = np.unique(p_pos, return_inverse=True)
     broken = constraints.broken_constraints(
-        po, pp, o_pos, p_pos, dist, (policy.distance_tolerance_km, policy.distance_tolerance_share)
-    )
+        po.iloc[uo], pp.iloc[up], o_loc, p_loc, dist,
+        (policy.distance_tolerance_km, policy.distance_tolerance_share),
+    )  # fmt: skip
     excluded = np.zeros(len(out), dtype=bool)
     demoted = np.zeros(len(out), dtype=bool)
     factor = np.ones(len(out))
@@ -266,9 +293,50 @@ def score_pairs(
 
     clock.stage("score")
     out[F.SCORE] = total_score(out, settings)
+    return out
+
+
+def score_pairs(
+    offers: pd.DataFrame,
+    profiles: pd.DataFrame,
+    settings: Settings | None = None,
+    referential: Referential | None = None,
+    communes: pd.DataFrame | None = None,
+    *,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    progress: Progress | None = None,
+) -> Scored:
+    """Prepare both frames and compute every component and the total for the candidate pairs
+    (or for the given ``pairs`` of positions, e.g. all of them on a small set)."""
+    settings = settings or Settings()
+    referential = referential if referential is not None else default_referential()
+    communes = communes if communes is not None else builtin_communes()
+    r = settings.ranking
+    clock = Clock(progress)
+    ctx = build_context(offers, profiles, settings, referential, communes, clock)
+    xo, xp = ctx.text_offers, ctx.text_profiles
+
+    clock.stage("candidates")
+    if pairs is None:
+        block_o, block_p = ctx.retrieval()
+        wt, _, wocc, _ = component_weights(settings)
+        o_pos, p_pos, cosine = candidates.candidate_pairs(
+            xo, xp, block_o, block_p, wt, wocc, r.candidates, r.candidates_per_profile, r.threads
+        )
+        if wt < 0.01:  # the product carries too little text to read the cosine back
+            cosine = rowwise_dot(xo, xp, o_pos, p_pos)
+    else:
+        o_pos = np.asarray(pairs[0], dtype=np.int64)
+        p_pos = np.asarray(pairs[1], dtype=np.int64)
+        order = np.lexsort((p_pos, o_pos))
+        o_pos, p_pos = o_pos[order], p_pos[order]
+        cosine = rowwise_dot(xo, xp, o_pos, p_pos)
+    out = score_candidates(ctx, o_pos, p_pos, cosine, clock)
     clock.stage(None)
-    log.info("scored %d candidate pairs (%d excluded)", len(out), int(excluded.sum()))
-    return Scored(out, po, pp, index, referential, settings, clock.timings)
+    log.info("scored %d candidate pairs (%d excluded)", len(out), int(out[F.EXCLUDED].sum()))
+    return Scored(
+        out, ctx.offers, ctx.profiles, ctx.skill_index, referential, settings, clock.timings
+    )
 
 
 def _order_of(values: Sequence[tuple[str, ...]]) -> np.ndarray:
@@ -281,11 +349,16 @@ def _order_of(values: Sequence[tuple[str, ...]]) -> np.ndarray:
 
 def tie_orders(scored: Scored) -> tuple[np.ndarray, np.ndarray]:
     """Tie-break order of offers (by reference) and of profiles (by structure, reference)."""
-    o = scored.offers[F.OFFER_REF].astype(str).tolist()
+    return frame_tie_orders(scored.offers, scored.profiles)
+
+
+def frame_tie_orders(offers: pd.DataFrame, profiles: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`tie_orders` of prepared offers and profiles frames."""
+    o = offers[F.OFFER_REF].astype(str).tolist()
     p = list(
         zip(
-            scored.profiles[F.STRUCTURE].astype(str).tolist(),
-            scored.profiles[F.PROFILE_REF].astype(str).tolist(),
+            profiles[F.STRUCTURE].astype(str).tolist(),
+            profiles[F.PROFILE_REF].astype(str).tolist(),
             strict=True,
         )
     )
@@ -297,17 +370,22 @@ def top_k(scored: Scored, by: str, k: int, min_score: float | None = None) -> np
     PROFILE_POS), grouped by that position, best first; excluded pairs and pairs under the
     minimum score are left out. Order: reachability tier (reachable, distance unknown, "à
     discuter"), then score descending, then the other side's reference."""
-    pairs = scored.pairs
     min_score = scored.settings.ranking.min_score if min_score is None else min_score
+    offer_order, profile_order = tie_orders(scored)
+    other = profile_order if by == OFFER_POS else offer_order
+    return top_rows(scored.pairs, by, other, k, min_score)
+
+
+def top_rows(
+    pairs: pd.DataFrame, by: str, other_order: np.ndarray, k: int, min_score: float
+) -> np.ndarray:
+    """:func:`top_k` on a frame of scored pairs, ``other_order`` being the tie-break order of
+    the other side's positions (see :func:`tie_orders`)."""
     score = pairs[F.SCORE].to_numpy(float)
     idx = np.flatnonzero(~pairs[F.EXCLUDED].to_numpy(bool) & (score >= min_score))
-    offer_order, profile_order = tie_orders(scored)
-    if by == OFFER_POS:
-        group = pairs[OFFER_POS].to_numpy()[idx]
-        other = profile_order[pairs[PROFILE_POS].to_numpy()[idx]]
-    else:
-        group = pairs[PROFILE_POS].to_numpy()[idx]
-        other = offer_order[pairs[OFFER_POS].to_numpy()[idx]]
+    other_col = PROFILE_POS if by == OFFER_POS else OFFER_POS
+    group = pairs[by].to_numpy()[idx]
+    other = other_order[pairs[other_col].to_numpy()[idx]]
     tier = (
         pairs[F.REACH_TIER].to_numpy()[idx]
         if F.REACH_TIER in pairs
@@ -370,10 +448,14 @@ def top_per_profile(scored: Scored, k: int | None = None) -> pd.DataFrame:
 
 __all__ = [
     "COLUMNS",
+    "Context",
     "Scored",
+    "build_context",
+    "score_candidates",
     "score_pairs",
     "suggestion_frame",
     "top_k",
     "top_per_offer",
     "top_per_profile",
+    "top_rows",
 ]

@@ -67,10 +67,17 @@ def rank(
     discuter", after every reachable person) and reach_reason (why, in French).
     With allocation (``allocate`` or the settings' ``ranking.allocate``), each offer gets at most
     positions x candidates_per_position people and each person at most max_offers_per_profile
-    offers, chosen globally (matcher/ranking/allocation.py)."""
+    offers, chosen globally (matcher/ranking/allocation.py). Without allocation the offers are
+    ranked by blocks (matcher/ranking/blocks.py)."""
     settings = settings or Settings()
     if offers.empty or profiles.empty:
         return pd.DataFrame(columns=COLUMNS)
+    if not (allocate if allocate is not None else settings.ranking.allocate):
+        # Each offer's top k, by blocks of offers (bounded memory; on the Dask cluster named by
+        # ``ranking.scheduler``): the same rows as suggestions(score_pairs(...)), blocks.py.
+        from matcher.ranking.blocks import rank_blocks
+
+        return rank_blocks(offers, profiles, settings, referential, communes, top_k)
     scored = score_pairs(offers, profiles, settings, referential, communes)
     return suggestions(scored, choose(scored, k=top_k, allocation=allocate))[COLUMNS]
 

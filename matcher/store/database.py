@@ -37,6 +37,7 @@ from __future__ import annotations
 from matcher.identity import User
 from matcher.store.day import DayStore
 from matcher.store.decisions import DecisionsStore
+from matcher.store.matching import MatchingStore
 from matcher.store.offers import OffersStore
 from matcher.store.pool import PoolStore
 from matcher.store.profiles import ProfilesStore
@@ -58,8 +59,9 @@ class Store(
     PurgeStore,
     ReferenceStore,
     SecretsStore,
-    SessionsStore,
     DayStore,
+    SessionsStore,
+    MatchingStore,
 ):
     """The database (SQLite file or PostgreSQL). One instance per process is enough; SQLite
     connections are short-lived, PostgreSQL ones come from a pool per process and database.

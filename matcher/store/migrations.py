@@ -344,4 +344,16 @@ MIGRATIONS: tuple[str | Migration, ...] = (
     ALTER TABLE users ADD COLUMN phone TEXT;
     ALTER TABLE users ADD COLUMN email TEXT;
     """,
+    # 7 (issue 15): the state of the last matching run (incremental re-matching; cleared by a purge)
+    """
+    CREATE TABLE match_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        created_at TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    """,
+    # 8 (issue 13): the ROME 4.0 parent of each code (code_rome_parent: job families); '' = none given
+    """
+    ALTER TABLE rome_codes ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+    """,
 )

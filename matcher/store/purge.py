@@ -88,6 +88,8 @@ class PurgeStore(Audited):
             conn.execute(f"DELETE FROM audit WHERE profile_id IN ({stale})", (limit,))
             conn.execute(f"DELETE FROM profiles WHERE id IN ({stale})", (limit,))
             conn.execute("DELETE FROM purge_guard")
+            # The matching state holds prepared columns of every profile: gone with them.
+            conn.execute("DELETE FROM match_state")
             self._audit(conn, scope.actor, "purge", "profiles", f"inactifs avant {limit}",
                         after={k: v for k, v in report.items() if k != "dry_run"}, at=now)  # fmt: skip
         log.info("purge: %s", report)

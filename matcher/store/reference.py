@@ -27,6 +27,8 @@ class ReferenceStore(Audited):
         definitions = dict(zip(r.texts["code"], r.texts["text"], strict=True))
         codes = r.codes.drop_duplicates("code")
         known = set(codes["code"])
+        # ROME 4.0 parent (code_rome_parent), '' for none: codes sharing one are a job family.
+        parents = {c: p for c, p in r.parents().items() if p != c}
         skills = r.skills.drop_duplicates(["code", "skill"])
         kinds = skills["kind"] if "kind" in skills else pd.Series("", index=skills.index)
         close = r.close[r.close["code"].isin(known) & r.close["close_code"].isin(known)]
@@ -38,9 +40,9 @@ class ReferenceStore(Audited):
                           "referential_meta"):  # fmt: skip
                 conn.execute(f"DELETE FROM {table}")
             conn.executemany(
-                "INSERT INTO rome_codes (code, label, domain, sector, definition) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(c, lab, d or c[:3], sec or "", definitions.get(c, ""))
+                "INSERT INTO rome_codes (code, label, domain, sector, definition, parent) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(c, lab, d or c[:3], sec or "", definitions.get(c, ""), parents.get(c, ""))
                  for c, lab, d, sec in zip(codes["code"], codes["label"], codes["domain"],
                                           codes["sector"], strict=True)],
             )  # fmt: skip
@@ -91,8 +93,8 @@ class ReferenceStore(Audited):
             def frame(sql: str) -> pd.DataFrame:
                 return read_frame(conn, sql)
 
-            codes = frame("SELECT code, label, domain, sector, definition FROM rome_codes "
-                          "ORDER BY code")  # fmt: skip
+            codes = frame("SELECT code, label, domain, sector, definition, parent "
+                          "FROM rome_codes ORDER BY code")  # fmt: skip
             titles = frame("SELECT code, title FROM rome_titles ORDER BY code, title")
             skills = frame("SELECT code, skill, core, kind FROM rome_skills ORDER BY code, skill")
             close = frame("SELECT code, close_code FROM rome_close ORDER BY code, close_code")

@@ -75,7 +75,7 @@ class UsersStore(Audited):
                         scope.actor,
                         phone,
                         email,
-                    ),
+                    ),  # fmt: skip
                 )
             )
             self._audit(conn, scope.actor, "user_add", "user", login, structure_id=sid,

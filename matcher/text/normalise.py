@@ -26,6 +26,7 @@ import csv
 import functools
 import re
 
+import numpy as np
 import pandas as pd
 import Stemmer  # PyStemmer: the Snowball stemmers compiled in C
 
@@ -126,25 +127,37 @@ def _collapse_one(text: str) -> str:
         text = _DASH_FEM.sub(r"\1", text)
     if slash and "/" in text:
         text = _collapse_pairs(text)
-    return _BLANKS.sub(" ", text).strip()
+    if "  " in text or "\t" in text:  # a single space is left as it is: skip the scan
+        text = _BLANKS.sub(" ", text)
+    return text.strip()
 
 
 _BLANKS = re.compile(r"[ \t]+")
 
 
+def _distinct_values(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """(code of each row, distinct values as text): one hash pass in C (``pd.factorize``);
+    missing values get code -1."""
+    codes, uniques = pd.factorize(
+        series.to_numpy(dtype=object, na_value=None), use_na_sentinel=True
+    )
+    return codes, [str(v) for v in uniques]
+
+
+def _map_back(codes: np.ndarray, results: list[str], index: pd.Index) -> pd.Series:
+    """Results per distinct value -> one per row (missing rows -> "")."""
+    table = np.empty(len(results) + 1, dtype=object)
+    table[: len(results)] = results
+    table[len(results)] = ""
+    return pd.Series(table[codes], index=index, dtype=object)  # code -1 reads the last cell
+
+
 def _per_value(series: pd.Series, fn) -> pd.Series:
     """Apply a str -> str function once per distinct value (job text repeats a lot: the same
-    skill under many codes, the same title in many offers). Missing values become ""."""
-    values = series.to_numpy(dtype=object, na_value=None)
-    done: dict = {}
-    out = []
-    for v in values:
-        r = done.get(v)
-        if r is None:
-            r = "" if v is None or (isinstance(v, float) and v != v) else fn(str(v))
-            done[v] = r
-        out.append(r)
-    return pd.Series(out, index=series.index, dtype=object)
+    skill under many codes, the same title in many offers), then map the results back with one
+    array look-up. Missing values become ""."""
+    codes, uniques = _distinct_values(series)
+    return _map_back(codes, [fn(v) for v in uniques], series.index)
 
 
 def collapse_gender(series: pd.Series) -> pd.Series:
@@ -320,10 +333,28 @@ def _normalise_one(text: str) -> str:
     return _stem_one(_without_stop_words(_expand_one(_jargon_one(_fold_one(text)))))
 
 
+def _stop_and_stem(texts: list[str]) -> list[str]:
+    """``_stem_one(_without_stop_words(t))`` for every text, word by word over the distinct words:
+    the texts are split once, each distinct word is looked up once (stop word -> dropped, else
+    its stem), and the texts are joined again; no Python call per word occurrence."""
+    stops = stop_words()
+    split = [t.split(" ") for t in texts]
+    words = dict.fromkeys(w for ws in split for w in ws)
+    table = {w: (None if not w or w in stops else stem_word(w)) for w in words}
+    out = []
+    for ws in split:
+        mapped = [table[w] for w in ws]
+        out.append(" ".join([m for m in mapped if m is not None]))
+    return out
+
+
 def normalise_text(series: pd.Series) -> pd.Series:
     """Folded, jargon made canonical, abbreviations expanded, stop words removed, stemmed: the
-    text the matcher compares. Computed once per distinct value."""
-    return _per_value(series, _normalise_one)
+    text the matcher compares. Computed once per distinct value; stop words and stems once per
+    distinct word."""
+    codes, uniques = _distinct_values(series)
+    expanded = [_expand_one(_jargon_one(_fold_one(v))) for v in uniques]
+    return _map_back(codes, _stop_and_stem(expanded), series.index)
 
 
 # -- splitting cells ------------------------------------------------------------------------------

@@ -17,22 +17,20 @@ import pandas as pd
 
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
-from matcher.export import shortlists as export
 from matcher.fields import Role
 from matcher.identity import SYSTEM, User
 from matcher.intake.importer import ImportResult, Kind, import_file
 from matcher.intake.mapping import IGNORED_BY_USER
 from matcher.intake.readers import read_rows
 from matcher.paths import SAMPLE_DIR
-from matcher.ranking import suggest
-from matcher.ranking.scoring import COLUMNS, score_pairs, with_reasons
-from matcher.reference.geo import active_communes
-from matcher.reference.referential import active_referential
 from matcher.settings import Settings, load_settings
 from matcher.store.database import Store
 from matcher.text.fold import fold, fold_series
 from matcher.workflow import review
 from matcher.workflow.auth import demo_login, ensure_demo_users
+
+# The ranking (scikit-learn, scipy) and the workbooks (openpyxl) are imported by the functions
+# that use them: the commands that only read the store start without them.
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +60,9 @@ def import_into_store(
 
     With a :class:`User`, rights are checked in the store: offers are imported by the
     coordinator, profiles by a counsellor for their own structure (given by default)."""
+    from matcher.reference.geo import active_communes
+    from matcher.reference.referential import active_referential
+
     if isinstance(user, User) and user.structure and kind == "profiles" and structure is None:
         structure = user.structure
     settings = settings or Settings()
@@ -99,54 +100,84 @@ def import_into_store(
 
 
 def run_matching(
-    store: Store, settings: Settings | None = None, user: User | None = None
+    store: Store,
+    settings: Settings | None = None,
+    user: User | None = None,
+    *,
+    incremental: bool = True,
+    refit: bool = False,
 ) -> pd.DataFrame:
-    """Rank every open offer against every profile and store the suggestions (decisions kept).
+    """Rank the open offers against every profile and store the suggestions (decisions kept).
 
     Same path as :func:`matcher.ranking.suggest.rank` (score_pairs, then the top k of each offer
     or, when ``ranking.allocate`` is set, the allocation under capacities), keeping the
     scored pairs so that profiles kept in a pool ("vivier") for an offer's kind of job are added
     to that offer's suggestions even beyond the top k (when they are candidates and no hard
     constraint excludes them). Only the coordinator (or an internal job) runs it. Uses the
-    referential and communes loaded in the store, else the built-in ones."""
+    referential and communes loaded in the store, else the built-in ones.
+
+    Incremental (matcher/workflow/matching.py): only the offers whose suggestions can have
+    changed since the last run are re-scored (new or changed offers, offers whose candidates or
+    pool changed); the others keep theirs, which are the ones a run over every offer would give.
+    ``incremental=False`` re-scores every offer; ``refit=True`` also fits the text weights
+    again on the current base. Returns the suggestions of every open offer (those kept and those
+    re-scored: the same rows as a full run); what the run did is in ``.attrs["report"]``
+    (:class:`matcher.workflow.matching.MatchReport`)."""
+    from matcher.ranking.scoring import COLUMNS
+    from matcher.reference.geo import active_communes
+    from matcher.reference.referential import active_referential
+    from matcher.workflow.matching import dump_state, match_store
+
     settings = settings or Settings()
     if user is not None and not (user.system or user.role == Role.COORDINATOR):
         raise AccessDenied(f"{user.login} : le calcul des suggestions est réservé au coordinateur")
     offers = store.offers(SYSTEM)
     profiles = store.profiles(SYSTEM)
+    report = None
     if offers.empty or profiles.empty:
         suggestions = pd.DataFrame(columns=COLUMNS)
         offer_codes: dict[str, list[str]] = {}
+        ranked = offers[F.OFFER_REF].astype(str).tolist()
+        state = None
+        everything = suggestions
     else:
-        scored = score_pairs(
+        suggestions, everything, offer_codes, report, state = match_store(
+            store,
             offers,
             profiles,
+            store.pool(SYSTEM),
             settings,
-            referential=active_referential(store),
-            communes=active_communes(store),
+            active_referential(store),
+            active_communes(store),
+            incremental=incremental,
+            refit=refit,
         )
-        top = suggest.suggestions(scored)
-        extra = _pooled_extra(scored, top, store.pool(SYSTEM))
-        suggestions = pd.concat([top[COLUMNS], extra[COLUMNS]], ignore_index=True)
-        offer_codes = {
-            str(ref): list(codes) if isinstance(codes, list) else []
-            for ref, codes in zip(scored.offers[F.OFFER_REF], scored.offers[F.OCC_CODES],
-                                  strict=True)
-        }  # fmt: skip
-    store.save_suggestions(
+        ranked = report.rescored
+    previous = store.latest_run_id()
+    run_id = store.save_suggestions(
         suggestions,
         settings.to_dict(),
-        ranked_offers=offers[F.OFFER_REF].astype(str).tolist(),
+        ranked_offers=ranked,
         offer_codes=offer_codes,
         user=user.login if user else None,
     )
-    log.info("matching: %d offers, %d profiles, %d suggestions",
-             len(offers), len(profiles), len(suggestions))  # fmt: skip
-    return suggestions
+    if previous is not None:
+        kept = sorted(set(offers[F.OFFER_REF].astype(str)) - set(ranked))
+        store.carry_suggestions(kept, previous, run_id)
+    if state is None:
+        store.clear_match_state()
+    else:
+        store.save_match_state(dump_state(state))
+    log.info("matching: %d offers (%d re-scored), %d profiles, %d suggestions",
+             len(offers), len(ranked), len(profiles), len(suggestions))  # fmt: skip
+    everything.attrs["report"] = report
+    return everything
 
 
-def _pooled_extra(scored, top: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
+def pooled_extra(scored, top: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
     """Candidate pairs of pooled profiles that the top k left out, ranked after it."""
+    from matcher.ranking.scoring import COLUMNS, with_reasons
+
     wanted = review.pool_pairs(pool, scored.offers[[F.OFFER_REF, F.OCC_CODES]])
     if wanted.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -172,6 +203,8 @@ def import_decisions(
     A workbook exported by us is read through the hidden signed key of each row (re-sorted or
     filtered sheets read right; a row whose key was altered is refused); a CSV, or a workbook
     without keys, through its visible columns."""
+    from matcher.export import shortlists as export
+
     settings = settings or Settings()
     rows = read_rows(data, name, settings.import_limits)
     if export.has_pair_keys(rows):
@@ -291,6 +324,11 @@ def preview_offer_ranking(
     settings, ``rank_now``/``score_now`` with the current ones, and ``move`` (places gained; NaN
     when the profile enters or leaves the list). Profiles are pseudonymous, as the coordinator
     sees them; the place of residence is used for the commute score but never returned."""
+    from matcher.ranking import suggest
+    from matcher.ranking.scoring import score_pairs
+    from matcher.reference.geo import active_communes
+    from matcher.reference.referential import active_referential
+
     if not (user.system or user.role == Role.COORDINATOR):
         raise AccessDenied(f"{user.login} : l'aperçu des réglages est réservé au coordinateur")
     current = current or current_settings(store, user)
@@ -332,6 +370,8 @@ def shortlist_rows(
     """Stored suggestions the user may see, joined with what the shortlists show of the offer
     and the profile (see ``export.ROW_COLUMNS``): the rows every export workbook is built
     from. ``statuses`` keeps only pairs in those statuses (e.g. ``export.FIRM_STATUSES``)."""
+    from matcher.export import shortlists as export
+
     suggestions = store.suggestions(user, offer_ref=offer_ref, structure=structure, status=statuses)
     offers = store.offers(user, status=None)
     if employer:

@@ -1,0 +1,363 @@
+"""The whole chain against a bare scikit-learn baseline, stage by stage, in one run (issue 15).
+
+    .venv/bin/python benchmarks/bench_chain.py --small          # 1k x 10k, demo incremental, start
+    .venv/bin/python benchmarks/bench_chain.py --sizes 1000x10000,10000x100000 --repeat 3
+    .venv/bin/python benchmarks/bench_chain.py --sizes 50000x500000 --repeat 1 --no-baseline
+    .venv/bin/python benchmarks/bench_chain.py --sizes 1000x10000 --dask 1,2,4 --only dask
+
+Parts (``--only``, default all):
+
+- ``chain``: per size, in separate processes, (1) the bare baseline: pandas reads the same CSV
+  files, scikit-learn ``TfidfVectorizer`` (words 1-2, min_df=2, float32) fitted on offers and
+  profiles, ``sp_matmul_topn`` top-20 (2 threads), a CSV of the pairs written; (2) the product:
+  ``python -m matcher rank --offers O.csv --profiles P.csv --top 20 --out S.csv`` (files to
+  written suggestions, imports included); (3) the product's stages in one process (imports,
+  reading the files, normalise, text, skills, candidates and scores by blocks, reasons,
+  writing) with the peak resident memory of each (sampled every 20 ms);
+- ``dask``: ranking by blocks on a ``LocalCluster`` of 1, 2, 4 workers (1 thread each) against
+  the same run in one process (cluster start-up not counted; results checked equal);
+- ``incremental``: the demo base, 10 offers imported, ``run_matching`` (incremental) against a
+  run that re-scores every offer, and ``python -m matcher match`` as a command;
+- ``start``: ``--help``, ``list``, ``decide``, ``user list`` and a small ``export`` as commands
+  (each the minimum of ``--repeat`` runs).
+
+Timings are wall-clock on a shared 2-core machine: each figure is the minimum of ``--repeat``
+runs and the load average is printed with it. Files are generated once per size into
+``$BENCH_CACHE`` (default /tmp/circuit-court-bench), not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+PY = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+# "skills" is the skills index (fuzzy matching of the vocabularies); "blocks" the candidate
+# products, the pair scores and the top k, block by block (detailed under it).
+STAGES = ["imports", "read files", "normalise", "text", "skills", "blocks", "reasons", "write"]
+
+
+def load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def timed(cmd: list[str], cwd: Path = ROOT, stdin: str | None = None) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB) of a command run to completion (a failed run is an error:
+    its time would mean nothing)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    out = subprocess.run(cmd, cwd=cwd, env=ENV, input=stdin, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)}: {out.stderr[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def child(part: str, *args: str) -> dict:
+    out = subprocess.run([PY, __file__, "--child", part, *args], env=ENV, capture_output=True,
+                         text=True, cwd=ROOT)  # fmt: skip
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------------------------
+# Children (each in its own process: its peak memory is its own)
+# --------------------------------------------------------------------------------------------
+def baseline(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
+    t0 = time.perf_counter()
+    import numpy as np
+    import pandas as pd
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sparse_dot_topn import sp_matmul_topn
+
+    t1 = time.perf_counter()
+    o = pd.read_csv(offers_csv, dtype=str).fillna("")
+    p = pd.read_csv(profiles_csv, dtype=str).fillna("")
+    ot = (o["title"] + " " + o["title"] + " " + o["description"] + " " + o["skills"]).tolist()
+    pt = (p["target_jobs"] + " " + p["target_jobs"] + " " + p["skills"] + " " + p["experience"]
+          + " " + p["training"]).tolist()  # fmt: skip
+    t2 = time.perf_counter()
+    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, dtype=np.float32, sublinear_tf=True)
+    x = vec.fit_transform(ot + pt)
+    t3 = time.perf_counter()
+    xo, xp = x[: len(ot)], x[len(ot) :]
+    c = sp_matmul_topn(xo, xp.T.tocsr(), top_n=20, n_threads=2).tocoo()
+    t4 = time.perf_counter()
+    pd.DataFrame({"offer_ref": o["offer_ref"].to_numpy()[c.row],
+                  "profile_ref": p["profile_ref"].to_numpy()[c.col], "score": c.data}).to_csv(
+        out_csv, index=False)  # fmt: skip
+    t5 = time.perf_counter()
+    return {"imports": t1 - t0, "read": t2 - t1, "tfidf": t3 - t2, "top20": t4 - t3,
+            "write": t5 - t4, "total": t5 - t0, "peak_mb": peak_mb()}  # fmt: skip
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def stages(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
+    """The product's chain in this process, stage by stage, with peak memory per stage."""
+    from bench_ranking import Sampler
+
+    sampler = Sampler()
+    sampler.enter("imports")
+    import pandas as pd
+
+    from matcher.export.shortlists import write_suggestions
+    from matcher.intake.importer import import_path
+    from matcher.ranking.blocks import rank_blocks
+    from matcher.settings import Settings
+
+    sampler.enter("read files")
+    o = import_path(Path(offers_csv), "offers").frame
+    p = import_path(Path(profiles_csv), "profiles", structure="bench").frame
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    result = rank_blocks(o, p, Settings(), top_k=20, progress=sampler.enter, timings=timings)
+    ranked = time.perf_counter() - t
+    sampler.enter("write")
+    write_suggestions(result, Path(out_csv))
+    sampler.stop()
+    _ = pd
+    # Stages inside the blocks come from their own clocks (summed over the blocks); the
+    # sampler gives the peak memory of the blocks as a whole.
+    return {"times": sampler.times, "peaks": sampler.peaks, "inside": timings,
+            "ranked_s": ranked, "rows": len(result), "offers": len(o),
+            "profiles": len(p)}  # fmt: skip
+
+
+def dask_child(offers_csv: str, profiles_csv: str, workers: str) -> dict:
+    """The context is built once on the driver (as in a real run); what is timed is the part
+    the cluster takes: candidate products, pair scores and top k of every block."""
+    import pandas as pd
+    from distributed import Client, LocalCluster
+
+    from matcher.intake.importer import import_path
+    from matcher.ranking.blocks import ranked_pairs
+    from matcher.ranking.scoring import build_context
+    from matcher.reference.geo import builtin_communes
+    from matcher.reference.referential import builtin_referential
+    from matcher.settings import Settings
+
+    o = import_path(Path(offers_csv), "offers").frame
+    p = import_path(Path(profiles_csv), "profiles", structure="bench").frame
+    ref, communes, settings = builtin_referential(), builtin_communes(), Settings()
+    t = time.perf_counter()
+    ctx = build_context(o, p, settings, ref, communes)
+    context_s = time.perf_counter() - t
+    t = time.perf_counter()
+    local = ranked_pairs(ctx, 20)
+    local_s = time.perf_counter() - t
+    out = {"context_s": context_s, "local_s": local_s, "workers": {}}
+    for n in [int(x) for x in workers.split(",")]:
+        with (
+            LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                         dashboard_address=None) as cluster,
+            Client(cluster) as client,
+        ):  # fmt: skip
+            t = time.perf_counter()
+            got = ranked_pairs(ctx, 20, scheduler=client)
+            out["workers"][n] = time.perf_counter() - t
+            pd.testing.assert_frame_equal(got, local)
+    return out
+
+
+def incremental_child(workdir: str) -> dict:
+    import io
+
+    import pandas as pd
+
+    from matcher.store.database import Store
+    from matcher.workflow.auth import SYSTEM
+    from matcher.workflow.service import import_into_store, load_demo, run_matching
+
+    db = Path(workdir) / "demo.sqlite3"
+    store = Store(db)
+    load_demo(store)
+    offers = store.offers(SYSTEM).head(10)
+    new = pd.DataFrame({
+        "Référence": [f"BENCH-{i}" for i in range(10)],
+        "Entreprise": offers["employer"].to_numpy(),
+        "Intitulé du poste": offers["title"].to_numpy(),
+        "Descriptif": offers["description"].astype(str).to_numpy(),
+        "Commune": offers["commune"].to_numpy(),
+    })  # fmt: skip
+    buf = io.BytesIO()
+    new.to_csv(buf, index=False)
+    shutil.copy(db, Path(workdir) / "before.sqlite3")
+    import_into_store(store, buf.getvalue(), "dix_offres.csv", "offers")
+    t = time.perf_counter()
+    report = run_matching(store).attrs["report"]
+    inc = time.perf_counter() - t
+    t = time.perf_counter()
+    run_matching(store, incremental=False)
+    full = time.perf_counter() - t
+    # The same import again on the saved copy, matched by the command (a fresh process).
+    other = Store(Path(workdir) / "before.sqlite3")
+    import_into_store(other, buf.getvalue(), "dix_offres.csv", "offers")
+    return {"incremental_s": inc, "full_s": full, "rescored": len(report.rescored),
+            "offers": report.offers, "prepared_offers": report.prepared_offers,
+            "prepared_profiles": report.prepared_profiles}  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Parts
+# --------------------------------------------------------------------------------------------
+def part_chain(sizes: list[tuple[int, int]], repeat: int, with_baseline: bool) -> None:
+    from chain_data import chain_files
+
+    for n_o, n_p in sizes:
+        oc, pc = chain_files(n_o, n_p)
+        out = Path(tempfile.mkdtemp(prefix="bench-chain-"))
+        print(f"\n== {n_o:,} offers x {n_p:,} profiles (files: {oc.parent}) load {load()}")
+        base = None
+        if with_baseline:
+            runs = [child("baseline", str(oc), str(pc), str(out / "base.csv"))
+                    for _ in range(repeat)]  # fmt: skip
+            base = min(runs, key=lambda r: r["total"])
+            print(f"   bare scikit-learn TF-IDF top-20: {base['total']:.2f} s (min of {repeat}; "
+                  f"imports {base['imports']:.2f}, read {base['read']:.2f}, TF-IDF "
+                  f"{base['tfidf']:.2f}, top-20 {base['top20']:.2f}, write {base['write']:.2f}),"
+                  f" peak {base['peak_mb'] / 1024:.2f} GiB; load {load()}")  # fmt: skip
+        cmd = [PY, "-m", "matcher", "rank", "--offers", str(oc), "--profiles", str(pc),
+               "--top", "20", "--out", str(out / "product.csv")]  # fmt: skip
+        runs_cli = [timed(cmd) for _ in range(repeat)]
+        wall = min(w for w, _ in runs_cli)
+        peak = max(m for _, m in runs_cli)
+        ratio = f" = {wall / base['total']:.1f}x the baseline" if base else ""
+        print(f"   python -m matcher rank (files -> written suggestions): {wall:.2f} s (min of "
+              f"{repeat}; all: {', '.join(f'{w:.1f}' for w, _ in runs_cli)}){ratio}, peak "
+              f"{peak / 1024:.2f} GiB; load {load()}")  # fmt: skip
+        st = child("stages", str(oc), str(pc), str(out / "stages.csv"))
+        print(f"   stages in one process ({st['rows']:,} suggestions):")
+        for name in STAGES:
+            sec = st["times"].get(name, 0.0)
+            mem = st["peaks"].get(name, 0.0)
+            print(f"      {name:<12} {sec:8.2f} s   peak {mem / 1024:6.2f} GiB")
+            if name == "blocks":
+                for sub, v in st["inside"].items():
+                    if sub.startswith("blocks/"):
+                        print(f"         {sub[7:]:<12} {v:8.2f} s")
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def part_dask(sizes: list[tuple[int, int]], workers: str) -> None:
+    from chain_data import chain_files
+
+    for n_o, n_p in sizes:
+        oc, pc = chain_files(n_o, n_p)
+        r = child("dask", str(oc), str(pc), workers)
+        print(f"\n== Dask LocalCluster, {n_o:,} x {n_p:,} (load {load()}): context (prepare, "
+              f"TF-IDF, skills index; on the driver) {r['context_s']:.2f} s; blocks in one "
+              f"process {r['local_s']:.2f} s")  # fmt: skip
+        for n, sec in r["workers"].items():
+            print(
+                f"   blocks on {n} worker(s): {sec:.2f} s (context scattered once included; "
+                "same scored pairs as in one process)"
+            )
+
+
+def part_incremental(repeat: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-inc-"))
+    try:
+        r = child("incremental", str(work))
+        db = work / "before.sqlite3"
+        walls = [timed([PY, "-m", "matcher", "match", "--db", str(db)])[0]]
+        print(f"\n== incremental re-match, demo base ({r['offers']} open offers after importing"
+              f" 10; load {load()}): run_matching {r['incremental_s']:.2f} s ({r['rescored']} "
+              f"offers re-scored, {r['prepared_offers']} offers and {r['prepared_profiles']} "
+              f"profiles prepared) vs every offer re-scored {r['full_s']:.2f} s; "
+              f"`python -m matcher match` after the import: {walls[0]:.2f} s")  # fmt: skip
+        _ = repeat
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def part_start(repeat: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-start-"))
+    try:
+        db = str(work / "demo.sqlite3")
+        subprocess.run([PY, "-m", "matcher", "demo", "--db", db], env=ENV, cwd=ROOT,
+                       capture_output=True, check=True)  # fmt: skip
+        listed = subprocess.run([PY, "-m", "matcher", "list", "suggestions", "--db", db,
+                                 "--format", "csv"], env=ENV, cwd=ROOT, capture_output=True,
+                                text=True, check=True).stdout  # fmt: skip
+        first = next(csv.DictReader(io.StringIO(listed)))
+        offer, profile = first["offer_ref"], first["profile_ref"]
+        cmds = {
+            "--help": ["--help"],
+            "list offers": ["list", "offers", "--db", db],
+            "decide": ["decide", offer, profile, "--status", "retained", "--db", db],
+            "user list": ["user", "list", "--db", db],
+            "export (one offer, csv)": ["export", "--offer", offer, "--include-suggested",
+                                        "--out", str(work / "s.csv"), "--db", db],
+            "export (one offer, xlsx)": ["export", "--offer", offer, "--include-suggested",
+                                         "--out", str(work / "s.xlsx"), "--db", db],
+        }  # fmt: skip
+        print(f"\n== start of commands on the demo base (min of {repeat}; load {load()})")
+        for name, args in cmds.items():
+            walls = [timed([PY, "-m", "matcher", *args])[0] for _ in range(repeat)]
+            cpu = subprocess.run([PY, "-X", "importtime", "-m", "matcher", *args], env=ENV,
+                                 cwd=ROOT, capture_output=True, text=True).stderr  # fmt: skip
+            total = max((int(line.split("|")[1]) for line in cpu.splitlines()
+                         if line.startswith("import time:") and line.split("|")[1].strip()
+                         .isdigit()), default=0)  # fmt: skip
+            print(f"   {name:<26} {min(walls):6.2f} s   (largest import tree {total / 1e6:.2f} s)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="1k x 10k, demo, start (make bench)")
+    parser.add_argument("--sizes", default="1000x10000,10000x100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dask", default="1,2,4", help="worker counts of the Dask part")
+    parser.add_argument("--dask-sizes", default="1000x10000")
+    parser.add_argument("--only", default="chain,dask,incremental,start")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        fn = {"baseline": baseline, "stages": stages, "dask": dask_child,
+              "incremental": incremental_child}[args.child[0]]  # fmt: skip
+        print(json.dumps(fn(*args.child[1:])))
+        return
+    if args.small:
+        args.sizes, args.repeat, args.dask = "1000x10000", 1, "1,2"
+
+    def sizes(text: str) -> list[tuple[int, int]]:
+        return [tuple(int(v) for v in s.split("x")) for s in text.split(",") if s]  # type: ignore[misc]
+
+    print(f"machine: {os.cpu_count()} cores, load {load()} at start (shared: read the minimum "
+          "of several runs, and the load printed with each figure)")  # fmt: skip
+    parts = args.only.split(",")
+    if "chain" in parts:
+        part_chain(sizes(args.sizes), args.repeat, not args.no_baseline)
+    if "dask" in parts:
+        part_dask(sizes(args.dask_sizes), args.dask)
+    if "incremental" in parts:
+        part_incremental(args.repeat)
+    if "start" in parts:
+        part_start(args.repeat)
+
+
+if __name__ == "__main__":
+    main()

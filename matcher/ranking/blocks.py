@@ -1,0 +1,307 @@
+"""Ranking by blocks of offers, in this process or on a Dask cluster, with bounded memory.
+
+The whole-base ranking (matcher/ranking/scoring.py) scores every candidate pair at once: at
+50,000 offers x 500,000 profiles that is about 15 million pairs, several GiB of columns. Here the
+same pairs are scored block by block and only each block's top k is kept:
+
+1. the context (prepared frames, TF-IDF rows, occupation tables, skills index) is computed
+   once over all offers and profiles, as in ``score_pairs``;
+2. the best offers of every profile (the "per profile" half of the candidate search) come from
+   products of blocks of profiles against all offers;
+3. each block of offers gets its best profiles (the "per offer" half), adds the per-profile
+   pairs that fall in the block, scores them all and keeps its top k.
+
+Every score is read per pair and the top k of an offer reads only that offer's pairs, so the
+suggestions are the same as those of ``rank`` whatever the block size (tested). Memory: the
+context plus one block's pairs at a time (``ranking.block_offers`` offers x ``candidates`` +
+their share of the per-profile pairs).
+
+With a Dask scheduler (``ranking.scheduler = "tcp://host:8786"`` or ``rank --scheduler``), the
+context is scattered once to every worker (``broadcast=True``: the profiles' matrices cross the
+network once per worker, not once per task), the blocks run as tasks and the driver gathers the
+kept pairs in block order: the same result as in this process (tested on a ``LocalCluster``).
+Dask is imported only then: without a scheduler nothing of it is needed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sparse_dot_topn import sp_matmul_topn
+
+from matcher.errors import UserError
+from matcher.features.sparse_ops import pair_keys, rowwise_dot
+from matcher.ranking.scoring import (
+    COLUMNS,
+    OFFER_POS,
+    Clock,
+    Context,
+    Progress,
+    Scored,
+    build_context,
+    component_weights,
+    frame_tie_orders,
+    score_candidates,
+    suggestion_frame,
+    top_rows,
+)
+from matcher.reference.geo import builtin_communes
+from matcher.reference.referential import Referential, default_referential
+from matcher.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Seconds to wait for the scheduler before saying it cannot be reached.
+CONNECT_TIMEOUT_S = 10
+
+
+class Retrieval:
+    """The two sides of the candidate product (text block x sqrt(text weight) next to the
+    occupation block x sqrt(occupation weight)) and what reads the text cosine back from it, as
+    in matcher/features/candidates.py; built once, shared by every block."""
+
+    def __init__(self, ctx: Context) -> None:
+        r = ctx.settings.ranking
+        occ_o, occ_p = ctx.retrieval()
+        wt_, _, wocc, _ = component_weights(ctx.settings)
+        self.wt = np.float32(np.sqrt(max(wt_, 1e-6)))
+        self.wo = np.float32(np.sqrt(max(wocc, 0.0)))
+        self.exact_text = wt_ < 0.01  # too little text in the product to read the cosine back
+        self.offers = sp.hstack(
+            [ctx.text_offers * self.wt, occ_o * self.wo], format="csr", dtype=np.float32
+        )
+        self.profiles = sp.hstack(
+            [ctx.text_profiles * self.wt, occ_p * self.wo], format="csr", dtype=np.float32
+        )
+        self.occ_offers, self.occ_profiles = occ_o, occ_p
+        self.per_offer, self.per_profile, self.threads = (
+            r.candidates,
+            r.candidates_per_profile,
+            r.threads,
+        )
+
+    def offers_t(self) -> sp.csr_matrix:
+        return self.offers.T.tocsr()
+
+    def profiles_t(self) -> sp.csr_matrix:
+        return self.profiles.T.tocsr()
+
+
+def _topn(a: sp.csr_matrix, bt: sp.csr_matrix, top_n: int, threads: int) -> sp.coo_matrix:
+    """Best ``top_n`` columns of each row of a @ bt (bt already transposed)."""
+    if a.shape[0] == 0 or bt.shape[1] == 0 or top_n <= 0:
+        return sp.coo_matrix((a.shape[0], bt.shape[1]), dtype=np.float32)
+    return sp_matmul_topn(a, bt, top_n=min(top_n, bt.shape[1]), n_threads=threads).tocoo()
+
+
+def profile_side(
+    ret: Retrieval, offers_t: sp.csr_matrix, start: int, stop: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(offer positions, profile positions, product) of the best offers of profiles
+    ``start:stop``."""
+    c = _topn(ret.profiles[start:stop], offers_t, ret.per_profile, ret.threads)
+    return c.col.astype(np.int64), c.row.astype(np.int64) + start, c.data
+
+
+def offer_block(
+    ctx: Context,
+    ret: Retrieval,
+    profiles_t: sp.csr_matrix,
+    profile_order: np.ndarray,
+    start: int,
+    stop: int,
+    side: tuple[np.ndarray, np.ndarray, np.ndarray],
+    k: int,
+    timings: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """Scored pairs kept for offers ``start:stop``: their candidates (best profiles of each
+    offer, plus ``side``: the per-profile pairs of these offers), scored, top ``k`` per offer."""
+    clock = Clock(None)
+    clock.stage("candidates")
+    c = _topn(ret.offers[start:stop], profiles_t, ret.per_offer, ret.threads)
+    o_pos = np.concatenate([c.row.astype(np.int64) + start, side[0]])
+    p_pos = np.concatenate([c.col.astype(np.int64), side[1]])
+    total = np.concatenate([c.data, side[2]]).astype(np.float64)
+    # The per-offer value first: np.unique keeps the first of a pair seen both ways, like
+    # candidates.candidate_pairs.
+    _, first = np.unique(pair_keys(o_pos, p_pos, ctx.profiles.shape[0]), return_index=True)
+    o_pos, p_pos, total = o_pos[first], p_pos[first], total[first]
+    if ret.exact_text:
+        cosine = rowwise_dot(ctx.text_offers, ctx.text_profiles, o_pos, p_pos)
+    else:
+        occ = rowwise_dot(ret.occ_offers, ret.occ_profiles, o_pos, p_pos) * float(ret.wo) ** 2
+        cosine = np.clip((total - occ) / float(ret.wt) ** 2, 0.0, 1.0)
+    pairs = score_candidates(ctx, o_pos, p_pos, cosine, clock)
+    clock.stage("top-k")
+    rows = top_rows(pairs, OFFER_POS, profile_order, k, ctx.settings.ranking.min_score)
+    clock.stage(None)
+    if timings is not None:
+        for name, sec in clock.timings.items():
+            timings[name] = timings.get(name, 0.0) + sec
+    return pairs.iloc[rows].reset_index(drop=True)
+
+
+def _ranges(n: int, size: int) -> Iterator[tuple[int, int]]:
+    size = max(int(size), 1)
+    for start in range(0, n, size):
+        yield start, min(start + size, n)
+
+
+def _split_side(
+    side: tuple[np.ndarray, np.ndarray, np.ndarray], blocks: list[tuple[int, int]]
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The per-profile pairs cut by blocks of offers."""
+    order = np.argsort(side[0], kind="stable")
+    o, p, v = side[0][order], side[1][order], side[2][order]
+    out = []
+    for start, stop in blocks:
+        a, b = np.searchsorted(o, start), np.searchsorted(o, stop)
+        out.append((o[a:b], p[a:b], v[a:b]))
+    return out
+
+
+def _concat_side(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]):
+    if not parts:
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, np.array([], dtype=np.float32)
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
+
+
+def ranked_pairs(
+    ctx: Context,
+    k: int,
+    *,
+    scheduler: str | Any | None = None,
+    timings: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """The top ``k`` scored pairs of every offer, computed by blocks (see the module's
+    docstring), in this process or on the Dask cluster at ``scheduler`` (an address or a
+    ``distributed.Client``)."""
+    r = ctx.settings.ranking
+    n_o, n_p = ctx.offers.shape[0], ctx.profiles.shape[0]
+    clock = Clock(None)
+    clock.stage("candidates")
+    ret = Retrieval(ctx)
+    _, profile_order = frame_tie_orders(ctx.offers, ctx.profiles)
+    offer_blocks = list(_ranges(n_o, r.block_offers))
+    profile_blocks = list(_ranges(n_p, r.block_profiles))
+    clock.stage(None)
+    if scheduler:
+        kept = _on_dask(ctx, ret, profile_order, offer_blocks, profile_blocks, k, scheduler)
+    else:
+        offers_t, profiles_t = ret.offers_t(), ret.profiles_t()
+        side = _concat_side([profile_side(ret, offers_t, a, b) for a, b in profile_blocks])
+        del offers_t
+        sides = _split_side(side, offer_blocks)
+        kept = []
+        for (a, b), s in zip(offer_blocks, sides, strict=True):
+            kept.append(offer_block(ctx, ret, profiles_t, profile_order, a, b, s, k, timings))
+    if timings is not None:
+        for name, sec in clock.timings.items():
+            timings[name] = timings.get(name, 0.0) + sec
+    if not kept:
+        return score_candidates(ctx, *(np.array([], dtype=np.int64),) * 2, np.array([]))
+    return pd.concat(kept, ignore_index=True)
+
+
+def _client(scheduler: str | Any):
+    """A ``distributed.Client`` for an address (imported here only: Dask is needed at run time
+    only with a scheduler), or the client given."""
+    if not isinstance(scheduler, str):
+        return scheduler, False
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise UserError(
+            "le classement sur un cluster Dask demande le paquet « distributed » "
+            "(pip install -r requirements.txt)"
+        ) from exc
+    try:
+        return Client(scheduler, timeout=CONNECT_TIMEOUT_S), True
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UserError(f"ordonnanceur Dask « {scheduler} » injoignable ({exc})") from exc
+
+
+def _on_dask(
+    ctx: Context,
+    ret: Retrieval,
+    profile_order: np.ndarray,
+    offer_blocks: list[tuple[int, int]],
+    profile_blocks: list[tuple[int, int]],
+    k: int,
+    scheduler: str | Any,
+) -> list[pd.DataFrame]:
+    client, own = _client(scheduler)
+    try:
+        # Scattered once to every worker; tasks receive futures, never the data itself.
+        ctx_f, ret_f, order_f = client.scatter([ctx, ret, profile_order], broadcast=True)
+        offers_t_f = client.submit(Retrieval.offers_t, ret_f, pure=False)
+        side_parts = client.gather(
+            [
+                client.submit(profile_side, ret_f, offers_t_f, a, b, pure=False)
+                for a, b in profile_blocks
+            ]
+        )
+        del offers_t_f
+        sides = _split_side(_concat_side(side_parts), offer_blocks)
+        profiles_t_f = client.submit(Retrieval.profiles_t, ret_f, pure=False)
+        futures = [
+            client.submit(offer_block, ctx_f, ret_f, profiles_t_f, order_f, a, b, s, k, pure=False)
+            for (a, b), s in zip(offer_blocks, sides, strict=True)
+        ]
+        return list(client.gather(futures))
+    finally:
+        if own:
+            client.close()
+
+
+def rank_blocks(
+    offers: pd.DataFrame,
+    profiles: pd.DataFrame,
+    settings: Settings | None = None,
+    referential: Referential | None = None,
+    communes: pd.DataFrame | None = None,
+    top_k: int | None = None,
+    *,
+    scheduler: str | Any | None = None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """Same suggestions as :func:`matcher.ranking.suggest.rank` (without allocation), computed
+    by blocks of offers with bounded memory, in this process or on a Dask cluster
+    (``scheduler``, default the settings' ``ranking.scheduler``)."""
+    settings = settings or Settings()
+    if offers.empty or profiles.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    referential = referential if referential is not None else default_referential()
+    communes = communes if communes is not None else builtin_communes()
+    k = top_k or settings.ranking.top_k
+    clock = Clock(progress)
+    ctx = build_context(offers, profiles, settings, referential, communes, clock)
+    clock.stage(None)
+    if timings is not None:
+        timings.update(clock.timings)
+    scheduler = scheduler if scheduler is not None else (settings.ranking.scheduler or None)
+    if progress is not None:
+        progress("blocks")
+    inside: dict[str, float] = {}
+    kept = ranked_pairs(ctx, k, scheduler=scheduler, timings=inside)
+    if timings is not None:  # stages inside the blocks, summed over the blocks
+        timings.update({f"blocks/{name}": sec for name, sec in inside.items()})
+    log.info("ranked %d offers by blocks: %d pairs kept", len(ctx.offers), len(kept))
+    clock = Clock(progress)
+    clock.stage("reasons")
+    scored = Scored(kept, ctx.offers, ctx.profiles, ctx.skill_index, referential, settings)
+    out = suggestion_frame(scored, np.arange(len(kept)), OFFER_POS)[COLUMNS]
+    clock.stage(None)
+    if timings is not None:
+        timings["reasons"] = timings.get("reasons", 0.0) + clock.timings.get("reasons", 0.0)
+    return out
+
+
+__all__ = ["rank_blocks", "ranked_pairs"]
