@@ -141,6 +141,8 @@ def test_correspondances_marks_retained_pairs_for_the_day(dash):
     review.decide(dash.store, dash.counsellor_a, "OFF-1", "A-01", Status.RETAINED)
     at = page("correspondances.py", dash.counsellor_a).run()
     at.segmented_control(key="match_view").set_value("offre").run()
+    # A counsellor's offers come best match first (issue 14): choose OFF-1.
+    at.selectbox(key="selected_offer").select("OFF-1").run()
     key = "day_marks|OFF-1"
     [select] = [m for m in at.multiselect if m.key == key]
     # Only the retained pair may go to the day; none is marked yet.

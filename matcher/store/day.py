@@ -200,7 +200,8 @@ class DayStore(Audited):
             self._require_coordinator(scope, "planifier la journée")
             now = utc_now()
             plan_id = inserted_id(conn.execute(
-                "INSERT INTO day_plans (created_at, created_by, stats) VALUES (?, ?, ?)",
+                "INSERT INTO day_plans (created_at, created_by, stats) VALUES (?, ?, ?) "
+                "RETURNING id",
                 (now, scope.actor, dump_json(stats)),
             ))  # fmt: skip
             ids = {
