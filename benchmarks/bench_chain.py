@@ -58,23 +58,32 @@ def load() -> str:
 
 def timed(cmd: list[str], cwd: Path = ROOT, stdin: str | None = None) -> tuple[float, float]:
     """(wall seconds, peak RSS MiB) of a command run to completion (a failed run is an error:
-    its time would mean nothing)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    its time would mean nothing); its CPU time (user + sys) is kept in ``LAST_CPU``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     out = subprocess.run(cmd, cwd=cwd, env=ENV, input=stdin, capture_output=True, text=True)
     wall = time.perf_counter() - t
     if out.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)}: {out.stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_CPU[0] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, max(after.ru_maxrss, before.ru_maxrss) / 1024
+
+
+LAST_CPU = [0.0]
 
 
 def child(part: str, *args: str) -> dict:
+    """Run a part in a fresh process; its JSON result, with its CPU time (user + sys)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run([PY, __file__, "--child", part, *args], env=ENV, capture_output=True,
                          text=True, cwd=ROOT)  # fmt: skip
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["cpu_s"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -117,6 +126,19 @@ def stages(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
     from bench_ranking import Sampler
 
     sampler = Sampler()
+    # CPU time (user + sys, every thread of this process) per stage, beside the wall clock:
+    # on a shared machine the wall clock says as much about the neighbours as about us.
+    cpu: dict[str, float] = {}
+    last_stage, last_cpu = [sampler.stage], [time.process_time()]
+    enter = sampler.enter
+
+    def cpu_enter(stage: str) -> None:
+        now = time.process_time()
+        cpu[last_stage[0]] = cpu.get(last_stage[0], 0.0) + now - last_cpu[0]
+        last_stage[0], last_cpu[0] = stage, now
+        enter(stage)
+
+    sampler.enter = cpu_enter  # type: ignore[method-assign]
     sampler.enter("imports")
     import pandas as pd
 
@@ -138,7 +160,7 @@ def stages(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
     _ = pd
     # Stages inside the blocks come from their own clocks (summed over the blocks); the
     # sampler gives the peak memory of the blocks as a whole.
-    return {"times": sampler.times, "peaks": sampler.peaks, "inside": timings,
+    return {"times": sampler.times, "peaks": sampler.peaks, "inside": timings, "cpu": cpu,
             "ranked_s": ranked, "rows": len(result), "offers": len(o),
             "profiles": len(p)}  # fmt: skip
 
@@ -234,23 +256,30 @@ def part_chain(sizes: list[tuple[int, int]], repeat: int, with_baseline: bool) -
             base = min(runs, key=lambda r: r["total"])
             print(f"   bare scikit-learn TF-IDF top-20: {base['total']:.2f} s (min of {repeat}; "
                   f"imports {base['imports']:.2f}, read {base['read']:.2f}, TF-IDF "
-                  f"{base['tfidf']:.2f}, top-20 {base['top20']:.2f}, write {base['write']:.2f}),"
+                  f"{base['tfidf']:.2f}, top-20 {base['top20']:.2f}, write {base['write']:.2f};"
+                  f" CPU {min(r['cpu_s'] for r in runs):.2f} s),"
                   f" peak {base['peak_mb'] / 1024:.2f} GiB; load {load()}")  # fmt: skip
         cmd = [PY, "-m", "matcher", "rank", "--offers", str(oc), "--profiles", str(pc),
                "--top", "20", "--out", str(out / "product.csv")]  # fmt: skip
-        runs_cli = [timed(cmd) for _ in range(repeat)]
+        runs_cli, cpus = [], []
+        for _ in range(repeat):
+            runs_cli.append(timed(cmd))
+            cpus.append(LAST_CPU[0])
         wall = min(w for w, _ in runs_cli)
         peak = max(m for _, m in runs_cli)
         ratio = f" = {wall / base['total']:.1f}x the baseline" if base else ""
         print(f"   python -m matcher rank (files -> written suggestions): {wall:.2f} s (min of "
-              f"{repeat}; all: {', '.join(f'{w:.1f}' for w, _ in runs_cli)}){ratio}, peak "
+              f"{repeat}; all: {', '.join(f'{w:.1f}' for w, _ in runs_cli)}){ratio}, CPU "
+              f"{min(cpus):.2f} s (min), peak "
               f"{peak / 1024:.2f} GiB; load {load()}")  # fmt: skip
         st = child("stages", str(oc), str(pc), str(out / "stages.csv"))
-        print(f"   stages in one process ({st['rows']:,} suggestions):")
+        print(f"   stages in one process ({st['rows']:,} suggestions; CPU {st['cpu_s']:.1f} s; "
+              f"load {load()}):")  # fmt: skip
         for name in STAGES:
             sec = st["times"].get(name, 0.0)
             mem = st["peaks"].get(name, 0.0)
-            print(f"      {name:<12} {sec:8.2f} s   peak {mem / 1024:6.2f} GiB")
+            print(f"      {name:<12} {sec:8.2f} s   cpu {st['cpu'].get(name, 0.0):8.2f} s   "
+                  f"peak {mem / 1024:6.2f} GiB")  # fmt: skip
             if name == "blocks":
                 for sub, v in st["inside"].items():
                     if sub.startswith("blocks/"):

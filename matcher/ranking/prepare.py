@@ -63,8 +63,7 @@ def _occupations(
         # Each distinct title is classified once (many people write the same few titles).
         flat = flat.astype(str)
         distinct = pd.Series(pd.unique(flat))
-        classified = referential.classifier.classify(distinct)
-        by_title = classified.set_index(distinct)
+        by_title = classify_distinct(referential, distinct).set_index(distinct)
         result = pd.DataFrame(
             {
                 CODE: flat.map(by_title[CODE]).to_numpy(),
@@ -92,6 +91,24 @@ def _occupations(
         [has_given.to_numpy(), (out[F.OCC_CODES].map(len) > 0).to_numpy()], ["fichier", "titre"], ""
     )
     return out
+
+
+def classify_distinct(referential: Referential, titles: pd.Series) -> pd.DataFrame:
+    """``referential.classifier.classify(titles)`` (same rows, same order), each title reduced
+    first to the parts the classifier reads (its main key and second job, without context):
+    titles written differently but with the same parts ("Agent(e) d'entretien H/F", "agent
+    d'entretien") are classified once. About 30 % fewer titles to score on people's target
+    jobs; tests/test_blocks.py checks the result equals classifying every title."""
+    clf = referential.classifier
+    if len(titles) < 2:
+        return clf.classify(titles.reset_index(drop=True))
+    parts = clf.parts(titles.reset_index(drop=True))
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(parts))
+    if len(uniques) == len(titles):
+        return clf.classify(titles.reset_index(drop=True))
+    _, first = np.unique(codes, return_index=True)  # one title per distinct parts, in order
+    classified = clf.classify(titles.iloc[first].reset_index(drop=True))
+    return classified.iloc[codes].reset_index(drop=True)
 
 
 def skill_lists(series: pd.Series) -> pd.Series:

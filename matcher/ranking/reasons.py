@@ -112,25 +112,31 @@ def reach_reasons(
     start = offers[F.START_DATE].to_numpy(dtype=object)[o]
     avail = profiles[F.AVAILABLE_FROM].to_numpy(dtype=object)[p]
     policy = settings.constraints
-    out = []
-    for i in range(len(top)):
+    # Whether each check demotes each row, read once as arrays (not one frame look-up a row).
+    demotes = {
+        check: (
+            top[f"broken_{check}"].to_numpy(bool)
+            if getattr(policy, check) == "demote"
+            else np.zeros(len(top), dtype=bool)
+        )
+        for check in (C.DISTANCE, C.LICENCE, C.AVAILABILITY)
+    }
+    out = [""] * len(top)
+    # Only rows "à discuter" or at an unknown distance get a sentence; the others stay "".
+    for i in np.flatnonzero((tier == F.TIER_TO_DISCUSS) | (tier == F.TIER_UNKNOWN)).tolist():
         parts = []
         shown = tier[i] == F.TIER_TO_DISCUSS
-
-        def demoting(check: str, i: int = i) -> bool:
-            return bool(top[f"broken_{check}"].iat[i]) and getattr(policy, check) == "demote"
-
-        if demoting(C.DISTANCE):
+        if demotes[C.DISTANCE][i]:
             how = f" ({means[i]})" if means[i] else ""
             parts.append(f"{_fr_km(distance[i])} pour un rayon de {radius[i]:.0f} km{how}")
-        if demoting(C.LICENCE):
+        if demotes[C.LICENCE][i]:
             parts.append(f"permis {', '.join(_list_of(required[i]))} demandé, non détenu")
-        if demoting(C.AVAILABILITY):
+        if demotes[C.AVAILABILITY][i]:
             parts.append(f"disponible à partir du {_date(avail[i])}, poste à pourvoir le "
                          f"{_date(start[i])}")  # fmt: skip
         if math.isnan(distance[i]) and (shown or tier[i] == F.TIER_UNKNOWN):
             parts.append("distance inconnue (commune non reconnue)")
-        out.append("; ".join(parts) if (shown or tier[i] == F.TIER_UNKNOWN) else "")
+        out[i] = "; ".join(parts)
     return out
 
 

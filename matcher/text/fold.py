@@ -22,6 +22,10 @@ import pandas as pd
 
 # Ligatures that Unicode does not decompose: "cœur" must meet "coeur".
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
+# The combining diacritical marks (U+0300-U+036F): the accents of Latin letters once
+# decomposed, removed in one C pass; any other combining character is removed by the per-char
+# check that follows (same result, the check runs only on what is left non-ASCII).
+_LATIN_MARKS = re.compile("[\u0300-\u036f]+")
 
 
 @functools.cache
@@ -38,8 +42,9 @@ def fold(text: object, *, keep: str = "", punctuation: bool = False) -> str:
         return ""
     text = str(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text.translate(_LIGATURES)))
+        if not text.isascii():
+            text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.lower()
     if not punctuation:
         text = _others(keep).sub(" ", text)

@@ -1,0 +1,73 @@
+"""The speed-ups of issue 15 give the same values as the plain computations they replace."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from matcher.features import skills
+from matcher.ranking.prepare import classify_distinct
+from matcher.reference.referential import builtin_referential
+from matcher.text.fold import fold
+
+
+def test_titles_classified_once_per_distinct_parts_equal_classifying_each():
+    """Titles whose cleaned parts are the same are classified once; every row still gets what
+    classifying it alone gives (codes, confidence, matched title, candidates)."""
+    ref = builtin_referential()
+    titles = pd.Series([
+        "Agent d'entretien", "Agent(e) d'entretien H/F", "agent d entretien", "AGENT D'ENTRETIEN",
+        "Cariste", "cariste (H/F)", "Serveur / Barman", "serveur/barman", "Aide-soignant",
+        "Aide-soignante", "", "Préparateur de commandes", "préparatrice de commandes CDI",
+    ])  # fmt: skip
+    got = classify_distinct(ref, titles)
+    want = ref.classifier.classify(titles).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want)
+    # It did share work: fewer distinct parts than titles.
+    parts = ref.classifier.parts(titles)
+    assert len(parts.drop_duplicates()) < len(titles)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Élève infirmière", "cœur de métier", "Crème brûlée", "naïve ça", "e\u0301te\u0301",
+     "Ångström ønske", "ﬁlm", "x\u0483y", "abc", "Ḿ", "ά", "\u05d0\u05b0"],
+)  # fmt: skip
+def test_fold_removes_the_same_marks_as_the_unicode_check(text):
+    """The fast removal of Latin accents gives what removing every combining character gives."""
+    import unicodedata
+
+    slow = unicodedata.normalize("NFKD", text.translate(str.maketrans({"œ": "oe", "æ": "ae"})))
+    slow = "".join(c for c in slow if not unicodedata.combining(c)).lower()
+    assert fold(text, punctuation=True) == " ".join(slow.split())
+
+
+def test_fuzzy_match_by_length_chunks_equals_the_full_matrix(monkeypatch):
+    """Chunks of one length (or of a wider span) give the matrix of comparing every pair."""
+    from rapidfuzz import fuzz, process
+
+    left = [
+        "cariste",
+        "preparation commande",
+        "conduite chariot",
+        "nettoyage sol",
+        "accueil",
+        "accueil client",
+        "caisse",
+        "mise rayon",
+        "conduit chariot",
+        "preparaton commande",
+    ]
+    right = ["cariste", "commande preparation", "conduite chariots", "nettoyage des sols",
+             "acueil", "client accueil", "caise", "mise en rayon", "chariot", "x"]  # fmt: skip
+    for threshold in (60, 80, 90):
+        full = process.cdist(
+            [skills._token_sorted(k) for k in left], [skills._token_sorted(k) for k in right],
+            scorer=fuzz.ratio,
+        ) >= threshold  # fmt: skip
+        for span, slack in ((1.0, 0), (1.5, 2)):
+            monkeypatch.setattr(skills, "LENGTH_SPAN", span)
+            monkeypatch.setattr(skills, "LENGTH_SLACK", slack)
+            got = skills.fuzzy_match(left, right, threshold).toarray() > 0
+            assert (got == full).all(), (threshold, span)
+        assert full.any() and not full.all()
