@@ -117,6 +117,15 @@ def baseline(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
             "write": t5 - t4, "total": t5 - t0, "peak_mb": peak_mb()}  # fmt: skip
 
 
+def _bench_limits():
+    """Import limits wide enough for the national size (175 MB, 500,000 rows of profiles: past
+    the defaults of 50 MB and 200,000 rows, which a real national run would raise the same way,
+    ``[import_limits]`` in the settings file)."""
+    from matcher.settings import ImportLimits
+
+    return ImportLimits(max_file_mb=2000.0, max_rows=2_000_000)
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -148,8 +157,8 @@ def stages(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
     from matcher.settings import Settings
 
     sampler.enter("read files")
-    o = import_path(Path(offers_csv), "offers").frame
-    p = import_path(Path(profiles_csv), "profiles", structure="bench").frame
+    o = import_path(Path(offers_csv), "offers", limits=_bench_limits()).frame
+    p = import_path(Path(profiles_csv), "profiles", structure="bench", limits=_bench_limits()).frame
     timings: dict[str, float] = {}
     t = time.perf_counter()
     result = rank_blocks(o, p, Settings(), top_k=20, progress=sampler.enter, timings=timings)
@@ -178,8 +187,8 @@ def dask_child(offers_csv: str, profiles_csv: str, workers: str) -> dict:
     from matcher.reference.referential import builtin_referential
     from matcher.settings import Settings
 
-    o = import_path(Path(offers_csv), "offers").frame
-    p = import_path(Path(profiles_csv), "profiles", structure="bench").frame
+    o = import_path(Path(offers_csv), "offers", limits=_bench_limits()).frame
+    p = import_path(Path(profiles_csv), "profiles", structure="bench", limits=_bench_limits()).frame
     ref, communes, settings = builtin_referential(), builtin_communes(), Settings()
     t = time.perf_counter()
     ctx = build_context(o, p, settings, ref, communes)

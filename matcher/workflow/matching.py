@@ -201,6 +201,244 @@ def _load_state(store) -> MatchState | None:
     return state if isinstance(state, MatchState) and state.version == STATE_VERSION else None
 
 
+@dataclass
+class _Run:
+    """What the steps of one run share: the rows in the current order, their prepared frames and
+    vectors, the occupation tables and the candidate pairs (positions and text cosine)."""
+
+    settings: Settings
+    referential: Referential
+    offer_keys: list[str]
+    offer_prints: list[str]
+    profile_keys: list[tuple[str, str]]
+    profile_prints: list[str]
+    po: pd.DataFrame
+    pp: pd.DataFrame
+    xo: Any = None
+    xp: Any = None
+    table: Any = None
+    occ_o: Any = None
+    occ_p: Any = None
+    trust_o: Any = None
+    trust_p: Any = None
+    o_pos: Any = None
+    p_pos: Any = None
+    cosine: Any = None
+
+
+def _prepare_rows(state, offers, profiles, referential, communes, settings):
+    """Step 1: keys, fingerprints and prepared rows (stored rows reused when unchanged); how
+    many rows were prepared and where each row was in the stored frames."""
+    offer_keys = offers[F.OFFER_REF].astype(str).tolist()
+    profile_keys = list(
+        zip(profiles[F.STRUCTURE].astype(str), profiles[F.PROFILE_REF].astype(str), strict=True)
+    )
+    offer_prints = fingerprints(offers, protected.SCORED_OFFER_FIELDS)
+    profile_prints = fingerprints(profiles, protected.SCORED_PROFILE_FIELDS)
+    args = (referential, communes, settings)
+    po, n_po, src_o = _reuse("offers", offers, offer_keys, offer_prints,
+                      state.offer_keys if state else [], state.offer_prints if state else [],
+                      state.offers if state else None, args)  # fmt: skip
+    pp, n_pp, src_p = _reuse("profiles", profiles, profile_keys, profile_prints,
+                      state.profile_keys if state else [], state.profile_prints if state else [],
+                      state.profiles if state else None, args)  # fmt: skip
+    run = _Run(settings, referential, offer_keys, offer_prints, profile_keys, profile_prints,
+               po, pp)  # fmt: skip
+    return run, n_po, n_pp, src_o, src_p
+
+
+def _text_model(state, run: _Run, changed: int, refit: bool):
+    """Step 2: keep the stored text model, or fit again (first run, ``refit``, or the rows
+    changed since the fit reached REFIT_SHARE): (model or None, rows fitted, drift, kept)."""
+    drift = (state.drift if state else 0) + changed
+    if state is None or refit or drift > REFIT_SHARE * max(state.fitted_rows, 1):
+        return None, len(run.po) + len(run.pp), 0, False
+    return state.model, state.fitted_rows, drift, True
+
+
+def _vectorise(run: _Run, state, model, src_o: np.ndarray, src_p: np.ndarray):
+    """Step 3: TF-IDF rows of every offer and profile (stored rows kept when the model is
+    kept: a row's vector depends on its own text only); the model they were weighed with."""
+    r = run.settings.ranking
+
+    def vectors(po_: pd.DataFrame, pp_: pd.DataFrame, model_):
+        return text.vectorise_fit(
+            po_[F.TEXT_NORM], pp_[F.TEXT_NORM],
+            fold_text(po_[text.OFFER_TITLE_FIELD]), fold_text(pp_[text.PROFILE_TITLE_FIELD]),
+            r.text_char_weight, r.text_max_df, r.text_max_df_min_docs, model_,
+        )  # fmt: skip
+
+    if model is None or state is None:
+        run.xo, run.xp, model = vectors(run.po, run.pp, model)
+        return model
+    new_o, new_p = np.flatnonzero(src_o < 0), np.flatnonzero(src_p < 0)
+    fo, fp_, _ = vectors(run.po.iloc[new_o], run.pp.iloc[new_p], model)
+    run.xo = _assemble(state.text_offers, src_o, fo, new_o)
+    run.xp = _assemble(state.text_profiles, src_p, fp_, new_p)
+    return model
+
+
+def _candidates(run: _Run) -> None:
+    """Step 4: occupation tables and the candidate pairs of every offer (sparse products)."""
+    r, po, pp = run.settings.ranking, run.po, run.pp
+    run.table = occupation.code_table(po[F.OCC_CODES], pp[F.OCC_CODES], run.referential)
+    run.occ_o = occupation.code_matrix(po[F.OCC_CODES], run.table)
+    run.occ_p = occupation.code_matrix(pp[F.OCC_CODES], run.table)
+    run.trust_o = occupation.confidence_weight(
+        po[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
+    )
+    run.trust_p = occupation.confidence_weight(
+        pp[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
+    )
+    block_o, block_p = occupation.retrieval_blocks(
+        run.table, run.occ_o, run.occ_p, r.close_job_score, r.same_domain_score,
+        r.family_job_score, r.unknown_score, run.trust_o, run.trust_p,
+    )  # fmt: skip
+    wt, _, wocc, _ = component_weights(run.settings)
+    run.o_pos, run.p_pos, run.cosine = candidates.candidate_pairs(
+        run.xo, run.xp, block_o, block_p, wt, wocc, r.candidates, r.candidates_per_profile,
+        r.threads,
+    )  # fmt: skip
+    if wt < 0.01:
+        from matcher.features.sparse_ops import rowwise_dot
+
+        run.cosine = rowwise_dot(run.xo, run.xp, run.o_pos, run.p_pos)
+
+
+def _digests(run: _Run, pool: pd.DataFrame):
+    """Step 5: what each offer's list reads: its head (fingerprint and pooled profiles) and its
+    candidates (profile tokens); the token of each profile."""
+    from matcher.workflow import review
+
+    wanted = review.pool_pairs(pool, run.po[[F.OFFER_REF, F.OCC_CODES]])
+    token = [f"{s}/{p}/{fp}"
+             for (s, p), fp in zip(run.profile_keys, run.profile_prints, strict=True)]  # fmt: skip
+    token_of = dict(zip(run.profile_keys, token, strict=True))
+    pooled: dict[str, set[str]] = {}
+    for ref, s, p in wanted[[F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF]].itertuples(index=False):
+        pooled.setdefault(str(ref), set()).add(token_of.get((str(s), str(p)), f"{s}/{p}/"))
+    heads = {
+        k: f"{fp}|{'|'.join(sorted(pooled.get(k, ())))}"
+        for k, fp in zip(run.offer_keys, run.offer_prints, strict=True)
+    }
+    cands: dict[str, set[str]] = {k: set() for k in run.offer_keys}
+    for o, p in zip(run.o_pos.tolist(), run.p_pos.tolist(), strict=True):
+        cands[run.offer_keys[o]].add(token[p])
+    return heads, cands, token, token_of
+
+
+def _score_on(run: _Run, offers_idx: np.ndarray, sel: np.ndarray) -> tuple[Scored, np.ndarray]:
+    """The candidate pairs ``sel`` (all of offers ``offers_idx``, or a few), scored over the rows
+    they touch only (every score reads one pair)."""
+    r = run.settings.ranking
+    o_pos, p_pos = run.o_pos, run.p_pos
+    profiles_idx = np.unique(p_pos[sel])
+    lo = np.full(len(run.offer_keys), -1, dtype=np.int64)
+    lo[offers_idx] = np.arange(len(offers_idx))
+    lp = np.full(len(run.profile_keys), -1, dtype=np.int64)
+    lp[profiles_idx] = np.arange(len(profiles_idx))
+    so = run.po.iloc[offers_idx].reset_index(drop=True)
+    sp_ = run.pp.iloc[profiles_idx].reset_index(drop=True)
+    index = skills.build_index(
+        so[F.SKILL_LIST], sp_[F.SKILL_LIST], r.skill_threshold,
+        skills.core_skills(run.referential), r.core_skill_weight, so[F.OCC_CODES],
+        workers=r.threads,
+    )  # fmt: skip
+    ctx = Context(so, sp_, run.xo[offers_idx], run.xp[profiles_idx], run.table,
+                  run.occ_o[offers_idx], run.occ_p[profiles_idx], run.trust_o[offers_idx],
+                  run.trust_p[profiles_idx], index, run.settings)  # fmt: skip
+    order = np.lexsort((lp[p_pos[sel]], lo[o_pos[sel]]))
+    sel = sel[order]
+    pairs = score_candidates(ctx, lo[o_pos[sel]], lp[p_pos[sel]], run.cosine[sel])
+    return Scored(pairs, so, sp_, index, run.referential, run.settings), sel
+
+
+def _choose_offers(run: _Run, state: MatchState, heads, cands, token) -> np.ndarray:
+    """Step 6 (incremental): which offers to re-score. An offer whose row and pool are
+    unchanged keeps its list unless a candidate it lost was in the list, or a candidate it
+    gained (a new profile, a changed one, a pair another offer let go) would enter it: only
+    those gained pairs are scored."""
+    r = run.settings.ranking
+    o_pos, p_pos, offer_keys = run.o_pos, run.p_pos, run.offer_keys
+    chosen = np.array([state.heads.get(key) != heads[key] for key in offer_keys], dtype=bool)
+    gained_o: list[int] = []
+    gained_t: list[str] = []
+    for i, key in enumerate(offer_keys):
+        if chosen[i]:
+            continue
+        before, now = state.cands.get(key, set()), cands[key]
+        if (before - now) & state.kept.get(key, set()):
+            chosen[i] = True
+            continue
+        for t in now - before:
+            gained_o.append(i)
+            gained_t.append(t)
+    if not gained_o:
+        return chosen
+    want = set(zip(gained_o, gained_t, strict=True))
+    sel = np.array(
+        [j for j, (o, p) in enumerate(zip(o_pos.tolist(), p_pos.tolist(), strict=True))
+         if not chosen[o] and (o, token[p]) in want],
+        dtype=np.int64,
+    )  # fmt: skip
+    offers_idx = np.unique(o_pos[sel])
+    scored_new, sel = _score_on(run, offers_idx, sel)
+    pr = scored_new.pairs
+    ok = ~pr[F.EXCLUDED].to_numpy(bool) & (pr[F.SCORE].to_numpy(float) >= r.min_score)
+    for row, j in enumerate(sel.tolist()):
+        if not ok[row]:
+            continue
+        key = offer_keys[o_pos[j]]
+        last = state.kth.get(key)
+        # The order of top_k: reach tier, score descending, then the profile's key.
+        place = (int(pr[F.REACH_TIER].iat[row]), -float(pr[F.SCORE].iat[row]),
+                 run.profile_keys[p_pos[j]])  # fmt: skip
+        if last is None or place < last:
+            chosen[o_pos[j]] = True
+    return chosen
+
+
+def _rescore(run: _Run, chosen: np.ndarray, pool: pd.DataFrame, token_of, kept, kth):
+    """Step 7: every candidate pair of the chosen offers scored, their lists (top k and pooled
+    extras); ``kept`` and ``kth`` updated for them."""
+    from matcher.workflow.service import pooled_extra
+
+    rescored = np.flatnonzero(chosen)
+    if not len(rescored):
+        return pd.DataFrame(columns=COLUMNS)
+    scored, _ = _score_on(run, rescored, np.flatnonzero(chosen[run.o_pos]))
+    top = suggest.suggestions(scored)
+    extra = pooled_extra(scored, top, pool)
+    suggestions = pd.concat([top[COLUMNS], extra[COLUMNS]], ignore_index=True)
+    for key in offer_keys_of(rescored, run.offer_keys):
+        kept[key], kth[key] = set(), None
+    for key, s, p in suggestions[[F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF]].itertuples(index=False):
+        kept[str(key)].add(token_of[(str(s), str(p))])
+    last = top[top[F.RANK] == run.settings.ranking.top_k]
+    cols = [F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF, F.REACH_TIER, F.SCORE]
+    for key, s, p, tier, score in last[cols].itertuples(index=False):
+        kth[str(key)] = (int(tier), -float(score), (str(s), str(p)))
+    return suggestions
+
+
+def _every_list(
+    run: _Run, last_lists: pd.DataFrame | None, suggestions: pd.DataFrame, rescored: np.ndarray
+) -> pd.DataFrame:
+    """Step 8: every open offer's list: the kept ones from the last run, the re-scored ones
+    from this one, in the offers' order."""
+    offer_keys = run.offer_keys
+    if last_lists is not None and len(last_lists):
+        redone = set(offer_keys_of(rescored, offer_keys))
+        keep_rows = last_lists[F.OFFER_REF].isin(set(offer_keys) - redone)
+        everything = pd.concat([last_lists[keep_rows], suggestions], ignore_index=True)
+    else:
+        everything = suggestions
+    at = {key: i for i, key in enumerate(offer_keys)}
+    everything = everything.assign(_at=everything[F.OFFER_REF].map(at))
+    everything = everything.sort_values(["_at", F.RANK], kind="stable").drop(columns="_at")
+    return everything.reset_index(drop=True)
+
+
 def match_store(
     store,
     offers: pd.DataFrame,
@@ -217,198 +455,41 @@ def match_store(
     (what a full run would return), the re-ranked offers' occupation codes, what the run did
     (``report.rescored``: the re-ranked offers) and the state to keep. The caller stores them
     (``workflow.service.run_matching``)."""
-    from matcher.workflow import review
-    from matcher.workflow.service import pooled_extra
-
     start = time.perf_counter()
-    r = settings.ranking
-    if r.allocate:  # the allocation shares capacities between all offers: no offer alone
+    if settings.ranking.allocate:  # the allocation shares capacities between all offers
         incremental = False
     stamp = _stamp(store, referential, settings)
     state = _load_state(store)
     if state is not None and state.stamp != stamp:
         state = None
-    offer_keys = offers[F.OFFER_REF].astype(str).tolist()
-    profile_keys = list(
-        zip(profiles[F.STRUCTURE].astype(str), profiles[F.PROFILE_REF].astype(str), strict=True)
+    run, n_po, n_pp, src_o, src_p = _prepare_rows(
+        state, offers, profiles, referential, communes, settings
     )
-    offer_prints = fingerprints(offers, protected.SCORED_OFFER_FIELDS)
-    profile_prints = fingerprints(profiles, protected.SCORED_PROFILE_FIELDS)
-    args = (referential, communes, settings)
-    po, n_po, src_o = _reuse("offers", offers, offer_keys, offer_prints,
-                      state.offer_keys if state else [], state.offer_prints if state else [],
-                      state.offers if state else None, args)  # fmt: skip
-    pp, n_pp, src_p = _reuse("profiles", profiles, profile_keys, profile_prints,
-                      state.profile_keys if state else [], state.profile_prints if state else [],
-                      state.profiles if state else None, args)  # fmt: skip
-
-    drift = (state.drift if state else 0) + n_po + n_pp
-    if state is None or refit or drift > REFIT_SHARE * max(state.fitted_rows, 1):
-        model, fitted_rows, drift, model_kept = None, len(po) + len(pp), 0, False
-    else:
-        model, fitted_rows, model_kept = state.model, state.fitted_rows, True
-
-    def vectors(po_: pd.DataFrame, pp_: pd.DataFrame, model_):
-        return text.vectorise_fit(
-            po_[F.TEXT_NORM], pp_[F.TEXT_NORM],
-            fold_text(po_[text.OFFER_TITLE_FIELD]), fold_text(pp_[text.PROFILE_TITLE_FIELD]),
-            r.text_char_weight, r.text_max_df, r.text_max_df_min_docs, model_,
-        )  # fmt: skip
-
-    if model is None or state is None:
-        xo, xp, model = vectors(po, pp, model)
-    else:
-        # The model is kept: a row's vector depends on its own text only, so unchanged rows
-        # keep theirs and only new or changed rows are vectorised.
-        new_o, new_p = np.flatnonzero(src_o < 0), np.flatnonzero(src_p < 0)
-        fo, fp_, _ = vectors(po.iloc[new_o], pp.iloc[new_p], model)
-        xo = _assemble(state.text_offers, src_o, fo, new_o)
-        xp = _assemble(state.text_profiles, src_p, fp_, new_p)
-    table = occupation.code_table(po[F.OCC_CODES], pp[F.OCC_CODES], referential)
-    occ_o = occupation.code_matrix(po[F.OCC_CODES], table)
-    occ_p = occupation.code_matrix(pp[F.OCC_CODES], table)
-    trust_o = occupation.confidence_weight(
-        po[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
-    )
-    trust_p = occupation.confidence_weight(
-        pp[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
-    )
-    block_o, block_p = occupation.retrieval_blocks(
-        table, occ_o, occ_p, r.close_job_score, r.same_domain_score, r.family_job_score,
-        r.unknown_score,
-        trust_o, trust_p,
-    )  # fmt: skip
-    wt, _, wocc, _ = component_weights(settings)
-    o_pos, p_pos, cosine = candidates.candidate_pairs(
-        xo, xp, block_o, block_p, wt, wocc, r.candidates, r.candidates_per_profile, r.threads
-    )
-    if wt < 0.01:
-        from matcher.features.sparse_ops import rowwise_dot
-
-        cosine = rowwise_dot(xo, xp, o_pos, p_pos)
-
-    wanted = review.pool_pairs(pool, po[[F.OFFER_REF, F.OCC_CODES]])
-    token = [f"{s}/{p}/{fp}" for (s, p), fp in zip(profile_keys, profile_prints, strict=True)]
-    token_of = dict(zip(profile_keys, token, strict=True))
-    pooled: dict[str, set[str]] = {}
-    for ref, s, p in wanted[[F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF]].itertuples(index=False):
-        pooled.setdefault(str(ref), set()).add(token_of.get((str(s), str(p)), f"{s}/{p}/"))
-    heads = {
-        k: f"{fp}|{'|'.join(sorted(pooled.get(k, ())))}"
-        for k, fp in zip(offer_keys, offer_prints, strict=True)
-    }
-    cands: dict[str, set[str]] = {k: set() for k in offer_keys}
-    for o, p in zip(o_pos.tolist(), p_pos.tolist(), strict=True):
-        cands[offer_keys[o]].add(token[p])
-
-    def score_on(offers_idx: np.ndarray, sel: np.ndarray) -> tuple[Scored, np.ndarray]:
-        """The candidate pairs ``sel`` (all of offers ``offers_idx``, or a few), scored over
-        the rows they touch only (every score reads one pair)."""
-        profiles_idx = np.unique(p_pos[sel])
-        lo = np.full(len(offer_keys), -1, dtype=np.int64)
-        lo[offers_idx] = np.arange(len(offers_idx))
-        lp = np.full(len(profile_keys), -1, dtype=np.int64)
-        lp[profiles_idx] = np.arange(len(profiles_idx))
-        so = po.iloc[offers_idx].reset_index(drop=True)
-        sp_ = pp.iloc[profiles_idx].reset_index(drop=True)
-        index = skills.build_index(
-            so[F.SKILL_LIST], sp_[F.SKILL_LIST], r.skill_threshold,
-            skills.core_skills(referential), r.core_skill_weight, so[F.OCC_CODES],
-            workers=r.threads,
-        )  # fmt: skip
-        ctx = Context(so, sp_, xo[offers_idx], xp[profiles_idx], table, occ_o[offers_idx],
-                      occ_p[profiles_idx], trust_o[offers_idx], trust_p[profiles_idx], index,
-                      settings)  # fmt: skip
-        order = np.lexsort((lp[p_pos[sel]], lo[o_pos[sel]]))
-        sel = sel[order]
-        pairs = score_candidates(ctx, lo[o_pos[sel]], lp[p_pos[sel]], cosine[sel])
-        return Scored(pairs, so, sp_, index, referential, settings), sel
-
-    k = r.top_k
+    model, fitted_rows, drift, model_kept = _text_model(state, run, n_po + n_pp, refit)
+    model = _vectorise(run, state, model, src_o, src_p)
+    _candidates(run)
+    heads, cands, token, token_of = _digests(run, pool)
     if incremental and state is not None and state.heads and model_kept:
-        chosen = np.array([state.heads.get(key) != heads[key] for key in offer_keys], dtype=bool)
-        # An offer whose row and pool are unchanged keeps its list unless a candidate it lost
-        # was in the list, or a candidate it gained (a new profile, a changed one, a pair
-        # another offer let go) would enter it: only those gained pairs are scored.
-        gained_o: list[int] = []
-        gained_t: list[str] = []
-        for i, key in enumerate(offer_keys):
-            if chosen[i]:
-                continue
-            before, now = state.cands.get(key, set()), cands[key]
-            if (before - now) & state.kept.get(key, set()):
-                chosen[i] = True
-                continue
-            for t in now - before:
-                gained_o.append(i)
-                gained_t.append(t)
-        if gained_o:
-            want = set(zip(gained_o, gained_t, strict=True))
-            sel = np.array(
-                [j for j, (o, p) in enumerate(zip(o_pos.tolist(), p_pos.tolist(), strict=True))
-                 if not chosen[o] and (o, token[p]) in want],
-                dtype=np.int64,
-            )  # fmt: skip
-            offers_idx = np.unique(o_pos[sel])
-            scored_new, sel = score_on(offers_idx, sel)
-            pr = scored_new.pairs
-            ok = ~pr[F.EXCLUDED].to_numpy(bool) & (pr[F.SCORE].to_numpy(float) >= r.min_score)
-            for row, j in enumerate(sel.tolist()):
-                if not ok[row]:
-                    continue
-                key = offer_keys[o_pos[j]]
-                last = state.kth.get(key)
-                # The order of top_k: reach tier, score descending, then the profile's key.
-                place = (int(pr[F.REACH_TIER].iat[row]), -float(pr[F.SCORE].iat[row]),
-                         profile_keys[p_pos[j]])  # fmt: skip
-                if last is None or place < last:
-                    chosen[o_pos[j]] = True
+        chosen = _choose_offers(run, state, heads, cands, token)
     else:
-        chosen = np.ones(len(offer_keys), dtype=bool)
+        chosen = np.ones(len(run.offer_keys), dtype=bool)
     rescored = np.flatnonzero(chosen)
     kept = {} if state is None or not model_kept else dict(state.kept)
     kth = {} if state is None or not model_kept else dict(state.kth)
-
-    # Re-score the chosen offers: all their candidate pairs.
-    sub = po.iloc[rescored].reset_index(drop=True)
-    if len(rescored):
-        scored, _ = score_on(rescored, np.flatnonzero(chosen[o_pos]))
-        top = suggest.suggestions(scored)
-        extra = pooled_extra(scored, top, pool)
-        suggestions = pd.concat([top[COLUMNS], extra[COLUMNS]], ignore_index=True)
-        for key in offer_keys_of(rescored, offer_keys):
-            kept[key], kth[key] = set(), None
-        for key, s, p in suggestions[[F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF]].itertuples(
-            index=False
-        ):
-            kept[str(key)].add(token_of[(str(s), str(p))])
-        last = top[top[F.RANK] == k]
-        cols = [F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF, F.REACH_TIER, F.SCORE]
-        for key, s, p, tier, score in last[cols].itertuples(index=False):
-            kth[str(key)] = (int(tier), -float(score), (str(s), str(p)))
-    else:
-        suggestions = pd.DataFrame(columns=COLUMNS)
+    suggestions = _rescore(run, chosen, pool, token_of, kept, kth)
+    sub = run.po.iloc[rescored]
     offer_codes = {
         str(ref): list(codes) if isinstance(codes, list) else []
         for ref, codes in zip(sub[F.OFFER_REF], sub[F.OCC_CODES], strict=True)
     }
-    # Every open offer's list: the kept ones from the last run, the re-scored ones from this one.
     last_lists = state.suggestions if state is not None and model_kept else None
-    if last_lists is not None and len(last_lists):
-        redone = set(offer_keys_of(rescored, offer_keys))
-        keep_rows = last_lists[F.OFFER_REF].isin(set(offer_keys) - redone)
-        everything = pd.concat([last_lists[keep_rows], suggestions], ignore_index=True)
-    else:
-        everything = suggestions
-    at = {key: i for i, key in enumerate(offer_keys)}
-    everything = everything.assign(_at=everything[F.OFFER_REF].map(at))
-    everything = everything.sort_values(["_at", F.RANK], kind="stable").drop(columns="_at")
-    everything = everything.reset_index(drop=True)
+    everything = _every_list(run, last_lists, suggestions, rescored)
+    offer_keys = run.offer_keys
     new_state = MatchState(
-        STATE_VERSION, stamp, model, fitted_rows, drift, offer_keys, offer_prints, po,
-        profile_keys, profile_prints, pp, heads, cands,
+        STATE_VERSION, stamp, model, fitted_rows, drift, offer_keys, run.offer_prints, run.po,
+        run.profile_keys, run.profile_prints, run.pp, heads, cands,
         {key: kept.get(key, set()) for key in offer_keys},
-        {key: kth.get(key) for key in offer_keys}, xo, xp, everything,
+        {key: kth.get(key) for key in offer_keys}, run.xo, run.xp, everything,
     )  # fmt: skip
     report = MatchReport(bool(chosen.all()), len(offer_keys),
                          [offer_keys[i] for i in rescored], n_po, n_pp,
