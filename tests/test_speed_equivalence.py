@@ -71,3 +71,17 @@ def test_fuzzy_match_by_length_chunks_equals_the_full_matrix(monkeypatch):
             got = skills.fuzzy_match(left, right, threshold).toarray() > 0
             assert (got == full).all(), (threshold, span)
         assert full.any() and not full.all()
+
+
+def test_sorted_unique_is_numpy_unique():
+    """Distinct values by hashing then sorted: what np.unique gives (values, first places,
+    inverse), on strings with repeats, accents, case and an empty string."""
+    import numpy as np
+
+    values = np.array(["b", "a", "é", "b", "", "A", "a", "e", "z", "é", "ab"], dtype=object)
+    for got, want in zip(
+        skills.sorted_unique(values),
+        np.unique(values, return_index=True, return_inverse=True),
+        strict=True,
+    ):
+        assert list(got) == list(want)
