@@ -85,3 +85,29 @@ def test_sorted_unique_is_numpy_unique():
         strict=True,
     ):
         assert list(got) == list(want)
+
+
+def test_abbreviations_trie_matches_the_longest_first_alternation():
+    """The trie pattern replaces exactly what the alternation sorted longest first replaced,
+    on texts made of the table's own forms, glued, prefixed and followed by other words."""
+    import random
+    import re
+
+    from matcher.text.normalise import abbreviations, trie_pattern
+
+    _, table = abbreviations()
+    words = list(table) + ["ab", "abc", "abc d", "abcd", "ab c", "a"]
+    old = re.compile(
+        r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b"
+    )
+    new = re.compile(rf"\b(?:{trie_pattern(words)})\b")
+    rng = random.Random(3)
+    pieces = [*words, "x", "1", "de", " ", "+", "#", "-"]
+    texts = [" ".join(rng.choices(pieces, k=rng.randint(1, 8))) for _ in range(3000)]
+    texts += ["".join(rng.choices(pieces, k=4)) for _ in range(1000)]
+    hits = 0
+    for t in texts:
+        a = old.sub(lambda m: f"<{m.group(0)}>", t)
+        assert new.sub(lambda m: f"<{m.group(0)}>", t) == a, t
+        hits += a != t
+    assert hits > 1000
