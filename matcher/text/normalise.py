@@ -112,18 +112,29 @@ def _collapse_pairs(text: str) -> str:
     return out
 
 
+# Gates: what each pattern needs around its mark, without the word before it. The patterns
+# start with a run of letters, which the engine tries (and backtracks) at every letter; a gate
+# starts at the mark itself and is found by a fast scan. A text without its gate cannot match
+# the pattern, so it is skipped (same result: 5 to 50x less time on texts without marks).
+_HF_GATE = re.compile(r"[hfm]\s*[/\\-]\s*[hf]|(?:hommes?|femmes?)\s*(?:/|ou|et)", re.IGNORECASE)
+_PAREN_GATE = re.compile(rf"\(\s*{_FEM}?s?\s*\)", re.IGNORECASE)
+_DOT_GATE = re.compile(rf"[.·•]{_FEM}(?:[.·•]?s)?\b")
+_SLASH_GATE = re.compile(rf"/\s*{_FEM}s?\b")
+_DASH_GATE = re.compile(r"-(?:e|euse|trice|ère|ere|ive|ienne)\b", re.IGNORECASE)
+
+
 def _collapse_one(text: str) -> str:
     # Cheap membership tests first: most texts have no mark at all.
     slash = "/" in text
-    if slash or "-" in text or "omme" in text or "emme" in text:
+    if (slash or "-" in text or "omme" in text or "emme" in text) and _HF_GATE.search(text):
         text = _HF.sub(" ", text)
-    if "(" in text:
+    if "(" in text and _PAREN_GATE.search(text):
         text = _PAREN_FEM.sub(r"\1", text)
-    if "." in text or "·" in text or "•" in text:
+    if ("." in text or "·" in text or "•" in text) and _DOT_GATE.search(text):
         text = _DOT_FEM.sub(r"\1", text)
-    if slash:
+    if slash and _SLASH_GATE.search(text):
         text = _SLASH_FEM.sub(r"\1", text)
-    if "-" in text:
+    if "-" in text and _DASH_GATE.search(text):
         text = _DASH_FEM.sub(r"\1", text)
     if slash and "/" in text:
         text = _collapse_pairs(text)
