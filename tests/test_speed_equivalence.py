@@ -152,3 +152,23 @@ def test_gated_gender_patterns_collapse_like_the_ungated_ones():
         assert N._collapse_one(text) == want, text
         changed += want != text.strip()
     assert changed > 1000
+
+
+def test_close_jobs_per_distinct_list_equal_close_jobs_per_row():
+    """prepare computes the close jobs once per distinct list of codes: same lists as
+    close_codes row by row, and no two rows share one list object."""
+    from matcher import fields as F
+    from matcher.devtools.synthetic import synthetic_frames
+    from matcher.ranking.prepare import prepare_profiles
+    from matcher.reference.geo import builtin_communes
+    from matcher.reference.referential import close_codes
+    from matcher.settings import Settings
+
+    ref = builtin_referential()
+    _, profiles, _ = synthetic_frames(ref, 5, 300, seed=2)
+    prepared = prepare_profiles(profiles, ref, builtin_communes(), Settings())
+    want = close_codes(ref, prepared[F.OCC_CODES])
+    assert prepared[F.OCC_CLOSE].tolist() == want.tolist()
+    assert sum(len(x) > 0 for x in want) > 50
+    ids = [id(x) for x in prepared[F.OCC_CLOSE]]
+    assert len(set(ids)) == len(ids)

@@ -86,7 +86,12 @@ def _occupations(
     out[F.OCC_CONFIDENCE] = conf.where(~has_given, 1.0)
     labels = referential.codes.drop_duplicates(CODE).set_index(CODE)[LABEL]
     out[F.OCC_LABEL] = out[F.OCC_CODES].map(lambda cs: labels.get(cs[0]) if cs else None)
-    out[F.OCC_CLOSE] = close_codes(referential, out[F.OCC_CODES])
+    # Close jobs once per distinct list of codes (a few thousand lists for 500,000 people);
+    # each row gets its own copy of its list.
+    lists, distinct = pd.factorize(out[F.OCC_CODES].map(tuple))
+    close = close_codes(referential, pd.Series([list(d) for d in distinct], dtype=object))
+    table = close.to_numpy(dtype=object)
+    out[F.OCC_CLOSE] = pd.Series([list(table[i]) for i in lists], index=out.index, dtype=object)
     out[F.OCC_SOURCE] = np.select(
         [has_given.to_numpy(), (out[F.OCC_CODES].map(len) > 0).to_numpy()], ["fichier", "titre"], ""
     )
