@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from matcher.paths import OFFICIAL_ROME_DIR as ROME_DIR
 from matcher.paths import SHARED_DATA_DIR as SHARED
@@ -21,6 +22,11 @@ SAMPLE_DIR = ROOT / "data" / "sample"
 
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# Property tests check properties, not speed: Hypothesis's per-example deadline (200 ms) is a
+# timing assertion that fails on a loaded machine (speed is measured by benchmarks/).
+hypothesis_settings.register_profile("circuit-court", deadline=None)
+hypothesis_settings.load_profile("circuit-court")
 
 
 def pytest_configure(config):
