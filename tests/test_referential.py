@@ -210,20 +210,26 @@ def test_stored_referential_keeps_the_rome_families(store):
 def test_referential_stored_before_parents_upgrades_without_families(tmp_path):
     """A database whose referential was stored before the parent column (schema 4) upgrades:
     its codes have no parent (each its own family) until the next load."""
-    import sqlite3
-
+    from matcher.store.backend import as_migration
+    from matcher.store.backend_sqlite import SQLiteBackend
     from matcher.store.database import Store
     from matcher.store.migrations import MIGRATIONS
 
     path = tmp_path / "old.sqlite3"
-    conn = sqlite3.connect(path)
-    conn.executescript("".join(MIGRATIONS[:4]) + "PRAGMA user_version = 4;")
-    conn.executescript("""
-        INSERT INTO rome_codes (code, label, domain, sector) VALUES ('A1101', 'x', 'A11', ''),
-            ('A1102', 'y', 'A11', '');
-        INSERT INTO referential_meta (id, source, loaded_at, counts) VALUES (1, 's', 't', '{}');
-    """)
-    conn.close()
+    backend = SQLiteBackend(path)
+    with backend.write() as conn:
+        for step in MIGRATIONS[:4]:
+            for statement in backend.render(as_migration(step)):
+                conn.execute(statement)
+        backend.set_version(conn, 4)
+        conn.execute(
+            "INSERT INTO rome_codes (code, label, domain, sector) VALUES ('A1101', 'x', 'A11', ''), "
+            "('A1102', 'y', 'A11', '')"
+        )
+        conn.execute(
+            "INSERT INTO referential_meta (id, source, loaded_at, counts) "
+            "VALUES (1, 's', 't', '{}')"
+        )
     store = Store(path)
     assert store.schema_version() == len(MIGRATIONS)
     frames = store.referential_frames()

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from matcher.devtools.real_titles import typo
 from matcher.reference.classifier import TitleClassifier
 from matcher.reference.referential import (
     CANDIDATES,
@@ -76,31 +77,6 @@ def _strip_accents(text: str) -> str:
     ).replace("œ", "oe")
 
 
-_KEYBOARD = "azertyuiopqsdfghjklmwxcvbn"
-
-
-def _typo(text: str, rng: random.Random) -> str:
-    """One typo inside a word of 5+ letters (not its first letter): a letter dropped, doubled,
-    swapped with the next one or replaced."""
-    words = [(i, w) for i, w in enumerate(text.split(" ")) if len(w) >= 5 and w.isalpha()]
-    if not words:
-        return text
-    i, w = rng.choice(words)
-    p = rng.randrange(1, len(w) - 1)
-    op = rng.choice(("drop", "double", "swap", "replace"))
-    if op == "drop":
-        w2 = w[:p] + w[p + 1 :]
-    elif op == "double":
-        w2 = w[:p] + w[p] + w[p:]
-    elif op == "swap":
-        w2 = w[:p] + w[p + 1] + w[p] + w[p + 2 :]
-    else:
-        w2 = w[:p] + rng.choice(_KEYBOARD) + w[p + 1 :]
-    parts = text.split(" ")
-    parts[i] = w2
-    return " ".join(parts)
-
-
 def rewrite_title(title: str, rng: random.Random) -> str:
     """An official title written as a user would: one gender form, a case, sometimes "H/F",
     sometimes without accents, always one typo."""
@@ -114,7 +90,7 @@ def rewrite_title(title: str, rng: random.Random) -> str:
         t = t.title()
     if rng.random() < 0.5:
         t = _strip_accents(t)
-    t = _typo(t, rng)
+    t = typo(t, rng)
     hf = rng.random()
     if hf < 0.25:
         t += " H/F"

@@ -161,7 +161,9 @@ def compact(title: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def _typo(text: str, rng: random.Random) -> str:
+def typo(text: str, rng: random.Random) -> str:
+    """One typo inside a word of 5+ letters (not its first letter): a letter dropped, doubled,
+    swapped with the next one or replaced."""
     words = [(i, w) for i, w in enumerate(text.split(" ")) if len(w) >= 5 and w.isalpha()]
     if not words:
         return text
@@ -240,7 +242,7 @@ def real_like(official: str, rng: random.Random, second: str | None = None) -> t
     if rng.random() < 0.25:
         t = _strip_accents(t)
     if rng.random() < 0.20:
-        t = _typo(t, rng)
+        t = typo(t, rng)
     return re.sub(r"\s+", " ", t).strip(), fem
 
 

@@ -228,8 +228,23 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
 
     # 9. Two rows of the queue decided at once (the boxes at the left of the table).
     grid = page.locator('[data-testid="stDataFrame"]').first
+
+    def stable_box():
+        # The grid is a canvas clicked by coordinates: measure it once it has stopped moving
+        # (the bar above the table grows once a row is chosen, messages may push it down),
+        # else a click meant for a row can land on the header and choose every row.
+        grid.scroll_into_view_if_needed()
+        previous = None
+        for _ in range(20):
+            box = grid.bounding_box()
+            if box is not None and box == previous:
+                return box
+            previous = box
+            page.wait_for_timeout(300)
+        return previous
+
     for row in (0, 1):
-        box = grid.bounding_box()  # the bar above the table grows once a row is chosen
+        box = stable_box()
         page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 * row + 17)
         expect(main_text()).to_contain_text(f"{row + 1} ligne(s) choisie(s)")
         settled()
