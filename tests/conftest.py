@@ -36,6 +36,7 @@ def pytest_configure(config):
     if hasattr(config, "workerinput") or os.environ.get(pg_cluster.ROOT_ENV):
         return
     os.environ[pg_cluster.ROOT_ENV] = tempfile.mkdtemp(prefix="matcher-pg-session-")
+    os.environ[pg_cluster.OWNER_ENV] = str(os.getpid())  # a watchdog cleans up if we are killed
     config.stash[_OWNS_CLUSTER] = True
 
 
