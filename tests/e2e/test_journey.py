@@ -120,6 +120,15 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
                 page.wait_for_load_state()
                 page.wait_for_timeout(1_000)
 
+    def logout() -> None:
+        """Log out and wait until the server's route has cleared the cookie and sent the
+        browser home: an address opened before that would find the session still open."""
+        with page.expect_request(lambda request: "/_session/fermer" in request.url):
+            page.get_by_role("button", name="Se déconnecter").click()
+        page.wait_for_url(url + "/")
+        expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+        settled()
+
     def login(login: str, path: str = "") -> None:
         visit(path)
         expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
@@ -223,11 +232,7 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     shot("page_inconnue")
 
     # 7. Log out: the session is over, even for a bookmarked page.
-    page.get_by_role("button", name="Se déconnecter").click()
-    # The logout goes through the server's route, which clears the cookie and sends home.
-    page.wait_for_url(url + "/")
-    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
-    settled()
+    logout()
     visit("/listes")
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
     settled()
@@ -323,7 +328,7 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     day_service.save_setup(store, auth.get_user(store, "coordination"), day_service.DaySetup(
         tables=day_service.make_tables(4, ["Salle A", "Salle B"])))  # fmt: skip
     store.close()
-    page.get_by_role("button", name="Se déconnecter").click()
+    logout()
     login("coordination")
     expect(page.get_by_role("heading", name="Offres", exact=True)).to_be_visible()
     go("Journée Busin'ESS")
