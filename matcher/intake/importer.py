@@ -28,6 +28,7 @@ import pandas as pd
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.intake import codes, francetravail, lesemplois, parsing, places, privacy, structured
+from matcher.intake.detect import FORMAT_LABELS
 from matcher.intake.mapping import (
     FIELD_LABELS,
     ColumnMapping,
@@ -37,15 +38,9 @@ from matcher.intake.mapping import (
     map_columns,
     synonym_index,
 )
-from matcher.intake.readers import (
-    ADVICE_FORMULAS,
-    FORMAT_LABELS,
-    RawTable,
-    ReadResult,
-    SkippedSheet,
-    read_bytes,
-    read_file,
-)
+from matcher.intake.readers import ReadResult, SkippedSheet, read_bytes, read_file
+from matcher.intake.tables import RawTable
+from matcher.intake.xlsx import ADVICE_FORMULAS
 from matcher.settings import ImportLimits
 from matcher.text.fold import fold
 
