@@ -192,7 +192,9 @@ def _key_metrics(figures: dict) -> None:
                         "à un employeur")  # fmt: skip
 
 
-def _funnel_and_figures(user: User, offers: pd.DataFrame, pairs: pd.DataFrame, figures: dict) -> None:
+def _funnel_and_figures(
+    user: User, offers: pd.DataFrame, pairs: pd.DataFrame, figures: dict
+) -> None:
     """The funnel and the refusal reasons, beside the figures for the general assembly."""
     left, right = st.columns([3, 2], gap="large")
     with left:
