@@ -64,6 +64,7 @@ PAGES = {  # the pages of each role, as the sidebar lists them
 
 def test_coordinator_then_counsellor(app, browser, artifacts):
     from openpyxl import load_workbook
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect
 
     from matcher.paths import SAMPLE_DIR
@@ -105,8 +106,22 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
         for english in ("Download", "Search", "Fullscreen", "Page not found", "Running"):
             assert english not in text, f"{where}: « {english} » on screen"
 
+    def visit(path: str) -> None:
+        """Open an address of the dashboard. A navigation that the page itself started just
+        before (the logout's redirect, a rerun's address update) can abort ours with
+        ERR_ABORTED: let the page settle and open the address again."""
+        for attempt in range(3):
+            try:
+                page.goto(url + path)
+                return
+            except PlaywrightError as exc:
+                if "ERR_ABORTED" not in str(exc) or attempt == 2:
+                    raise
+                page.wait_for_load_state()
+                page.wait_for_timeout(1_000)
+
     def login(login: str, path: str = "") -> None:
-        page.goto(url + path)
+        visit(path)
         expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
         french_only("connexion")
         page.get_by_label("Identifiant").fill(login)
@@ -201,7 +216,7 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     every_page("coordination")
 
     # 6. An unknown address: home, with a French message (never Streamlit's English dialog).
-    page.goto(url + "/une-page-qui-n-existe-pas")
+    visit("/une-page-qui-n-existe-pas")
     expect(main_text()).to_contain_text("La page demandée n'existe pas")
     expect(page.get_by_role("heading", name="Offres", exact=True)).to_be_visible()
     french_only("page inconnue")
@@ -209,9 +224,13 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
 
     # 7. Log out: the session is over, even for a bookmarked page.
     page.get_by_role("button", name="Se déconnecter").click()
+    # The logout goes through the server's route, which clears the cookie and sends home.
+    page.wait_for_url(url + "/")
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
-    page.goto(url + "/listes")
+    settled()
+    visit("/listes")
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+    settled()
 
     # 8. The counsellor of that candidate: their home is the queue.
     login(counsellor)
