@@ -233,17 +233,25 @@ def incremental_child(workdir: str) -> dict:
     buf = io.BytesIO()
     new.to_csv(buf, index=False)
     shutil.copy(db, Path(workdir) / "before.sqlite3")
+    # A run with nothing changed first: the referential, the classifier and the modules are
+    # loaded as in a running dashboard (the first run of a process pays them; not what the
+    # target is about). It re-scores nothing.
+    t, c = time.perf_counter(), time.process_time()
+    warm = run_matching(store).attrs["report"]
+    warm_s, warm_cpu = time.perf_counter() - t, time.process_time() - c
     import_into_store(store, buf.getvalue(), "dix_offres.csv", "offers")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     report = run_matching(store).attrs["report"]
-    inc = time.perf_counter() - t
-    t = time.perf_counter()
+    inc, inc_cpu = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
     run_matching(store, incremental=False)
-    full = time.perf_counter() - t
+    full, full_cpu = time.perf_counter() - t, time.process_time() - c
     # The same import again on the saved copy, matched by the command (a fresh process).
     other = Store(Path(workdir) / "before.sqlite3")
     import_into_store(other, buf.getvalue(), "dix_offres.csv", "offers")
     return {"incremental_s": inc, "full_s": full, "rescored": len(report.rescored),
+            "incremental_cpu": inc_cpu, "full_cpu": full_cpu, "warm_s": warm_s,
+            "warm_cpu": warm_cpu, "warm_rescored": len(warm.rescored),
             "offers": report.offers, "prepared_offers": report.prepared_offers,
             "prepared_profiles": report.prepared_profiles}  # fmt: skip
 
@@ -319,9 +327,13 @@ def part_incremental(repeat: int) -> None:
         db = work / "before.sqlite3"
         walls = [timed([PY, "-m", "matcher", "match", "--db", str(db)])[0]]
         print(f"\n== incremental re-match, demo base ({r['offers']} open offers after importing"
-              f" 10; load {load()}): run_matching {r['incremental_s']:.2f} s ({r['rescored']} "
+              f" 10; load {load()}): a first run with nothing changed (loads the referential)"
+              f" {r['warm_s']:.2f} s, CPU {r['warm_cpu']:.2f} s ({r['warm_rescored']} re-scored);"
+              f" then run_matching {r['incremental_s']:.2f} s, CPU {r['incremental_cpu']:.2f} s"
+              f" ({r['rescored']} "
               f"offers re-scored, {r['prepared_offers']} offers and {r['prepared_profiles']} "
-              f"profiles prepared) vs every offer re-scored {r['full_s']:.2f} s; "
+              f"profiles prepared) vs every offer re-scored {r['full_s']:.2f} s, CPU "
+              f"{r['full_cpu']:.2f} s; "
               f"`python -m matcher match` after the import: {walls[0]:.2f} s")  # fmt: skip
         _ = repeat
     finally:
