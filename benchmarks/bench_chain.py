@@ -206,6 +206,9 @@ def dask_child(offers_csv: str, profiles_csv: str, workers: str) -> dict:
             t = time.perf_counter()
             got = ranked_pairs(ctx, 20, scheduler=client)
             out["workers"][n] = time.perf_counter() - t
+            # Each figure as soon as it is known: a later cluster size may not finish.
+            print(f"{n} worker(s): {out['workers'][n]:.2f} s (in process {local_s:.2f} s, "
+                  f"context {context_s:.2f} s; load {load()})", file=sys.stderr, flush=True)  # fmt: skip
             pd.testing.assert_frame_equal(got, local)
     return out
 
