@@ -62,22 +62,37 @@ HARD = [
     ("Cadre de santé - Service Pédopsychiatrie", ("appellation", "Cadre de santé")),
     ("Cadre de santé … Pédopsychiatrie", ("appellation", "Cadre de santé")),
     ("AES", ("appellation", "Accompagnant Educatif et Social (AES)")),
-    ("Technicien qualité", ("appellation", "Technicien / Technicienne qualité en industrie")),
-    (
-        "Technicienne qualité (H/F)",
-        ("appellation", "Technicien / Technicienne qualité en industrie"),
-    ),
+    # Ambiguous in the ROME (quality technicians of several industries, K2203 among them): the
+    # generic code, trusted by the ranking (>= its full confidence), not "sure"
+    ("Technicien qualité", ("appellation", "Technicien / Technicienne qualité en industrie"),
+     Settings().ranking.occupation_full_confidence),
+    ("Technicienne qualité (H/F)",
+     ("appellation", "Technicien / Technicienne qualité en industrie"),
+     Settings().ranking.occupation_full_confidence),
     ("Comptable", ("appellation", "Comptable")),
     ("Plombier chauffagiste senior", "F1603"),
-]
+    # abbreviations and words cut short
+    ("CESF (H/F)", ("appellation", "Conseiller / Conseillère en économie sociale et familiale (CESF)")),
+    ("EJE - CDI Lens", ("appellation", "Educateur / Educatrice de jeunes enfants")),
+    ("Tech. de maintenance industrielle H/F",
+     ("appellation", "Technicien / Technicienne de maintenance industrielle")),
+    ("Resp. d'exploitation de site logistique",
+     ("appellation", "Responsable d'exploitation de site logistique")),
+    ("Responsable d'exploitation de site logistique - Pôle Logistique",
+     ("appellation", "Responsable d'exploitation de site logistique")),
+    # feminine-only and compact forms of the same titles
+    ("Educatrice de jeunes enfants", ("appellation", "Educateur / Educatrice de jeunes enfants")),
+    ("Technicien.ne de maintenance industrielle (F/H)",
+     ("appellation", "Technicien / Technicienne de maintenance industrielle")),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize("title, expected", HARD)
-def test_hard_titles_get_the_right_code(ref, clf, title, expected):
+@pytest.mark.parametrize("title, expected, least", [(*c, SURE)[:3] for c in HARD])
+def test_hard_titles_get_the_right_code(ref, clf, title, expected, least):
     code = expected if isinstance(expected, str) else code_of(ref, expected[1])
     row = clf.classify(pd.Series([title])).iloc[0]
     assert row["code"] == code, (title, row["code"], row["label"], row["confidence"])
-    assert row["confidence"] >= SURE
+    assert row["confidence"] >= least
 
 
 @pytest.mark.parametrize("title", ["xyzzy", "Stage", "CDI temps plein - Béthune", "H/F", "Poste"])
