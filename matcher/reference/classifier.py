@@ -363,8 +363,9 @@ class TitleClassifier:
     SURE_TITLE = 0.95
     # The compact built-in referential alone (58 codes): a title of another job still finds a
     # "best" code there; ranked on the first-stage score, with a hand-set curve.
-    CONF_COEF_SMALL = (0.0, 2.0, 0.0, 0.0, 2.5, 0.0)
-    CONF_INTERCEPT_SMALL = -4.0
+    # (score, margin over another family and head noun: the curve of the former classifier)
+    CONF_COEF_SMALL = (0.0, 2.0, 0.0, 0.0, 2.5, 0.0, 0.0, 0.0, 0.0, 1.0)
+    CONF_INTERCEPT_SMALL = -4.5
 
     def __init__(self, referential: Referential, use_cache: bool = True):
         from matcher.reference.referential import BUILTIN, CODE, LABEL, PARENT
@@ -374,6 +375,7 @@ class TitleClassifier:
         self.rank_coef = None if self.small or self.RANK_COEF is None else np.array(self.RANK_COEF)
         self.rank_intercept = self.RANK_INTERCEPT
         self.conf_coef = np.array(self.CONF_COEF_SMALL if self.small else self.CONF_COEF)
+        assert len(self.conf_coef) == len(CONF_INPUTS)
         self.conf_intercept = self.CONF_INTERCEPT_SMALL if self.small else self.CONF_INTERCEPT
         key = referential_hash(referential)
         path = cache_dir() / f"classifier-{key}.npz"
