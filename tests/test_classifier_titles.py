@@ -71,6 +71,8 @@ HARD = [
      Settings().ranking.occupation_full_confidence),
     ("Comptable", ("appellation", "Comptable")),
     ("Plombier chauffagiste senior", "F1603"),
+    ("Tecnhicienne de surface", "K2205"),
+    ("Serveuur / Barman H/F", "G1803"),
     # abbreviations and words cut short
     ("CESF (H/F)", ("appellation", "Conseiller / Conseillère en économie sociale et familiale (CESF)")),
     ("EJE - CDI Lens", ("appellation", "Educateur / Educatrice de jeunes enfants")),
@@ -136,6 +138,18 @@ def test_title_parts():
     assert title_parts("Cadre de santé - Service Pédopsychiatrie", heads)[0] == "cadre de sante"
     assert title_parts("Directeur (trice) H/F", heads | {"directeur"}) == ("directeur", "")
     assert title_parts("CDI - Béthune", heads) == ("?bethune", "")
+    # a full feminine word after " / " is the same job, not a second one
+    assert title_parts("Employé / Employée de rayon", heads) == ("employe de rayon", "")
+    assert title_parts("Designer / Designeuse ergonome", heads | {"designer"}) == (
+        "designer ergonome", "")  # fmt: skip
+    assert title_parts("Serveur / Serveuse - Barman", heads) == ("serveur", "barman")
+    # a job noun with a typo is still the job noun (and is written right), a short word is not
+    assert title_parts("LIDL - Serveuur polyvalent", heads) == ("serveur polyvalent", "")
+    assert title_parts("Emplyoé de rayon", heads) == ("employe de rayon", "")
+    assert title_parts("Poste", heads | {"poete"}) == ("?poste", "")
+    # words cut short
+    assert title_parts("Resp. d'exploitation H/F", heads | {"responsable"}) == (
+        "responsable d exploitation", "")  # fmt: skip
 
 
 def test_classifier_artefacts_are_cached_on_disk(ref, clf, tmp_path, monkeypatch):

@@ -5,7 +5,9 @@ prints the coefficients to write into :class:`matcher.reference.classifier.Title
 
 The titles are those of the evaluation (:mod:`matcher.devtools.real_titles`: its noise model,
 two thirds of the titles asked with their appellation held out of the referential), each asked
-with the offer's context and without. Never fit on the report seed (2026).
+with the offer's context and without; and n / 2 appellations typed as counsellors and job seekers
+type a target job (the titles the ranking classifies: typos on titles the referential holds).
+Never fit on the report seed (2026).
 
 1. Reranker: a conditional logit over each title's candidate codes (the softmax of FEATURES x
    weights), fitted so that a right code (the truth, its parent or a child, or the second job's
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import random
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 
 TUNING_SEED = 7
 L2 = 1e-2  # on standardised inputs
+TABLES = ("real-like, with context", "real-like, titles only", "typed, present, titles only")
 C_CONF = 1.0
 
 
@@ -43,6 +47,25 @@ def candidate_table(ts: TitleSet, feats: pd.DataFrame) -> tuple[np.ndarray, np.n
     sub = TitleSet(ts.frame.loc[codes.index].reset_index(drop=True), ts.parents)
     right = sub.right(pd.Series(codes.to_numpy())).to_numpy()
     return rows, x, right.astype(int)
+
+
+def typed_titles(referential, n: int, seed: int) -> TitleSet:
+    """``n`` appellations of ``referential`` typed the way counsellors and job seekers type a
+    target job (:func:`matcher.devtools.synthetic.user_title`: one gender, lower case, a
+    preposition dropped, no accents, a typo), asked with the referential holding them and
+    without context: the titles the ranking classifies."""
+    from matcher.devtools.synthetic import user_title
+    from matcher.reference.referential import CODE, PARENT, TITLE
+
+    t = referential.titles.sample(n=min(n, len(referential.titles)), random_state=seed)
+    rng = random.Random(seed)
+    frame = pd.DataFrame({
+        "query": [user_title(x, rng, 0.3) for x in t[TITLE]], "context": "",
+        "code": t[CODE].to_numpy(), "other_code": None, "official": t[TITLE].to_numpy(),
+        "short": "",
+    })  # fmt: skip
+    codes = referential.codes
+    return TitleSet(frame, dict(zip(codes[CODE], codes[PARENT], strict=True)))
 
 
 def conditional_logit(x: np.ndarray, y: np.ndarray, group: np.ndarray, l2: float = L2):
@@ -112,7 +135,7 @@ def fit(
     if seed == 2026:
         raise ValueError("2026 is the report seed: fit on another seed")
     if dump is not None and dump.is_file():  # the candidate tables of an earlier run
-        ts, tables = pd.read_pickle(dump)
+        tables = pd.read_pickle(dump)
     else:
         official = load_rome_dir(rome_dir)
         ts = real_like_titles(rome_dir, n, seed, official)
@@ -121,21 +144,25 @@ def fit(
         for ctx in (True, False):
             result, _ = evaluate_real_like(ref, ts, seed, 0.7, use_context=ctx)
             feats = result.attrs["features"]
-            tables.append((feats, *candidate_table(ts, feats)))
+            tables.append((ts, feats, *candidate_table(ts, feats)))
+        typed = typed_titles(ref, n // 2, seed)
+        clf = ref.classifier
+        feats = clf.features(typed.frame["query"])
+        feats = feats.assign(codes=[clf.codes[c] for c in feats["_codes"]])
+        tables.append((typed, feats, *candidate_table(typed, feats)))
         if dump is not None:
-            pd.to_pickle((ts, tables), dump)
-    offsets = np.cumsum([0] + [len(t[0]) for t in tables])
-    x = np.vstack([t[2] for t in tables])
-    y = np.concatenate([t[3] for t in tables])
-    group = np.concatenate([t[1] + o for t, o in zip(tables, offsets, strict=False)])
+            pd.to_pickle(tables, dump)
+    offsets = np.cumsum([0] + [len(t[1]) for t in tables])
+    x = np.vstack([t[3] for t in tables])
+    y = np.concatenate([t[4] for t in tables])
+    group = np.concatenate([t[2] + o for t, o in zip(tables, offsets, strict=False)])
     coef, intercept = conditional_logit(x, y, group)
     cx, cy = [], []
-    for feats, rows, xs, right in tables:
+    for (ts, feats, rows, xs, right), name in zip(tables, TABLES, strict=True):
         inputs, ok = first_inputs(ts, feats, rows, xs, right, coef, intercept)
         cx.append(inputs)
         cy.append(ok)
-        log.info("seed %d: top-1 after reranking %.3f (%s)", seed, ok.mean(),
-                 "with context" if feats["has_context"].any() else "titles only")  # fmt: skip
+        log.info("seed %d, %s: top-1 after reranking %.3f", seed, name, ok.mean())
     conf = LogisticRegression(C=C_CONF, max_iter=5000).fit(np.vstack(cx), np.concatenate(cy))
     return {
         "RANK_COEF": tuple(round(float(v), 4) for v in coef),
