@@ -103,6 +103,13 @@ def test_no_confident_code_without_evidence(clf, title):
     assert row["code"] is None or row["confidence"] < THRESHOLD, (title, row["code"])
 
 
+@pytest.mark.parametrize("title", ["Technicien", "Responsable", "Conssultant", "Opérateur"])
+def test_a_head_noun_alone_is_vague(clf, title):
+    """A job noun shared by many codes says little on its own: no confident code."""
+    row = clf.classify(pd.Series([title])).iloc[0]
+    assert row["confidence"] < SURE, (title, row["code"], row["confidence"])
+
+
 def test_head_noun_and_feminine_forms_do_not_cross_jobs(ref, clf):
     out = clf.classify(pd.Series(["Technicien qualité", "technicienne de surface"]))
     assert out["code"].iloc[0] != out["code"].iloc[1]

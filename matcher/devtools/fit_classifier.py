@@ -97,10 +97,12 @@ def conditional_logit(x: np.ndarray, y: np.ndarray, group: np.ndarray, l2: float
     return w / sd, float(-(mu / sd) @ w)
 
 
-def first_inputs(ts: TitleSet, feats: pd.DataFrame, rows, x, right, coef, intercept):
+def first_inputs(ts: TitleSet, feats: pd.DataFrame, rows, x, right, coef, intercept, vagueness):
     """CONF_INPUTS of the first candidate of each title after reranking, and whether it is
     right (the classifier's :meth:`conf_inputs`, on the codes as strings: the folds'
-    classifiers index different code lists)."""
+    classifiers index different code lists; ``vagueness``: the default referential's
+    :meth:`~matcher.reference.classifier.TitleClassifier.vagueness`, the same for every fold up
+    to the held-out titles)."""
     logit = x @ coef + intercept
     codes = pd.Series(np.concatenate(feats["codes"].to_numpy()))
     df = pd.DataFrame({
@@ -119,9 +121,10 @@ def first_inputs(ts: TitleSet, feats: pd.DataFrame, rows, x, right, coef, interc
         best = df[df[col] != df[f"{col}_1"]].groupby("row")["logit"].max()
         margins.append((lg - best.reindex(first.index)).fillna(1.0))
     has_ctx = feats["has_context"].to_numpy()[first.index].astype(float)
+    vague = vagueness(feats["main"].to_numpy().astype(str))[first.index]
     p = first["p"]
     own = [first[f"f{i}"] for i in CONF_FEATURES]
-    inputs = np.column_stack([np.log(p / (1 - p)), margins[0], margins[1], has_ctx, *own])
+    inputs = np.column_stack([np.log(p / (1 - p)), margins[0], margins[1], has_ctx, *own, vague])
     keep = (feats["main"] != "").to_numpy()[first.index]
     return inputs[keep], first["right"].to_numpy()[keep]
 
@@ -157,9 +160,10 @@ def fit(
     y = np.concatenate([t[4] for t in tables])
     group = np.concatenate([t[2] + o for t, o in zip(tables, offsets, strict=False)])
     coef, intercept = conditional_logit(x, y, group)
+    vague = default_referential().classifier.vagueness
     cx, cy = [], []
     for (ts, feats, rows, xs, right), name in zip(tables, TABLES, strict=True):
-        inputs, ok = first_inputs(ts, feats, rows, xs, right, coef, intercept)
+        inputs, ok = first_inputs(ts, feats, rows, xs, right, coef, intercept, vague)
         cx.append(inputs)
         cy.append(ok)
         log.info("seed %d, %s: top-1 after reranking %.3f", seed, name, ok.mean())

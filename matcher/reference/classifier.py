@@ -369,9 +369,9 @@ FEATURES = (
 )  # fmt: skip
 # Inputs of the confidence (see TitleClassifier.CONF_COEF).
 CONF_INPUTS = ("log_odds", "margin_family", "margin_domain", "context", "score", "title",
-               "domain", "context_domain", "words_title", "head")  # fmt: skip
-# the FEATURES of a candidate that are CONF_INPUTS too (the last four)
-CONF_FEATURES = tuple(FEATURES.index(name) for name in CONF_INPUTS[4:])
+               "domain", "context_domain", "words_title", "head", "vague")  # fmt: skip
+# the FEATURES of a candidate that are CONF_INPUTS too
+CONF_FEATURES = tuple(FEATURES.index(name) for name in CONF_INPUTS[4:10])
 DOMAIN_TOP = 10
 
 
@@ -396,8 +396,10 @@ class TitleClassifier:
     # Confidence = logistic(CONF_COEF x (logit of the first, its margin over the best code of
     # another family, its margin over the best code of another domain, context given) +
     # CONF_INTERCEPT); fitted the same way.
-    CONF_COEF = (0.6265, 0.2586, 0.0043, 0.0832, 0.4981, -0.2704, 0.7148, -0.0679, -0.0507, 0.0003)
-    CONF_INTERCEPT = -0.892
+    CONF_COEF = (
+        0.5872, 0.2706, 0.0077, 0.0875, 0.4555, -0.2404, 0.5848, 0.0618, 0.1933, 0.0207, -0.5064,
+    )  # fmt: skip
+    CONF_INTERCEPT = -0.9222
     # A confidence of SURE_CAP or more is kept for titles whose closest appellation is (nearly)
     # the title itself (similarity >= SURE_TITLE); other titles are capped just below it. On the
     # tuning seed 7, 17 of 3,000 held-out synonyms reached 0.9 with a code of another domain,
@@ -407,7 +409,7 @@ class TitleClassifier:
     # The compact built-in referential alone (58 codes): a title of another job still finds a
     # "best" code there; ranked on the first-stage score, with a hand-set curve.
     # (score, margin over another family and head noun: the curve of the former classifier)
-    CONF_COEF_SMALL = (0.0, 2.0, 0.0, 0.0, 2.5, 0.0, 0.0, 0.0, 0.0, 1.0)
+    CONF_COEF_SMALL = (0.0, 2.0, 0.0, 0.0, 2.5, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
     CONF_INTERCEPT_SMALL = -4.5
 
     def __init__(self, referential: Referential, use_cache: bool = True):
@@ -687,7 +689,18 @@ class TitleClassifier:
         feats = np.take_along_axis(feats, order[:, :, None], axis=1)
         return cand, logit, titles, feats
 
-    def conf_inputs(self, cand: np.ndarray, logit: np.ndarray, feats: np.ndarray, has_context):
+    def vagueness(self, keys: np.ndarray) -> np.ndarray:
+        """log(1 + number of codes with a title starting with the key's word) for a one-word key
+        ("Consultant", "Technicien": a head noun alone says little), 0 for longer keys."""
+        index = {h: i for i, h in enumerate(self._head_vocab.tolist())}
+        per_head = np.asarray((self._code_heads > 0).sum(axis=0)).ravel()
+        counts = np.array([per_head[index[k]] if k in index else 0 for k in keys.tolist()])
+        one_word = np.array([" " not in k for k in keys.tolist()], dtype=bool)
+        return np.where(one_word, np.log1p(counts), 0.0)
+
+    def conf_inputs(
+        self, cand: np.ndarray, logit: np.ndarray, feats: np.ndarray, has_context, vague
+    ):
         """CONF_INPUTS of every candidate (n x K x inputs): the log-odds of its share of the
         softmax of the logits, its margin over the best code of another family and of another
         domain (negative when a better one exists), context given, its first-stage score and
@@ -702,7 +715,8 @@ class TitleClassifier:
             margins.append(np.where(np.isfinite(best), logit - best, 1.0))
         ctx = np.broadcast_to(np.asarray(has_context, dtype=float)[:, None], logit.shape)
         own = [feats[..., i] for i in CONF_FEATURES]
-        return np.stack([np.log(p / (1 - p)), margins[0], margins[1], ctx, *own], axis=2)
+        vague = np.broadcast_to(np.asarray(vague, dtype=float)[:, None], logit.shape)
+        return np.stack([np.log(p / (1 - p)), margins[0], margins[1], ctx, *own, vague], axis=2)
 
     def confidence(self, inputs: np.ndarray) -> np.ndarray:
         """Confidence from CONF_INPUTS (last axis)."""
@@ -730,7 +744,7 @@ class TitleClassifier:
             codes_d[:, 0], codes_d[:, 1] if ctx is not None else None
         )
         has_ctx = np.char.str_len(np.char.strip(codes_d[:, 1])) > 0
-        conf_in = self.conf_inputs(cand, logit, feats, has_ctx)
+        conf_in = self.conf_inputs(cand, logit, feats, has_ctx, self.vagueness(codes_d[:, 0]))
         out = pd.DataFrame(index=queries.index)
         out["main"] = mains
         out["no_job"] = no_job
