@@ -8,6 +8,7 @@ from app_pages import _state as S
 from app_pages import _ui as U
 from matcher import fields as F
 from matcher.fields import OfferStatus, Status
+from matcher.identity import User
 from matcher.reference.display import proper_communes, proper_name, proper_title
 from matcher.reference.geo import active_communes
 from matcher.workflow import indicators, review, service
@@ -171,18 +172,7 @@ def main() -> None:
         st.switch_page(goto)
     st.title("Offres")
     S.show_flash()
-    run = store.latest_run(user)
-    top_left, top_right = st.columns([3, 2], vertical_alignment="center")
-    if run is not None:
-        top_left.caption(
-            f"Dernier calcul des suggestions : {review.fr_datetime(run['created_at'])}"
-        )
-    if user.is_coordinator and top_right.button(
-        "Relancer le calcul des suggestions", icon=":material/refresh:",
-        help="À faire après un import ou un changement de réglages ; les décisions déjà "
-             "prises sont conservées.",
-    ):  # fmt: skip
-        rerun_matching(user)
+    _last_run(user, store)
 
     choice = st.segmented_control(
         "Offres", list(STATUS_CHOICES), default="open", format_func=STATUS_CHOICES.get,
@@ -191,16 +181,7 @@ def main() -> None:
     )  # fmt: skip
     offers = store.offers(user, status=None if choice == "all" else choice)
     if offers.empty:
-        if choice != "open":
-            st.info("Aucune offre dans cette catégorie.")
-        elif user.is_coordinator:
-            st.info("Aucune offre : importez un fichier d'offres (page Importer), les "
-                    "suggestions seront calculées dans la foulée.")  # fmt: skip
-            st.page_link(S.PAGE_IMPORT, label="Importer un fichier d'offres",
-                         icon=":material/upload_file:")  # fmt: skip
-        else:
-            st.info("Aucune offre ouverte pour l'instant : le coordinateur du club importe les "
-                    "offres des entreprises. Revenez un peu plus tard.")  # fmt: skip
+        _no_offers(user, choice)
         return
 
     suggestions = store.suggestions(user)
@@ -223,10 +204,53 @@ def main() -> None:
     if shown.empty:
         st.info("Aucune offre ne correspond à ces filtres : retirez un filtre pour en voir plus.")
         return
+    event = _offers_grid(shown)
+    rows = list(event.selection.rows) if event is not None else []
+    chosen = shown.iloc[rows[0]] if rows and rows[0] < len(shown) else None
+    if chosen is None:
+        st.session_state.pop(S.OFFER_OPENED, None)
+    elif st.session_state.get(S.OFFER_OPENED) != chosen[F.OFFER_REF]:
+        # Opened once per click: closing the dialog and changing a filter does not reopen it.
+        st.session_state[S.OFFER_OPENED] = chosen[F.OFFER_REF]
+        offer_dialog(user, chosen)
+
+
+def _last_run(user: User, store) -> None:
+    """When the suggestions were last computed; the coordinator can compute them again."""
+    run = store.latest_run(user)
+    top_left, top_right = st.columns([3, 2], vertical_alignment="center")
+    if run is not None:
+        top_left.caption(
+            f"Dernier calcul des suggestions : {review.fr_datetime(run['created_at'])}"
+        )
+    if user.is_coordinator and top_right.button(
+        "Relancer le calcul des suggestions", icon=":material/refresh:",
+        help="À faire après un import ou un changement de réglages ; les décisions déjà "
+             "prises sont conservées.",
+    ):  # fmt: skip
+        rerun_matching(user)
+
+
+def _no_offers(user: User, choice: str) -> None:
+    """What to do when there is no offer to show."""
+    if choice != "open":
+        st.info("Aucune offre dans cette catégorie.")
+    elif user.is_coordinator:
+        st.info("Aucune offre : importez un fichier d'offres (page Importer), les "
+                "suggestions seront calculées dans la foulée.")  # fmt: skip
+        st.page_link(S.PAGE_IMPORT, label="Importer un fichier d'offres",
+                     icon=":material/upload_file:")  # fmt: skip
+    else:
+        st.info("Aucune offre ouverte pour l'instant : le coordinateur du club importe les "
+                "offres des entreprises. Revenez un peu plus tard.")  # fmt: skip
+
+
+def _offers_grid(shown: pd.DataFrame):
+    """The table of offers, one row selectable."""
     # The columns that matter fit a laptop screen (1,366 px); the rest is in the offer's
     # detail, which opens in front of the table (a dialog in the middle of the screen: where
     # the eye is, wherever the table was scrolled).
-    event = st.dataframe(
+    return st.dataframe(
         shown[[F.TITLE, F.EMPLOYER, F.COMMUNE, "suggestions", "ongoing", "hired", F.START_DATE]],
         hide_index=True,
         width="stretch",
@@ -246,14 +270,6 @@ def main() -> None:
             F.START_DATE: st.column_config.TextColumn("Début", width=90),
         },
     )  # fmt: skip
-    rows = list(event.selection.rows) if event is not None else []
-    chosen = shown.iloc[rows[0]] if rows and rows[0] < len(shown) else None
-    if chosen is None:
-        st.session_state.pop(S.OFFER_OPENED, None)
-    elif st.session_state.get(S.OFFER_OPENED) != chosen[F.OFFER_REF]:
-        # Opened once per click: closing the dialog and changing a filter does not reopen it.
-        st.session_state[S.OFFER_OPENED] = chosen[F.OFFER_REF]
-        offer_dialog(user, chosen)
 
 
 @st.dialog("Fiche de l'offre", width="medium")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from app_pages import _state as S
 from app_pages import _ui as U
+from matcher.identity import User
 from matcher.workflow import indicators as I
 
 # French number format in the charts (Vega's d3-format locale).
@@ -170,6 +171,13 @@ def main() -> None:
         st.caption("Offres et entreprises : celles du club ; personnes, suggestions et décisions : "
                    "celles de votre structure.")  # fmt: skip
     figures = I.key_figures(offers, pairs, profiles)
+    _key_metrics(figures)
+    _funnel_and_figures(user, offers, pairs, figures)
+    _by_dimension(offers, pairs)
+
+
+def _key_metrics(figures: dict) -> None:
+    """The five key figures, in a row."""
     cols = st.columns(5)
     cols[0].metric("Offres collectées", U.fr_number(figures["offers"]),
                    help=f"{U.fr_number(figures['positions'])} poste(s) à pourvoir")  # fmt: skip
@@ -183,6 +191,11 @@ def main() -> None:
                    help=f"{U.fr_percent(figures['hire_rate'])} des personnes proposées "
                         "à un employeur")  # fmt: skip
 
+
+def _funnel_and_figures(
+    user: User, offers: pd.DataFrame, pairs: pd.DataFrame, figures: dict
+) -> None:
+    """The funnel and the refusal reasons, beside the figures for the general assembly."""
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader("Des suggestions à l'embauche")
@@ -214,6 +227,9 @@ def main() -> None:
             icon=":material/download:",
         )  # fmt: skip
 
+
+def _by_dimension(offers: pd.DataFrame, pairs: pd.DataFrame) -> None:
+    """Offers and applications by sector, structure, month...: charts and their table."""
     st.subheader("Offres et candidats par…")
     dimension = st.segmented_control(
         "Découper par", list(I.DIMENSIONS), format_func=I.DIMENSIONS.get, default=I.SECTOR_DIM,

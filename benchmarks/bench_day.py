@@ -24,11 +24,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from matcher.day import planner as P
+from matcher.day.instance import Instance, compile_problem
 from matcher.day.synthetic import synthetic_problem
 from matcher.settings import DaySettings
 
 
-def lp_bound(inst: P.Instance) -> float:
+def lp_bound(inst: Instance) -> float:
     """The LP relaxation of the meeting count (same rows, no first-meeting indicators)."""
     from scipy.optimize import linprog
 
@@ -52,7 +53,7 @@ def main() -> int:
     problem = synthetic_problem(args.firms, args.tables, args.people, args.requests, seed=args.seed)
     built = time.perf_counter() - t0
     settings = replace(DaySettings(), time_limit_s=args.time_limit)
-    inst = P.compile_problem(problem, settings)
+    inst = compile_problem(problem, settings)
     bounds = P.upper_bounds(inst)
     t1 = time.perf_counter()
     lp = lp_bound(inst)

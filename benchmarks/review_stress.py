@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matcher import fields as F  # noqa: E402
-from matcher.intake.importer import ImportReport  # noqa: E402
+from matcher.intake.report import ImportReport  # noqa: E402
 from matcher.store.database import Store  # noqa: E402
 from matcher.workflow import auth, review  # noqa: E402
 from tests.review_world import (  # noqa: E402

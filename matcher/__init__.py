@@ -35,13 +35,13 @@ if TYPE_CHECKING:  # the same names, eagerly, for the type checker and editors
     )
     from matcher.fields import RejectReason, Role, Status
     from matcher.intake.importer import (
-        ImportReport,
         ImportResult,
         Preview,
         import_file,
         import_path,
         preview_file,
     )
+    from matcher.intake.report import ImportReport
     from matcher.ranking.scoring import score_pairs, top_per_offer, top_per_profile
     from matcher.ranking.suggest import rank
     from matcher.reference.referential import Referential, active_referential, builtin_referential
@@ -69,7 +69,7 @@ _LAZY = {
     "RejectReason": "matcher.fields",
     "Role": "matcher.fields",
     "Status": "matcher.fields",
-    "ImportReport": "matcher.intake.importer",
+    "ImportReport": "matcher.intake.report",
     "ImportResult": "matcher.intake.importer",
     "Preview": "matcher.intake.importer",
     "import_file": "matcher.intake.importer",

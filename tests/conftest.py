@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from matcher.paths import OFFICIAL_ROME_DIR as ROME_DIR
 from matcher.paths import SHARED_DATA_DIR as SHARED
@@ -22,6 +23,11 @@ SAMPLE_DIR = ROOT / "data" / "sample"
 
 BACKENDS = ["sqlite", "postgresql"]
 
+# Property tests check properties, not speed: Hypothesis's per-example deadline (200 ms) is a
+# timing assertion that fails on a loaded machine (speed is measured by benchmarks/).
+hypothesis_settings.register_profile("circuit-court", deadline=None)
+hypothesis_settings.load_profile("circuit-court")
+
 
 def pytest_configure(config):
     """The controller (or a run without xdist) picks the folder of the session's PostgreSQL
@@ -30,6 +36,7 @@ def pytest_configure(config):
     if hasattr(config, "workerinput") or os.environ.get(pg_cluster.ROOT_ENV):
         return
     os.environ[pg_cluster.ROOT_ENV] = tempfile.mkdtemp(prefix="matcher-pg-session-")
+    os.environ[pg_cluster.OWNER_ENV] = str(os.getpid())  # a watchdog cleans up if we are killed
     config.stash[_OWNS_CLUSTER] = True
 
 

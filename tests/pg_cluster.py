@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT_ENV = "MATCHER_TEST_PG_DIR"
+OWNER_ENV = "MATCHER_TEST_PG_OWNER"  # pid of the test run that owns the session's cluster
 BIN_ENV = "MATCHER_PG_BIN"
 TEMPLATE_DB = "matcher_template"
 
@@ -236,9 +237,42 @@ def session_cluster(root: Path) -> Cluster:
             return cluster
         cluster = Cluster.create(root / "cluster")
         cluster.start()
+        owner = os.environ.get(OWNER_ENV)
+        if owner:
+            watch(root, int(owner))
         prepare_template(cluster)
         cluster.save()
         return cluster
+
+
+_WATCHDOG = """
+import os, shutil, sys, time
+from pathlib import Path
+sys.path.insert(0, {project!r})
+from tests.pg_cluster import Cluster
+while True:
+    try:
+        os.kill({owner}, 0)
+    except ProcessLookupError:
+        break
+    time.sleep(2)
+cluster = Cluster.load(Path({root!r}) / "cluster")
+if cluster is not None:
+    cluster.stop()
+shutil.rmtree({root!r}, ignore_errors=True)
+"""
+
+
+def watch(root: Path, owner: int) -> None:
+    """A detached process that stops the cluster and removes its folder once the test run
+    ``owner`` is gone, even when that run was killed before it could clean up."""
+    import sys
+
+    code = _WATCHDOG.format(project=str(Path(__file__).resolve().parents[1]), owner=owner,
+                            root=str(root))  # fmt: skip
+    subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)  # fmt: skip
 
 
 def new_database(cluster: Cluster) -> str:

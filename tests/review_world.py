@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from matcher import fields as F
-from matcher.intake.importer import ImportReport
+from matcher.intake.report import ImportReport
 from matcher.store.database import Store
 from matcher.workflow import auth
 

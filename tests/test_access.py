@@ -14,7 +14,7 @@ from matcher.cli import main
 from matcher.errors import AccessDenied
 from matcher.export import shortlists as export
 from matcher.fields import Role
-from matcher.intake.importer import ImportReport
+from matcher.intake.report import ImportReport
 from matcher.store.scope import COORDINATOR_HIDDEN_PROFILE_FIELDS
 from matcher.workflow import auth, review
 from matcher.workflow.service import shortlist_rows

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from matcher import fields as F
-from matcher.intake.importer import ImportReport
+from matcher.intake.report import ImportReport
 from matcher.store.database import Store
 from matcher.workflow import auth, review
 

@@ -15,7 +15,7 @@ from functools import partial
 import pytest
 
 from matcher import fields as F
-from matcher.intake.importer import ImportReport
+from matcher.intake.report import ImportReport
 from matcher.store.database import Store
 from matcher.workflow import auth, review
 

@@ -23,6 +23,23 @@ from matcher.workflow import review
 
 from .app_world import STRUCTURE_A, STRUCTURE_B
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def dash(dash, request, monkeypatch):
+    """The dashboard's world (tests/app_world.py) as its SQLite file, then copied into a fresh
+    PostgreSQL database with ``db copy``: the day's store on both backends."""
+    if request.param == "sqlite":
+        return dash
+    from matcher.store.copy import copy_database
+
+    from .app_world import World
+
+    url = request.getfixturevalue("pg_url")
+    copy_database(str(dash.db), url)
+    monkeypatch.setenv("MATCHER_DB", url)
+    return World(url, dash.coordinator, dash.counsellor_a, dash.counsellor_b)  # type: ignore[arg-type]
+
+
 PAIRS = [("OFF-1", "A-01", STRUCTURE_A), ("OFF-1", "B-02", STRUCTURE_B),
          ("OFF-2", "A-02", STRUCTURE_A), ("OFF-3", "B-01", STRUCTURE_B)]  # fmt: skip
 

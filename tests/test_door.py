@@ -15,8 +15,8 @@ import pytest
 from matcher.cli import main
 from matcher.errors import UserError
 from matcher.export import shortlists as export
+from matcher.intake.detect import OLE_MAGIC
 from matcher.intake.importer import import_file
-from matcher.intake.readers import OLE_MAGIC
 from matcher.settings import ImportLimits
 from matcher.workflow import review
 

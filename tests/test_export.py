@@ -205,7 +205,7 @@ def test_firm_workbook_carries_no_other_profile_field():
     """Every profile field filled with a marker goes through the real pipeline (import-like
     frames -> rank -> store -> shortlist rows -> firm workbook): no marker may come out, except
     the whitelisted counsellor."""
-    from matcher.intake.importer import ImportReport
+    from matcher.intake.report import ImportReport
     from matcher.ranking.suggest import rank
     from matcher.store.database import Store
     from matcher.workflow.service import shortlist_rows

@@ -11,7 +11,8 @@ import pytest
 
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.intake.importer import ImportReport, import_file, import_path, preview_file
+from matcher.intake.importer import import_file, import_path, preview_file
+from matcher.intake.report import ImportReport
 from matcher.workflow.auth import SYSTEM
 from matcher.workflow.service import import_into_store, sample_files
 

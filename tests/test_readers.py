@@ -7,17 +7,17 @@ import openpyxl
 import pytest
 
 from matcher.errors import UserError
-from matcher.intake.mapping import known_label_count, synonym_index
-from matcher.intake.readers import (
+from matcher.intake.csvtext import sniff_delimiter
+from matcher.intake.detect import (
     FORMAT_CSV,
     FORMAT_XLSM,
     FORMAT_XLSX,
-    _number_text,
-    _sniff_delimiter,
     detect_format,
     ole_stream_names,
-    read_file,
 )
+from matcher.intake.mapping import known_label_count, synonym_index
+from matcher.intake.readers import read_file
+from matcher.intake.xlsx import number_text
 from matcher.settings import ImportLimits
 
 from .corpus import csv_bytes, inline_row, ole_file, raw_xlsx, xlsx_rows
@@ -85,7 +85,7 @@ def test_header_without_scorer_is_the_first_row_of_distinct_labels():
     ],
 )
 def test_delimiter_sniffing(lines, expected):
-    assert _sniff_delimiter("\n".join(lines)) == expected
+    assert sniff_delimiter("\n".join(lines)) == expected
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_preview_reads_only_the_first_rows():
      ("1.85057800608436E+14", "185057800608436"), ("-3", "-3"), ("0.1", "0.1")],
 )  # fmt: skip
 def test_numbers_read_as_excel_shows_them(raw, shown):
-    assert _number_text(raw) == shown
+    assert number_text(raw) == shown
 
 
 def test_cells_as_text():

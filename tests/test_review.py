@@ -12,7 +12,7 @@ from matcher import fields as F
 from matcher.errors import UserError
 from matcher.export import shortlists as export
 from matcher.fields import Status
-from matcher.intake.importer import ImportReport
+from matcher.intake.report import ImportReport
 from matcher.settings import RankingSettings, Settings
 from matcher.workflow import auth, review
 from matcher.workflow.service import import_decisions, run_matching, shortlist_rows

@@ -9,7 +9,7 @@ import pytest
 
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
-from matcher.intake.importer import ImportReport
+from matcher.intake.report import ImportReport
 from matcher.store.database import Store
 from matcher.store.migrations import MIGRATIONS
 from matcher.workflow import auth, review

@@ -26,6 +26,9 @@ from matcher.errors import UserError
 # The planner, pandas, the store and the documents are imported by the command that runs, not
 # when the parser is built: `python -m matcher --help` must start at once (issue 15).
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.settings import DaySettings
     from matcher.store.database import Store
     from matcher.workflow import auth
 
@@ -110,97 +113,139 @@ def _progress(fraction: float, message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from matcher import fields as F
-    from matcher.day import documents as D
-    from matcher.day import model as M
-    from matcher.day import planner as P
-    from matcher.day import service as S
+    """The ``day`` command: one function per subcommand."""
     from matcher.settings import load_settings
 
     store, user = _context(args)
     cmd = args.day_command
-    if cmd == "setup":
-        if args.show:
-            print(json.dumps(S.load_setup(store, user).to_dict(), ensure_ascii=False, indent=2))
-            return 0
-        try:
-            data = json.loads(args.file.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise UserError(f"{args.file} : fichier introuvable") from exc
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise UserError(f"{args.file} : JSON illisible ({exc})") from exc
-        setup = S.DaySetup.from_dict(data)
-        S.save_setup(store, user, setup)
-        print(f"Préparation enregistrée : {len(setup.day.slots())} créneaux, "
-              f"{len(setup.tables)} tables, {len(setup.b2b)} rencontre(s) entre entreprises.")  # fmt: skip
-        return 0
-    if cmd == "mark":
-        changed = store.day_mark(user, args.offer_ref, args.profile_ref,
-                                 structure=args.structure, marked=not args.remove)  # fmt: skip
-        what = "retirée de" if args.remove else "inscrite pour"
-        print(f"{args.offer_ref} / {args.profile_ref} : {what} la journée"
-              + ("" if changed else " (déjà fait)"))  # fmt: skip
-        return 0
-    if cmd == "window":
-        structure, _, ref = args.person.partition("|")
-        if not ref:
-            raise UserError(f"« {args.person} » : attendu STRUCTURE|REFERENCE")
-        store.save_day_people(user, pd.DataFrame([{
-            F.STRUCTURE: structure, F.PROFILE_REF: ref, M.ARRIVAL: args.arrival,
-            M.DEPARTURE: args.departure, M.ACCOMPANIED: args.accompanied}]))  # fmt: skip
-        print(f"{ref} ({structure}) : heures de présence enregistrées")
-        return 0
+    if cmd in ("setup", "mark", "window"):
+        return {"setup": _setup, "mark": _mark, "window": _window}[cmd](args, store, user)
     settings = load_settings(getattr(args, "settings", None)).day
     if cmd == "plan":
-        if getattr(args, "time_limit", None):
-            from dataclasses import replace
-
-            settings = replace(settings, time_limit_s=float(args.time_limit))
-        if args.now:
-            result = S.replan_day(store, user, args.now, absent_firms=args.absent_firm,
-                                  absent_people=args.absent_person, settings=settings,
-                                  solver=args.solver, progress=_progress)  # fmt: skip
-        elif args.absent_firm or args.absent_person:
-            raise UserError("--absent-firm / --absent-person : indiquez aussi --now HH:MM")
-        else:
-            result = S.plan_day(store, user, settings, args.solver, progress=_progress)
-        s = result.stats
-        print(f"{s['rencontres']} rencontre(s) placée(s) sur {s['demandes']} demandée(s) "
-              f"(au plus {s['borne']}) ; {s['personnes_avec_rencontre']}/{s['personnes']} "
-              f"personne(s) avec au moins un rendez-vous ; {s['non_placees']} non placée(s) ; "
-              f"{P.SOLVER_LABELS[s['solveur']]}, {s['secondes']} s.")  # fmt: skip
-        if "deplacees" in s:
-            print(f"Re-planification : {s['tenues']} déjà tenue(s), {s['gardees']} gardée(s), "
-                  f"{s['deplacees']} déplacée(s), {s['ajoutees']} ajoutée(s), "
-                  f"{s['retirees']} retirée(s).")  # fmt: skip
-        return 0
+        return _plan(args, store, user, settings)
     if cmd == "move":
-        problem = S.build_problem(store, user)
-        moved = S.move_in_day(store, user, args.request, S.slot_index(problem, args.at),
-                              args.table, settings)  # fmt: skip
-        row = moved[moved[M.REQUEST] == args.request].iloc[0]
-        print(f"{args.request} : {row[M.START]}–{row[M.END]}, {row[M.ROOM]}, table {row[M.TABLE]}")
-        return 0
+        return _move(args, store, user, settings)
     meetings, unplaced, info = store.day_timetable(user)
     if info is None:
         raise UserError("aucun planning enregistré : lancez d'abord « day plan »")
     if cmd == "show":
-        frame = unplaced if args.unplaced else meetings
-        if args.format == "csv":
-            frame.to_csv(sys.stdout, index=False, sep=";")
-        elif args.format == "jsonl":
-            for rec in frame.to_dict("records"):
-                print(json.dumps(rec, ensure_ascii=False, default=str))
-        else:
-            cols = ([M.REQUEST, M.FIRM, M.OTHER_FIRM, M.PROFILE_REF, M.STRUCTURE, M.REASON]
-                    if args.unplaced else
-                    [M.START, M.END, M.ROOM, M.TABLE, M.FIRM, M.OTHER_FIRM, M.PROFILE_REF,
-                     M.STRUCTURE, M.REQUEST])  # fmt: skip
-            print(frame[cols].to_string(index=False) if len(frame) else "(aucun)")
+        return _show(args, meetings, unplaced)
+    return _export(args, store, user, meetings, unplaced, info)
+
+
+def _setup(args: argparse.Namespace, store: Store, user: auth.User) -> int:
+    from matcher.day import service as S
+
+    if args.show:
+        print(json.dumps(S.load_setup(store, user).to_dict(), ensure_ascii=False, indent=2))
         return 0
-    # export
+    try:
+        data = json.loads(args.file.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise UserError(f"{args.file} : fichier introuvable") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{args.file} : JSON illisible ({exc})") from exc
+    setup = S.DaySetup.from_dict(data)
+    S.save_setup(store, user, setup)
+    print(f"Préparation enregistrée : {len(setup.day.slots())} créneaux, "
+          f"{len(setup.tables)} tables, {len(setup.b2b)} rencontre(s) entre entreprises.")  # fmt: skip
+    return 0
+
+
+def _mark(args: argparse.Namespace, store: Store, user: auth.User) -> int:
+    changed = store.day_mark(user, args.offer_ref, args.profile_ref,
+                             structure=args.structure, marked=not args.remove)  # fmt: skip
+    what = "retirée de" if args.remove else "inscrite pour"
+    print(f"{args.offer_ref} / {args.profile_ref} : {what} la journée"
+          + ("" if changed else " (déjà fait)"))  # fmt: skip
+    return 0
+
+
+def _window(args: argparse.Namespace, store: Store, user: auth.User) -> int:
+    import pandas as pd
+
+    from matcher import fields as F
+    from matcher.day import model as M
+
+    structure, _, ref = args.person.partition("|")
+    if not ref:
+        raise UserError(f"« {args.person} » : attendu STRUCTURE|REFERENCE")
+    store.save_day_people(user, pd.DataFrame([{
+        F.STRUCTURE: structure, F.PROFILE_REF: ref, M.ARRIVAL: args.arrival,
+        M.DEPARTURE: args.departure, M.ACCOMPANIED: args.accompanied}]))  # fmt: skip
+    print(f"{ref} ({structure}) : heures de présence enregistrées")
+    return 0
+
+
+def _plan(args: argparse.Namespace, store: Store, user: auth.User, settings: DaySettings) -> int:
+    from matcher.day import planner as P
+    from matcher.day import service as S
+
+    if getattr(args, "time_limit", None):
+        from dataclasses import replace
+
+        settings = replace(settings, time_limit_s=float(args.time_limit))
+    if args.now:
+        result = S.replan_day(store, user, args.now, absent_firms=args.absent_firm,
+                              absent_people=args.absent_person, settings=settings,
+                              solver=args.solver, progress=_progress)  # fmt: skip
+    elif args.absent_firm or args.absent_person:
+        raise UserError("--absent-firm / --absent-person : indiquez aussi --now HH:MM")
+    else:
+        result = S.plan_day(store, user, settings, args.solver, progress=_progress)
+    s = result.stats
+    print(f"{s['rencontres']} rencontre(s) placée(s) sur {s['demandes']} demandée(s) "
+          f"(au plus {s['borne']}) ; {s['personnes_avec_rencontre']}/{s['personnes']} "
+          f"personne(s) avec au moins un rendez-vous ; {s['non_placees']} non placée(s) ; "
+          f"{P.SOLVER_LABELS[s['solveur']]}, {s['secondes']} s.")  # fmt: skip
+    if "deplacees" in s:
+        print(f"Re-planification : {s['tenues']} déjà tenue(s), {s['gardees']} gardée(s), "
+              f"{s['deplacees']} déplacée(s), {s['ajoutees']} ajoutée(s), "
+              f"{s['retirees']} retirée(s).")  # fmt: skip
+    return 0
+
+
+def _move(args: argparse.Namespace, store: Store, user: auth.User, settings: DaySettings) -> int:
+    from matcher.day import model as M
+    from matcher.day import service as S
+
+    problem = S.build_problem(store, user)
+    moved = S.move_in_day(store, user, args.request, S.slot_index(problem, args.at),
+                          args.table, settings)  # fmt: skip
+    row = moved[moved[M.REQUEST] == args.request].iloc[0]
+    print(f"{args.request} : {row[M.START]}–{row[M.END]}, {row[M.ROOM]}, table {row[M.TABLE]}")
+    return 0
+
+
+def _show(args: argparse.Namespace, meetings: pd.DataFrame, unplaced: pd.DataFrame) -> int:
+    from matcher.day import model as M
+
+    frame = unplaced if args.unplaced else meetings
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False, sep=";")
+    elif args.format == "jsonl":
+        for rec in frame.to_dict("records"):
+            print(json.dumps(rec, ensure_ascii=False, default=str))
+    else:
+        cols = ([M.REQUEST, M.FIRM, M.OTHER_FIRM, M.PROFILE_REF, M.STRUCTURE, M.REASON]
+                if args.unplaced else
+                [M.START, M.END, M.ROOM, M.TABLE, M.FIRM, M.OTHER_FIRM, M.PROFILE_REF,
+                 M.STRUCTURE, M.REQUEST])  # fmt: skip
+        print(frame[cols].to_string(index=False) if len(frame) else "(aucun)")
+    return 0
+
+
+def _export(
+    args: argparse.Namespace,
+    store: Store,
+    user: auth.User,
+    meetings: pd.DataFrame,
+    unplaced: pd.DataFrame,
+    info: dict,
+) -> int:
+    from matcher.day import documents as D
+    from matcher.day import service as S
+
     setup = S.load_setup(store, user)
     out: Path = args.out
     suffix = out.suffix.lower()

@@ -208,6 +208,20 @@ def make_problem(
     ``requests`` needs FIRM and either PERSON (with STRUCTURE and PROFILE_REF in ``people``) or
     OTHER_FIRM; REQUEST ids are made when absent."""
     slots = day.slots()
+    tables = _checked_tables(tables)
+    requests = _checked_requests(requests)
+    firms = _all_firms(firms, requests, tables)
+    people = _all_people(people, requests)
+    problem = DayProblem(day, tables, firms, people, requests.reset_index(drop=True), slots)
+    for _, f in firms.iterrows():
+        problem.window(f[ARRIVAL], f[DEPARTURE], f"entreprise « {f[FIRM]} »")
+    for _, p in people.iterrows():
+        problem.window(p[ARRIVAL], p[DEPARTURE], f"personne {p[PROFILE_REF]} ({p[STRUCTURE]})")
+    return problem
+
+
+def _checked_tables(tables: pd.DataFrame) -> pd.DataFrame:
+    """Every table named, in a room, once."""
     tables = _frame(tables, TABLE_COLUMNS, {TABLE: "", ROOM: "", FIRM: ""})
     if tables.empty:
         raise UserError("journée : aucune table ; indiquez les tables et leurs salles")
@@ -219,7 +233,12 @@ def make_problem(
     dup = tables[TABLE][tables[TABLE].duplicated()]
     if not dup.empty:
         raise UserError(f"tables : la table « {dup.iloc[0]} » apparaît deux fois")
+    return tables
 
+
+def _checked_requests(requests: pd.DataFrame) -> pd.DataFrame:
+    """Every request with an id, a firm and either a person or another firm, asked once; its
+    score between 0 and 1."""
     requests = _frame(
         requests, REQUEST_COLUMNS,
         {REQUEST: "", KIND: "", FIRM: "", PERSON: "", OTHER_FIRM: "", OFFER_REF: ""},
@@ -244,7 +263,13 @@ def make_problem(
         r = requests[pair].iloc[0]
         raise UserError(f"rendez-vous {r[REQUEST]} : demandé deux fois (même entreprise, même "
                         "personne ou entreprise)")  # fmt: skip
+    return requests
 
+
+def _all_firms(
+    firms: pd.DataFrame | None, requests: pd.DataFrame, tables: pd.DataFrame
+) -> pd.DataFrame:
+    """The firms given, plus those the requests and tables name (the whole day, not QPV)."""
     firms = _frame(firms, FIRM_COLUMNS, {FIRM: "", ARRIVAL: "", DEPARTURE: "", CONTACT: ""})
     firms[QPV] = [as_bool(v) for v in firms[QPV]]
     firms = firms[firms[FIRM] != ""].drop_duplicates(FIRM, keep="first")
@@ -255,7 +280,11 @@ def make_problem(
         add = pd.DataFrame({FIRM: extra, QPV: False, ARRIVAL: "", DEPARTURE: "", CONTACT: ""})
         firms = pd.concat([firms, add], ignore_index=True) if len(firms) else add
     firms = firms.reset_index(drop=True)
+    return firms
 
+
+def _all_people(people: pd.DataFrame | None, requests: pd.DataFrame) -> pd.DataFrame:
+    """The people given, plus those the requests name (the whole day, not accompanied)."""
     people = _frame(
         people, PEOPLE_COLUMNS,
         {PERSON: "", PROFILE_REF: "", STRUCTURE: "", COUNSELLOR: "", ARRIVAL: "", DEPARTURE: ""},
@@ -280,13 +309,7 @@ def make_problem(
         ])  # fmt: skip
         people = pd.concat([people, add], ignore_index=True) if len(people) else add
     people = people.reset_index(drop=True)
-
-    problem = DayProblem(day, tables, firms, people, requests.reset_index(drop=True), slots)
-    for _, f in firms.iterrows():
-        problem.window(f[ARRIVAL], f[DEPARTURE], f"entreprise « {f[FIRM]} »")
-    for _, p in people.iterrows():
-        problem.window(p[ARRIVAL], p[DEPARTURE], f"personne {p[PROFILE_REF]} ({p[STRUCTURE]})")
-    return problem
+    return people
 
 
 def counsellor_key(person: pd.Series | dict) -> str:

@@ -1,8 +1,8 @@
 """The Busin'ESS day's planner: requests in, timetable out.
 
-The problem is compiled once into 0/1 variables x[request, slot, table group] (a table group is
-the interchangeable tables of one room with one owner: a firm's own tables, or the shared ones)
-and rows ``A x <= b``:
+The problem is compiled once (:mod:`matcher.day.instance`) into 0/1 variables x[request, slot,
+table group] (a table group is the interchangeable tables of one room with one owner: a firm's
+own tables, or the shared ones) and rows ``A x <= b``:
 
 - a request is placed at most once;
 - a party (person, firm, accompanying counsellor) holds at most its seats per slot (one, or a
@@ -33,10 +33,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from matcher.day import model as M
-from matcher.day.model import DayProblem, Slot
+from matcher.day.instance import (
+    Instance,
+    compile_problem,
+    firm_tables,
+    full_solution,
+    inside,
+    objective_value,
+    objective_vector,
+)
+from matcher.day.model import DayProblem
 from matcher.errors import UserError
 from matcher.settings import DaySettings
 
@@ -54,303 +62,8 @@ def no_progress(fraction: float, message: str) -> None:
     return None
 
 
-# ---------------------------------------------------------------------------------------------
-# Compilation
-# ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Group:
-    """Interchangeable tables: one room, one owner ("" = shared)."""
-
-    room: str
-    owner: str
-    tables: tuple[str, ...]
-
-
-@dataclass
-class Party:
-    key: str  # "f:<firm>", "p:<person>", "c:<counsellor>"
-    seats: int  # meetings at once
-    mobile: bool  # may change rooms during the day (the room-change rule applies)
-    window: tuple[int, int]
-
-
-@dataclass
-class Instance:
-    """The compiled problem (see the module docstring)."""
-
-    problem: DayProblem
-    settings: DaySettings
-    groups: list[Group]
-    parties: list[Party]
-    request_parties: list[list[int]]  # per request: its party indices
-    request_groups: list[list[int]]  # per request: its candidate groups
-    request_slots: list[np.ndarray]  # per request: slots within every party's window, >= now
-    request_weight: np.ndarray
-    var_req: np.ndarray
-    var_slot: np.ndarray
-    var_group: np.ndarray
-    var_weight: np.ndarray
-    u_person: np.ndarray  # party index of each first-meeting indicator
-    A: sparse.csr_matrix  # rows x (vars + indicators)
-    b: np.ndarray
-    fixed: pd.DataFrame  # held meetings (kept as they are)
-    now: int | None = None  # minutes: nothing new starts before
-    seconds: float = 0.0
-
-    @property
-    def n_vars(self) -> int:
-        return len(self.var_req)
-
-
-def _inside(slot: Slot, window: tuple[int, int]) -> bool:
-    return slot.start >= window[0] and slot.end <= window[1]
-
-
-def _neighbours(slots: list[Slot], gap_slots: int, slot_minutes: int) -> list[list[int]]:
-    """For each slot, the later slots that start too soon after it ends to change rooms."""
-    need = gap_slots * slot_minutes
-    return [[t.index for t in slots if t.index > s.index and t.start - s.end < need]
-            for s in slots]  # fmt: skip
-
-
-def firm_tables(problem: DayProblem) -> dict[str, list[str]]:
-    own: dict[str, list[str]] = defaultdict(list)
-    for t, f in zip(problem.tables[M.TABLE], problem.tables[M.FIRM], strict=True):
-        if f:
-            own[f].append(t)
-    return own
-
-
-def compile_problem(
-    problem: DayProblem,
-    settings: DaySettings,
-    *,
-    fixed: pd.DataFrame | None = None,
-    now: int | None = None,
-    previous: pd.DataFrame | None = None,
-) -> Instance:
-    """Variables and rows of ``problem``. ``fixed``: meetings held (kept, their seats taken);
-    ``now`` (minutes): no new meeting starts before; ``previous``: the plan being re-planned
-    (a meeting kept at its slot and table group is worth ``keep_weight`` more)."""
-    t0 = time.perf_counter()
-    slots = problem.slots
-    n_slots = len(slots)
-    tables = problem.tables
-    groups: list[Group] = []
-    group_of_table: dict[str, int] = {}
-    for (room, owner), part in tables.groupby([M.ROOM, M.FIRM], sort=True):
-        group_of_table.update({t: len(groups) for t in part[M.TABLE]})
-        groups.append(Group(str(room), str(owner), tuple(part[M.TABLE])))
-    own_groups: dict[str, list[int]] = defaultdict(list)
-    shared_groups = [i for i, grp in enumerate(groups) if not grp.owner]
-    for i, grp in enumerate(groups):
-        if grp.owner:
-            own_groups[grp.owner].append(i)
-
-    # Parties and their windows
-    parties: list[Party] = []
-    index: dict[str, int] = {}
-
-    def party(key: str, seats: int, mobile: bool, window: tuple[int, int]) -> int:
-        if key not in index:
-            index[key] = len(parties)
-            parties.append(Party(key, seats, mobile, window))
-        return index[key]
-
-    firms = problem.firms.set_index(M.FIRM)
-    for f, row in firms.iterrows():
-        seats = len(_tables_of(groups, own_groups.get(str(f), [])))
-        party(f"f:{f}", max(seats, 1), mobile=seats == 0,
-              window=problem.window(row[M.ARRIVAL], row[M.DEPARTURE], f"entreprise « {f} »"))  # fmt: skip
-    people = problem.people.set_index(M.PERSON)
-    day = (slots[0].start, slots[-1].end)
-    for p, row in people.iterrows():
-        party(f"p:{p}", 1, True, problem.window(row[M.ARRIVAL], row[M.DEPARTURE], str(p)))
-
-    fixed = fixed if fixed is not None else pd.DataFrame(columns=list(M.MEETING_COLUMNS))
-    fixed_ids = set(fixed[M.REQUEST])
-    req = problem.requests
-    request_parties: list[list[int]] = []
-    request_groups: list[list[int]] = []
-    request_slots: list[np.ndarray] = []
-    weights = np.zeros(len(req), dtype=np.int64)
-    qpv = dict(zip(firms.index, firms[M.QPV], strict=True))
-    for i, r in enumerate(req.to_dict("records")):
-        ps = [index[f"f:{r[M.FIRM]}"]]
-        if r[M.PERSON]:
-            ps.append(index[f"p:{r[M.PERSON]}"])
-            person = people.loc[r[M.PERSON]]
-            if person[M.ACCOMPANIED]:
-                ps.append(party("c:" + M.counsellor_key(person), 1, True, day))
-            cand = own_groups.get(r[M.FIRM]) or shared_groups
-        else:
-            ps.append(index[f"f:{r[M.OTHER_FIRM]}"])
-            cand = own_groups.get(r[M.FIRM], []) + own_groups.get(r[M.OTHER_FIRM], [])
-            cand = cand or shared_groups
-        request_parties.append(ps)
-        request_groups.append(list(cand))
-        ok = [s.index for s in slots
-              if all(_inside(s, parties[p].window) for p in ps) and (now is None or s.start >= now)]  # fmt: skip
-        request_slots.append(np.array(ok, dtype=np.int64))
-        w = settings.meeting_weight + round(settings.score_weight * float(r[M.SCORE]))
-        if qpv.get(r[M.FIRM]) or (r[M.OTHER_FIRM] and qpv.get(r[M.OTHER_FIRM])):
-            w += settings.qpv_weight
-        weights[i] = w
-
-    # Seats already taken by held meetings
-    req_pos = {rid: i for i, rid in enumerate(req[M.REQUEST])}
-    party_used = np.zeros((len(parties), n_slots), dtype=np.int64)
-    group_used = np.zeros((len(groups), n_slots), dtype=np.int64)
-    fixed_rooms: dict[int, list[tuple[int, str]]] = defaultdict(list)  # party -> (slot, room)
-    for f in fixed.to_dict("records"):
-        pos = req_pos.get(f[M.REQUEST])
-        if pos is None:
-            continue
-        i, s = pos, int(f[M.SLOT])
-        group_used[group_of_table[f[M.TABLE]], s] += 1
-        for p in request_parties[i]:
-            party_used[p, s] += 1
-            fixed_rooms[p].append((s, f[M.ROOM]))
-    party_cap = np.array([p.seats for p in parties])[:, None] - party_used
-    group_cap = np.array([len(g.tables) for g in groups])[:, None] - group_used
-
-    near = _neighbours(slots, settings.room_change_gap, problem.day.slot_minutes)
-    before: list[list[int]] = [[] for _ in slots]
-    for s, later in enumerate(near):
-        for t in later:
-            before[t].append(s)
-
-    kept: dict[str, tuple[int, int]] = {}
-    if previous is not None:
-        for p in previous.to_dict("records"):
-            if p[M.TABLE] in group_of_table:
-                kept[p[M.REQUEST]] = (int(p[M.SLOT]), group_of_table[p[M.TABLE]])
-
-    v_req, v_slot, v_group, v_weight = [], [], [], []
-    for i in range(len(req)):
-        rid = req.at[i, M.REQUEST]
-        if rid in fixed_ids:
-            continue
-        ps = request_parties[i]
-        for s in request_slots[i]:
-            if any(party_cap[p, s] <= 0 for p in ps):
-                continue
-            for g in request_groups[i]:
-                if group_cap[g, s] <= 0:
-                    continue
-                room = groups[g].room
-                # a held meeting in another room too close before or after: no walking time
-                if any(
-                    r != room and (t in near[s] or t in before[s] or t == s)
-                    for p in ps if parties[p].mobile for t, r in fixed_rooms.get(p, [])
-                ):  # fmt: skip
-                    continue
-                v_req.append(i)
-                v_slot.append(int(s))
-                v_group.append(g)
-                bonus = settings.keep_weight if kept.get(rid) == (int(s), g) else 0
-                v_weight.append(int(weights[i]) + bonus)
-    var_req = np.array(v_req, dtype=np.int64)
-    var_slot = np.array(v_slot, dtype=np.int64)
-    var_group = np.array(v_group, dtype=np.int64)
-    n = len(var_req)
-
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[int] = []
-    b: list[int] = []
-
-    def add_row(members: Sequence[int], bound: int, coefs: Sequence[int] | None = None) -> None:
-        r = len(b)
-        rows.extend([r] * len(members))
-        cols.extend(members)
-        vals.extend(coefs if coefs is not None else [1] * len(members))
-        b.append(bound)
-
-    by_req: dict[int, list[int]] = defaultdict(list)
-    by_party_slot: dict[tuple[int, int], list[int]] = defaultdict(list)
-    by_group_slot: dict[tuple[int, int], list[int]] = defaultdict(list)
-    by_party_slot_room: dict[tuple[int, int], dict[str, list[int]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for v in range(n):
-        i, s, g = int(var_req[v]), int(var_slot[v]), int(var_group[v])
-        by_req[i].append(v)
-        by_group_slot[(g, s)].append(v)
-        for p in request_parties[i]:
-            by_party_slot[(p, s)].append(v)
-            if parties[p].mobile:
-                by_party_slot_room[(p, s)][groups[g].room].append(v)
-    for members in by_req.values():
-        if len(members) > 1:
-            add_row(members, 1)
-    for (p, s), members in by_party_slot.items():
-        if len(members) > party_cap[p, s]:
-            add_row(members, int(party_cap[p, s]))
-    for (g, s), members in by_group_slot.items():
-        if len(members) > group_cap[g, s]:
-            add_row(members, int(group_cap[g, s]))
-    for (p, s), rooms in by_party_slot_room.items():
-        later_rooms: dict[str, list[int]] = defaultdict(list)
-        for t in near[s]:
-            for room, members in by_party_slot_room.get((p, t), {}).items():
-                later_rooms[room].extend(members)
-        for room, here in rooms.items():
-            elsewhere = [v for r2, m in later_rooms.items() if r2 != room for v in m]
-            if elsewhere:
-                add_row(here + elsewhere, 1)
-
-    # First meeting of each person without a held one
-    held_people = {p for p in fixed_rooms if parties[p].key.startswith("p:")}
-    u_person: list[int] = []
-    person_vars: dict[int, list[int]] = defaultdict(list)
-    for v in range(n):
-        person_vars[request_parties[int(var_req[v])][1]].append(v)
-    for p, members in person_vars.items():
-        if parties[p].key.startswith("p:") and p not in held_people:
-            j = n + len(u_person)
-            u_person.append(p)
-            add_row([j, *members], 0, [1] + [-1] * len(members))
-    A = sparse.csr_matrix(
-        (np.array(vals, dtype=np.float64), (np.array(rows, dtype=np.int64),
-                                            np.array(cols, dtype=np.int64))),
-        shape=(len(b), n + len(u_person)),
-    )  # fmt: skip
-    inst = Instance(
-        problem, settings, groups, parties, request_parties, request_groups, request_slots,
-        weights, var_req, var_slot, var_group, np.array(v_weight, dtype=np.int64),
-        np.array(u_person, dtype=np.int64), A, np.array(b, dtype=np.float64), fixed, now,
-    )  # fmt: skip
-    inst.seconds = time.perf_counter() - t0
-    log.info("day planner: %d variables, %d rows, compiled in %.2f s", n, len(b), inst.seconds)
-    return inst
-
-
-def _tables_of(groups: list[Group], indices: list[int]) -> list[str]:
-    return [t for i in indices for t in groups[i].tables]
-
-
 def _thousands(value: float) -> str:
     return f"{value:,.0f}".replace(",", "\u202f")
-
-
-def full_solution(inst: Instance, chosen: np.ndarray) -> np.ndarray:
-    """0/1 values of every column (meetings and first-meeting indicators) for ``chosen``."""
-    values = np.zeros(inst.A.shape[1], dtype=np.int64)
-    values[chosen] = 1
-    with_meeting = {inst.request_parties[int(inst.var_req[v])][1] for v in chosen}
-    for k, p in enumerate(inst.u_person):
-        values[inst.n_vars + k] = int(p) in with_meeting
-    return values
-
-
-def objective_value(inst: Instance, chosen: np.ndarray) -> int:
-    return int(objective_vector(inst) @ full_solution(inst, chosen))
-
-
-def objective_vector(inst: Instance) -> np.ndarray:
-    fw = np.full(len(inst.u_person), inst.settings.first_meeting_weight, dtype=np.int64)
-    return np.concatenate([inst.var_weight, fw])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -588,7 +301,7 @@ def _why(inst: Instance, meetings: pd.DataFrame) -> dict[str, str]:
             continue
         ps = inst.request_parties[i]
         rest = [s for s in slots if inst.now is None or s.start >= inst.now]
-        absent = [p for p in ps if not any(_inside(s, inst.parties[p].window) for s in rest)]
+        absent = [p for p in ps if not any(inside(s, inst.parties[p].window) for s in rest)]
         if absent:
             who = inst.parties[absent[0]].key
             out[rid] = ("entreprise absente" if who.startswith("f:") else "personne absente") + (
@@ -601,7 +314,7 @@ def _why(inst: Instance, meetings: pd.DataFrame) -> dict[str, str]:
         common = inst.request_slots[i]
         if len(common) == 0:
             out[rid] = ("aucun créneau commun : les heures de présence ne se recouvrent pas"
-                        if len([s for s in slots if all(_inside(s, inst.parties[p].window) for p in ps)]) == 0
+                        if len([s for s in slots if all(inside(s, inst.parties[p].window) for p in ps)]) == 0
                         else "plus aucun créneau restant dans la journée")  # fmt: skip
             continue
         causes: list[str] = []
@@ -653,7 +366,7 @@ def upper_bounds(inst: Instance) -> dict[str, int]:
     person_side = 0
     for p, count in per_party.items():
         party = inst.parties[p]
-        n = sum(_inside(s, party.window) for s in rest)
+        n = sum(inside(s, party.window) for s in rest)
         cap = min(count, party.seats * n)
         if party.key.startswith("f:"):
             firm_side += cap
@@ -852,7 +565,7 @@ def check(
                 parties.append((f"conseiller {M.counsellor_key(p).replace('|', ' – ')}",
                                 (slots[0].start, slots[-1].end), None, True))  # fmt: skip
         for label, window, _firm, mobile in parties:
-            if not _inside(slot, window):
+            if not inside(slot, window):
                 problems.append(f"rendez-vous {rid} à {slot.label} : hors des heures de présence "
                                 f"de {label}")  # fmt: skip
             use[(label, s)].append(rid)

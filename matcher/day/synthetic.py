@@ -28,24 +28,38 @@ def synthetic_problem(
     day: M.DayFrame | None = None,
 ) -> M.DayProblem:
     """A reproducible day (same seed, same problem); sizes as given."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)  # drawn in this order: tables, firms, people, requests
     day = day or M.DayFrame(date="2027-03-18")
     firms = [f"Entreprise {i + 1:03d}" for i in range(n_firms)]
+    table_frame = _tables(rng, firms, n_tables, n_rooms, own_table_share)
+    firm_frame = _firms(rng, firms)
+    people = _people(rng, n_people)
+    requests = _requests(rng, firms, people, n_requests, b2b_share)
+    return M.make_problem(day, table_frame, requests, firm_frame, people)
+
+
+def _tables(
+    rng: np.random.Generator, firms: list[str], n_tables: int, n_rooms: int, own_share: float
+) -> pd.DataFrame:
+    """Firms with their own table(s): a third, some with two; the rest share what is left."""
     rooms = [f"Salle {chr(ord('A') + i)}" for i in range(n_rooms)]
     tables = [f"T{i + 1:02d}" for i in range(n_tables)]
-    # Firms with their own table(s): a third, some with two; the rest share what is left.
-    n_own = min(int(n_firms * own_table_share), n_tables // 2)
+    n_own = min(int(len(firms) * own_share), n_tables // 2)
     owners: list[str] = []
     for f in firms[:n_own]:
         owners += [f] * (2 if rng.random() < 0.15 and len(owners) + 2 <= n_tables // 2 + 5 else 1)
     owners = owners[: max(n_tables - max(n_tables // 4, 1), 0)]
     owners += [""] * (n_tables - len(owners))
-    table_frame = pd.DataFrame({
+    return pd.DataFrame({
         M.TABLE: tables,
         M.ROOM: [rooms[i * n_rooms // n_tables] for i in range(n_tables)],
         M.FIRM: owners,
     })  # fmt: skip
-    windows = [("", "")] * n_firms
+
+
+def _firms(rng: np.random.Generator, firms: list[str]) -> pd.DataFrame:
+    """30 % in a QPV; a tenth for the morning only, a tenth for the afternoon only."""
+    n_firms = len(firms)
     firm_frame = pd.DataFrame({
         M.FIRM: firms,
         M.QPV: rng.random(n_firms) < 0.3,
@@ -56,8 +70,12 @@ def synthetic_problem(
     half = rng.random(n_firms)
     firm_frame.loc[half < 0.1, M.DEPARTURE] = "12:00"  # morning only
     firm_frame.loc[(half >= 0.1) & (half < 0.2), M.ARRIVAL] = "14:00"  # afternoon only
-    del windows
+    return firm_frame
 
+
+def _people(rng: np.random.Generator, n_people: int) -> pd.DataFrame:
+    """People of eight structures, three counsellors each; school hours, late buses, early
+    departures; a quarter accompanied."""
     structures = [f"Structure {chr(ord('A') + i)}" for i in range(8)]
     people_rows = []
     for i in range(n_people):
@@ -78,7 +96,19 @@ def synthetic_problem(
     people = pd.DataFrame(people_rows)
     people[M.PERSON] = [M.person_key(s, p) for s, p in zip(people[M.STRUCTURE],
                                                             people[M.PROFILE_REF], strict=True)]  # fmt: skip
+    return people
 
+
+def _requests(
+    rng: np.random.Generator,
+    firms: list[str],
+    people: pd.DataFrame,
+    n_requests: int,
+    b2b_share: float,
+) -> pd.DataFrame:
+    """Requests of people (every person at least once while there are enough, popular firms
+    drawing more), then business-to-business ones."""
+    n_firms, n_people = len(firms), len(people)
     n_b2b = round(n_requests * b2b_share)
     n_person = n_requests - n_b2b
     # Popular firms get more requests (a few big recruiters draw many people).
@@ -110,4 +140,4 @@ def synthetic_problem(
         rows.append({M.FIRM: fa, M.PERSON: "", M.OTHER_FIRM: fb, M.SCORE: 0.0, M.OFFER_REF: ""})
     requests = pd.DataFrame(rows)
     requests[M.REQUEST] = [f"R{i + 1:04d}" for i in range(len(requests))]
-    return M.make_problem(day, table_frame, requests, firm_frame, people)
+    return requests

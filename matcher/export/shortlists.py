@@ -40,7 +40,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.intake.readers import FORMAT_CSV, RowsRead, SheetRows, read_rows
+from matcher.intake.detect import FORMAT_CSV
+from matcher.intake.readers import RowsRead, SheetRows, read_rows
 from matcher.ranking import explain
 from matcher.settings import ImportLimits
 from matcher.workflow import review

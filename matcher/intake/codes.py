@@ -15,7 +15,7 @@ from matcher import fields as F
 from matcher.reference.referential import CODE, CONFIDENCE, LABEL, fold_codes
 
 if TYPE_CHECKING:
-    from matcher.intake.importer import ImportReport
+    from matcher.intake.report import ImportReport
     from matcher.reference.referential import Referential
 
 # The title "clearly says another job" when the classifier is this confident.
@@ -26,7 +26,7 @@ def check_given_codes(frame: pd.DataFrame, referential: Referential, report: Imp
     """Add to ``report.code_checks`` the rows whose given ROME code the title contradicts (title
     classified with confidence >= CHECK_MIN_CONFIDENCE into another professional domain, the
     letter and two digits of the code). Returns how many."""
-    from matcher.intake.importer import Finding
+    from matcher.intake.report import Finding
 
     given = fold_codes(frame[F.ROME_CODE])
     has = given.map(len) > 0

@@ -9,6 +9,9 @@ Every non-empty row under the header of an imported sheet is either imported or 
 reason; a value that cannot be read is kept as text and flagged, it does not stop the row. The
 report says where (file, sheet, row as Excel shows it, column) in French, and keeps structured
 fields for the dashboard.
+
+The report and its sentences are in ``report``; the column mapping shared with the preview in
+``columns``; offer identity and duplicates in ``duplicates``.
 """
 
 from __future__ import annotations
@@ -17,57 +20,45 @@ import datetime as dt
 import hashlib
 import logging
 import re
-import secrets
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from matcher import fields as F
 from matcher.errors import UserError
-from matcher.intake import codes, francetravail, lesemplois, parsing, places, privacy, structured
+from matcher.intake import codes, francetravail, parsing, places, privacy, structured
+from matcher.intake.columns import adapt_tables, header_scorer, map_table, required_fields
+from matcher.intake.detect import FORMAT_LABELS
+from matcher.intake.duplicates import check_duplicates, content_keys
 from matcher.intake.mapping import (
     FIELD_LABELS,
     ColumnMapping,
     SynonymIndex,
-    header_signature,
-    known_label_count,
-    map_columns,
     synonym_index,
 )
-from matcher.intake.readers import (
-    ADVICE_FORMULAS,
-    FORMAT_LABELS,
-    RawTable,
-    ReadResult,
-    SkippedSheet,
-    read_bytes,
-    read_file,
-)
+from matcher.intake.readers import ReadResult, SkippedSheet, read_bytes, read_file
+from matcher.intake.report import Finding, ImportReport, Kind, SheetReport
+from matcher.intake.tables import RawTable
+from matcher.intake.xlsx import ADVICE_FORMULAS
 from matcher.settings import ImportLimits
-from matcher.text.fold import fold
 
 if TYPE_CHECKING:
     from matcher.reference.referential import Referential
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["offers", "profiles"]
 ROW_NOUN = {"offers": "une offre", "profiles": "un profil"}
 
 __all__ = [
     "FIELD_LABELS",
-    "Finding",
-    "ImportReport",
     "ImportResult",
     "Preview",
     "SheetPreview",
-    "SheetReport",
     "import_file",
     "import_path",
-    "offer_identity",
     "preview_file",
 ]
 
@@ -109,225 +100,6 @@ R_EXPERIENCE = "code d'expérience France Travail (D, E, S) traduit en mots"
 R_ALTERNANCE = "offre(s) en alternance (contrat complété)"
 R_ROME = "code ROME du fichier utilisé comme métier"
 R_MERGED = "candidature(s) d'une personne déjà vue regroupée(s) sur sa première ligne"
-# Findings listed one by one in the summary before "... and N more".
-SUMMARY_LIMIT = 100
-
-
-@dataclass
-class Finding:
-    """A rejected row or a flagged value: where it is and why, in French."""
-
-    sheet: str | None
-    row: int  # as Excel shows it
-    column: str | None  # header label as written
-    reason: str
-    value: str | None = None
-
-    def text(self, source: str) -> str:
-        where = f"{source}" + (f", feuille « {self.sheet} »" if self.sheet else "")
-        col = f", colonne « {self.column} »" if self.column else ""
-        return f"{where}, ligne {self.row}{col} : {self.reason}"
-
-
-Rejection = Finding  # a rejected row
-Flag = Finding  # a value kept as text
-
-
-@dataclass
-class SheetReport:
-    """What happened in one sheet (or the CSV): rows read = imported + rejected."""
-
-    sheet: str | None
-    header_row: int
-    rows_read: int = 0
-    rows_imported: int = 0
-    rows_rejected: int = 0
-    header_rows: int = 1
-    rows_above: int = 0
-    hidden_rows: list[int] = field(default_factory=list)
-    hidden_columns: list[str] = field(default_factory=list)
-    formula_cells: list[str] = field(default_factory=list)  # "D5": formula without cached value
-    error_cells: list[str] = field(default_factory=list)  # "D5 (#N/A)"
-    merged_filled: int = 0
-    truncated_cells: int = 0
-    signature: str = ""
-    remembered_mapping: bool = False
-
-
-@dataclass
-class ImportReport:
-    """What an import did, row by row; kept with the import in the database."""
-
-    kind: str
-    source: str
-    sha256: str = ""
-    file_format: str = ""
-    sheets: list[str] = field(default_factory=list)  # names of the imported sheets
-    sheet_reports: list[SheetReport] = field(default_factory=list)
-    skipped_sheets: list[SkippedSheet] = field(default_factory=list)
-    mapping: dict[str, str] = field(default_factory=dict)  # raw label -> field
-    mapping_how: dict[str, str] = field(default_factory=dict)  # raw label -> how it was found
-    unmapped: list[str] = field(default_factory=list)
-    unmapped_notes: dict[str, str] = field(default_factory=dict)
-    rows_read: int = 0
-    rows_imported: int = 0
-    rejections: list[Finding] = field(default_factory=list)
-    flags: list[Finding] = field(default_factory=list)  # values kept as text
-    duplicates: list[Finding] = field(default_factory=list)  # kept, but reported
-    warnings: list[str] = field(default_factory=list)  # file-level warnings and advice
-    notes: list[str] = field(default_factory=list)  # encoding, separator, macros...
-    dropped_columns: dict[str, str] = field(default_factory=dict)  # label -> kind of data
-    redactions: dict[str, int] = field(default_factory=dict)  # kind -> count
-    header_signatures: list[str] = field(default_factory=list)
-    source_format: str = ""  # a known format recognised (France Travail, les emplois)
-    reinterpreted: dict[str, int] = field(default_factory=dict)  # what was read otherwise -> count
-    places_not_found: list[Finding] = field(default_factory=list)  # rows whose place is unknown
-    code_checks: list[Finding] = field(default_factory=list)  # official codes the title contradicts
-
-    @property
-    def rows_rejected(self) -> int:
-        return len({(r.sheet, r.row) for r in self.rejections})
-
-    @property
-    def accounted(self) -> bool:
-        """Every row read is imported or rejected, in every sheet."""
-        return self.rows_read == self.rows_imported + self.rows_rejected and all(
-            s.rows_read == s.rows_imported + s.rows_rejected for s in self.sheet_reports
-        )
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def count(self, what: str, n: int) -> None:
-        """Count ``n`` values read otherwise than written (``what``: a French sentence)."""
-        if n:
-            self.reinterpreted[what] = self.reinterpreted.get(what, 0) + int(n)
-
-    @classmethod
-    def from_dict(cls, data: Mapping) -> ImportReport:
-        """Rebuild a report stored as JSON (``to_dict``)."""
-        data = dict(data)
-        for key, kls in (("rejections", Finding), ("flags", Finding), ("duplicates", Finding),
-                         ("places_not_found", Finding), ("code_checks", Finding)):  # fmt: skip
-            data[key] = [kls(**x) for x in data.get(key, [])]
-        data["sheet_reports"] = [SheetReport(**x) for x in data.get("sheet_reports", [])]
-        data["skipped_sheets"] = [SkippedSheet(**x) for x in data.get("skipped_sheets", [])]
-        known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known})
-
-    def summary_lines(self, limit: int | None = SUMMARY_LIMIT) -> list[str]:
-        """The report as French sentences, for the CLI and the dashboard (findings listed up to
-        ``limit`` per kind; ``None`` lists them all)."""
-        fmt = FORMAT_LABELS.get(self.file_format, self.file_format)
-        lines = [
-            f"{self.source}{f' ({fmt})' if fmt else ''} : {self.rows_read} ligne(s) lue(s), "
-            f"{self.rows_imported} importée(s), {self.rows_rejected} rejetée(s)."
-        ]
-        several = len(self.sheet_reports) > 1
-        for s in self.sheet_reports:
-            head = f"Feuille « {s.sheet} »" if s.sheet else "Tableau"
-            rows = (
-                f"lignes {s.header_row - 1}-{s.header_row}"
-                if s.header_rows > 1
-                else f"ligne {s.header_row}"
-            )
-            detail = f"{head} : en-tête {rows}" if s.header_row else f"{head} : champs du JSON"
-            if s.rows_above:
-                detail += f" ({s.rows_above} ligne(s) de titre au-dessus ignorée(s))"
-            if several:
-                detail += (
-                    f", {s.rows_read} ligne(s) lue(s), {s.rows_imported} importée(s), "
-                    f"{s.rows_rejected} rejetée(s)"
-                )
-            if s.remembered_mapping:
-                detail += ", correspondance des colonnes mémorisée appliquée"
-            lines.append(detail + ".")
-        if self.source_format:
-            lines.append(f"Format reconnu : {self.source_format}.")
-        lines += [n[0].upper() + n[1:] + "." for n in self.notes]
-        for sk in self.skipped_sheets:
-            rows = f" ({sk.rows} ligne(s) non importée(s))" if sk.rows else ""
-            lines.append(f"Feuille « {sk.sheet} » ignorée : {sk.reason}{rows}.")
-        if self.mapping:
-            pairs = ", ".join(
-                f"« {k} » → {FIELD_LABELS.get(v, v)}"
-                + (" (approché)" if "approché" in self.mapping_how.get(k, "") else "")
-                for k, v in self.mapping.items()
-            )
-            lines.append(f"Colonnes reconnues : {pairs}.")
-        if self.unmapped:
-            unmapped = []
-            for c in self.unmapped:
-                note = self.unmapped_notes.get(c)
-                unmapped.append(f"« {c} »" + (f" ({note})" if note else ""))
-            lines.append("Colonnes non importées : " + ", ".join(unmapped) + ".")
-        if self.dropped_columns:
-            dropped = ", ".join(f"« {k} » ({v})" for k, v in self.dropped_columns.items())
-            lines.append(f"Colonnes supprimées pour l'anonymat, jamais enregistrées : {dropped}.")
-        n_red = sum(self.redactions.values())
-        if n_red:
-            detail = ", ".join(f"{v} {k}" for k, v in self.redactions.items() if v)
-            lines.append(f"Données personnelles masquées dans le texte : {detail}.")
-        for s in self.sheet_reports:
-            where = f"feuille « {s.sheet} »" if s.sheet else "fichier"
-            if s.hidden_rows:
-                lines.append(
-                    f"{where[0].upper() + where[1:]} : {len(s.hidden_rows)} ligne(s) masquée(s) "
-                    f"dans Excel, importée(s) comme les autres ({_short_list(s.hidden_rows)})."
-                )
-            if s.hidden_columns:
-                cols = ", ".join(f"« {c} »" for c in s.hidden_columns)
-                lines.append(
-                    f"{where[0].upper() + where[1:]} : colonne(s) masquée(s) dans Excel, "
-                    f"importée(s) comme les autres : {cols}."
-                )
-            if s.formula_cells:
-                lines.append(
-                    f"{where[0].upper() + where[1:]} : {len(s.formula_cells)} cellule(s) avec une "
-                    f"formule sans valeur calculée ({_short_list(s.formula_cells)}), lue(s) comme "
-                    f"vide(s) : {ADVICE_FORMULAS}."
-                )
-            if s.error_cells:
-                lines.append(
-                    f"{where[0].upper() + where[1:]} : {len(s.error_cells)} cellule(s) en erreur "
-                    f"Excel, lue(s) comme vide(s) ({_short_list(s.error_cells)})."
-                )
-            if s.merged_filled:
-                lines.append(
-                    f"{where[0].upper() + where[1:]} : cellules fusionnées sur plusieurs lignes, "
-                    f"valeur recopiée dans {s.merged_filled} cellule(s)."
-                )
-            if s.truncated_cells:
-                lines.append(
-                    f"{where[0].upper() + where[1:]} : {s.truncated_cells} cellule(s) trop "
-                    "longue(s), coupée(s) à 32 767 caractères."
-                )
-        if self.reinterpreted:
-            lines.append("Valeurs lues autrement qu'écrites (rien n'est perdu) :")
-            lines += [f"  {n} × {what}" for what, n in self.reinterpreted.items() if n]
-        lines += self.warnings
-        for title, items in (
-            ("Lignes rejetées", self.rejections),
-            ("Doublons signalés", self.duplicates),
-            ("Valeurs gardées telles quelles", self.flags),
-            ("Lieux introuvables (distance inconnue)", self.places_not_found),
-            ("Codes ROME à vérifier", self.code_checks),
-        ):
-            if not items:
-                continue
-            lines.append(f"{title} ({len(items)}) :")
-            shown = items if limit is None else items[:limit]
-            lines += ["  " + r.text(self.source) for r in shown]
-            if len(shown) < len(items):
-                lines.append(
-                    f"  … et {len(items) - len(shown)} autre(s) (rapport complet en base)."
-                )
-        return lines
-
-
-def _short_list(items: list, n: int = 10) -> str:
-    shown = ", ".join(str(x) for x in items[:n])
-    return shown + (f"… ({len(items)} en tout)" if len(items) > n else "")
 
 
 @dataclass
@@ -379,17 +151,17 @@ def import_file(
     limits = limits or ImportLimits()
     index = synonyms or synonym_index(kind)
     report = ImportReport(kind=kind, source=name, sha256=hashlib.sha256(data).hexdigest())
-    read = read_file(data, name, limits, sheet, header_scorer=_scorer(index, kind))
+    read = read_file(data, name, limits, sheet, header_scorer=header_scorer(index, kind))
     report.file_format = read.file_format
     report.notes += read.notes
     report.skipped_sheets += read.skipped
-    _adapt_tables(read, kind, pseudonym_key, report)
+    adapt_tables(read, kind, pseudonym_key, report)
     prepared = _prepare_tables(read, kind, index, structure, sheet, overrides, remembered, report)
     frames = [
         _canonical(t, mapping, kind, structure, report, sr, today) for t, mapping, sr in prepared
     ]
     frame = pd.concat(frames, ignore_index=True) if frames else _empty_frame(kind)
-    frame = _check_duplicates(frame, kind, report, existing)
+    frame = check_duplicates(frame, kind, report, existing)
     if len(frame):
         frame, points = places.resolve(frame, kind, report, communes)
         if others is not None:
@@ -486,32 +258,6 @@ class Preview:
         return lines
 
 
-def _map_table(
-    table: RawTable,
-    kind: Kind,
-    index,
-    overrides: Mapping[str, str | None] | None,
-    remembered: Mapping[str, Mapping[str, str | None]] | None,
-) -> tuple[str, dict[str, str], list[str], ColumnMapping, bool]:
-    """Header signature, columns dropped for anonymity (profiles), columns kept, their mapping
-    (remembered mapping and overrides applied) and whether a remembered mapping was used: the
-    same for the preview and the import, so the preview shows what the import will do."""
-    labels = list(table.frame.columns)
-    signature = header_signature(labels)
-    dropped = _forbidden_columns(labels) if kind == "profiles" else {}
-    kept = [x for x in labels if x not in dropped]
-    table_overrides, was_remembered = _overrides_for(signature, overrides, remembered)
-    mapping = map_columns(
-        kept,
-        index,
-        _allowed_overrides(table_overrides, dropped, table),
-        letters=table.letters,
-        kind=kind,
-        alternatives=table.sub_labels,
-    )
-    return signature, dropped, kept, mapping, was_remembered
-
-
 def preview_file(
     data: bytes,
     name: str,
@@ -531,14 +277,14 @@ def preview_file(
     limits = limits or ImportLimits()
     index = synonym_index(kind)
     read = read_file(
-        data, name, limits, sheet, header_scorer=_scorer(index, kind), max_data_rows=rows
+        data, name, limits, sheet, header_scorer=header_scorer(index, kind), max_data_rows=rows
     )
-    _adapt_tables(read, kind, None, None)
-    required = _required(kind, structure)
+    adapt_tables(read, kind, None, None)
+    required = required_fields(kind, structure)
     sheets = []
     for table in read.tables:
         labels = list(table.frame.columns)
-        signature, dropped, kept, mapping, was_remembered = _map_table(
+        signature, dropped, kept, mapping, was_remembered = map_table(
             table, kind, index, overrides, remembered
         )
         shown = table.frame[kept].head(rows).copy()
@@ -566,87 +312,6 @@ def preview_file(
 # ---------------------------------------------------------------------------------------------
 # Internals
 # ---------------------------------------------------------------------------------------------
-def _adapt_tables(
-    read: ReadResult, kind: Kind, key: bytes | None, report: ImportReport | None
-) -> None:
-    """Known formats: France Travail's offers are named in the report; les emplois' exports get
-    a pseudonymous reference per person before the identifying columns are dropped."""
-    for table in read.tables:
-        labels = [str(x) for x in table.frame.columns]
-        if kind == "offers" and francetravail.recognised(labels):
-            if report is not None:
-                report.source_format = francetravail.NAME
-        elif kind == "profiles" and lesemplois.recognised(labels):
-            people, merged = lesemplois.add_references(table, key or secrets.token_bytes(32))
-            table.merged_rows = merged
-            if report is not None:
-                report.source_format = lesemplois.NAME
-                report.notes.append(
-                    f"{people} personne(s) : une référence pseudonyme chacune (« LE-… »), calculée "
-                    "à partir des colonnes d'identité, qui sont ensuite supprimées"
-                    + ("" if key else " ; références valables pour ce fichier seulement")
-                )
-
-
-def _scorer(index: SynonymIndex, kind: str):
-    extra = [privacy.forbidden_kind] if kind == "profiles" else []
-    return known_label_count(index, extra)
-
-
-def _required(kind: str, structure: str | None) -> list[str]:
-    required = F.OFFER_REQUIRED if kind == "offers" else F.PROFILE_REQUIRED
-    return [r for r in required if not (r == F.STRUCTURE and structure)]
-
-
-def _forbidden_columns(labels) -> dict[str, str]:
-    out = {}
-    for label in labels:
-        why = privacy.forbidden_kind(label)
-        if why:
-            out[label] = why
-    return out
-
-
-def _overrides_for(
-    signature: str,
-    overrides: Mapping[str, str | None] | None,
-    remembered: Mapping[str, Mapping[str, str | None]] | None,
-) -> tuple[dict[str, str | None], bool]:
-    remembered_here = dict((remembered or {}).get(signature, {}))
-    table_overrides: dict[str, str | None] = dict(remembered_here)
-    table_overrides.update(overrides or {})
-    return table_overrides, bool(remembered_here)
-
-
-def _allowed_overrides(
-    overrides: dict[str, str | None], dropped: dict[str, str], table: RawTable
-) -> dict[str, str | None]:
-    """A personal-data column can never be mapped, whatever the user asks."""
-    by_letter = {v: k for k, v in table.letters.items()}
-    folded_dropped = {fold(d): d for d in dropped}
-    out = {}
-    for key, target in overrides.items():
-        label = (
-            key
-            if key in dropped
-            else folded_dropped.get(fold(key))
-            or (
-                by_letter.get(str(key).strip().upper())
-                if by_letter.get(str(key).strip().upper()) in dropped
-                else None
-            )
-        )
-        if label is not None:
-            if target is not None:
-                raise UserError(
-                    f"{table.where} : la colonne « {label} » contient des données personnelles "
-                    f"({dropped[label]}) ; elle ne peut pas être importée"
-                )
-            continue
-        out[key] = target
-    return out
-
-
 def _prepare_tables(
     read: ReadResult,
     kind: Kind,
@@ -659,54 +324,24 @@ def _prepare_tables(
 ) -> list[tuple[RawTable, ColumnMapping, SheetReport]]:
     """Map each table; keep those with the required columns. With several sheets, a sheet
     without them is skipped (and reported with its row count); alone, it is an error."""
-    required = _required(kind, structure)
+    required = required_fields(kind, structure)
     out = []
     errors = []
     for table in read.tables:
-        labels = list(table.frame.columns)
-        signature, dropped, kept, mapping, was_remembered = _map_table(
+        signature, dropped, kept, mapping, was_remembered = map_table(
             table, kind, index, overrides, remembered
         )
         missing = mapping.missing(required)
         if missing:
             names = ", ".join(FIELD_LABELS[m] for m in missing)
-            shown_labels = kept[:25] if kind == "profiles" else labels[:25]
-            if kind == "profiles":  # a data row taken for a header must not show personal data
-                shown_labels = [privacy.redact_value(str(x), {}) for x in shown_labels]
-            shown = ", ".join(f"« {x} »" for x in shown_labels)
-            hint = (
-                " ; indiquez la structure (option --structure ou champ « structure »)"
-                if F.STRUCTURE in missing
-                else " ; indiquez quelle colonne utiliser (option --map « Colonne=champ » ou éditeur de correspondance)"
-            )
-            message = (
-                f"colonne obligatoire introuvable ({names}) ; en-tête lu en ligne "
-                f"{table.header_row} : {shown}{hint}"
-            )
-            errors.append(f"{table.where} : {message}")
+            errors.append(f"{table.where} : {_missing_message(table, kind, kept, missing)}")
             report.skipped_sheets.append(
                 SkippedSheet(
                     table.sheet or "", f"pas de colonne {names} reconnue", len(table.frame)
                 )
             )
             continue
-        sr = SheetReport(
-            sheet=table.sheet,
-            header_row=table.header_row,
-            header_rows=table.header_rows,
-            rows_above=table.rows_above,
-            hidden_rows=list(table.hidden_rows),
-            hidden_columns=[c for c in table.hidden_columns if c not in dropped],
-            formula_cells=sorted(set(table.formula_cells.values()), key=_cell_order),
-            error_cells=[
-                f"{table.letters.get(label, '?')}{row} ({value})"
-                for (row, label), value in sorted(table.error_cells.items())
-            ],
-            merged_filled=table.merged_filled,
-            truncated_cells=len(table.truncated_cells),
-            signature=signature,
-            remembered_mapping=was_remembered,
-        )
+        sr = _sheet_report(table, dropped, signature, was_remembered)
         report.dropped_columns.update(dropped)
         out.append((table, mapping, sr))
     if not out:
@@ -716,7 +351,58 @@ def _prepare_tables(
             f"{read.source} : aucune feuille ne contient les colonnes attendues ({'; '.join(errors)})"
         )
     # Sheets that were skipped because they lack the required columns stay in the report.
-    for table, mapping, sr in out:
+    _record_sheets(report, out)
+    return out
+
+
+def _missing_message(table: RawTable, kind: Kind, kept: list[str], missing: list[str]) -> str:
+    """Why a table cannot be imported: the required columns not found, the header as read and
+    what to do."""
+    names = ", ".join(FIELD_LABELS[m] for m in missing)
+    labels = list(table.frame.columns)
+    shown_labels = kept[:25] if kind == "profiles" else labels[:25]
+    if kind == "profiles":  # a data row taken for a header must not show personal data
+        shown_labels = [privacy.redact_value(str(x), {}) for x in shown_labels]
+    shown = ", ".join(f"« {x} »" for x in shown_labels)
+    hint = (
+        " ; indiquez la structure (option --structure ou champ « structure »)"
+        if F.STRUCTURE in missing
+        else " ; indiquez quelle colonne utiliser (option --map « Colonne=champ » ou éditeur de correspondance)"
+    )
+    return (
+        f"colonne obligatoire introuvable ({names}) ; en-tête lu en ligne "
+        f"{table.header_row} : {shown}{hint}"
+    )
+
+
+def _sheet_report(
+    table: RawTable, dropped: dict[str, str], signature: str, remembered: bool
+) -> SheetReport:
+    """The report of a sheet that will be imported (its rows are counted as they are read)."""
+    return SheetReport(
+        sheet=table.sheet,
+        header_row=table.header_row,
+        header_rows=table.header_rows,
+        rows_above=table.rows_above,
+        hidden_rows=list(table.hidden_rows),
+        hidden_columns=[c for c in table.hidden_columns if c not in dropped],
+        formula_cells=sorted(set(table.formula_cells.values()), key=_cell_order),
+        error_cells=[
+            f"{table.letters.get(label, '?')}{row} ({value})"
+            for (row, label), value in sorted(table.error_cells.items())
+        ],
+        merged_filled=table.merged_filled,
+        truncated_cells=len(table.truncated_cells),
+        signature=signature,
+        remembered_mapping=remembered,
+    )
+
+
+def _record_sheets(
+    report: ImportReport, prepared: list[tuple[RawTable, ColumnMapping, SheetReport]]
+) -> None:
+    """The sheets to import, their header signatures and their mappings, in the report."""
+    for table, mapping, sr in prepared:
         report.sheets.append(table.sheet or "")
         report.header_signatures.append(sr.signature)
         report.sheet_reports.append(sr)
@@ -728,7 +414,6 @@ def _prepare_tables(
                 report.unmapped.append(label)
                 if label in mapping.notes:
                     report.unmapped_notes[label] = mapping.notes[label]
-    return out
 
 
 def _cell_order(ref: str) -> tuple[int, str]:
@@ -882,28 +567,66 @@ def _canonical(
             if fld in out:
                 out[fld] = _join_values([out[fld], extra])
     column_of = {fld: labels[0] for fld, labels in by_field.items()}
+    ref_before = None
     if kind == "profiles":
-        if structure:
-            out[F.STRUCTURE] = out[F.STRUCTURE].where(out[F.STRUCTURE].notna(), structure)
-        # Personal data in any text is masked before anything reads it (parsers, report, logs).
-        ref_before = out[F.PROFILE_REF].copy()
-        for fld in fields:
-            if out[fld].notna().any():
-                out[fld], counts = privacy.redact_text(
-                    out[fld], free_text=fld not in (F.PROFILE_REF, F.POSTAL_CODE)
-                )
-                for k, v in counts.items():
-                    if v:
-                        report.redactions[k] = report.redactions.get(k, 0) + v
-        ids = ref_before.dropna()
-        if len(ids) >= 3 and privacy.names_as_identifiers(ids) >= 0.5:
-            raise UserError(
-                f"{table.where}, colonne {table.column_ref(column_of[F.PROFILE_REF])} : les "
-                "identifiants ressemblent à des noms de personnes (lettres seules, sans chiffre) ; "
-                "les profils doivent arriver anonymisés : remplacez-les par un code (ex. ACI-042)"
-            )
+        ref_before = _redact_profiles(out, fields, structure, table, column_of, report)
     out = _parse_values(out, kind, column_of, table, report, today)
+    bad = _rejected_rows(out, table, kind, structure, column_of, report, ref_before)
+    out = out[~bad].copy()
+    out[F.SOURCE_FILE] = table.source
+    out[F.SOURCE_SHEET] = table.sheet
+    out[F.SOURCE_ROW] = out.index.astype(int)
+    # Cell texts of the raw table, for duplicate checks (exact duplicates vs. different rows).
+    out = out.astype("object").where(out.notna(), None)  # one missing value: None
+    out["_content"] = content_keys(out, fields)
+    return out.reset_index(drop=True)
 
+
+def _redact_profiles(
+    out: pd.DataFrame,
+    fields,
+    structure: str | None,
+    table: RawTable,
+    column_of: dict[str, str],
+    report: ImportReport,
+) -> pd.Series:
+    """Profiles: the structure given for the file filled in, and personal data in any text masked
+    (``out`` changed in place) before anything reads it (parsers, report, logs); identifiers that
+    look like people's names refused. Returns the identifiers as they were, before masking."""
+    if structure:
+        out[F.STRUCTURE] = out[F.STRUCTURE].where(out[F.STRUCTURE].notna(), structure)
+    # Personal data in any text is masked before anything reads it (parsers, report, logs).
+    ref_before = out[F.PROFILE_REF].copy()
+    for fld in fields:
+        if out[fld].notna().any():
+            out[fld], counts = privacy.redact_text(
+                out[fld], free_text=fld not in (F.PROFILE_REF, F.POSTAL_CODE)
+            )
+            for k, v in counts.items():
+                if v:
+                    report.redactions[k] = report.redactions.get(k, 0) + v
+    ids = ref_before.dropna()
+    if len(ids) >= 3 and privacy.names_as_identifiers(ids) >= 0.5:
+        raise UserError(
+            f"{table.where}, colonne {table.column_ref(column_of[F.PROFILE_REF])} : les "
+            "identifiants ressemblent à des noms de personnes (lettres seules, sans chiffre) ; "
+            "les profils doivent arriver anonymisés : remplacez-les par un code (ex. ACI-042)"
+        )
+    return ref_before
+
+
+def _rejected_rows(
+    out: pd.DataFrame,
+    table: RawTable,
+    kind: Kind,
+    structure: str | None,
+    column_of: dict[str, str],
+    report: ImportReport,
+    ref_before: pd.Series | None,
+) -> pd.Series:
+    """The rows that are not an offer or a profile, each rejected in the report for the first
+    reason found; rows with more cells than the header flagged. ``ref_before``: the profiles'
+    identifiers before masking (``None`` for offers)."""
     # Row checks, in order: the first reason found is the one reported.
     bad = pd.Series(False, index=out.index)
     noun = ROW_NOUN[kind]
@@ -939,11 +662,11 @@ def _canonical(
     # A "TOTAL" row under the data (sums of positions...) has no required value: say what it is
     # rather than ask the user to fill it in.
     required_empty = pd.Series(False, index=out.index)
-    for fld in _required(kind, structure):
+    for fld in required_fields(kind, structure):
         required_empty |= out[fld].isna()
     reject(required_empty & _total_rows(table.frame).reindex(out.index, fill_value=False), None,
            f"ligne de total, pas {noun}")  # fmt: skip
-    for fld in _required(kind, structure):
+    for fld in required_fields(kind, structure):
         label = column_of.get(fld)
         empty = out[fld].isna()
 
@@ -958,19 +681,12 @@ def _canonical(
             return f"{FIELD_LABELS[fld]} vide"
 
         reject(empty, label, why)
-    if kind == "profiles":
+    if ref_before is not None:  # profiles
         personal = ref_before.notna() & (out[F.PROFILE_REF] != ref_before)
         reject(personal, column_of.get(F.PROFILE_REF),
                "l'identifiant contient une donnée personnelle (courriel, téléphone...) : "
                "remplacez-le par un code anonyme")  # fmt: skip
-    out = out[~bad].copy()
-    out[F.SOURCE_FILE] = table.source
-    out[F.SOURCE_SHEET] = table.sheet
-    out[F.SOURCE_ROW] = out.index.astype(int)
-    # Cell texts of the raw table, for duplicate checks (exact duplicates vs. different rows).
-    out = out.astype("object").where(out.notna(), None)  # one missing value: None
-    out["_content"] = _content_keys(out, fields)
-    return out.reset_index(drop=True)
+    return bad
 
 
 _TOTAL_RE = r"^\s*(?:sous[- ]?)?totaux?\b|^\s*total\b"
@@ -983,28 +699,6 @@ def _total_rows(raw: pd.DataFrame) -> pd.Series:
         text = raw[column].astype("object").where(raw[column].notna(), "").astype(str)
         hit |= text.str.contains(_TOTAL_RE, case=False, regex=True)
     return hit
-
-
-def _content_keys(out: pd.DataFrame, fields) -> pd.Series:
-    """One hash per row of the canonical values: equal rows, equal keys."""
-    if out.empty:
-        return pd.Series([], dtype=object, index=out.index)
-    columns = {}
-    for f in fields:
-        col = out[f]
-        if col.map(type).eq(list).any():
-            col = col.map(_as_text)
-        columns[f] = col.astype("object").where(col.notna(), "").astype(str)
-    text = pd.DataFrame(columns, index=out.index)
-    return pd.util.hash_pandas_object(text, index=False).astype(str)
-
-
-def _as_text(v: object) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    if isinstance(v, list):
-        return "\x1e".join(map(str, v))
-    return str(v)
 
 
 def _parse_values(
@@ -1111,173 +805,3 @@ def _caces_to_skills(out: pd.DataFrame, kind: Kind, report: ImportReport) -> Non
 def _clip(text: str, n: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-# ---------------------------------------------------------------------------------------------
-# Offer identity and duplicates
-# ---------------------------------------------------------------------------------------------
-_GENDER_MARK = re.compile(r"\(?\b[hf]\s*/\s*[hf]\b\)?|\(?\b[hf]\s*-\s*[hf]\b\)?", re.I)
-_SHORT_NUMERIC_REF = re.compile(r"\d{1,4}")  # a row number, not a reference
-
-
-def _key_part(series: pd.Series) -> pd.Series:
-    text = series.astype("object").where(series.notna(), "").astype(str)
-    folded = {v: fold(_GENDER_MARK.sub(" ", v)) for v in pd.unique(text)}
-    return text.map(folded)
-
-
-def offer_identity(frame: pd.DataFrame) -> pd.Series:
-    """Identity of offers without a reference: employer + title + commune, folded (case,
-    accents, punctuation and "H/F" ignored)."""
-    return (
-        _key_part(frame[F.EMPLOYER])
-        + "|"
-        + _key_part(frame[F.TITLE])
-        + "|"
-        + _key_part(frame[F.COMMUNE])
-    )
-
-
-def _hash_ref(keys: pd.Series) -> pd.Series:
-    return "OFF-" + keys.map(lambda k: hashlib.sha1(k.encode()).hexdigest()[:10].upper())
-
-
-def _check_duplicates(
-    frame: pd.DataFrame, kind: Kind, report: ImportReport, existing: pd.DataFrame | None
-) -> pd.DataFrame:
-    """References of offers, and duplicates inside the file (all sheets together):
-
-    - the same row twice (every field equal): the second is rejected;
-    - profiles: the same identifier twice with other content: the second is rejected;
-    - offers with a reference used twice for different offers: the second is rejected;
-    - offers without reference sharing employer + title + commune but differing otherwise: both
-      kept as distinct offers (the second gets "-2"), and reported;
-    - offers looking like an offer already stored under another reference: kept, reported."""
-    if frame.empty:
-        return frame.drop(columns=["_content"], errors="ignore")
-    frame = frame.copy()
-
-    def first_of(keys: pd.Series) -> dict:
-        return {k: i for i, k in keys[~keys.duplicated()].items()}
-
-    def location(i, first: int) -> str:
-        row = int(frame.at[first, F.SOURCE_ROW])
-        sheet = frame.at[first, F.SOURCE_SHEET]
-        if sheet != frame.at[i, F.SOURCE_SHEET]:
-            return f"feuille « {sheet} », ligne {row}"
-        return f"ligne {row}"
-
-    def reject(mask: pd.Series, reason) -> None:
-        for i in frame.index[mask]:
-            report.rejections.append(
-                Finding(
-                    frame.at[i, F.SOURCE_SHEET], int(frame.at[i, F.SOURCE_ROW]), None, reason(i)
-                )
-            )
-
-    if kind == "profiles":
-        keys = frame[F.STRUCTURE].astype(str) + "|" + frame[F.PROFILE_REF].astype(str)
-    else:
-        given = frame[F.OFFER_REF].notna()
-        ref_text = frame[F.OFFER_REF].map(lambda v: str(v).strip() if v is not None else "")
-        short = given & ref_text.str.fullmatch(_SHORT_NUMERIC_REF.pattern)
-        employer_key = _key_part(frame[F.EMPLOYER])
-        identity = offer_identity(frame)
-        keys = ("ref|" + ref_text).where(given & ~short, "num|" + employer_key + "|" + ref_text)
-        keys = keys.where(given, "id|" + identity)
-        if short.any():
-            report.warnings.append(
-                "Références courtes purement numériques (1, 2, 3...) : combinées au nom de "
-                "l'entreprise, pour ne pas confondre les offres de deux entreprises."
-            )
-    # The same row twice.
-    full = keys + "|" + frame["_content"]
-    exact = full.duplicated(keep="first")
-    first_full = first_of(full)
-    reject(
-        exact,
-        lambda i: f"doublon exact de la {location(i, first_full[full[i]])} : ligne non importée",
-    )
-    first_key = first_of(keys[~exact])
-    same_key = keys.duplicated(keep="first") & ~exact
-    if kind == "profiles":
-        reject(
-            same_key,
-            lambda i: (
-                f"identifiant « {frame.at[i, F.PROFILE_REF]} » déjà présent "
-                f"({location(i, first_key[keys[i]])}) avec d'autres informations : ligne non importée, "
-                "corrigez l'un des deux"
-            ),
-        )
-        rejected = exact | same_key
-        return frame[~rejected].drop(columns=["_content"])
-    by_ref = keys.str.startswith(("ref|", "num|"))
-    reject(
-        same_key & by_ref,
-        lambda i: (
-            f"référence « {frame.at[i, F.OFFER_REF]} » déjà utilisée "
-            f"({location(i, first_key[keys[i]])}) pour une autre offre : ligne non importée"
-        ),
-    )
-    rejected = exact | (same_key & by_ref)
-    # References: given; short numbers scoped by employer; else generated from the identity,
-    # numbered in file order when one identity holds several different offers.
-    kept_id = ~given & ~rejected
-    occurrence = frame[kept_id].groupby(identity[kept_id], sort=False).cumcount() + 1
-    occurrence = occurrence.reindex(frame.index, fill_value=1)
-    suffix = occurrence.map(lambda n: "" if n == 1 else f"-{n}")
-    refs = ref_text.where(given & ~short, _hash_ref("num|" + employer_key + "|" + ref_text))
-    frame[F.OFFER_REF] = refs.where(given, _hash_ref(identity) + suffix)
-    first_id = first_of(identity[kept_id])
-    for i in frame.index[kept_id & (occurrence > 1)]:
-        report.duplicates.append(
-            Finding(
-                frame.at[i, F.SOURCE_SHEET],
-                int(frame.at[i, F.SOURCE_ROW]),
-                None,
-                f"même entreprise, intitulé et commune que la {location(i, first_id[identity[i]])}, "
-                f"mais pas le même contenu : importée comme une offre distincte (réf. "
-                f"{frame.at[i, F.OFFER_REF]}) ; ajoutez une colonne référence pour les distinguer "
-                "sûrement",
-            )
-        )
-    if existing is not None and not existing.empty:
-        _report_existing(frame[~rejected], identity[~rejected], existing, report)
-    return frame[~rejected].drop(columns=["_content"])
-
-
-def _report_existing(
-    frame: pd.DataFrame, identity: pd.Series, existing: pd.DataFrame, report: ImportReport
-) -> None:
-    """Offers that look like an offer already stored under another reference (the same offer
-    sent by two coordinators, or another offer of the same firm): kept, and reported so that a
-    person decides; the report says whether contract and hours are the same."""
-    if not {F.EMPLOYER, F.TITLE, F.COMMUNE, F.OFFER_REF} <= set(existing.columns):
-        return
-    keys = offer_identity(existing)
-    stored = existing.assign(_key=keys.to_numpy()).drop_duplicates("_key").set_index("_key")
-    for i, key in identity.items():
-        if key not in stored.index or not key.strip("|"):
-            continue
-        other = stored.loc[key]
-        if other[F.OFFER_REF] == frame.at[i, F.OFFER_REF]:
-            continue  # the same reference: an update of that offer
-        same = all(
-            _as_text(other.get(c)) == _as_text(frame.at[i, c])
-            for c in (F.CONTRACT_TYPE, F.WEEKLY_HOURS)
-        )
-        verdict = (
-            "même contrat et même durée : sans doute la même offre, envoyée deux fois"
-            if same
-            else "contrat ou durée différents : sans doute une autre offre"
-        )
-        report.duplicates.append(
-            Finding(
-                frame.at[i, F.SOURCE_SHEET],
-                int(frame.at[i, F.SOURCE_ROW]),
-                None,
-                f"même entreprise, intitulé et commune que l'offre « {other[F.OFFER_REF]} » déjà "
-                f"enregistrée ({verdict}) : importée sous la référence {frame.at[i, F.OFFER_REF]}, "
-                "à vérifier",
-            )
-        )

@@ -19,7 +19,7 @@ from matcher import fields as F
 from matcher.reference import geo
 
 if TYPE_CHECKING:
-    from matcher.intake.importer import ImportReport
+    from matcher.intake.report import ImportReport
 
 # Beyond this distance from every person (offers) or every offer (profiles), a place is "far".
 FAR_KM = 80.0
@@ -48,7 +48,7 @@ def resolve(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``frame`` with its places read (commune name, INSEE and postal codes where the file mixed
     them) and the located points (``lat``, ``lon``, ``how`` of :func:`geo.locate`)."""
-    from matcher.intake.importer import Finding
+    from matcher.intake.report import Finding
 
     table = communes if communes is not None else geo.builtin_communes()
     out = frame.copy()

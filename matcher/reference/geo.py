@@ -310,6 +310,75 @@ def locate(
     table = builtin_communes() if table is None else table
     if KEY not in table or HOW not in table or DEPT not in table:
         table = prepare_communes(table)
+    lk = _lookups(table)
+    cells = _place_cells(communes, postal_codes, insee, lk)
+    raw, names, postal, insee_code, dept, note = (
+        cells.raw, cells.names, cells.postal, cells.insee, cells.dept, cells.note,
+    )  # fmt: skip
+    index = communes.index
+    found = _Found(index)
+    out, fill, missing = found.out, found.fill, found.missing
+    m = missing(insee_code.ne(""))
+    if m.any():
+        fill(lk.by_insee.reindex(insee_code[m].to_numpy()), m, "insee")
+    m = missing(names.ne("") & postal.ne(""))
+    if m.any():
+        pairs = pd.MultiIndex.from_arrays([names[m], postal[m]])
+        fill(lk.by_name_cp.reindex(pairs), m, "nom+cp")
+    m = missing(names.ne("") & dept.ne(""))
+    if m.any():
+        pairs = pd.MultiIndex.from_arrays([names[m], dept[m]])
+        fill(lk.by_name_dept.reindex(pairs), m, "nom+dép")
+    m = missing(names.ne(""))
+    if m.any():
+        fill(lk.unique_names.reindex(names[m]), m, None)
+    # A name borne by several communes: the one nearest to the places already found.
+    shared = _isin(names, lk.shared)
+    m = missing(shared & dept.eq(""))
+    if m.any():
+        _nearest_of_namesakes(found, names, m, lk)
+        still = missing(shared & dept.eq(""))
+        note[still] = "nom porté par plusieurs communes : précisez le code postal"
+    m = missing(names.ne("") & ~shared)
+    if m.any():
+        _closest_names(found, names, postal, m, lk)
+    m = missing(postal.ne(""))
+    if m.any():
+        fill(lk.by_cp.reindex(postal[m]), m, "cp")
+    # Coordinates given by the file win: they say where the place is.
+    given_lat, given_lon = _coordinates(lat, lon, index)
+    given = given_lat.notna().to_numpy()
+    if given.any():
+        out.loc[given, "lat"] = given_lat[given].to_numpy()
+        out.loc[given, "lon"] = given_lon[given].to_numpy()
+        out.loc[given, HOW] = "coordonnées"
+    lost = out["lat"].isna() & (raw.ne("") | postal.ne("") | insee_code.ne(""))
+    dept_only = lost & cells.label["dept"].ne("") & ~_isin(names, lk.keys)
+    note = note.where(~(dept_only & note.eq("")), "un département, pas une commune")
+    note = note.where(~(lost & note.eq("")), "commune introuvable dans la base des communes")
+    out[NOTE] = note.where(out["lat"].notna() | lost, "")
+    return out
+
+
+@dataclass
+class _PlaceCells:
+    """The cells of each place as read, codes moved to the column they belong to."""
+
+    raw: pd.Series  # the commune cell as written
+    label: pd.DataFrame  # its "62 - BETHUNE" parts: dept, name
+    names: pd.Series  # commune keys
+    postal: pd.Series
+    insee: pd.Series
+    dept: pd.Series  # from the label, else the INSEE code, else the postal code
+    note: pd.Series  # what was reinterpreted, in French
+
+
+def _place_cells(
+    communes: pd.Series, postal_codes: pd.Series, insee: pd.Series | None, lk: _Lookups
+) -> _PlaceCells:
+    """The commune, postal and INSEE cells read: Corsica's old INSEE numbering, postal codes
+    in the INSEE column and the reverse, a code alone in the commune cell or written with the
+    name."""
     index = communes.index
     raw = _text(communes, index)
     label = split_place_label(raw)
@@ -320,7 +389,6 @@ def locate(
     insee_code = _code5(_text(insee, index))
     note = pd.Series("", index=index, dtype=object)
 
-    lk = _lookups(table)
     insee_known, postal_known = lk.insee_known, lk.postal_known
 
     # The INSEE column: Corsica's old numbering, and postal codes written there.
@@ -366,12 +434,22 @@ def locate(
     dept = label["dept"].where(label["dept"] != "", insee_department(insee_code))
     dept = dept.where(dept != "", insee_department(postal.where(postal != "", "")))
 
-    out = pd.DataFrame(
-        {"lat": np.nan, "lon": np.nan, HOW: "", FOUND_INSEE: "", FOUND_NAME: "", FOUND_POSTAL: ""},
-        index=index,
-    )
+    return _PlaceCells(raw, label, names, postal, insee_code, dept, note)
 
-    def fill(found: pd.DataFrame, mask: np.ndarray, how: str | None) -> None:
+
+class _Found:
+    """The commune found for each place, step by step: a step fills only the places still
+    missing."""
+
+    def __init__(self, index: pd.Index):
+        self.out = pd.DataFrame(
+            {"lat": np.nan, "lon": np.nan, HOW: "", FOUND_INSEE: "", FOUND_NAME: "",
+             FOUND_POSTAL: ""},
+            index=index,
+        )  # fmt: skip
+
+    def fill(self, found: pd.DataFrame, mask: np.ndarray, how: str | None) -> None:
+        out = self.out
         ok = mask.copy()
         ok[mask] = found[LAT].notna().to_numpy()
         if not ok.any():
@@ -384,74 +462,43 @@ def locate(
         out.loc[ok, FOUND_NAME] = sub[NAME].to_numpy()
         out.loc[ok, FOUND_POSTAL] = sub[POSTAL].to_numpy()
 
-    def missing(extra: pd.Series | None = None) -> np.ndarray:
-        m = out["lat"].isna()
+    def missing(self, extra: pd.Series | None = None) -> np.ndarray:
+        m = self.out["lat"].isna()
         return (m & extra if extra is not None else m).to_numpy()
 
-    m = missing(insee_code.ne(""))
-    if m.any():
-        fill(lk.by_insee.reindex(insee_code[m].to_numpy()), m, "insee")
-    m = missing(names.ne("") & postal.ne(""))
-    if m.any():
-        pairs = pd.MultiIndex.from_arrays([names[m], postal[m]])
-        fill(lk.by_name_cp.reindex(pairs), m, "nom+cp")
-    m = missing(names.ne("") & dept.ne(""))
-    if m.any():
-        pairs = pd.MultiIndex.from_arrays([names[m], dept[m]])
-        fill(lk.by_name_dept.reindex(pairs), m, "nom+dép")
-    m = missing(names.ne(""))
-    if m.any():
-        fill(lk.unique_names.reindex(names[m]), m, None)
-    # A name borne by several communes: the one nearest to the places already found.
-    shared = _isin(names, lk.shared)
-    m = missing(shared & dept.eq(""))
-    if m.any():
-        known = out[out["lat"].notna()]
-        # The centre of the other places of the file, else of the product's territory.
-        centre = (
-            known if len(known) else territory_communes().rename(columns={LAT: "lat", LON: "lon"})
-        )
-        if len(centre):
-            centre_lat, centre_lon = float(centre["lat"].median()), float(centre["lon"].median())
-            cands = lk.shared_rows[lk.shared_rows[KEY].isin(list(set(names[m])))]
-            d = haversine_pairs(cands[LAT], cands[LON], centre_lat, centre_lon)
-            nearest = cands.assign(_d=d).sort_values("_d").drop_duplicates(KEY).set_index(KEY)
-            fill(nearest.reindex(names[m]), m, "proche")
-        still = missing(shared & dept.eq(""))
-        note[still] = "nom porté par plusieurs communes : précisez le code postal"
-    m = missing(names.ne("") & ~shared)
-    if m.any():
-        # Typos: the closest name among the communes of the same postal code, else among all.
-        guesses = pd.Series("", index=index)
-        with_cp = m & postal.ne("").to_numpy()
-        for cp in postal[with_cp].unique():
-            rows = with_cp & (postal == cp).to_numpy()
-            mapping = _fuzzy_names(names[rows].to_numpy(), lk.keys_by_postal.get(cp, lk.no_keys))
-            guesses[rows] = names[rows].map(lambda n, mp=mapping: mp.get(n, ""))
-        rest = m & guesses.eq("").to_numpy()
-        if rest.any():
-            mapping = _fuzzy_names(names[rest].to_numpy(), lk.all_keys)
-            guesses[rest] = names[rest].map(lambda n, mp=mapping: mp.get(n, ""))
-        guesses = guesses.where(~_isin(guesses, lk.shared), "")
-        hit = (guesses != "").to_numpy()
-        if hit.any():
-            fill(lk.unique_names.reindex(guesses[hit]), hit, "approché")
-    m = missing(postal.ne(""))
-    if m.any():
-        fill(lk.by_cp.reindex(postal[m]), m, "cp")
-    # Coordinates given by the file win: they say where the place is.
-    given_lat, given_lon = _coordinates(lat, lon, index)
-    given = given_lat.notna().to_numpy()
-    if given.any():
-        out.loc[given, "lat"] = given_lat[given].to_numpy()
-        out.loc[given, "lon"] = given_lon[given].to_numpy()
-        out.loc[given, HOW] = "coordonnées"
-    lost = out["lat"].isna() & (raw.ne("") | postal.ne("") | insee_code.ne(""))
-    dept_only = lost & label["dept"].ne("") & ~_isin(names, lk.keys)
-    note = note.where(~(dept_only & note.eq("")), "un département, pas une commune")
-    note = note.where(~(lost & note.eq("")), "commune introuvable dans la base des communes")
-    out[NOTE] = note.where(out["lat"].notna() | lost, "")
-    return out
+
+def _nearest_of_namesakes(found: _Found, names: pd.Series, m: np.ndarray, lk: _Lookups) -> None:
+    """A name borne by several communes: the one nearest to the centre of the other places of
+    the file, else of the product's territory."""
+    known = found.out[found.out["lat"].notna()]
+    centre = known if len(known) else territory_communes().rename(columns={LAT: "lat", LON: "lon"})
+    if len(centre):
+        centre_lat, centre_lon = float(centre["lat"].median()), float(centre["lon"].median())
+        cands = lk.shared_rows[lk.shared_rows[KEY].isin(list(set(names[m])))]
+        d = haversine_pairs(cands[LAT], cands[LON], centre_lat, centre_lon)
+        nearest = cands.assign(_d=d).sort_values("_d").drop_duplicates(KEY).set_index(KEY)
+        found.fill(nearest.reindex(names[m]), m, "proche")
+
+
+def _closest_names(
+    found: _Found, names: pd.Series, postal: pd.Series, m: np.ndarray, lk: _Lookups
+) -> None:
+    """Typos: the closest name among the communes of the same postal code, else among all (a
+    name borne by several communes is never guessed)."""
+    guesses = pd.Series("", index=names.index)
+    with_cp = m & postal.ne("").to_numpy()
+    for cp in postal[with_cp].unique():
+        rows = with_cp & (postal == cp).to_numpy()
+        mapping = _fuzzy_names(names[rows].to_numpy(), lk.keys_by_postal.get(cp, lk.no_keys))
+        guesses[rows] = names[rows].map(lambda n, mp=mapping: mp.get(n, ""))
+    rest = m & guesses.eq("").to_numpy()
+    if rest.any():
+        mapping = _fuzzy_names(names[rest].to_numpy(), lk.all_keys)
+        guesses[rest] = names[rest].map(lambda n, mp=mapping: mp.get(n, ""))
+    guesses = guesses.where(~_isin(guesses, lk.shared), "")
+    hit = (guesses != "").to_numpy()
+    if hit.any():
+        found.fill(lk.unique_names.reindex(guesses[hit]), hit, "approché")
 
 
 def _isin(series: pd.Series, known: frozenset[str]) -> pd.Series:

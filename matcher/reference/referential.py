@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -324,21 +325,45 @@ def load_rome_dir(directory: str | Path) -> Referential:
     code with the core-skill flag, the close-job links and the definition texts."""
     directory = Path(directory)
     version = rome_version(directory)
-    paths = {k: directory / f.format(v=version) for k, f in ROME_FILES.items()}
-    missing = [p.name for p in paths.values() if not p.is_file()]
+    files = _RomeFiles({k: directory / f.format(v=version) for k, f in ROME_FILES.items()})
+    missing = [p.name for p in files.paths.values() if not p.is_file()]
     if missing:
         raise UserError(f"{directory} : fichiers du ROME manquants : {', '.join(missing)}")
+    read = files.read
+    codes = _rome_codes(read)
+    known = set(codes[CODE])
+    titles = _rome_titles(read, codes, known)
+    skills = _rome_skills(read, known)
+    close = _rome_close(read, known)
+    texts = _rome_texts(read, known)
+    source = f"ROME 4.0 v{version[0]}.{version[1:]}"
+    log.info("%s: %d codes, %d titles, %d skill links, %d close links, %d texts",
+             source, len(codes), len(titles), len(skills), len(close), len(texts))  # fmt: skip
+    return Referential(codes, titles, skills, close, source=source, texts=texts)
 
-    def read(key: str) -> pd.DataFrame:
+
+@dataclass
+class _RomeFiles:
+    """The files of one ROME export, read with French messages for broken ones."""
+
+    paths: dict[str, Path]
+
+    def read(self, key: str) -> pd.DataFrame:
         try:
-            frame = pd.read_csv(paths[key], dtype=str, keep_default_na=False, encoding="utf-8")
+            frame = pd.read_csv(self.paths[key], dtype=str, keep_default_na=False, encoding="utf-8")
         except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-            raise UserError(f"{paths[key]} : fichier illisible ({exc})") from exc
+            raise UserError(f"{self.paths[key]} : fichier illisible ({exc})") from exc
         absent = [c for c in ROME_COLUMNS[key] if c not in frame.columns]
         if absent:
-            raise UserError(f"{paths[key]} : colonnes manquantes : {', '.join(absent)}")
+            raise UserError(f"{self.paths[key]} : colonnes manquantes : {', '.join(absent)}")
         return frame
 
+
+_Read = Callable[[str], pd.DataFrame]
+
+
+def _rome_codes(read: _Read) -> pd.DataFrame:
+    """Codes, labels, domains and their labels (the sector), parents."""
     codes_raw = read("codes")
     parents = codes_raw.get("code_rome_parent", codes_raw["code_rome"]).replace("", None)
     domains = read("domains").set_index("code_domaine_professionnel")[
@@ -352,8 +377,11 @@ def load_rome_dir(directory: str | Path) -> Referential:
     codes[SECTOR] = _fold_typography(codes[DOMAIN].map(domains).fillna(""))
     codes[PARENT] = parents.fillna(codes_raw["code_rome"])
     codes = codes.drop_duplicates(CODE, ignore_index=True)
-    known = set(codes[CODE])
+    return codes
 
+
+def _rome_titles(read: _Read, codes: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+    """Every job title, long and short forms, and the codes' own labels."""
     t = read("titles")
     titles = pd.concat([
         pd.DataFrame({CODE: t["code_rome"], TITLE: t["libelle_appellation_long"]}),
@@ -363,7 +391,11 @@ def load_rome_dir(directory: str | Path) -> Referential:
     titles[TITLE] = _fold_typography(titles[TITLE])
     titles = titles[(titles[TITLE] != "") & titles[CODE].isin(known)]
     titles = titles.drop_duplicates(ignore_index=True)
+    return titles
 
+
+def _rome_skills(read: _Read, known: set[str]) -> pd.DataFrame:
+    """Skills (savoir-faire) and knowledge (savoirs) linked to each code, core flag kept."""
     links = read("links")
     items = _fold_typography(
         read("items").drop_duplicates("code_ogr").set_index("code_ogr")["libelle"]
@@ -381,12 +413,20 @@ def load_rome_dir(directory: str | Path) -> Referential:
         KIND: links["code_ogr"].map(kinds).to_numpy(),
     })  # fmt: skip
     skills = skills[skills[SKILL] != ""].drop_duplicates([CODE, SKILL], ignore_index=True)
+    return skills
 
+
+def _rome_close(read: _Read, known: set[str]) -> pd.DataFrame:
+    """Close-job links (mobility) between known codes."""
     mob = read("mobility")
     close = pd.DataFrame({CODE: mob["code_rome"], CLOSE_CODE: mob["code_rome_cible"]})
     close = close[close[CODE].isin(known) & close[CLOSE_CODE].isin(known)]
     close = close.drop_duplicates(ignore_index=True)
+    return close
 
+
+def _rome_texts(read: _Read, known: set[str]) -> pd.DataFrame:
+    """Each code's texts joined, the definition first."""
     tx = read("texts")
     tx = tx[tx["code_rome"].isin(known)].copy()
     tx["pos"] = pd.to_numeric(tx["position_phrase"], errors="coerce").fillna(0)
@@ -400,7 +440,4 @@ def load_rome_dir(directory: str | Path) -> Referential:
         .reset_index()
         .rename(columns={"t": TEXT})
     )
-    source = f"ROME 4.0 v{version[0]}.{version[1:]}"
-    log.info("%s: %d codes, %d titles, %d skill links, %d close links, %d texts",
-             source, len(codes), len(titles), len(skills), len(close), len(texts))  # fmt: skip
-    return Referential(codes, titles, skills, close, source=source, texts=texts)
+    return texts

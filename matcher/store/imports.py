@@ -12,7 +12,7 @@ import pandas as pd
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.identity import User
-from matcher.intake.importer import ImportReport
+from matcher.intake.report import ImportReport
 from matcher.store.audit import Audited
 from matcher.store.records import (
     inserted_id,

@@ -9,7 +9,7 @@ import pandas as pd
 from matcher import fields as F
 from matcher.errors import AccessDenied
 from matcher.identity import User
-from matcher.intake.importer import ImportReport
+from matcher.intake.report import ImportReport
 from matcher.store.imports import ImportsStore
 from matcher.store.records import (
     decode_record,

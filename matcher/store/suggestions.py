@@ -26,6 +26,79 @@ SNAPSHOT_FIELDS = (*F.COMPONENTS, F.DISTANCE_KM, F.OCC_KIND, F.MATCHED_SKILLS, F
                    F.TO_DISCUSS, F.REACH_REASON)  # fmt: skip
 
 
+def _upsert_suggestions(
+    conn: Any, suggestions: pd.DataFrame, run_id: int, now: str
+) -> tuple[int, dict[str, int]]:
+    """Each suggestion of a known profile and offer inserted, or its snapshot refreshed (status
+    and decision kept). Returns (how many stored, offer -> version)."""
+    ids = {
+        (r["name"], r["profile_ref"]): r["id"]
+        for r in conn.execute(
+            "SELECT s.name, p.profile_ref, p.id FROM profiles p "
+            "JOIN structures s ON s.id = p.structure_id"
+        )
+    }
+    versions = {
+        r["offer_ref"]: r["version"] for r in conn.execute("SELECT offer_ref, version FROM offers")
+    }
+    stored = 0
+    for rec in suggestions.to_dict("records"):
+        pid = ids.get((rec[F.STRUCTURE], str(rec[F.PROFILE_REF])))
+        if pid is None or rec[F.OFFER_REF] not in versions:
+            continue
+        components = json.dumps(
+            {c: jsonable(rec.get(c)) for c in SNAPSHOT_FIELDS}, ensure_ascii=False
+        )
+        conn.execute(
+            "INSERT INTO suggestions (offer_ref, profile_id, run_id, rank, score, "
+            "components, reasons, offer_version, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (offer_ref, profile_id) DO UPDATE SET run_id = excluded.run_id, "
+            "rank = excluded.rank, score = excluded.score, components = excluded.components, "
+            "reasons = excluded.reasons, offer_version = excluded.offer_version, "
+            "updated_at = excluded.updated_at",
+            (
+                rec[F.OFFER_REF],
+                pid,
+                run_id,
+                int(rec[F.RANK]),
+                float(rec[F.SCORE]),
+                components,
+                json.dumps(jsonable(list(rec[F.REASONS])), ensure_ascii=False),
+                versions[rec[F.OFFER_REF]],
+                now,
+                now,
+            ),
+        )
+        stored += 1
+    return stored, versions
+
+
+def _remove_undecided(conn: Any, ranked_offers: Sequence[str], run_id: int) -> int:
+    """Undecided pairs of the ranked offers that this run no longer suggests, removed."""
+    removed = 0
+    for ref in ranked_offers:
+        removed += conn.execute(
+            "DELETE FROM suggestions WHERE offer_ref = ? AND review_id = 0 AND run_id <> ?",
+            (ref, run_id),
+        ).rowcount
+    return removed
+
+
+def _save_offer_codes(
+    conn: Any, offer_codes: Mapping[str, Sequence[str]], versions: dict[str, int]
+) -> None:
+    """The occupation codes each stored offer was ranked with (for the pool look-up)."""
+    for ref, codes in offer_codes.items():
+        if ref not in versions:
+            continue
+        conn.execute("DELETE FROM offer_occupations WHERE offer_ref = ?", (ref,))
+        conn.executemany(
+            "INSERT INTO offer_occupations (offer_ref, code) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(ref, str(c).upper()) for c in codes if c],
+        )
+
+
 class SuggestionsStore(Audited):
     """Suggestions saved by a matching run (a snapshot of the ranking) and read back."""
 
@@ -55,65 +128,12 @@ class SuggestionsStore(Audited):
                     (now, json.dumps(settings, ensure_ascii=False, default=str), len(suggestions)),
                 )
             )
-            ids = {
-                (r["name"], r["profile_ref"]): r["id"]
-                for r in conn.execute(
-                    "SELECT s.name, p.profile_ref, p.id FROM profiles p "
-                    "JOIN structures s ON s.id = p.structure_id"
-                )
-            }
-            versions = {
-                r["offer_ref"]: r["version"]
-                for r in conn.execute("SELECT offer_ref, version FROM offers")
-            }
-            stored = 0
-            for rec in suggestions.to_dict("records"):
-                pid = ids.get((rec[F.STRUCTURE], str(rec[F.PROFILE_REF])))
-                if pid is None or rec[F.OFFER_REF] not in versions:
-                    continue
-                components = json.dumps(
-                    {c: jsonable(rec.get(c)) for c in SNAPSHOT_FIELDS}, ensure_ascii=False
-                )
-                conn.execute(
-                    "INSERT INTO suggestions (offer_ref, profile_id, run_id, rank, score, "
-                    "components, reasons, offer_version, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (offer_ref, profile_id) DO UPDATE SET run_id = excluded.run_id, "
-                    "rank = excluded.rank, score = excluded.score, components = excluded.components, "
-                    "reasons = excluded.reasons, offer_version = excluded.offer_version, "
-                    "updated_at = excluded.updated_at",
-                    (
-                        rec[F.OFFER_REF],
-                        pid,
-                        run_id,
-                        int(rec[F.RANK]),
-                        float(rec[F.SCORE]),
-                        components,
-                        json.dumps(jsonable(list(rec[F.REASONS])), ensure_ascii=False),
-                        versions[rec[F.OFFER_REF]],
-                        now,
-                        now,
-                    ),
-                )
-                stored += 1
+            stored, versions = _upsert_suggestions(conn, suggestions, run_id, now)
             removed = 0
             if ranked_offers is not None:
-                for ref in ranked_offers:
-                    removed += conn.execute(
-                        "DELETE FROM suggestions WHERE offer_ref = ? AND review_id = 0 "
-                        "AND run_id <> ?",
-                        (ref, run_id),
-                    ).rowcount
+                removed = _remove_undecided(conn, ranked_offers, run_id)
             if offer_codes is not None:
-                for ref, codes in offer_codes.items():
-                    if ref not in versions:
-                        continue
-                    conn.execute("DELETE FROM offer_occupations WHERE offer_ref = ?", (ref,))
-                    conn.executemany(
-                        "INSERT INTO offer_occupations (offer_ref, code) VALUES (?, ?) "
-                        "ON CONFLICT DO NOTHING",
-                        [(ref, str(c).upper()) for c in codes if c],
-                    )
+                _save_offer_codes(conn, offer_codes, versions)
             self._audit(conn, actor, "match", "run", f"calcul {run_id}",
                         after={"suggestions": stored, "retirees": removed}, at=now)  # fmt: skip
         return run_id

@@ -182,7 +182,7 @@ def without_suggestion(store: Store, user: User, settings: Settings) -> pd.DataF
 
 
 # A possible duplicate of an offer already stored, as the importer words it
-# (matcher.intake.importer._report_existing).
+# (matcher.intake.duplicates._report_existing).
 _EXISTING_RE = re.compile(
     r"l'offre « (?P<existing>[^»]+?) » déjà enregistrée.*?sous la référence (?P<new>[^,\s]+),"
 )

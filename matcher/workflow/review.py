@@ -36,8 +36,9 @@ from matcher import fields as F
 from matcher.errors import UserError
 from matcher.fields import RejectReason, Status
 from matcher.identity import User
+from matcher.intake.detect import FORMAT_CSV
 from matcher.intake.privacy import redact_text
-from matcher.intake.readers import FORMAT_CSV, RowsRead, read_rows
+from matcher.intake.readers import RowsRead, read_rows
 from matcher.settings import ImportLimits
 from matcher.store.database import Store
 from matcher.store.decisions import DecisionWrite, PairState

@@ -19,9 +19,10 @@ from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
 from matcher.identity import SYSTEM, User
-from matcher.intake.importer import ImportResult, Kind, import_file
+from matcher.intake.importer import ImportResult, import_file
 from matcher.intake.mapping import IGNORED_BY_USER
 from matcher.intake.readers import read_rows
+from matcher.intake.report import Kind
 from matcher.paths import SAMPLE_DIR
 from matcher.settings import Settings, load_settings
 from matcher.store.database import Store

@@ -64,6 +64,7 @@ PAGES = {  # the pages of each role, as the sidebar lists them
 
 def test_coordinator_then_counsellor(app, browser, artifacts):
     from openpyxl import load_workbook
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect
 
     from matcher.paths import SAMPLE_DIR
@@ -105,8 +106,31 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
         for english in ("Download", "Search", "Fullscreen", "Page not found", "Running"):
             assert english not in text, f"{where}: « {english} » on screen"
 
+    def visit(path: str) -> None:
+        """Open an address of the dashboard. A navigation that the page itself started just
+        before (the logout's redirect, a rerun's address update) can abort ours with
+        ERR_ABORTED: let the page settle and open the address again."""
+        for attempt in range(3):
+            try:
+                page.goto(url + path)
+                return
+            except PlaywrightError as exc:
+                if "ERR_ABORTED" not in str(exc) or attempt == 2:
+                    raise
+                page.wait_for_load_state()
+                page.wait_for_timeout(1_000)
+
+    def logout() -> None:
+        """Log out and wait until the server's route has cleared the cookie and sent the
+        browser home: an address opened before that would find the session still open."""
+        with page.expect_request(lambda request: "/_session/fermer" in request.url):
+            page.get_by_role("button", name="Se déconnecter").click()
+        page.wait_for_url(url + "/")
+        expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+        settled()
+
     def login(login: str, path: str = "") -> None:
-        page.goto(url + path)
+        visit(path)
         expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
         french_only("connexion")
         page.get_by_label("Identifiant").fill(login)
@@ -201,17 +225,17 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     every_page("coordination")
 
     # 6. An unknown address: home, with a French message (never Streamlit's English dialog).
-    page.goto(url + "/une-page-qui-n-existe-pas")
+    visit("/une-page-qui-n-existe-pas")
     expect(main_text()).to_contain_text("La page demandée n'existe pas")
     expect(page.get_by_role("heading", name="Offres", exact=True)).to_be_visible()
     french_only("page inconnue")
     shot("page_inconnue")
 
     # 7. Log out: the session is over, even for a bookmarked page.
-    page.get_by_role("button", name="Se déconnecter").click()
+    logout()
+    visit("/listes")
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
-    page.goto(url + "/listes")
-    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+    settled()
 
     # 8. The counsellor of that candidate: their home is the queue.
     login(counsellor)
@@ -304,7 +328,7 @@ def test_coordinator_then_counsellor(app, browser, artifacts):
     day_service.save_setup(store, auth.get_user(store, "coordination"), day_service.DaySetup(
         tables=day_service.make_tables(4, ["Salle A", "Salle B"])))  # fmt: skip
     store.close()
-    page.get_by_role("button", name="Se déconnecter").click()
+    logout()
     login("coordination")
     expect(page.get_by_role("heading", name="Offres", exact=True)).to_be_visible()
     go("Journée Busin'ESS")
