@@ -1,5 +1,5 @@
 """À traiter: a counsellor's home. Every suggestion still to review across all their people,
-best score first, with filters (offer, job, commune, minimum score, QPV); several rows chosen
+best score first, with filters (offer, job, commune, minimum score, QPV, reach); several rows chosen
 and decided at once (the same conflict rule as one by one); and « Sans suggestion »: their
 people with none, and why. The coordinator gets the same over all offers and people."""
 
@@ -19,6 +19,8 @@ from matcher.workflow import indicators, queue, review
 
 VIEWS = {"todo": "À traiter", "none": "Sans suggestion"}
 QPV_CHOICES = {"all": "Tous", "in": "En QPV", "out": "Hors QPV"}
+# Issue 13: the « hors rayon / à discuter » part (reachability tier) on its own, or without it.
+REACH_CHOICES = {"all": "Toutes", "in": "À portée", "discuss": F.TO_DISCUSS_LABEL}
 BULK = "bulk_"  # prefix of the bulk decision widgets
 TABLE = "queue_table"
 
@@ -27,7 +29,7 @@ def filters(rows: pd.DataFrame) -> pd.DataFrame:
     """The filter widgets and the rows they keep."""
     k = S.QUEUE_FILTERS
     with st.container(border=True):
-        c1, c2, c3, c4, c5 = st.columns([3, 3, 2, 2, 2])
+        c1, c2, c3, c4, c5, c6 = st.columns([3, 3, 2, 2, 2, 2])
         labels = (rows[F.OFFER_REF] + " – " + rows[queue.OFFER_TITLE] + " (" +
                   rows[queue.OFFER_EMPLOYER] + ")").drop_duplicates()  # fmt: skip
         by_ref = dict(zip(rows[F.OFFER_REF].drop_duplicates(), labels, strict=True))
@@ -40,6 +42,8 @@ def filters(rows: pd.DataFrame) -> pd.DataFrame:
         minimum = c4.slider("Score minimal", 0, 100, 0, 5, key=f"{k}min", format="%d / 100")
         qpv = c5.selectbox("Quartier prioritaire", list(QPV_CHOICES), format_func=QPV_CHOICES.get,
                            key=f"{k}qpv")  # fmt: skip
+        reach = c6.selectbox("Portée", list(REACH_CHOICES), format_func=REACH_CHOICES.get,
+                             key=f"{k}reach")  # fmt: skip
     keep = rows[queue.POINTS] >= minimum
     if offers:
         keep &= rows[F.OFFER_REF].isin(offers)
@@ -51,7 +55,12 @@ def filters(rows: pd.DataFrame) -> pd.DataFrame:
         keep &= rows[queue.OFFER_QPV] == indicators.IN_QPV
     elif qpv == "out":
         keep &= rows[queue.OFFER_QPV] != indicators.IN_QPV
-    st.session_state[S.QUEUE_SIGNATURE] = repr((offers, jobs, communes, minimum, qpv))
+    discuss = rows[F.TO_DISCUSS].astype(bool) if F.TO_DISCUSS in rows else False
+    if reach == "in":
+        keep &= ~discuss
+    elif reach == "discuss":
+        keep &= discuss
+    st.session_state[S.QUEUE_SIGNATURE] = repr((offers, jobs, communes, minimum, qpv, reach))
     return rows[keep].reset_index(drop=True)
 
 

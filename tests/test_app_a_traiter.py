@@ -147,3 +147,30 @@ def test_people_who_cannot_reach_the_job_come_last_and_say_so(dash):
     assert flagged and all(v.startswith("Hors rayon / à discuter") for v in flagged)
     at = _select(at, [int(table.index[table["Personne"] == "A-05"][0])])
     assert ":orange-badge[:material/directions_car: Hors rayon / à discuter]" in texts(at)
+
+
+def test_the_reach_filter_keeps_one_part(dash):
+    """The counsellor can look at the « hors rayon / à discuter » part alone, or without it."""
+    from matcher.workflow import service
+
+    far = ("Identifiant;Métier visé;Compétences;Commune;Code postal;Mobilité (km)\n"
+           "A-05;cariste;CACES R489 cat 3, charger et décharger les camions;"
+           "Bruay-la-Buissière;62700;1\n")  # fmt: skip
+    service.import_into_store(dash.store, far.encode(), "loin.csv", "profiles",
+                              structure=STRUCTURE_A)  # fmt: skip
+    service.run_matching(dash.store)
+    rows = queue.todo(dash.store, dash.counsellor_a)
+    n_discuss = int(rows[F.TO_DISCUSS].sum())
+    assert 0 < n_discuss < len(rows)
+    at = page("a_traiter.py", dash.counsellor_a).run()
+    assert len(_table(at)) == len(rows)
+    at.selectbox(key="queue_filter_reach").select("discuss").run()
+    assert not at.exception
+    part = _table(at)
+    assert len(part) == n_discuss
+    assert all(v.startswith("Hors rayon / à discuter") for v in part["À vérifier"])
+    assert set(part["Personne"]) == set(rows.loc[rows[F.TO_DISCUSS], F.PROFILE_REF])
+    at.selectbox(key="queue_filter_reach").select("in").run()
+    rest = _table(at)
+    assert len(rest) == len(rows) - n_discuss
+    assert not any(str(v).startswith("Hors rayon") for v in rest["À vérifier"])

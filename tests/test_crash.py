@@ -136,11 +136,16 @@ def test_sigkill_during_imports_50_times(tmp_path):
                 os._exit(1)
         os.close(write_end)
         assert os.read(read_end, 1) == b"R"
-        time.sleep(rng.uniform(0.2, 3.0) * unit)
+        # Let the child finish 0 to 2 operations first (read from its marks, so whatever the
+        # machine's load some work is stored), then kill it at a random moment of the next ones.
+        marks = b""
+        done_first = rng.randrange(3)
+        while marks.count(b"E") < done_first:
+            marks += os.read(read_end, 1)
+        time.sleep(rng.uniform(0.0, 2.0) * unit)
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
-        marks = b""
         while chunk := os.read(read_end, 65536):
             marks += chunk
         os.close(read_end)

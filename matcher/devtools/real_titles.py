@@ -439,8 +439,10 @@ def evaluate_real_like(
     present = frame.index[~held]
     if len(present):
         ctx = None if contexts is None else contexts.loc[present]
-        results.append(referential.classifier.classify(frame.loc[present, "query"], contexts=ctx))
-        feats.append(referential.classifier.features(frame.loc[present, "query"], ctx))
+        clf = referential.classifier
+        f = clf.features(frame.loc[present, "query"], ctx)
+        results.append(clf.from_features(f))
+        feats.append(f.assign(codes=[clf.codes[c] for c in f["_codes"]]))
         base.append(pd.DataFrame(nearest_title_baseline(referential, frame.loc[present, "query"]),
                                  index=present))  # fmt: skip
     idx = np.flatnonzero(held)
@@ -452,8 +454,9 @@ def evaluate_real_like(
         reduced = referential.without_titles(pd.concat([part["official"], part["short"]]))
         clf = TitleClassifier(reduced, use_cache=False)  # one-off referentials: not cached
         ctx = None if contexts is None else contexts.loc[part.index]
-        results.append(clf.classify(part["query"], contexts=ctx))
-        feats.append(clf.features(part["query"], ctx))
+        f = clf.features(part["query"], ctx)
+        results.append(clf.from_features(f))
+        feats.append(f.assign(codes=[clf.codes[c] for c in f["_codes"]]))
         base.append(pd.DataFrame(nearest_title_baseline(reduced, part["query"]), index=part.index))
     result = pd.concat(results).loc[frame.index]
     baseline = pd.concat(base).loc[frame.index]
