@@ -17,9 +17,11 @@ context plus one block's pairs at a time (``ranking.block_offers`` offers x ``ca
 their share of the per-profile pairs).
 
 With a Dask scheduler (``ranking.scheduler = "tcp://host:8786"`` or ``rank --scheduler``), the
-context is scattered once to every worker (``broadcast=True``: the profiles' matrices cross the
-network once per worker, not once per task), the blocks run as tasks and the driver gathers the
-kept pairs in block order: the same result as in this process (tested on a ``LocalCluster``).
+context is scattered once (one copy; a worker fetches it from its holder on its first task and
+keeps it, so the profiles' matrices cross the network once per worker, not once per task), the
+blocks run as tasks and the driver gathers the kept pairs in block order: the same result as in
+this process (tested on a ``LocalCluster``). ``broadcast=True`` is not used: with several
+workers it was seen to hang in ``scatter`` (dask/distributed#4907).
 Dask is imported only then: without a scheduler nothing of it is needed.
 """
 
@@ -58,6 +60,7 @@ log = logging.getLogger(__name__)
 
 # Seconds to wait for the scheduler before saying it cannot be reached.
 CONNECT_TIMEOUT_S = 10
+SCATTER_TIMEOUT_S = 600  # the context of a national run is a few GiB
 
 
 class Retrieval:
@@ -238,8 +241,15 @@ def _on_dask(
 ) -> list[pd.DataFrame]:
     client, own = _client(scheduler)
     try:
-        # Scattered once to every worker; tasks receive futures, never the data itself.
-        ctx_f, ret_f, order_f = client.scatter([ctx, ret, profile_order], broadcast=True)
+        # Scattered once; tasks receive futures, never the data itself.
+        try:
+            ctx_f, ret_f, order_f = client.scatter([ctx, ret, profile_order],
+                                                   timeout=SCATTER_TIMEOUT_S)  # fmt: skip
+        except TimeoutError as exc:
+            raise UserError(
+                f"les données n'ont pas pu être envoyées aux workers Dask en {SCATTER_TIMEOUT_S} s "
+                "(ordonnanceur sans worker, ou réseau trop lent)"
+            ) from exc
         offers_t_f = client.submit(Retrieval.offers_t, ret_f, pure=False)
         side_parts = client.gather(
             [
