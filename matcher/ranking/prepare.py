@@ -23,6 +23,7 @@ from matcher.reference.referential import (
     close_codes,
     fold_codes,
 )
+from matcher.reference.title_results import classify_titles
 from matcher.settings import Settings
 from matcher.text.fold import fold_series
 from matcher.text.normalise import join_text, normalise_text, split_skills, split_titles
@@ -102,18 +103,10 @@ def classify_distinct(referential: Referential, titles: pd.Series) -> pd.DataFra
     """``referential.classifier.classify(titles)`` (same rows, same order), each title reduced
     first to the parts the classifier reads (its main key and second job, without context):
     titles written differently but with the same parts ("Agent(e) d'entretien H/F", "agent
-    d'entretien") are classified once. About 30 % fewer titles to score on people's target
-    jobs; tests/test_blocks.py checks the result equals classifying every title."""
-    clf = referential.classifier
-    if len(titles) < 2:
-        return clf.classify(titles.reset_index(drop=True))
-    parts = clf.parts(titles.reset_index(drop=True))
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(parts))
-    if len(uniques) == len(titles):
-        return clf.classify(titles.reset_index(drop=True))
-    _, first = np.unique(codes, return_index=True)  # one title per distinct parts, in order
-    classified = clf.classify(titles.iloc[first].reset_index(drop=True))
-    return classified.iloc[codes].reset_index(drop=True)
+    d'entretien") are classified once, and parts classified by an earlier run of the same
+    classifier are read back (:mod:`matcher.reference.title_results`). Tested equal to
+    classifying every title."""
+    return classify_titles(referential.classifier, titles)
 
 
 def skill_lists(series: pd.Series) -> pd.Series:

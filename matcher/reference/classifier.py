@@ -423,6 +423,7 @@ class TitleClassifier:
         assert len(self.conf_coef) == len(CONF_INPUTS)
         self.conf_intercept = self.CONF_INTERCEPT_SMALL if self.small else self.CONF_INTERCEPT
         key = referential_hash(referential)
+        self.cache_key, self.use_cache = key, use_cache
         path = cache_dir() / f"classifier-{key}.npz"
         loaded = False
         if use_cache and path.is_file():
@@ -555,6 +556,10 @@ class TitleClassifier:
     @property
     def codes(self) -> np.ndarray:
         return self._codes
+
+    def labels_of(self, codes: pd.Series) -> pd.Series:
+        """The label of each code (NaN for no code), as :meth:`classify` writes it."""
+        return codes.map(self._labels)
 
     def parts(self, queries: pd.Series) -> pd.DataFrame:
         """Main key and second job's key of each query."""
@@ -790,7 +795,7 @@ class TitleClassifier:
         first = codes[:, 0].copy() if n else np.zeros(0, dtype=object)
         first[empty] = None
         out["code"] = pd.Series(first, index=f.index, dtype=object)
-        out["label"] = out["code"].map(self._labels)
+        out["label"] = self.labels_of(out["code"])
         out["confidence"] = np.round(conf, 4)
         title0 = np.array([t[0] for t in f["_titles"]], dtype=np.int64)
         out["matched_title"] = np.where(empty, None, self._title_raw[title0]) if n else []

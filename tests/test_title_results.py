@@ -1,0 +1,91 @@
+"""Classification results kept on disk: read back equal, titles seen before not classified
+again, a new file when the referential changes, a damaged file ignored."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import pytest
+
+from matcher.reference import title_results
+from matcher.reference.classifier import CACHE_ENV, TitleClassifier
+from matcher.reference.referential import TITLE, Referential, builtin_referential
+
+TITLES = pd.Series([
+    "Agent d'entretien", "Agent(e) d'entretien H/F", "Cariste", "cariste (H/F)",
+    "Serveur / Barman", "", "Aide-soignante", "Préparateur de commandes", "LIDL - employé",
+])  # fmt: skip
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    return tmp_path
+
+
+def counting(clf: TitleClassifier) -> list[int]:
+    """Replace ``clf.classify`` by a wrapper that records how many titles each call gets."""
+    calls: list[int] = []
+    real = clf.classify
+
+    def classify(queries, *args, **kwargs):
+        calls.append(len(queries))
+        return real(queries, *args, **kwargs)
+
+    clf.classify = classify  # type: ignore[method-assign]
+    return calls
+
+
+def test_results_read_back_equal_classifying_and_cost_nothing_the_second_time(cache):
+    clf = TitleClassifier(builtin_referential())
+    want = clf.classify(TITLES).reset_index(drop=True)
+    calls = counting(clf)
+    first = title_results.classify_titles(clf, TITLES)
+    pd.testing.assert_frame_equal(first, want)
+    distinct_parts = len(clf.parts(TITLES).drop_duplicates())
+    assert calls == [distinct_parts] and distinct_parts < len(TITLES)
+    assert title_results.results_path(clf).is_file()
+    # A new process (a new classifier object) reads them back: nothing classified again.
+    again = TitleClassifier(builtin_referential())
+    calls = counting(again)
+    pd.testing.assert_frame_equal(title_results.classify_titles(again, TITLES), want)
+    assert calls == []
+    # One new title: only it is classified; the old ones are still read back.
+    more = pd.concat([TITLES, pd.Series(["Soudeur TIG"])], ignore_index=True)
+    got = title_results.classify_titles(again, more)
+    assert calls == [1]
+    pd.testing.assert_frame_equal(got, TitleClassifier(builtin_referential()).classify(more))
+
+
+def test_another_referential_has_its_own_results(cache):
+    ref = builtin_referential()
+    titles = ref.titles.copy()
+    titles.loc[titles.index[0], TITLE] = "Dompteur de puces savantes"
+    other = Referential(
+        ref.codes, titles, ref.skills, ref.close, source=ref.source, texts=ref.texts
+    )
+    a, b = TitleClassifier(ref), TitleClassifier(other)
+    assert title_results.results_path(a) != title_results.results_path(b)
+    title_results.classify_titles(a, TITLES)
+    calls = counting(b)
+    title_results.classify_titles(b, TITLES)
+    assert calls and calls[0] > 0  # nothing reused from the other referential's file
+
+
+def test_a_damaged_file_is_ignored_and_written_again(cache, caplog):
+    clf = TitleClassifier(builtin_referential())
+    path = title_results.results_path(clf)
+    path.write_text("{pas du json", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="matcher.reference.title_results"):
+        got = title_results.classify_titles(clf, TITLES)
+    assert "unreadable" in caplog.text
+    pd.testing.assert_frame_equal(got, clf.classify(TITLES).reset_index(drop=True))
+    assert '"rows"' in path.read_text(encoding="utf-8")
+
+
+def test_without_the_cache_nothing_is_written(cache):
+    clf = TitleClassifier(builtin_referential(), use_cache=False)
+    got = title_results.classify_titles(clf, TITLES)
+    pd.testing.assert_frame_equal(got, clf.classify(TITLES).reset_index(drop=True))
+    assert not list(cache.glob("titles-*.json"))
