@@ -126,9 +126,8 @@ def test_people_without_suggestion_and_why(dash):
     assert "personne(s) sans suggestion" in shown
 
 
-def test_people_who_cannot_reach_the_job_come_last_and_say_so(dash):
-    """Issue 13's « hors rayon / à discuter » part: shown in « À vérifier » and on the card,
-    after every reachable suggestion."""
+def _far_person(dash) -> None:
+    """A-05, a cariste who can travel 1 km only: every offer is out of reach."""
     from matcher.workflow import service
 
     far = ("Identifiant;Métier visé;Compétences;Commune;Code postal;Mobilité (km)\n"
@@ -137,6 +136,12 @@ def test_people_who_cannot_reach_the_job_come_last_and_say_so(dash):
     service.import_into_store(dash.store, far.encode(), "loin.csv", "profiles",
                               structure=STRUCTURE_A)  # fmt: skip
     service.run_matching(dash.store)
+
+
+def test_people_who_cannot_reach_the_job_come_last_and_say_so(dash):
+    """Issue 13's « hors rayon / à discuter » part: shown in « À vérifier » and on the card,
+    after every reachable suggestion."""
+    _far_person(dash)
     rows = queue.todo(dash.store, dash.counsellor_a)
     mine = rows[rows[F.PROFILE_REF] == "A-05"]
     assert not mine.empty and mine[F.TO_DISCUSS].all()
@@ -151,14 +156,7 @@ def test_people_who_cannot_reach_the_job_come_last_and_say_so(dash):
 
 def test_the_reach_filter_keeps_one_part(dash):
     """The counsellor can look at the « hors rayon / à discuter » part alone, or without it."""
-    from matcher.workflow import service
-
-    far = ("Identifiant;Métier visé;Compétences;Commune;Code postal;Mobilité (km)\n"
-           "A-05;cariste;CACES R489 cat 3, charger et décharger les camions;"
-           "Bruay-la-Buissière;62700;1\n")  # fmt: skip
-    service.import_into_store(dash.store, far.encode(), "loin.csv", "profiles",
-                              structure=STRUCTURE_A)  # fmt: skip
-    service.run_matching(dash.store)
+    _far_person(dash)
     rows = queue.todo(dash.store, dash.counsellor_a)
     n_discuss = int(rows[F.TO_DISCUSS].sum())
     assert 0 < n_discuss < len(rows)
