@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from matcher.day import model as M
-from matcher.export.shortlists import HEADER_FILL, HEADER_FONT
+from matcher.export.shortlists import HEADER_FILL, HEADER_FONT, fit_to_page_width
 from matcher.export.shortlists import set_cell as _set
 from matcher.export.shortlists import unique_sheet_name as _sheet_name
 from matcher.export.shortlists import workbook_bytes as _save
@@ -82,10 +82,7 @@ def _readme(wb: Workbook, title: str, day: M.DayFrame, lines: list[tuple[str, st
     ws["A1"].font = Font(bold=True, size=14)
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 90
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page_width(ws, "portrait")
 
 
 def _list_sheet(ws: Worksheet, title: str, headers: Sequence[str], rows: list[list[object]],
@@ -109,11 +106,8 @@ def _list_sheet(ws: Worksheet, title: str, headers: Sequence[str], rows: list[li
 
 def _print_setup(ws: Worksheet, title_rows: str) -> None:
     ws.print_title_rows = title_rows
-    ws.page_setup.orientation = "landscape"
+    fit_to_page_width(ws, "landscape")
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
 

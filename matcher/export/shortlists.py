@@ -194,6 +194,15 @@ def _plain(value: object) -> object:
     return value
 
 
+def fit_to_page_width(ws: Worksheet, orientation: str) -> None:
+    """Print setup shared by every printed sheet: the whole width on one page, as many pages
+    down as needed."""
+    ws.page_setup.orientation = orientation
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def _set(ws: Worksheet, row: int, col: int, value: object):
     """Write one cell; text is always stored as a string, never as a formula."""
     value = _plain(value)
@@ -418,10 +427,7 @@ def _write_table(
     if with_key:
         ws.column_dimensions[get_column_letter(len(all_columns))].hidden = True
     ws.print_title_rows = f"{h}:{h}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page_width(ws, "landscape")
 
 
 def _dropdown(
@@ -504,10 +510,7 @@ def _readme(
         ws[f"{c}{header_row}"].font = Font(bold=True)
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 90
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page_width(ws, "portrait")
 
 
 # French names of the settings shown in the "Lisez-moi" sheet (others keep their key).
