@@ -247,8 +247,9 @@ def _on_dask(
                                                    timeout=SCATTER_TIMEOUT_S)  # fmt: skip
         except TimeoutError as exc:
             raise UserError(
-                f"les données n'ont pas pu être envoyées aux workers Dask en {SCATTER_TIMEOUT_S} s "
-                "(ordonnanceur sans worker, ou réseau trop lent)"
+                "les données n'ont pas pu être envoyées aux machines de calcul Dask (workers) en "
+                f"{SCATTER_TIMEOUT_S} s : l'ordonnanceur n'a peut-être aucun worker, ou le réseau "
+                "est trop lent"
             ) from exc
         offers_t_f = client.submit(Retrieval.offers_t, ret_f, pure=False)
         side_parts = client.gather(
