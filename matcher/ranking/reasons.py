@@ -228,10 +228,19 @@ def build_reasons(
     matched, missing = top[F.MATCHED_SKILLS].tolist(), top[F.MISSING_SKILLS].tolist()
     broken = {c: top[f"broken_{c}"].to_numpy(bool) for c in C.CHECKS}
 
+    # The occupation sentence depends on the link kind and the two lists of codes only: the
+    # same (offer codes, person codes) come back many times among the kept suggestions.
+    occupation: dict[tuple[int, tuple[str, ...], tuple[str, ...]], str] = {}
     out: list[list[str]] = []
     for i in range(len(top)):
         oc, pc = _list_of(o_codes[i]), _list_of(p_codes[i])
-        sentences = [occupation_sentence(int(kind[i]), oc, pc, labels, sectors, referential)]
+        key = (int(kind[i]), tuple(oc), tuple(pc))
+        sentence = occupation.get(key)
+        if sentence is None:
+            sentence = occupation[key] = occupation_sentence(
+                key[0], oc, pc, labels, sectors, referential
+            )
+        sentences = [sentence]
         s = skills_sentence(matched[i], missing[i])
         if s:
             sentences.append(s)
