@@ -132,3 +132,106 @@ def _kind(oc: list[str], pc: list[str], wanted: int, ref) -> int:
         return -1
     kinds = {O.link_kind(a, b, ref) for a in oc[: O.MAX_CODES] for b in pc[: O.MAX_CODES]}
     return wanted if wanted in kinds else (0 if wanted > 0 else wanted)
+
+
+# -- privacy: redaction over distinct texts, only those a pattern touches ----------------------
+def _plain_redact_text(series: pd.Series, free_text: bool) -> tuple[pd.Series, dict[str, int]]:
+    """The plain computation: ``redact_value`` on every text."""
+    from matcher.intake import privacy
+
+    counts = {k: 0 for k in privacy.COUNT_KEYS}
+    text = series.astype("object")
+    mask = text.notna()
+    if not mask.any():
+        return series.copy(), counts
+    out = text.where(mask, None)
+    out[mask] = [privacy.redact_value(str(v), counts, free_text) for v in text[mask]]
+    return out, counts
+
+
+def _nir() -> st.SearchStrategy[str]:
+    def build(digits: str) -> str:
+        return digits + f"{97 - int(digits) % 97:02d}"
+
+    return st.from_regex(r"[1-478]\d{12}", fullmatch=True).map(build)
+
+
+_PIECES = st.one_of(
+    st.sampled_from(
+        [
+            "jean.dupont@mail.fr",
+            "a@b.co",
+            "x (at) y (dot) com",
+            "moi arobase site point fr",
+            "06 12 34 56 78",
+            "+33 6 12 34 56 78",
+            "0612345678",
+            "612345678",
+            " 612345678 ",
+            "01.02.03.04.05",
+            "FR76 3000 6000 0112 3456 7890 189",
+            "FR7630006000011234567890189",
+            "12 rue des Lilas 62400",
+            "3 bis, avenue Foch",
+            "né le 12/03/1985",
+            "née 1/2/99",
+            "date de naissance : 01/01/2000",
+            "nir 1 85 03 62 123 456",
+            "sécu 185036212345",
+            "Béthune",
+            "62400",
+            "35 h",
+            "CACES R489",
+            "permis B",
+            "2026-12-09",
+            "rue",
+            "at",
+            "@",
+            ".",
+            ",",
+            ";",
+            " ",
+            "\n",
+            "\x00",
+            "é",
+            "Z",
+            "123",
+            "2A",
+            "\t",
+        ]
+    ),  # fmt: skip
+    _nir(),
+    st.text(alphabet="0123456789 .-/@abcAB\x00", max_size=14),
+)
+_REDACT_TEXT = st.lists(_PIECES, max_size=6).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.one_of(_REDACT_TEXT, st.none(), st.integers(0, 10**10)), max_size=25),
+    st.booleans(),
+)
+def test_redaction_of_distinct_touched_texts_equals_redacting_every_text(cells, free_text):
+    """Nothing slips through: every text comes out as ``redact_value`` gives it on its own,
+    with the same counts (texts repeated, numbers, missing values, separators inside)."""
+    from matcher.intake import privacy
+
+    series = pd.Series(cells + cells[:3], dtype=object)
+    got, got_counts = privacy.redact_text(series, free_text)
+    want, want_counts = _plain_redact_text(series, free_text)
+    assert got_counts == want_counts
+    assert got.tolist() == want.tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_REDACT_TEXT, min_size=1, max_size=12))
+def test_texts_left_out_of_redaction_are_unchanged_by_it(texts):
+    """``may_change`` leaves out only texts that ``redact_value`` leaves as they are."""
+    from matcher.intake import privacy
+
+    flagged = privacy.may_change(texts)
+    for text, hit in zip(texts, flagged, strict=True):
+        for free_text in (True, False):
+            counts: dict[str, int] = {}
+            if not hit:
+                assert privacy.redact_value(text, counts, free_text) == text and not counts

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from matcher.text.fold import fold
@@ -214,25 +215,72 @@ def _looks_like_email(text: str) -> bool:
     return "@" in text or bool(re.search(r"(?:\.|dot|point)\s?[a-zA-Z]{2,}$", text))
 
 
+# Patterns whose matches change a text in ``redact_value``; a text none of them matches (and no
+# nine-digit run: the phone number that lost its leading zero) comes out unchanged.
+# E-mail addresses through what every one of them holds (its "@" or spelt-out "at"): searching
+# the whole address pattern over long texts costs ten times more.
+_EMAIL_AT = re.compile(r"@|\(at\)|\[at\]|\{at\}|\(arobase\)|\s(?:at|arobase)\s")
+_REDACTING = (_EMAIL_AT, IBAN_RE, NIR_RE, NIR_CONTEXT_RE, PHONE_RE, BIRTH_RE, ADDRESS_RE,
+              re.compile(r"[1-9]\d{8}"))  # fmt: skip
+# Between texts searched together: not a letter, digit, word character or space, so that no
+# look-around or word boundary at a text's edge reads differently than at the end of the text.
+_SEPARATOR = "\x00"
+
+
+def may_change(values: list[str]) -> np.ndarray:
+    """Whether ``redact_value`` may change each text (a superset of the texts it changes):
+    among the texts with a digit, "@" or "at", every pattern is searched once over them joined
+    and a text is flagged when a match touches it. A match inside a text alone is found in the
+    joined texts (the separator reads like the edge of a text) or overlapped by an earlier
+    match that touches it too; texts nothing touches have no match at all, so every
+    substitution leaves them as they are."""
+    hit = np.zeros(len(values), dtype=bool)
+    # ``redact_value`` returns a text without a digit, "@" or "at" as it is: only the others
+    # are searched.
+    quick = [i for i, v in enumerate(values) if _QUICK.search(v)]
+    if len(quick) < len(values):
+        hit[quick] = may_change([values[i] for i in quick])
+        return hit
+    if not values:
+        return hit
+    lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+    starts = np.concatenate([[0], np.cumsum(lengths + len(_SEPARATOR))[:-1]])
+    joined = _SEPARATOR.join(values)
+    for regex in _REDACTING:
+        spans = [m.span() for m in regex.finditer(joined)]
+        if not spans:
+            continue
+        bounds = np.asarray(spans, dtype=np.int64)
+        first = np.searchsorted(starts, bounds[:, 0], side="right") - 1
+        last = np.searchsorted(starts, np.maximum(bounds[:, 1] - 1, bounds[:, 0]), side="right") - 1
+        for a, b in zip(first.tolist(), last.tolist(), strict=True):
+            hit[a : b + 1] = True
+    return hit
+
+
 def redact_text(series: pd.Series, free_text: bool = True) -> tuple[pd.Series, dict[str, int]]:
     """Replace personal data in free text by markers; return the new Series and counts. Works on
-    distinct values (few in practice) and maps back."""
+    distinct values, only those a pattern touches (see ``may_change``), and maps back."""
     counts = {k: 0 for k in COUNT_KEYS}
     text = series.astype("object")
     mask = text.notna()
     if not mask.any():
         return series.copy(), counts
     values = text[mask].astype(str)
-    per_value: dict[str, tuple[str, dict[str, int]]] = {}
-    for v in pd.unique(values):
-        c: dict[str, int] = {}
-        per_value[v] = (redact_value(v, c, free_text), c)
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    uniques = np.asarray(uniques, dtype=object)
     out = text.where(mask, None)
-    out[mask] = values.map(lambda v: per_value[v][0])
-    occurrences = values.value_counts()
-    for v, (_new, c) in per_value.items():
-        for k, n in c.items():
-            counts[k] += n * int(occurrences[v])
+    todo = np.flatnonzero(may_change(uniques.tolist()))
+    if len(todo):
+        occurrences = np.bincount(codes, minlength=len(uniques))
+        new = uniques.copy()
+        for j in todo.tolist():
+            c: dict[str, int] = {}
+            new[j] = redact_value(uniques[j], c, free_text)
+            for k, n in c.items():
+                counts[k] += n * int(occurrences[j])
+        uniques = new
+    out[mask] = uniques[codes]
     return out, counts
 
 
