@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.export import shortlists
+from matcher.export import cells as shortlists
 
 # Texts made of the characters that matter: formula starts, spaces, characters Excel refuses,
 # line breaks, accents.
@@ -235,3 +235,27 @@ def test_texts_left_out_of_redaction_are_unchanged_by_it(texts):
             counts: dict[str, int] = {}
             if not hit:
                 assert privacy.redact_value(text, counts, free_text) == text and not counts
+
+
+# -- total rows: the anchored pattern read only where its words are ---------------------------
+_TOTAL_CELL = st.one_of(
+    st.lists(st.sampled_from(["Total", "TOTAL", "total", "totaux", "Sous-total", "sous total",
+                              "soustotal", " ", "\t", "\n", "\u00a0", "é", "x", "général", "12",
+                              "ſous-total", "TOTALE", ":", "Totaux"]),
+             max_size=5).map("".join),
+    st.none(), st.integers(), st.floats(allow_nan=True),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_TOTAL_CELL, _TOTAL_CELL), max_size=20))
+def test_total_rows_equal_the_anchored_pattern_on_every_cell(rows):
+    from matcher.intake import importer
+
+    raw = pd.DataFrame(rows, columns=["a", "b"], dtype=object)
+    raw.index = raw.index + 2
+    want = pd.Series(False, index=raw.index)
+    for column in raw.columns:
+        text = raw[column].astype("object").where(raw[column].notna(), "").astype(str)
+        want |= text.str.contains(importer._TOTAL_RE, case=False, regex=True)
+    pd.testing.assert_series_equal(importer._total_rows(raw), want, check_names=False)

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule
@@ -41,6 +40,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from matcher import fields as F
 from matcher.errors import UserError
+
+# Cell constants and helpers live in cells.py; the constants stay readable from here too.
+from matcher.export.cells import CUT_MARK as CUT_MARK
+from matcher.export.cells import EXCEL_MAX_CELL as EXCEL_MAX_CELL
+from matcher.export.cells import (
+    csv_safe,
+    csv_safe_values,
+    fr_date,
+    is_formula_like,
+    plain_value,
+)
 from matcher.intake.detect import FORMAT_CSV
 from matcher.intake.readers import RowsRead, SheetRows, read_rows
 from matcher.ranking import explain
@@ -50,13 +60,7 @@ from matcher.workflow import review
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")  # every time written in a file is Paris time
 
-EXCEL_MAX_CELL = 32_767
-CUT_MARK = " […] (texte coupé)"
 SHEET_NAME_MAX = 31
-# Characters Excel refuses in a cell (XML 1.0 forbids them); tab, LF and CR are allowed.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# A cell starting with one of these (after leading spaces) would be read as a formula (or DDE).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 README_SHEET = "Lisez-moi"
 KEY_HEADER = "Clé (ne pas modifier)"
@@ -163,38 +167,6 @@ OCC_LINK_LABELS = {
 # ---------------------------------------------------------------------------------------------
 # Cell safety
 # ---------------------------------------------------------------------------------------------
-def clean_text(value: str) -> str:
-    """Text Excel accepts: control characters removed, cut at 32,767 characters with a mark."""
-    value = _ILLEGAL.sub("", value)
-    if len(value) > EXCEL_MAX_CELL:
-        value = value[: EXCEL_MAX_CELL - len(CUT_MARK)] + CUT_MARK
-    return value
-
-
-def is_formula_like(value: str) -> bool:
-    """True when Excel (or another spreadsheet) would take the text for a formula."""
-    return value.lstrip(" ").startswith(FORMULA_START)
-
-
-def _plain(value: object) -> object:
-    """A Python value -> what goes in a cell (lists joined by line breaks, NaN -> empty)."""
-    if isinstance(value, (list, tuple)):
-        value = "\n".join(str(v) for v in value)
-    if value is None:
-        return None
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    if value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        return value.item()
-    if isinstance(value, str):
-        return clean_text(value)
-    return value
-
-
 def fit_to_page_width(ws: Worksheet, orientation: str) -> None:
     """Print setup shared by every printed sheet: the whole width on one page, as many pages
     down as needed."""
@@ -206,7 +178,7 @@ def fit_to_page_width(ws: Worksheet, orientation: str) -> None:
 
 def _set(ws: Worksheet, row: int, col: int, value: object):
     """Write one cell; text is always stored as a string, never as a formula."""
-    value = _plain(value)
+    value = plain_value(value)
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
         # Assigning "=..." makes openpyxl store a formula: set the value then force the type.
@@ -275,12 +247,6 @@ def parse_key(key: object, secret: bytes) -> PairKey | None:
 # ---------------------------------------------------------------------------------------------
 # Preparing rows
 # ---------------------------------------------------------------------------------------------
-def _fr_date(value: object) -> str:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value:%d/%m/%Y}"
-    return ""
-
-
 def prepare_rows(rows: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
     """Add the display columns (occupation link, commute, availability) to shortlist rows."""
     out = rows.copy()
@@ -296,7 +262,7 @@ def prepare_rows(rows: pd.DataFrame, today: dt.date | None = None) -> pd.DataFra
         lambda d: ("moins de 1 km" if d < 1 else f"{d:.0f} km") if pd.notna(d) else "inconnu"
     )
     out[AVAILABILITY_TEXT] = out[F.AVAILABLE_FROM].map(
-        lambda d: "immédiate" if not isinstance(d, dt.date) or d <= today else _fr_date(d)
+        lambda d: "immédiate" if not isinstance(d, dt.date) or d <= today else fr_date(d)
     )
     # The score as the dashboard shows it: whole points out of 100 (explain.score_points), so
     # that a file never says 57 % where the screen says 58.
@@ -455,7 +421,7 @@ def _fit_widths(ws: Worksheet, frame: pd.DataFrame, columns: Sequence[str]) -> N
         lengths = [max(len(w) for w in _header(c).split())]
         if c in frame:
             for v in frame[c].head(300):
-                v = _plain(v)
+                v = plain_value(v)
                 if isinstance(v, (dt.date, dt.datetime)):
                     lengths.append(10)
                 elif isinstance(v, float) and c in PERCENT_COLUMNS:
@@ -725,58 +691,6 @@ def coordinator_workbook(
 # ---------------------------------------------------------------------------------------------
 # CSV and JSON lines
 # ---------------------------------------------------------------------------------------------
-def csv_safe(value: object) -> object:
-    """A value for a CSV cell: lists joined, formula-like text neutralised by a leading '."""
-    value = _plain(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return _fr_date(value)
-    if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
-    return value
-
-
-def _csv_safe_text(value: str) -> str:
-    """``csv_safe`` of a str whose characters are all legal and whose length fits a cell."""
-    return "'" + value if value.lstrip(" ").startswith(FORMULA_START) else value
-
-
-def csv_safe_values(values: pd.Series) -> np.ndarray:
-    """``values.map(csv_safe)`` as an object array, computed once per distinct text: texts
-    (and lists, joined as ``_plain`` joins them) go through one pass, missing values are
-    ``None``, anything else goes through ``csv_safe`` itself (tested equal)."""
-    arr = values.to_numpy(dtype=object)
-    out = np.empty(len(arr), dtype=object)
-    texts: dict[str, object] = {}
-    text_at: list[int] = []
-    text_of: list[str] = []
-    for i, v in enumerate(arr):
-        t = type(v)
-        if t is str:
-            text_at.append(i)
-            text_of.append(v)
-        elif t is list or t is tuple:
-            text_at.append(i)
-            text_of.append("\n".join(str(x) for x in v))
-        elif v is None or (t is float and v != v):
-            out[i] = None
-        else:
-            out[i] = csv_safe(v)
-    if text_at:
-        texts = dict.fromkeys(text_of)
-        # One search over every distinct text (joined by a legal character) tells whether any
-        # of them has a character Excel refuses; only then is each one cleaned on its own.
-        dirty = _ILLEGAL.search("\n".join(texts)) is not None
-        for v in texts:
-            if dirty or len(v) > EXCEL_MAX_CELL:
-                texts[v] = csv_safe(v)
-            else:
-                texts[v] = _csv_safe_text(v)
-        out[np.asarray(text_at, dtype=np.int64)] = np.array(
-            [texts[v] for v in text_of], dtype=object
-        )
-    return out
-
-
 def shortlist_csv(rows: pd.DataFrame, columns: Sequence[str] = FIRM_COLUMNS) -> bytes:
     """CSV for other tools: ``;`` separator, UTF-8 with BOM (Excel in French opens it right)."""
     frame = prepare_rows(rows)[list(columns)].map(csv_safe)

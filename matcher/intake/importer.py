@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from matcher import fields as F
@@ -692,13 +693,33 @@ def _rejected_rows(
 _TOTAL_RE = r"^\s*(?:sous[- ]?)?totaux?\b|^\s*total\b"
 
 
+_TOTAL = re.compile(_TOTAL_RE, re.I)
+# What a cell of a total row holds somewhere (the words of ``_TOTAL_RE`` without the anchor):
+# searched once over a column's texts joined, so that only the few texts holding it are read.
+_TOTAL_ANYWHERE = re.compile(r"(?:sous[- ]?)?totaux?\b|total\b", re.I)
+
+
 def _total_rows(raw: pd.DataFrame) -> pd.Series:
     """Rows with a cell starting with "Total", "TOTAL GÉNÉRAL", "Sous-total", "Totaux"."""
-    hit = pd.Series(False, index=raw.index)
+    hit = np.zeros(len(raw), dtype=bool)
     for column in raw.columns:
-        text = raw[column].astype("object").where(raw[column].notna(), "").astype(str)
-        hit |= text.str.contains(_TOTAL_RE, case=False, regex=True)
-    return hit
+        present = raw[column].notna().to_numpy()
+        cells = raw[column].to_numpy(dtype=object)
+        text = [str(v) if ok else "" for v, ok in zip(cells, present, strict=True)]
+        for i in texts_with(text, _TOTAL_ANYWHERE):
+            if not hit[i] and _TOTAL.search(text[i]):
+                hit[i] = True
+    return pd.Series(hit, index=raw.index)
+
+
+def texts_with(texts: list[str], regex: re.Pattern[str]) -> list[int]:
+    """Positions of the texts in which ``regex`` (no anchor, no look-behind, matches never
+    spanning a line break) finds a match, searched once over the texts joined by line breaks."""
+    if not texts:
+        return []
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    found = [m.start() for m in regex.finditer("\n".join(texts))]
+    return sorted(set((np.searchsorted(starts, found, side="right") - 1).tolist()))
 
 
 def _parse_values(
