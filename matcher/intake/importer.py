@@ -694,9 +694,9 @@ _TOTAL_RE = r"^\s*(?:sous[- ]?)?totaux?\b|^\s*total\b"
 
 
 _TOTAL = re.compile(_TOTAL_RE, re.I)
-# What a cell of a total row holds somewhere (the words of ``_TOTAL_RE`` without the anchor):
+# What a cell of a total row holds somewhere ("tot", in any case, as ``_TOTAL_RE`` reads it):
 # searched once over a column's texts joined, so that only the few texts holding it are read.
-_TOTAL_ANYWHERE = re.compile(r"(?:sous[- ]?)?totaux?\b|total\b", re.I)
+_TOTAL_ANYWHERE = re.compile("tot", re.I)
 
 
 def _total_rows(raw: pd.DataFrame) -> pd.Series:
