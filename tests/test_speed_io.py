@@ -259,3 +259,37 @@ def test_total_rows_equal_the_anchored_pattern_on_every_cell(rows):
         text = raw[column].astype("object").where(raw[column].notna(), "").astype(str)
         want |= text.str.contains(importer._TOTAL_RE, case=False, regex=True)
     pd.testing.assert_series_equal(importer._total_rows(raw), want, check_names=False)
+
+
+# -- header search: rows that cannot score more are not scored ----------------------------------
+_LABEL = st.one_of(st.sampled_from(["Intitulé", "Commune", "Réf", "Contrat", "x", "12", "Nom"]),
+                   st.none(), st.just(""))  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_LABEL, max_size=6), min_size=1, max_size=12))
+def test_header_row_found_when_skipping_rows_equals_scoring_every_row(rows):
+    from matcher.intake import tables
+
+    known = {"Intitulé", "Commune", "Réf", "Contrat"}
+    calls: list[int] = []
+
+    def counting(labels) -> int:
+        calls.append(1)
+        return sum(1 for v in labels if v in known)
+
+    counting.at_most_one_a_label = True  # type: ignore[attr-defined]
+    filled = {r + 1: row for r, row in enumerate(rows)}
+    got = tables._header_candidates(filled, counting)
+    want = tables._header_candidates(filled, lambda labels: sum(1 for v in labels if v in known))
+    assert got == want
+
+
+def test_the_importers_scorer_counts_at_most_one_a_label():
+    from matcher.intake.columns import header_scorer
+    from matcher.intake.mapping import synonym_index
+
+    scorer = header_scorer(synonym_index("profiles"), "profiles")
+    assert scorer.at_most_one_a_label
+    labels = ["Nom", "Prénom", "Commune", "Compétences", "Métier recherché", "x" * 90, "Tel"]
+    assert scorer(labels) <= len(labels)

@@ -481,4 +481,6 @@ def known_label_count(
                 n += 1
         return n
 
+    # At most one a label: the header search skips rows that cannot score more.
+    score.at_most_one_a_label = True  # type: ignore[attr-defined]
     return score

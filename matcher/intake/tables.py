@@ -104,6 +104,8 @@ def _header_candidates(
     numbers = list(filled)
     scored: list[tuple[int, float, int]] = []
     best_shape, best_shape_score = None, 0.0
+    bounded = getattr(scorer, "at_most_one_a_label", False)
+    best_scored: tuple[float, float, int] = (0.0, 0.0, 0)
     for i, r in enumerate(numbers):
         values = [v for v in filled[r] if v]
         labels = list(dict.fromkeys(values))
@@ -114,8 +116,14 @@ def _header_candidates(
         short = sum(1 for c in labels if _labelish(c))
         distinct = len(labels) == len(values)
         shape = short / max(width, len(labels)) + (0.5 if distinct else 0)
-        if scorer is not None:
+        # A scorer that counts labels (at most one a label) cannot give a later row with no
+        # more labels than the best count a better score: that row is not scored (same choice).
+        if scorer is not None and not (
+            bounded and scored and r > best_scored[2] and len(labels) <= best_scored[0]
+        ):
             scored.append((scorer(labels), shape, r))
+            if not scored[:-1] or scored[-1][0] > best_scored[0]:
+                best_scored = scored[-1]
         if shape > best_shape_score + 0.05:
             best_shape, best_shape_score = r, shape
     if scored:
