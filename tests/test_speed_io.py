@@ -293,3 +293,35 @@ def test_the_importers_scorer_counts_at_most_one_a_label():
     assert scorer.at_most_one_a_label
     labels = ["Nom", "Prénom", "Commune", "Compétences", "Métier recherché", "x" * 90, "Tel"]
     assert scorer(labels) <= len(labels)
+
+
+# -- matched and missing skills: one list sliced per row ------------------------------------------
+_SKILL = st.sampled_from(["cariste", "conduite chariot", "nettoyage des sols", "accueil client",
+                          "caisse", "mise en rayon", "autolaveuse", "Accueil clients",
+                          "preparation de commandes", "soudure"])  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(_SKILL, max_size=5), min_size=1, max_size=5),
+    st.lists(st.lists(_SKILL, max_size=5), min_size=1, max_size=5),
+    st.data(),
+)
+def test_matched_and_missing_skills_equal_reading_each_pair(offer_lists, profile_lists, data):
+    from matcher.features import skills
+
+    index = skills.build_index(pd.Series(offer_lists), pd.Series(profile_lists), 80.0)
+    n_o, n_p = len(offer_lists), len(profile_lists)
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, n_o - 1), st.integers(0, n_p - 1)),
+                               max_size=12))  # fmt: skip
+    o = np.array([a for a, _ in pairs], dtype=np.int64)
+    p = np.array([b for _, b in pairs], dtype=np.int64)
+    matched, missing = skills.matched_and_missing(index, o, p)
+    weights, order = index.offer_skills.tocsr(), index.offer_order.tocsr()
+    covered = index.covered.toarray()
+    for i, (a, b) in enumerate(pairs):
+        row = weights[a]
+        place = dict(zip(order[a].indices, order[a].data, strict=True))
+        ks = sorted(row.indices, key=lambda k: (-row[0, k], place[k]))
+        assert matched[i] == [index.raw_offer[k] for k in ks if covered[b, k]]
+        assert missing[i] == [index.raw_offer[k] for k in ks if not covered[b, k]]

@@ -306,7 +306,9 @@ def matched_and_missing(
     names = np.array(index.raw_offer + [""], dtype=object)[ks]
 
     def split(mask: np.ndarray) -> list[list[str]]:
-        per_row = np.bincount(row[mask], minlength=n)
-        return [list(x) for x in np.split(names[mask], np.cumsum(per_row)[:-1])] if n else []
+        # One list of names sliced per row (np.split makes an array a row: 10x slower).
+        ends = np.cumsum(np.bincount(row[mask], minlength=n)).tolist()
+        flat = names[mask].tolist()
+        return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)] if n else []
 
     return split(hit), split(~hit)
