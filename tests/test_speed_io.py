@@ -325,3 +325,38 @@ def test_matched_and_missing_skills_equal_reading_each_pair(offer_lists, profile
         ks = sorted(row.indices, key=lambda k: (-row[0, k], place[k]))
         assert matched[i] == [index.raw_offer[k] for k in ks if covered[b, k]]
         assert missing[i] == [index.raw_offer[k] for k in ks if not covered[b, k]]
+
+
+# -- CSV cells: stripped at once, ="..." and long cells only in the rows that have one -----------
+_CSV_CELL = st.lists(st.sampled_from(['="', '01000"', " ", "a", "é", "=", '"', "x" * 7, ";", "\n",
+                                      "\t", "b c"]),
+                     max_size=4).map("".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_CSV_CELL, min_size=1, max_size=4), min_size=1, max_size=8))
+def test_csv_grid_cells_equal_reading_each_cell(rows):
+    import csv
+    import io
+
+    from matcher.intake import csvtext
+    from matcher.settings import ImportLimits
+
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(rows)
+    text = buf.getvalue()
+    limits = ImportLimits(max_cell_chars=6)
+    grid = csvtext.csv_grid("sep=;\n" + text, "f.csv", limits, None)
+    want_rows, want_cut = [], []
+    for record, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=";"), 1):
+        values = [csvtext._csv_cell(c) for c in row]
+        for j, v in enumerate(values):
+            if v is not None and len(v) > 6:
+                values[j] = v[:6]
+                want_cut.append((record, j))
+        while values and values[-1] is None:
+            values.pop()
+        if values:
+            want_rows.append((record, values))
+    assert grid.rows == want_rows
+    assert grid.truncated == want_cut

@@ -159,11 +159,16 @@ def csv_grid(text: str, name: str, limits: ImportLimits, max_rows: int | None) -
                 break
             last_start_line = start_line
             record += 1
-            values = [_csv_cell(c) for c in row]
-            for j, v in enumerate(values):
-                if v is not None and len(v) > limits.max_cell_chars:
-                    values[j] = v[: limits.max_cell_chars]
-                    grid.truncated.append((record + offset, j))
+            # The cells stripped (empty -> None); the rarer ="..." cells and cells over the
+            # length limit looked at only in the rows that have one (found on the whole row).
+            values = [c.strip() or None for c in row]
+            if '="' in delimiter.join(row):
+                values = [_csv_cell(v) if v is not None else None for v in values]
+            if row and max(map(len, row)) > limits.max_cell_chars:
+                for j, v in enumerate(values):
+                    if v is not None and len(v) > limits.max_cell_chars:
+                        values[j] = v[: limits.max_cell_chars]
+                        grid.truncated.append((record + offset, j))
             while values and values[-1] is None:
                 values.pop()
             if not values:
