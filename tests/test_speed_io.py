@@ -360,3 +360,18 @@ def test_csv_grid_cells_equal_reading_each_cell(rows):
             want_rows.append((record, values))
     assert grid.rows == want_rows
     assert grid.truncated == want_cut
+
+
+# -- skills: raw skills as text without numpy's fixed-width copy ---------------------------------
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="ab é\x00\t", max_size=6), st.integers(),
+                          st.floats(allow_nan=True), st.booleans()), max_size=20))  # fmt: skip
+def test_skill_texts_equal_numpy_astype_str(values):
+    from matcher.features import skills
+
+    array = np.array(values + [None], dtype=object)[:-1]  # one-dimensional, objects as given
+    got = skills.as_text(array)
+    want = array.astype(str)
+    assert got.dtype == object
+    assert [type(v) for v in got] == [str] * len(values)
+    assert got.tolist() == [str(v) for v in want]
