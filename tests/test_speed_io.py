@@ -10,6 +10,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matcher import fields as F
 from matcher.export import cells as shortlists
 
 # Texts made of the characters that matter: formula starts, spaces, characters Excel refuses,
@@ -67,7 +68,6 @@ def test_csv_values_of_long_texts_and_typed_columns_equal_csv_safe():
 def _reasons_world(rows: list[tuple[int, int, int]], pool: list[list[str]]):
     """Offers and profiles whose codes come from ``pool``, and kept pairs (offer, profile,
     kind) as ``build_reasons`` reads them."""
-    from matcher import fields as F
     from matcher.features import constraints as C
 
     n = len(pool)
@@ -81,13 +81,14 @@ def _reasons_world(rows: list[tuple[int, int, int]], pool: list[list[str]]):
     offers = side({F.CONTRACT_TYPE: [["CDD"]] * n, F.LICENCE_REQUIRED: [None] * n,
                    F.LICENCE_DESIRED: [None] * n, F.WEEKLY_HOURS: [35.0] * n,
                    F.START_DATE: [None] * n})  # fmt: skip
-    profiles = side({F.MEANS: ["voiture"] * n, F.LICENCE: [["B"]] * n,
+    licences = [[], ["B"], ["B", "C"], ["aucun"], ["A", "BE"], None]
+    profiles = side({F.MEANS: (["voiture", "", "vélo"] * n)[:n], F.LICENCE: [licences[i % 6] for i in range(n)],
                      F.RADIUS_KM: [20.0] * n, F.MOBILITY_KM: [20.0] * n,
                      F.CONTRACT_TYPES: [["CDD"]] * n, F.WANTED_HOURS: [35.0] * n,
                      F.AVAILABLE_FROM: [None] * n})  # fmt: skip
     top = pd.DataFrame({
         F.OFFER_POS: [r[0] for r in rows], F.PROFILE_POS: [r[1] for r in rows],
-        F.OCC_KIND: [r[2] for r in rows], F.DISTANCE_KM: [5.0] * len(rows),
+        F.OCC_KIND: [r[2] for r in rows], F.DISTANCE_KM: [5.0 + 7 * (i % 4) for i in range(len(rows))],
         F.MATCHED_SKILLS: [[] for _ in rows], F.MISSING_SKILLS: [[] for _ in rows],
     })  # fmt: skip
     for c in C.CHECKS:
@@ -99,8 +100,9 @@ def _reasons_world(rows: list[tuple[int, int, int]], pool: list[list[str]]):
 @given(st.data())
 def test_occupation_sentences_read_back_equal_one_sentence_a_row(data):
     """The occupation sentence, built once per (kind, offer codes, person codes), is the one
-    ``occupation_sentence`` gives each kept pair."""
-    from matcher.ranking.reasons import build_reasons, occupation_sentence
+    ``occupation_sentence`` gives each kept pair; the commute sentence, with the licences
+    named once per licence list, the one ``commute_sentence`` gives alone."""
+    from matcher.ranking.reasons import build_reasons, commute_sentence, occupation_sentence
     from matcher.reference.referential import CODE, LABEL, SECTOR, default_referential
 
     ref = default_referential()
@@ -119,8 +121,14 @@ def test_occupation_sentences_read_back_equal_one_sentence_a_row(data):
     table = ref.codes.drop_duplicates(CODE)
     labels = dict(zip(table[CODE], table[LABEL], strict=True))
     sectors = dict(zip(table[CODE], table[SECTOR], strict=True)) if SECTOR in table else {}
-    for (o, p, k), sentences in zip(rows, got, strict=True):
+    distance = top[F.DISTANCE_KM].tolist()
+    for i, ((o, p, k), sentences) in enumerate(zip(rows, got, strict=True)):
         assert sentences[0] == occupation_sentence(k, pool[o], pool[p], labels, sectors, ref)
+        licence = profiles.at[p, F.LICENCE]
+        assert sentences[1] == commute_sentence(
+            distance[i], profiles.at[p, F.MEANS], licence if isinstance(licence, list) else [],
+            20.0, True,
+        )  # fmt: skip
 
 
 def _kind(oc: list[str], pc: list[str], wanted: int, ref) -> int:

@@ -77,21 +77,22 @@ def _incidence(
     """Lists of raw skills -> (vocabulary of keys, readable form, rows x vocab 0/1 matrix, same
     with the place of the skill in the row's list). Keys are computed once per distinct raw
     skill."""
-    lists = lists.map(lambda v: v if isinstance(v, list) else [])
-    lengths = lists.map(len).to_numpy()
-    flat = np.array([s for items in lists for s in items], dtype=object)
-    positions = np.repeat(np.arange(len(lists)), lengths)
-    empty = sp.csr_matrix((len(lists), 0), dtype=np.float32)
+    rows = [v if isinstance(v, list) else [] for v in lists]
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    flat = np.array([s for items in rows for s in items], dtype=object)
+    positions = np.repeat(np.arange(len(rows)), lengths)
+    empty = sp.csr_matrix((len(rows), 0), dtype=np.float32)
     if len(flat) == 0:
         return [], [], empty, empty
     place = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    raw_inverse, raw_unique = pd.factorize(flat.astype(str))
+    raw_inverse, raw_unique = pd.factorize(as_text(flat))
     keys = skill_keys(pd.Series(raw_unique)).to_numpy()[raw_inverse]
     keep = keys != ""
-    keys, raw = keys[keep], flat[keep].astype(str)
+    keys, kept = keys[keep], flat[keep]
     positions, place = positions[keep], place[keep]
     vocab, first, inverse = sorted_unique(keys)
-    shape = (len(lists), len(vocab))
+    raw = kept[first].astype(str)  # the readable form, only where it is read
+    shape = (len(rows), len(vocab))
     # A skill listed twice counts once, at its first place (coo -> csr sums duplicates).
     order = np.lexsort((place, inverse, positions))
     pos_s, inv_s, place_s = positions[order], inverse[order], place[order]
@@ -102,7 +103,14 @@ def _incidence(
     # Same sparsity and order in both (matched_and_missing reads them entry by entry).
     matrix.sort_indices()
     order_m.sort_indices()
-    return list(vocab), list(raw[first]), matrix, order_m
+    return list(vocab), list(raw), matrix, order_m
+
+
+def as_text(values: np.ndarray) -> np.ndarray:
+    """``values.astype(str)`` as an object array of the same texts, without the fixed-width
+    copy: ``str`` of each value, trailing NUL characters dropped as numpy drops them."""
+    out = [v if type(v) is str else str(v) for v in values]
+    return np.array([v.rstrip("\x00") if v.endswith("\x00") else v for v in out], dtype=object)
 
 
 def sorted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -140,13 +140,24 @@ def reach_reasons(
     return out
 
 
+def held_licences(licence: list[str]) -> list[str]:
+    """The licences a person holds that the commute sentence names (sorted)."""
+    return sorted(C.implied_licences(licence) & set(licence))
+
+
 def commute_sentence(
-    distance: float, means: str, licence: list[str], radius: float, radius_given: bool = True
+    distance: float,
+    means: str,
+    licence: list[str],
+    radius: float,
+    radius_given: bool = True,
+    held: list[str] | None = None,
 ) -> str:
+    """``held``: ``held_licences(licence)`` when the caller has it already."""
     if distance is None or math.isnan(distance):
         return "Distance inconnue (commune non reconnue)"
     parts = [_fr_km(distance)]
-    held = sorted(C.implied_licences(licence) & set(licence))
+    held = held_licences(licence) if held is None else held
     if held and means == "voiture":
         parts.append(f"permis {', '.join(held)} et voiture")
     elif held:
@@ -212,13 +223,17 @@ def build_reasons(
             return [None] * len(pos)
         return frame[name].to_numpy(dtype=object)[pos].tolist()
 
-    o_codes, p_codes = col(offers, F.OCC_CODES, o), col(profiles, F.OCC_CODES, p)
-    means, licence = col(profiles, F.MEANS, p), col(profiles, F.LICENCE, p)
+    def lists(frame: pd.DataFrame, name: str, pos: np.ndarray) -> list[list]:
+        return [v if isinstance(v, list) else [] for v in col(frame, name, pos)]
+
+    o_codes, p_codes = lists(offers, F.OCC_CODES, o), lists(profiles, F.OCC_CODES, p)
+    means, licence = col(profiles, F.MEANS, p), lists(profiles, F.LICENCE, p)
     radius = profiles[F.RADIUS_KM].to_numpy(float)[p]
     given = pd.to_numeric(profiles[F.MOBILITY_KM], errors="coerce").to_numpy(float)[p] > 0
-    contracts, accepted = col(offers, F.CONTRACT_TYPE, o), col(profiles, F.CONTRACT_TYPES, p)
-    required = col(offers, F.LICENCE_REQUIRED, o)
-    desired = col(offers, F.LICENCE_DESIRED, o)
+    contracts = lists(offers, F.CONTRACT_TYPE, o)
+    accepted = lists(profiles, F.CONTRACT_TYPES, p)
+    required = lists(offers, F.LICENCE_REQUIRED, o)
+    desired = lists(offers, F.LICENCE_DESIRED, o)
     o_hours, p_hours = col(offers, F.WEEKLY_HOURS, o), col(profiles, F.WANTED_HOURS, p)
     start, avail = col(offers, F.START_DATE, o), col(profiles, F.AVAILABLE_FROM, p)
     o_flags = {f: C.flag_values(offers[f])[o] for f, _ in SCHEDULE_WORDS}
@@ -231,9 +246,10 @@ def build_reasons(
     # The occupation sentence depends on the link kind and the two lists of codes only: the
     # same (offer codes, person codes) come back many times among the kept suggestions.
     occupation: dict[tuple[int, tuple[str, ...], tuple[str, ...]], str] = {}
+    held_by: dict[tuple[str, ...], list[str]] = {}  # licences named, per licence list
     out: list[list[str]] = []
     for i in range(len(top)):
-        oc, pc = _list_of(o_codes[i]), _list_of(p_codes[i])
+        oc, pc = o_codes[i], p_codes[i]
         key = (int(kind[i]), tuple(oc), tuple(pc))
         sentence = occupation.get(key)
         if sentence is None:
@@ -244,12 +260,16 @@ def build_reasons(
         s = skills_sentence(matched[i], missing[i])
         if s:
             sentences.append(s)
+        held_key = tuple(licence[i])
+        held = held_by.get(held_key)
+        if held is None:
+            held = held_by[held_key] = held_licences(licence[i])
         sentences.append(
             commute_sentence(
-                distance[i], means[i] or "", _list_of(licence[i]), radius[i], bool(given[i])
+                distance[i], means[i] or "", licence[i], radius[i], bool(given[i]), held
             )
         )
-        offered, ok_for = _list_of(contracts[i]), _list_of(accepted[i])
+        offered, ok_for = contracts[i], accepted[i]
         if broken[C.CONTRACT][i]:
             sentences.append(
                 f"Attention : contrat {', '.join(offered)} non souhaité "
@@ -259,10 +279,8 @@ def build_reasons(
             ok = [c for c in offered if c in ok_for]
             sentences.append(f"Contrat {', '.join(ok or offered)} accepté")
         if broken[C.LICENCE][i]:
-            sentences.append(
-                f"Attention : permis {', '.join(_list_of(required[i]))} demandé, non détenu"
-            )
-        s = desired_licence_sentence(_list_of(desired[i]), _list_of(licence[i]))
+            sentences.append(f"Attention : permis {', '.join(required[i])} demandé, non détenu")
+        s = desired_licence_sentence(desired[i], licence[i])
         if s:
             sentences.append(s)
         if broken[C.HOURS][i]:
