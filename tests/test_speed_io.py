@@ -383,3 +383,21 @@ def test_skill_texts_equal_numpy_astype_str(values):
     assert got.dtype == object
     assert [type(v) for v in got] == [str] * len(values)
     assert got.tolist() == [str(v) for v in want]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.just(float("nan")), _TEXT, st.integers()),
+                          st.one_of(st.none(), st.lists(_TEXT, max_size=2), _TEXT)),
+                min_size=1, max_size=10))  # fmt: skip
+def test_content_keys_equal_the_keys_of_mapping_each_type(rows):
+    from matcher.intake import duplicates
+
+    frame = pd.DataFrame(rows, columns=["a", "b"], dtype=object)
+    columns = {}
+    for f in ("a", "b"):
+        col = frame[f]
+        if col.map(type).eq(list).any():
+            col = col.map(duplicates._as_text)
+        columns[f] = col.astype("object").where(col.notna(), "").astype(str)
+    want = pd.util.hash_pandas_object(pd.DataFrame(columns), index=False).astype(str)
+    pd.testing.assert_series_equal(duplicates.content_keys(frame, ["a", "b"]), want)

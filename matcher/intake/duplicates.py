@@ -225,7 +225,7 @@ def content_keys(out: pd.DataFrame, fields) -> pd.Series:
     columns = {}
     for f in fields:
         col = out[f]
-        if col.map(type).eq(list).any():
+        if any(type(v) is list for v in col.to_numpy(dtype=object)):
             col = col.map(_as_text)
         columns[f] = col.astype("object").where(col.notna(), "").astype(str)
     text = pd.DataFrame(columns, index=out.index)
