@@ -56,3 +56,62 @@ def test_fold_fast_paths_are_exercised():
     assert fold("a?b€c", keep="?") == "a?b c"
     assert fold("C++ / C#", keep="+#") == "c++ c#"
     assert fold(None) == "" and fold(float("nan")) == ""
+
+
+def assert_same_csr(got, want):
+    """Same shape, dtype, columns and values, both in canonical form."""
+    assert got.shape == want.shape and got.dtype == want.dtype
+    assert got.has_canonical_format and want.has_canonical_format
+    assert (got.indptr == want.indptr).all()
+    assert (got.indices == want.indices).all()
+    assert (got.data == want.data).all()
+
+
+WORDY = st.lists(
+    st.sampled_from(["agent", "d", "entretien", "Cariste", "c++", "caces r489", "Élève", "ab",
+                     "é", "x1", "_", "  ", "\t", "-", "œuvre", "ΑΣ", "İl", "1", "22"]),
+    max_size=12,
+).map(" ".join)  # fmt: skip
+DOCS = st.lists(WORDY | TEXTS, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCS)
+def test_word_counts_equal_the_hashing_vectoriser(docs):
+    from matcher.features import text
+
+    assert_same_csr(text._counts(docs, **text._WORDS), text.hashing_counts(docs, **text._WORDS))
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCS)
+def test_title_character_counts_equal_the_hashing_vectoriser(docs):
+    from matcher.features import text
+
+    assert_same_csr(text._counts(docs, **text._CHARS), text.hashing_counts(docs, **text._CHARS))
+
+
+def test_counts_equal_the_hashing_vectoriser_on_job_texts():
+    """On the synthetic offers and profiles (normalised text and folded titles, as the ranking
+    reads them): the same matrices, with thousands of terms shared between documents."""
+    import pandas as pd
+
+    from matcher import fields as F
+    from matcher.devtools.synthetic import synthetic_frames
+    from matcher.features import text
+    from matcher.reference.referential import builtin_referential
+    from matcher.text.normalise import fold_text, join_text, normalise_text
+
+    offers, profiles, _ = synthetic_frames(builtin_referential(), 200, 600, seed=5)
+    texts = list(
+        pd.concat([
+            normalise_text(join_text(offers, text.OFFER_TEXT_FIELDS)),
+            normalise_text(join_text(profiles, text.PROFILE_TEXT_FIELDS)),
+        ])
+    )  # fmt: skip
+    titles = list(pd.concat([fold_text(offers[F.TITLE]), fold_text(profiles[F.TARGET_JOBS])]))
+    for docs, analyzer in ((texts, text._WORDS), (titles, text._CHARS)):
+        got = text._counts(docs, **analyzer)
+        assert_same_csr(got, text.hashing_counts(docs, **analyzer))
+        assert got.nnz > 5000 and (got.data > 1).any()
+    assert text._counts([], **text._WORDS).shape == (0, text.N_FEATURES)
