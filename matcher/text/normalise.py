@@ -70,7 +70,11 @@ def gender_variants(a: str, b: str) -> bool:
     """Two words (or hyphenated compounds) are gender variants: equal once folded, or the second
     is the first with a feminine ending (agent/agente, directeur/directrice, chef/cheffe,
     accastilleur-gréeur/accastilleuse-gréeuse). "vitrerie/vitres" are not."""
-    fa, fb = fold(a, punctuation=True), fold(b, punctuation=True)
+    return _folded_variants(fold(a, punctuation=True), fold(b, punctuation=True))
+
+
+def _folded_variants(fa: str, fb: str) -> bool:
+    """:func:`gender_variants` of two words already folded (with punctuation)."""
     if fa == fb:
         return True
     pa, pb = fa.split("-"), fb.split("-")
@@ -94,6 +98,15 @@ def _collapse_pairs(text: str) -> str:
     parts = _SLASH.split(text)
     if len(parts) < 2:
         return text
+    # Each word is compared with up to six others: folded once (a dict for this text only).
+    folded: dict[str, str] = {}
+
+    def folds(w: str) -> str:
+        f = folded.get(w)
+        if f is None:
+            f = folded[w] = fold(w, punctuation=True)
+        return f
+
     out = parts[0]
     for right in parts[1:]:
         left_words = out.split(" ")
@@ -101,9 +114,9 @@ def _collapse_pairs(text: str) -> str:
         done = False
         for n in range(min(6, len(left_words), len(right_words)), 0, -1):
             lw, rw = left_words[-n:], right_words[:n]
-            if all(gender_variants(a, b) for a, b in zip(lw, rw, strict=True)) and _WORD.match(
-                rw[0]
-            ):
+            if all(
+                _folded_variants(folds(a), folds(b)) for a, b in zip(lw, rw, strict=True)
+            ) and _WORD.match(rw[0]):
                 out = " ".join([*left_words, *right_words[n:]])
                 done = True
                 break
@@ -121,12 +134,20 @@ _PAREN_GATE = re.compile(rf"\(\s*{_FEM}?s?\s*\)", re.IGNORECASE)
 _DOT_GATE = re.compile(rf"[.·•]{_FEM}(?:[.·•]?s)?\b")
 _SLASH_GATE = re.compile(rf"/\s*{_FEM}s?\b")
 _DASH_GATE = re.compile(r"-(?:e|euse|trice|ère|ere|ive|ienne)\b", re.IGNORECASE)
+# What any match of _HF_GATE contains, found by a case-sensitive scan that starts at a rare
+# character: the mark and the letter after it, or the "mme" of "homme(s)"/"femme(s)" (no other
+# character matches h, f, m or e ignoring case). 2.5x faster than the gate on texts with dashes.
+_HF_HINT = re.compile(r"[/\\-]\s*[hfHF]|[mM][mM][eE]")
 
 
 def _collapse_one(text: str) -> str:
     # Cheap membership tests first: most texts have no mark at all.
     slash = "/" in text
-    if (slash or "-" in text or "omme" in text or "emme" in text) and _HF_GATE.search(text):
+    if (
+        (slash or "-" in text or "omme" in text or "emme" in text)
+        and _HF_HINT.search(text)
+        and _HF_GATE.search(text)
+    ):
         text = _HF.sub(" ", text)
     if "(" in text and _PAREN_GATE.search(text):
         text = _PAREN_FEM.sub(r"\1", text)
