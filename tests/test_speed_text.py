@@ -190,3 +190,49 @@ def test_collapse_examples_reach_the_changed_branches():
         "Chef pâtissier de restaurant"
     )
     assert N._collapse_one("ménage / repassage") == "ménage / repassage"
+
+
+def test_place_cells_once_per_distinct_triple_equal_cells_per_row(monkeypatch):
+    """locate reads each distinct (commune, postal, INSEE) triple once: the same frame as
+    reading every row, on places written every way (labels, codes in the wrong column or in
+    the commune cell, Corsica's old numbering, numbers, typos, missing cells), in a shuffled
+    order with an index that is not 0..n-1."""
+    import random
+
+    import numpy as np
+    import pandas as pd
+
+    from matcher.reference import geo
+
+    table = geo.builtin_communes()
+    rng = random.Random(11)
+    some = table.drop_duplicates("code_insee").sample(n=40, random_state=3)
+    names = list(some["nom"]) + [
+        "Bethune",
+        "BÉTHUNE",
+        "St Omer",
+        "Bruay-la-Buissière",
+        "Béthnue",
+        "62 - BETHUNE",
+        "2A - AJACCIO",
+        "62400",
+        "62119",
+        "",
+        None,
+    ]
+    postal = list(some["code_postal"]) + ["62400", 62400, 62400.0, "6240", "", None, "2A004"]
+    insee = list(some["code_insee"]) + ["20004", "62119", "62119.0", 62119, "62400", "", None]
+    n = 600
+    rows = pd.DataFrame({
+        "commune": [rng.choice(names) for _ in range(n)],
+        "postal": pd.Series([rng.choice(postal) for _ in range(n)], dtype=object),
+        "insee": pd.Series([rng.choice(insee) for _ in range(n)], dtype=object),
+    }, index=np.arange(n) * 3 + 7)  # fmt: skip
+    for insee_col in (rows["insee"], None):
+        got = geo.locate(rows["commune"], rows["postal"], table, insee=insee_col)
+        monkeypatch.setattr(geo, "_distinct_place_cells", geo._place_cells)
+        want = geo.locate(rows["commune"], rows["postal"], table, insee=insee_col)
+        monkeypatch.undo()
+        pd.testing.assert_frame_equal(got, want)
+        assert got["lat"].notna().mean() > 0.5 and got["how"].nunique() >= 3
+        assert insee_col is None or got["note"].ne("").any()
