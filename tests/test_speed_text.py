@@ -236,3 +236,72 @@ def test_place_cells_once_per_distinct_triple_equal_cells_per_row(monkeypatch):
         pd.testing.assert_frame_equal(got, want)
         assert got["lat"].notna().mean() > 0.5 and got["how"].nunique() >= 3
         assert insee_col is None or got["note"].ne("").any()
+
+
+def plain_split_skills(series):
+    """split_skills of main at dff0e1c: pandas' split on every collapsed cell."""
+    from matcher.text import normalise as N
+
+    return N.collapse_gender(series).str.split(N._SPLIT_SKILLS, regex=True).map(N._distinct)
+
+
+SKILL_CELLS = st.lists(
+    st.sampled_from(["cariste", "Cariste", "CACES 1", "1,5", "; ", ", ", " / ", "/", "|", "\n",
+                     " - ", "- ", "-", " * ", "* ", "*", "•", "·", "cuisinier/ère", "Accueil",
+                     "accueil ", " ", "\t", ".", "a", "é", "Élève", "x,2", "  ;  ", "H/F"]),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(SKILL_CELLS | TEXTS | st.none(), max_size=8))
+def test_split_skills_equals_the_plain_split(cells):
+    import pandas as pd
+
+    from matcher.text.normalise import split_skills
+
+    series = pd.Series(cells, dtype=object, index=[10 + 2 * i for i in range(len(cells))])
+    got = split_skills(series)
+    pd.testing.assert_series_equal(got, plain_split_skills(series))
+    assert len({id(x) for x in got}) == len(got)  # every row its own list
+
+
+def test_split_skills_equals_the_plain_split_on_job_texts():
+    import pandas as pd
+
+    from matcher import fields as F
+    from matcher.devtools.synthetic import synthetic_frames
+    from matcher.reference.referential import builtin_referential
+    from matcher.text.normalise import split_skills
+
+    offers, profiles, _ = synthetic_frames(builtin_referential(), 200, 600, seed=5)
+    for cells in (offers[F.SKILLS], profiles[F.SKILLS], profiles[F.TRAINING]):
+        got = split_skills(cells)
+        pd.testing.assert_series_equal(got, plain_split_skills(cells))
+    assert got.map(len).sum() > 0
+
+
+JOB_TEXTS = st.lists(
+    st.sampled_from(["Agent(e) d'entretien H/F", "CACES R389 cat 1", "caces 1 3 5", "ASH", "Cœur",
+                     "Élève infirmière", "C++", "C#", "permis B", "vendeuse", "/", "-", ", ",
+                     "Cuisinier/ère", "SSIAP 1", "de la", "\n", "ΑΣ", "e\u0301", "x"]),
+    max_size=10,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(JOB_TEXTS | TEXTS | st.none(), max_size=8))
+def test_batched_normalisation_equals_each_value_alone(values):
+    """fold_text, normalise_title and normalise_text (distinct values, stop words and stems
+    once per distinct word): the same as the per-value functions on each value."""
+    import pandas as pd
+
+    from matcher.text import normalise as N
+
+    series = pd.Series(values, dtype=object, index=[5 + i for i in range(len(values))])
+    each = [None if v is None else str(v) for v in values]
+    for batched, one in ((N.fold_text, N._fold_one), (N.normalise_title, N._title_one),
+                         (N.normalise_text, N._normalise_one)):  # fmt: skip
+        want = pd.Series(["" if v is None else one(v) for v in each], index=series.index,
+                         dtype=object)  # fmt: skip
+        pd.testing.assert_series_equal(batched(series), want)

@@ -425,14 +425,36 @@ def _distinct(items: list[str]) -> list[str]:
     return list(seen.values())
 
 
+# Where a match of _SPLIT_SKILLS can start: a blank (its leading blanks, " - ", " * ") or a
+# separator (a "-" or "*" bullet at the start). Checked first by a lookahead, one test per
+# character instead of every alternative: the same splits, twice as fast.
+_SPLIT_SKILLS_FAST = re.compile(r"(?=[\s;/•·▪●■◦|,*-])" + _SPLIT_SKILLS.pattern)
+
+
 def split_skills(series: pd.Series) -> pd.Series:
     """Skills cell -> list of distinct skills as written (trimmed), in order of appearance.
 
     Splits on ``;``, ``,`` (not inside numbers), ``/``, ``|``, line breaks and bullets; gendered
     forms ("cuisinier/ère") are collapsed first so that their slash does not split; duplicates
-    (ignoring case and accents) are removed."""
-    s = collapse_gender(series)
-    return s.str.split(_SPLIT_SKILLS, regex=True).map(_distinct)
+    (ignoring case and accents) are removed. Each distinct cell is split once and each distinct
+    skill folded once; every row gets its own list."""
+    codes, uniques = _distinct_values(series)
+    cells = [
+        [item.strip(" .-*\t") for item in _SPLIT_SKILLS_FAST.split(_collapse_one(v))]
+        for v in uniques
+    ]
+    distinct = dict.fromkeys(item for items in cells for item in items)
+    keys = {item: fold(item, punctuation=True) for item in distinct}
+    table: list[list[str]] = []
+    for items in cells:
+        seen: dict[str, str] = {}
+        for item in items:
+            key = keys[item]
+            if len(item) >= 2 and key not in seen:
+                seen[key] = item
+        table.append(list(seen.values()))
+    table.append([])  # missing cells (code -1)
+    return pd.Series([list(table[c]) for c in codes], index=series.index, dtype=object)
 
 
 _SPLIT_TITLES = re.compile(r"\s*(?:[;\n\r/•·▪●■◦|+]|,(?!\d)|\s-\s|\bou\b|^\s*[-*]\s+)\s*")
