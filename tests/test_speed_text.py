@@ -305,3 +305,31 @@ def test_batched_normalisation_equals_each_value_alone(values):
         want = pd.Series(["" if v is None else one(v) for v in each], index=series.index,
                          dtype=object)  # fmt: skip
         pd.testing.assert_series_equal(batched(series), want)
+
+
+def plain_jargon(text: str) -> str:
+    """_jargon_one of main at dff0e1c (its gate alone, without the clue before it)."""
+    from matcher.text import normalise as N
+
+    if not N._JARGON_HINT.search(text):
+        return text
+    text = N._CACES_REC.sub(lambda m: "r" + N._CACES_RENUMBER.get(m.group(1), m.group(1)), text)
+    text = N._CATEGORY_WORD.sub("cat ", text)
+    text = N._CACES.sub(N._caces_repl, text)
+    return N._SPACES.sub(" ", text).strip()
+
+
+FOLDED_JARGON = st.lists(
+    st.sampled_from(["caces", "cariste", "cat", "categorie", "categories", "r", "r389", "r 386",
+                     "r489", "r4890", "1", "3b", "et", "permis", "ca", "cat.", "x", "r\t372", "  ",
+                     "12", "chariot", "scat", "car", "490"]),
+    max_size=10,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(FOLDED_JARGON | TEXTS)
+def test_jargon_equals_the_plain_jargon(text):
+    from matcher.text import normalise as N
+
+    assert N._jargon_one(text) == plain_jargon(text)

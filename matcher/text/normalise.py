@@ -239,7 +239,14 @@ def _caces_repl(m: re.Match[str]) -> str:
     return prefix + " ".join(f"caces r{rec} cat {n}" for n in nums)
 
 
+# What any match of _JARGON_HINT contains ("ca" of caces, cariste, cat, categorie; or a
+# recommendation number), found without trying a word boundary at every character.
+_JARGON_CLUE = re.compile(r"r\s?\d{3}")
+
+
 def _jargon_one(text: str) -> str:
+    if "ca" not in text and not _JARGON_CLUE.search(text):
+        return text
     if not _JARGON_HINT.search(text):
         return text
     text = _CACES_REC.sub(lambda m: "r" + _CACES_RENUMBER.get(m.group(1), m.group(1)), text)
