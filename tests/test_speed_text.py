@@ -31,7 +31,8 @@ def plain_fold(text: object, *, keep: str = "", punctuation: bool = False) -> st
         return ""
     text = str(text)
     if not text.isascii():
-        text = text.translate(str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"}))
+        ligatures: dict[str, str | int | None] = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"}
+        text = text.translate(str.maketrans(ligatures))
         text = re.sub("[\u0300-\u036f]+", "", unicodedata.normalize("NFKD", text))
         if not text.isascii():
             text = "".join(c for c in text if not unicodedata.combining(c))
@@ -333,3 +334,27 @@ def test_jargon_equals_the_plain_jargon(text):
     from matcher.text import normalise as N
 
     assert N._jargon_one(text) == plain_jargon(text)
+
+
+FOLDED_WORDS = st.lists(
+    st.sampled_from(["agent", "agente", "de", "la", "le", "et", "vendeuse", "vendeurs", "", "a",
+                     "caces", "r489", "c++", "nettoyage", "des", "sols", "preparatrice", "x"]),
+    max_size=12,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(FOLDED_WORDS, max_size=6), st.booleans())
+def test_stop_and_stem_equals_each_text_word_by_word(texts, empty_stem):
+    """Stop words and stems over the distinct words give what removing stop words then stemming
+    each text gives; also when a stem is "" (the word-by-word fallback)."""
+    from matcher.text import normalise as N
+
+    real = N.stem_word
+    stem = (lambda w: "" if w == "nettoyage" else real(w)) if empty_stem else real
+    N.stem_word = stem
+    try:
+        want = [" ".join(stem(w) for w in N._without_stop_words(t).split(" ") if w) for t in texts]
+        assert N._stop_and_stem(texts) == want
+    finally:
+        N.stem_word = real

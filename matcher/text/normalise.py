@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -397,14 +398,19 @@ def _normalise_one(text: str) -> str:
 def _stop_and_stem(texts: list[str]) -> list[str]:
     """``_stem_one(_without_stop_words(t))`` for every text, word by word over the distinct words:
     the texts are split once, each distinct word is looked up once (stop word -> dropped, else
-    its stem), and the texts are joined again; no Python call per word occurrence."""
+    its stem), and the texts are joined again; the words of a text go through C iterators
+    (``map``, ``filter``), no Python code per word occurrence."""
     stops = stop_words()
     split = [t.split(" ") for t in texts]
-    words = dict.fromkeys(w for ws in split for w in ws)
-    table = {w: (None if not w or w in stops else stem_word(w)) for w in words}
+    words = dict.fromkeys(chain.from_iterable(split))
+    # Dropped words map to "" and "" is filtered out: no stem is "" (a non-empty word's stem
+    # never is), checked below, else each text is rebuilt word by word.
+    table = {w: ("" if not w or w in stops else stem_word(w)) for w in words}
+    if all(table[w] for w in words if w and w not in stops):
+        return [" ".join(filter(None, map(table.__getitem__, ws))) for ws in split]
     out = []
     for ws in split:
-        mapped = [table[w] for w in ws]
+        mapped = [None if not w or w in stops else table[w] for w in ws]
         out.append(" ".join([m for m in mapped if m is not None]))
     return out
 
