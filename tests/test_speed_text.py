@@ -254,7 +254,7 @@ SKILL_CELLS = st.lists(
 ).map("".join)  # fmt: skip
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.lists(SKILL_CELLS | TEXTS | st.none(), max_size=8))
 def test_split_skills_equals_the_plain_split(cells):
     import pandas as pd
@@ -290,7 +290,7 @@ JOB_TEXTS = st.lists(
 ).map(" ".join)  # fmt: skip
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(st.lists(JOB_TEXTS | TEXTS | st.none(), max_size=8))
 def test_batched_normalisation_equals_each_value_alone(values):
     """fold_text, normalise_title and normalise_text (distinct values, stop words and stems
@@ -328,7 +328,7 @@ FOLDED_JARGON = st.lists(
 ).map(" ".join)  # fmt: skip
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(FOLDED_JARGON | TEXTS)
 def test_jargon_equals_the_plain_jargon(text):
     from matcher.text import normalise as N
