@@ -110,3 +110,19 @@ def test_results_decoded_once_per_version_of_the_file(cache, monkeypatch):
     got = title_results.classify_titles(clf, pd.Series(["Soudeur TIG", "Cariste"]))
     assert loads == [1, 1, 1] and calls == []
     pd.testing.assert_frame_equal(got, other.classify(pd.Series(["Soudeur TIG", "Cariste"])))
+
+
+def test_results_past_the_memory_cap_decoded_at_each_call(cache, monkeypatch):
+    """A file with more parts than MAX_REMEMBERED is not held by the classifier: decoded again
+    at each call, same frame."""
+    clf = TitleClassifier(builtin_referential())
+    want = clf.classify(TITLES).reset_index(drop=True)
+    title_results.classify_titles(clf, TITLES)
+    monkeypatch.setattr(title_results, "MAX_REMEMBERED", 3)
+    loads: list[int] = []
+    real_load = title_results._load
+    monkeypatch.setattr(title_results, "_load", lambda p: loads.append(1) or real_load(p))
+    fresh = TitleClassifier(builtin_referential())
+    for _ in range(2):
+        pd.testing.assert_frame_equal(title_results.classify_titles(fresh, TITLES), want)
+    assert loads == [1, 1]

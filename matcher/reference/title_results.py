@@ -72,6 +72,11 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
+# Kept in memory up to this many parts (tens of MB); a larger file is decoded at each call
+# rather than held by a long-lived process.
+MAX_REMEMBERED = 200_000
+
+
 def _known(clf: TitleClassifier, path: Path) -> dict[tuple[str, str], list]:
     """The results kept in ``path``, decoded once per version of the file."""
     memory = getattr(clf, _MEMORY, None)
@@ -79,12 +84,20 @@ def _known(clf: TitleClassifier, path: Path) -> dict[tuple[str, str], list]:
     if memory is not None and memory[0] == path and stamp is not None and memory[1] == stamp:
         return memory[2]
     known = _load(path)
-    setattr(clf, _MEMORY, (path, stamp, known))
+    _remember(clf, path, known, stamp)
     return known
 
 
-def _remember(clf: TitleClassifier, path: Path, known: dict[tuple[str, str], list]) -> None:
-    setattr(clf, _MEMORY, (path, _stamp(path), known))
+def _remember(
+    clf: TitleClassifier,
+    path: Path,
+    known: dict[tuple[str, str], list],
+    stamp: tuple[int, int] | None = None,
+) -> None:
+    if len(known) > MAX_REMEMBERED:
+        setattr(clf, _MEMORY, None)
+    else:
+        setattr(clf, _MEMORY, (path, stamp or _stamp(path), known))
 
 
 def _save(path: Path, known: dict[tuple[str, str], list]) -> None:
