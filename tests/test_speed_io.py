@@ -96,7 +96,7 @@ def _reasons_world(rows: list[tuple[int, int, int]], pool: list[list[str]]):
     return top, offers, profiles
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.data())
 def test_occupation_sentences_read_back_equal_one_sentence_a_row(data):
     """The occupation sentence, built once per (kind, offer codes, person codes), is the one
@@ -231,7 +231,7 @@ def test_redaction_of_distinct_touched_texts_equals_redacting_every_text(cells, 
     assert got.tolist() == want.tolist()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(_REDACT_TEXT, min_size=1, max_size=12))
 def test_texts_left_out_of_redaction_are_unchanged_by_it(texts):
     """``may_change`` leaves out only texts that ``redact_value`` leaves as they are."""
@@ -255,7 +255,7 @@ _TOTAL_CELL = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(_TOTAL_CELL, _TOTAL_CELL), max_size=20))
 def test_total_rows_equal_the_anchored_pattern_on_every_cell(rows):
     from matcher.intake import importer
@@ -385,7 +385,7 @@ def test_skill_texts_equal_numpy_astype_str(values):
     assert got.tolist() == [str(v) for v in want]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.one_of(st.none(), st.just(float("nan")), _TEXT, st.integers()),
                           st.one_of(st.none(), st.lists(_TEXT, max_size=2), _TEXT)),
                 min_size=1, max_size=10))  # fmt: skip
