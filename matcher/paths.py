@@ -14,6 +14,14 @@ ROME_DIR = DATA_DIR / "rome"
 COMMUNES_DIR = DATA_DIR / "communes"
 DEFAULT_DB = DATA_DIR / "matcher.sqlite3"
 DB_ENV = "MATCHER_DB"
+CACHE_ENV = "MATCHER_CACHE"
+
+
+def cache_dir() -> Path:
+    """``$MATCHER_CACHE``, else ``.cache/`` at the project's root (not committed): what is built
+    from reference data (classifier artefacts, classified titles, the communes' look-ups)."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env) if env else ROOT / ".cache"
 
 
 def default_database() -> str:

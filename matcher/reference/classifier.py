@@ -53,6 +53,7 @@ from rapidfuzz.distance import OSA
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
+from matcher.paths import CACHE_ENV, cache_dir
 from matcher.text.normalise import (
     canonical_jargon,
     collapse_gender,
@@ -68,7 +69,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VERSION = "8"  # bump when the artefacts or the cleaning change: the cache is rebuilt
-CACHE_ENV = "MATCHER_CACHE"
 
 # -- cleaning ---------------------------------------------------------------------------------
 _FEM_MARK = (r"(?:e|ne|se|euse|rice|trice|ère|ere|ive|ve|enne|ienne|le|te|fe|ffe|esse|eure|"
@@ -299,14 +299,6 @@ class CharNgrams:
 
 
 # -- cache --------------------------------------------------------------------------------------
-def cache_dir() -> Path:
-    """``$MATCHER_CACHE``, else ``.cache/`` at the project's root (not committed)."""
-    from matcher.paths import ROOT
-
-    env = os.environ.get(CACHE_ENV)
-    return Path(env) if env else ROOT / ".cache"
-
-
 def referential_hash(referential: Referential) -> str:
     """A hash of everything the classifier reads from the referential, and of VERSION."""
     from matcher.reference.referential import CODE, PARENT, SKILL, TEXT, TITLE
@@ -843,4 +835,12 @@ def head_nouns(referential: Referential) -> frozenset[str]:
     return referential.classifier.heads
 
 
-__all__ = ["TitleClassifier", "cache_dir", "parts_of", "stop_words", "title_keys", "title_parts"]
+__all__ = [
+    "CACHE_ENV",
+    "TitleClassifier",
+    "cache_dir",
+    "parts_of",
+    "stop_words",
+    "title_keys",
+    "title_parts",
+]

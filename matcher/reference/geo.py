@@ -24,6 +24,10 @@ flies" more often than not, so the simple measure is kept and said.
 from __future__ import annotations
 
 import functools
+import hashlib
+import logging
+import os
+import pickle
 import weakref
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -34,7 +38,9 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from matcher.errors import UserError
-from matcher.paths import COMMUNES_DIR
+from matcher.paths import COMMUNES_DIR, cache_dir
+from matcher.text import fold as fold_module
+from matcher.text import normalise as normalise_module
 from matcher.text.fold import fold
 from matcher.text.normalise import fold_text
 
@@ -79,6 +85,9 @@ TERRITORY_FILE = "territoire.csv"
 LAT_RANGE, LON_RANGE = (-25.0, 52.0), (-180.0, 180.0)
 
 EARTH_RADIUS_KM = 6371.0
+CACHE_FORMAT = 1  # of the communes cache file
+
+log = logging.getLogger(__name__)
 
 
 def commune_key(names: pd.Series) -> pd.Series:
@@ -93,14 +102,47 @@ def commune_key(names: pd.Series) -> pd.Series:
 @functools.cache
 def builtin_communes() -> pd.DataFrame:
     """The default communes: every French commune (``data/communes/communes_france.csv.gz``,
-    from La Poste's base, ODbL), or the territory's when that file is absent."""
+    from La Poste's base, ODbL), or the territory's when that file is absent.
+
+    The prepared table and its look-ups are kept in the cache folder (:func:`communes_cache`):
+    preparing them costs about a second of every process that places people, reading them back
+    a tenth of that."""
     path = COMMUNES_DIR / DEFAULT_FILE
     if not path.is_file():
         return territory_communes()
+    cached = communes_cache(path)
+    try:
+        with cached.open("rb") as fh:
+            frame, lookups = pickle.load(fh)  # our own file, written below from open data
+        _LOOKUPS[id(frame)] = (weakref.ref(frame), lookups)
+        return frame
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # damaged or from another pandas: built again
+        log.warning("communes cache %s unreadable (%s): rebuilt", cached, exc)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     for c in (LAT, LON):
         frame[c] = pd.to_numeric(frame[c], errors="coerce")
-    return prepare_communes(frame)
+    frame = prepare_communes(frame)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump((frame, _lookups(frame)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)  # atomic: a parallel reader sees the whole file or none
+    except OSError as exc:  # a read-only installation still works, only slower
+        log.warning("communes cache not written to %s: %s", cached, exc)
+    return frame
+
+
+def communes_cache(source: Path) -> Path:
+    """Where the prepared communes of ``source`` are kept: keyed by the file's bytes, the code
+    that prepares them (this module, the text folding) and the pandas version, so that any
+    change builds them again."""
+    h = hashlib.sha1(f"{CACHE_FORMAT}:{pd.__version__}".encode())
+    for module_path in (source, __file__, fold_module.__file__, normalise_module.__file__):
+        h.update(Path(str(module_path)).read_bytes())
+    return cache_dir() / f"communes-{h.hexdigest()[:20]}.pkl"
 
 
 @functools.cache
