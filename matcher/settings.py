@@ -105,6 +105,11 @@ class RankingSettings:
     # issue 13 (most wrong codes are below 0.5), so the ramp is short: on seed 11, 0.5 gave
     # +0.011 over 0.9 and +0.006 over 0.6.
     occupation_full_confidence: float = 0.5
+    # An offer's title whose confidence alone is under this is classified again with the
+    # offer's description and skills as evidence (0: never).
+    title_context_below: float = 0.7
+    # The same for a person's target jobs, with their skills and experience as evidence.
+    profile_title_context_below: float = 0.0
     # Score of a component whose inputs are unknown (no code, no skills listed): under a
     # same-domain link, above a different job (0). Seed 11: 0.2 gave +0.005 over 0.3, 0.1 and 0
     # within 0.002 of 0.2 (0.2 kept: an unrecognised title is not evidence of another job).
