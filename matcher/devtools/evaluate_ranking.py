@@ -125,7 +125,8 @@ def unreachable_pairs(truth: Truth, offers: pd.DataFrame, profiles: pd.DataFrame
     rules with the default tolerance (settings.ConstraintSettings): beyond their radius (given,
     or the default for their means) by more than the tolerance, a required licence not held, or
     not available within constraints.AVAILABILITY_GRACE_DAYS of the start date. The truth uses
-    the true coordinates of the generated communes, not the product's geocoding."""
+    the true coordinates of the generated communes, not the product's geocoding; a person
+    counts as placed when the product can locate them (by commune or postal code)."""
     from matcher.ranking.prepare import prepare_profiles
     from matcher.reference.geo import builtin_communes
 
@@ -142,7 +143,10 @@ def unreachable_pairs(truth: Truth, offers: pd.DataFrame, profiles: pd.DataFrame
         truth.offer_lat[oi.ravel()], truth.offer_lon[oi.ravel()],
         truth.profile_lat[pj.ravel()], truth.profile_lon[pj.ravel()],
     ).reshape(n_o, n_p)  # fmt: skip
-    known_place = (profiles[F.COMMUNE].fillna("") != "").to_numpy()
+    # A place the product can locate (a commune, or only a postal code: 3 % of the generated
+    # people give no commune name); only a person the product cannot place at all is never
+    # counted beyond their radius, since no ranking could know it.
+    known_place = prepared[F.LAT].notna().to_numpy()
     far = C.beyond_radius(dist, radius[None, :], cs.distance_tolerance_km,
                           cs.distance_tolerance_share) & known_place[None, :]  # fmt: skip
     start = C.days(offers[F.START_DATE])
