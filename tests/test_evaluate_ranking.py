@@ -90,3 +90,16 @@ def test_a_person_placed_by_postal_code_alone_can_be_out_of_reach():
     truth = Truth(["K2204"], [["K2204"]] * 3, np.array([bethune[LAT]]), np.array([bethune[LON]]),
                   np.full(3, lille[LAT]), np.full(3, lille[LON]))  # fmt: skip
     assert unreachable_pairs(truth, offers, profiles).tolist() == [[True, True, False]]
+
+
+def test_unreachable_people_ranked_before_a_reachable_one_are_counted():
+    from types import SimpleNamespace
+
+    from matcher.devtools.evaluate_ranking import unreachable_first
+
+    unreachable = np.array([[True, False, True, True], [False, False, True, True]])
+    es = SimpleNamespace(unreachable=unreachable)
+    # Offer 0: profile 0 (unreachable) before 1 (reachable) counts, 2 and 3 at the end do not;
+    # offer 1: the unreachable ones come last.
+    assert unreachable_first([np.array([0, 1, 2, 3]), np.array([0, 1, 2, 3])], es) == 1
+    assert unreachable_first([np.array([2, 3, 0, 1]), np.array([2, 0])], es) == 4
