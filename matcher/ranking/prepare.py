@@ -31,7 +31,7 @@ from matcher.text.normalise import join_text, normalise_text, split_skills, spli
 log = logging.getLogger(__name__)
 
 RADIUS_KM = F.RADIUS_KM
-# What an offer's title is classified with when the title alone is unsure.
+# What a title is classified with when it is unsure alone: the offer's text, the person's.
 OFFER_CONTEXT_FIELDS = [F.DESCRIPTION, F.SKILLS]
 PROFILE_CONTEXT_FIELDS = [F.SKILLS, F.EXPERIENCE]
 MEANS = F.MEANS
@@ -62,10 +62,11 @@ def _occupations(
     confidence reaches ``min_confidence``. Below it the row has no code (the UI says "métier
     non reconnu") and ``occ_confidence`` keeps the best confidence seen.
 
-    ``contexts`` (the offer's description and skills, same index as ``titles``): a title whose
-    confidence without context is under ``context_below`` is classified again with its row's
-    context as evidence ("Chef", "Collaborateur", "Soigneur": the missions say which job), and
-    that result replaces the first. Titles are classified without context first because those
+    ``contexts`` (the offer's description and skills, or the person's skills and experience;
+    same index as ``titles``): a title whose confidence without context is under
+    ``context_below`` is classified again with its row's context as evidence ("Soigneur",
+    "Technicien": the missions or the skills say which job), and that result replaces the
+    first. Titles are classified without context first because those
     results are shared by every row and every run (reference/title_results.py); only the few
     unsure ones pay for a classification of their own."""
     given_codes = fold_codes(given)
