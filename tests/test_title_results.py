@@ -89,3 +89,40 @@ def test_without_the_cache_nothing_is_written(cache):
     got = title_results.classify_titles(clf, TITLES)
     pd.testing.assert_frame_equal(got, clf.classify(TITLES).reset_index(drop=True))
     assert not list(cache.glob("titles-*.json"))
+
+
+def test_results_decoded_once_per_version_of_the_file(cache, monkeypatch):
+    """A classifier reads the file once (the second call of a run, offers then profiles, looks
+    its titles up in memory), and again when another process has rewritten it; what it returns
+    is what classifying gives."""
+    clf = TitleClassifier(builtin_referential())
+    want = clf.classify(TITLES).reset_index(drop=True)
+    loads: list[int] = []
+    real_load = title_results._load
+    monkeypatch.setattr(title_results, "_load", lambda p: loads.append(1) or real_load(p))
+    title_results.classify_titles(clf, TITLES)
+    calls = counting(clf)
+    pd.testing.assert_frame_equal(title_results.classify_titles(clf, TITLES), want)
+    assert loads == [1] and calls == []
+    # Another process adds a title: this classifier reads the new file and finds it there.
+    other = TitleClassifier(builtin_referential())
+    title_results.classify_titles(other, pd.Series(["Soudeur TIG"]))
+    got = title_results.classify_titles(clf, pd.Series(["Soudeur TIG", "Cariste"]))
+    assert loads == [1, 1, 1] and calls == []
+    pd.testing.assert_frame_equal(got, other.classify(pd.Series(["Soudeur TIG", "Cariste"])))
+
+
+def test_results_past_the_memory_cap_decoded_at_each_call(cache, monkeypatch):
+    """A file with more parts than MAX_REMEMBERED is not held by the classifier: decoded again
+    at each call, same frame."""
+    clf = TitleClassifier(builtin_referential())
+    want = clf.classify(TITLES).reset_index(drop=True)
+    title_results.classify_titles(clf, TITLES)
+    monkeypatch.setattr(title_results, "MAX_REMEMBERED", 3)
+    loads: list[int] = []
+    real_load = title_results._load
+    monkeypatch.setattr(title_results, "_load", lambda p: loads.append(1) or real_load(p))
+    fresh = TitleClassifier(builtin_referential())
+    for _ in range(2):
+        pd.testing.assert_frame_equal(title_results.classify_titles(fresh, TITLES), want)
+    assert loads == [1, 1]

@@ -17,13 +17,16 @@ of the sparse products (every offer shares them with every profile).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
+from sklearn.utils import murmurhash3_32
 
 from matcher import fields as F
 
@@ -62,13 +65,100 @@ def _dense_df(pair: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     return df
 
 
-def _counts(texts: list[str], **analyzer) -> sp.csr_matrix:
+def hashing_counts(texts: list[str], **analyzer) -> sp.csr_matrix:
+    """Term counts as sklearn's ``HashingVectorizer`` (no sign, no norm) gives them, analysing
+    every document in Python: the reference of :func:`_counts` (tests, and analyzers it does
+    not cover)."""
     if not texts:  # the vectoriser refuses an empty list
         return sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
     hv = HashingVectorizer(
         alternate_sign=False, norm=None, n_features=N_FEATURES, dtype=np.float32, **analyzer
     )
     return hv.transform(texts).tocsr()
+
+
+# sklearn's default token pattern: words of two characters or more.
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def _columns(terms: list[str]) -> np.ndarray:
+    """Hashed column of each term, as sklearn's hashing computes it: signed 32-bit murmurhash3
+    (seed 0) of the UTF-8 bytes, absolute value modulo ``N_FEATURES`` (abs(-2**31) as 2**31)."""
+    h = np.fromiter((murmurhash3_32(t, 0) for t in terms), dtype=np.int64, count=len(terms))
+    return (np.abs(h) % N_FEATURES).astype(np.int32)
+
+
+def _distinct_terms(docs: list[list[str]]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(document of each occurrence, code of each occurrence, distinct terms)."""
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    flat = np.fromiter(chain.from_iterable(docs), dtype=object, count=int(lengths.sum()))
+    if not len(flat):
+        return rows, np.zeros(0, dtype=np.int64), []
+    codes, uniques = pd.factorize(flat)
+    return rows, codes.astype(np.int64), list(uniques)
+
+
+def _matrix(n_docs: int, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
+    """Counts of (row, column) occurrences, in canonical form (duplicates summed, columns
+    sorted): the layout the hashing vectoriser returns."""
+    x = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+        shape=(n_docs, N_FEATURES),
+        dtype=np.float32,
+    )
+    x.sum_duplicates()
+    x.sort_indices()
+    return x
+
+
+def _word_counts(texts: list[str]) -> sp.csr_matrix:
+    """Words and pairs of consecutive words (sklearn's word analyzer, ngram_range (1, 2)): each
+    distinct word and each distinct pair hashed once, the pairs found by codes, not strings."""
+    rows, codes, words = _distinct_terms([_TOKEN.findall(t.lower()) for t in texts])
+    cols = _columns(words)[codes]
+    same = rows[1:] == rows[:-1]  # consecutive occurrences in one document: a pair
+    if same.any():
+        key = codes[:-1][same] * len(words) + codes[1:][same]
+        pair_codes, pairs = pd.factorize(key)
+        first, second = np.divmod(pairs, len(words))
+        pair_cols = _columns([f"{words[a]} {words[b]}" for a, b in zip(first, second, strict=True)])
+        rows = np.concatenate([rows, rows[:-1][same]])
+        cols = np.concatenate([cols, pair_cols[pair_codes]])
+    return _matrix(len(texts), rows, cols)
+
+
+def _char_wb_counts(texts: list[str], ngram_range: tuple[int, int]) -> sp.csr_matrix:
+    """Character n-grams inside words (sklearn's ``char_wb`` analyzer): the n-grams of a word
+    depend on the word alone, so each distinct word is analysed (by sklearn's own analyzer) and
+    hashed once, and every occurrence repeats its columns."""
+    rows, codes, words = _distinct_terms([t.lower().split() for t in texts])
+    analyse = HashingVectorizer(
+        analyzer="char_wb", ngram_range=ngram_range, lowercase=False
+    ).build_analyzer()
+    grams = [analyse(w) for w in words]
+    per_word = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+    word_cols = _columns(list(chain.from_iterable(grams)))
+    starts = np.cumsum(per_word) - per_word
+    n = per_word[codes]  # columns of each occurrence
+    ends = np.cumsum(n)
+    place = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts[codes] - (ends - n), n)
+    return _matrix(len(texts), np.repeat(rows, n), word_cols[place])
+
+
+def _counts(texts: list[str], **analyzer) -> sp.csr_matrix:
+    """:func:`hashing_counts` for the two analyzers used here (tested equal), with the
+    analysis done once per distinct word: the Python analyzer of sklearn builds and hashes
+    every n-gram of every document (most of the text stage)."""
+    if texts and analyzer == _WORDS:
+        return _word_counts(texts)
+    if (
+        texts
+        and analyzer.get("analyzer") == "char_wb"
+        and set(analyzer) <= {"analyzer", "ngram_range"}
+    ):
+        return _char_wb_counts(texts, analyzer.get("ngram_range", (1, 1)))
+    return hashing_counts(texts, **analyzer)
 
 
 def _weigh(x: sp.csr_matrix, df: np.ndarray, n: int, max_df: float, min_docs: int) -> sp.csr_matrix:

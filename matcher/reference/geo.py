@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -311,7 +311,7 @@ def locate(
     if KEY not in table or HOW not in table or DEPT not in table:
         table = prepare_communes(table)
     lk = _lookups(table)
-    cells = _place_cells(communes, postal_codes, insee, lk)
+    cells = _distinct_place_cells(communes, postal_codes, insee, lk)
     raw, names, postal, insee_code, dept, note = (
         cells.raw, cells.names, cells.postal, cells.insee, cells.dept, cells.note,
     )  # fmt: skip
@@ -371,6 +371,27 @@ class _PlaceCells:
     insee: pd.Series
     dept: pd.Series  # from the label, else the INSEE code, else the postal code
     note: pd.Series  # what was reinterpreted, in French
+
+
+def _distinct_place_cells(
+    communes: pd.Series, postal_codes: pd.Series, insee: pd.Series | None, lk: _Lookups
+) -> _PlaceCells:
+    """:func:`_place_cells` computed once per distinct (commune, postal, INSEE) cells, as text,
+    and spread back to the rows: every value it gives depends on its row's three cells alone,
+    and places repeat a lot (a few hundred communes for 100,000 people)."""
+    index = communes.index
+    texts = [_text(s, index) for s in (communes, postal_codes, insee)]
+    if len(index) == 0:
+        return _place_cells(communes, postal_codes, insee, lk)
+    codes, _ = pd.factorize(pd.MultiIndex.from_arrays(texts))
+    _, first = np.unique(codes, return_index=True)  # the row where each triple first appears
+    c, p, i = (t.iloc[first].reset_index(drop=True) for t in texts)
+    cells = _place_cells(c, p, i, lk)
+
+    def spread(part):
+        return part.iloc[codes].set_axis(index)
+
+    return _PlaceCells(*(spread(getattr(cells, f.name)) for f in fields(_PlaceCells)))
 
 
 def _place_cells(

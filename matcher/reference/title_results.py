@@ -57,6 +57,49 @@ def _load(path: Path) -> dict[tuple[str, str], list]:
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
+# The results read back are kept on the classifier object (not in this module: a classifier
+# per referential, dropped with it), with the size and time of the file they were read from:
+# the second call of a run (offers, then profiles) and later runs of a long-lived process
+# decode the file again only when another process rewrote it.
+_MEMORY = "_title_results_memory"
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+# Kept in memory up to this many parts (tens of MB); a larger file is decoded at each call
+# rather than held by a long-lived process.
+MAX_REMEMBERED = 200_000
+
+
+def _known(clf: TitleClassifier, path: Path) -> dict[tuple[str, str], list]:
+    """The results kept in ``path``, decoded once per version of the file."""
+    memory = getattr(clf, _MEMORY, None)
+    stamp = _stamp(path)
+    if memory is not None and memory[0] == path and stamp is not None and memory[1] == stamp:
+        return memory[2]
+    known = _load(path)
+    _remember(clf, path, known, stamp)
+    return known
+
+
+def _remember(
+    clf: TitleClassifier,
+    path: Path,
+    known: dict[tuple[str, str], list],
+    stamp: tuple[int, int] | None = None,
+) -> None:
+    if len(known) > MAX_REMEMBERED:
+        setattr(clf, _MEMORY, None)
+    else:
+        setattr(clf, _MEMORY, (path, stamp or _stamp(path), known))
+
+
 def _save(path: Path, known: dict[tuple[str, str], list]) -> None:
     rows = [[main, second, *rest] for (main, second), rest in known.items()]
     try:
@@ -79,7 +122,7 @@ def classify_titles(clf: TitleClassifier, titles: pd.Series) -> pd.DataFrame:
     codes, uniques = pd.factorize(pd.MultiIndex.from_frame(parts))
     keys = [(str(m), str(s)) for m, s in uniques]
     path = results_path(clf) if clf.use_cache else None
-    known = _load(path) if path is not None else {}
+    known = _known(clf, path) if path is not None else {}
     missing = [i for i, k in enumerate(keys) if k not in known]
     if missing:
         _, first = np.unique(codes, return_index=True)  # one title per distinct parts
@@ -89,6 +132,8 @@ def classify_titles(clf: TitleClassifier, titles: pd.Series) -> pd.DataFrame:
                               [list(c) for c in row.candidates]]  # fmt: skip
         if path is not None and len(known) <= MAX_STORED:
             _save(path, known)
+        if path is not None:
+            _remember(clf, path, known)
         log.info("titles: %d distinct parts, %d classified, %d known", len(keys), len(missing),
                  len(keys) - len(missing))  # fmt: skip
     table = [known[k] for k in keys]

@@ -20,17 +20,28 @@ import unicodedata
 
 import pandas as pd
 
-# Ligatures that Unicode does not decompose: "cœur" must meet "coeur".
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
+# Ligatures that Unicode does not decompose: "cœur" must meet "coeur". Replaced by
+# ``str.replace`` when present: ``str.translate`` with a dict reads every character of a
+# non-ASCII text through a Python dict (half the time of folding a description).
+_LIGATURES = (("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"))
 # The combining diacritical marks (U+0300-U+036F): the accents of Latin letters once
-# decomposed, removed in one C pass; any other combining character is removed by the per-char
-# check that follows (same result, the check runs only on what is left non-ASCII).
+# decomposed, removed in one C pass; any other combining character is removed by the check
+# that follows, made once per distinct character left non-ASCII (same result).
 _LATIN_MARKS = re.compile("[\u0300-\u036f]+")
 
 
 @functools.cache
 def _others(keep: str) -> re.Pattern[str]:
     return re.compile(f"[^a-z0-9{re.escape(keep)}]+")
+
+
+@functools.cache
+def _ascii_spaces(keep: str) -> dict[int, str]:
+    """Translation table: every ASCII character the pattern ``_others(keep)`` replaces -> a
+    space. On ASCII text, ``translate`` then splitting on blanks gives what the regex then
+    splitting gives (runs of "others" become blanks either way), in one C pass."""
+    kept = re.compile(f"[a-z0-9{re.escape(keep)}]")
+    return {i: " " for i in range(128) if not kept.fullmatch(chr(i))}
 
 
 def fold(text: object, *, keep: str = "", punctuation: bool = False) -> str:
@@ -42,12 +53,24 @@ def fold(text: object, *, keep: str = "", punctuation: bool = False) -> str:
         return ""
     text = str(text)
     if not text.isascii():
-        text = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text.translate(_LIGATURES)))
+        for ligature, letters in _LIGATURES:
+            if ligature in text:
+                text = text.replace(ligature, letters)
+        text = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
         if not text.isascii():
-            text = "".join(c for c in text if not unicodedata.combining(c))
+            marks = [c for c in set(text) if unicodedata.combining(c)]
+            if marks:
+                text = re.sub("[" + re.escape("".join(marks)) + "]", "", text)
     text = text.lower()
     if not punctuation:
-        text = _others(keep).sub(" ", text)
+        if text.isascii():
+            text = text.translate(_ascii_spaces(keep))
+        elif "?" not in keep and keep.isascii():
+            # Every non-ASCII character is an "other" (the kept ones are ASCII): as "?", also
+            # an other here, the text is ASCII and takes the fast path.
+            text = text.encode("ascii", "replace").decode("ascii").translate(_ascii_spaces(keep))
+        else:
+            text = _others(keep).sub(" ", text)
     return " ".join(text.split())
 
 

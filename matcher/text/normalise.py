@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -70,7 +71,11 @@ def gender_variants(a: str, b: str) -> bool:
     """Two words (or hyphenated compounds) are gender variants: equal once folded, or the second
     is the first with a feminine ending (agent/agente, directeur/directrice, chef/cheffe,
     accastilleur-gréeur/accastilleuse-gréeuse). "vitrerie/vitres" are not."""
-    fa, fb = fold(a, punctuation=True), fold(b, punctuation=True)
+    return _folded_variants(fold(a, punctuation=True), fold(b, punctuation=True))
+
+
+def _folded_variants(fa: str, fb: str) -> bool:
+    """:func:`gender_variants` of two words already folded (with punctuation)."""
     if fa == fb:
         return True
     pa, pb = fa.split("-"), fb.split("-")
@@ -94,6 +99,15 @@ def _collapse_pairs(text: str) -> str:
     parts = _SLASH.split(text)
     if len(parts) < 2:
         return text
+    # Each word is compared with up to six others: folded once (a dict for this text only).
+    folded: dict[str, str] = {}
+
+    def folds(w: str) -> str:
+        f = folded.get(w)
+        if f is None:
+            f = folded[w] = fold(w, punctuation=True)
+        return f
+
     out = parts[0]
     for right in parts[1:]:
         left_words = out.split(" ")
@@ -101,9 +115,9 @@ def _collapse_pairs(text: str) -> str:
         done = False
         for n in range(min(6, len(left_words), len(right_words)), 0, -1):
             lw, rw = left_words[-n:], right_words[:n]
-            if all(gender_variants(a, b) for a, b in zip(lw, rw, strict=True)) and _WORD.match(
-                rw[0]
-            ):
+            if all(
+                _folded_variants(folds(a), folds(b)) for a, b in zip(lw, rw, strict=True)
+            ) and _WORD.match(rw[0]):
                 out = " ".join([*left_words, *right_words[n:]])
                 done = True
                 break
@@ -121,12 +135,20 @@ _PAREN_GATE = re.compile(rf"\(\s*{_FEM}?s?\s*\)", re.IGNORECASE)
 _DOT_GATE = re.compile(rf"[.·•]{_FEM}(?:[.·•]?s)?\b")
 _SLASH_GATE = re.compile(rf"/\s*{_FEM}s?\b")
 _DASH_GATE = re.compile(r"-(?:e|euse|trice|ère|ere|ive|ienne)\b", re.IGNORECASE)
+# What any match of _HF_GATE contains, found by a case-sensitive scan that starts at a rare
+# character: the mark and the letter after it, or the "mme" of "homme(s)"/"femme(s)" (no other
+# character matches h, f, m or e ignoring case). 2.5x faster than the gate on texts with dashes.
+_HF_HINT = re.compile(r"[/\\-]\s*[hfHF]|[mM][mM][eE]")
 
 
 def _collapse_one(text: str) -> str:
     # Cheap membership tests first: most texts have no mark at all.
     slash = "/" in text
-    if (slash or "-" in text or "omme" in text or "emme" in text) and _HF_GATE.search(text):
+    if (
+        (slash or "-" in text or "omme" in text or "emme" in text)
+        and _HF_HINT.search(text)
+        and _HF_GATE.search(text)
+    ):
         text = _HF.sub(" ", text)
     if "(" in text and _PAREN_GATE.search(text):
         text = _PAREN_FEM.sub(r"\1", text)
@@ -218,7 +240,14 @@ def _caces_repl(m: re.Match[str]) -> str:
     return prefix + " ".join(f"caces r{rec} cat {n}" for n in nums)
 
 
+# What any match of _JARGON_HINT contains ("ca" of caces, cariste, cat, categorie; or a
+# recommendation number), found without trying a word boundary at every character.
+_JARGON_CLUE = re.compile(r"r\s?\d{3}")
+
+
 def _jargon_one(text: str) -> str:
+    if "ca" not in text and not _JARGON_CLUE.search(text):
+        return text
     if not _JARGON_HINT.search(text):
         return text
     text = _CACES_REC.sub(lambda m: "r" + _CACES_RENUMBER.get(m.group(1), m.group(1)), text)
@@ -369,14 +398,19 @@ def _normalise_one(text: str) -> str:
 def _stop_and_stem(texts: list[str]) -> list[str]:
     """``_stem_one(_without_stop_words(t))`` for every text, word by word over the distinct words:
     the texts are split once, each distinct word is looked up once (stop word -> dropped, else
-    its stem), and the texts are joined again; no Python call per word occurrence."""
+    its stem), and the texts are joined again; the words of a text go through C iterators
+    (``map``, ``filter``), no Python code per word occurrence."""
     stops = stop_words()
     split = [t.split(" ") for t in texts]
-    words = dict.fromkeys(w for ws in split for w in ws)
-    table = {w: (None if not w or w in stops else stem_word(w)) for w in words}
+    words = dict.fromkeys(chain.from_iterable(split))
+    # Dropped words map to "" and "" is filtered out: no stem is "" (a non-empty word's stem
+    # never is), checked below, else each text is rebuilt word by word.
+    table = {w: ("" if not w or w in stops else stem_word(w)) for w in words}
+    if all(table[w] for w in words if w and w not in stops):
+        return [" ".join(filter(None, map(table.__getitem__, ws))) for ws in split]
     out = []
     for ws in split:
-        mapped = [table[w] for w in ws]
+        mapped = [None if not w or w in stops else table[w] for w in ws]
         out.append(" ".join([m for m in mapped if m is not None]))
     return out
 
@@ -404,14 +438,36 @@ def _distinct(items: list[str]) -> list[str]:
     return list(seen.values())
 
 
+# Where a match of _SPLIT_SKILLS can start: a blank (its leading blanks, " - ", " * ") or a
+# separator (a "-" or "*" bullet at the start). Checked first by a lookahead, one test per
+# character instead of every alternative: the same splits, twice as fast.
+_SPLIT_SKILLS_FAST = re.compile(r"(?=[\s;/•·▪●■◦|,*-])" + _SPLIT_SKILLS.pattern)
+
+
 def split_skills(series: pd.Series) -> pd.Series:
     """Skills cell -> list of distinct skills as written (trimmed), in order of appearance.
 
     Splits on ``;``, ``,`` (not inside numbers), ``/``, ``|``, line breaks and bullets; gendered
     forms ("cuisinier/ère") are collapsed first so that their slash does not split; duplicates
-    (ignoring case and accents) are removed."""
-    s = collapse_gender(series)
-    return s.str.split(_SPLIT_SKILLS, regex=True).map(_distinct)
+    (ignoring case and accents) are removed. Each distinct cell is split once and each distinct
+    skill folded once; every row gets its own list."""
+    codes, uniques = _distinct_values(series)
+    cells = [
+        [item.strip(" .-*\t") for item in _SPLIT_SKILLS_FAST.split(_collapse_one(v))]
+        for v in uniques
+    ]
+    distinct = dict.fromkeys(item for items in cells for item in items)
+    keys = {item: fold(item, punctuation=True) for item in distinct}
+    table: list[list[str]] = []
+    for items in cells:
+        seen: dict[str, str] = {}
+        for item in items:
+            key = keys[item]
+            if len(item) >= 2 and key not in seen:
+                seen[key] = item
+        table.append(list(seen.values()))
+    table.append([])  # missing cells (code -1)
+    return pd.Series([list(table[c]) for c in codes], index=series.index, dtype=object)
 
 
 _SPLIT_TITLES = re.compile(r"\s*(?:[;\n\r/•·▪●■◦|+]|,(?!\d)|\s-\s|\bou\b|^\s*[-*]\s+)\s*")

@@ -1,0 +1,360 @@
+"""The text speed-ups of issue 15 (folding, normalising, hashing) give what the plain
+per-value computations they replace give, on many generated texts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher.text.fold import fold
+
+# Characters that exercise every branch: ASCII letters, digits, punctuation and blanks, accented
+# letters (precomposed and decomposed), ligatures, non-Latin combining marks, case oddities
+# (dotted I, final sigma, Kelvin sign), compatibility forms, the "?" and "_" some callers keep,
+# non-ASCII blanks and apostrophes.
+ALPHABET = (
+    "aAbBeEiIzZ019 +#?_-./,;:()'\t\n\x1c"
+    "éÉèàçÇôÔûïœŒæÆ"
+    "e\u0301\u0327\u0483\u05b0\u20d0"
+    "İıΣσςΑK\u212aﬁ①½"
+    "\xa0\u2028\u2019«»€°·•"
+)
+TEXTS = st.text(alphabet=ALPHABET, max_size=40) | st.text(max_size=20)
+
+
+def plain_fold(text: object, *, keep: str = "", punctuation: bool = False) -> str:
+    """The folding of main at dff0e1c, one value at a time: the reference."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    text = str(text)
+    if not text.isascii():
+        ligatures: dict[str, str | int | None] = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"}
+        text = text.translate(str.maketrans(ligatures))
+        text = re.sub("[\u0300-\u036f]+", "", unicodedata.normalize("NFKD", text))
+        if not text.isascii():
+            text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower()
+    if not punctuation:
+        text = re.sub(f"[^a-z0-9{re.escape(keep)}]+", " ", text)
+    return " ".join(text.split())
+
+
+@settings(max_examples=1000, deadline=None)
+@given(TEXTS, st.sampled_from(["", "+#", "_", "?", "é", "-"]), st.booleans())
+def test_fold_equals_the_plain_fold(text, keep, punctuation):
+    assert fold(text, keep=keep, punctuation=punctuation) == plain_fold(
+        text, keep=keep, punctuation=punctuation
+    )
+
+
+def test_fold_fast_paths_are_exercised():
+    """The generated texts reach the branches (the test above could not fail otherwise)."""
+    assert fold("Cœur  d'ÉLÈVE", keep="+#") == "coeur d eleve"
+    assert fold("x\u0483y’z") == "xy z"
+    assert fold("a?b€c", keep="?") == "a?b c"
+    assert fold("C++ / C#", keep="+#") == "c++ c#"
+    assert fold(None) == "" and fold(float("nan")) == ""
+
+
+def assert_same_csr(got, want):
+    """Same shape, dtype, columns and values, both in canonical form."""
+    assert got.shape == want.shape and got.dtype == want.dtype
+    assert got.has_canonical_format and want.has_canonical_format
+    assert (got.indptr == want.indptr).all()
+    assert (got.indices == want.indices).all()
+    assert (got.data == want.data).all()
+
+
+WORDY = st.lists(
+    st.sampled_from(["agent", "d", "entretien", "Cariste", "c++", "caces r489", "Élève", "ab",
+                     "é", "x1", "_", "  ", "\t", "-", "œuvre", "ΑΣ", "İl", "1", "22"]),
+    max_size=12,
+).map(" ".join)  # fmt: skip
+DOCS = st.lists(WORDY | TEXTS, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCS)
+def test_word_counts_equal_the_hashing_vectoriser(docs):
+    from matcher.features import text
+
+    assert_same_csr(text._counts(docs, **text._WORDS), text.hashing_counts(docs, **text._WORDS))
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCS)
+def test_title_character_counts_equal_the_hashing_vectoriser(docs):
+    from matcher.features import text
+
+    assert_same_csr(text._counts(docs, **text._CHARS), text.hashing_counts(docs, **text._CHARS))
+
+
+def test_counts_equal_the_hashing_vectoriser_on_job_texts():
+    """On the synthetic offers and profiles (normalised text and folded titles, as the ranking
+    reads them): the same matrices, with thousands of terms shared between documents."""
+    import pandas as pd
+
+    from matcher import fields as F
+    from matcher.devtools.synthetic import synthetic_frames
+    from matcher.features import text
+    from matcher.reference.referential import builtin_referential
+    from matcher.text.normalise import fold_text, join_text, normalise_text
+
+    offers, profiles, _ = synthetic_frames(builtin_referential(), 200, 600, seed=5)
+    texts = list(
+        pd.concat([
+            normalise_text(join_text(offers, text.OFFER_TEXT_FIELDS)),
+            normalise_text(join_text(profiles, text.PROFILE_TEXT_FIELDS)),
+        ])
+    )  # fmt: skip
+    titles = list(pd.concat([fold_text(offers[F.TITLE]), fold_text(profiles[F.TARGET_JOBS])]))
+    for docs, analyzer in ((texts, text._WORDS), (titles, text._CHARS)):
+        got = text._counts(docs, **analyzer)
+        assert_same_csr(got, text.hashing_counts(docs, **analyzer))
+        assert got.nnz > 5000 and (got.data > 1).any()
+    assert text._counts([], **text._WORDS).shape == (0, text.N_FEATURES)
+
+
+def plain_collapse_pairs(text: str) -> str:
+    """Slash pairs collapsed as on main at dff0e1c: every pair of words folded when compared."""
+    from matcher.text import normalise as N
+
+    parts = N._SLASH.split(text)
+    if len(parts) < 2:
+        return text
+    out = parts[0]
+    for right in parts[1:]:
+        left_words, right_words = out.split(" "), right.split(" ")
+        done = False
+        for n in range(min(6, len(left_words), len(right_words)), 0, -1):
+            lw, rw = left_words[-n:], right_words[:n]
+            if all(N.gender_variants(a, b) for a, b in zip(lw, rw, strict=True)) and N._WORD.match(
+                rw[0]
+            ):
+                out = " ".join([*left_words, *right_words[n:]])
+                done = True
+                break
+        if not done:
+            out = f"{out} / {right}"
+    return out
+
+
+def plain_collapse(text: str) -> str:
+    """_collapse_one of main at dff0e1c (without the hint before the "H/F" gate)."""
+    from matcher.text import normalise as N
+
+    slash = "/" in text
+    if (slash or "-" in text or "omme" in text or "emme" in text) and N._HF_GATE.search(text):
+        text = N._HF.sub(" ", text)
+    if "(" in text and N._PAREN_GATE.search(text):
+        text = N._PAREN_FEM.sub(r"\1", text)
+    if ("." in text or "·" in text or "•" in text) and N._DOT_GATE.search(text):
+        text = N._DOT_FEM.sub(r"\1", text)
+    if slash and N._SLASH_GATE.search(text):
+        text = N._SLASH_FEM.sub(r"\1", text)
+    if "-" in text and N._DASH_GATE.search(text):
+        text = N._DASH_FEM.sub(r"\1", text)
+    if slash and "/" in text:
+        text = plain_collapse_pairs(text)
+    if "  " in text or "\t" in text:
+        text = N._BLANKS.sub(" ", text)
+    return text.strip()
+
+
+GENDERED = st.lists(
+    st.sampled_from(["Agent", "agente", "AGENTE", "(e)", ".e", "/ère", "-euse", "H/F", "h / F",
+                     "F-H", "M/F/X", "(hommes ou femmes)", "HOMMES / FEMMES", "Femmes et hommes",
+                     "hommeſ/", " / ", "/", "\\", "-", "cuisinier", "Cuisinière", "vendeur",
+                     "vendeuse", "Chef", "cheffe", "Chef pâtissier", "Cheffe pâtissière", "permis B/E",
+                     "directeur-trice", "Technicien(ne)", "de", "1.5", "\t", "x"]),
+    max_size=10,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(GENDERED | TEXTS)
+def test_collapse_equals_the_plain_collapse(text):
+    from matcher.text import normalise as N
+
+    assert N._collapse_one(text) == plain_collapse(text)
+
+
+def test_collapse_examples_reach_the_changed_branches():
+    from matcher.text import normalise as N
+
+    assert N._collapse_one("Agent / Agente de nettoyage H/F") == "Agent de nettoyage"
+    assert N._collapse_one("Serveur (HOMMES / FEMMES)") == "Serveur"
+    assert N._collapse_one("Chef pâtissier / Cheffe pâtissière de restaurant") == (
+        "Chef pâtissier de restaurant"
+    )
+    assert N._collapse_one("ménage / repassage") == "ménage / repassage"
+
+
+def test_place_cells_once_per_distinct_triple_equal_cells_per_row(monkeypatch):
+    """locate reads each distinct (commune, postal, INSEE) triple once: the same frame as
+    reading every row, on places written every way (labels, codes in the wrong column or in
+    the commune cell, Corsica's old numbering, numbers, typos, missing cells), in a shuffled
+    order with an index that is not 0..n-1."""
+    import random
+
+    import numpy as np
+    import pandas as pd
+
+    from matcher.reference import geo
+
+    table = geo.builtin_communes()
+    rng = random.Random(11)
+    some = table.drop_duplicates("code_insee").sample(n=40, random_state=3)
+    names = list(some["nom"]) + [
+        "Bethune",
+        "BÉTHUNE",
+        "St Omer",
+        "Bruay-la-Buissière",
+        "Béthnue",
+        "62 - BETHUNE",
+        "2A - AJACCIO",
+        "62400",
+        "62119",
+        "",
+        None,
+    ]
+    postal = list(some["code_postal"]) + ["62400", 62400, 62400.0, "6240", "", None, "2A004"]
+    insee = list(some["code_insee"]) + ["20004", "62119", "62119.0", 62119, "62400", "", None]
+    n = 600
+    rows = pd.DataFrame({
+        "commune": [rng.choice(names) for _ in range(n)],
+        "postal": pd.Series([rng.choice(postal) for _ in range(n)], dtype=object),
+        "insee": pd.Series([rng.choice(insee) for _ in range(n)], dtype=object),
+    }, index=np.arange(n) * 3 + 7)  # fmt: skip
+    for insee_col in (rows["insee"], None):
+        got = geo.locate(rows["commune"], rows["postal"], table, insee=insee_col)
+        monkeypatch.setattr(geo, "_distinct_place_cells", geo._place_cells)
+        want = geo.locate(rows["commune"], rows["postal"], table, insee=insee_col)
+        monkeypatch.undo()
+        pd.testing.assert_frame_equal(got, want)
+        assert got["lat"].notna().mean() > 0.5 and got["how"].nunique() >= 3
+        assert insee_col is None or got["note"].ne("").any()
+
+
+def plain_split_skills(series):
+    """split_skills of main at dff0e1c: pandas' split on every collapsed cell."""
+    from matcher.text import normalise as N
+
+    return N.collapse_gender(series).str.split(N._SPLIT_SKILLS, regex=True).map(N._distinct)
+
+
+SKILL_CELLS = st.lists(
+    st.sampled_from(["cariste", "Cariste", "CACES 1", "1,5", "; ", ", ", " / ", "/", "|", "\n",
+                     " - ", "- ", "-", " * ", "* ", "*", "•", "·", "cuisinier/ère", "Accueil",
+                     "accueil ", " ", "\t", ".", "a", "é", "Élève", "x,2", "  ;  ", "H/F"]),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(SKILL_CELLS | TEXTS | st.none(), max_size=8))
+def test_split_skills_equals_the_plain_split(cells):
+    import pandas as pd
+
+    from matcher.text.normalise import split_skills
+
+    series = pd.Series(cells, dtype=object, index=[10 + 2 * i for i in range(len(cells))])
+    got = split_skills(series)
+    pd.testing.assert_series_equal(got, plain_split_skills(series))
+    assert len({id(x) for x in got}) == len(got)  # every row its own list
+
+
+def test_split_skills_equals_the_plain_split_on_job_texts():
+    import pandas as pd
+
+    from matcher import fields as F
+    from matcher.devtools.synthetic import synthetic_frames
+    from matcher.reference.referential import builtin_referential
+    from matcher.text.normalise import split_skills
+
+    offers, profiles, _ = synthetic_frames(builtin_referential(), 200, 600, seed=5)
+    for cells in (offers[F.SKILLS], profiles[F.SKILLS], profiles[F.TRAINING]):
+        got = split_skills(cells)
+        pd.testing.assert_series_equal(got, plain_split_skills(cells))
+    assert got.map(len).sum() > 0
+
+
+JOB_TEXTS = st.lists(
+    st.sampled_from(["Agent(e) d'entretien H/F", "CACES R389 cat 1", "caces 1 3 5", "ASH", "Cœur",
+                     "Élève infirmière", "C++", "C#", "permis B", "vendeuse", "/", "-", ", ",
+                     "Cuisinier/ère", "SSIAP 1", "de la", "\n", "ΑΣ", "e\u0301", "x"]),
+    max_size=10,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=250, deadline=None)
+@given(st.lists(JOB_TEXTS | TEXTS | st.none(), max_size=8))
+def test_batched_normalisation_equals_each_value_alone(values):
+    """fold_text, normalise_title and normalise_text (distinct values, stop words and stems
+    once per distinct word): the same as the per-value functions on each value."""
+    import pandas as pd
+
+    from matcher.text import normalise as N
+
+    series = pd.Series(values, dtype=object, index=[5 + i for i in range(len(values))])
+    each = [None if v is None else str(v) for v in values]
+    for batched, one in ((N.fold_text, N._fold_one), (N.normalise_title, N._title_one),
+                         (N.normalise_text, N._normalise_one)):  # fmt: skip
+        want = pd.Series(["" if v is None else one(v) for v in each], index=series.index,
+                         dtype=object)  # fmt: skip
+        pd.testing.assert_series_equal(batched(series), want)
+
+
+def plain_jargon(text: str) -> str:
+    """_jargon_one of main at dff0e1c (its gate alone, without the clue before it)."""
+    from matcher.text import normalise as N
+
+    if not N._JARGON_HINT.search(text):
+        return text
+    text = N._CACES_REC.sub(lambda m: "r" + N._CACES_RENUMBER.get(m.group(1), m.group(1)), text)
+    text = N._CATEGORY_WORD.sub("cat ", text)
+    text = N._CACES.sub(N._caces_repl, text)
+    return N._SPACES.sub(" ", text).strip()
+
+
+FOLDED_JARGON = st.lists(
+    st.sampled_from(["caces", "cariste", "cat", "categorie", "categories", "r", "r389", "r 386",
+                     "r489", "r4890", "1", "3b", "et", "permis", "ca", "cat.", "x", "r\t372", "  ",
+                     "12", "chariot", "scat", "car", "490"]),
+    max_size=10,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(FOLDED_JARGON | TEXTS)
+def test_jargon_equals_the_plain_jargon(text):
+    from matcher.text import normalise as N
+
+    assert N._jargon_one(text) == plain_jargon(text)
+
+
+FOLDED_WORDS = st.lists(
+    st.sampled_from(["agent", "agente", "de", "la", "le", "et", "vendeuse", "vendeurs", "", "a",
+                     "caces", "r489", "c++", "nettoyage", "des", "sols", "preparatrice", "x"]),
+    max_size=12,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(FOLDED_WORDS, max_size=6), st.booleans())
+def test_stop_and_stem_equals_each_text_word_by_word(texts, empty_stem):
+    """Stop words and stems over the distinct words give what removing stop words then stemming
+    each text gives; also when a stem is "" (the word-by-word fallback)."""
+    from matcher.text import normalise as N
+
+    real = N.stem_word
+    stem = (lambda w: "" if w == "nettoyage" else real(w)) if empty_stem else real
+    N.stem_word = stem
+    try:
+        want = [" ".join(stem(w) for w in N._without_stop_words(t).split(" ") if w) for t in texts]
+        assert N._stop_and_stem(texts) == want
+    finally:
+        N.stem_word = real
