@@ -9,7 +9,7 @@ read from the on-disk cache afterwards.
 import pandas as pd
 import pytest
 
-from matcher.reference.classifier import TitleClassifier, cache_dir, title_parts
+from matcher.reference.classifier import TitleClassifier, cache_dir, title_keys, title_parts
 from matcher.reference.referential import default_referential
 from matcher.settings import Settings
 
@@ -86,6 +86,15 @@ HARD = [
     ("Educatrice de jeunes enfants", ("appellation", "Educateur / Educatrice de jeunes enfants")),
     ("Technicien.ne de maintenance industrielle (F/H)",
      ("appellation", "Technicien / Technicienne de maintenance industrielle")),
+    # "secteur" starts a sector suffix ("Vendeur secteur alimentaire"), not in "chef de
+    # secteur" or "responsable de secteur", jobs of their own
+    ("Responsable de secteur d'aide à domicile H/F",
+     ("appellation", "Responsable de secteur d'aide à domicile")),
+    ("Chef de secteur travaux publics",
+     ("appellation", "Chef / Cheffe de secteur travaux publics")),
+    ("Cheffe secteur travaux publics", ("appellation", "Chef / Cheffe de secteur travaux publics")),
+    # an appellation typed as written is not cut at "pour", "ou", "(...)"
+    ("Pédicure pour bovin", ("appellation", "Pédicure pour bovin")),
 ]  # fmt: skip
 
 
@@ -95,6 +104,17 @@ def test_hard_titles_get_the_right_code(ref, clf, title, expected, least):
     row = clf.classify(pd.Series([title])).iloc[0]
     assert row["code"] == code, (title, row["code"], row["label"], row["confidence"])
     assert row["confidence"] >= least
+
+
+def test_an_appellation_typed_as_written_keeps_its_whole_key(ref, clf):
+    titles = pd.Series(ref.titles["title"].astype(str).unique())
+    parts = clf.parts(titles)
+    assert (parts["main"] == title_keys(titles)).all()
+    assert (parts["second"] == "").all()
+    # Titles the referential does not hold whole are still cut.
+    cut = clf.parts(pd.Series(["Vendeur secteur alimentaire", "Serveur / Barman"]))
+    assert cut["main"].tolist() == ["vendeur", "serveur"]
+    assert cut["second"].tolist() == ["", "barman"]
 
 
 @pytest.mark.parametrize("title", ["xyzzy", "Stage", "CDI temps plein - Béthune", "H/F", "Poste"])

@@ -1,6 +1,7 @@
 """The ranking evaluation: metrics on hand-made lists, relevance grades, a tiny labelled set."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from matcher import fields as F
@@ -65,3 +66,40 @@ def test_product_beats_baselines_on_a_small_set(small_set):
 def test_cli_evaluate_without_rome_is_a_clear_error(tmp_path, capsys):
     assert main(["evaluate", "ranking", "--rome", str(tmp_path / "absent")]) == 2
     assert "référentiel ROME introuvable" in capsys.readouterr().err
+
+
+def test_a_person_placed_by_postal_code_alone_can_be_out_of_reach():
+    # The product locates a person by commune or, without one, by postal code: the truth counts
+    # both beyond their radius; only a person it cannot place at all is never "unreachable".
+    from matcher.devtools.evaluate_ranking import unreachable_pairs
+    from matcher.devtools.synthetic import Truth
+    from matcher.reference.geo import LAT, LON, NAME, POSTAL, builtin_communes
+
+    c = builtin_communes().drop_duplicates(NAME).set_index(NAME)
+    lille, bethune = c.loc["LILLE"], c.loc["BETHUNE"]
+    offers = pd.DataFrame({F.OFFER_REF: ["O"], F.COMMUNE: ["Béthune"],
+                           F.LICENCE_REQUIRED: [[]], F.START_DATE: [None]})  # fmt: skip
+    profiles = pd.DataFrame({
+        F.PROFILE_REF: ["by_name", "by_postal_code", "nowhere"],
+        F.COMMUNE: ["Lille", "", ""],
+        F.POSTAL_CODE: [lille[POSTAL], lille[POSTAL], ""],
+        F.MOBILITY_KM: [15.0, 15.0, 15.0],
+        F.LICENCE: [[], [], []],
+        F.AVAILABLE_FROM: [None, None, None],
+    })  # fmt: skip
+    truth = Truth(["K2204"], [["K2204"]] * 3, np.array([bethune[LAT]]), np.array([bethune[LON]]),
+                  np.full(3, lille[LAT]), np.full(3, lille[LON]))  # fmt: skip
+    assert unreachable_pairs(truth, offers, profiles).tolist() == [[True, True, False]]
+
+
+def test_unreachable_people_ranked_before_a_reachable_one_are_counted():
+    from types import SimpleNamespace
+
+    from matcher.devtools.evaluate_ranking import unreachable_first
+
+    unreachable = np.array([[True, False, True, True], [False, False, True, True]])
+    es = SimpleNamespace(unreachable=unreachable)
+    # Offer 0: profile 0 (unreachable) before 1 (reachable) counts, 2 and 3 at the end do not;
+    # offer 1: the unreachable ones come last.
+    assert unreachable_first([np.array([0, 1, 2, 3]), np.array([0, 1, 2, 3])], es) == 1
+    assert unreachable_first([np.array([2, 3, 0, 1]), np.array([2, 0])], es) == 4

@@ -125,7 +125,8 @@ def unreachable_pairs(truth: Truth, offers: pd.DataFrame, profiles: pd.DataFrame
     rules with the default tolerance (settings.ConstraintSettings): beyond their radius (given,
     or the default for their means) by more than the tolerance, a required licence not held, or
     not available within constraints.AVAILABILITY_GRACE_DAYS of the start date. The truth uses
-    the true coordinates of the generated communes, not the product's geocoding."""
+    the true coordinates of the generated communes, not the product's geocoding; a person
+    counts as placed when the product can locate them (by commune or postal code)."""
     from matcher.ranking.prepare import prepare_profiles
     from matcher.reference.geo import builtin_communes
 
@@ -142,7 +143,10 @@ def unreachable_pairs(truth: Truth, offers: pd.DataFrame, profiles: pd.DataFrame
         truth.offer_lat[oi.ravel()], truth.offer_lon[oi.ravel()],
         truth.profile_lat[pj.ravel()], truth.profile_lon[pj.ravel()],
     ).reshape(n_o, n_p)  # fmt: skip
-    known_place = (profiles[F.COMMUNE].fillna("") != "").to_numpy()
+    # A place the product can locate (a commune, or only a postal code: 3 % of the generated
+    # people give no commune name); only a person the product cannot place at all is never
+    # counted beyond their radius, since no ranking could know it.
+    known_place = prepared[F.LAT].notna().to_numpy()
     far = C.beyond_radius(dist, radius[None, :], cs.distance_tolerance_km,
                           cs.distance_tolerance_share) & known_place[None, :]  # fmt: skip
     start = C.days(offers[F.START_DATE])
@@ -296,7 +300,8 @@ def evaluate(
         rows.append({"méthode": name, "nDCG@10": ndcg, "rappel@10": recall,
                      "nDCG@10 atteignable": reach_ndcg,
                      "hors portée / non pertinents": _unreachable_share(lists, es),
-                     "secondes": time.perf_counter() - start})  # fmt: skip
+                     "secondes": time.perf_counter() - start,
+                     "hors portée devant": unreachable_first(lists, es)})  # fmt: skip
     out = pd.DataFrame(rows)
     out.attrs.update(
         seed=seed,
@@ -320,6 +325,19 @@ def _unreachable_share(lists: list[np.ndarray], es: EvalSet) -> float:
     return unreach / bad if bad else 0.0
 
 
+def unreachable_first(lists: list[np.ndarray], es: EvalSet) -> int:
+    """Unreachable people ranked before a reachable person in the first 10 of their offer (the
+    product shows every reachable person first: those left come after them, in offers with
+    fewer than 10 reachable candidates above the minimum score)."""
+    count = 0
+    for i, order in enumerate(lists):
+        unreachable = es.unreachable[i, np.asarray(order[:K], dtype=np.int64)]
+        # An unreachable person with a reachable one after them.
+        after = np.cumsum((~unreachable)[::-1])[::-1]
+        count += int((unreachable & (after > 0)).sum())
+    return count
+
+
 def report(frame: pd.DataFrame) -> str:
     """French text report of :func:`evaluate`."""
     a = frame.attrs
@@ -338,6 +356,12 @@ def report(frame: pd.DataFrame) -> str:
     lines.append("nDCG@10 att. : la portée fait partie de la pertinence (note 0 pour une personne "
                  "hors rayon au-delà de la tolérance, sans le permis demandé ou indisponible) ; "
                  "hors portée : part des personnes hors portée parmi les non pertinentes du top 10.")  # fmt: skip
+    if "hors portée devant" in frame:
+        first = frame.set_index("méthode")["hors portée devant"]
+        for name in ("produit, référentiel par défaut", "produit, ROME complet"):
+            if name in first:
+                lines.append(f"Personnes hors portée classées avant une personne à portée "
+                             f"({name}) : {first[name]}")  # fmt: skip
     reach = frame.set_index("méthode")["nDCG@10 atteignable"]
     if "TF-IDF brut" in reach:
         for name in ("produit, référentiel par défaut",):

@@ -31,6 +31,9 @@ from matcher.text.normalise import join_text, normalise_text, split_skills, spli
 log = logging.getLogger(__name__)
 
 RADIUS_KM = F.RADIUS_KM
+# What a title is classified with when it is unsure alone: the offer's text, the person's.
+OFFER_CONTEXT_FIELDS = [F.DESCRIPTION, F.SKILLS]
+PROFILE_CONTEXT_FIELDS = [F.SKILLS, F.EXPERIENCE]
 MEANS = F.MEANS
 
 
@@ -47,12 +50,25 @@ def _listify(series: pd.Series) -> pd.Series:
 
 
 def _occupations(
-    given: pd.Series, titles: pd.Series, referential: Referential, min_confidence: float
+    given: pd.Series,
+    titles: pd.Series,
+    referential: Referential,
+    min_confidence: float,
+    contexts: pd.Series | None = None,
+    context_below: float = 0.0,
 ) -> pd.DataFrame:
     """Codes per row: the codes given in the file win (confidence 1); else each title of the cell
     (several allowed: "cariste ; magasinier") is classified and its code kept when its
     confidence reaches ``min_confidence``. Below it the row has no code (the UI says "métier
-    non reconnu") and ``occ_confidence`` keeps the best confidence seen."""
+    non reconnu") and ``occ_confidence`` keeps the best confidence seen.
+
+    ``contexts`` (the offer's description and skills, or the person's skills and experience;
+    same index as ``titles``): a title whose confidence without context is under
+    ``context_below`` is classified again with its row's context as evidence ("Soigneur",
+    "Technicien": the missions or the skills say which job), and that result replaces the
+    first. Titles are classified without context first because those
+    results are shared by every row and every run (reference/title_results.py); only the few
+    unsure ones pay for a classification of their own."""
     given_codes = fold_codes(given)
     known = set(referential.codes[CODE])
     given_codes = given_codes.map(lambda cs: [c for c in cs if c in known] or cs)
@@ -72,6 +88,8 @@ def _occupations(
             },
             index=flat.index,
         )
+        if contexts is not None and context_below > 0:
+            result = _with_context(result, flat, contexts, referential, context_below)
         ok = result[(result[CONFIDENCE] >= min_confidence) & result[CODE].notna()]
         if len(ok):
             # Codes of each row in order of appearance, without repeats.
@@ -96,6 +114,30 @@ def _occupations(
     out[F.OCC_SOURCE] = np.select(
         [has_given.to_numpy(), (out[F.OCC_CODES].map(len) > 0).to_numpy()], ["fichier", "titre"], ""
     )
+    return out
+
+
+def _with_context(
+    result: pd.DataFrame,
+    flat: pd.Series,
+    contexts: pd.Series,
+    referential: Referential,
+    below: float,
+) -> pd.DataFrame:
+    """``result`` (code and confidence of each title part, indexed by row) with the parts
+    under ``below`` classified again with their row's context, when the row has one."""
+    ctx = contexts.reindex(flat.index)
+    ctx = ctx.astype("object").where(ctx.notna(), "").astype(str).str.strip().to_numpy()
+    redo = (result[CONFIDENCE].to_numpy(float) < below) & (ctx != "")
+    if not redo.any():
+        return result
+    again = referential.classifier.classify(
+        pd.Series(flat.to_numpy()[redo], dtype=object), contexts=pd.Series(ctx[redo], dtype=object)
+    )
+    out = result.copy()
+    out.loc[redo, CODE] = again[CODE].to_numpy()
+    out.loc[redo, CONFIDENCE] = again[CONFIDENCE].to_numpy(float)
+    log.info("titles: %d unsure parts classified again with their context", int(redo.sum()))
     return out
 
 
@@ -144,8 +186,14 @@ def prepare_offers(
     out = _ensure(offers, F.OFFER_FIELDS).reset_index(drop=True)
     out[F.SKILL_LIST] = skill_lists(out[F.SKILLS])
     out[F.TEXT_NORM] = normalise_text(join_text(out, OFFER_TEXT_FIELDS))
+    r = settings.ranking
     occ = _occupations(
-        out[F.ROME_CODE], out[F.TITLE], referential, settings.ranking.occupation_min_confidence
+        out[F.ROME_CODE],
+        out[F.TITLE],
+        referential,
+        r.occupation_min_confidence,
+        contexts=join_text(out, OFFER_CONTEXT_FIELDS),
+        context_below=r.title_context_below,
     )
     out = pd.concat([out, occ, _flags(out[F.SCHEDULE])], axis=1)
     loc = locate(out[F.COMMUNE], out[F.POSTAL_CODE], communes, insee=out[F.INSEE_CODE],
@@ -192,6 +240,8 @@ def prepare_profiles(
         out[F.TARGET_JOBS],
         referential,
         settings.ranking.occupation_min_confidence,
+        contexts=join_text(out, PROFILE_CONTEXT_FIELDS),
+        context_below=settings.ranking.profile_title_context_below,
     )
     out = pd.concat([out, occ, _flags(out[F.AVAILABILITY])], axis=1)
     loc = locate(out[F.COMMUNE], out[F.POSTAL_CODE], communes, insee=out[F.INSEE_CODE])

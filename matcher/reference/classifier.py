@@ -2,7 +2,7 @@
 
 1. **Cleaning** (:func:`title_parts`): "(H/F)", "Directeur (trice)", "Technicien(ne)",
    "Agent.e", "Designer / Designeuse" collapsed; the title cut into segments at " - ", "|", "(...)", " / ", "chez",
-   "secteur", "ou"; contract, time and seniority words dropped ("CDI", "35h", "Senior",
+   "secteur" (not in "chef de secteur", "responsable de secteur": jobs of their own), "ou"; contract, time and seniority words dropped ("CDI", "35h", "Senior",
    "confirmé"); words brought to the masculine ("technicienne" -> "technicien", "cheffe" ->
    "chef") on both sides, so that a feminine-only title finds its masculine appellation;
    abbreviations and words cut short expanded ("ASH", "Resp.", "Tech."). The **main** segment is
@@ -78,7 +78,8 @@ _SPACE_PAREN_FEM = re.compile(rf"(\w{{2,}})\s*\(\s*{_FEM_MARK}\s*\)", re.IGNOREC
 _SLASH_MARK = re.compile(rf"(\w{{3,}})\s*/\s*{_FEM_MARK}\b", re.IGNORECASE)
 _SEGMENTS = re.compile(
     r"\s+[-–—|]+\s+|\s*(?:…|\.\.\.)\s*|\s*[|()\[\]«»\"]\s*|\s+/\s+|/(?=\w{3})|\s*[,;:]\s+"
-    r"|\s+(?:chez|secteur|pour|ou|au sein d[eu']?s?)\s+|^\s*[-–—]+|[-–—]+\s*$",
+    r"|\s+(?:chez|pour|ou|au sein d[eu']?s?)\s+|(?<!\bde)(?<!\bdu)(?<!\bchef)(?<!\bcheffe)\s+secteur\s+"
+    r"|^\s*[-–—]+|[-–—]+\s*$",
     re.IGNORECASE,
 )
 _NOISE = re.compile(
@@ -209,11 +210,25 @@ def typo_heads(words: pd.Series, heads: frozenset[str]) -> dict[str, str]:
     return {w: vocab[int(row.argmax())] for w, row in zip(unknown, near, strict=True) if row.any()}
 
 
-def parts_of(raw: pd.Series, heads: frozenset[str]) -> list[tuple[str, str]]:
+def parts_of(
+    raw: pd.Series, heads: frozenset[str], whole_keys: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
     """Titles as written -> (main key, second job's key or "") each, see the module docstring.
     When no segment starts with a job noun, the main key is the first segment prefixed by "?"
-    (the classifier then lowers its confidence: a place, a contract or a brand is no job)."""
-    segments = _collapsed(raw).map(lambda t: [x for x in _SEGMENTS.split(t) if x and x.strip()])
+    (the classifier then lowers its confidence: a place, a contract or a brand is no job).
+    A title whose whole key is in ``whole_keys`` (the keys of the referential's appellations)
+    is not cut: "Pédicure pour bovin", "Eleveur en production bovine ou équine", "Ingénieur de
+    l'agriculture et de l'environnement (IAE)" (5.5 % of the ROME's appellations lost part of
+    their own key when typed as written)."""
+    collapsed = _collapsed(raw)
+    segments = collapsed.map(lambda t: [x for x in _SEGMENTS.split(t) if x and x.strip()])
+    whole: dict[int, str] = {}
+    if whole_keys:
+        # Only titles that a separator cuts can differ from their whole key.
+        cut = (segments.map(len) != 1) | (segments.str[0] != collapsed)
+        if cut.any():
+            keys = keys_of(collapsed[cut])
+            whole = {i: k for i, k in keys.items() if k in whole_keys}
     flat = segments.explode().dropna()
     keys = keys_of(flat) if len(flat) else flat
     by_row: dict[int, list[str]] = {}
@@ -229,6 +244,9 @@ def parts_of(raw: pd.Series, heads: frozenset[str]) -> list[tuple[str, str]]:
     out = []
     for i in raw.index:
         found = by_row.get(i, [])
+        if i in whole:
+            out.append((whole[i], ""))
+            continue
         if not found:
             out.append(("", ""))
             continue
@@ -434,6 +452,7 @@ class TitleClassifier:
         fam = parents.reindex(self._codes).fillna(pd.Series(self._codes, index=self._codes))
         self._family = pd.factorize(fam.to_numpy())[0]
         self._domain = pd.factorize(pd.Series(self._codes).str[:3].to_numpy())[0]
+        self._whole_keys = frozenset(self._title_key.tolist())
 
     # -- building and caching ---------------------------------------------------------------
     def _build(self, referential: Referential) -> None:
@@ -557,7 +576,8 @@ class TitleClassifier:
         """Main key and second job's key of each query."""
         values = queries.astype("object").where(queries.notna(), "").astype(str)
         distinct = pd.Series(pd.unique(values.to_numpy()))
-        done = dict(zip(distinct, parts_of(distinct, self.heads), strict=True))
+        split = parts_of(distinct, self.heads, self._whole_keys)
+        done = dict(zip(distinct, split, strict=True))
         pairs = [done[v] for v in values]
         return pd.DataFrame(pairs, columns=["main", "second"], index=queries.index)
 
