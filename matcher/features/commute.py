@@ -4,9 +4,14 @@ place is unknown. The commune itself never enters the score, only the distance."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from matcher.reference.geo import haversine_pairs
+
+if TYPE_CHECKING:
+    from matcher.settings import Settings
 
 
 def commute_score(
@@ -24,3 +29,11 @@ def commute_score(
     score = np.clip((radius - d) / np.maximum(radius - full, 1e-9), 0.0, 1.0)
     score = np.where(d <= full, 1.0, score)
     return np.where(np.isnan(d), np.nan, score), d
+
+
+def reach_factor(commute_score: np.ndarray, settings: Settings) -> np.ndarray:
+    """1 when the person can easily get there, down to 1 - commute_factor at and past their
+    radius; 1 when a place is unknown (unknown does not punish). Here rather than in the
+    scoring so that explaining a stored score (exports) does not load the ranking's libraries."""
+    c = np.nan_to_num(np.asarray(commute_score, dtype=float), nan=1.0)
+    return 1.0 - settings.ranking.commute_factor * (1.0 - c)

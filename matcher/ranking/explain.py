@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from matcher import fields as F
-from matcher.ranking.scoring import reach_factor
+from matcher.features.commute import reach_factor
 from matcher.settings import Settings
 
 OCCUPATION, SKILLS, TEXT, COMMUTE, CONDITIONS = (

@@ -29,6 +29,7 @@ import scipy.sparse as sp
 
 from matcher import fields as F
 from matcher.features import candidates, commute, constraints, occupation, protected, skills, text
+from matcher.features.commute import reach_factor
 from matcher.features.sparse_ops import rowwise_dot
 from matcher.ranking.prepare import prepare_offers, prepare_profiles
 from matcher.ranking.reasons import build_reasons, reach_reasons
@@ -116,13 +117,6 @@ def component_weights(settings: Settings) -> np.ndarray:
     weights = np.array([w.text, w.skills, w.occupation, w.commute], dtype=float)
     weights = np.clip(weights, 0.0, None)
     return weights / weights.sum() if weights.sum() > 0 else np.full(4, 0.25)
-
-
-def reach_factor(commute_score: np.ndarray, settings: Settings) -> np.ndarray:
-    """1 when the person can easily get there, down to 1 - commute_factor at and past their
-    radius; 1 when a place is unknown (unknown does not punish)."""
-    c = np.nan_to_num(np.asarray(commute_score, dtype=float), nan=1.0)
-    return 1.0 - settings.ranking.commute_factor * (1.0 - c)
 
 
 def total_score(pairs: pd.DataFrame, settings: Settings) -> np.ndarray:

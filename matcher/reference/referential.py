@@ -26,14 +26,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher.errors import UserError
 from matcher.paths import REFERENTIAL_DIR
-from matcher.reference.classifier import TitleClassifier
 from matcher.text.normalise import fold_text
 
 if TYPE_CHECKING:
+    from matcher.reference.classifier import TitleClassifier
     from matcher.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -86,6 +85,10 @@ class Referential:
 
     @functools.cached_property
     def classifier(self) -> TitleClassifier:
+        # Imported here: the classifier needs scikit-learn (about a second to import), which
+        # commands that only read codes and labels (export, list, decide) never use.
+        from matcher.reference.classifier import TitleClassifier
+
         return TitleClassifier(self)
 
     def parents(self) -> dict[str, str]:
@@ -228,6 +231,8 @@ def nearest_title_baseline(referential: Referential, queries: pd.Series, top: in
     titles = referential.titles.assign(norm=fold_text(referential.titles[TITLE]))
     titles = titles[titles["norm"] != ""].sort_values(CODE, kind="stable", ignore_index=True)
     codes, starts = np.unique(titles[CODE].to_numpy(), return_index=True)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
     matrix = vec.fit_transform(titles["norm"]).T.tocsr()
     q = fold_text(queries)

@@ -1,0 +1,38 @@
+"""Commands that do not rank start fast (issue 15 item 2): the modules they load leave
+scikit-learn (and the scipy.stats it pulls in, about a second) unimported."""
+
+import subprocess
+import sys
+
+import pytest
+
+from matcher.paths import ROOT
+
+HEAVY = ("sklearn", "scipy.stats", "scipy.optimize")
+
+
+def _loaded(modules: list[str]) -> set[str]:
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        f"print(' '.join(h for h in {HEAVY!r} if h in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    return set(out.stdout.split())
+
+
+@pytest.mark.parametrize(
+    "command, modules",
+    [
+        ("help, list, decide, user", ["matcher.cli", "matcher.workflow.service"]),
+        ("export", ["matcher.cli", "matcher.workflow.service", "matcher.export.shortlists"]),
+        ("codes and labels", ["matcher.reference.referential", "matcher.intake.importer"]),
+    ],
+)
+def test_commands_that_do_not_rank_leave_the_heavy_libraries_alone(command, modules):
+    assert _loaded(modules) == set(), command
+
+
+def test_the_check_sees_a_heavy_import():
+    assert "sklearn" in _loaded(["matcher.reference.classifier"])
