@@ -29,6 +29,8 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from matcher.intake.grid import column_letter  # noqa: E402  (after the path is set)
+
 HEADER = ["Réf.", "Entreprise", "Intitulé du poste", "Descriptif", "Compétences recherchées",
           "Ville", "CP", "QPV", "Type de contrat", "Durée hebdo", "Horaires", "Permis",
           "Date de début", "Nb de postes", "Expérience", "Code ROME", "Contact"]  # fmt: skip
@@ -65,15 +67,6 @@ def rows(n: int, seed: int = 2026):
         ]  # fmt: skip
 
 
-def _col(j: int) -> str:
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def write_excel_like(path: Path, n: int) -> None:
     """Shared strings and a date style, as Excel writes its files."""
     strings: dict[str, int] = {}
@@ -85,7 +78,7 @@ def write_excel_like(path: Path, n: int) -> None:
     for r, values in enumerate([HEADER, *rows(n)], start=1):
         cells = []
         for j, v in enumerate(values):
-            ref = f"{_col(j)}{r}"
+            ref = f"{column_letter(j)}{r}"
             if v is None:
                 continue
             if isinstance(v, dt.date):

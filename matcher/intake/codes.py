@@ -47,10 +47,9 @@ def check_given_codes(frame: pd.DataFrame, referential: Referential, report: Imp
             continue  # same professional domain: not clearly another job
         named = ", ".join(f"{c} {labels.get(c, '')}".strip() for c in codes)
         report.code_checks.append(
-            Finding(
-                frame.at[i, F.SOURCE_SHEET],
-                int(frame.at[i, F.SOURCE_ROW]),
-                None,
+            Finding.of_row(
+                frame,
+                i,
                 f"code ROME du fichier {named}, mais l'intitulé « {titles[i]} » désigne "
                 f"plutôt {code} {found[LABEL]} : code du fichier gardé, à vérifier",
                 titles[i],

@@ -148,10 +148,9 @@ def _give_references(
     first_id = _first_of(identity[kept_id])
     for i in frame.index[kept_id & (occurrence > 1)]:
         report.duplicates.append(
-            Finding(
-                frame.at[i, F.SOURCE_SHEET],
-                int(frame.at[i, F.SOURCE_ROW]),
-                None,
+            Finding.of_row(
+                frame,
+                i,
                 f"même entreprise, intitulé et commune que la {_location(frame, i, first_id[identity[i]])}, "
                 f"mais pas le même contenu : importée comme une offre distincte (réf. "
                 f"{frame.at[i, F.OFFER_REF]}) ; ajoutez une colonne référence pour les distinguer "
@@ -176,9 +175,7 @@ def _location(frame: pd.DataFrame, i, first: int) -> str:
 
 def _reject(frame: pd.DataFrame, report: ImportReport, mask: pd.Series, reason) -> None:
     for i in frame.index[mask]:
-        report.rejections.append(
-            Finding(frame.at[i, F.SOURCE_SHEET], int(frame.at[i, F.SOURCE_ROW]), None, reason(i))
-        )
+        report.rejections.append(Finding.of_row(frame, i, reason(i)))
 
 
 def _report_existing(
@@ -207,10 +204,9 @@ def _report_existing(
             else "contrat ou durée différents : sans doute une autre offre"
         )
         report.duplicates.append(
-            Finding(
-                frame.at[i, F.SOURCE_SHEET],
-                int(frame.at[i, F.SOURCE_ROW]),
-                None,
+            Finding.of_row(
+                frame,
+                i,
                 f"même entreprise, intitulé et commune que l'offre « {other[F.OFFER_REF]} » déjà "
                 f"enregistrée ({verdict}) : importée sous la référence {frame.at[i, F.OFFER_REF]}, "
                 "à vérifier",

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+import pandas as pd
+
+from matcher import fields as F
 from matcher.intake.detect import FORMAT_LABELS
 from matcher.intake.mapping import FIELD_LABELS
 from matcher.intake.readers import SkippedSheet
@@ -28,6 +31,12 @@ class Finding:
     column: str | None  # header label as written
     reason: str
     value: str | None = None
+
+    @classmethod
+    def of_row(cls, frame: pd.DataFrame, i, reason: str, value: str | None = None) -> Finding:
+        """A finding about the whole row ``i`` of an imported frame (its sheet and row)."""
+        return cls(frame.at[i, F.SOURCE_SHEET], int(frame.at[i, F.SOURCE_ROW]), None, reason,
+                   value)  # fmt: skip
 
     def text(self, source: str) -> str:
         where = f"{source}" + (f", feuille « {self.sheet} »" if self.sheet else "")
