@@ -27,6 +27,7 @@ Dask is imported only then: without a scheduler nothing of it is needed.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -36,6 +37,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sparse_dot_topn import sp_matmul_topn
 
+from matcher import fields as F
 from matcher.errors import UserError
 from matcher.features.sparse_ops import pair_keys, rowwise_dot
 from matcher.ranking.scoring import (
@@ -75,12 +77,8 @@ class Retrieval:
         self.wt = np.float32(np.sqrt(max(wt_, 1e-6)))
         self.wo = np.float32(np.sqrt(max(wocc, 0.0)))
         self.exact_text = wt_ < 0.01  # too little text in the product to read the cosine back
-        self.offers = sp.hstack(
-            [ctx.text_offers * self.wt, occ_o * self.wo], format="csr", dtype=np.float32
-        )
-        self.profiles = sp.hstack(
-            [ctx.text_profiles * self.wt, occ_p * self.wo], format="csr", dtype=np.float32
-        )
+        self.offers = scaled_hstack(ctx.text_offers, self.wt, occ_o, self.wo)
+        self.profiles = scaled_hstack(ctx.text_profiles, self.wt, occ_p, self.wo)
         self.occ_offers, self.occ_profiles = occ_o, occ_p
         self.per_offer, self.per_profile, self.threads = (
             r.candidates,
@@ -93,6 +91,24 @@ class Retrieval:
 
     def profiles_t(self) -> sp.csr_matrix:
         return self.profiles.T.tocsr()
+
+    def take_profiles_t(self) -> sp.csr_matrix:
+        """:meth:`profiles_t`, the profiles' rows dropped: once the per-profile half of the
+        search is done only the transpose is read (at 500,000 profiles each is ~0.5 GiB)."""
+        out = self.profiles_t()
+        self.profiles = sp.csr_matrix((0, self.profiles.shape[1]), dtype=np.float32)
+        return out
+
+
+def scaled_hstack(a: sp.csr_matrix, wa: np.float32, b: sp.csr_matrix, wb: np.float32):
+    """``sp.hstack([a * wa, b * wb], format="csr", dtype=np.float32)``: when both blocks are
+    float32 the values are scaled in place in the stacked matrix (the same float32 products),
+    without a scaled copy of each block beside it."""
+    if a.dtype != np.float32 or b.dtype != np.float32:
+        return sp.hstack([a * wa, b * wb], format="csr", dtype=np.float32)
+    out = sp.hstack([a, b], format="csr", dtype=np.float32)
+    out.data *= np.where(out.indices < a.shape[1], wa, wb).astype(np.float32)
+    return out
 
 
 def _topn(a: sp.csr_matrix, bt: sp.csr_matrix, top_n: int, threads: int) -> sp.coo_matrix:
@@ -181,10 +197,15 @@ def ranked_pairs(
     *,
     scheduler: str | Any | None = None,
     timings: dict[str, float] | None = None,
+    release: bool = False,
 ) -> pd.DataFrame:
     """The top ``k`` scored pairs of every offer, computed by blocks (see the module's
     docstring), in this process or on the Dask cluster at ``scheduler`` (an address or a
-    ``distributed.Client``)."""
+    ``distributed.Client``).
+
+    ``release``: the caller no longer reads ``ctx.text_offers`` / ``ctx.text_profiles``; in
+    this process they are replaced by empty matrices once folded into the candidate product's
+    rows (when the cosine is read back from the product), for memory."""
     r = ctx.settings.ranking
     n_o, n_p = ctx.offers.shape[0], ctx.profiles.shape[0]
     clock = Clock(None)
@@ -197,10 +218,16 @@ def ranked_pairs(
     if scheduler:
         kept = _on_dask(ctx, ret, profile_order, offer_blocks, profile_blocks, k, scheduler)
     else:
-        offers_t, profiles_t = ret.offers_t(), ret.profiles_t()
+        if release and not ret.exact_text:
+            # Folded into the retrieval's rows; nothing reads them again (see the docstring).
+            ctx.text_offers = sp.csr_matrix((ctx.text_offers.shape[0], 0), dtype=np.float32)
+            ctx.text_profiles = sp.csr_matrix((ctx.text_profiles.shape[0], 0), dtype=np.float32)
+        offers_t = ret.offers_t()
         side = _concat_side([profile_side(ret, offers_t, a, b) for a, b in profile_blocks])
         del offers_t
         sides = _split_side(side, offer_blocks)
+        del side
+        profiles_t = ret.take_profiles_t()
         kept = []
         for (a, b), s in zip(offer_blocks, sides, strict=True):
             kept.append(offer_block(ctx, ret, profiles_t, profile_order, a, b, s, k, timings))
@@ -271,6 +298,23 @@ def _on_dask(
             client.close()
 
 
+# Prepared columns read only while the context is built (the TF-IDF rows, the skills index and
+# the occupation tables come from them); the pair scores and the reasons never read them.
+CONTEXT_ONLY = (F.TEXT_NORM, F.SKILL_LIST, F.OCC_CLOSE, F.DESCRIPTION, F.SKILLS, F.SKILLS_DESIRED,
+                F.EXPERIENCE, F.TRAINING)  # fmt: skip
+
+
+def narrowed(ctx: Context) -> Context:
+    """``ctx`` with its prepared frames without the :data:`CONTEXT_ONLY` columns: at 500,000
+    profiles the normalised texts, skill lists and close jobs are several hundred MB that
+    would otherwise stay in memory through the blocks and the reasons."""
+    return dataclasses.replace(
+        ctx,
+        offers=ctx.offers.drop(columns=[c for c in CONTEXT_ONLY if c in ctx.offers]),
+        profiles=ctx.profiles.drop(columns=[c for c in CONTEXT_ONLY if c in ctx.profiles]),
+    )
+
+
 def rank_blocks(
     offers: pd.DataFrame,
     profiles: pd.DataFrame,
@@ -301,7 +345,8 @@ def rank_blocks(
     if progress is not None:
         progress("blocks")
     inside: dict[str, float] = {}
-    kept = ranked_pairs(ctx, k, scheduler=scheduler, timings=inside)
+    ctx = narrowed(ctx)
+    kept = ranked_pairs(ctx, k, scheduler=scheduler, timings=inside, release=True)
     if timings is not None:  # stages inside the blocks, summed over the blocks
         timings.update({f"blocks/{name}": sec for name, sec in inside.items()})
     log.info("ranked %d offers by blocks: %d pairs kept", len(ctx.offers), len(kept))
