@@ -94,7 +94,7 @@ def _occupations(
         if len(ok):
             # Codes of each row in order of appearance, without repeats.
             firsts = ok.rename_axis("_row").reset_index().drop_duplicates(["_row", CODE])
-            lists = firsts.groupby("_row", sort=False)[CODE].agg(list)
+            lists = _runs(firsts["_row"].to_numpy(), firsts[CODE].to_numpy())
             codes.loc[lists.index] = lists
             conf.loc[lists.index] = ok.groupby(level=0)[CONFIDENCE].max().loc[lists.index]
         best_any = result.groupby(level=0)[CONFIDENCE].max()
@@ -115,6 +115,19 @@ def _occupations(
         [has_given.to_numpy(), (out[F.OCC_CODES].map(len) > 0).to_numpy()], ["fichier", "titre"], ""
     )
     return out
+
+
+def _runs(rows: np.ndarray, values: np.ndarray) -> pd.Series:
+    """The values of each row as a list, indexed by row, for ``rows`` in contiguous runs (as
+    ``explode`` leaves them): ``groupby(sort=False).agg(list)`` without a Python call per
+    group (seconds for 100,000 people)."""
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    ends = np.r_[starts[1:], len(rows)]
+    return pd.Series(
+        [values[s:e].tolist() for s, e in zip(starts, ends, strict=True)],
+        index=rows[starts],
+        dtype=object,
+    )
 
 
 def _with_context(
