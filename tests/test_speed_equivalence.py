@@ -204,3 +204,30 @@ def test_split_titles_per_distinct_cell_gives_each_row_its_own_list():
     assert got.tolist() == [["Agent d'entretien", "cariste"], [], ["Agent d'entretien", "cariste"],
                             ["Serveur", "barman"]]  # fmt: skip
     assert got[0] is not got[2]
+
+
+def test_contexts_against_the_dense_documents_matrix_equal_the_sparse_product(monkeypatch):
+    """A big call multiplies the contexts by a dense copy of the documents' matrix: the same
+    codes and confidences as the sparse product."""
+    from matcher.reference.classifier import TitleClassifier
+
+    clf = builtin_referential().classifier
+    titles = pd.Series(["Agent", "Employé", "Technicien", "Soigneur", "Agent polyvalent"] * 3)
+    contexts = pd.Series([
+        "Nettoyage des bureaux, entretien des sols", "Mise en rayon, caisse, magasin",
+        "Maintenance des machines, dépannage électrique", "Soins aux animaux, nourrissage",
+        "Accueil du public, orientation",
+    ] * 3)  # fmt: skip
+    monkeypatch.setattr(TitleClassifier, "DENSE_FROM", 10**9)
+    sparse = clf.classify(titles, contexts=contexts)
+    monkeypatch.setattr(TitleClassifier, "DENSE_FROM", 1)
+    pd.testing.assert_frame_equal(clf.classify(titles, contexts=contexts), sparse)
+
+
+def test_rome_codes_read_once_per_distinct_cell_each_row_its_own_list():
+    from matcher.reference.referential import fold_codes
+
+    cells = pd.Series(["k 2204, K2204 - Nettoyage", None, "k 2204, K2204 - Nettoyage", "N1103"])
+    got = fold_codes(cells)
+    assert got.tolist() == [["K2204"], [], ["K2204"], ["N1103"]]
+    assert got[0] is not got[2]

@@ -103,8 +103,8 @@ def _occupations(
     out = pd.DataFrame(index=titles.index)
     out[F.OCC_CODES] = given_codes.where(has_given, codes)
     out[F.OCC_CONFIDENCE] = conf.where(~has_given, 1.0)
-    labels = referential.codes.drop_duplicates(CODE).set_index(CODE)[LABEL]
-    out[F.OCC_LABEL] = out[F.OCC_CODES].map(lambda cs: labels.get(cs[0]) if cs else None)
+    labels = referential.codes.drop_duplicates(CODE).set_index(CODE)[LABEL].to_dict()
+    out[F.OCC_LABEL] = [labels.get(cs[0]) if cs else None for cs in out[F.OCC_CODES]]
     # Close jobs once per distinct list of codes (a few thousand lists for 500,000 people);
     # each row gets its own copy of its list.
     lists, distinct = pd.factorize(out[F.OCC_CODES].map(tuple))
