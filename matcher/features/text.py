@@ -251,10 +251,10 @@ def vectorise_fit(
             n, _sparse_df(words_df), None if chars_df is None else _sparse_df(chars_df)
         )
     k = len(offer_text)
-    return xs[:k], _rows_from(xs, k), model
+    return xs[:k], rows_from(xs, k), model
 
 
-def _rows_from(x: sp.csr_matrix, start: int) -> sp.csr_matrix:
+def rows_from(x: sp.csr_matrix, start: int) -> sp.csr_matrix:
     """``x[start:]`` without copying its values: the profiles' rows (most of the matrix) are
     read where they are, so the TF-IDF rows are not held twice at their peak."""
     a = x.indptr[start]
