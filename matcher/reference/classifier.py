@@ -28,7 +28,9 @@
    between them is no doubt) and of another professional domain, whether a context was given,
    its first-stage score and its closest title; fitted on the same titles. It estimates the
    chance that the code (or its parent or child) is right. Below the product's threshold the
-   title gets no code ("à vérifier").
+   title gets no code ("à vérifier"). A confidence of 0.9 or more (``SURE_CAP``) is kept for
+   titles the referential holds as written: the closest appellation is (nearly) the title
+   itself, and its job noun was not read through a typo correction.
 
 Everything built from the referential is kept on disk (:func:`cache_dir`), keyed by a hash of
 the referential's content and :data:`VERSION`: built once (about 10 s for the full ROME), then
@@ -108,6 +110,11 @@ def masculine_word(word: str) -> str:
 
 
 NO_JOB = "?"  # marks a main key without a job noun
+# Marks a main key whose job noun was read through a one-typo correction (:func:`typo_heads`).
+# Such a correction is a guess: the word as written may be another job the referential does
+# not hold ("typographe" -> "topographe", "litier" -> "licier"), so the corrected key matching
+# an appellation exactly is no proof; the title is not "sure" (see TitleClassifier.SURE_CAP).
+TYPO_HEAD = "~"
 # Confidence factor of a title none of whose segments starts with a job noun.
 NO_JOB_FACTOR = 0.5
 _EDGE_STOPS = frozenset({"de", "d", "du", "des", "en", "la", "le", "les", "l", "a", "au", "aux",
@@ -216,6 +223,7 @@ def parts_of(
     """Titles as written -> (main key, second job's key or "") each, see the module docstring.
     When no segment starts with a job noun, the main key is the first segment prefixed by "?"
     (the classifier then lowers its confidence: a place, a contract or a brand is no job).
+    A main key whose job noun was corrected for a typo is prefixed by "~" (:data:`TYPO_HEAD`).
     A title whose whole key is in ``whole_keys`` (the keys of the referential's appellations)
     is not cut: "Pédicure pour bovin", "Eleveur en production bovine ou équine", "Ingénieur de
     l'agriculture et de l'environnement (IAE)" (5.5 % of the ROME's appellations lost part of
@@ -240,6 +248,8 @@ def parts_of(
         written = {k: f"{fixed[k.split(' ', 1)[0]]} {k.partition(' ')[2]}".strip()
                    for found in by_row.values() for k in found if k.split(" ", 1)[0] in fixed}  # fmt: skip
         again = dict(zip(written, keys_of(pd.Series(list(written.values()))), strict=True))
+        # A corrected key that is still a key (expansion may empty it) carries TYPO_HEAD.
+        again = {k: TYPO_HEAD + v for k, v in again.items() if v}
         by_row = {i: [again.get(k) or k for k in found] for i, found in by_row.items()}
     out = []
     for i in raw.index:
@@ -250,11 +260,11 @@ def parts_of(
         if not found:
             out.append(("", ""))
             continue
-        jobs = [k for k in found if k.split(" ", 1)[0] in heads]
+        jobs = [k for k in found if k.lstrip(TYPO_HEAD).split(" ", 1)[0] in heads]
         if not jobs:
-            out.append((NO_JOB + found[0], ""))
-        else:
-            out.append((jobs[0], jobs[1] if len(jobs) > 1 else ""))
+            out.append((NO_JOB + found[0].lstrip(TYPO_HEAD), ""))
+        else:  # the second job's key is classified without a confidence: no mark
+            out.append((jobs[0], jobs[1].lstrip(TYPO_HEAD) if len(jobs) > 1 else ""))
     return out
 
 
@@ -413,7 +423,11 @@ class TitleClassifier:
     # A confidence of SURE_CAP or more is kept for titles whose closest appellation is (nearly)
     # the title itself (similarity >= SURE_TITLE); other titles are capped just below it. On the
     # tuning seed 7, 17 of 3,000 held-out synonyms reached 0.9 with a code of another domain,
-    # whatever their margins; with this rule 1 (an appellation repeated in two domains).
+    # whatever their margins; with this rule 1. A title whose job noun was read through a typo
+    # correction (TYPO_HEAD) is not sure either, whatever its match: the confident errors left
+    # on the tuning seeds 7, 11 and 12 were all held-out titles one letter away from an
+    # appellation of another code ("Plagiste" -> "Péagiste", "Apiculteur" -> "Aviculteur",
+    # "Saigneur" -> "Baigneur"), which the correction made identical to it.
     SURE_CAP = 0.9
     SURE_TITLE = 0.95
     # The compact built-in referential alone (58 codes): a title of another job still finds a
@@ -751,6 +765,8 @@ class TitleClassifier:
             c = contexts.reindex(queries.index)
             ctx = c.astype("object").where(c.notna(), "").astype(str).to_numpy()
         mains = parts["main"].to_numpy().astype(str)
+        typo_head = np.char.startswith(mains, TYPO_HEAD)
+        mains = np.where(typo_head, np.char.lstrip(mains, TYPO_HEAD), mains)
         no_job = np.char.startswith(mains, NO_JOB)
         mains = np.where(no_job, np.char.lstrip(mains, NO_JOB), mains)
         # Each distinct (key, context) once: many rows repeat the same few titles.
@@ -765,6 +781,7 @@ class TitleClassifier:
         out = pd.DataFrame(index=queries.index)
         out["main"] = mains
         out["no_job"] = no_job
+        out["typo_head"] = typo_head
         out["second"] = parts["second"]
         out["has_context"] = has_ctx[inverse]
         out["_codes"] = list(cand[inverse])
@@ -794,6 +811,9 @@ class TitleClassifier:
         all_conf = self.confidence(inputs)
         title_sim = inputs[..., CONF_INPUTS.index("title")] if n else np.zeros((0, 2))
         unsure = title_sim < self.SURE_TITLE
+        # A job noun read through a typo correction: the key's match proves less than it seems.
+        if n:
+            unsure |= f["typo_head"].to_numpy(dtype=bool)[:, None]
         all_conf = np.where(unsure, np.minimum(all_conf, self.SURE_CAP - 0.01), all_conf)
         conf = all_conf[:, 0] if n else np.zeros(0)
         conf = np.where(f["no_job"].to_numpy(), conf * NO_JOB_FACTOR, conf)
