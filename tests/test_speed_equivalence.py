@@ -172,3 +172,62 @@ def test_close_jobs_per_distinct_list_equal_close_jobs_per_row():
     assert sum(len(x) > 0 for x in want) > 50
     ids = [id(x) for x in prepared[F.OCC_CLOSE]]
     assert len(set(ids)) == len(ids)
+
+
+def test_titles_with_contexts_sharing_keys_equal_classifying_each_alone():
+    """With contexts, what depends on the title alone is computed once per distinct title of a
+    block: each row still gets what classifying it alone gives, its own context deciding."""
+    clf = builtin_referential().classifier
+    titles = pd.Series(["Agent", "Employé", "Agent", "Agent", "Employé", "Soigneur"])
+    contexts = pd.Series([
+        "Nettoyage des bureaux, entretien des sols",
+        "Mise en rayon, caisse, magasin",
+        "Accueil du public, renseignement, orientation",
+        "",
+        "Aide à domicile, ménage, repassage",
+        "Soins aux animaux, nourrissage, nettoyage des boxes",
+    ])  # fmt: skip
+    together = clf.classify(titles, contexts=contexts)
+    for i in range(len(titles)):
+        alone = clf.classify(titles.iloc[[i]], contexts=contexts.iloc[[i]])
+        pd.testing.assert_frame_equal(together.iloc[[i]], alone)
+    # The contexts did decide something: the same title got different codes.
+    assert together.loc[[0, 2], "code"].nunique() == 2
+    assert together.loc[[1, 4], "code"].nunique() == 2
+
+
+def test_split_titles_per_distinct_cell_gives_each_row_its_own_list():
+    from matcher.text.normalise import split_titles
+
+    cells = pd.Series(["Agent / Agente d'entretien ; cariste", None, "Agent / Agente d'entretien ; cariste", "Serveur ou barman"])  # fmt: skip
+    got = split_titles(cells)
+    assert got.tolist() == [["Agent d'entretien", "cariste"], [], ["Agent d'entretien", "cariste"],
+                            ["Serveur", "barman"]]  # fmt: skip
+    assert got[0] is not got[2]
+
+
+def test_contexts_against_the_dense_documents_matrix_equal_the_sparse_product(monkeypatch):
+    """A big call multiplies the contexts by a dense copy of the documents' matrix: the same
+    codes and confidences as the sparse product."""
+    from matcher.reference.classifier import TitleClassifier
+
+    clf = builtin_referential().classifier
+    titles = pd.Series(["Agent", "Employé", "Technicien", "Soigneur", "Agent polyvalent"] * 3)
+    contexts = pd.Series([
+        "Nettoyage des bureaux, entretien des sols", "Mise en rayon, caisse, magasin",
+        "Maintenance des machines, dépannage électrique", "Soins aux animaux, nourrissage",
+        "Accueil du public, orientation",
+    ] * 3)  # fmt: skip
+    monkeypatch.setattr(TitleClassifier, "DENSE_FROM", 10**9)
+    sparse = clf.classify(titles, contexts=contexts)
+    monkeypatch.setattr(TitleClassifier, "DENSE_FROM", 1)
+    pd.testing.assert_frame_equal(clf.classify(titles, contexts=contexts), sparse)
+
+
+def test_rome_codes_read_once_per_distinct_cell_each_row_its_own_list():
+    from matcher.reference.referential import fold_codes
+
+    cells = pd.Series(["k 2204, K2204 - Nettoyage", None, "k 2204, K2204 - Nettoyage", "N1103"])
+    got = fold_codes(cells)
+    assert got.tolist() == [["K2204"], [], ["K2204"], ["N1103"]]
+    assert got[0] is not got[2]

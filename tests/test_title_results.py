@@ -126,3 +126,26 @@ def test_results_past_the_memory_cap_decoded_at_each_call(cache, monkeypatch):
     for _ in range(2):
         pd.testing.assert_frame_equal(title_results.classify_titles(fresh, TITLES), want)
     assert loads == [1, 1]
+
+
+def test_titles_met_as_written_are_not_cleaned_again_and_not_stored_as_text(cache):
+    clf = TitleClassifier(builtin_referential())
+    want = clf.classify(TITLES).reset_index(drop=True)
+    title_results.classify_titles(clf, TITLES)
+    text = title_results.results_path(clf).read_text(encoding="utf-8")
+    assert "LIDL" not in text and "H/F" not in text  # digests of the titles, not the titles
+    again = TitleClassifier(builtin_referential())
+    cleaned: list[int] = []
+    real = again.parts
+
+    def parts(queries):
+        cleaned.append(len(queries))
+        return real(queries)
+
+    again.parts = parts  # type: ignore[method-assign]
+    pd.testing.assert_frame_equal(title_results.classify_titles(again, TITLES), want)
+    assert cleaned == []
+    more = pd.concat([TITLES, pd.Series(["Soudeuse TIG (H/F)"])], ignore_index=True)
+    got = title_results.classify_titles(again, more)
+    assert cleaned == [1, 1]  # its parts, then its classification (a new title)
+    pd.testing.assert_frame_equal(got, TitleClassifier(builtin_referential()).classify(more))

@@ -94,7 +94,7 @@ def _occupations(
         if len(ok):
             # Codes of each row in order of appearance, without repeats.
             firsts = ok.rename_axis("_row").reset_index().drop_duplicates(["_row", CODE])
-            lists = firsts.groupby("_row", sort=False)[CODE].agg(list)
+            lists = _runs(firsts["_row"].to_numpy(), firsts[CODE].to_numpy())
             codes.loc[lists.index] = lists
             conf.loc[lists.index] = ok.groupby(level=0)[CONFIDENCE].max().loc[lists.index]
         best_any = result.groupby(level=0)[CONFIDENCE].max()
@@ -103,8 +103,8 @@ def _occupations(
     out = pd.DataFrame(index=titles.index)
     out[F.OCC_CODES] = given_codes.where(has_given, codes)
     out[F.OCC_CONFIDENCE] = conf.where(~has_given, 1.0)
-    labels = referential.codes.drop_duplicates(CODE).set_index(CODE)[LABEL]
-    out[F.OCC_LABEL] = out[F.OCC_CODES].map(lambda cs: labels.get(cs[0]) if cs else None)
+    labels = referential.codes.drop_duplicates(CODE).set_index(CODE)[LABEL].to_dict()
+    out[F.OCC_LABEL] = [labels.get(cs[0]) if cs else None for cs in out[F.OCC_CODES]]
     # Close jobs once per distinct list of codes (a few thousand lists for 500,000 people);
     # each row gets its own copy of its list.
     lists, distinct = pd.factorize(out[F.OCC_CODES].map(tuple))
@@ -115,6 +115,19 @@ def _occupations(
         [has_given.to_numpy(), (out[F.OCC_CODES].map(len) > 0).to_numpy()], ["fichier", "titre"], ""
     )
     return out
+
+
+def _runs(rows: np.ndarray, values: np.ndarray) -> pd.Series:
+    """The values of each row as a list, indexed by row, for ``rows`` in contiguous runs (as
+    ``explode`` leaves them): ``groupby(sort=False).agg(list)`` without a Python call per
+    group (seconds for 100,000 people)."""
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    ends = np.r_[starts[1:], len(rows)]
+    return pd.Series(
+        [values[s:e].tolist() for s, e in zip(starts, ends, strict=True)],
+        index=rows[starts],
+        dtype=object,
+    )
 
 
 def _with_context(

@@ -267,9 +267,14 @@ def close_codes(referential: Referential, codes: pd.Series) -> pd.Series:
 
 
 def fold_codes(series: pd.Series) -> pd.Series:
-    """ROME codes written freely ("k 2204", "K2204 - Nettoyage") -> list of codes."""
-    s = fold_text(series).str.upper().str.replace(r"([A-N])\s+(\d{4})", r"\1\2", regex=True)
-    return s.str.findall(r"\b[A-N]\d{4}\b").map(lambda xs: list(dict.fromkeys(xs)))
+    """ROME codes written freely ("k 2204", "K2204 - Nettoyage") -> list of codes. Each
+    distinct cell is read once (most are empty or repeat); every row gets its own list."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object, na_value=None))
+    s = fold_text(pd.Series(uniques, dtype=object)).str.upper()
+    s = s.str.replace(r"([A-N])\s+(\d{4})", r"\1\2", regex=True)
+    table = [list(dict.fromkeys(xs)) for xs in s.str.findall(r"\b[A-N]\d{4}\b")]
+    table.append([])  # missing cells (code -1)
+    return pd.Series([list(table[c]) for c in codes], index=series.index, dtype=object)
 
 
 # -- the official ROME 4.0 export ---------------------------------------------------------------

@@ -475,9 +475,12 @@ _SPLIT_TITLES = re.compile(r"\s*(?:[;\n\r/•·▪●■◦|+]|,(?!\d)|\s-\s|\bo
 
 def split_titles(series: pd.Series) -> pd.Series:
     """Cell of job titles (target jobs of a profile) -> list of distinct titles:
-    "Agent / Agente d'entretien ; cariste" -> ["Agent d'entretien", "cariste"]."""
-    s = collapse_gender(series)
-    return s.str.split(_SPLIT_TITLES, regex=True).map(_distinct)
+    "Agent / Agente d'entretien ; cariste" -> ["Agent d'entretien", "cariste"]. Each distinct
+    cell is split once; every row gets its own list."""
+    codes, uniques = _distinct_values(series)
+    table = [_distinct(_SPLIT_TITLES.split(_collapse_one(v))) for v in uniques]
+    table.append([])  # missing cells (code -1)
+    return pd.Series([list(table[c]) for c in codes], index=series.index, dtype=object)
 
 
 def join_text(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
