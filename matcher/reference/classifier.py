@@ -28,9 +28,7 @@
    between them is no doubt) and of another professional domain, whether a context was given,
    its first-stage score and its closest title; fitted on the same titles. It estimates the
    chance that the code (or its parent or child) is right. Below the product's threshold the
-   title gets no code ("à vérifier"). A confidence of 0.9 or more (``SURE_CAP``) is kept for
-   titles the referential holds as written: the closest appellation is (nearly) the title
-   itself, and its job noun was not read through a typo correction.
+   title gets no code ("à vérifier"). 0.9 or more is kept for titles held as written (SURE_CAP).
 
 Everything built from the referential is kept on disk (:func:`cache_dir`), keyed by a hash of
 the referential's content and :data:`VERSION`: built once (about 10 s for the full ROME), then
@@ -110,10 +108,8 @@ def masculine_word(word: str) -> str:
 
 
 NO_JOB = "?"  # marks a main key without a job noun
-# Marks a main key whose job noun was read through a one-typo correction (:func:`typo_heads`).
-# Such a correction is a guess: the word as written may be another job the referential does
-# not hold ("typographe" -> "topographe", "litier" -> "licier"), so the corrected key matching
-# an appellation exactly is no proof; the title is not "sure" (see TitleClassifier.SURE_CAP).
+# Marks a main key whose job noun :func:`typo_heads` corrected: a guess (a held-out "typographe"
+# became "topographe"), so such a title is never sure (see TitleClassifier.SURE_CAP).
 TYPO_HEAD = "~"
 # Confidence factor of a title none of whose segments starts with a job noun.
 NO_JOB_FACTOR = 0.5
@@ -248,8 +244,7 @@ def parts_of(
         written = {k: f"{fixed[k.split(' ', 1)[0]]} {k.partition(' ')[2]}".strip()
                    for found in by_row.values() for k in found if k.split(" ", 1)[0] in fixed}  # fmt: skip
         again = dict(zip(written, keys_of(pd.Series(list(written.values()))), strict=True))
-        # A corrected key that is still a key (expansion may empty it) carries TYPO_HEAD.
-        again = {k: TYPO_HEAD + v for k, v in again.items() if v}
+        again = {k: TYPO_HEAD + v for k, v in again.items() if v}  # (an empty key: not kept)
         by_row = {i: [again.get(k) or k for k in found] for i, found in by_row.items()}
     out = []
     for i in raw.index:
@@ -424,11 +419,9 @@ class TitleClassifier:
     # A confidence of SURE_CAP or more is kept for titles whose closest appellation is (nearly)
     # the title itself (similarity >= SURE_TITLE); other titles are capped just below it. On the
     # tuning seed 7, 17 of 3,000 held-out synonyms reached 0.9 with a code of another domain,
-    # whatever their margins; with this rule 1. A title whose job noun was read through a typo
-    # correction (TYPO_HEAD) is not sure either, whatever its match: the confident errors left
-    # on the tuning seeds 7, 11 and 12 were all held-out titles one letter away from an
-    # appellation of another code ("Plagiste" -> "Péagiste", "Apiculteur" -> "Aviculteur",
-    # "Saigneur" -> "Baigneur"), which the correction made identical to it.
+    # whatever their margins; with this rule 1. Nor is a title whose job noun a typo correction
+    # gave (TYPO_HEAD): 11 of the 18 confident errors left on the tuning seeds 7, 11, 12 and 13
+    # were held-out titles one letter from another code's appellation ("Plagiste" -> "Péagiste").
     SURE_CAP = 0.9
     SURE_TITLE = 0.95
     # The compact built-in referential alone (58 codes): a title of another job still finds a
@@ -832,9 +825,7 @@ class TitleClassifier:
         all_conf = self.confidence(inputs)
         title_sim = inputs[..., CONF_INPUTS.index("title")] if n else np.zeros((0, 2))
         unsure = title_sim < self.SURE_TITLE
-        # A job noun read through a typo correction: the key's match proves less than it seems.
-        if n:
-            unsure |= f["typo_head"].to_numpy(dtype=bool)[:, None]
+        unsure |= f["typo_head"].to_numpy(dtype=bool).reshape(-1, 1)  # never sure (TYPO_HEAD)
         all_conf = np.where(unsure, np.minimum(all_conf, self.SURE_CAP - 0.01), all_conf)
         conf = all_conf[:, 0] if n else np.zeros(0)
         conf = np.where(f["no_job"].to_numpy(), conf * NO_JOB_FACTOR, conf)
