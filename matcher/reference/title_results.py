@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from matcher.reference import char_ngrams as char_ngrams_module
 from matcher.reference import classifier as classifier_module
 from matcher.reference.classifier import cache_dir
 from matcher.text import fold as fold_module
@@ -57,7 +58,7 @@ _SCHEMA = (
 def results_path(clf: TitleClassifier) -> Path:
     """Where the results of this classifier (this referential, this code) are kept."""
     h = hashlib.sha1(f"{FORMAT}:{clf.cache_key}".encode())
-    for module in (classifier_module, normalise_module, fold_module):
+    for module in (classifier_module, char_ngrams_module, normalise_module, fold_module):
         h.update(Path(str(module.__file__)).read_bytes())
     return cache_dir() / f"titles-{h.hexdigest()[:20]}.sqlite"
 
