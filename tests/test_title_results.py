@@ -4,6 +4,7 @@ again, a new file when the referential changes, a damaged file ignored."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import pandas as pd
 import pytest
@@ -73,67 +74,64 @@ def test_another_referential_has_its_own_results(cache):
     assert calls and calls[0] > 0  # nothing reused from the other referential's file
 
 
-def test_a_damaged_file_is_ignored_and_written_again(cache, caplog):
+def stored_rows(path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT (SELECT count(*) FROM results) + (SELECT count(*) FROM parts)").fetchone()[0]  # fmt: skip
+    finally:
+        con.close()
+
+
+def test_a_damaged_file_is_replaced(cache, caplog):
     clf = TitleClassifier(builtin_referential())
     path = title_results.results_path(clf)
-    path.write_text("{pas du json", encoding="utf-8")
+    path.write_text("{pas une base", encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="matcher.reference.title_results"):
         got = title_results.classify_titles(clf, TITLES)
-    assert "unreadable" in caplog.text
+    assert "unreadable" in caplog.text and "replaced" in caplog.text
     pd.testing.assert_frame_equal(got, clf.classify(TITLES).reset_index(drop=True))
-    assert '"rows"' in path.read_text(encoding="utf-8")
+    assert stored_rows(path) > 0
+    calls = counting(clf)
+    title_results.classify_titles(clf, TITLES)
+    assert calls == []
 
 
 def test_without_the_cache_nothing_is_written(cache):
     clf = TitleClassifier(builtin_referential(), use_cache=False)
     got = title_results.classify_titles(clf, TITLES)
     pd.testing.assert_frame_equal(got, clf.classify(TITLES).reset_index(drop=True))
-    assert not list(cache.glob("titles-*.json"))
+    assert not list(cache.glob("titles-*"))
 
 
-def test_results_decoded_once_per_version_of_the_file(cache, monkeypatch):
-    """A classifier reads the file once (the second call of a run, offers then profiles, looks
-    its titles up in memory), and again when another process has rewritten it; what it returns
-    is what classifying gives."""
+def test_a_full_store_keeps_no_new_rows_and_the_run_is_the_same(cache, monkeypatch):
     clf = TitleClassifier(builtin_referential())
-    want = clf.classify(TITLES).reset_index(drop=True)
-    loads: list[int] = []
-    real_load = title_results._load
-    monkeypatch.setattr(title_results, "_load", lambda p: loads.append(1) or real_load(p))
-    title_results.classify_titles(clf, TITLES)
-    calls = counting(clf)
-    pd.testing.assert_frame_equal(title_results.classify_titles(clf, TITLES), want)
-    assert loads == [1] and calls == []
-    # Another process adds a title: this classifier reads the new file and finds it there.
-    other = TitleClassifier(builtin_referential())
-    title_results.classify_titles(other, pd.Series(["Soudeur TIG"]))
-    got = title_results.classify_titles(clf, pd.Series(["Soudeur TIG", "Cariste"]))
-    assert loads == [1, 1, 1] and calls == []
-    pd.testing.assert_frame_equal(got, other.classify(pd.Series(["Soudeur TIG", "Cariste"])))
+    title_results.classify_titles(clf, TITLES.iloc[:3])
+    path = title_results.results_path(clf)
+    before = stored_rows(path)
+    monkeypatch.setattr(title_results, "MAX_STORED", before + 1)
+    got = title_results.classify_titles(clf, TITLES)
+    pd.testing.assert_frame_equal(got, clf.classify(TITLES).reset_index(drop=True))
+    assert stored_rows(path) == before
 
 
-def test_results_past_the_memory_cap_decoded_at_each_call(cache, monkeypatch):
-    """A file with more parts than MAX_REMEMBERED is not held by the classifier: decoded again
-    at each call, same frame."""
+def test_a_run_reads_the_rows_of_its_own_titles_only(cache):
     clf = TitleClassifier(builtin_referential())
-    want = clf.classify(TITLES).reset_index(drop=True)
     title_results.classify_titles(clf, TITLES)
-    monkeypatch.setattr(title_results, "MAX_REMEMBERED", 3)
-    loads: list[int] = []
-    real_load = title_results._load
-    monkeypatch.setattr(title_results, "_load", lambda p: loads.append(1) or real_load(p))
-    fresh = TitleClassifier(builtin_referential())
-    for _ in range(2):
-        pd.testing.assert_frame_equal(title_results.classify_titles(fresh, TITLES), want)
-    assert loads == [1, 1]
+    store = title_results.Store(title_results.results_path(clf))
+    try:
+        keys = [tuple(k) for k in clf.parts(TITLES.iloc[[2, 3]]).drop_duplicates().to_numpy()]
+        assert list(store.results(keys)) == keys  # "Cariste", "cariste (H/F)": one key
+        assert store.results([("ceci n'est pas un titre", "")]) == {}
+    finally:
+        store.close()
 
 
 def test_titles_met_as_written_are_not_cleaned_again_and_not_stored_as_text(cache):
     clf = TitleClassifier(builtin_referential())
     want = clf.classify(TITLES).reset_index(drop=True)
     title_results.classify_titles(clf, TITLES)
-    text = title_results.results_path(clf).read_text(encoding="utf-8")
-    assert "LIDL" not in text and "H/F" not in text  # digests of the titles, not the titles
+    data = title_results.results_path(clf).read_bytes()
+    assert b"LIDL" not in data and b"H/F" not in data  # digests of the titles, not the titles
     again = TitleClassifier(builtin_referential())
     cleaned: list[int] = []
     real = again.parts

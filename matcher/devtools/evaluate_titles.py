@@ -201,8 +201,9 @@ def leave_one_out(referential: Referential, sample: pd.DataFrame, folds: int, se
 
 def real_like_figures(rome_dir, official: Referential, n: int, seed: int, threshold: float):
     """(r): real-like titles (matcher/devtools/real_titles.py: noise model, two thirds held out
-    of the referential), with the offer's context and without, and the baseline, in one run;
-    the product's default referential (shipped ROME + built-in layer)."""
+    of the referential, a twin code of the truth counted right and reported), with the offer's
+    context and without, and the baseline, in one run; the product's default referential
+    (shipped ROME + built-in layer)."""
     from matcher.devtools.real_titles import (
         evaluate_real_like,
         real_like_titles,

@@ -31,7 +31,13 @@ description. Real descriptions paraphrase the missions; they also name the emplo
 step 6 does too.
 
 Truth: the appellation's code. "Right" counts the code itself, its ROME parent and its ROME
-children (``code_rome_parent``), as the issue's measure on real offers did.
+children (``code_rome_parent``), as the issue's measure on real offers did. It also counts a
+**twin** code: one that holds an appellation with the same words as the drawn one, up to
+gender, case, accents, plurals and linking words ("de", "en", "du", :data:`TWIN_LINKS`):
+"Agent / Agente de quai de messagerie" and "Agent de quai messagerie", "Conseiller en formation
+en entreprise" and "Conseiller formation en entreprise" are filed under two codes each. The title
+names both codes equally, so neither answer can be called wrong; the report says how many
+predictions were counted right this way (``twin_right``).
 """
 
 from __future__ import annotations
@@ -250,12 +256,13 @@ def real_like(official: str, rng: random.Random, second: str | None = None) -> t
 class TitleSet:
     """Real-like titles with their truth."""
 
-    frame: pd.DataFrame  # query, context, code, other_code, official, short
+    frame: pd.DataFrame  # query, context, code, other_code, official, short[, twins]
     parents: dict[str, str]  # code -> ROME parent
 
-    def right(self, predicted: pd.Series) -> pd.Series:
-        """Predicted code counted right: the truth, its parent or a child of it, or the code of
-        the second job when the title names two."""
+    def right(self, predicted: pd.Series, twins: bool = True) -> pd.Series:
+        """Predicted code counted right: the truth, its parent or a child of it, the code of
+        the second job when the title names two, or (``twins``) a twin code of the truth (see
+        the module docstring)."""
         truth = self.frame["code"]
         other = self.frame["other_code"]
         pred = predicted.reindex(truth.index)
@@ -263,7 +270,14 @@ class TitleSet:
         ok = (pred == truth) | (pred == other)
         ok |= pred.map(par) == truth
         ok |= truth.map(par) == pred
+        if twins and "twins" in self.frame:
+            ok |= pd.Series([p in t for p, t in zip(pred, self.frame["twins"], strict=True)],
+                            index=truth.index)  # fmt: skip
         return ok.fillna(False).astype(bool)
+
+    def twin_right(self, predicted: pd.Series) -> pd.Series:
+        """Predicted code counted right only because it is a twin code of the truth."""
+        return self.right(predicted) & ~self.right(predicted, twins=False)
 
     def same_domain(self, predicted: pd.Series) -> pd.Series:
         """Predicted code in the truth's professional domain (3 characters) or family."""
@@ -339,7 +353,34 @@ def real_like_titles(rome_dir: str | Path, n: int, seed: int, referential=None) 
         rows.append({"query": query, "context": _context(code, skills, rng), "code": code,
                      "other_code": other, "official": official, "short": short})  # fmt: skip
     parents = dict(zip(ref.codes[CODE], ref.codes[PARENT], strict=True))
-    return TitleSet(pd.DataFrame(rows), parents)
+    frame = pd.DataFrame(rows)
+    frame["twins"] = twin_codes(all_titles["libelle_appellation_long"], all_titles["code_rome"],
+                                frame["official"], frame["code"])  # fmt: skip
+    return TitleSet(frame, parents)
+
+
+# The words a twin appellation may add or drop: articles and the prepositions that only link
+# ("de", "en"). "avec" / "sans", "son", one-letter words ("E-formateur", "3 D") are kept, and
+# so is the order of the words ("Marin-pêcheur" is not "Pêcheur sous-marin").
+TWIN_LINKS = frozenset({"de", "d", "du", "des", "en", "la", "le", "les", "l", "a", "au", "aux"})
+
+
+def twin_codes(titles: pd.Series, codes: pd.Series, official: pd.Series, truth: pd.Series) -> list:
+    """For each (official appellation, its code): the other codes holding an appellation with the
+    same words in the same order, up to gender, case, accents, plurals and TWIN_LINKS (the
+    classifier's title key), as a frozenset."""
+    from matcher.reference.classifier import title_keys, word_of
+
+    def words(keys: pd.Series) -> list[str]:
+        return [" ".join(word_of(w) for w in k.split(" ") if w and w not in TWIN_LINKS)
+                for k in keys]  # fmt: skip
+
+    by_words: dict[str, set[str]] = {}
+    for w, c in zip(words(title_keys(titles)), codes, strict=True):
+        if w:
+            by_words.setdefault(w, set()).add(c)
+    return [frozenset(by_words.get(w, set()) - {c})
+            for w, c in zip(words(title_keys(official)), truth, strict=True)]  # fmt: skip
 
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -359,6 +400,8 @@ class RealFigures:
     precision: float | None = None  # share right among them
     confident_wrong_domain: int | None = None  # confidence >= 0.9, another domain than truth
     confident_wrong: int | None = None  # confidence >= 0.9, wrong
+    twin_right: int | None = None  # first code right only as a twin code of the truth
+    twin_right_sure: int | None = None  # the same, at confidence >= 0.9
     by_threshold: list[tuple[float, float, float]] | None = None
 
     def lines(self) -> list[str]:
@@ -369,6 +412,10 @@ class RealFigures:
                        f"titres, juste dans {self.precision:.1%} des cas ; confiance >= 0.9 et "
                        f"faux : {self.confident_wrong}, dont autre domaine : "
                        f"{self.confident_wrong_domain}")  # fmt: skip
+        if self.twin_right is not None:
+            out.append(f"    comptés justes car le code a une appellation aux mêmes mots que la "
+                       f"vraie (code jumeau) : {self.twin_right}, dont confiance >= 0.9 : "
+                       f"{self.twin_right_sure}")  # fmt: skip
         for thr, cov, prec in self.by_threshold or []:
             out.append(f"    seuil {thr:.2f} : code donné à {cov:.1%}, juste dans {prec:.1%}")
         return out
@@ -394,7 +441,8 @@ def score_result(
     return RealFigures(
         name, len(ts.frame), float(right1.mean()), float(right3.mean()), seconds, threshold,
         float(kept.mean()), float(right1[kept].mean()) if kept.any() else 0.0,
-        int((sure & ~ts.same_domain(first)).sum()), int((sure & ~right1).sum()), rows,
+        int((sure & ~ts.same_domain(first)).sum()), int((sure & ~right1).sum()),
+        int(ts.twin_right(first).sum()), int((sure & ts.twin_right(first)).sum()), rows,
     )  # fmt: skip
 
 

@@ -2,29 +2,37 @@
 
 People write the same few target jobs, and the same offers come back from run to run: a title
 whose cleaned parts (main key, second job's key) were classified before, in this run or an
-earlier one, costs a dictionary look-up; a title met before as written does not even pay for
-its cleaning (its parts are kept under a digest of the title). Only titles classified *without* the offer's text are
-kept (the result then depends on the parts alone, see ``tests/test_speed_equivalence.py``).
+earlier one, is looked up instead of classified; a title met before as written does not even
+pay for its cleaning (its parts are kept under a digest of the title). Only titles classified
+*without* the offer's text are kept (the result then depends on the parts alone, see
+``tests/test_speed_equivalence.py``).
 
-The file (``titles-<key>.json`` in :func:`~matcher.reference.classifier.cache_dir`) is keyed by
-the classifier's referential hash and by the source of the classifier and of the text cleaning
-it uses (its coefficients, thresholds and tables live there): any change starts a new file. It
+The store is an SQLite file (``titles-<key>.sqlite`` in
+:func:`~matcher.reference.classifier.cache_dir`): a run reads the rows of its own titles only and
+adds its new ones, so its cost follows the run, not the size of the file (a JSON file decoded
+whole took seconds per process once it held the titles of a few large runs). It is keyed by the
+classifier's referential hash and by the source of the classifier and of the text cleaning it
+uses (its coefficients, thresholds and tables live there): any change starts a new file. It
 holds cleaned job-title keys and their codes, and digests (not the text) of the titles as
-written; never a person's or an offer's reference.
+written; never a person's or an offer's reference. A damaged file is replaced; an unwritable
+one only makes runs slower.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
-import os
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from matcher.reference import char_ngrams as char_ngrams_module
 from matcher.reference import classifier as classifier_module
 from matcher.reference.classifier import cache_dir
 from matcher.text import fold as fold_module
@@ -36,102 +44,158 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 COLUMNS = ["code", "confidence", "matched_title", "candidates"]
-MAX_STORED = 1_000_000  # distinct parts kept at most (about 150 MB of JSON)
-FORMAT = 2
+MAX_STORED = 2_000_000  # rows (parts and titles) kept at most; past it new ones are not kept
+FORMAT = 3
 
-
-class Known:
-    """What the file holds: results per cleaned parts, and the parts of each title met as
-    written, under a digest of the title (a short hash: the file never holds the text as a
-    user typed it)."""
-
-    def __init__(self, rows: dict[tuple[str, str], list], parts: dict[str, list[str]]):
-        self.rows = rows
-        self.parts = parts
-
-    def __len__(self) -> int:
-        return len(self.rows) + len(self.parts)
-
-
-def title_digest(title: str) -> str:
-    """A title's digest as the file keys it (64 bits: no two titles of a run collide in
-    practice, and a collision would only reuse another title's cleaning)."""
-    return hashlib.blake2b(title.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS results (main TEXT NOT NULL, second TEXT NOT NULL,"
+    " result TEXT NOT NULL, PRIMARY KEY (main, second)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS parts (digest TEXT PRIMARY KEY, main TEXT NOT NULL,"
+    " second TEXT NOT NULL) WITHOUT ROWID",
+)
 
 
 def results_path(clf: TitleClassifier) -> Path:
     """Where the results of this classifier (this referential, this code) are kept."""
     h = hashlib.sha1(f"{FORMAT}:{clf.cache_key}".encode())
-    for module in (classifier_module, normalise_module, fold_module):
+    for module in (classifier_module, char_ngrams_module, normalise_module, fold_module):
         h.update(Path(str(module.__file__)).read_bytes())
-    return cache_dir() / f"titles-{h.hexdigest()[:20]}.json"
+    return cache_dir() / f"titles-{h.hexdigest()[:20]}.sqlite"
 
 
-def _load(path: Path) -> Known:
+def title_digest(title: str) -> str:
+    """A title's digest as the store keys it (64 bits: no two titles of a run collide in
+    practice, and a collision would only reuse another title's cleaning)."""
+    return hashlib.blake2b(title.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+class Store:
+    """The rows of one run's titles read from the file, and the rows it adds. Without a file
+    (no cache, or a file that cannot be opened) it only holds the run's own rows."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.con: sqlite3.Connection | None = None
+        if path is not None:
+            self.con = _open(path)
+
+    def parts(self, digests: list[str]) -> dict[str, list[str]]:
+        """Known parts (main, second) of the titles with these digests."""
+        rows = self._select(
+            "want_parts",
+            "digest TEXT PRIMARY KEY",
+            [(d,) for d in digests],
+            "SELECT p.digest, p.main, p.second FROM want_parts JOIN parts p USING (digest)",
+        )
+        return {d: [m, s] for d, m, s in rows}
+
+    def results(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list]:
+        """Known results [code, confidence, matched title, candidates] of these parts."""
+        rows = self._select(
+            "want_results",
+            "main TEXT, second TEXT, PRIMARY KEY (main, second)",
+            keys,
+            "SELECT r.main, r.second, r.result FROM want_results"
+            " JOIN results r USING (main, second)",
+        )
+        # One decoding for all the rows (a json.loads per row costs more than the look-up).
+        decoded = json.loads("[" + ",".join(r for _, _, r in rows) + "]")
+        return {(m, s): d for (m, s, _), d in zip(rows, decoded, strict=True)}
+
+    def add(self, parts: dict[str, list[str]], results: dict[tuple[str, str], list]) -> None:
+        """Keep the new rows (all or none of them; none past MAX_STORED)."""
+        if self.con is None or not (parts or results):
+            return
+        con = self.con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                stored = con.execute(
+                    "SELECT (SELECT count(*) FROM results) + (SELECT count(*) FROM parts)"
+                ).fetchone()[0]
+                if stored + len(parts) + len(results) > MAX_STORED:
+                    log.info("title results: %s full (%d rows), new rows not kept", self.path,
+                             stored)  # fmt: skip
+                else:
+                    con.executemany(
+                        "INSERT OR IGNORE INTO parts VALUES (?, ?, ?)",
+                        [(d, m, s) for d, (m, s) in parts.items()],
+                    )
+                    con.executemany(
+                        "INSERT OR IGNORE INTO results VALUES (?, ?, ?)",
+                        [(m, s, json.dumps(r, ensure_ascii=False))
+                         for (m, s), r in results.items()],
+                    )  # fmt: skip
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:  # read-only or full disk: the run goes on, slower next time
+            log.warning("title results not written to %s: %s", self.path, exc)
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+
+    def _select(self, table: str, columns: str, values: list, select: str) -> list[tuple]:
+        """Rows of ``select`` joining the temporary table ``table`` filled with ``values``
+        (one query for the whole run, whatever the size of the file)."""
+        if self.con is None or not values:
+            return []
+        con = self.con
+        try:
+            con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({columns}) WITHOUT ROWID")
+            # One transaction for the temporary rows (it writes nothing to the file).
+            con.execute("BEGIN")
+            con.execute(f"DELETE FROM {table}")
+            marks = ", ".join("?" * len(values[0]))
+            con.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", values)
+            con.execute("COMMIT")
+            return con.execute(select).fetchall()
+        except sqlite3.Error as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            log.warning("title results %s unreadable (%s): ignored", self.path, exc)
+            return []
+
+
+def _open(path: Path) -> sqlite3.Connection | None:
+    """The file opened with its tables; a damaged file is replaced by an empty one."""
+    for attempt in (1, 2):
+        con = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit: a read holds no lock past its statement (a long classification
+            # between the reads and the writes never blocks another process); writes are
+            # grouped by explicit transactions.
+            con = sqlite3.connect(path, timeout=30, isolation_level=None)
+            for statement in _SCHEMA:
+                con.execute(statement)
+            con.execute("SELECT count(*) FROM parts WHERE digest = ''").fetchone()
+            return con
+        except sqlite3.DatabaseError as exc:
+            if con is not None:
+                con.close()
+            read_only = isinstance(exc, sqlite3.OperationalError)
+            log.warning("title results %s unreadable (%s): %s", path, exc,
+                        "ignored" if read_only or attempt == 2 else "replaced")  # fmt: skip
+            if read_only or attempt == 2:
+                return None
+            with contextlib.suppress(OSError):
+                path.unlink()
+        except OSError as exc:
+            log.warning("title results %s unreadable (%s): ignored", path, exc)
+            return None
+    return None
+
+
+@contextlib.contextmanager
+def _store(clf: TitleClassifier) -> Iterator[Store]:
+    store = Store(results_path(clf) if clf.use_cache else None)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        rows, parts = data["rows"], data["parts"]
-        return Known({(r[0], r[1]): r[2:] for r in rows}, dict(parts))
-    except FileNotFoundError:
-        return Known({}, {})
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:  # damaged: start again
-        log.warning("title results %s unreadable (%s): ignored", path, exc)
-        return Known({}, {})
-
-
-# The results read back are kept on the classifier object (not in this module: a classifier
-# per referential, dropped with it), with the size and time of the file they were read from:
-# the second call of a run (offers, then profiles) and later runs of a long-lived process
-# decode the file again only when another process rewrote it.
-_MEMORY = "_title_results_memory"
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
-
-
-# Kept in memory up to this many parts (tens of MB); a larger file is decoded at each call
-# rather than held by a long-lived process.
-MAX_REMEMBERED = 200_000
-
-
-def _known(clf: TitleClassifier, path: Path) -> Known:
-    """The results kept in ``path``, decoded once per version of the file."""
-    memory = getattr(clf, _MEMORY, None)
-    stamp = _stamp(path)
-    if memory is not None and memory[0] == path and stamp is not None and memory[1] == stamp:
-        return memory[2]
-    known = _load(path)
-    _remember(clf, path, known, stamp)
-    return known
-
-
-def _remember(
-    clf: TitleClassifier,
-    path: Path,
-    known: Known,
-    stamp: tuple[int, int] | None = None,
-) -> None:
-    if len(known) > MAX_REMEMBERED:
-        setattr(clf, _MEMORY, None)
-    else:
-        setattr(clf, _MEMORY, (path, stamp or _stamp(path), known))
-
-
-def _save(path: Path, known: Known) -> None:
-    rows = [[main, second, *rest] for (main, second), rest in known.rows.items()]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        text = json.dumps({"rows": rows, "parts": known.parts}, ensure_ascii=False)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)  # atomic: a parallel reader sees the whole file or none
-    except OSError as exc:  # a read-only installation still works, only slower
-        log.warning("title results not written to %s: %s", path, exc)
+        yield store
+    finally:
+        store.close()
 
 
 def classify_titles(clf: TitleClassifier, titles: pd.Series) -> pd.DataFrame:
@@ -141,25 +205,24 @@ def classify_titles(clf: TitleClassifier, titles: pd.Series) -> pd.DataFrame:
     titles = titles.reset_index(drop=True)
     if titles.empty:
         return clf.classify(titles)
-    path = results_path(clf) if clf.use_cache else None
-    known = _known(clf, path) if path is not None else Known({}, {})
-    parts, new_parts = _parts(clf, titles, known)
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(parts))
-    keys = [(str(m), str(s)) for m, s in uniques]
-    missing = [i for i, k in enumerate(keys) if k not in known.rows]
-    if missing:
-        _, first = np.unique(codes, return_index=True)  # one title per distinct parts
-        fresh = clf.classify(titles.iloc[first[missing]].reset_index(drop=True))
-        for i, row in zip(missing, fresh[COLUMNS].itertuples(index=False), strict=True):
-            known.rows[keys[i]] = [row.code, float(row.confidence), row.matched_title,
-                                   [list(c) for c in row.candidates]]  # fmt: skip
-    if (missing or new_parts) and path is not None:
-        if len(known) <= MAX_STORED:
-            _save(path, known)
-        _remember(clf, path, known)
+    with _store(clf) as store:
+        parts, new_parts = _parts(clf, titles, store)
+        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(parts))
+        keys = [(str(m), str(s)) for m, s in uniques]
+        known = store.results(keys)
+        missing = [i for i, k in enumerate(keys) if k not in known]
+        fresh_rows: dict[tuple[str, str], list] = {}
+        if missing:
+            _, first = np.unique(codes, return_index=True)  # one title per distinct parts
+            fresh = clf.classify(titles.iloc[first[missing]].reset_index(drop=True))
+            for i, row in zip(missing, fresh[COLUMNS].itertuples(index=False), strict=True):
+                fresh_rows[keys[i]] = [row.code, float(row.confidence), row.matched_title,
+                                       [list(c) for c in row.candidates]]  # fmt: skip
+            known.update(fresh_rows)
+        store.add(new_parts, fresh_rows)
     log.info("titles: %d distinct parts, %d classified, %d known; %d titles cleaned",
-             len(keys), len(missing), len(keys) - len(missing), new_parts)  # fmt: skip
-    table = [known.rows[k] for k in keys]
+             len(keys), len(missing), len(keys) - len(missing), len(new_parts))  # fmt: skip
+    table = [known[k] for k in keys]
     out = pd.DataFrame(index=pd.RangeIndex(len(keys)))
     out["code"] = pd.Series([r[0] for r in table], dtype=object)
     out["label"] = clf.labels_of(out["code"])
@@ -170,18 +233,23 @@ def classify_titles(clf: TitleClassifier, titles: pd.Series) -> pd.DataFrame:
     return out.iloc[codes].reset_index(drop=True)
 
 
-def _parts(clf: TitleClassifier, titles: pd.Series, known: Known) -> tuple[pd.DataFrame, int]:
+def _parts(
+    clf: TitleClassifier, titles: pd.Series, store: Store
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """``clf.parts(titles)``, the parts of titles met before read back by their digest (the
-    cleaning is most of the cost of a title whose result is known); and how many titles were
-    cleaned now (their parts are added to ``known``)."""
+    cleaning is most of the cost of a title whose result is known); and the parts of the
+    titles cleaned now, by digest."""
     digests = [title_digest(str(t)) for t in titles.astype("object").where(titles.notna(), "")]
-    todo = [i for i, d in enumerate(digests) if d not in known.parts]
+    known = store.parts(list(dict.fromkeys(digests)))
+    todo = [i for i, d in enumerate(digests) if d not in known]
+    new: dict[str, list[str]] = {}
     if todo:
         fresh = clf.parts(titles.iloc[todo])
         for i, m, s in zip(todo, fresh["main"], fresh["second"], strict=True):
-            known.parts[digests[i]] = [str(m), str(s)]
-    pairs = [known.parts[d] for d in digests]
-    return pd.DataFrame(pairs, columns=["main", "second"], index=titles.index), len(todo)
+            new[digests[i]] = [str(m), str(s)]
+        known.update(new)
+    pairs = [known[d] for d in digests]
+    return pd.DataFrame(pairs, columns=["main", "second"], index=titles.index), new
 
 
 __all__ = ["classify_titles", "results_path", "title_digest"]
