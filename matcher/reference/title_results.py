@@ -70,8 +70,8 @@ def title_digest(title: str) -> str:
 
 
 class Store:
-    """The rows of one run's titles read from the file, and the rows it adds. Without a file
-    (no cache, or a file that cannot be opened) it only holds the run's own rows."""
+    """One run's access to the file: it reads the rows of the run's titles and adds the new
+    ones. Without a file (no cache, or one that cannot be opened) it reads and keeps nothing."""
 
     def __init__(self, path: Path | None):
         self.path = path
