@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -22,6 +23,16 @@ def cache_dir() -> Path:
     from reference data (classifier artefacts, classified titles, the communes' look-ups)."""
     env = os.environ.get(CACHE_ENV)
     return Path(env) if env else ROOT / ".cache"
+
+
+def cache_file(kind: str, salt: str, files: list[Path | str], suffix: str) -> Path:
+    """``<cache_dir>/<kind>-<key><suffix>``, the key a hash of ``salt`` and of the bytes of
+    ``files`` (the code that builds the file, its source data): any change of them names a new
+    file, so a stale one is never read."""
+    h = hashlib.sha1(salt.encode())
+    for f in files:
+        h.update(Path(f).read_bytes())
+    return cache_dir() / f"{kind}-{h.hexdigest()[:20]}{suffix}"
 
 
 def default_database() -> str:

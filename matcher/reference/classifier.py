@@ -600,7 +600,8 @@ class TitleClassifier:
             # with contexts, many rows share a key ("technicien", each with its own offer).
             ukeys, inv = np.unique(block, return_inverse=True)
             inv = inv.ravel()
-            sims_u = (self._chars.transform(ukeys) @ self._title_matrix).toarray()
+            grams_u = self._chars.transform(ukeys)  # read by the title and centroid products
+            sims_u = (grams_u @ self._title_matrix).toarray()
             qhead_u = np.array([head_index.get(b.split(" ", 1)[0], -1) for b in ukeys.tolist()])
             same_head = self._title_head[None, :] == qhead_u[:, None]
             adj_u = np.where(same_head, sims_u, sims_u * self.HEAD_DISCOUNT)
@@ -651,7 +652,7 @@ class TitleClassifier:
             weights = 1.0 / (1.0 + np.arange(top_dom.shape[1]))
             same_dom = self._domain[cand][:, :, None] == top_dom[:, None, :]
             domain = (same_dom * weights).sum(axis=2) / weights.sum()
-            cen_u = (self._chars.transform(ukeys) @ self._centroids).toarray()
+            cen_u = (grams_u @ self._centroids).toarray()
             cen = cen_u[inv[:, None], cand]
             if contexts is not None:
                 by_ctx = np.argsort(-score_ctx, axis=1)[:, :DOMAIN_TOP]

@@ -24,7 +24,6 @@ flies" more often than not, so the simple measure is kept and said.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import os
 import pickle
@@ -38,7 +37,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from matcher.errors import UserError
-from matcher.paths import COMMUNES_DIR, cache_dir
+from matcher.paths import COMMUNES_DIR, cache_file
 from matcher.text import fold as fold_module
 from matcher.text import normalise as normalise_module
 from matcher.text.fold import fold
@@ -139,10 +138,9 @@ def communes_cache(source: Path) -> Path:
     """Where the prepared communes of ``source`` are kept: keyed by the file's bytes, the code
     that prepares them (this module, the text folding) and the pandas version, so that any
     change builds them again."""
-    h = hashlib.sha1(f"{CACHE_FORMAT}:{pd.__version__}".encode())
-    for module_path in (source, __file__, fold_module.__file__, normalise_module.__file__):
-        h.update(Path(str(module_path)).read_bytes())
-    return cache_dir() / f"communes-{h.hexdigest()[:20]}.pkl"
+    files: list[Path | str] = [source, __file__, str(fold_module.__file__),
+                               str(normalise_module.__file__)]  # fmt: skip
+    return cache_file("communes", f"{CACHE_FORMAT}:{pd.__version__}", files, ".pkl")
 
 
 @functools.cache

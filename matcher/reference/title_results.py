@@ -8,7 +8,7 @@ pay for its cleaning (its parts are kept under a digest of the title). Only titl
 ``tests/test_speed_equivalence.py``).
 
 The store is an SQLite file (``titles-<key>.sqlite`` in
-:func:`~matcher.reference.classifier.cache_dir`): a run reads the rows of its own titles only and
+:func:`~matcher.paths.cache_dir`): a run reads the rows of its own titles only and
 adds its new ones, so its cost follows the run, not the size of the file (a JSON file decoded
 whole took seconds per process once it held the titles of a few large runs). It is keyed by the
 classifier's referential hash and by the source of the classifier and of the text cleaning it
@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from matcher.paths import cache_file
 from matcher.reference import char_ngrams as char_ngrams_module
 from matcher.reference import classifier as classifier_module
-from matcher.reference.classifier import cache_dir
 from matcher.text import fold as fold_module
 from matcher.text import normalise as normalise_module
 
@@ -57,10 +57,9 @@ _SCHEMA = (
 
 def results_path(clf: TitleClassifier) -> Path:
     """Where the results of this classifier (this referential, this code) are kept."""
-    h = hashlib.sha1(f"{FORMAT}:{clf.cache_key}".encode())
-    for module in (classifier_module, char_ngrams_module, normalise_module, fold_module):
-        h.update(Path(str(module.__file__)).read_bytes())
-    return cache_dir() / f"titles-{h.hexdigest()[:20]}.sqlite"
+    modules = (classifier_module, char_ngrams_module, normalise_module, fold_module)
+    return cache_file("titles", f"{FORMAT}:{clf.cache_key}", [str(m.__file__) for m in modules],
+                      ".sqlite")  # fmt: skip
 
 
 def title_digest(title: str) -> str:
@@ -171,6 +170,8 @@ def _open(path: Path) -> sqlite3.Connection | None:
             con = sqlite3.connect(path, timeout=30, isolation_level=None)
             for statement in _SCHEMA:
                 con.execute(statement)
+            # A first read: a file whose tables exist but whose pages are damaged fails here
+            # (and is replaced) rather than at every run's look-up.
             con.execute("SELECT count(*) FROM parts WHERE digest = ''").fetchone()
             return con
         except sqlite3.DatabaseError as exc:
