@@ -18,6 +18,7 @@ The flow, each step a matrix operation over pair index arrays (never a loop over
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -31,7 +32,8 @@ from matcher import fields as F
 from matcher.features import candidates, commute, constraints, occupation, protected, skills, text
 from matcher.features.commute import reach_factor
 from matcher.features.sparse_ops import rowwise_dot
-from matcher.ranking.prepare import prepare_offers, prepare_profiles
+from matcher.ranking import parallel
+from matcher.ranking.prepare import prepare_offers, prepare_profiles, warm_up
 from matcher.ranking.reasons import build_reasons, reach_reasons
 from matcher.reference.geo import builtin_communes
 from matcher.reference.referential import Referential, default_referential
@@ -106,10 +108,16 @@ def prepare(
     p = protected.scored_columns(profiles, protected.SCORED_PROFILE_FIELDS)
     o = protected.scrub_protected(o, protected.OFFER_TEXT_FIELDS)
     p = protected.scrub_protected(p, protected.PROFILE_TEXT_FIELDS)
-    return (
-        prepare_offers(o, referential, communes, settings),
-        prepare_profiles(p, referential, communes, settings),
-    )
+    return parallel.prepare_two_ways(
+        o,
+        p,
+        functools.partial(prepare_offers, referential=referential, communes=communes,
+                          settings=settings),
+        functools.partial(prepare_profiles, referential=referential, communes=communes,
+                          settings=settings),
+        settings.ranking.prepare_processes,
+        before_fork=functools.partial(warm_up, referential),
+    )  # fmt: skip
 
 
 def component_weights(settings: Settings) -> np.ndarray:

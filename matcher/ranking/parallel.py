@@ -1,0 +1,143 @@
+"""Preparation on two processes: the profiles split in two, one part prepared by a forked copy
+of this process while this one prepares the offers and the other part.
+
+Preparing (normalising text, splitting skills, classifying titles) is Python code: one core.
+A row's prepared columns depend on that row only (the incremental re-match prepares rows one
+by one and is tested equal to a full run), so the two parts concatenated are the frame of a
+run over all the profiles. The forked child inherits the loaded referential and classifier
+(nothing is loaded twice) and sends its frame back through a pipe (pickle).
+
+Forking is only safe in a process that runs a single thread (a lock held by another thread at
+the fork would stay held in the child forever): the dashboard, a Dask worker or any caller with
+threads prepares in one process. So do Windows and macOS (no safe fork), small inputs (the fork
+and the pickling cost more than they save) and very large ones (the child's copy of its part
+would add to the memory bound of the national-scale run).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import pickle
+import resource
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+# Profiles from which a second process pays (fork, pickling: ~0.1 s; a profile ~0.3 ms).
+FORK_FROM_PROFILES = 2_000
+# Up to which it is used: above, the national-scale run keeps its memory bound first.
+FORK_UP_TO_PROFILES = 200_000
+
+
+def can_fork() -> bool:
+    """A fork is safe here: Linux, and this process runs one thread (the main one)."""
+    return (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and threading.current_thread() is threading.main_thread()
+    )
+
+
+def beside(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    """Start ``fn(*args)`` in a forked child; returns the function that waits for its result
+    (an exception of the child is raised there). The child's peak memory is logged."""
+    read_fd, write_fd = os.pipe()
+    # Objects moved out of the collector's sight before the fork: a collection in the child
+    # would otherwise write to every object's header and copy every page of the parent.
+    gc.freeze()
+    pid = os.fork()
+    if pid != 0:
+        gc.unfreeze()
+    if pid == 0:  # the child: compute, send, leave without running the parent's exit code
+        code = 0
+        try:
+            os.close(read_fd)
+            try:
+                payload: tuple[str, Any] = ("ok", fn(*args))
+            except BaseException as exc:  # sent to the parent, raised there
+                payload = ("error", exc)
+            with os.fdopen(write_fd, "wb") as fh:
+                try:
+                    pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception as exc:  # an exception that cannot be pickled
+                    pickle.dump(("error", RuntimeError(repr(exc))), fh)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+
+    def join() -> Any:
+        try:
+            with os.fdopen(read_fd, "rb") as fh:
+                status, value = pickle.load(fh)
+        except EOFError:
+            status, value = "error", RuntimeError("the preparing process ended without result")
+        finally:
+            os.waitpid(pid, 0)
+        log.debug("child process peak memory: %.0f MiB",
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)  # fmt: skip
+        if status == "error":
+            raise value
+        return value
+
+    return join
+
+
+def text_weight(frame: pd.DataFrame) -> np.ndarray:
+    """Characters of each row's text cells: what preparing a row costs, roughly."""
+    weight = np.ones(len(frame))
+    for col in frame.columns:
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col].dtype):
+            values = frame[col].to_numpy(dtype=object)
+            weight += np.array([len(v) if v.__class__ is str else 0 for v in values], dtype=float)
+    return weight
+
+
+def split_point(offers: pd.DataFrame, profiles: pd.DataFrame) -> int:
+    """Where to cut the profiles so that the offers plus the first part weigh about as much as
+    the second part (the offers stay in this process)."""
+    w = text_weight(profiles)
+    half = (text_weight(offers).sum() + w.sum()) / 2
+    # First part: what is left of the half once the offers are counted (possibly nothing).
+    return int(np.searchsorted(np.cumsum(w), half - text_weight(offers).sum(), side="right"))
+
+
+def prepare_two_ways(
+    offers: pd.DataFrame,
+    profiles: pd.DataFrame,
+    prepare_offers: Callable[[pd.DataFrame], pd.DataFrame],
+    prepare_profiles: Callable[[pd.DataFrame], pd.DataFrame],
+    processes: int,
+    before_fork: Callable[[], None] = lambda: None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(prepare_offers(offers), prepare_profiles(profiles))``, on two processes when
+    ``processes`` >= 2 and the size and the process allow it (see the module's docstring).
+    ``before_fork`` loads what both processes read, so that it is loaded once."""
+    n = len(profiles)
+    if processes < 2 or not FORK_FROM_PROFILES <= n <= FORK_UP_TO_PROFILES or not can_fork():
+        return prepare_offers(offers), prepare_profiles(profiles)
+    cut = split_point(offers, profiles)
+    cut = min(max(cut, 0), n - 1)  # the child always has rows: the same code path every time
+    before_fork()
+    second = beside(prepare_profiles, profiles.iloc[cut:])
+    try:
+        po = prepare_offers(offers)
+        first = prepare_profiles(profiles.iloc[:cut]) if cut else None
+    finally:
+        rest = second()
+    log.info("prepared on two processes: offers and %d profiles here, %d in a child", cut,
+             n - cut)  # fmt: skip
+    pp = rest if first is None else pd.concat([first, rest], ignore_index=True)
+    return po, pp
+
+
+__all__ = ["FORK_FROM_PROFILES", "FORK_UP_TO_PROFILES", "beside", "can_fork", "prepare_two_ways"]

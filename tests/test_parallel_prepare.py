@@ -1,0 +1,108 @@
+"""Preparing on two processes (matcher/ranking/parallel.py) gives the frames of one process."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+
+import pandas as pd
+import pytest
+
+from matcher.devtools.synthetic import synthetic_frames
+from matcher.ranking import parallel
+from matcher.ranking.scoring import prepare
+from matcher.reference.geo import builtin_communes
+from matcher.reference.referential import builtin_referential
+from matcher.settings import Settings
+
+needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no safe fork here (threads)")
+
+
+def _settings(processes: int) -> Settings:
+    s = Settings()
+    return dataclasses.replace(s, ranking=dataclasses.replace(s.ranking,
+                                                              prepare_processes=processes))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def frames():
+    ref = builtin_referential()
+    offers, profiles, _ = synthetic_frames(ref, 40, 300, 5)
+    return ref, builtin_communes(), offers, profiles
+
+
+@needs_fork
+def test_two_processes_give_the_frames_of_one(frames, monkeypatch, caplog):
+    ref, communes, offers, profiles = frames
+    one_o, one_p = prepare(offers, profiles, _settings(1), ref, communes)
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    with caplog.at_level(logging.INFO, logger=parallel.__name__):
+        two_o, two_p = prepare(offers, profiles, _settings(2), ref, communes)
+    forked = [r.getMessage() for r in caplog.records if "two processes" in r.getMessage()]
+    assert len(forked) == 1  # the second process was really used
+    pd.testing.assert_frame_equal(two_o, one_o)
+    pd.testing.assert_frame_equal(two_p, one_p)
+    assert len(two_p) == len(profiles)
+
+
+@needs_fork
+@pytest.mark.parametrize("cut_at", [0, 1, 150, 299])
+def test_any_cut_gives_the_same_profiles(frames, monkeypatch, cut_at):
+    """Whatever the split (the offers heavier than all the profiles: nothing here), the
+    concatenated parts are the frame of one run."""
+    ref, communes, offers, profiles = frames
+    _, one_p = prepare(offers, profiles, _settings(1), ref, communes)
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    monkeypatch.setattr(parallel, "split_point", lambda o, p: cut_at)
+    _, two_p = prepare(offers, profiles, _settings(2), ref, communes)
+    pd.testing.assert_frame_equal(two_p, one_p)
+
+
+def _boom(frame):
+    raise ValueError(f"échec sur {len(frame)} lignes")
+
+
+@needs_fork
+def test_an_error_of_the_child_is_raised_here(frames, monkeypatch):
+    _, _, offers, profiles = frames
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    with pytest.raises(ValueError, match="échec sur"):
+        parallel.prepare_two_ways(offers, profiles, lambda f: f, _boom, 2)
+
+
+def test_no_fork_with_other_threads_small_inputs_or_one_process(frames, monkeypatch):
+    """Each gate keeps everything in this process: the child's function is never called."""
+    _, _, offers, profiles = frames
+    calls: list[int] = []
+
+    def beside(fn, *args):
+        calls.append(1)
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(parallel, "beside", beside)
+    same = (lambda f: f), (lambda f: f)
+    parallel.prepare_two_ways(offers, profiles, *same, 2)  # 300 < FORK_FROM_PROFILES
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    parallel.prepare_two_ways(offers, profiles, *same, 1)  # one process asked
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not parallel.can_fork()
+        parallel.prepare_two_ways(offers, profiles, *same, 2)  # another thread runs
+    finally:
+        stop.set()
+        other.join()
+    assert calls == []
+
+
+def test_split_point_balances_the_text():
+    """The offers stay here: the first part of the profiles is what the half of all the text
+    leaves once the offers are counted."""
+    offers = pd.DataFrame({"t": ["x" * 99]})  # weight 100 (99 characters + 1 per row)
+    profiles = pd.DataFrame({"t": ["x" * 9] * 30})  # 30 x 10
+    # (100 + 300) / 2 - 100 = 100: the first 10 profiles here, 20 in the child.
+    assert parallel.split_point(offers, profiles) == 10
+    heavy = pd.DataFrame({"t": ["x" * 999]})  # heavier than all the profiles: none here
+    assert parallel.split_point(heavy, profiles) == 0
