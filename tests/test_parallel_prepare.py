@@ -59,16 +59,19 @@ def test_any_cut_gives_the_same_profiles(frames, monkeypatch, cut_at):
     pd.testing.assert_frame_equal(two_p, one_p)
 
 
-def _boom(frame):
-    raise ValueError(f"échec sur {len(frame)} lignes")
-
-
 @needs_fork
 def test_an_error_of_the_child_is_raised_here(frames, monkeypatch):
     _, _, offers, profiles = frames
     monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    parent = parallel.os.getpid()
+
+    def fails_in_child(frame):
+        if parallel.os.getpid() != parent:
+            raise ValueError(f"échec sur {len(frame)} lignes")
+        return frame
+
     with pytest.raises(ValueError, match="échec sur"):
-        parallel.prepare_two_ways(offers, profiles, lambda f: f, _boom, 2)
+        parallel.prepare_two_ways(offers, profiles, lambda f: f, fails_in_child, 2)
 
 
 def test_no_fork_with_other_threads_small_inputs_or_one_process(frames, monkeypatch):
@@ -106,3 +109,55 @@ def test_split_point_balances_the_text():
     assert parallel.split_point(offers, profiles) == 10
     heavy = pd.DataFrame({"t": ["x" * 999]})  # heavier than all the profiles: none here
     assert parallel.split_point(heavy, profiles) == 0
+
+
+def _die(frame):
+    import os
+
+    os._exit(3)  # as if killed: no result sent
+
+
+@needs_fork
+def test_a_lost_child_costs_time_not_the_run(frames, monkeypatch, caplog):
+    """The child's part is prepared here when the child dies without a result."""
+    _, _, offers, profiles = frames
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    here: list[int] = []
+
+    def prepare_here(frame):
+        here.append(len(frame))
+        return frame
+
+    def prepare_profiles(frame):
+        # In the child (a fork of this test) the first call dies; here it prepares.
+        return _die(frame) if parallel.os.getpid() != parent else prepare_here(frame)
+
+    parent = parallel.os.getpid()
+    with caplog.at_level(logging.WARNING, logger=parallel.__name__):
+        _, pp = parallel.prepare_two_ways(offers, profiles, lambda f: f, prepare_profiles, 2)
+    assert len(pp) == len(profiles) and pp.equals(profiles.reset_index(drop=True))
+    assert sum(here) == len(profiles) and len(here) == 2
+    assert any("ended without a result" in r.getMessage() for r in caplog.records)
+
+
+@needs_fork
+def test_an_error_here_stops_the_child(frames, monkeypatch):
+    """This process fails: the child is killed and reaped, not waited for."""
+    import time
+
+    _, _, offers, profiles = frames
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    parent = parallel.os.getpid()
+
+    def slow_in_child(frame):
+        if parallel.os.getpid() != parent:
+            time.sleep(60)
+        return frame
+
+    def boom(frame):
+        raise KeyError("offres")
+
+    start = time.perf_counter()
+    with pytest.raises(KeyError):
+        parallel.prepare_two_ways(offers, profiles, boom, slow_in_child, 2)
+    assert time.perf_counter() - start < 30

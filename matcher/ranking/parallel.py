@@ -16,11 +16,13 @@ would add to the memory bound of the national-scale run).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
 import pickle
 import resource
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -46,16 +48,50 @@ def can_fork() -> bool:
     )
 
 
-def beside(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-    """Start ``fn(*args)`` in a forked child; returns the function that waits for its result
-    (an exception of the child is raised there). The child's peak memory is logged."""
+class ChildLost(RuntimeError):
+    """The child ended without sending a result (killed, out of memory)."""
+
+
+class Child:
+    """``fn(*args)`` running in a forked child (see :func:`beside`)."""
+
+    def __init__(self, pid: int, read_fd: int):
+        self.pid, self.read_fd = pid, read_fd
+
+    def result(self) -> Any:
+        """Wait for the child's result; its exception is raised here, :class:`ChildLost` when
+        it sent nothing."""
+        try:
+            with os.fdopen(self.read_fd, "rb") as fh:
+                data = fh.read()
+        finally:
+            os.waitpid(self.pid, 0)
+        log.debug("child process peak memory: %.0f MiB",
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)  # fmt: skip
+        if not data:
+            raise ChildLost("the child process ended without a result")
+        status, value = pickle.loads(data)
+        if status == "error":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child and reap it (this process failed: its result is not needed)."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(self.read_fd)
+        with contextlib.suppress(OSError):
+            os.waitpid(self.pid, 0)
+
+
+def beside(fn: Callable[..., Any], *args: Any) -> Child:
+    """Start ``fn(*args)`` in a forked child; :meth:`Child.result` waits for its result."""
     read_fd, write_fd = os.pipe()
     # Objects moved out of the collector's sight before the fork: a collection in the child
     # would otherwise write to every object's header and copy every page of the parent.
     gc.freeze()
     pid = os.fork()
-    if pid != 0:
-        gc.unfreeze()
     if pid == 0:  # the child: compute, send, leave without running the parent's exit code
         code = 0
         try:
@@ -64,32 +100,19 @@ def beside(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
                 payload: tuple[str, Any] = ("ok", fn(*args))
             except BaseException as exc:  # sent to the parent, raised there
                 payload = ("error", exc)
+            try:
+                data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # an exception (or result) that cannot be pickled
+                data = pickle.dumps(("error", RuntimeError(repr(exc))))
             with os.fdopen(write_fd, "wb") as fh:
-                try:
-                    pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                except Exception as exc:  # an exception that cannot be pickled
-                    pickle.dump(("error", RuntimeError(repr(exc))), fh)
+                fh.write(data)
         except BaseException:
             code = 1
         finally:
             os._exit(code)
+    gc.unfreeze()
     os.close(write_fd)
-
-    def join() -> Any:
-        try:
-            with os.fdopen(read_fd, "rb") as fh:
-                status, value = pickle.load(fh)
-        except EOFError:
-            status, value = "error", RuntimeError("the preparing process ended without result")
-        finally:
-            os.waitpid(pid, 0)
-        log.debug("child process peak memory: %.0f MiB",
-                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)  # fmt: skip
-        if status == "error":
-            raise value
-        return value
-
-    return join
+    return Child(pid, read_fd)
 
 
 def text_weight(frame: pd.DataFrame) -> np.ndarray:
@@ -121,23 +144,33 @@ def prepare_two_ways(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(prepare_offers(offers), prepare_profiles(profiles))``, on two processes when
     ``processes`` >= 2 and the size and the process allow it (see the module's docstring).
-    ``before_fork`` loads what both processes read, so that it is loaded once."""
+    ``before_fork`` loads what both processes read, so that it is loaded once. A child that
+    dies without a result (killed, out of memory) costs time, not the run: its part is
+    prepared here."""
     n = len(profiles)
     if processes < 2 or not FORK_FROM_PROFILES <= n <= FORK_UP_TO_PROFILES or not can_fork():
         return prepare_offers(offers), prepare_profiles(profiles)
     cut = split_point(offers, profiles)
     cut = min(max(cut, 0), n - 1)  # the child always has rows: the same code path every time
     before_fork()
-    second = beside(prepare_profiles, profiles.iloc[cut:])
+    child = beside(prepare_profiles, profiles.iloc[cut:])
     try:
         po = prepare_offers(offers)
         first = prepare_profiles(profiles.iloc[:cut]) if cut else None
-    finally:
-        rest = second()
-    log.info("prepared on two processes: offers and %d profiles here, %d in a child", cut,
-             n - cut)  # fmt: skip
+    except BaseException:
+        child.cancel()
+        raise
+    try:
+        rest = child.result()
+        log.info("prepared on two processes: offers and %d profiles here, %d in a child", cut,
+                 n - cut)  # fmt: skip
+    except ChildLost:
+        log.warning("the second preparing process ended without a result: its %d profiles are "
+                    "prepared here", n - cut)  # fmt: skip
+        rest = prepare_profiles(profiles.iloc[cut:])
     pp = rest if first is None else pd.concat([first, rest], ignore_index=True)
     return po, pp
 
 
-__all__ = ["FORK_FROM_PROFILES", "FORK_UP_TO_PROFILES", "beside", "can_fork", "prepare_two_ways"]
+__all__ = ["FORK_FROM_PROFILES", "FORK_UP_TO_PROFILES", "Child", "ChildLost", "beside",
+           "can_fork", "prepare_two_ways"]  # fmt: skip
