@@ -161,3 +161,34 @@ def test_an_error_here_stops_the_child(frames, monkeypatch):
     with pytest.raises(KeyError):
         parallel.prepare_two_ways(offers, profiles, boom, slow_in_child, 2)
     assert time.perf_counter() - start < 30
+
+
+@needs_fork
+def test_context_of_two_processes_is_the_context_of_one(frames, monkeypatch):
+    """The TF-IDF rows computed in the child while this process builds the skills index are
+    the rows of a one-process run; so are the skills index and the occupation tables."""
+    import numpy as np
+
+    from matcher.ranking.scoring import build_context
+
+    ref, communes, offers, profiles = frames
+    one = build_context(offers, profiles, _settings(1), ref, communes)
+    forks: list[int] = []
+    real = parallel.beside
+
+    def counted(fn, *args):
+        forks.append(1)
+        return real(fn, *args)
+
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    monkeypatch.setattr(parallel, "beside", counted)
+    two = build_context(offers, profiles, _settings(2), ref, communes)
+    assert len(forks) == 2  # preparation, then TF-IDF beside the skills index
+    for a, b in [(one.text_offers, two.text_offers), (one.text_profiles, two.text_profiles)]:
+        assert a.shape == b.shape and (a != b).nnz == 0 and a.dtype == b.dtype
+    for x, y in [(one.occ_offers, two.occ_offers), (one.occ_profiles, two.occ_profiles),
+                 (one.trust_profiles, two.trust_profiles)]:  # fmt: skip
+        assert np.array_equal(x, y)
+    assert one.skill_index.profile_vocab == two.skill_index.profile_vocab
+    assert (one.skill_index.covered != two.skill_index.covered).nnz == 0
+    pd.testing.assert_frame_equal(one.profiles, two.profiles)

@@ -26,12 +26,14 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 log = logging.getLogger(__name__)
+A = TypeVar("A")
+B = TypeVar("B")
 
 # Profiles from which a second process pays (fork, pickling: ~0.1 s; a profile ~0.3 ms).
 FORK_FROM_PROFILES = 2_000
@@ -134,6 +136,29 @@ def split_point(offers: pd.DataFrame, profiles: pd.DataFrame) -> int:
     return int(np.searchsorted(np.cumsum(w), half - text_weight(offers).sum(), side="right"))
 
 
+def worth_forking(processes: int, n_profiles: int) -> bool:
+    """Two processes asked for, an input size where they pay, and a fork that is safe here."""
+    return processes >= 2 and FORK_FROM_PROFILES <= n_profiles <= FORK_UP_TO_PROFILES and can_fork()
+
+
+def side_by_side(there: Callable[[], A], here: Callable[[], B]) -> tuple[A, B]:
+    """``(there(), here())``, ``there`` computed in a forked child while ``here`` runs in this
+    process. A child that dies without a result (killed, out of memory) costs time, not the
+    run: ``there`` is then computed here; an error here kills the child."""
+    child = beside(there)
+    try:
+        b = here()
+    except BaseException:
+        child.cancel()
+        raise
+    try:
+        a = child.result()
+    except ChildLost:
+        log.warning("the second process ended without a result: its part is computed here")
+        a = there()
+    return a, b
+
+
 def prepare_two_ways(
     offers: pd.DataFrame,
     profiles: pd.DataFrame,
@@ -143,34 +168,25 @@ def prepare_two_ways(
     before_fork: Callable[[], None] = lambda: None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(prepare_offers(offers), prepare_profiles(profiles))``, on two processes when
-    ``processes`` >= 2 and the size and the process allow it (see the module's docstring).
-    ``before_fork`` loads what both processes read, so that it is loaded once. A child that
-    dies without a result (killed, out of memory) costs time, not the run: its part is
-    prepared here."""
+    :func:`worth_forking`: the child prepares the last profiles, this process the offers and
+    the first ones. ``before_fork`` loads what both processes read, so that it is loaded
+    once."""
     n = len(profiles)
-    if processes < 2 or not FORK_FROM_PROFILES <= n <= FORK_UP_TO_PROFILES or not can_fork():
+    if not worth_forking(processes, n):
         return prepare_offers(offers), prepare_profiles(profiles)
     cut = split_point(offers, profiles)
     cut = min(max(cut, 0), n - 1)  # the child always has rows: the same code path every time
     before_fork()
-    child = beside(prepare_profiles, profiles.iloc[cut:])
-    try:
-        po = prepare_offers(offers)
-        first = prepare_profiles(profiles.iloc[:cut]) if cut else None
-    except BaseException:
-        child.cancel()
-        raise
-    try:
-        rest = child.result()
-        log.info("prepared on two processes: offers and %d profiles here, %d in a child", cut,
-                 n - cut)  # fmt: skip
-    except ChildLost:
-        log.warning("the second preparing process ended without a result: its %d profiles are "
-                    "prepared here", n - cut)  # fmt: skip
-        rest = prepare_profiles(profiles.iloc[cut:])
+
+    def here() -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        return prepare_offers(offers), prepare_profiles(profiles.iloc[:cut]) if cut else None
+
+    rest, (po, first) = side_by_side(lambda: prepare_profiles(profiles.iloc[cut:]), here)
+    log.info("prepared on two processes: offers and %d profiles here, %d in a child", cut,
+             n - cut)  # fmt: skip
     pp = rest if first is None else pd.concat([first, rest], ignore_index=True)
     return po, pp
 
 
 __all__ = ["FORK_FROM_PROFILES", "FORK_UP_TO_PROFILES", "Child", "ChildLost", "beside",
-           "can_fork", "prepare_two_ways"]  # fmt: skip
+           "can_fork", "prepare_two_ways", "side_by_side", "worth_forking"]  # fmt: skip

@@ -186,15 +186,38 @@ def build_context(
     po, pp = prepare(offers, profiles, settings, referential, communes)
 
     clock.stage("text")
-    xo, xp = text.vectorise(
-        po[F.TEXT_NORM],
-        pp[F.TEXT_NORM],
-        fold_text(po[text.OFFER_TITLE_FIELD]),
-        fold_text(pp[text.PROFILE_TITLE_FIELD]),
-        char_weight=r.text_char_weight,
-        max_df=r.text_max_df,
-        max_df_min_docs=r.text_max_df_min_docs,
-    )
+
+    def vectorise() -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        return text.vectorise(
+            po[F.TEXT_NORM],
+            pp[F.TEXT_NORM],
+            fold_text(po[text.OFFER_TITLE_FIELD]),
+            fold_text(pp[text.PROFILE_TITLE_FIELD]),
+            char_weight=r.text_char_weight,
+            max_df=r.text_max_df,
+            max_df_min_docs=r.text_max_df_min_docs,
+        )
+
+    def skill_index() -> skills.SkillIndex:
+        clock.stage("skills")
+        return skills.build_index(
+            po[F.SKILL_LIST],
+            pp[F.SKILL_LIST],
+            r.skill_threshold,
+            skills.core_skills(referential),
+            r.core_skill_weight,
+            po[F.OCC_CODES],
+            workers=r.threads,
+        )
+
+    # The TF-IDF rows and the skills index read the same prepared frames and not each other:
+    # with two processes the TF-IDF is computed in a forked child while this one builds the
+    # skills index (the "text" stage is then inside the "skills" one).
+    if parallel.worth_forking(r.prepare_processes, len(pp)):
+        (xo, xp), index = parallel.side_by_side(vectorise, skill_index)
+    else:
+        xo, xp = vectorise()
+        index = skill_index()
     table = occupation.code_table(po[F.OCC_CODES], pp[F.OCC_CODES], referential)
     occ_o = occupation.code_matrix(po[F.OCC_CODES], table)
     occ_p = occupation.code_matrix(pp[F.OCC_CODES], table)
@@ -203,17 +226,6 @@ def build_context(
     )
     trust_p = occupation.confidence_weight(
         pp[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
-    )
-
-    clock.stage("skills")
-    index = skills.build_index(
-        po[F.SKILL_LIST],
-        pp[F.SKILL_LIST],
-        r.skill_threshold,
-        skills.core_skills(referential),
-        r.core_skill_weight,
-        po[F.OCC_CODES],
-        workers=r.threads,
     )
     return Context(po, pp, xo, xp, table, occ_o, occ_p, trust_o, trust_p, index, settings)
 
