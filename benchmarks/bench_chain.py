@@ -130,19 +130,90 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def stages(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
-    """The product's chain in this process, stage by stage, with peak memory per stage."""
-    from bench_ranking import Sampler
+TREE_SAMPLER = r"""
+import json, os, sys, time
+pid, stage, peaks = int(sys.argv[1]), "start", {}
+os.set_blocking(sys.stdin.fileno(), False)
 
-    sampler = Sampler()
-    # CPU time (user + sys, every thread of this process) per stage, beside the wall clock:
-    # on a shared machine the wall clock says as much about the neighbours as about us.
+def tree_rss(pid):
+    # Resident memory of the process and its children (a forked preparation counts too).
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                total += next(int(l.split()[1]) for l in fh if l.startswith("VmRSS:"))
+            for t in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{t}/children") as fh:
+                    todo += [int(c) for c in fh.read().split() if int(c) != os.getpid()]
+        except (OSError, StopIteration):
+            pass
+    return total / 1024
+
+buf = ""
+while True:
+    try:
+        buf += os.read(sys.stdin.fileno(), 4096).decode()
+    except BlockingIOError:
+        pass
+    *lines, buf = buf.split("\n")
+    m = tree_rss(pid)
+    peaks[stage] = max(peaks.get(stage, 0.0), m)
+    for line in lines:
+        if line == "stop":
+            print(json.dumps(peaks), flush=True)
+            sys.exit(0)
+        stage = line
+        peaks[stage] = max(peaks.get(stage, 0.0), m)
+    time.sleep(0.02)
+"""
+
+
+class TreeSampler:
+    """Peak resident memory per stage of this process and its children, sampled every 20 ms by
+    another process (a sampling thread here would keep the preparation from forking: see
+    matcher/ranking/parallel.py)."""
+
+    def __init__(self) -> None:
+        self.stage = "start"
+        self.times: dict[str, float] = {}
+        self.peaks: dict[str, float] = {}
+        self._last = time.perf_counter()
+        self._proc = subprocess.Popen([PY, "-c", TREE_SAMPLER, str(os.getpid())],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+
+    def enter(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.times[self.stage] = self.times.get(self.stage, 0.0) + now - self._last
+        self.stage, self._last = stage, now
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(stage + "\n")
+        self._proc.stdin.flush()
+
+    def stop(self) -> None:
+        self.enter("end")
+        out, _ = self._proc.communicate("stop\n")
+        self.peaks = json.loads(out)
+
+
+def stages(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
+    """The product's chain in this process, stage by stage, with the peak memory per stage of
+    this process and its children."""
+    sampler = TreeSampler()
+    # CPU time (user + sys of this process, every thread, and of its finished children) per
+    # stage, beside the wall clock: on a shared machine the wall clock says as much about the
+    # neighbours as about us.
     cpu: dict[str, float] = {}
-    last_stage, last_cpu = [sampler.stage], [time.process_time()]
+
+    def cpu_now() -> float:
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + kids.ru_utime + kids.ru_stime
+
+    last_stage, last_cpu = [sampler.stage], [cpu_now()]
     enter = sampler.enter
 
     def cpu_enter(stage: str) -> None:
-        now = time.process_time()
+        now = cpu_now()
         cpu[last_stage[0]] = cpu.get(last_stage[0], 0.0) + now - last_cpu[0]
         last_stage[0], last_cpu[0] = stage, now
         enter(stage)

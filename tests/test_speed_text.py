@@ -358,3 +358,70 @@ def test_stop_and_stem_equals_each_text_word_by_word(texts, empty_stem):
         assert N._stop_and_stem(texts) == want
     finally:
         N.stem_word = real
+
+
+# -- character n-gram counts (matcher/reference/char_ngrams.py) --------------------------------
+GRAM_VOCAB_DOCS = [
+    "agent de nettoyage",
+    "technicien de surface",
+    "aide-soignant",
+    "cuisinier",
+    "é à ç",
+    "c++ c#",
+    "x",
+    "ab",
+    "électricien bâtiment",
+    "œuvre",
+    "a b c",
+]
+
+
+def _sklearn_counts(ngram_range, docs):
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    fitted = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, lowercase=False)
+    fitted.fit(GRAM_VOCAB_DOCS)
+    vocab = fitted.get_feature_names_out().tolist()
+    plain = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, lowercase=False,
+                            dtype=np.float32, vocabulary={g: i for i, g in enumerate(vocab)})  # fmt: skip
+    return vocab, plain.transform(docs).tocsr()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXTS, min_size=1, max_size=8), st.sampled_from([(2, 4), (3, 5), (1, 2)]))
+def test_gram_counts_equal_scikit_learn(docs, ngram_range):
+    """The array counting of char_wb n-grams gives scikit-learn's matrix entry for entry (same
+    sorted indices, same float32 counts), or declines (a text holding its separator)."""
+    import numpy as np
+
+    from matcher.reference.char_ngrams import GramCounter
+
+    vocab, expected = _sklearn_counts(ngram_range, docs)
+    got = GramCounter(vocab, ngram_range).counts(docs)
+    if any(GramCounter.SEP in d for d in docs):
+        assert got is None
+        return
+    assert got is not None and got.shape == expected.shape and got.dtype == np.float32
+    assert got.has_sorted_indices
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+
+
+def test_gram_counts_on_known_words():
+    """Counts checked by hand: " ab " holds " a", "ab", "b " (2-grams), " ab", "ab " and
+    " ab " (3- and 4-grams); a word repeated counts twice; unknown characters match nothing."""
+    from matcher.reference.char_ngrams import GramCounter
+
+    vocab = [" a", "ab", "b ", " ab", "ab ", " ab ", "zz"]
+    got = GramCounter(vocab, (2, 4)).counts(["ab ab", "zzz", "", "ab\x00"])
+    assert got is None  # the separator itself: the caller falls back to scikit-learn
+    got = GramCounter(vocab, (2, 4)).counts(["ab ab", "zzz", "", "€ab€"])
+    assert got is not None
+    assert got.toarray().tolist() == [
+        [2, 2, 2, 2, 2, 2, 0],
+        [0, 0, 0, 0, 0, 0, 2],
+        [0, 0, 0, 0, 0, 0, 0],
+        [0, 1, 0, 0, 0, 0, 0],
+    ]

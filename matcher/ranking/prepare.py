@@ -26,7 +26,14 @@ from matcher.reference.referential import (
 from matcher.reference.title_results import classify_titles
 from matcher.settings import Settings
 from matcher.text.fold import fold_series
-from matcher.text.normalise import join_text, normalise_text, split_skills, split_titles
+from matcher.text.normalise import (
+    abbreviations,
+    join_text,
+    normalise_text,
+    split_skills,
+    split_titles,
+    stop_words,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +42,14 @@ RADIUS_KM = F.RADIUS_KM
 OFFER_CONTEXT_FIELDS = [F.DESCRIPTION, F.SKILLS]
 PROFILE_CONTEXT_FIELDS = [F.SKILLS, F.EXPERIENCE]
 MEANS = F.MEANS
+
+
+def warm_up(referential: Referential) -> None:
+    """Load what preparing reads (the title classifier, the word lists), so that it is loaded
+    once before :mod:`matcher.ranking.parallel` forks, not once in each process."""
+    _ = referential.classifier
+    stop_words()
+    abbreviations()
 
 
 def _ensure(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:

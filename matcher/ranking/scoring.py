@@ -18,6 +18,7 @@ The flow, each step a matrix operation over pair index arrays (never a loop over
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -31,7 +32,8 @@ from matcher import fields as F
 from matcher.features import candidates, commute, constraints, occupation, protected, skills, text
 from matcher.features.commute import reach_factor
 from matcher.features.sparse_ops import rowwise_dot
-from matcher.ranking.prepare import prepare_offers, prepare_profiles
+from matcher.ranking import parallel
+from matcher.ranking.prepare import prepare_offers, prepare_profiles, warm_up
 from matcher.ranking.reasons import build_reasons, reach_reasons
 from matcher.reference.geo import builtin_communes
 from matcher.reference.referential import Referential, default_referential
@@ -106,10 +108,16 @@ def prepare(
     p = protected.scored_columns(profiles, protected.SCORED_PROFILE_FIELDS)
     o = protected.scrub_protected(o, protected.OFFER_TEXT_FIELDS)
     p = protected.scrub_protected(p, protected.PROFILE_TEXT_FIELDS)
-    return (
-        prepare_offers(o, referential, communes, settings),
-        prepare_profiles(p, referential, communes, settings),
-    )
+    return parallel.prepare_two_ways(
+        o,
+        p,
+        functools.partial(prepare_offers, referential=referential, communes=communes,
+                          settings=settings),
+        functools.partial(prepare_profiles, referential=referential, communes=communes,
+                          settings=settings),
+        settings.ranking.prepare_processes,
+        before_fork=functools.partial(warm_up, referential),
+    )  # fmt: skip
 
 
 def component_weights(settings: Settings) -> np.ndarray:
@@ -178,15 +186,38 @@ def build_context(
     po, pp = prepare(offers, profiles, settings, referential, communes)
 
     clock.stage("text")
-    xo, xp = text.vectorise(
-        po[F.TEXT_NORM],
-        pp[F.TEXT_NORM],
-        fold_text(po[text.OFFER_TITLE_FIELD]),
-        fold_text(pp[text.PROFILE_TITLE_FIELD]),
-        char_weight=r.text_char_weight,
-        max_df=r.text_max_df,
-        max_df_min_docs=r.text_max_df_min_docs,
-    )
+
+    def vectorise() -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        return text.vectorise(
+            po[F.TEXT_NORM],
+            pp[F.TEXT_NORM],
+            fold_text(po[text.OFFER_TITLE_FIELD]),
+            fold_text(pp[text.PROFILE_TITLE_FIELD]),
+            char_weight=r.text_char_weight,
+            max_df=r.text_max_df,
+            max_df_min_docs=r.text_max_df_min_docs,
+        )
+
+    def skill_index() -> skills.SkillIndex:
+        clock.stage("skills")
+        return skills.build_index(
+            po[F.SKILL_LIST],
+            pp[F.SKILL_LIST],
+            r.skill_threshold,
+            skills.core_skills(referential),
+            r.core_skill_weight,
+            po[F.OCC_CODES],
+            workers=r.threads,
+        )
+
+    # The TF-IDF rows and the skills index read the same prepared frames and not each other:
+    # with two processes the TF-IDF is computed in a forked child while this one builds the
+    # skills index (the "text" stage is then inside the "skills" one).
+    if parallel.worth_forking(r.prepare_processes, len(pp)):
+        (xo, xp), index = parallel.side_by_side(vectorise, skill_index)
+    else:
+        xo, xp = vectorise()
+        index = skill_index()
     table = occupation.code_table(po[F.OCC_CODES], pp[F.OCC_CODES], referential)
     occ_o = occupation.code_matrix(po[F.OCC_CODES], table)
     occ_p = occupation.code_matrix(pp[F.OCC_CODES], table)
@@ -195,17 +226,6 @@ def build_context(
     )
     trust_p = occupation.confidence_weight(
         pp[F.OCC_CONFIDENCE], r.occupation_min_confidence, r.occupation_full_confidence
-    )
-
-    clock.stage("skills")
-    index = skills.build_index(
-        po[F.SKILL_LIST],
-        pp[F.SKILL_LIST],
-        r.skill_threshold,
-        skills.core_skills(referential),
-        r.core_skill_weight,
-        po[F.OCC_CODES],
-        workers=r.threads,
     )
     return Context(po, pp, xo, xp, table, occ_o, occ_p, trust_o, trust_p, index, settings)
 

@@ -1,0 +1,192 @@
+"""Preparation on two processes: the profiles split in two, one part prepared by a forked copy
+of this process while this one prepares the offers and the other part.
+
+Preparing (normalising text, splitting skills, classifying titles) is Python code: one core.
+A row's prepared columns depend on that row only (the incremental re-match prepares rows one
+by one and is tested equal to a full run), so the two parts concatenated are the frame of a
+run over all the profiles. The forked child inherits the loaded referential and classifier
+(nothing is loaded twice) and sends its frame back through a pipe (pickle).
+
+Forking is only safe in a process that runs a single thread (a lock held by another thread at
+the fork would stay held in the child forever): the dashboard, a Dask worker or any caller with
+threads prepares in one process. So do Windows and macOS (no safe fork), small inputs (the fork
+and the pickling cost more than they save) and very large ones (the child's copy of its part
+would add to the memory bound of the national-scale run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import pickle
+import resource
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+A = TypeVar("A")
+B = TypeVar("B")
+
+# Profiles from which a second process pays (fork, pickling: ~0.1 s; a profile ~0.3 ms).
+FORK_FROM_PROFILES = 2_000
+# Up to which it is used: above, the national-scale run keeps its memory bound first.
+FORK_UP_TO_PROFILES = 200_000
+
+
+def can_fork() -> bool:
+    """A fork is safe here: Linux, and this process runs one thread (the main one)."""
+    return (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and threading.current_thread() is threading.main_thread()
+    )
+
+
+class ChildLost(RuntimeError):
+    """The child ended without sending a result (killed, out of memory)."""
+
+
+class Child:
+    """``fn(*args)`` running in a forked child (see :func:`beside`)."""
+
+    def __init__(self, pid: int, read_fd: int):
+        self.pid, self.read_fd = pid, read_fd
+
+    def result(self) -> Any:
+        """Wait for the child's result; its exception is raised here, :class:`ChildLost` when
+        it sent nothing."""
+        try:
+            with os.fdopen(self.read_fd, "rb") as fh:
+                data = fh.read()
+        finally:
+            os.waitpid(self.pid, 0)
+        log.debug("child process peak memory: %.0f MiB",
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)  # fmt: skip
+        if not data:
+            raise ChildLost("the child process ended without a result")
+        status, value = pickle.loads(data)
+        if status == "error":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child and reap it (this process failed: its result is not needed)."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(self.read_fd)
+        with contextlib.suppress(OSError):
+            os.waitpid(self.pid, 0)
+
+
+def beside(fn: Callable[..., Any], *args: Any) -> Child:
+    """Start ``fn(*args)`` in a forked child; :meth:`Child.result` waits for its result."""
+    read_fd, write_fd = os.pipe()
+    # Objects moved out of the collector's sight before the fork: a collection in the child
+    # would otherwise write to every object's header and copy every page of the parent.
+    gc.freeze()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, leave without running the parent's exit code
+        code = 0
+        try:
+            os.close(read_fd)
+            try:
+                payload: tuple[str, Any] = ("ok", fn(*args))
+            except BaseException as exc:  # sent to the parent, raised there
+                payload = ("error", exc)
+            try:
+                data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # an exception (or result) that cannot be pickled
+                data = pickle.dumps(("error", RuntimeError(repr(exc))))
+            with os.fdopen(write_fd, "wb") as fh:
+                fh.write(data)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    gc.unfreeze()
+    os.close(write_fd)
+    return Child(pid, read_fd)
+
+
+def text_weight(frame: pd.DataFrame) -> np.ndarray:
+    """Characters of each row's text cells: what preparing a row costs, roughly."""
+    weight = np.ones(len(frame))
+    for col in frame.columns:
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col].dtype):
+            values = frame[col].to_numpy(dtype=object)
+            weight += np.array([len(v) if v.__class__ is str else 0 for v in values], dtype=float)
+    return weight
+
+
+def split_point(offers: pd.DataFrame, profiles: pd.DataFrame) -> int:
+    """Where to cut the profiles so that the offers plus the first part weigh about as much as
+    the second part (the offers stay in this process)."""
+    w = text_weight(profiles)
+    half = (text_weight(offers).sum() + w.sum()) / 2
+    # First part: what is left of the half once the offers are counted (possibly nothing).
+    return int(np.searchsorted(np.cumsum(w), half - text_weight(offers).sum(), side="right"))
+
+
+def worth_forking(processes: int, n_profiles: int) -> bool:
+    """Two processes asked for, an input size where they pay, and a fork that is safe here."""
+    return processes >= 2 and FORK_FROM_PROFILES <= n_profiles <= FORK_UP_TO_PROFILES and can_fork()
+
+
+def side_by_side(there: Callable[[], A], here: Callable[[], B]) -> tuple[A, B]:
+    """``(there(), here())``, ``there`` computed in a forked child while ``here`` runs in this
+    process. A child that dies without a result (killed, out of memory) costs time, not the
+    run: ``there`` is then computed here; an error here kills the child."""
+    child = beside(there)
+    try:
+        b = here()
+    except BaseException:
+        child.cancel()
+        raise
+    try:
+        a = child.result()
+    except ChildLost:
+        log.warning("the second process ended without a result: its part is computed here")
+        a = there()
+    return a, b
+
+
+def prepare_two_ways(
+    offers: pd.DataFrame,
+    profiles: pd.DataFrame,
+    prepare_offers: Callable[[pd.DataFrame], pd.DataFrame],
+    prepare_profiles: Callable[[pd.DataFrame], pd.DataFrame],
+    processes: int,
+    before_fork: Callable[[], None] = lambda: None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(prepare_offers(offers), prepare_profiles(profiles))``, on two processes when
+    :func:`worth_forking`: the child prepares the last profiles, this process the offers and
+    the first ones. ``before_fork`` loads what both processes read, so that it is loaded
+    once."""
+    n = len(profiles)
+    if not worth_forking(processes, n):
+        return prepare_offers(offers), prepare_profiles(profiles)
+    cut = split_point(offers, profiles)
+    cut = min(max(cut, 0), n - 1)  # the child always has rows: the same code path every time
+    before_fork()
+
+    def here() -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        return prepare_offers(offers), prepare_profiles(profiles.iloc[:cut]) if cut else None
+
+    rest, (po, first) = side_by_side(lambda: prepare_profiles(profiles.iloc[cut:]), here)
+    log.info("prepared on two processes: offers and %d profiles here, %d in a child", cut,
+             n - cut)  # fmt: skip
+    pp = rest if first is None else pd.concat([first, rest], ignore_index=True)
+    return po, pp
+
+
+__all__ = ["FORK_FROM_PROFILES", "FORK_UP_TO_PROFILES", "Child", "ChildLost", "beside",
+           "can_fork", "prepare_two_ways", "side_by_side", "worth_forking"]  # fmt: skip

@@ -1,0 +1,194 @@
+"""Preparing on two processes (matcher/ranking/parallel.py) gives the frames of one process."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+
+import pandas as pd
+import pytest
+
+from matcher.devtools.synthetic import synthetic_frames
+from matcher.ranking import parallel
+from matcher.ranking.scoring import prepare
+from matcher.reference.geo import builtin_communes
+from matcher.reference.referential import builtin_referential
+from matcher.settings import Settings
+
+needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no safe fork here (threads)")
+
+
+def _settings(processes: int) -> Settings:
+    s = Settings()
+    return dataclasses.replace(s, ranking=dataclasses.replace(s.ranking,
+                                                              prepare_processes=processes))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def frames():
+    ref = builtin_referential()
+    offers, profiles, _ = synthetic_frames(ref, 40, 300, 5)
+    return ref, builtin_communes(), offers, profiles
+
+
+@needs_fork
+def test_two_processes_give_the_frames_of_one(frames, monkeypatch, caplog):
+    ref, communes, offers, profiles = frames
+    one_o, one_p = prepare(offers, profiles, _settings(1), ref, communes)
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    with caplog.at_level(logging.INFO, logger=parallel.__name__):
+        two_o, two_p = prepare(offers, profiles, _settings(2), ref, communes)
+    forked = [r.getMessage() for r in caplog.records if "two processes" in r.getMessage()]
+    assert len(forked) == 1  # the second process was really used
+    pd.testing.assert_frame_equal(two_o, one_o)
+    pd.testing.assert_frame_equal(two_p, one_p)
+    assert len(two_p) == len(profiles)
+
+
+@needs_fork
+@pytest.mark.parametrize("cut_at", [0, 1, 150, 299])
+def test_any_cut_gives_the_same_profiles(frames, monkeypatch, cut_at):
+    """Whatever the split (the offers heavier than all the profiles: nothing here), the
+    concatenated parts are the frame of one run."""
+    ref, communes, offers, profiles = frames
+    _, one_p = prepare(offers, profiles, _settings(1), ref, communes)
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    monkeypatch.setattr(parallel, "split_point", lambda o, p: cut_at)
+    _, two_p = prepare(offers, profiles, _settings(2), ref, communes)
+    pd.testing.assert_frame_equal(two_p, one_p)
+
+
+@needs_fork
+def test_an_error_of_the_child_is_raised_here(frames, monkeypatch):
+    _, _, offers, profiles = frames
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    parent = parallel.os.getpid()
+
+    def fails_in_child(frame):
+        if parallel.os.getpid() != parent:
+            raise ValueError(f"échec sur {len(frame)} lignes")
+        return frame
+
+    with pytest.raises(ValueError, match="échec sur"):
+        parallel.prepare_two_ways(offers, profiles, lambda f: f, fails_in_child, 2)
+
+
+def test_no_fork_with_other_threads_small_inputs_or_one_process(frames, monkeypatch):
+    """Each gate keeps everything in this process: the child's function is never called."""
+    _, _, offers, profiles = frames
+    calls: list[int] = []
+
+    def beside(fn, *args):
+        calls.append(1)
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(parallel, "beside", beside)
+    same = (lambda f: f), (lambda f: f)
+    parallel.prepare_two_ways(offers, profiles, *same, 2)  # 300 < FORK_FROM_PROFILES
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    parallel.prepare_two_ways(offers, profiles, *same, 1)  # one process asked
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not parallel.can_fork()
+        parallel.prepare_two_ways(offers, profiles, *same, 2)  # another thread runs
+    finally:
+        stop.set()
+        other.join()
+    assert calls == []
+
+
+def test_split_point_balances_the_text():
+    """The offers stay here: the first part of the profiles is what the half of all the text
+    leaves once the offers are counted."""
+    offers = pd.DataFrame({"t": ["x" * 99]})  # weight 100 (99 characters + 1 per row)
+    profiles = pd.DataFrame({"t": ["x" * 9] * 30})  # 30 x 10
+    # (100 + 300) / 2 - 100 = 100: the first 10 profiles here, 20 in the child.
+    assert parallel.split_point(offers, profiles) == 10
+    heavy = pd.DataFrame({"t": ["x" * 999]})  # heavier than all the profiles: none here
+    assert parallel.split_point(heavy, profiles) == 0
+
+
+def _die(frame):
+    import os
+
+    os._exit(3)  # as if killed: no result sent
+
+
+@needs_fork
+def test_a_lost_child_costs_time_not_the_run(frames, monkeypatch, caplog):
+    """The child's part is prepared here when the child dies without a result."""
+    _, _, offers, profiles = frames
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    here: list[int] = []
+
+    def prepare_here(frame):
+        here.append(len(frame))
+        return frame
+
+    def prepare_profiles(frame):
+        # In the child (a fork of this test) the first call dies; here it prepares.
+        return _die(frame) if parallel.os.getpid() != parent else prepare_here(frame)
+
+    parent = parallel.os.getpid()
+    with caplog.at_level(logging.WARNING, logger=parallel.__name__):
+        _, pp = parallel.prepare_two_ways(offers, profiles, lambda f: f, prepare_profiles, 2)
+    assert len(pp) == len(profiles) and pp.equals(profiles.reset_index(drop=True))
+    assert sum(here) == len(profiles) and len(here) == 2
+    assert any("ended without a result" in r.getMessage() for r in caplog.records)
+
+
+@needs_fork
+def test_an_error_here_stops_the_child(frames, monkeypatch):
+    """This process fails: the child is killed and reaped, not waited for."""
+    import time
+
+    _, _, offers, profiles = frames
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    parent = parallel.os.getpid()
+
+    def slow_in_child(frame):
+        if parallel.os.getpid() != parent:
+            time.sleep(60)
+        return frame
+
+    def boom(frame):
+        raise KeyError("offres")
+
+    start = time.perf_counter()
+    with pytest.raises(KeyError):
+        parallel.prepare_two_ways(offers, profiles, boom, slow_in_child, 2)
+    assert time.perf_counter() - start < 30
+
+
+@needs_fork
+def test_context_of_two_processes_is_the_context_of_one(frames, monkeypatch):
+    """The TF-IDF rows computed in the child while this process builds the skills index are
+    the rows of a one-process run; so are the skills index and the occupation tables."""
+    import numpy as np
+
+    from matcher.ranking.scoring import build_context
+
+    ref, communes, offers, profiles = frames
+    one = build_context(offers, profiles, _settings(1), ref, communes)
+    forks: list[int] = []
+    real = parallel.beside
+
+    def counted(fn, *args):
+        forks.append(1)
+        return real(fn, *args)
+
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    monkeypatch.setattr(parallel, "beside", counted)
+    two = build_context(offers, profiles, _settings(2), ref, communes)
+    assert len(forks) == 2  # preparation, then TF-IDF beside the skills index
+    for a, b in [(one.text_offers, two.text_offers), (one.text_profiles, two.text_profiles)]:
+        assert a.shape == b.shape and (a != b).nnz == 0 and a.dtype == b.dtype
+    for x, y in [(one.occ_offers, two.occ_offers), (one.occ_profiles, two.occ_profiles),
+                 (one.trust_profiles, two.trust_profiles)]:  # fmt: skip
+        assert np.array_equal(x, y)
+    assert one.skill_index.profile_vocab == two.skill_index.profile_vocab
+    assert (one.skill_index.covered != two.skill_index.covered).nnz == 0
+    pd.testing.assert_frame_equal(one.profiles, two.profiles)
