@@ -12,7 +12,8 @@ artefacts cached on disk, keyed by the referential's content).
 The default referential (:func:`default_referential`) is the official ROME 4.0 shipped in
 ``data/rome/`` (built by ``python -m matcher referential build``) with the built-in insertion
 referential of ``data/referentiel/`` as a curated layer on top (:func:`layered`): its labels and
-sectors for its codes, its titles, typical skills and close jobs added to the official ones.
+sectors for its codes, its titles (but those the ROME files under another code:
+:func:`refiled_titles`), typical skills and close jobs added to the official ones.
 """
 
 from __future__ import annotations
@@ -248,8 +249,8 @@ def _refiled_cached(official: Referential, titles: pd.DataFrame) -> pd.Series:
 
 def layered(official: Referential, curated: Referential | None = None) -> Referential:
     """The official referential with the curated built-in one on top: for the curated codes its
-    labels and sectors; its titles, skills and close jobs added; the official definitions and
-    parents kept."""
+    labels and sectors; its titles (but :func:`refiled_titles`), skills and close jobs added;
+    the official definitions and parents kept."""
     cur = curated if curated is not None else builtin_referential()
     codes = official.codes.drop_duplicates(CODE).set_index(CODE)
     cc = cur.codes.drop_duplicates(CODE).set_index(CODE)
