@@ -192,3 +192,36 @@ def test_context_of_two_processes_is_the_context_of_one(frames, monkeypatch):
     assert one.skill_index.profile_vocab == two.skill_index.profile_vocab
     assert (one.skill_index.covered != two.skill_index.covered).nnz == 0
     pd.testing.assert_frame_equal(one.profiles, two.profiles)
+
+
+@needs_fork
+def test_ranking_files_with_an_early_child_gives_the_same_suggestions_and_reports(monkeypatch):
+    """The profiles' files read in a child while the offers are read and prepared here: the
+    same suggestions, and the same import reports in the same order (offers first)."""
+    from matcher.paths import ROOT
+    from matcher.ranking import from_files
+
+    sample = ROOT / "data" / "sample"
+    offer_files = [sample / "offres_busin_ess_2026.xlsx", sample / "offres_complementaires.xlsx"]
+    profile_files = [sample / "ai_bruay_services.csv", sample / "ei_artois_proprete.xlsx",
+                     sample / "plie_bethune_bruay.xlsx"]  # fmt: skip
+
+    def run(processes: int) -> tuple[pd.DataFrame, list[tuple[str, list[str]]]]:
+        reports: list[tuple[str, list[str]]] = []
+        out = from_files.rank_files(
+            offer_files, profile_files, _settings(processes), 5,
+            on_report=lambda r: reports.append((r.report.source, r.report.summary_lines())),
+        )  # fmt: skip
+        return out, reports
+
+    one, one_reports = run(1)
+    logs: list[str] = []
+    monkeypatch.setattr(from_files, "FORK_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    monkeypatch.setattr(from_files.log, "info", lambda msg, *a: logs.append(msg % a))
+    two, two_reports = run(2)
+    assert any("second process" in m for m in logs)  # the early child was used
+    assert len(one) > 20
+    pd.testing.assert_frame_equal(two, one)
+    assert two_reports == one_reports
+    assert [s for s, _ in two_reports][:2] == [f.name for f in offer_files]
