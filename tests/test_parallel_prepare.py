@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import threading
 
 import pandas as pd
@@ -59,19 +60,22 @@ def test_any_cut_gives_the_same_profiles(frames, monkeypatch, cut_at):
     pd.testing.assert_frame_equal(two_p, one_p)
 
 
+def by_process(in_child, here=lambda frame: frame):
+    """A preparing function that runs ``in_child`` in a forked child, ``here`` in this test."""
+    parent = os.getpid()
+    return lambda frame: in_child(frame) if os.getpid() != parent else here(frame)
+
+
 @needs_fork
 def test_an_error_of_the_child_is_raised_here(frames, monkeypatch):
     _, _, offers, profiles = frames
     monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
-    parent = parallel.os.getpid()
 
-    def fails_in_child(frame):
-        if parallel.os.getpid() != parent:
-            raise ValueError(f"échec sur {len(frame)} lignes")
-        return frame
+    def fails(frame):
+        raise ValueError(f"échec sur {len(frame)} lignes")
 
     with pytest.raises(ValueError, match="échec sur"):
-        parallel.prepare_two_ways(offers, profiles, lambda f: f, fails_in_child, 2)
+        parallel.prepare_two_ways(offers, profiles, lambda f: f, by_process(fails), 2)
 
 
 def test_no_fork_with_other_threads_small_inputs_or_one_process(frames, monkeypatch):
@@ -111,12 +115,6 @@ def test_split_point_balances_the_text():
     assert parallel.split_point(heavy, profiles) == 0
 
 
-def _die(frame):
-    import os
-
-    os._exit(3)  # as if killed: no result sent
-
-
 @needs_fork
 def test_a_lost_child_costs_time_not_the_run(frames, monkeypatch, caplog):
     """The child's part is prepared here when the child dies without a result."""
@@ -128,11 +126,7 @@ def test_a_lost_child_costs_time_not_the_run(frames, monkeypatch, caplog):
         here.append(len(frame))
         return frame
 
-    def prepare_profiles(frame):
-        # In the child (a fork of this test) the first call dies; here it prepares.
-        return _die(frame) if parallel.os.getpid() != parent else prepare_here(frame)
-
-    parent = parallel.os.getpid()
+    prepare_profiles = by_process(lambda frame: os._exit(3), prepare_here)  # as if killed
     with caplog.at_level(logging.WARNING, logger=parallel.__name__):
         _, pp = parallel.prepare_two_ways(offers, profiles, lambda f: f, prepare_profiles, 2)
     assert len(pp) == len(profiles) and pp.equals(profiles.reset_index(drop=True))
@@ -147,12 +141,7 @@ def test_an_error_here_stops_the_child(frames, monkeypatch):
 
     _, _, offers, profiles = frames
     monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
-    parent = parallel.os.getpid()
-
-    def slow_in_child(frame):
-        if parallel.os.getpid() != parent:
-            time.sleep(60)
-        return frame
+    slow_in_child = by_process(lambda frame: time.sleep(60))
 
     def boom(frame):
         raise KeyError("offres")
