@@ -214,3 +214,21 @@ def test_ranking_files_with_an_early_child_gives_the_same_suggestions_and_report
     pd.testing.assert_frame_equal(two, one)
     assert two_reports == one_reports
     assert [s for s, _ in two_reports][:2] == [f.name for f in offer_files]
+
+
+def test_no_fork_possible_means_one_process(frames, monkeypatch, caplog):
+    """A fork refused by the system (memory, process limit) leaves the work to this process."""
+    _, _, offers, profiles = frames
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+
+    def refused():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel.os, "fork", refused)
+    with caplog.at_level(logging.WARNING, logger=parallel.__name__):
+        po, pp = parallel.prepare_two_ways(offers, profiles, len, lambda f: f, 2)
+    assert po == len(offers)
+    pd.testing.assert_frame_equal(pp, profiles.reset_index(drop=True))
+    assert any("no second process" in r.getMessage() for r in caplog.records)
+    assert not parallel.gc.isenabled() or parallel.gc.get_freeze_count() == 0

@@ -97,7 +97,13 @@ def beside(fn: Callable[..., Any], *args: Any) -> Child:
     # Objects moved out of the collector's sight before the fork: a collection in the child
     # would otherwise write to every object's header and copy every page of the parent.
     gc.freeze()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        gc.unfreeze()
+        os.close(read_fd)
+        os.close(write_fd)
+        raise
     if pid == 0:  # the child: compute, send, leave without running the parent's exit code
         code = 0
         try:
@@ -149,7 +155,11 @@ def side_by_side(there: Callable[[], A], here: Callable[[], B]) -> tuple[A, B]:
     """``(there(), here())``, ``there`` computed in a forked child while ``here`` runs in this
     process. A child that dies without a result (killed, out of memory) costs time, not the
     run: ``there`` is then computed here; an error here kills the child."""
-    child = beside(there)
+    try:
+        child = beside(there)
+    except OSError as exc:  # no fork possible now (memory, process limit): one process
+        log.warning("no second process (%s): everything computed here", exc)
+        return there(), here()
     try:
         b = here()
     except BaseException:
