@@ -11,7 +11,7 @@ Parts (``--only``, default all):
   files, scikit-learn ``TfidfVectorizer`` (words 1-2, min_df=2, float32) fitted on offers and
   profiles, ``sp_matmul_topn`` top-20 (2 threads), a CSV of the pairs written; (2) the product:
   ``python -m matcher rank --offers O.csv --profiles P.csv --top 20 --out S.csv`` (files to
-  written suggestions, imports included); (3) the product's stages in one process (imports,
+  written suggestions, imports included); (3) the stages of `rank` in one run (imports,
   reading the files, normalise, text, skills, candidates and scores by blocks, reasons,
   writing) with the peak resident memory of each (sampled every 20 ms);
 - ``dask``: ranking by blocks on a ``LocalCluster`` of 1, 2, 4 workers (1 thread each) against
@@ -223,16 +223,16 @@ def stages(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
     import pandas as pd
 
     from matcher.export.shortlists import write_suggestions
-    from matcher.intake.importer import import_path
-    from matcher.ranking.blocks import rank_blocks
+    from matcher.ranking.from_files import rank_files
     from matcher.settings import Settings
 
-    sampler.enter("read files")
-    o = import_path(Path(offers_csv), "offers", limits=_bench_limits()).frame
-    p = import_path(Path(profiles_csv), "profiles", structure="bench", limits=_bench_limits()).frame
+    # The path of `python -m matcher rank` (with the bench's import limits): the profiles' file
+    # may be read in a second process while the offers are read and prepared ("read files").
+    settings = Settings().replace(import_limits=_bench_limits())
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    result = rank_blocks(o, p, Settings(), top_k=20, progress=sampler.enter, timings=timings)
+    result = rank_files([Path(offers_csv)], [Path(profiles_csv)], settings, 20,
+                        progress=sampler.enter, timings=timings)  # fmt: skip
     ranked = time.perf_counter() - t
     sampler.enter("write")
     write_suggestions(result, Path(out_csv))
@@ -241,8 +241,7 @@ def stages(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
     # Stages inside the blocks come from their own clocks (summed over the blocks); the
     # sampler gives the peak memory of the blocks as a whole.
     return {"times": sampler.times, "peaks": sampler.peaks, "inside": timings, "cpu": cpu,
-            "ranked_s": ranked, "rows": len(result), "offers": len(o),
-            "profiles": len(p)}  # fmt: skip
+            "ranked_s": ranked, "rows": len(result)}  # fmt: skip
 
 
 def dask_child(offers_csv: str, profiles_csv: str, workers: str) -> dict:
@@ -364,7 +363,7 @@ def part_chain(sizes: list[tuple[int, int]], repeat: int, with_baseline: bool) -
               f"{min(cpus):.2f} s (min), peak "
               f"{peak / 1024:.2f} GiB; load {load()}")  # fmt: skip
         st = child("stages", str(oc), str(pc), str(out / "stages.csv"))
-        print(f"   stages in one process ({st['rows']:,} suggestions; CPU {st['cpu_s']:.1f} s; "
+        print(f"   stages of `rank` in one run ({st['rows']:,} suggestions; CPU {st['cpu_s']:.1f} s; "
               f"load {load()}):")  # fmt: skip
         for name in STAGES:
             sec = st["times"].get(name, 0.0)

@@ -86,8 +86,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from matcher.export.shortlists import write_suggestions
-    from matcher.intake.importer import import_path
-    from matcher.ranking import suggest
+    from matcher.ranking import from_files, suggest
     from matcher.ranking.scoring import COLUMNS, score_pairs
 
     settings = load_settings(args.settings)
@@ -95,29 +94,29 @@ def cmd_rank(args: argparse.Namespace) -> int:
         settings = settings.replace(
             ranking=dataclasses.replace(settings.ranking, scheduler=args.scheduler)
         )
-    offers, profiles = [], []
-    for path in args.offers:
-        res = import_path(path, "offers", limits=settings.import_limits)
+
+    def show(res) -> None:
         _print_report(res.report.summary_lines(), brief=True)
-        offers.append(res.frame)
-    for path in args.profiles:
-        res = import_path(path, "profiles", limits=settings.import_limits, structure=path.stem)
-        _print_report(res.report.summary_lines(), brief=True)
-        profiles.append(res.frame)
-    all_offers = pd.concat(offers, ignore_index=True)
-    all_profiles = pd.concat(profiles, ignore_index=True)
-    if all_offers.empty or all_profiles.empty:
-        result = pd.DataFrame(columns=COLUMNS)
-    elif args.allocate or settings.ranking.allocate:
-        scored = score_pairs(all_offers, all_profiles, settings)
-        choice = suggest.choose(scored, k=args.top, allocation=True)
-        allocation = suggest.report(scored, choice)
-        if allocation is not None:
-            _print_report(allocation.lines())
-        result = suggest.suggestions(scored, choice)[COLUMNS]
+
+    if args.allocate or settings.ranking.allocate:
+        offers = from_files.read_files(args.offers, "offers", settings, on_report=show)
+        profiles = from_files.read_files(args.profiles, "profiles", settings, True, show)
+        all_offers = pd.concat([r.frame for r in offers], ignore_index=True)
+        all_profiles = pd.concat([r.frame for r in profiles], ignore_index=True)
+        if all_offers.empty or all_profiles.empty:
+            result = pd.DataFrame(columns=COLUMNS)
+        else:
+            scored = score_pairs(all_offers, all_profiles, settings)
+            choice = suggest.choose(scored, k=args.top, allocation=True)
+            allocation = suggest.report(scored, choice)
+            if allocation is not None:
+                _print_report(allocation.lines())
+            result = suggest.suggestions(scored, choice)[COLUMNS]
     else:
         # By blocks of offers, on the Dask cluster with --scheduler: the same suggestions.
-        result = suggest.rank(all_offers, all_profiles, settings, top_k=args.top)
+        # The profiles' files may be read in a second process (matcher/ranking/from_files.py).
+        result = from_files.rank_files(args.offers, args.profiles, settings, args.top,
+                                       on_report=show)  # fmt: skip
     text = write_suggestions(result, args.out)
     if text is not None:
         sys.stdout.write(text)

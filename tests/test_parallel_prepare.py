@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import sys
 import threading
 
 import pandas as pd
@@ -16,7 +18,14 @@ from matcher.reference.geo import builtin_communes
 from matcher.reference.referential import builtin_referential
 from matcher.settings import Settings
 
-needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no safe fork here (threads)")
+needs_fork = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork: Linux only")
+
+
+@pytest.fixture
+def forking(monkeypatch):
+    """Fork even if earlier tests of this worker left idle threads behind (the dashboard's
+    tests do): these tests are about what the child computes, not about the thread gate."""
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
 
 
 def _settings(processes: int) -> Settings:
@@ -33,7 +42,7 @@ def frames():
 
 
 @needs_fork
-def test_two_processes_give_the_frames_of_one(frames, monkeypatch, caplog):
+def test_two_processes_give_the_frames_of_one(forking, frames, monkeypatch, caplog):
     ref, communes, offers, profiles = frames
     one_o, one_p = prepare(offers, profiles, _settings(1), ref, communes)
     monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
@@ -48,7 +57,7 @@ def test_two_processes_give_the_frames_of_one(frames, monkeypatch, caplog):
 
 @needs_fork
 @pytest.mark.parametrize("cut_at", [0, 1, 150, 299])
-def test_any_cut_gives_the_same_profiles(frames, monkeypatch, cut_at):
+def test_any_cut_gives_the_same_profiles(forking, frames, monkeypatch, cut_at):
     """Whatever the split (the offers heavier than all the profiles: nothing here), the
     concatenated parts are the frame of one run."""
     ref, communes, offers, profiles = frames
@@ -59,19 +68,22 @@ def test_any_cut_gives_the_same_profiles(frames, monkeypatch, cut_at):
     pd.testing.assert_frame_equal(two_p, one_p)
 
 
+def by_process(in_child, here=lambda frame: frame):
+    """A preparing function that runs ``in_child`` in a forked child, ``here`` in this test."""
+    parent = os.getpid()
+    return lambda frame: in_child(frame) if os.getpid() != parent else here(frame)
+
+
 @needs_fork
-def test_an_error_of_the_child_is_raised_here(frames, monkeypatch):
+def test_an_error_of_the_child_is_raised_here(forking, frames, monkeypatch):
     _, _, offers, profiles = frames
     monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
-    parent = parallel.os.getpid()
 
-    def fails_in_child(frame):
-        if parallel.os.getpid() != parent:
-            raise ValueError(f"échec sur {len(frame)} lignes")
-        return frame
+    def fails(frame):
+        raise ValueError(f"échec sur {len(frame)} lignes")
 
     with pytest.raises(ValueError, match="échec sur"):
-        parallel.prepare_two_ways(offers, profiles, lambda f: f, fails_in_child, 2)
+        parallel.prepare_two_ways(offers, profiles, lambda f: f, by_process(fails), 2)
 
 
 def test_no_fork_with_other_threads_small_inputs_or_one_process(frames, monkeypatch):
@@ -111,14 +123,8 @@ def test_split_point_balances_the_text():
     assert parallel.split_point(heavy, profiles) == 0
 
 
-def _die(frame):
-    import os
-
-    os._exit(3)  # as if killed: no result sent
-
-
 @needs_fork
-def test_a_lost_child_costs_time_not_the_run(frames, monkeypatch, caplog):
+def test_a_lost_child_costs_time_not_the_run(forking, frames, monkeypatch, caplog):
     """The child's part is prepared here when the child dies without a result."""
     _, _, offers, profiles = frames
     monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
@@ -128,11 +134,7 @@ def test_a_lost_child_costs_time_not_the_run(frames, monkeypatch, caplog):
         here.append(len(frame))
         return frame
 
-    def prepare_profiles(frame):
-        # In the child (a fork of this test) the first call dies; here it prepares.
-        return _die(frame) if parallel.os.getpid() != parent else prepare_here(frame)
-
-    parent = parallel.os.getpid()
+    prepare_profiles = by_process(lambda frame: os._exit(3), prepare_here)  # as if killed
     with caplog.at_level(logging.WARNING, logger=parallel.__name__):
         _, pp = parallel.prepare_two_ways(offers, profiles, lambda f: f, prepare_profiles, 2)
     assert len(pp) == len(profiles) and pp.equals(profiles.reset_index(drop=True))
@@ -141,18 +143,13 @@ def test_a_lost_child_costs_time_not_the_run(frames, monkeypatch, caplog):
 
 
 @needs_fork
-def test_an_error_here_stops_the_child(frames, monkeypatch):
+def test_an_error_here_stops_the_child(forking, frames, monkeypatch):
     """This process fails: the child is killed and reaped, not waited for."""
     import time
 
     _, _, offers, profiles = frames
     monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
-    parent = parallel.os.getpid()
-
-    def slow_in_child(frame):
-        if parallel.os.getpid() != parent:
-            time.sleep(60)
-        return frame
+    slow_in_child = by_process(lambda frame: time.sleep(60))
 
     def boom(frame):
         raise KeyError("offres")
@@ -164,7 +161,7 @@ def test_an_error_here_stops_the_child(frames, monkeypatch):
 
 
 @needs_fork
-def test_context_of_two_processes_is_the_context_of_one(frames, monkeypatch):
+def test_context_of_two_processes_is_the_context_of_one(forking, frames, monkeypatch):
     """The TF-IDF rows computed in the child while this process builds the skills index are
     the rows of a one-process run; so are the skills index and the occupation tables."""
     import numpy as np
@@ -192,3 +189,56 @@ def test_context_of_two_processes_is_the_context_of_one(frames, monkeypatch):
     assert one.skill_index.profile_vocab == two.skill_index.profile_vocab
     assert (one.skill_index.covered != two.skill_index.covered).nnz == 0
     pd.testing.assert_frame_equal(one.profiles, two.profiles)
+
+
+@needs_fork
+def test_ranking_files_with_an_early_child_gives_the_same_suggestions_and_reports(
+    forking, monkeypatch
+):
+    """The profiles' files read in a child while the offers are read and prepared here: the
+    same suggestions, and the same import reports in the same order (offers first)."""
+    from matcher.paths import ROOT
+    from matcher.ranking import from_files
+
+    sample = ROOT / "data" / "sample"
+    offer_files = [sample / "offres_busin_ess_2026.xlsx", sample / "offres_complementaires.xlsx"]
+    profile_files = [sample / "ai_bruay_services.csv", sample / "ei_artois_proprete.xlsx",
+                     sample / "plie_bethune_bruay.xlsx"]  # fmt: skip
+
+    def run(processes: int) -> tuple[pd.DataFrame, list[tuple[str, list[str]]]]:
+        reports: list[tuple[str, list[str]]] = []
+        out = from_files.rank_files(
+            offer_files, profile_files, _settings(processes), 5,
+            on_report=lambda r: reports.append((r.report.source, r.report.summary_lines())),
+        )  # fmt: skip
+        return out, reports
+
+    one, one_reports = run(1)
+    logs: list[str] = []
+    monkeypatch.setattr(from_files, "FORK_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    monkeypatch.setattr(from_files.log, "info", lambda msg, *a: logs.append(msg % a))
+    two, two_reports = run(2)
+    assert any("second process" in m for m in logs)  # the early child was used
+    assert len(one) > 20
+    pd.testing.assert_frame_equal(two, one)
+    assert two_reports == one_reports
+    assert [s for s, _ in two_reports][:2] == [f.name for f in offer_files]
+
+
+def test_no_fork_possible_means_one_process(frames, monkeypatch, caplog):
+    """A fork refused by the system (memory, process limit) leaves the work to this process."""
+    _, _, offers, profiles = frames
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+
+    def refused():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel.os, "fork", refused)
+    with caplog.at_level(logging.WARNING, logger=parallel.__name__):
+        po, pp = parallel.prepare_two_ways(offers, profiles, len, lambda f: f, 2)
+    assert po == len(offers)
+    pd.testing.assert_frame_equal(pp, profiles.reset_index(drop=True))
+    assert any("no second process" in r.getMessage() for r in caplog.records)
+    assert not parallel.gc.isenabled() or parallel.gc.get_freeze_count() == 0

@@ -245,6 +245,41 @@ def test_texts_left_out_of_redaction_are_unchanged_by_it(texts):
                 assert privacy.redact_value(text, counts, free_text) == text and not counts
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_REDACT_TEXT | st.sampled_from(["a\x00b 1", "x at y", "(AT)", "\x00\x00"]),
+                max_size=15))  # fmt: skip
+def test_texts_searched_together_are_the_texts_searched_one_by_one(texts):
+    """The quick test over the joined texts finds the texts a search of each finds, and the
+    texts marked by the matches are those a loop over the matches marks (main at 2cdb090)."""
+    import numpy as np
+
+    from matcher.intake import privacy
+
+    assert privacy._with_quick(texts) == [
+        i for i, v in enumerate(texts) if privacy._QUICK.search(v)
+    ]
+
+    def plain(values: list[str]) -> np.ndarray:
+        hit = np.zeros(len(values), dtype=bool)
+        quick = [i for i, v in enumerate(values) if privacy._QUICK.search(v)]
+        if len(quick) < len(values):
+            hit[quick] = plain([values[i] for i in quick])
+            return hit
+        if not values:
+            return hit
+        lengths = np.array([len(v) for v in values], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+        joined = "\x00".join(values)
+        for regex in privacy._REDACTING:
+            for m in regex.finditer(joined):
+                a = np.searchsorted(starts, m.start(), side="right") - 1
+                b = np.searchsorted(starts, max(m.end() - 1, m.start()), side="right") - 1
+                hit[a : b + 1] = True
+        return hit
+
+    assert privacy.may_change(texts).tolist() == plain(texts).tolist()
+
+
 # -- total rows: the anchored pattern read only where its words are ---------------------------
 _TOTAL_CELL = st.one_of(
     st.lists(st.sampled_from(["Total", "TOTAL", "total", "totaux", "Sous-total", "sous total",

@@ -227,6 +227,22 @@ _REDACTING = (_EMAIL_AT, IBAN_RE, NIR_RE, NIR_CONTEXT_RE, PHONE_RE, BIRTH_RE, AD
 _SEPARATOR = "\x00"
 
 
+# _QUICK, then the rest of the text: one match per text that has one, found in the texts joined
+# (no _QUICK match spans the separator, which is neither "@", a digit nor a blank).
+_QUICK_REST = re.compile(f"(?:{_QUICK.pattern})[^{_SEPARATOR}]*", re.I)
+
+
+def _with_quick(values: list[str]) -> list[int]:
+    """Positions of the texts in which ``_QUICK`` finds a match."""
+    if not values:
+        return []
+    lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+    starts = np.concatenate([[0], np.cumsum(lengths + len(_SEPARATOR))[:-1]])
+    found = [m.start() for m in _QUICK_REST.finditer(_SEPARATOR.join(values))]
+    # Sorted and distinct (a text holding the separator itself may be found twice).
+    return sorted(set((np.searchsorted(starts, found, side="right") - 1).tolist()))
+
+
 def may_change(values: list[str]) -> np.ndarray:
     """Whether ``redact_value`` may change each text (a superset of the texts it changes):
     among the texts with a digit, "@" or "at", every pattern is searched once over them joined
@@ -237,7 +253,7 @@ def may_change(values: list[str]) -> np.ndarray:
     hit = np.zeros(len(values), dtype=bool)
     # ``redact_value`` returns a text without a digit, "@" or "at" as it is: only the others
     # are searched.
-    quick = [i for i, v in enumerate(values) if _QUICK.search(v)]
+    quick = _with_quick(values)
     if len(quick) < len(values):
         hit[quick] = may_change([values[i] for i in quick])
         return hit
@@ -253,8 +269,11 @@ def may_change(values: list[str]) -> np.ndarray:
         bounds = np.asarray(spans, dtype=np.int64)
         first = np.searchsorted(starts, bounds[:, 0], side="right") - 1
         last = np.searchsorted(starts, np.maximum(bounds[:, 1] - 1, bounds[:, 0]), side="right") - 1
-        for a, b in zip(first.tolist(), last.tolist(), strict=True):
-            hit[a : b + 1] = True
+        # Every text from first to last of each match: +1 at first, -1 after last, summed.
+        edges = np.zeros(len(values) + 1, dtype=np.int64)
+        np.add.at(edges, first, 1)
+        np.add.at(edges, last + 1, -1)
+        hit |= np.cumsum(edges[:-1]) > 0
     return hit
 
 

@@ -326,10 +326,12 @@ def rank_blocks(
     scheduler: str | Any | None = None,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
+    prepared_offers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Same suggestions as :func:`matcher.ranking.suggest.rank` (without allocation), computed
     by blocks of offers with bounded memory, in this process or on a Dask cluster
-    (``scheduler``, default the settings' ``ranking.scheduler``)."""
+    (``scheduler``, default the settings' ``ranking.scheduler``). ``prepared_offers``: the
+    offers already prepared (:func:`matcher.ranking.scoring.prepare_offer_side`)."""
     settings = settings or Settings()
     if offers.empty or profiles.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -337,7 +339,7 @@ def rank_blocks(
     communes = communes if communes is not None else builtin_communes()
     k = top_k or settings.ranking.top_k
     clock = Clock(progress)
-    ctx = build_context(offers, profiles, settings, referential, communes, clock)
+    ctx = build_context(offers, profiles, settings, referential, communes, clock, prepared_offers)
     clock.stage(None)
     if timings is not None:
         timings.update(clock.timings)

@@ -1,5 +1,7 @@
-"""Preparation on two processes: the profiles split in two, one part prepared by a forked copy
-of this process while this one prepares the offers and the other part.
+"""Work on two processes, by forking: the preparation of the profiles split in two (one part
+prepared by a forked copy of this process while this one prepares the offers and the other
+part), the TF-IDF rows computed beside the skills index (matcher/ranking/scoring.py) and the
+profiles' files read beside the offers' (matcher/ranking/from_files.py).
 
 Preparing (normalising text, splitting skills, classifying titles) is Python code: one core.
 A row's prepared columns depend on that row only (the incremental re-match prepares rows one
@@ -21,7 +23,6 @@ import gc
 import logging
 import os
 import pickle
-import resource
 import signal
 import sys
 import threading
@@ -68,8 +69,11 @@ class Child:
                 data = fh.read()
         finally:
             os.waitpid(self.pid, 0)
-        log.debug("child process peak memory: %.0f MiB",
-                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)  # fmt: skip
+        if log.isEnabledFor(logging.DEBUG):
+            import resource  # Unix only, as is fork
+
+            log.debug("child process peak memory: %.0f MiB",
+                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)  # fmt: skip
         if not data:
             raise ChildLost("the child process ended without a result")
         status, value = pickle.loads(data)
@@ -93,7 +97,13 @@ def beside(fn: Callable[..., Any], *args: Any) -> Child:
     # Objects moved out of the collector's sight before the fork: a collection in the child
     # would otherwise write to every object's header and copy every page of the parent.
     gc.freeze()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        gc.unfreeze()
+        os.close(read_fd)
+        os.close(write_fd)
+        raise
     if pid == 0:  # the child: compute, send, leave without running the parent's exit code
         code = 0
         try:
@@ -145,7 +155,11 @@ def side_by_side(there: Callable[[], A], here: Callable[[], B]) -> tuple[A, B]:
     """``(there(), here())``, ``there`` computed in a forked child while ``here`` runs in this
     process. A child that dies without a result (killed, out of memory) costs time, not the
     run: ``there`` is then computed here; an error here kills the child."""
-    child = beside(there)
+    try:
+        child = beside(there)
+    except OSError as exc:  # no fork possible now (memory, process limit): one process
+        log.warning("no second process (%s): everything computed here", exc)
+        return there(), here()
     try:
         b = here()
     except BaseException:

@@ -101,23 +101,43 @@ def prepare(
     settings: Settings,
     referential: Referential,
     communes: pd.DataFrame,
+    prepared_offers: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Prepared frames, built only from the columns a score may read, with protected mentions
-    scrubbed from free text."""
-    o = protected.scored_columns(offers, protected.SCORED_OFFER_FIELDS)
+    scrubbed from free text. ``prepared_offers``: :func:`prepare_offer_side` of ``offers``,
+    computed earlier (matcher/ranking/from_files.py), used as it is."""
     p = protected.scored_columns(profiles, protected.SCORED_PROFILE_FIELDS)
-    o = protected.scrub_protected(o, protected.OFFER_TEXT_FIELDS)
     p = protected.scrub_protected(p, protected.PROFILE_TEXT_FIELDS)
+    if prepared_offers is None:
+        o = offers
+
+        def offer_side(frame: pd.DataFrame) -> pd.DataFrame:
+            return prepare_offer_side(frame, settings, referential, communes)
+    else:  # already prepared: no weight in the split of the profiles
+        o = offers.iloc[:0]
+
+        def offer_side(frame: pd.DataFrame) -> pd.DataFrame:
+            return prepared_offers
+
     return parallel.prepare_two_ways(
         o,
         p,
-        functools.partial(prepare_offers, referential=referential, communes=communes,
-                          settings=settings),
+        offer_side,
         functools.partial(prepare_profiles, referential=referential, communes=communes,
                           settings=settings),
         settings.ranking.prepare_processes,
         before_fork=functools.partial(warm_up, referential),
     )  # fmt: skip
+
+
+def prepare_offer_side(
+    offers: pd.DataFrame, settings: Settings, referential: Referential, communes: pd.DataFrame
+) -> pd.DataFrame:
+    """The offers' half of :func:`prepare`: scored columns only, protected mentions scrubbed,
+    then :func:`matcher.ranking.prepare.prepare_offers`."""
+    o = protected.scored_columns(offers, protected.SCORED_OFFER_FIELDS)
+    o = protected.scrub_protected(o, protected.OFFER_TEXT_FIELDS)
+    return prepare_offers(o, referential, communes, settings)
 
 
 def component_weights(settings: Settings) -> np.ndarray:
@@ -178,12 +198,14 @@ def build_context(
     referential: Referential,
     communes: pd.DataFrame,
     clock: Clock | None = None,
+    prepared_offers: pd.DataFrame | None = None,
 ) -> Context:
-    """Prepare both frames and compute everything the pair scores read (see :class:`Context`)."""
+    """Prepare both frames and compute everything the pair scores read (see :class:`Context`);
+    ``prepared_offers`` as in :func:`prepare`."""
     clock = clock or Clock(None)
     r = settings.ranking
     clock.stage("normalise")
-    po, pp = prepare(offers, profiles, settings, referential, communes)
+    po, pp = prepare(offers, profiles, settings, referential, communes, prepared_offers)
 
     clock.stage("text")
 

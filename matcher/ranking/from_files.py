@@ -1,0 +1,113 @@
+"""Stateless ranking from files (``python -m matcher rank``): read, prepare, rank by blocks.
+
+Reading a file is Python code on one core, and the offers' side does not wait for the
+profiles' one: with two processes (``ranking.prepare_processes``; when a fork is safe here,
+matcher/ranking/parallel.py), the profiles' files are read in a forked child while this process
+reads the offers' files and prepares the offers; the profiles are then prepared on two
+processes and everything else follows as in :func:`matcher.ranking.blocks.rank_blocks`. The
+suggestions are the same either way (tested); so are the import reports, given in the order
+of the files, offers first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from matcher.intake.importer import ImportResult, import_path
+from matcher.ranking import parallel
+from matcher.ranking.blocks import rank_blocks
+from matcher.ranking.scoring import COLUMNS, Progress, prepare_offer_side
+from matcher.reference.geo import builtin_communes
+from matcher.reference.referential import default_referential
+from matcher.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Size of the profiles' files from which reading them in a second process pays (about 2,000
+# profiles), and up to which it is used: above, the child's frame, pickled and read back here,
+# would be held twice at once (the national-scale run keeps its memory bound first).
+FORK_FROM_BYTES = 512 * 1024
+FORK_UP_TO_BYTES = 64 * 1024 * 1024
+
+
+def read_files(
+    paths: Sequence[Path],
+    kind: str,
+    settings: Settings,
+    structure_of_file: bool = False,
+    on_report: Callable[[ImportResult], None] = lambda r: None,
+) -> list[ImportResult]:
+    """Each file imported as ``kind`` ("offers" or "profiles"), given to ``on_report`` as soon
+    as it is read; profiles take the file's name (without extension) as their structure when
+    ``structure_of_file``."""
+    results = []
+    for path in paths:
+        res = import_path(path, kind, limits=settings.import_limits,  # type: ignore[arg-type]
+                          structure=path.stem if structure_of_file else None)  # fmt: skip
+        on_report(res)
+        results.append(res)
+    return results
+
+
+def _concat(results: list[ImportResult]) -> pd.DataFrame:
+    return pd.concat([r.frame for r in results], ignore_index=True)
+
+
+def rank_files(
+    offer_paths: Sequence[Path],
+    profile_paths: Sequence[Path],
+    settings: Settings,
+    top_k: int | None = None,
+    *,
+    on_report: Callable[[ImportResult], None] = lambda r: None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """The suggestions of the offers' files against the profiles' files (profiles take their
+    file's name as structure), by blocks of offers. ``on_report`` receives each file's import
+    result, offers first, in the order of the files; ``progress`` and ``timings`` as in
+    :func:`matcher.ranking.blocks.rank_blocks` (with "read files" first)."""
+    if progress is not None:
+        progress("read files")
+    size = sum(Path(p).stat().st_size for p in profile_paths)
+    early = (
+        settings.ranking.prepare_processes >= 2
+        and FORK_FROM_BYTES <= size <= FORK_UP_TO_BYTES
+        and parallel.can_fork()
+    )
+    communes = builtin_communes()  # read by both sides: loaded once, before any fork
+    if early:
+        referential = default_referential()
+
+        def offers_here() -> tuple[list[ImportResult], pd.DataFrame]:
+            results = read_files(offer_paths, "offers", settings, on_report=on_report)
+            offers = _concat(results)
+            if offers.empty:
+                return results, offers
+            return results, prepare_offer_side(offers, settings, referential, communes)
+
+        def profiles_there() -> list[ImportResult]:
+            return read_files(profile_paths, "profiles", settings, structure_of_file=True)
+
+        profile_results, (offer_results, prepared) = parallel.side_by_side(
+            profiles_there, offers_here
+        )
+        for r in profile_results:
+            on_report(r)
+        log.info("profiles' files read in a second process while the offers were prepared")
+    else:
+        offer_results = read_files(offer_paths, "offers", settings, on_report=on_report)
+        profile_results = read_files(profile_paths, "profiles", settings, True, on_report)
+        referential, prepared = None, None
+    offers, profiles = _concat(offer_results), _concat(profile_results)
+    if offers.empty or profiles.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    return rank_blocks(offers, profiles, settings, referential, communes, top_k,
+                       progress=progress, timings=timings, prepared_offers=prepared)  # fmt: skip
+
+
+__all__ = ["FORK_FROM_BYTES", "FORK_UP_TO_BYTES", "rank_files", "read_files"]
