@@ -113,7 +113,8 @@ NO_JOB = "?"  # marks a main key without a job noun
 # became "topographe"), so such a title is never sure (see TitleClassifier.SURE_CAP).
 TYPO_HEAD = "~"
 # Marks a main key cut from words the referential's titles use ("Animateur 2D - films
-# d'animation" read as "animateur 2d"): what was dropped may have named another job, so the
+# d'animation" read as "animateur 2d"), or a job noun alone whose "second job" is that noun and
+# more (a gender pair a typo left whole): what was dropped may have named another job, so the
 # title is never sure either.
 CUT_TITLE = "^"
 # Confidence factor of a title none of whose segments starts with a job noun.
@@ -228,7 +229,8 @@ def parts_of(
     When no segment starts with a job noun, the main key is the first segment prefixed by "?"
     (the classifier then lowers its confidence: a place, a contract or a brand is no job).
     A main key whose job noun was corrected for a typo is prefixed by "~" (:data:`TYPO_HEAD`),
-    one whose title lost a segment holding words of ``title_words`` by "^" (:data:`CUT_TITLE`).
+    one whose title lost a segment holding words of ``title_words`` by "^" (:data:`CUT_TITLE`),
+    and so is a job noun alone whose "second job" is that noun followed by such words.
     A title whose whole key is in ``whole_keys`` (the keys of the referential's appellations)
     is not cut: "Pédicure pour bovin", "Eleveur en production bovine ou équine", "Ingénieur de
     l'agriculture et de l'environnement (IAE)" (5.5 % of the ROME's appellations lost part of
@@ -271,6 +273,11 @@ def parts_of(
             second = jobs[1] if len(jobs) > 1 else ""
             dropped = [k.lstrip(TYPO_HEAD) for k in found if k not in (jobs[0], second)]
             cut = any(w in title_words for k in dropped for w in content_words(k))
+            # A gender pair left whole by a typo ("Puériculteur / Puériucltrice responsable de
+            # structure..."): the main key is the job noun alone, the rest is in the "second".
+            head, rest = jobs[0].lstrip(TYPO_HEAD), content_words(second.lstrip(TYPO_HEAD))
+            if " " not in head and rest[:1] == [word_of(head)]:
+                cut |= any(w in title_words for w in rest[1:])
             out.append(((CUT_TITLE if cut else "") + jobs[0], second.lstrip(TYPO_HEAD)))
     return out
 

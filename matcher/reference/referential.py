@@ -12,13 +12,17 @@ artefacts cached on disk, keyed by the referential's content).
 The default referential (:func:`default_referential`) is the official ROME 4.0 shipped in
 ``data/rome/`` (built by ``python -m matcher referential build``) with the built-in insertion
 referential of ``data/referentiel/`` as a curated layer on top (:func:`layered`): its labels and
-sectors for its codes, its titles, typical skills and close jobs added to the official ones.
+sectors for its codes, its titles (but those the ROME files under another code:
+:func:`refiled_titles`), typical skills and close jobs added to the official ones.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from matcher.errors import UserError
-from matcher.paths import REFERENTIAL_DIR
-from matcher.text.normalise import fold_text
+from matcher.paths import REFERENTIAL_DIR, cache_file
+from matcher.text.normalise import fold_text, gender_variants
 
 if TYPE_CHECKING:
     from matcher.reference.classifier import TitleClassifier
@@ -161,10 +165,92 @@ def builtin_referential() -> Referential:
 LAYER = "référentiel intégré"
 
 
+# Words a curated title may add or drop and still be the official one ("Agent de quai
+# messagerie" / "Agent de quai de messagerie"); as the title evaluation's twin codes.
+_LINKS = frozenset({"de", "d", "du", "des", "en", "la", "le", "les", "l", "a", "au", "aux"})
+
+
+def _words(folded: str) -> list[str]:
+    return [w[:-1] if len(w) > 4 and w[-1] in "sx" else w
+            for w in folded.split(" ") if w and w not in _LINKS]  # fmt: skip
+
+
+def refiled_titles(official: Referential, titles: pd.DataFrame) -> pd.Series:
+    """Which of the curated ``titles`` (code, title) the official referential files under
+    another code (not of the same family) and not under theirs: the same words, up to gender,
+    plurals and linking words ("Repasseuse" of K2201 is the ROME 4.0's "Repasseur /
+    Repasseuse" of D1236; "Emballeur" of H3302 its "Emballeur / Emballeuse" of N1115). The
+    built-in layer was written against the ROME 3; such a title would file an official title
+    under the old code, and a real title the ROME does not hold as written under a code of the
+    layer's choice with full confidence. Boolean Series on ``titles``' index."""
+    out = pd.Series(False, index=titles.index)
+    if titles.empty or official.titles.empty:
+        return out
+    mine = fold_text(titles[TITLE]).map(_words)
+    # Gender variants share their first 3 letters at least: only the official titles holding
+    # the 3-letter stems of a curated title's words, the first one first, are folded
+    # (fold_text costs ~15 µs a title; the ROME has 15,000).
+    wanted: dict[str, list[set[str]]] = {}
+    for w in mine:
+        if w:
+            wanted.setdefault(w[0][:3], []).append({x[:3] for x in w})
+    raw = official.titles[TITLE].astype(str).str.lower()
+    raw = raw.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
+    stems = [[x[:3] for x in re.findall(r"[a-z]+", t)] for t in raw.tolist()]
+    keep = [bool(s) and any(w <= set(s) for w in wanted.get(s[0], ())) for s in stems]
+    near = official.titles[np.array(keep, dtype=bool)]
+    by_stem: dict[tuple[str, ...], list[tuple[list[str], str]]] = {}
+    for words, code in zip(fold_text(near[TITLE]).map(_words), near[CODE], strict=True):
+        by_stem.setdefault(tuple(w[:3] for w in words), []).append((words, code))
+    codes = official.codes.drop_duplicates(CODE).set_index(CODE)
+    parent = codes[PARENT].to_dict() if PARENT in codes else {}
+
+    def same(a: list[str], b: list[str]) -> bool:
+        pairs = zip(a, b, strict=True)
+        return all(gender_variants(x, y) or gender_variants(y, x) for x, y in pairs)
+
+    for i, words, code in zip(titles.index, mine, titles[CODE], strict=True):
+        if not words:
+            continue
+        filed = {c for w, c in by_stem.get(tuple(w[:3] for w in words), []) if same(w, words)}
+        fam = {code, parent.get(code, code)}
+        out[i] = (
+            bool(filed)
+            and code not in filed
+            and not any(c in fam or parent.get(c, c) in fam for c in filed)
+        )
+    return out
+
+
+def _refiled_cached(official: Referential, titles: pd.DataFrame) -> pd.Series:
+    """:func:`refiled_titles`, kept on disk by the content of both referentials (~0.15 s of
+    folding saved in every process that reads the default referential)."""
+    parts = [official.titles[[CODE, TITLE]], titles]
+    if PARENT in official.codes:
+        parts.append(official.codes[[CODE, PARENT]])
+    h = hashlib.sha1()
+    for f in parts:
+        h.update(pd.util.hash_pandas_object(f, index=False).to_numpy().tobytes())
+    path = cache_file("refiled", h.hexdigest(), [__file__], ".json")
+    try:
+        flags = json.loads(path.read_text())
+        if isinstance(flags, list) and len(flags) == len(titles):
+            return pd.Series([bool(x) for x in flags], index=titles.index)
+    except (OSError, ValueError):
+        pass  # absent or damaged: computed again
+    out = refiled_titles(official, titles)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(out.tolist()))
+    except OSError:  # a read-only cache: only slower
+        pass
+    return out
+
+
 def layered(official: Referential, curated: Referential | None = None) -> Referential:
     """The official referential with the curated built-in one on top: for the curated codes its
-    labels and sectors; its titles, skills and close jobs added; the official definitions and
-    parents kept."""
+    labels and sectors; its titles (but :func:`refiled_titles`), skills and close jobs added;
+    the official definitions and parents kept."""
     cur = curated if curated is not None else builtin_referential()
     codes = official.codes.drop_duplicates(CODE).set_index(CODE)
     cc = cur.codes.drop_duplicates(CODE).set_index(CODE)
@@ -175,7 +261,12 @@ def layered(official: Referential, curated: Referential | None = None) -> Refere
     codes.loc[cc.index, LABEL] = cc[LABEL]
     codes.loc[cc.index, SECTOR] = cc[SECTOR]
     codes = codes.rename_axis(CODE).reset_index()
-    titles = pd.concat([official.titles[[CODE, TITLE]], cur.titles[[CODE, TITLE]]])
+    cur_titles = cur.titles[[CODE, TITLE]]
+    refiled = _refiled_cached(official, cur_titles)
+    if refiled.any():
+        log.debug("%d titles of the built-in layer filed elsewhere by the official: left out",
+                  int(refiled.sum()))  # fmt: skip
+    titles = pd.concat([official.titles[[CODE, TITLE]], cur_titles[~refiled]])
     skills = pd.concat([official.skills, cur.skills], ignore_index=True)
     skills = skills.drop_duplicates([CODE, SKILL], ignore_index=True)
     close = pd.concat([official.close, cur.close]).drop_duplicates(ignore_index=True)
