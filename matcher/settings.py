@@ -143,8 +143,9 @@ class RankingSettings:
     max_offers_per_profile: int = 3
     # Threads for the sparse products and the fuzzy comparisons (the machines have 2 cores).
     threads: int = 2
-    # Processes preparing the texts (normalising, classifying titles): with 2, a forked copy
-    # prepares part of the profiles (matcher/ranking/parallel.py says when it is safe).
+    # Processes for the Python-bound work of a ranking: with 2, forked copies read the
+    # profiles' files, prepare part of the profiles and compute the TF-IDF rows beside the
+    # skills index (matcher/ranking/parallel.py says when it is safe and when it pays).
     prepare_processes: int = 2
     # Ranking by blocks (matcher/ranking/blocks.py): offers scored per block and profiles per
     # block of the per-profile candidate product; they bound the memory, never the result.
