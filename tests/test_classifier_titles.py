@@ -190,19 +190,30 @@ CUT_TITLES = [
 ]
 
 
+def held_out(ref, titles: list[str]) -> TitleClassifier:
+    """A classifier of the referential without these appellations (built once per module)."""
+    return TitleClassifier(ref.without_titles(pd.Series(titles)), use_cache=False)
+
+
+def assert_sureness(row, expected: str, title: str, floor: float = 0.0) -> None:
+    """ "unsure": a confidence in [floor, SURE_CAP); "sure": at least SURE_CAP."""
+    if expected == "unsure":
+        assert floor <= row["confidence"] < TitleClassifier.SURE_CAP, (title, row["code"],
+                                                                        row["confidence"])  # fmt: skip
+    else:
+        assert row["confidence"] >= TitleClassifier.SURE_CAP, (title, row["confidence"])
+
+
 @pytest.fixture(scope="module")
 def cut_held_clf(ref):
-    return TitleClassifier(ref.without_titles(pd.Series(CUT_HELD)), use_cache=False)
+    return held_out(ref, CUT_HELD)
 
 
 @pytest.mark.parametrize("title, expected", CUT_TITLES)
 def test_a_title_cut_from_job_words_is_not_sure(ref, cut_held_clf, title, expected):
     row = cut_held_clf.classify(pd.Series([title])).iloc[0]
     assert row["code"] == code_of(ref, "Animateur / Animatrice 2D")
-    if expected == "unsure":
-        assert SURE <= row["confidence"] < TitleClassifier.SURE_CAP, row["confidence"]
-    else:
-        assert row["confidence"] >= TitleClassifier.SURE_CAP, row["confidence"]
+    assert_sureness(row, expected, title, floor=SURE)
 
 
 # A gender pair a typo keeps from collapsing ("Puériculteur / Puériucltrice responsable de
@@ -220,16 +231,13 @@ PAIR_TITLES = [
 
 @pytest.fixture(scope="module")
 def pair_held_clf(ref):
-    return TitleClassifier(ref.without_titles(pd.Series(PAIR_HELD)), use_cache=False)
+    return held_out(ref, PAIR_HELD)
 
 
 @pytest.mark.parametrize("title, expected", PAIR_TITLES)
 def test_a_gender_pair_left_whole_by_a_typo_is_not_sure(pair_held_clf, title, expected):
     row = pair_held_clf.classify(pd.Series([title])).iloc[0]
-    if expected == "unsure":
-        assert row["confidence"] < TitleClassifier.SURE_CAP, (title, row["code"])
-    else:
-        assert row["confidence"] >= TitleClassifier.SURE_CAP, (title, row["confidence"])
+    assert_sureness(row, expected, title)
 
 
 def test_a_gender_pair_left_whole_is_marked_cut(clf):
@@ -260,14 +268,14 @@ REFILED_TITLES = [
 
 @pytest.fixture(scope="module")
 def refiled_held_clf(ref):
-    return TitleClassifier(ref.without_titles(pd.Series(REFILED_HELD)), use_cache=False)
+    return held_out(ref, REFILED_HELD)
 
 
 @pytest.mark.parametrize("title, held", REFILED_TITLES)
 def test_a_held_out_title_the_layer_filed_elsewhere_is_not_sure(ref, refiled_held_clf, title, held):
     row = refiled_held_clf.classify(pd.Series([title])).iloc[0]
     assert row["code"] != code_of(ref, held)  # its own code has no title left
-    assert row["confidence"] < TitleClassifier.SURE_CAP, (title, row["code"])
+    assert_sureness(row, "unsure", title)
 
 
 @pytest.mark.parametrize("title, appellation", [

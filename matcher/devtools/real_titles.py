@@ -50,6 +50,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from matcher.reference.referential import LINK_WORDS
 from matcher.text.normalise import gender_variants as _variants
 
 ABBREVIATIONS = (
@@ -362,7 +363,7 @@ def real_like_titles(rome_dir: str | Path, n: int, seed: int, referential=None) 
 # The words a twin appellation may add or drop: articles and the prepositions that only link
 # ("de", "en"). "avec" / "sans", "son", one-letter words ("E-formateur", "3 D") are kept, and
 # so is the order of the words ("Marin-pêcheur" is not "Pêcheur sous-marin").
-TWIN_LINKS = frozenset({"de", "d", "du", "des", "en", "la", "le", "les", "l", "a", "au", "aux"})
+TWIN_LINKS = LINK_WORDS  # the same linking words as the layer's refiled titles
 
 
 def twin_codes(titles: pd.Series, codes: pd.Series, official: pd.Series, truth: pd.Series) -> list:

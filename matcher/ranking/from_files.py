@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from matcher.intake.importer import ImportResult, import_path
+from matcher.intake.report import Kind
 from matcher.ranking import parallel
 from matcher.ranking.blocks import rank_blocks
 from matcher.ranking.scoring import COLUMNS, Progress, prepare_offer_side
@@ -36,7 +37,7 @@ FORK_UP_TO_BYTES = 64 * 1024 * 1024
 
 def read_files(
     paths: Sequence[Path],
-    kind: str,
+    kind: Kind,
     settings: Settings,
     structure_of_file: bool = False,
     on_report: Callable[[ImportResult], None] = lambda r: None,
@@ -46,7 +47,7 @@ def read_files(
     ``structure_of_file``."""
     results = []
     for path in paths:
-        res = import_path(path, kind, limits=settings.import_limits,  # type: ignore[arg-type]
+        res = import_path(path, kind, limits=settings.import_limits,
                           structure=path.stem if structure_of_file else None)  # fmt: skip
         on_report(res)
         results.append(res)

@@ -165,14 +165,15 @@ def builtin_referential() -> Referential:
 LAYER = "référentiel intégré"
 
 
-# Words a curated title may add or drop and still be the official one ("Agent de quai
-# messagerie" / "Agent de quai de messagerie"); as the title evaluation's twin codes.
-_LINKS = frozenset({"de", "d", "du", "des", "en", "la", "le", "les", "l", "a", "au", "aux"})
+# Linking words a title may add or drop and still be the same title ("Agent de quai
+# messagerie" / "Agent de quai de messagerie"): for the layer's refiled titles here and the
+# title evaluation's twin codes (matcher/devtools/real_titles.py).
+LINK_WORDS = frozenset({"de", "d", "du", "des", "en", "la", "le", "les", "l", "a", "au", "aux"})
 
 
 def _words(folded: str) -> list[str]:
     return [w[:-1] if len(w) > 4 and w[-1] in "sx" else w
-            for w in folded.split(" ") if w and w not in _LINKS]  # fmt: skip
+            for w in folded.split(" ") if w and w not in LINK_WORDS]  # fmt: skip
 
 
 def refiled_titles(official: Referential, titles: pd.DataFrame) -> pd.Series:
