@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule
@@ -43,11 +42,11 @@ from matcher import fields as F
 from matcher.errors import UserError
 
 # Cell constants and helpers live in cells.py; the constants stay readable from here too.
+from matcher.export import csv_file
 from matcher.export.cells import CUT_MARK as CUT_MARK
 from matcher.export.cells import EXCEL_MAX_CELL as EXCEL_MAX_CELL
 from matcher.export.cells import (
     csv_safe,
-    csv_safe_values,
     fr_date,
     is_formula_like,
     plain_value,
@@ -714,7 +713,7 @@ def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        write_csv(frame, out)
+        csv_file.write_csv(frame, out, [_header(c) for c in frame.columns])
         return None
     if suffix == ".xlsx":
         wb = Workbook()
@@ -726,56 +725,6 @@ def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None
         out.write_bytes(_save(wb))
         return None
     raise UserError(f"{out} : extension non prise en charge (attendu .xlsx, .csv ou .jsonl)")
-
-
-# Rows written at once by write_csv: the file is streamed, never held whole in memory (1.5 GB
-# of text at 1,000,000 rows).
-CSV_ROWS = 100_000
-
-
-def write_csv(frame: pd.DataFrame, out: Path) -> None:
-    """``frame`` as a CSV file (``;``, CRLF, UTF-8 with BOM, a header of French names), byte
-    for byte what ``frame.to_csv`` writes once every text cell is made safe (``csv_safe``):
-    floats as their shortest repr (as pandas turns float64 into text), NaN and None as empty
-    cells, a field quoted only when it holds ``;``, a quote or a line break (the ``csv``
-    module's minimal quoting, tested equal). Built column by column: pandas' formatting and the
-    ``csv`` writer read every character in a loop (most of the time of writing a ranking)."""
-    columns: list[list[str]] = []
-    for c in frame.columns:
-        col = frame[c]
-        if pd.api.types.is_float_dtype(col.dtype):
-            values = col.to_numpy(dtype=np.float64)
-            columns.append(["" if v != v else repr(v) for v in values.tolist()])
-        elif pd.api.types.is_numeric_dtype(col.dtype) and not col.hasnans:
-            columns.append(list(map(str, col.tolist())))  # integers and booleans
-        else:  # text, lists, dates: what a spreadsheet reads safely
-            columns.append(_csv_fields(csv_safe_values(col).tolist()))
-    if len(columns) == 1:  # the csv module quotes a record that would be an empty line
-        columns[0] = [t or '""' for t in columns[0]]
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        fh.write(";".join(_csv_fields([_header(c) for c in frame.columns])) + "\r\n")
-        for start in range(0, len(frame), CSV_ROWS):
-            rows = zip(*(cells[start : start + CSV_ROWS] for cells in columns), strict=True)
-            fh.write("".join([";".join(row) + "\r\n" for row in rows]))
-
-
-def _csv_fields(values: list[object]) -> list[str]:
-    """Each value as pandas' ``to_csv`` writes it with ``;`` and minimal quoting: missing -> "",
-    floats by repr, other values by str, quoted (quotes doubled) when the text holds ``;``, a
-    quote, CR or LF."""
-    out = []
-    for v in values:
-        if type(v) is str:
-            t = v
-        elif v is None or (pd.api.types.is_scalar(v) and pd.isna(v)):  # as pandas' na_rep
-            out.append("")
-            continue
-        else:
-            t = repr(v) if type(v) is float else str(v)
-        if ";" in t or '"' in t or "\n" in t or "\r" in t:
-            t = '"' + t.replace('"', '""') + '"'
-        out.append(t)
-    return out
 
 
 def _json(value: object) -> object:
