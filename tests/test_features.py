@@ -239,3 +239,26 @@ def test_fuzzy_scores_at_least_the_cutoff_are_found_as_numpy_finds_them(shape, c
     want = np.nonzero(scores >= cutoff)
     got = at_least(scores, cutoff)
     assert [g.tolist() for g in got] == [w.tolist() for w in want]
+
+
+def test_skill_keys_computed_while_preparing_give_the_same_index():
+    offers = pd.Series([["Utiliser une autolaveuse", "Nettoyage des vitres", 7], [], None,
+                        ["Conduite de chariot", "Maîtrise de l'autolaveuse"]])  # fmt: skip
+    profiles = pd.Series([["autolaveuse", "conduite chariot élévateur"], ["savoir"], [],
+                          ["Nettoyage vitres", "utiliser", "autolaveuse"]])  # fmt: skip
+    keys = skills.key_lists(profiles)
+    assert keys.index.equals(profiles.index)
+    assert [len(k) for k in keys] == [2, 1, 0, 3]
+    assert keys[0] == list(skills.skill_keys(pd.Series(profiles[0])))
+    assert keys[3][2] == keys[0][0] == "autolaveur"  # "utiliser" is a generic word
+    plain = skills.build_index(offers, profiles, 80.0)
+    given = skills.build_index(offers, profiles, 80.0, offer_keys=skills.key_lists(offers),
+                               profile_keys=keys)  # fmt: skip
+    assert plain.offer_vocab == given.offer_vocab and plain.profile_vocab == given.profile_vocab
+    for name in ("offer_skills", "profile_skills", "match", "covered", "offer_order"):
+        a, b = getattr(plain, name), getattr(given, name)
+        assert (a != b).nnz == 0, name
+    with pytest.raises(ValueError, match="aligned"):
+        skills.build_index(
+            offers, profiles, 80.0, profile_keys=keys.iloc[::-1].reset_index(drop=True)
+        )

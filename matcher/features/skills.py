@@ -71,22 +71,51 @@ class SkillIndex:
     offer_order: sp.csr_matrix | None = None
 
 
-def _incidence(
-    lists: pd.Series,
-) -> tuple[list[str], list[str], sp.csr_matrix, sp.csr_matrix]:
-    """Lists of raw skills -> (vocabulary of keys, readable form, rows x vocab 0/1 matrix, same
-    with the place of the skill in the row's list). Keys are computed once per distinct raw
-    skill."""
+def _flat(lists: pd.Series) -> tuple[list[list], np.ndarray, np.ndarray]:
+    """(each row's list, the items of all rows in order, the length of each row's list)."""
     rows = [v if isinstance(v, list) else [] for v in lists]
     lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    flat = np.array([s for items in rows for s in items], dtype=object)
+    return rows, np.array([s for items in rows for s in items], dtype=object), lengths
+
+
+def _flat_keys(flat: np.ndarray) -> np.ndarray:
+    """The comparison key of each raw skill, computed once per distinct raw skill."""
+    raw_inverse, raw_unique = pd.factorize(as_text(flat))
+    return skill_keys(pd.Series(raw_unique)).to_numpy()[raw_inverse]
+
+
+def key_lists(lists: pd.Series) -> pd.Series:
+    """The comparison key of every skill of each row's list (same index, lists aligned with the
+    skills); what :func:`build_index` reads when it is given them, so that the keys can be
+    computed where the rows are prepared (matcher/ranking/prepare.py)."""
+    _, flat, lengths = _flat(lists)
+    keys = _flat_keys(flat).tolist() if len(flat) else []
+    ends = np.cumsum(lengths).tolist()
+    starts = [0, *ends[:-1]]
+    return pd.Series(
+        [keys[a:b] for a, b in zip(starts, ends, strict=True)], index=lists.index, dtype=object
+    )
+
+
+def _incidence(
+    lists: pd.Series, keys: pd.Series | None = None
+) -> tuple[list[str], list[str], sp.csr_matrix, sp.csr_matrix]:
+    """Lists of raw skills -> (vocabulary of keys, readable form, rows x vocab 0/1 matrix, same
+    with the place of the skill in the row's list). ``keys``: the :func:`key_lists` of
+    ``lists`` when already computed, else computed here (once per distinct raw skill)."""
+    rows, flat, lengths = _flat(lists)
     positions = np.repeat(np.arange(len(rows)), lengths)
     empty = sp.csr_matrix((len(rows), 0), dtype=np.float32)
     if len(flat) == 0:
         return [], [], empty, empty
     place = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    raw_inverse, raw_unique = pd.factorize(as_text(flat))
-    keys = skill_keys(pd.Series(raw_unique)).to_numpy()[raw_inverse]
+    if keys is None:
+        keys = _flat_keys(flat)
+    else:
+        key_rows = [v if isinstance(v, list) else [] for v in keys]
+        if len(key_rows) != len(rows) or list(map(len, key_rows)) != lengths.tolist():
+            raise ValueError("skill keys not aligned with the skill lists")
+        keys = np.array([k for items in key_rows for k in items], dtype=object)
     keep = keys != ""
     keys, kept = keys[keep], flat[keep]
     positions, place = positions[keep], place[keep]
@@ -263,11 +292,15 @@ def build_index(
     core_weight: float = 1.0,
     offer_codes: pd.Series | None = None,
     workers: int = 2,
+    offer_keys: pd.Series | None = None,
+    profile_keys: pd.Series | None = None,
 ) -> SkillIndex:
     """Vocabularies, incidence matrices and the fuzzy match matrix (token_sort_ratio of the keys
-    >= threshold). ``core``: the referential's core skills (columns code, skill)."""
-    ov, oraw, om, order = _incidence(offer_lists)
-    pv, praw, pm, _ = _incidence(profile_lists)
+    >= threshold). ``core``: the referential's core skills (columns code, skill).
+    ``offer_keys`` / ``profile_keys``: the :func:`key_lists` of the lists, when the rows were
+    prepared with them (computed here otherwise; the same index either way)."""
+    ov, oraw, om, order = _incidence(offer_lists, offer_keys)
+    pv, praw, pm, _ = _incidence(profile_lists, profile_keys)
     if core is not None and len(core) and core_weight != 1.0 and ov:
         om = _core_weights(ov, om, offer_codes, core, threshold, core_weight, workers)
     match = fuzzy_match(ov, pv, threshold, workers)

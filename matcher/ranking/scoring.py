@@ -230,6 +230,8 @@ def build_context(
             r.core_skill_weight,
             po[F.OCC_CODES],
             workers=r.threads,
+            offer_keys=po.get(F.SKILL_KEYS),
+            profile_keys=pp.get(F.SKILL_KEYS),
         )
 
     # The TF-IDF rows and the skills index read the same prepared frames and not each other:

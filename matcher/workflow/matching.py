@@ -342,7 +342,7 @@ def _score_on(run: _Run, offers_idx: np.ndarray, sel: np.ndarray) -> tuple[Score
     index = skills.build_index(
         so[F.SKILL_LIST], sp_[F.SKILL_LIST], r.skill_threshold,
         skills.core_skills(run.referential), r.core_skill_weight, so[F.OCC_CODES],
-        workers=r.threads,
+        workers=r.threads, offer_keys=so.get(F.SKILL_KEYS), profile_keys=sp_.get(F.SKILL_KEYS),
     )  # fmt: skip
     ctx = Context(so, sp_, run.xo[offers_idx], run.xp[profiles_idx], run.table,
                   run.occ_o[offers_idx], run.occ_p[profiles_idx], run.trust_o[offers_idx],
