@@ -262,3 +262,23 @@ def test_skill_keys_computed_while_preparing_give_the_same_index():
         skills.build_index(
             offers, profiles, 80.0, profile_keys=keys.iloc[::-1].reset_index(drop=True)
         )
+
+
+def test_kept_skill_keys_are_the_keys_and_are_read_back(tmp_path, monkeypatch):
+    from matcher.paths import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    core = pd.Series(["Utiliser une autolaveuse", "Conduite de chariot élévateur", "savoir"])
+    want = list(skills.skill_keys(core))
+    assert list(skills.kept_skill_keys(core)) == want
+    files = list(tmp_path.glob("skill-keys-*.npy"))
+    assert len(files) == 1
+    real = skills.skill_keys
+    monkeypatch.setattr(skills, "skill_keys", lambda s: pytest.fail("computed again"))
+    assert list(skills.kept_skill_keys(core)) == want  # read back, not computed
+    monkeypatch.setattr(skills, "skill_keys", real)
+    files[0].write_bytes(b"not an array")  # a damaged file: computed again, and replaced
+    assert list(skills.kept_skill_keys(core)) == want
+    other = pd.Series(["Nettoyage des vitres"])  # other skills: their own file
+    assert list(skills.kept_skill_keys(other)) == list(real(other))
+    assert len(list(tmp_path.glob("skill-keys-*.npy"))) == 2

@@ -13,8 +13,12 @@ A skill of the offer that is a core skill of the referential for the offer's job
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +26,10 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
 from matcher.features.sparse_ops import incidence, rowwise_dot
+from matcher.paths import cache_file
 from matcher.reference.referential import CODE, CORE, SKILL, Referential
+from matcher.text import fold as fold_module
+from matcher.text import normalise as normalise_module
 from matcher.text.normalise import normalise_text
 
 # Offer keys compared with all profile keys at once (a chunk x profile-vocabulary uint8 matrix).
@@ -51,6 +58,30 @@ def skill_keys(skills: pd.Series) -> pd.Series:
     norm = normalise_text(skills.astype(str))
     generic = _generic_tokens()
     return norm.map(lambda s: " ".join(t for t in s.split() if t not in generic) or s)
+
+
+def kept_skill_keys(skills: pd.Series) -> np.ndarray:
+    """``skill_keys(skills)`` as an array, kept on disk (``cache_dir``) for these skills and this
+    code: the referential's core skills (about 19,000 in the official ROME) are the same in
+    every run, and their keys cost a fifth of a second each time. A file that cannot be read
+    or written only costs that time."""
+    texts = skills.astype(str).tolist()
+    digest = hashlib.sha1("\n".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+    code = [__file__, normalise_module.__file__, fold_module.__file__,
+            normalise_module.ABBREVIATIONS_FILE, normalise_module.STOP_WORDS_FILE]  # fmt: skip
+    path = cache_file("skill-keys", f"{len(texts)}:{digest}", [f for f in code if Path(f).is_file()],
+                      ".npy")  # fmt: skip
+    with contextlib.suppress(OSError, ValueError):
+        keys = np.load(path, allow_pickle=False)
+        if len(keys) == len(texts):
+            return keys.astype(object)
+    keys = skill_keys(pd.Series(texts, dtype=object)).to_numpy(dtype=object)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
+        np.save(tmp, keys.astype(str), allow_pickle=False)
+        os.replace(tmp, path)  # atomic: another process reads the whole file or none
+    return keys
 
 
 @dataclass
@@ -255,7 +286,7 @@ def _core_weights(
     """Offer skill matrix with core skills of the offer's own job(s) weighing ``core_weight``.
     Without codes for an offer, a skill that is core for any job counts as core."""
     core = core[[CODE, SKILL]].dropna().drop_duplicates()
-    core_keys = skill_keys(core[SKILL]).to_numpy()
+    core_keys = kept_skill_keys(core[SKILL])
     key_vocab, key_inverse = np.unique(core_keys, return_inverse=True)
     codes = sorted(set(core[CODE]))
     code_index = {c: i for i, c in enumerate(codes)}
