@@ -67,9 +67,10 @@ def kept_skill_keys(skills: pd.Series) -> np.ndarray:
     or written only costs that time."""
     texts = skills.astype(str).tolist()
     digest = hashlib.sha1("\n".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
-    code = [__file__, normalise_module.__file__, fold_module.__file__,
-            normalise_module.ABBREVIATIONS_FILE, normalise_module.STOP_WORDS_FILE]  # fmt: skip
-    path = cache_file("skill-keys", f"{len(texts)}:{digest}", [f for f in code if Path(f).is_file()],
+    code: list[Path] = [Path(__file__), Path(str(normalise_module.__file__)),
+                        Path(str(fold_module.__file__)), normalise_module.ABBREVIATIONS_FILE,
+                        normalise_module.STOP_WORDS_FILE]  # fmt: skip
+    path = cache_file("skill-keys", f"{len(texts)}:{digest}", [f for f in code if f.is_file()],
                       ".npy")  # fmt: skip
     with contextlib.suppress(OSError, ValueError):
         keys = np.load(path, allow_pickle=False)
