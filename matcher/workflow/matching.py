@@ -37,12 +37,13 @@ import scipy.sparse as sp
 from matcher import fields as F
 from matcher.features import candidates, occupation, protected, skills, text
 from matcher.ranking import suggest
-from matcher.ranking.prepare import prepare_offers, prepare_profiles
 from matcher.ranking.scoring import (
     COLUMNS,
     Context,
     Scored,
     component_weights,
+    prepare_offer_side,
+    prepare_profile_side,
     score_candidates,
 )
 from matcher.reference.referential import Referential
@@ -51,7 +52,7 @@ from matcher.text.normalise import fold_text
 
 log = logging.getLogger(__name__)
 
-STATE_VERSION = 3
+STATE_VERSION = 4  # 4: prepared rows hold their skill keys (F.SKILL_KEYS)
 # Rows added or changed since the text model was fitted, as a share of the rows it was fitted
 # on, past which the model is fitted again (and every offer re-scored).
 REFIT_SHARE = 0.2
@@ -125,12 +126,9 @@ def _prepare(kind: str, frame: pd.DataFrame, referential, communes, settings) ->
     """``scoring.prepare`` for one side (rows are prepared one by one: a row's prepared columns
     never depend on another row)."""
     if kind == "offers":
-        o = protected.scored_columns(frame, protected.SCORED_OFFER_FIELDS)
-        o = protected.scrub_protected(o, protected.OFFER_TEXT_FIELDS)
-        return prepare_offers(o, referential, communes, settings)
+        return prepare_offer_side(frame, settings, referential, communes)
     p = protected.scored_columns(frame, protected.SCORED_PROFILE_FIELDS)
-    p = protected.scrub_protected(p, protected.PROFILE_TEXT_FIELDS)
-    return prepare_profiles(p, referential, communes, settings)
+    return prepare_profile_side(p, referential, communes, settings)
 
 
 def _reuse(
