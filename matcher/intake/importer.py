@@ -544,7 +544,10 @@ def _structured_fields(
     if kind == "profiles":
         # Profiles hold text only (redaction reads text): lists back to "; "-joined text.
         for fld in fields:
-            out[fld] = out[fld].map(lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v)
+            if list in set(map(type, out[fld].to_numpy(dtype=object))):  # C loops only
+                out[fld] = out[fld].map(
+                    lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v
+                )
     return out
 
 
