@@ -698,9 +698,12 @@ def shortlist_csv(rows: pd.DataFrame, columns: Sequence[str] = FIRM_COLUMNS) -> 
     return frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None:
-    """Write ``rank`` results by the extension of ``out``: .xlsx, .csv (``;``, UTF-8 with BOM)
-    or .jsonl; JSON lines returned as text when ``out`` is None."""
+def write_suggestions(
+    frame: pd.DataFrame, out: str | Path | None, processes: int = 2
+) -> str | None:
+    """Write ``rank`` results by the extension of ``out``: .xlsx, .csv (``;``, UTF-8 with BOM;
+    on two ``processes`` when large, see :func:`matcher.export.csv_file.write_csv`) or .jsonl;
+    JSON lines returned as text when ``out`` is None."""
     if out is None or str(out).lower().endswith(".jsonl"):
         records = frame.to_dict("records")
         lines = "\n".join(
@@ -713,7 +716,7 @@ def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        csv_file.write_csv(frame, out, [_header(c) for c in frame.columns])
+        csv_file.write_csv(frame, out, [_header(c) for c in frame.columns], processes)
         return None
     if suffix == ".xlsx":
         wb = Workbook()
