@@ -5,6 +5,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from matcher import fields as F
 from matcher.features import commute, constraints, occupation, skills
@@ -282,3 +283,50 @@ def test_kept_skill_keys_are_the_keys_and_are_read_back(tmp_path, monkeypatch):
     other = pd.Series(["Nettoyage des vitres"])  # other skills: their own file
     assert list(skills.kept_skill_keys(other)) == list(real(other))
     assert len(list(tmp_path.glob("skill-keys-*.npy"))) == 2
+
+
+def _core_weights_by_all_keys(vocab, offer_skills, offer_codes, core, threshold, core_weight):
+    """The former computation: every offer key against every core key of the referential."""
+    from matcher.features.sparse_ops import incidence as incidence_of
+    from matcher.features.sparse_ops import rowwise_dot
+
+    core = core[["code", "skill"]].dropna().drop_duplicates()
+    key_vocab, key_inverse = np.unique(skills.skill_keys(core["skill"]).to_numpy(),
+                                       return_inverse=True)  # fmt: skip
+    codes = sorted(set(core["code"]))
+    index = {c: i for i, c in enumerate(codes)}
+    key_code = sp.csr_matrix((np.ones(len(core), np.float32),
+                              (key_inverse, [index[c] for c in core["code"]])),
+                             shape=(len(key_vocab), len(codes)))  # fmt: skip
+    is_core_for = (skills.fuzzy_match(vocab, list(key_vocab), threshold) @ key_code).tocsr()
+    is_core_for.data[:] = 1.0
+    entries = offer_skills.tocoo()
+    lists = offer_codes.map(lambda v: v if isinstance(v, list) else [])
+    oc = incidence_of(lists, index, len(codes))
+    has_code = lists.map(len).to_numpy() > 0
+    own = rowwise_dot(is_core_for, oc, entries.col, entries.row) > 0
+    anyone = np.asarray(is_core_for.sum(axis=1)).ravel()[entries.col] > 0
+    is_core = np.where(has_code[entries.row], own, anyone)
+    return np.where(is_core, core_weight, 1.0).astype(np.float32), entries
+
+
+def test_core_skills_compared_with_the_offers_own_codes_give_the_former_weights():
+    from matcher.devtools.synthetic import synthetic_frames
+    from matcher.ranking.prepare import prepare_offers
+    from matcher.reference.geo import builtin_communes
+    from matcher.reference.referential import builtin_referential
+    from matcher.settings import Settings
+
+    ref = builtin_referential()
+    offers, _, _ = synthetic_frames(ref, 120, 10, seed=3)
+    po = prepare_offers(offers, ref, builtin_communes(), Settings())
+    codes = po[F.OCC_CODES].copy()
+    codes.iloc[::4] = [[] for _ in range(len(codes.iloc[::4]))]  # some offers without a code
+    codes.iloc[1] = ["ZZZ99"]  # a code with no core skill
+    vocab, _, matrix, _ = skills._incidence(po[F.SKILL_LIST])
+    core = skills.core_skills(ref)
+    got = skills._core_weights(vocab, matrix, codes, core, 80.0, 2.0, 1)
+    want, entries = _core_weights_by_all_keys(vocab, matrix, codes, core, 80.0, 2.0)
+    ref_matrix = sp.csr_matrix((want, (entries.row, entries.col)), shape=matrix.shape)
+    assert (got != ref_matrix).nnz == 0
+    assert 0 < (got.data == 2.0).sum() < got.nnz  # some skills are core, not all

@@ -285,31 +285,74 @@ def _core_weights(
     workers: int,
 ) -> sp.csr_matrix:
     """Offer skill matrix with core skills of the offer's own job(s) weighing ``core_weight``.
-    Without codes for an offer, a skill that is core for any job counts as core."""
+    Without codes for an offer, a skill that is core for any job counts as core.
+
+    A skill of an offer with codes is compared with the core skills of those codes only (a few
+    dozen keys, not the referential's 10,000): the same flags as comparing it with all of them
+    and keeping the matches of its offer's codes, for a fraction of the comparisons."""
     core = core[[CODE, SKILL]].dropna().drop_duplicates()
     core_keys = kept_skill_keys(core[SKILL])
     key_vocab, key_inverse = np.unique(core_keys, return_inverse=True)
     codes = sorted(set(core[CODE]))
     code_index = {c: i for i, c in enumerate(codes)}
-    key_code = sp.csr_matrix(
+    code_keys = sp.csr_matrix(  # codes x key_vocab: the core keys of each code
         (
             np.ones(len(core), np.float32),
-            (key_inverse, np.array([code_index[c] for c in core[CODE]], dtype=np.int64)),
+            (np.array([code_index[c] for c in core[CODE]], dtype=np.int64), key_inverse),
         ),
-        shape=(len(key_vocab), len(codes)),
+        shape=(len(codes), len(key_vocab)),
     )
-    is_core_for = (fuzzy_match(vocab, list(key_vocab), threshold, workers) @ key_code).tocsr()
-    is_core_for.data[:] = 1.0  # offer_vocab x codes
     entries = offer_skills.tocoo()
+    row, col = entries.row.astype(np.int64), entries.col.astype(np.int64)
     if offer_codes is not None:
         lists = offer_codes.map(lambda v: v if isinstance(v, list) else [])
     else:
         lists = pd.Series([[] for _ in range(offer_skills.shape[0])])
-    oc = incidence(lists, code_index, len(codes))
+    oc = incidence(lists, code_index, len(codes))  # offers x codes (those with core skills)
     has_code = lists.map(len).to_numpy() > 0
-    core_for_own = rowwise_dot(is_core_for, oc, entries.col, entries.row) > 0
-    core_for_any = np.asarray(is_core_for.sum(axis=1)).ravel()[entries.col] > 0
-    is_core = np.where(has_code[entries.row], core_for_own, core_for_any)
+    is_core = np.zeros(len(row), dtype=bool)
+    # Offers without a code: a skill matching any core key (every key is some code's).
+    free = np.flatnonzero(~has_code[row])
+    if len(free):
+        keys = np.unique(col[free])
+        found = fuzzy_match([vocab[k] for k in keys], list(key_vocab), threshold, workers)
+        core_any = np.zeros(len(vocab), dtype=bool)
+        core_any[keys] = np.diff(found.indptr) > 0
+        is_core[free] = core_any[col[free]]
+    # Offers with codes: each (skill, code of its offer) pair, each distinct pair once.
+    own = np.flatnonzero(has_code[row])
+    counts = np.diff(oc.indptr)[row[own]]
+    entry = np.repeat(own, counts)
+    first = oc.indptr[row[own]]
+    at = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    code = oc.indices[at].astype(np.int64)
+    pair = col[entry] * len(codes) + code
+    wanted = np.unique(pair)
+    code_of, key_of = wanted % len(codes), wanted // len(codes)
+    order = np.lexsort((key_of, code_of))  # grouped by code
+    code_of, key_of = code_of[order], key_of[order]
+    bounds = np.flatnonzero(np.diff(code_of)) + 1
+    groups = (
+        list(zip(np.split(key_of, bounds), code_of[np.r_[0, bounds]].tolist(), strict=True))
+        if len(wanted)
+        else []
+    )
+    true_pairs = []
+    # A code's keys are few: one cdist each, on the token-sorted keys fuzzy_match compares
+    # (the same scores; its bands by length only skip pairs that cannot reach the cutoff).
+    cutoff = int(np.ceil(threshold))
+    left = [_token_sorted(k) for k in vocab]
+    right = [_token_sorted(k) for k in key_vocab.tolist()]
+    for keys, c in groups:
+        theirs = code_keys.indices[code_keys.indptr[c] : code_keys.indptr[c + 1]]
+        if not len(keys) or not len(theirs):
+            continue
+        scores = process.cdist([left[k] for k in keys.tolist()], [right[j] for j in theirs],
+                               scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8)  # fmt: skip
+        true_pairs.append(keys[(scores >= cutoff).any(axis=1)] * len(codes) + c)
+    if true_pairs:
+        hit = np.isin(pair, np.concatenate(true_pairs))
+        is_core |= np.bincount(entry, weights=hit, minlength=len(row)) > 0
     weights = np.where(is_core, core_weight, 1.0).astype(np.float32)
     out = sp.csr_matrix((weights, (entries.row, entries.col)), shape=offer_skills.shape)
     out.sort_indices()
