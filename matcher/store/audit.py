@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.identity import User
@@ -15,6 +13,9 @@ from matcher.store.records import (
     utc_now,
 )
 from matcher.store.scope import Scoped
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ class Audited(Scoped):
     ) -> pd.DataFrame:
         """The audit log, oldest first (the last ``limit`` entries if given). A counsellor sees
         the entries about their structure only; ``before``/``after`` are decoded JSON."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             sql = (

@@ -6,9 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from matcher import fields as F
 from matcher.errors import AccessDenied
@@ -19,6 +17,9 @@ from matcher.store.records import (
     utc_now,
 )
 from matcher.store.scope import Scope
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,8 @@ class DecisionsStore(Audited):
         profile_ref: str | None = None,
     ) -> pd.DataFrame:
         """Every recorded decision (history, oldest first) the user may see."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             sid = self._structure_filter(conn, scope, structure)

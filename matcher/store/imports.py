@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.identity import User
-from matcher.intake.report import ImportReport
 from matcher.store.audit import Audited
 from matcher.store.records import (
     inserted_id,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.intake.report import ImportReport
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,8 @@ class ImportsStore(Audited):
     def imports(self, user: User) -> pd.DataFrame:
         """Imports with their counts: all for the coordinator; for a counsellor, the offer
         imports and their own structure's profile imports."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(

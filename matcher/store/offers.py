@@ -4,19 +4,22 @@ reopened."""
 from __future__ import annotations
 
 import logging
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.identity import User
-from matcher.intake.report import ImportReport
 from matcher.store.imports import ImportsStore
 from matcher.store.records import (
     decode_record,
     record_json,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.intake.report import ImportReport
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +106,8 @@ class OffersStore(ImportsStore):
 
         ``status``: "open" (default), "closed" or None for both. A counsellor sees every open
         offer, and the closed ones that were suggested for their people."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(
@@ -175,6 +180,8 @@ class OffersStore(ImportsStore):
         ``offer_ref``, ``created_at`` (first import, ISO UTC) and ``occ_codes`` (the occupation
         codes the latest matching used for it, a list; empty before any matching). For the
         dashboard's filters and indicators (sector, month)."""
+        import pandas as pd
+
         with self.snapshot() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(

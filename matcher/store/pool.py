@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from matcher import fields as F
 from matcher.identity import User
@@ -12,6 +11,9 @@ from matcher.store.audit import Audited
 from matcher.store.records import (
     utc_now,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,8 @@ class PoolStore(Audited):
 
     def pool(self, user: User, structure: str | None = None) -> pd.DataFrame:
         """Pool entries the user may see: structure, profile_ref, pool_code, note, who, when."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             sid = self._structure_filter(conn, scope, structure)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from matcher import fields as F
 from matcher.errors import AccessDenied
 from matcher.identity import User
-from matcher.intake.report import ImportReport
 from matcher.store.imports import ImportsStore
 from matcher.store.records import (
     decode_record,
@@ -17,6 +15,11 @@ from matcher.store.records import (
     utc_now,
 )
 from matcher.store.scope import COORDINATOR_HIDDEN_PROFILE_FIELDS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.intake.report import ImportReport
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +100,8 @@ class ProfilesStore(ImportsStore):
     def profiles(self, user: User, structure: str | None = None) -> pd.DataFrame:
         """Profiles as a canonical frame, ordered by structure and identifier. The coordinator
         gets them in pseudonymous form (``COORDINATOR_HIDDEN_PROFILE_FIELDS`` left out)."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             sid = self._structure_filter(conn, scope, structure)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
+import sys
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
+
+# pandas and numpy are imported where a frame is built, not here: commands that only print
+# rows (list, user list, decide) never load them (issue 15).
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,8 @@ def inserted_id(cur: Any) -> int:
 
 def read_frame(conn: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     """A query's rows as a DataFrame with its column names (either engine)."""
+    import pandas as pd
+
     cur = conn.execute(sql, params)
     names = [d[0] for d in cur.description]
     return pd.DataFrame([tuple(r) for r in cur.fetchall()], columns=names)
@@ -41,11 +47,12 @@ def read_frame(conn: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
 def jsonable(value: Any) -> Any:
     if value is None:
         return None
-    if isinstance(value, float) and np.isnan(value):
+    if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if isinstance(value, np.generic):
+    np = sys.modules.get("numpy")  # a numpy scalar exists only once numpy was imported
+    if np is not None and isinstance(value, np.generic):
         return value.item()
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]

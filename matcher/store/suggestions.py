@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.identity import User
@@ -17,6 +15,9 @@ from matcher.store.records import (
     jsonable,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +178,8 @@ class SuggestionsStore(Audited):
         ``in_latest_run``, ``in_pool`` (the profile is in its counsellor's pool for this kind of
         job). Ordered by offer, pool first, then best score. A counsellor sees their structure's
         pairs only; asking for another structure is refused."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             sid = self._structure_filter(conn, scope, structure)
@@ -212,6 +215,8 @@ class SuggestionsStore(Audited):
         """Anonymous counts that survive the retention purge: per structure, month of creation
         (YYYY-MM), metric ("profiles", "suggestions" by current status and reason, "decisions"
         by status decided), ``n``. Live data and the purge archive are added up."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(

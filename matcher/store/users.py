@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
@@ -18,6 +16,9 @@ from matcher.store.records import (
     utc_now,
 )
 from matcher.store.sessions import revoke_user_sessions
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,8 @@ class UsersStore(Audited):
 
     def users(self, user: User) -> pd.DataFrame:
         """Accounts (login, role, structure, created, disabled); coordinator only."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             self._require_coordinator(scope, "liste des comptes")
@@ -141,6 +144,8 @@ class UsersStore(Audited):
     def counsellor_contacts(self, user: User) -> pd.DataFrame:
         """The active counsellors' work contacts (structure, login, phone, email), for the
         firms' shortlists: the coordinator gets every structure's, a counsellor their own."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             sql = ("SELECT s.name AS structure, u.login, u.phone, u.email FROM users u "

@@ -29,8 +29,6 @@ import re
 import secrets
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
 
@@ -39,6 +37,8 @@ from matcher.fields import Role
 from matcher.identity import LOCK_MINUTES, MAX_FAILED_LOGINS, SYSTEM, User, local_admin
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from matcher.store.database import Store
 
 log = logging.getLogger(__name__)
