@@ -11,6 +11,7 @@ without it the command runs as the local administrator (whoever can read the dat
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import difflib
 import getpass
@@ -31,9 +32,8 @@ from matcher.settings import load_settings
 # Heavy modules (pandas, scikit-learn, openpyxl, the store) are imported inside the command that
 # uses them: `--help`, `list`, `decide` or `user` must not pay seconds for scikit-learn.
 if TYPE_CHECKING:
-    import pandas as pd
-
     from matcher.store.database import Store
+    from matcher.store.records import Rows
     from matcher.workflow import auth
 
 log = logging.getLogger("matcher")
@@ -286,30 +286,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list_frame(args: argparse.Namespace, store: Store, actor: auth.User) -> pd.DataFrame:
+def _list_rows(args: argparse.Namespace, store: Store, actor: auth.User) -> Rows:
+    """What ``list`` prints, as rows: the store's reads without their DataFrame (no pandas)."""
     from matcher.workflow import auth, review
 
     what = args.what
     if what == "offers":
-        return store.offers(actor, status=None)
+        return store.offer_rows(actor, status=None)
     if what == "profiles":
-        return store.profiles(actor, structure=args.structure)
+        return store.profile_rows(actor, structure=args.structure)
     if what == "suggestions":
         status = review.parse_status(args.status).value if args.status else None
-        frame = store.suggestions(actor, offer_ref=args.offer, structure=args.structure,
-                                  status=status)  # fmt: skip
-        return review.annotate(frame)
+        rows = store.suggestion_rows(actor, offer_ref=args.offer, structure=args.structure,
+                                     status=status)  # fmt: skip
+        return review.annotate_rows(rows)
     if what == "decisions":
-        return store.decisions(actor, offer_ref=args.offer, structure=args.structure)
+        return store.decision_rows(actor, offer_ref=args.offer, structure=args.structure)
     if what == "audit":
-        return store.audit(actor, limit=args.limit)
+        return store.audit_rows(actor, limit=args.limit)
     if what == "pool":
-        return store.pool(actor, structure=args.structure)
+        return store.pool_rows(actor, structure=args.structure)
     if what == "imports":
-        return store.imports(actor)
+        return store.import_rows(actor)
     if what == "stats":
-        return store.statistics(actor)
-    return auth.list_users(store, actor)
+        return store.statistic_rows(actor)
+    return auth.user_rows(store, actor)
 
 
 def _cell(v: object) -> object:
@@ -318,16 +319,29 @@ def _cell(v: object) -> object:
     return json.dumps(jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
 
 
-def cmd_list(args: argparse.Namespace) -> int:
+def _print_jsonl(rows: Rows) -> None:
     from matcher.store.records import jsonable
 
+    for rec in rows.as_in_frame():
+        print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+
+
+def _print_csv(rows: Rows) -> None:
+    """The rows as pandas' ``to_csv`` wrote them: header, ``,``, minimal quoting, "\n"; lists
+    and dicts as JSON; a missing value empty."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(rows.columns)
+    for rec in rows.as_in_frame():
+        writer.writerow([_cell(v) for v in rec.values()])
+
+
+def cmd_list(args: argparse.Namespace) -> int:
     store = _store(args)
-    frame = _list_frame(args, store, _actor(args, store))
+    rows = _list_rows(args, store, _actor(args, store))
     if args.format == "csv":
-        frame.map(_cell).to_csv(sys.stdout, index=False)
+        _print_csv(rows)
     else:
-        for rec in frame.to_dict("records"):
-            print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+        _print_jsonl(rows)
     return 0
 
 
@@ -357,15 +371,12 @@ def _password(args: argparse.Namespace, login: str) -> str:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    from matcher.store.records import jsonable
     from matcher.workflow import auth
 
     store = _store(args)
     actor = _actor(args, store)
     if args.user_command == "list":
-        frame = auth.list_users(store, actor)
-        for rec in frame.to_dict("records"):
-            print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+        _print_jsonl(auth.user_rows(store, actor))
         return 0
     if args.user_command == "disable":
         auth.disable_user(store, actor, args.login)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from matcher import fields as F
 from matcher.identity import User
 from matcher.store.records import (
+    Rows,
     dump_json,
     utc_now,
 )
@@ -55,8 +56,12 @@ class Audited(Scoped):
     ) -> pd.DataFrame:
         """The audit log, oldest first (the last ``limit`` entries if given). A counsellor sees
         the entries about their structure only; ``before``/``after`` are decoded JSON."""
-        import pandas as pd
+        return self.audit_rows(user, action=action, limit=limit).frame()
 
+    def audit_rows(
+        self, user: User, *, action: str | None = None, limit: int | None = None
+    ) -> Rows:
+        """:meth:`audit` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             sql = (
@@ -80,6 +85,6 @@ class Audited(Scoped):
             for k in ("before", "after"):
                 rec[k] = json.loads(rec[k]) if rec[k] is not None else None
             records.append(rec)
-        columns = ["id", "at", "actor", "action", "entity", "entity_key", F.STRUCTURE,
-                   "before", "after"]  # fmt: skip
-        return pd.DataFrame(records, columns=columns)
+        columns = ("id", "at", "actor", "action", "entity", "entity_key", F.STRUCTURE,
+                   "before", "after")  # fmt: skip
+        return Rows(columns, records)

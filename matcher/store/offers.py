@@ -11,6 +11,7 @@ from matcher.errors import UserError
 from matcher.identity import User
 from matcher.store.imports import ImportsStore
 from matcher.store.records import (
+    Rows,
     decode_record,
     record_json,
     utc_now,
@@ -106,8 +107,10 @@ class OffersStore(ImportsStore):
 
         ``status``: "open" (default), "closed" or None for both. A counsellor sees every open
         offer, and the closed ones that were suggested for their people."""
-        import pandas as pd
+        return self.offer_rows(user, status).frame()
 
+    def offer_rows(self, user: User, status: str | None = "open") -> Rows:
+        """:meth:`offers` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(
@@ -123,7 +126,7 @@ class OffersStore(ImportsStore):
             {**decode_record(r["data"]), F.STATUS: r["status"], F.OFFER_VERSION: r["version"]}
             for r in rows
         ]
-        return pd.DataFrame(records, columns=[*F.OFFER_FIELDS, F.STATUS, F.OFFER_VERSION])
+        return Rows((*F.OFFER_FIELDS, F.STATUS, F.OFFER_VERSION), records)
 
     def set_offer_status(self, user: User, offer_ref: str, status: str) -> bool:
         """Close or reopen an offer (coordinator). Returns False when it already had that

@@ -12,6 +12,7 @@ from matcher.fields import Role
 from matcher.identity import LOCK_MINUTES, MAX_FAILED_LOGINS, User
 from matcher.store.audit import Audited
 from matcher.store.records import (
+    Rows,
     inserted_id,
     utc_now,
 )
@@ -127,8 +128,10 @@ class UsersStore(Audited):
 
     def users(self, user: User) -> pd.DataFrame:
         """Accounts (login, role, structure, created, disabled); coordinator only."""
-        import pandas as pd
+        return self.user_rows(user).frame()
 
+    def user_rows(self, user: User) -> Rows:
+        """:meth:`users` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             self._require_coordinator(scope, "liste des comptes")
@@ -137,9 +140,9 @@ class UsersStore(Audited):
                 "u.disabled_at, u.external_subject IS NOT NULL AS external, u.phone, u.email "
                 "FROM users u LEFT JOIN structures s ON s.id = u.structure_id ORDER BY u.login"
             ).fetchall()
-        columns = ["login", "role", F.STRUCTURE, "created_at", "created_by", "disabled_at",
-                   "external", "phone", "email"]  # fmt: skip
-        return pd.DataFrame([dict(r) for r in rows], columns=columns)
+        columns = ("login", "role", F.STRUCTURE, "created_at", "created_by", "disabled_at",
+                   "external", "phone", "email")  # fmt: skip
+        return Rows(columns, [dict(r) for r in rows])
 
     def counsellor_contacts(self, user: User) -> pd.DataFrame:
         """The active counsellors' work contacts (structure, login, phone, email), for the

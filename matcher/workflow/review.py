@@ -40,6 +40,7 @@ from matcher.intake.detect import FORMAT_CSV
 from matcher.settings import ImportLimits
 from matcher.store.database import Store
 from matcher.store.decisions import DecisionWrite, PairState
+from matcher.store.records import Rows
 
 # pandas, the text folding (which imports pandas), the privacy rules and the file readers are
 # imported where they are used: a decision taken from the command line needs none of them
@@ -759,6 +760,18 @@ def notice(rec: dict[str, Any]) -> str:
     return " ; ".join(parts)
 
 
+def annotate_rows(suggestions: Rows) -> Rows:
+    """:func:`annotate` on :meth:`Store.suggestion_rows` (the same three columns), for
+    commands that print them without pandas."""
+    records = [
+        {**r, F.STATUS_LABEL: status_label(r.get(F.STATUS)),
+         F.REASON_LABEL: reason_label(r.get(F.REASON)), F.NOTICE: notice(r)}
+        for r in suggestions.records
+    ]  # fmt: skip
+    columns = (*suggestions.columns, F.STATUS_LABEL, F.REASON_LABEL, F.NOTICE)
+    return Rows(columns, records)
+
+
 def annotate(suggestions: pd.DataFrame) -> pd.DataFrame:
     """A copy of a :meth:`Store.suggestions` frame with French ``status_label``,
     ``reason_label`` and ``notice`` columns, for screens and listings."""
@@ -777,6 +790,7 @@ __all__ = [
     "Outcome",
     "allowed",
     "annotate",
+    "annotate_rows",
     "apply_decisions",
     "decide",
     "decisions_from_rows",
