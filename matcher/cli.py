@@ -32,6 +32,8 @@ from matcher.settings import load_settings
 # Heavy modules (pandas, scikit-learn, openpyxl, the store) are imported inside the command that
 # uses them: `--help`, `list`, `decide` or `user` must not pay seconds for scikit-learn.
 if TYPE_CHECKING:
+    import pandas as pd
+
     from matcher.store.database import Store
     from matcher.store.records import Rows
     from matcher.workflow import auth
@@ -218,8 +220,8 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from matcher.export import shortlists as export
-    from matcher.workflow.service import shortlist_rows
+    from matcher.export import columns as export
+    from matcher.workflow.shortlist import shortlist_records, shortlist_rows
 
     store = _store(args)
     kind = args.kind or (
@@ -235,7 +237,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         statuses = (
             export.FIRM_STATUSES_WITH_SUGGESTED if args.include_suggested else export.FIRM_STATUSES
         )
-    rows = shortlist_rows(
+    out: Path = args.out
+    suffix = out.suffix.lower()
+    # A workbook is built from a frame (pandas, openpyxl); a CSV from the same rows as records.
+    select = shortlist_rows if suffix == ".xlsx" else shortlist_records
+    rows = select(
         store,
         actor,
         offer_ref=args.offer,
@@ -243,7 +249,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         employer=args.employer,
         statuses=statuses,
     )
-    if rows.empty:
+    if len(rows) == 0:
         hint = (
             " ; pour une entreprise, seuls les candidats retenus par leur conseiller sont "
             "exportés (ajoutez --include-suggested pour inclure les autres)"
@@ -257,18 +263,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             + " pour cette sélection"
             + hint
         )
-    out: Path = args.out
-    suffix = out.suffix.lower()
+    # As before, whatever the format: the database's secret is created on its first export.
     secret, used = store.secret(), store.latest_settings()
     if suffix == ".xlsx":
-        if kind == "firm":
-            data = export.firm_workbook(rows, secret, used)
-        elif kind == "structure":
-            data = export.structure_workbook(rows, secret, used)
-        else:
-            offers = store.offers(actor, status=None)
-            offers = offers[offers[F.OFFER_REF].isin(rows[F.OFFER_REF])]
-            data = export.coordinator_workbook(rows, offers, secret, used)
+        data = _workbook(store, actor, kind, rows, secret, used)
     elif suffix == ".csv":
         columns = {
             "firm": export.FIRM_COLUMNS,
@@ -284,6 +282,20 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(f"{out} : écriture impossible ({exc.strerror})") from exc
     print(f"{len(rows)} suggestions exportées dans {out}")
     return 0
+
+
+def _workbook(
+    store: Store, actor: auth.User, kind: str, rows: pd.DataFrame, secret: bytes, used: dict | None
+) -> bytes:
+    from matcher.export import shortlists as export
+
+    if kind == "firm":
+        return export.firm_workbook(rows, secret, used)
+    if kind == "structure":
+        return export.structure_workbook(rows, secret, used)
+    offers = store.offers(actor, status=None)
+    offers = offers[offers[F.OFFER_REF].isin(rows[F.OFFER_REF])]
+    return export.coordinator_workbook(rows, offers, secret, used)
 
 
 def _list_rows(args: argparse.Namespace, store: Store, actor: auth.User) -> Rows:

@@ -45,12 +45,42 @@ from matcher.errors import UserError
 from matcher.export.cells import CUT_MARK as CUT_MARK
 from matcher.export.cells import EXCEL_MAX_CELL as EXCEL_MAX_CELL
 from matcher.export.cells import (
-    csv_safe,
     csv_safe_values,
     fr_date,
     is_formula_like,
     plain_value,
 )
+
+# The columns, headers and labels live in columns.py (no pandas there: an export to CSV starts
+# at once); they stay readable from here too.
+from matcher.export.columns import AVAILABILITY_TEXT as AVAILABILITY_TEXT
+from matcher.export.columns import BASE_STATUS as BASE_STATUS
+from matcher.export.columns import COLUMN_DOC as COLUMN_DOC
+from matcher.export.columns import COMMENT as COMMENT
+from matcher.export.columns import COMMUTE as COMMUTE
+from matcher.export.columns import DATE_COLUMNS as DATE_COLUMNS
+from matcher.export.columns import DECIDED_AT as DECIDED_AT
+from matcher.export.columns import DECISION_COLUMNS as DECISION_COLUMNS
+from matcher.export.columns import DECISION_REASON as DECISION_REASON
+from matcher.export.columns import FIRM_COLUMNS as FIRM_COLUMNS
+from matcher.export.columns import FIRM_STATUSES as FIRM_STATUSES
+from matcher.export.columns import FIRM_STATUSES_WITH_SUGGESTED as FIRM_STATUSES_WITH_SUGGESTED
+from matcher.export.columns import KEY as KEY
+from matcher.export.columns import KEY_HEADER as KEY_HEADER
+from matcher.export.columns import OCC_LINK as OCC_LINK
+from matcher.export.columns import OCC_LINK_LABELS as OCC_LINK_LABELS
+from matcher.export.columns import OFFER_COMMUNE as OFFER_COMMUNE
+from matcher.export.columns import OFFER_SHEET_COLUMNS as OFFER_SHEET_COLUMNS
+from matcher.export.columns import PERCENT_COLUMNS as PERCENT_COLUMNS
+from matcher.export.columns import ROW_COLUMNS as ROW_COLUMNS
+from matcher.export.columns import STATUS as STATUS
+from matcher.export.columns import STRUCTURE_COLUMNS as STRUCTURE_COLUMNS
+from matcher.export.columns import WRAP_COLUMNS as WRAP_COLUMNS
+from matcher.export.columns import as_date as _as_date
+from matcher.export.columns import header as _header
+from matcher.export.columns import reason_label as _reason_label
+from matcher.export.columns import shortlist_csv as _csv_of_records
+from matcher.export.columns import status_label as _status_label
 from matcher.intake.detect import FORMAT_CSV
 from matcher.intake.readers import RowsRead, SheetRows, read_rows
 from matcher.ranking import explain
@@ -63,85 +93,6 @@ PARIS = ZoneInfo("Europe/Paris")  # every time written in a file is Paris time
 SHEET_NAME_MAX = 31
 
 README_SHEET = "Lisez-moi"
-KEY_HEADER = "Clé (ne pas modifier)"
-
-# Export-only columns of the shortlist rows frame (canonical ones come from fields.py).
-OFFER_COMMUNE = "offer_commune"
-STATUS = F.STATUS
-DECISION_REASON = F.REASON
-COMMENT = F.COMMENT
-DECIDED_AT = F.STATUS_AT
-OCC_LINK = "occupation_link"
-COMMUTE = "commute"
-AVAILABILITY_TEXT = "availability_text"
-KEY = "key"
-BASE_STATUS = "base_status"  # stored status the row was exported with (signed in the key)
-
-ROW_COLUMNS: tuple[str, ...] = (
-    F.OFFER_REF, F.EMPLOYER, F.TITLE, OFFER_COMMUNE, F.START_DATE, F.PROFILE_REF, F.STRUCTURE,
-    F.COUNSELLOR, F.AVAILABLE_FROM, F.RANK, F.SCORE, F.DISTANCE_KM, F.OCC_KIND,
-    F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS, STATUS, DECISION_REASON, COMMENT, DECIDED_AT,
-    F.REVIEW_ID,
-)  # fmt: skip
-
-# What each column is called in the workbooks, and what it means (for the "Lisez-moi" sheet).
-COLUMN_DOC: dict[str, tuple[str, str]] = {
-    F.OFFER_REF: ("Réf. offre", "Référence de l'offre d'emploi"),
-    F.EMPLOYER: ("Entreprise", "Entreprise qui recrute"),
-    F.TITLE: ("Poste", "Intitulé du poste proposé"),
-    OFFER_COMMUNE: ("Lieu de travail", "Commune du poste"),
-    F.START_DATE: ("Début du poste", "Date de prise de poste souhaitée (jj/mm/aaaa)"),
-    F.PROFILE_REF: ("Réf. candidat", "Référence pseudonyme du candidat : elle ne permet pas de "
-                    "l'identifier ; pour toute suite, contactez la structure"),
-    F.STRUCTURE: ("Structure", "Structure d'insertion qui accompagne le candidat"),
-    F.COUNSELLOR: ("Conseiller à contacter", "Conseiller en insertion, intermédiaire pour toute "
-                   "prise de contact"),
-    AVAILABILITY_TEXT: ("Disponibilité", "Date à partir de laquelle le candidat est disponible"),
-    F.RANK: ("Rang", "Rang du candidat pour cette offre (1 = le plus adapté)"),
-    F.SCORE: ("Score", "Adéquation estimée entre l'offre et le profil, de 0 % à 100 %"),
-    OCC_LINK: ("Lien métier", "Métier visé par le candidat par rapport au poste"),
-    F.MATCHED_SKILLS: ("Compétences présentes", "Compétences demandées que le candidat possède"),
-    F.MISSING_SKILLS: ("Compétences manquantes", "Compétences demandées non repérées dans le profil"),
-    COMMUTE: ("Trajet", "Distance à vol d'oiseau entre le domicile et le lieu de travail"),
-    F.REASONS: ("Pourquoi", "Raisons de la suggestion, à lire au candidat ou à l'employeur"),
-    STATUS: ("Décision", "À remplir : choisissez une décision dans la liste"),
-    DECISION_REASON: ("Motif si non retenu", "À remplir si la décision est « Non retenu »"),
-    COMMENT: ("Commentaire", "Commentaire libre (sans donnée personnelle)"),
-    DECIDED_AT: ("Date de décision", "Date de la dernière décision enregistrée"),
-    KEY: (KEY_HEADER, "Colonne masquée qui identifie la ligne : ne pas la modifier"),
-    F.S_TEXT: ("Texte", "Proximité des textes de l'offre et du profil (0 à 1)"),
-    F.S_SKILLS: ("Compétences", "Part des compétences demandées présentes dans le profil (0 à 1)"),
-    F.S_OCCUPATION: ("Métier", "Lien entre le métier de l'offre et le métier visé (0 à 1)"),
-    F.S_COMMUTE: ("Trajet (note)", "Distance comparée au rayon de mobilité de la personne (0 à 1)"),
-    F.S_CONSTRAINTS: ("Contraintes", "1 sans contrainte non respectée, moins sinon"),
-    F.DISTANCE_KM: ("Distance (km)", "Distance à vol d'oiseau en kilomètres"),
-    F.OCC_KIND: ("Lien métier (code)", "4 même métier, 3 même famille, 2 proche, 1 même domaine, 0 autre, -1 inconnu"),
-}  # fmt: skip
-
-# The only columns a firm's workbook may contain (a whitelist, not a blacklist).
-FIRM_COLUMNS: tuple[str, ...] = (
-    F.OFFER_REF, F.TITLE, F.PROFILE_REF, F.STRUCTURE, F.COUNSELLOR, OCC_LINK, F.MATCHED_SKILLS,
-    F.MISSING_SKILLS, COMMUTE, AVAILABILITY_TEXT, F.SCORE, STATUS, DECISION_REASON, COMMENT,
-)  # fmt: skip
-STRUCTURE_COLUMNS: tuple[str, ...] = (
-    F.PROFILE_REF, F.COUNSELLOR, F.OFFER_REF, F.EMPLOYER, F.TITLE, OFFER_COMMUNE, F.START_DATE,
-    F.RANK, F.SCORE, F.REASONS, STATUS, DECISION_REASON, COMMENT, DECIDED_AT,
-)  # fmt: skip
-OFFER_SHEET_COLUMNS: tuple[str, ...] = (
-    F.RANK, F.PROFILE_REF, F.STRUCTURE, F.COUNSELLOR, F.SCORE, OCC_LINK, F.MATCHED_SKILLS,
-    F.MISSING_SKILLS, COMMUTE, AVAILABILITY_TEXT, F.REASONS, STATUS, DECISION_REASON, COMMENT,
-    DECIDED_AT,
-)  # fmt: skip
-DECISION_COLUMNS = (STATUS, DECISION_REASON, COMMENT)
-# Pairs a firm may receive: the counsellor retained the person (or later). Refused or dropped
-# pairs never leave; not yet reviewed ones only when asked (e.g. on the Busin'ESS day).
-FIRM_STATUSES = tuple(
-    s.value for s in (F.Status.RETAINED, F.Status.PROPOSED, F.Status.INTERVIEW, F.Status.HIRED)
-)
-FIRM_STATUSES_WITH_SUGGESTED = (F.Status.SUGGESTED.value, *FIRM_STATUSES)
-PERCENT_COLUMNS = (F.SCORE,)
-DATE_COLUMNS = (F.START_DATE, DECIDED_AT)
-WRAP_COLUMNS = (F.REASONS, F.MATCHED_SKILLS, F.MISSING_SKILLS, COMMENT, F.TITLE)
 
 AUDIENCE = {
     "firm": "l'entreprise destinataire, pour ses propres offres uniquement ; ne pas transférer",
@@ -152,15 +103,6 @@ TITLES = {
     "firm": "Candidats proposés pour vos offres",
     "structure": "Offres suggérées pour les personnes accompagnées",
     "coordinator": "Suivi des offres et des candidats proposés",
-}
-
-OCC_LINK_LABELS = {
-    4: "Même métier",
-    3: "Même famille de métiers",
-    2: "Métier proche",
-    1: "Même domaine professionnel",
-    0: "Autre métier",
-    -1: "Non déterminé",
 }
 
 
@@ -274,40 +216,6 @@ def prepare_rows(rows: pd.DataFrame, today: dt.date | None = None) -> pd.DataFra
     return out
 
 
-def _as_date(value: object) -> object:
-    """An ISO timestamp (as stored) -> a date cell; dates stay dates; anything else empty."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return dt.datetime.fromisoformat(value).date()
-        except ValueError:
-            return None
-    return None
-
-
-def _status_label(value: object) -> str:
-    if not value:
-        return F.Status.SUGGESTED.label
-    if isinstance(value, str):  # only text can be a stored status
-        try:
-            return F.Status(value).label
-        except ValueError:
-            pass
-    return str(value)
-
-
-def _reason_label(value: object) -> str:
-    if not value or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, str):  # only text can be a stored reason
-        try:
-            return F.RejectReason(value).label
-        except ValueError:
-            pass
-    return str(value)
-
-
 # ---------------------------------------------------------------------------------------------
 # Sheets
 # ---------------------------------------------------------------------------------------------
@@ -316,10 +224,6 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 DECISION_FILL = PatternFill("solid", fgColor="FFF2CC")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
-
-
-def _header(column: str) -> str:
-    return COLUMN_DOC[column][0] if column in COLUMN_DOC else column
 
 
 def _write_table(
@@ -692,10 +596,9 @@ def coordinator_workbook(
 # CSV and JSON lines
 # ---------------------------------------------------------------------------------------------
 def shortlist_csv(rows: pd.DataFrame, columns: Sequence[str] = FIRM_COLUMNS) -> bytes:
-    """CSV for other tools: ``;`` separator, UTF-8 with BOM (Excel in French opens it right)."""
-    frame = prepare_rows(rows)[list(columns)].map(csv_safe)
-    frame.columns = [_header(c) for c in columns]
-    return frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
+    """CSV for other tools: ``;`` separator, UTF-8 with BOM (Excel in French opens it right);
+    the rows as :func:`matcher.export.columns.shortlist_csv` writes them."""
+    return _csv_of_records(rows.to_dict("records"), columns)
 
 
 def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None:

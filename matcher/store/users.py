@@ -147,8 +147,10 @@ class UsersStore(Audited):
     def counsellor_contacts(self, user: User) -> pd.DataFrame:
         """The active counsellors' work contacts (structure, login, phone, email), for the
         firms' shortlists: the coordinator gets every structure's, a counsellor their own."""
-        import pandas as pd
+        return self.counsellor_contact_rows(user).frame()
 
+    def counsellor_contact_rows(self, user: User) -> Rows:
+        """:meth:`counsellor_contacts` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             sql = ("SELECT s.name AS structure, u.login, u.phone, u.email FROM users u "
@@ -159,8 +161,7 @@ class UsersStore(Audited):
                 sql += " AND u.structure_id = ?"
                 args = (scope.structure_id,)
             rows = conn.execute(sql + " ORDER BY s.name, u.login", args).fetchall()
-        return pd.DataFrame([dict(r) for r in rows],
-                            columns=[F.STRUCTURE, "login", "phone", "email"])  # fmt: skip
+        return Rows((F.STRUCTURE, "login", "phone", "email"), [dict(r) for r in rows])
 
     def user_record(self, login: str) -> dict[str, Any] | None:
         """One account with its password hash (for :mod:`matcher.workflow.auth` only)."""

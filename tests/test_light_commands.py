@@ -1,0 +1,214 @@
+"""Commands that do not rank start at once (issue 15, point 2): ``decide``, ``list``, ``user list``
+and a CSV ``export`` never import pandas (nor openpyxl), and what they print or write from the
+store's rows is, byte for byte, what the DataFrame path gives (on both backends)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from matcher import cli
+from matcher import fields as F
+from matcher.export import columns, shortlists
+from matcher.export.cells import csv_safe
+from matcher.ranking import explain
+from matcher.store.records import Rows, jsonable
+from matcher.text.fold import fold
+from matcher.workflow import auth, review
+from matcher.workflow.shortlist import shortlist_records, shortlist_rows
+
+from .conftest import ROOT
+from .review_world import STRUCTURE_A
+
+KINDS = ("offers", "profiles", "suggestions", "decisions", "audit", "pool", "imports", "stats",
+         "users")  # fmt: skip
+
+
+def _busy(world) -> None:
+    """Decisions (one rejected with a reason and a comment), a pool entry, a contact."""
+    store, coord = world.store, world.coordinator
+    offer = world.offers[0]
+    review.decide(store, coord, offer, "A1", "retained", structure=STRUCTURE_A)
+    review.decide(store, coord, offer, "A2", "rejected", "other", "à revoir ; « ok »",
+                  structure=STRUCTURE_A)  # fmt: skip
+    review.keep_in_pool(store, world.counsellor_a, "A1", "K2204")
+    auth.add_user(store, coord, "cons-a2", "counsellor", structure=STRUCTURE_A,
+                  password="une phrase de passe", phone="03 21 00 00 00", email="a@b.fr")  # fmt: skip
+
+
+def _frame_jsonl(frame: pd.DataFrame) -> str:
+    """What ``list`` printed from a DataFrame before issue 15."""
+    return "".join(
+        json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False) + "\n"
+        for rec in frame.to_dict("records")
+    )
+
+
+def _printed(fn, rows: Rows) -> str:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        fn(rows)
+    return buf.getvalue()
+
+
+def _args(what: str) -> SimpleNamespace:
+    return SimpleNamespace(what=what, structure=None, offer=None, status=None, limit=None)
+
+
+def _frame_of(store, user, what: str) -> pd.DataFrame:
+    reads = {
+        "offers": lambda: store.offers(user, status=None),
+        "profiles": lambda: store.profiles(user),
+        "suggestions": lambda: review.annotate(store.suggestions(user)),
+        "decisions": lambda: store.decisions(user),
+        "audit": lambda: store.audit(user),
+        "pool": lambda: store.pool(user),
+        "imports": lambda: store.imports(user),
+        "stats": lambda: store.statistics(user),
+        "users": lambda: auth.list_users(store, user),
+    }
+    return reads[what]()
+
+
+@pytest.mark.both_backends
+@pytest.mark.parametrize("who", ["coordinator", "counsellor_a"])
+def test_list_prints_from_rows_what_the_frame_printed(world, who):
+    _busy(world)
+    user = getattr(world, who)
+    for what in KINDS:
+        if what == "users" and who != "coordinator":
+            continue  # refused to a counsellor, either way
+        rows = cli._list_rows(_args(what), world.store, user)
+        frame = _frame_of(world.store, user, what)
+        assert list(rows.columns) == list(frame.columns), what
+        assert len(rows) == len(frame), what
+        assert _printed(cli._print_jsonl, rows) == _frame_jsonl(frame), what
+        out = io.StringIO()
+        frame.map(cli._cell).to_csv(out, index=False)
+        assert _printed(cli._print_csv, rows) == out.getvalue(), what
+
+
+def _frame_csv(rows: pd.DataFrame, cols) -> bytes:
+    """The CSV export as the frame path wrote it before issue 15."""
+    frame = shortlists.prepare_rows(rows)[list(cols)].map(csv_safe)
+    frame.columns = [columns.header(c) for c in cols]
+    return frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+@pytest.mark.both_backends
+@pytest.mark.parametrize(
+    "select, cols",
+    [
+        ({"offer_ref": "BUS-001"}, columns.FIRM_COLUMNS),
+        ({"employer": "ENTREPRISE bus-002"}, columns.FIRM_COLUMNS),
+        ({"structure": STRUCTURE_A}, columns.STRUCTURE_COLUMNS),
+        ({}, (F.OFFER_REF, F.EMPLOYER, *columns.OFFER_SHEET_COLUMNS)),
+    ],
+)
+def test_csv_export_from_records_is_the_frames(world, select, cols):
+    _busy(world)
+    for user in (world.coordinator, world.counsellor_a):
+        frame = shortlist_rows(world.store, user, **select)
+        records = shortlist_records(world.store, user, **select)
+        assert len(records) == len(frame)
+        assert columns.shortlist_csv(records, cols) == _frame_csv(frame, cols)
+        assert shortlists.shortlist_csv(frame, cols) == _frame_csv(frame, cols)
+
+
+def test_commands_that_do_not_rank_leave_pandas_and_openpyxl_alone(world, tmp_path):
+    _busy(world)
+    db = world.store.target
+    offer = world.offers[0]
+    commands = {
+        "decide": ["decide", offer, "B1", "--status", "retained", "--as", "coord"],
+        "list": ["list", "offers"],
+        "list csv": ["list", "suggestions", "--format", "csv"],
+        "user list": ["user", "list"],
+        "export csv": ["export", "--offer", offer, "--include-suggested", "--out",
+                       str(tmp_path / "liste.csv")],
+    }  # fmt: skip
+    code = (
+        "import sys\nfrom matcher.cli import main\nrc = main(sys.argv[1:])\n"
+        "print('LOADED', *[m for m in ('pandas', 'openpyxl', 'numpy') if m in sys.modules],"
+        " file=sys.stderr)\nsys.exit(rc)\n"
+    )
+    for name, args in commands.items():
+        done = subprocess.run([sys.executable, "-c", code, *args, "--db", db], cwd=ROOT,
+                              capture_output=True, text=True)  # fmt: skip
+        assert done.returncode == 0, (name, done.stderr)
+        loaded = done.stderr.split("LOADED", 1)[1].split()
+        assert loaded == [], name
+    assert (tmp_path / "liste.csv").read_bytes().startswith("\ufeffRéf. offre".encode())
+
+
+def test_the_check_sees_pandas_when_a_workbook_is_exported(world, tmp_path):
+    code = "import sys\nfrom matcher.cli import main\nmain(sys.argv[1:])\nprint('pandas' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code, "export", "--offer", world.offers[0],
+                           "--include-suggested", "--out", str(tmp_path / "l.xlsx"), "--db",
+                           world.store.target], cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    assert done.stdout.split()[-1] == "True"
+
+
+VALUES = {
+    "ints": [1, 2],
+    "ints and a missing value": [1, None],
+    "ints and a float": [1, 2.5],
+    "a missing key": [{}, 3],
+    "booleans": [True, False],
+    "booleans and a missing value": [True, None],
+    "booleans and ints": [True, 1],
+    "text and ints": ["a", 1],
+    "text and a missing value": ["a", None],
+    "nothing": [None, None],
+    "lists": [["a"], None],
+    "dicts": [{"a": 1}, None],
+    "dates": [pd.Timestamp("2026-01-02").date(), None],
+    "NaN": [float("nan"), 2],
+    "big ints": [2**63, None],
+    "huge negative": [-(2**63) - 1, None],
+}
+
+
+@pytest.mark.parametrize("values", VALUES.values(), ids=VALUES.keys())
+def test_rows_as_in_frame_type_numbers_as_pandas(values):
+    records = [{} if v == {} else {"x": v} for v in values]
+    rows = Rows(("x", "y"), records)
+    expected = [
+        {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in r.items()}
+        for r in rows.frame().to_dict("records")
+    ]
+    got = rows.as_in_frame()
+    assert got == expected
+    assert [[type(v) for v in r.values()] for r in got] == [
+        [type(v) for v in r.values()] for r in expected
+    ]
+
+
+SCORES = [None, float("nan"), "x", "0.5", -0.2, 0.0, 0.004999, 0.005, 0.575, 0.5749999, 0.995, 1,
+          1.3, *(i / 1000 for i in range(1001))]  # fmt: skip
+
+
+def test_score_points_without_pandas_are_the_explained_ones():
+    for score in SCORES:
+        assert columns.score_points(score) == explain.score_points(score), score
+    floats = [s for s in SCORES if isinstance(s, float) and not math.isnan(s)]
+    series = explain.score_points_series(pd.Series(floats)).tolist()
+    assert [columns.score_points(s) for s in floats] == series
+
+
+def test_statuses_and_reasons_written_as_stored_need_no_folding():
+    for s in F.Status:
+        for text in (s.value, s.label):
+            assert review.parse_status(text) == review._status_names()[fold(text)]
+    for r in F.RejectReason:
+        for text in (r.value, r.label):
+            assert review.parse_reason(text) == review._reason_names()[fold(text)]
+    assert review.parse_status("EMBAUCHEE") == F.Status.HIRED
