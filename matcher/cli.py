@@ -20,7 +20,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.cli_parser import build_parser
@@ -32,8 +32,6 @@ from matcher.settings import load_settings
 # Heavy modules (pandas, scikit-learn, openpyxl, the store) are imported inside the command that
 # uses them: `--help`, `list`, `decide` or `user` must not pay seconds for scikit-learn.
 if TYPE_CHECKING:
-    import pandas as pd
-
     from matcher.store.database import Store
     from matcher.store.records import Rows
     from matcher.workflow import auth
@@ -221,7 +219,7 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from matcher.export import columns as export
-    from matcher.workflow.shortlist import shortlist_records, shortlist_rows
+    from matcher.workflow.shortlist import shortlist_records
 
     store = _store(args)
     kind = args.kind or (
@@ -239,9 +237,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     out: Path = args.out
     suffix = out.suffix.lower()
-    # A workbook is built from a frame (pandas, openpyxl); a CSV from the same rows as records.
-    select = shortlist_rows if suffix == ".xlsx" else shortlist_records
-    rows = select(
+    rows = shortlist_records(
         store,
         actor,
         offer_ref=args.offer,
@@ -285,16 +281,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _workbook(
-    store: Store, actor: auth.User, kind: str, rows: pd.DataFrame, secret: bytes, used: dict | None
+    store: Store,
+    actor: auth.User,
+    kind: str,
+    rows: list[dict[str, Any]],
+    secret: bytes,
+    used: dict | None,
 ) -> bytes:
-    from matcher.export import shortlists as export
+    from matcher.export import workbooks as export
 
     if kind == "firm":
         return export.firm_workbook(rows, secret, used)
     if kind == "structure":
         return export.structure_workbook(rows, secret, used)
-    offers = store.offers(actor, status=None)
-    offers = offers[offers[F.OFFER_REF].isin(rows[F.OFFER_REF])]
+    refs = {r[F.OFFER_REF] for r in rows}
+    offers = [o for o in store.offer_rows(actor, status=None).records if o[F.OFFER_REF] in refs]
     return export.coordinator_workbook(rows, offers, secret, used)
 
 

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import math
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -144,6 +145,23 @@ def reason_label(value: object) -> str:
     return str(value)
 
 
+def is_missing(value: object) -> bool:
+    """None, NaN (and pandas' NA and NaT once pandas is loaded): what a frame calls missing."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    pd = sys.modules.get("pandas")  # pandas' markers exist only once pandas was imported
+    return pd is not None and (value is pd.NA or value is pd.NaT)
+
+
+def as_records(rows: Any) -> list[dict[str, Any]]:
+    """Shortlist rows given as a frame (the dashboard) or as records (the command line)."""
+    if hasattr(rows, "to_dict"):
+        return rows.to_dict("records")
+    return [dict(r) for r in rows]
+
+
 def _number(value: object) -> float | None:
     """A number as ``pd.to_numeric(..., errors="coerce")`` reads one cell; None if missing."""
     if value is None or isinstance(value, bool):
@@ -192,10 +210,9 @@ def display_record(rec: Mapping[str, Any], today: dt.date | None = None) -> dict
     out[COMMUTE] = commute(out[F.DISTANCE_KM])
     out[AVAILABILITY_TEXT] = availability(out[F.AVAILABLE_FROM], today)
     score = out[F.SCORE]
-    missing = score is None or (isinstance(score, float) and math.isnan(score))
-    out[F.SCORE] = None if missing else score_points(score) / 100
+    out[F.SCORE] = None if is_missing(score) else score_points(score) / 100
     status = out[STATUS]
-    out[BASE_STATUS] = F.Status.SUGGESTED.value if status is None else status
+    out[BASE_STATUS] = F.Status.SUGGESTED.value if is_missing(status) else status
     out[STATUS] = status_label(status)
     out[DECISION_REASON] = reason_label(out[DECISION_REASON])
     out[DECIDED_AT] = as_date(out[DECIDED_AT])
