@@ -86,8 +86,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from matcher.export.shortlists import write_suggestions
-    from matcher.ranking import from_files, suggest
-    from matcher.ranking.scoring import COLUMNS, score_pairs
+    from matcher.ranking import from_files
+    from matcher.ranking.scoring import COLUMNS
 
     settings = load_settings(args.settings)
     if args.scheduler:
@@ -99,6 +99,10 @@ def cmd_rank(args: argparse.Namespace) -> int:
         _print_report(res.report.summary_lines(), brief=True)
 
     if args.allocate or settings.ranking.allocate:
+        # The allocation (and scipy.optimize, a quarter of a second) only when asked for.
+        from matcher.ranking import suggest
+        from matcher.ranking.scoring import score_pairs
+
         offers = from_files.read_files(args.offers, "offers", settings, on_report=show)
         profiles = from_files.read_files(args.profiles, "profiles", settings, True, show)
         all_offers = pd.concat([r.frame for r in offers], ignore_index=True)

@@ -51,6 +51,21 @@ def test_blocks_give_the_whole_ranking_row_for_row(world, whole, block_offers, b
     pd.testing.assert_frame_equal(got, whole)
 
 
+def test_reasons_written_on_two_processes_give_the_same_rows(world, whole, monkeypatch):
+    from matcher.ranking import blocks, parallel
+
+    if not parallel.can_fork():
+        pytest.skip("no safe fork here (threads, or not Linux): the reasons take one process")
+    monkeypatch.setattr(blocks, "REASONS_SPLIT_FROM", 2)
+    forks: list[int] = []
+    real = parallel.side_by_side
+    monkeypatch.setattr(parallel, "side_by_side", lambda a, b: forks.append(1) or real(a, b))
+    ref, offers, profiles = world
+    got = rank_blocks(offers, profiles, Settings(), ref)
+    assert forks == [1]  # 500 profiles: only the reasons are on two processes
+    pd.testing.assert_frame_equal(got, whole)
+
+
 def test_rank_goes_by_blocks_with_the_same_result(world, whole):
     ref, offers, profiles = world
     got = rank(offers, profiles, _blocks(Settings(), 11, 97), ref)

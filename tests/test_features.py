@@ -224,3 +224,18 @@ def test_text_drops_terms_in_too_many_documents():
     # "agent" is in every document: dropped; the match rests on the rare word alone.
     assert _cos(xo, xp, 0, 0) == pytest.approx(1.0)
     assert _cos(xo, xp, 1, 0) == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("shape", [(0, 5), (3, 0), (1, 1), (7, 13), (40, 1001), (5, 8)])
+@pytest.mark.parametrize("cutoff", [1, 80, 255])
+def test_fuzzy_scores_at_least_the_cutoff_are_found_as_numpy_finds_them(shape, cutoff):
+    from matcher.features.skills import at_least
+
+    rng = np.random.default_rng(shape[0] * 1000 + shape[1])
+    scores = np.zeros(shape, np.uint8)
+    if scores.size:  # sparse scores, as cdist leaves them, some under the cutoff
+        at = rng.integers(0, scores.size, size=max(scores.size // 50, 3))
+        scores.flat[at] = rng.integers(1, 256, size=len(at))
+    want = np.nonzero(scores >= cutoff)
+    got = at_least(scores, cutoff)
+    assert [g.tolist() for g in got] == [w.tolist() for w in want]

@@ -7,6 +7,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,6 +64,49 @@ def test_csv_values_of_long_texts_and_typed_columns_equal_csv_safe():
         got = shortlists.csv_safe_values(column)
         want = [shortlists.csv_safe(v) for v in column.to_numpy(dtype=object)]
         assert all(_same(g, w) for g, w in zip(got, want, strict=True)), (list(got), want)
+
+
+def _csv_by_pandas(frame: pd.DataFrame, path) -> bytes:
+    """What write_csv replaced: every non-numeric column made safe, then ``to_csv``."""
+    out = frame.copy()
+    for c in frame.columns:
+        if not (pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool):
+            out[c] = pd.Series(shortlists.csv_safe_values(frame[c]), index=frame.index,
+                               dtype=object)  # fmt: skip
+    out.columns = _headers(frame)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out.to_csv(fh, sep=";", index=False, lineterminator="\r\n")
+    return path.read_bytes()
+
+
+def _headers(frame: pd.DataFrame) -> list[str]:
+    return [f"{c} ; « en-tête »" for c in frame.columns]  # quoted: it holds the separator
+
+
+_FLOAT = st.one_of(st.floats(), st.sampled_from([0.1 + 0.2, 1e16, 1e-5, -0.0, 123456789.125]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(_CELL, _FLOAT, st.integers(-(2**40), 2**40), st.booleans()), max_size=25),
+    st.booleans(),
+)
+def test_written_csv_is_byte_for_byte_what_pandas_wrote(tmp_path_factory, rows, one_column):
+    from matcher.export.csv_file import write_csv
+
+    folder = tmp_path_factory.mktemp("csv")
+    frame = pd.DataFrame(
+        {
+            F.REASONS: pd.Series([r[0] for r in rows], dtype=object),
+            F.SCORE: pd.Series([r[1] for r in rows], dtype=np.float64),
+            F.RANK: pd.Series([r[2] for r in rows], dtype=np.int64),
+            "to_discuss": pd.Series([r[3] for r in rows], dtype=bool),
+        }
+    )
+    if one_column:
+        frame = frame[[F.REASONS]]
+    write_csv(frame, folder / "fast.csv", _headers(frame))
+    assert (folder / "fast.csv").read_bytes() == _csv_by_pandas(frame, folder / "pandas.csv")
 
 
 def _reasons_world(rows: list[tuple[int, int, int]], pool: list[list[str]]):
@@ -436,3 +480,32 @@ def test_content_keys_equal_the_keys_of_mapping_each_type(rows):
         columns[f] = col.astype("object").where(col.notna(), "").astype(str)
     want = pd.util.hash_pandas_object(pd.DataFrame(columns), index=False).astype(str)
     pd.testing.assert_series_equal(duplicates.content_keys(frame, ["a", "b"]), want)
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_written_csv_by_chunks_and_halves_is_what_pandas_wrote(tmp_path, monkeypatch, split):
+    from matcher.export import csv_file as export
+    from matcher.ranking import parallel
+
+    if split and not parallel.can_fork():
+        pytest.skip("no safe fork here (threads, or not Linux): the file is written in one process")
+    n = 23
+    frame = pd.DataFrame(
+        {
+            F.OFFER_REF: [f"O{i}" for i in range(n)],
+            F.REASONS: [
+                ["Métier visé identique", f"=cmd|{i}"] if i % 3 else None for i in range(n)
+            ],
+            F.SCORE: [i / 7 if i % 5 else float("nan") for i in range(n)],
+            F.RANK: list(range(n)),
+        }
+    )
+    monkeypatch.setattr(export, "CSV_ROWS", 4)  # several chunks in each half
+    monkeypatch.setattr(export, "CSV_SPLIT_FROM", 2 if split else n + 1)
+    forks: list[int] = []
+    real = parallel.side_by_side
+    monkeypatch.setattr(parallel, "side_by_side", lambda a, b: forks.append(1) or real(a, b))
+    export.write_csv(frame, tmp_path / "fast.csv", _headers(frame))
+    assert forks == ([1] if split else [])
+    assert (tmp_path / "fast.csv").read_bytes() == _csv_by_pandas(frame, tmp_path / "pandas.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fast.csv", "pandas.csv"]  # no part left

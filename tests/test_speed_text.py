@@ -425,3 +425,65 @@ def test_gram_counts_on_known_words():
         [0, 0, 0, 0, 0, 0, 0],
         [0, 1, 0, 0, 0, 0, 0],
     ]
+
+
+# -- matcher/text/vectors.py: scikit-learn's pieces, written without importing it ---------------
+@settings(max_examples=80, deadline=None)
+@given(st.lists(TEXTS | st.text(min_size=0, max_size=70), max_size=40), st.integers(0, 2**31 - 1))
+def test_murmurhash_of_terms_equals_scikit_learn(terms, seed):
+    import numpy as np
+    from sklearn.utils import murmurhash3_32 as reference
+
+    from matcher.text.vectors import murmurhash3_32
+
+    got = murmurhash3_32(terms, seed)
+    assert got.dtype == np.int64
+    assert got.tolist() == [reference(t, seed) for t in terms]
+
+
+def test_murmurhash_known_values_and_long_chunks(monkeypatch):
+    from sklearn.utils import murmurhash3_32 as reference
+
+    from matcher.text import vectors
+
+    # Published MurmurHash3_x86_32 values (seed 0), signed as scikit-learn gives them.
+    assert vectors.murmurhash3_32(["", "a", "abc", "hello"]).tolist() == [
+        0, 1009084850, -1277324294, 613153351,
+    ]  # fmt: skip
+    monkeypatch.setattr(vectors, "HASH_CHUNK", 3)  # several chunks, lengths across them
+    terms = ["x" * n for n in range(12)] + ["é" * 5, "𝄞", "ab cd"]
+    assert vectors.murmurhash3_32(terms).tolist() == [reference(t, 0) for t in terms]
+
+
+@given(st.text(alphabet=ALPHABET.replace(" ", "").replace("\t", "").replace("\n", ""),
+               min_size=1, max_size=12), st.integers(1, 4), st.integers(0, 3))  # fmt: skip
+def test_char_wb_grams_of_a_word_equal_scikit_learn(word, low, extra):
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from matcher.text.vectors import char_wb_grams
+
+    word = "".join(word.split()) or "a"
+    analyse = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(low, low + extra), lowercase=False
+    ).build_analyzer()
+    assert char_wb_grams(word, low, low + extra) == analyse(word)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 30), st.floats(0.0, 1.0), st.sampled_from(["f4", "f8"]),
+       st.integers(0, 2**16))  # fmt: skip
+def test_l2_normalised_rows_equal_scikit_learn_to_the_bit(rows, cols, density, dtype, seed):
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    from matcher.text.vectors import l2_normalise_rows
+
+    x = sp.random(rows, cols, density=density, format="csr", dtype=dtype, random_state=seed)
+    x.data = (x.data * 1000).astype(dtype)  # values spread over magnitudes; some rows empty
+    want = normalize(x)
+    got = l2_normalise_rows(x)
+    assert got.dtype == want.dtype
+    assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+    assert got.data.tobytes() == want.data.tobytes()
+    assert np.array_equal(l2_normalise_rows(x.tocsc()).toarray(), want.toarray())

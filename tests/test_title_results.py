@@ -147,3 +147,50 @@ def test_titles_met_as_written_are_not_cleaned_again_and_not_stored_as_text(cach
     got = title_results.classify_titles(again, more)
     assert cleaned == [1, 1]  # its parts, then its classification (a new title)
     pd.testing.assert_frame_equal(got, TitleClassifier(builtin_referential()).classify(more))
+
+
+# Unsure titles with the texts that decide them (an offer's missions, a person's skills); one pair
+# repeated, one text given to two titles, one title with two texts.
+IN_CONTEXT = pd.DataFrame(
+    [
+        ("Technicien", "maintenance des chaudières, dépannage gaz, SAV particuliers"),
+        ("Soigneur", "nourrir les animaux du parc, nettoyer les enclos"),
+        ("Technicien", "maintenance des chaudières, dépannage gaz, SAV particuliers"),
+        ("Agent", "nettoyage des bureaux, autolaveuse, tri des déchets"),
+        ("Technicien", "nettoyage des bureaux, autolaveuse, tri des déchets"),
+        ("Employé polyvalent", "mise en rayon, caisse, réception des livraisons Mme Durand"),
+    ],
+    columns=["title", "context"],
+)
+
+
+def test_titles_with_their_text_read_back_equal_and_cost_nothing_the_second_time(cache):
+    clf = TitleClassifier(builtin_referential())
+    titles, texts = IN_CONTEXT["title"], IN_CONTEXT["context"]
+    want = clf.classify(titles, contexts=texts)[["code", "confidence"]].reset_index(drop=True)
+    calls = counting(clf)
+    first = title_results.classify_in_context(clf, titles, texts)
+    pd.testing.assert_frame_equal(first, want)
+    assert calls == [5]  # each distinct (title, text) once
+    # A new process reads them back; a new text for a known title is classified.
+    again = TitleClassifier(builtin_referential())
+    calls = counting(again)
+    pd.testing.assert_frame_equal(title_results.classify_in_context(again, titles, texts), want)
+    assert calls == []
+    more_titles = pd.concat([titles, pd.Series(["Soigneur"])], ignore_index=True)
+    more_texts = pd.concat([texts, pd.Series(["soins aux chevaux, écurie"])], ignore_index=True)
+    got = title_results.classify_in_context(again, more_titles, more_texts)
+    assert calls == [1]
+    fresh = TitleClassifier(builtin_referential()).classify(more_titles, contexts=more_texts)
+    pd.testing.assert_frame_equal(got, fresh[["code", "confidence"]].reset_index(drop=True))
+    # Digests only: neither the texts nor the titles as written are in the file.
+    data = title_results.results_path(clf).read_bytes()
+    assert b"chaudi" not in data and b"Durand" not in data and b"Employ" not in data
+
+
+def test_titles_with_their_text_without_the_cache_write_nothing(cache):
+    clf = TitleClassifier(builtin_referential(), use_cache=False)
+    got = title_results.classify_in_context(clf, IN_CONTEXT["title"], IN_CONTEXT["context"])
+    want = clf.classify(IN_CONTEXT["title"], contexts=IN_CONTEXT["context"])
+    pd.testing.assert_frame_equal(got, want[["code", "confidence"]].reset_index(drop=True))
+    assert not list(cache.glob("titles-*"))

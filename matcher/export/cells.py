@@ -95,7 +95,10 @@ def csv_safe_values(values: pd.Series) -> np.ndarray:
             text_of.append(v)
         elif t is list or t is tuple:
             text_at.append(i)
-            text_of.append("\n".join(str(x) for x in v))
+            try:  # lists of texts (skills, reasons) joined in one C call
+                text_of.append("\n".join(v))
+            except TypeError:
+                text_of.append("\n".join(str(x) for x in v))
         elif v is None or (t is float and v != v):
             out[i] = None
         else:

@@ -32,6 +32,7 @@ from matcher import fields as F
 from matcher.errors import UserError
 
 # Cell constants and helpers live in cells.py; the constants stay readable from here too.
+from matcher.export import csv_file
 from matcher.export.cells import CUT_MARK as CUT_MARK
 from matcher.export.cells import EXCEL_MAX_CELL as EXCEL_MAX_CELL
 from matcher.export.cells import csv_safe as csv_safe
@@ -161,17 +162,7 @@ def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        # Numbers are written as they are (csv_safe would leave them unchanged: only text,
-        # lists and dates need it), so the cell-by-cell pass runs on the text columns only.
-        csv_frame = frame.copy()
-        for c in frame.columns:
-            if not (pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool):
-                csv_frame[c] = pd.Series(csv_safe_values(frame[c]), index=frame.index, dtype=object)
-        csv_frame.columns = [_header(c) for c in frame.columns]
-        # Streamed to the file (pandas writes it by chunks of rows): the whole text, then its
-        # bytes, would be about twice the file's size in memory (1.5 GB at 1,000,000 rows).
-        with out.open("w", encoding="utf-8-sig", newline="") as fh:
-            csv_frame.to_csv(fh, sep=";", index=False, lineterminator="\r\n")
+        csv_file.write_csv(frame, out, [_header(c) for c in frame.columns])
         return None
     if suffix == ".xlsx":
         wb = Workbook()

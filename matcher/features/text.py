@@ -24,11 +24,9 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
-from sklearn.utils import murmurhash3_32
 
 from matcher import fields as F
+from matcher.text.vectors import char_wb_grams, l2_normalise_rows, murmurhash3_32
 
 OFFER_TEXT_FIELDS = [F.TITLE, F.TITLE, F.DESCRIPTION, F.SKILLS]  # title counted twice: it matters
 PROFILE_TEXT_FIELDS = [F.TARGET_JOBS, F.TARGET_JOBS, F.SKILLS, F.EXPERIENCE, F.TRAINING]
@@ -68,7 +66,9 @@ def _dense_df(pair: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
 def hashing_counts(texts: list[str], **analyzer) -> sp.csr_matrix:
     """Term counts as sklearn's ``HashingVectorizer`` (no sign, no norm) gives them, analysing
     every document in Python: the reference of :func:`_counts` (tests, and analyzers it does
-    not cover)."""
+    not cover). The one place here that imports scikit-learn (see matcher/text/vectors.py)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     if not texts:  # the vectoriser refuses an empty list
         return sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
     hv = HashingVectorizer(
@@ -84,7 +84,7 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 def _columns(terms: list[str]) -> np.ndarray:
     """Hashed column of each term, as sklearn's hashing computes it: signed 32-bit murmurhash3
     (seed 0) of the UTF-8 bytes, absolute value modulo ``N_FEATURES`` (abs(-2**31) as 2**31)."""
-    h = np.fromiter((murmurhash3_32(t, 0) for t in terms), dtype=np.int64, count=len(terms))
+    h = murmurhash3_32(terms)
     return (np.abs(h) % N_FEATURES).astype(np.int32)
 
 
@@ -130,13 +130,10 @@ def _word_counts(texts: list[str]) -> sp.csr_matrix:
 
 def _char_wb_counts(texts: list[str], ngram_range: tuple[int, int]) -> sp.csr_matrix:
     """Character n-grams inside words (sklearn's ``char_wb`` analyzer): the n-grams of a word
-    depend on the word alone, so each distinct word is analysed (by sklearn's own analyzer) and
+    depend on the word alone, so each distinct word is analysed (as sklearn's analyzer does) and
     hashed once, and every occurrence repeats its columns."""
     rows, codes, words = _distinct_terms([t.lower().split() for t in texts])
-    analyse = HashingVectorizer(
-        analyzer="char_wb", ngram_range=ngram_range, lowercase=False
-    ).build_analyzer()
-    grams = [analyse(w) for w in words]
+    grams = [char_wb_grams(w, *ngram_range) for w in words]
     per_word = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
     word_cols = _columns(list(chain.from_iterable(grams)))
     starts = np.cumsum(per_word) - per_word
@@ -168,7 +165,7 @@ def _weigh(x: sp.csr_matrix, df: np.ndarray, n: int, max_df: float, min_docs: in
     keep = (df[x.indices] >= 2) & (df[x.indices] <= limit)
     x.data = (1.0 + np.log(x.data)) * idf[x.indices] * keep
     x.eliminate_zeros()
-    return normalize(x, copy=False) if x.shape[0] else x
+    return l2_normalise_rows(x, copy=False) if x.shape[0] else x
 
 
 def _tfidf(texts: list[str], max_df: float, min_docs: int, **analyzer) -> sp.csr_matrix:

@@ -40,6 +40,7 @@ from sparse_dot_topn import sp_matmul_topn
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.features.sparse_ops import pair_keys, rowwise_dot
+from matcher.ranking import parallel
 from matcher.ranking.scoring import (
     COLUMNS,
     OFFER_POS,
@@ -315,6 +316,40 @@ def narrowed(ctx: Context) -> Context:
     )
 
 
+# Kept pairs from which the reasons are written on two processes (the fork and the pickled
+# half cost about a tenth of a second), and up to which (above, the national-scale run keeps
+# its memory bound first).
+REASONS_SPLIT_FROM = 10_000
+REASONS_SPLIT_UP_TO = 400_000
+
+
+def suggestions_of(scored: Scored) -> pd.DataFrame:
+    """``suggestion_frame`` of every kept pair (grouped by offer) with :data:`COLUMNS`: with
+    two processes (``ranking.prepare_processes``, where a fork is safe) the pairs of the last
+    offers get their skills and French reasons in a forked child. Each pair's reasons read that
+    pair only and ranks restart at each offer, so the halves, cut between two offers, are the
+    rows of one pass (tested)."""
+    n = len(scored.pairs)
+    rows = np.arange(n)
+
+    def frame(part: np.ndarray) -> pd.DataFrame:
+        return suggestion_frame(scored, part, OFFER_POS)[COLUMNS]
+
+    if not (
+        scored.settings.ranking.prepare_processes >= 2
+        and REASONS_SPLIT_FROM <= n <= REASONS_SPLIT_UP_TO
+        and parallel.can_fork()
+    ):
+        return frame(rows)
+    starts = np.flatnonzero(np.diff(scored.pairs[OFFER_POS].to_numpy())) + 1
+    at = int(np.searchsorted(starts, n // 2))
+    if at == len(starts):  # one offer holds the second half: nowhere to cut
+        return frame(rows)
+    cut = int(starts[at])
+    second, first = parallel.side_by_side(lambda: frame(rows[cut:]), lambda: frame(rows[:cut]))
+    return pd.concat([first, second], ignore_index=True)
+
+
 def rank_blocks(
     offers: pd.DataFrame,
     profiles: pd.DataFrame,
@@ -355,11 +390,11 @@ def rank_blocks(
     clock = Clock(progress)
     clock.stage("reasons")
     scored = Scored(kept, ctx.offers, ctx.profiles, ctx.skill_index, referential, settings)
-    out = suggestion_frame(scored, np.arange(len(kept)), OFFER_POS)[COLUMNS]
+    out = suggestions_of(scored)
     clock.stage(None)
     if timings is not None:
         timings["reasons"] = timings.get("reasons", 0.0) + clock.timings.get("reasons", 0.0)
     return out
 
 
-__all__ = ["rank_blocks", "ranked_pairs"]
+__all__ = ["rank_blocks", "ranked_pairs", "suggestions_of"]

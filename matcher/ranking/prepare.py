@@ -23,7 +23,7 @@ from matcher.reference.referential import (
     close_codes,
     fold_codes,
 )
-from matcher.reference.title_results import classify_titles
+from matcher.reference.title_results import classify_in_context, classify_titles
 from matcher.settings import Settings
 from matcher.text.fold import fold_series
 from matcher.text.normalise import (
@@ -159,8 +159,10 @@ def _with_context(
     redo = (result[CONFIDENCE].to_numpy(float) < below) & (ctx != "")
     if not redo.any():
         return result
-    again = referential.classifier.classify(
-        pd.Series(flat.to_numpy()[redo], dtype=object), contexts=pd.Series(ctx[redo], dtype=object)
+    again = classify_in_context(
+        referential.classifier,
+        pd.Series(flat.to_numpy()[redo], dtype=object),
+        pd.Series(ctx[redo], dtype=object),
     )
     out = result.copy()
     out.loc[redo, CODE] = again[CODE].to_numpy()

@@ -6,68 +6,76 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.preprocessing import normalize
+
+from matcher.text.vectors import l2_normalise_rows
+
+
+def _count_vectorizer(**options):
+    # scikit-learn is imported only to fit (building the classifier's cache) and for a text the
+    # fast path cannot read: a ranking that loads the cached classifier never imports it.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(lowercase=False, dtype=np.float32, **options)
 
 
 class CharNgrams:
     """Character n-gram TF-IDF within words (scikit-learn's ``char_wb``, sublinear tf, L2).
     Fitting goes through the distinct words (documents x words times words x n-grams: each
     distinct word cut once, 5 to 10 times faster on the long code documents); the fitted state is
-    the n-gram list and the IDF, which :meth:`state` / :meth:`from_state` save and restore."""
+    the n-gram list and the IDF, which :meth:`state` / :meth:`from_state` save and restore.
+    Documents are counted by :class:`GramCounter` (scikit-learn's counts, as array operations)."""
 
     def __init__(self, ngram_range: tuple[int, int]):
         self.ngram_range = ngram_range
-        self._grams: CountVectorizer | None = None
+        self.grams: np.ndarray | None = None  # the fitted n-grams, in column order
         self._fast: GramCounter | None = None
         self.idf = np.zeros(0, dtype=np.float32)
 
     def fit_transform(self, docs) -> sp.csr_matrix:
-        words = CountVectorizer(token_pattern=r"\S+", lowercase=False, dtype=np.float32)
+        words = _count_vectorizer(token_pattern=r"\S+")
         counts_w = words.fit_transform(docs)
-        grams = CountVectorizer(
-            analyzer="char_wb", ngram_range=self.ngram_range, lowercase=False, dtype=np.float32
-        )
+        grams = _count_vectorizer(analyzer="char_wb", ngram_range=self.ngram_range)
         word_grams = grams.fit_transform(words.get_feature_names_out()).tocsr()
         counts = (counts_w @ word_grams).tocsr()
         n = counts.shape[0]
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         self.idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
-        self._grams, self._fast = grams, None
+        self.grams, self._fast = grams.get_feature_names_out().astype(str), None
         return self._weigh(counts)
 
     def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         counts = counts.astype(np.float32)
         counts.data = np.log(counts.data) + 1
-        return normalize(counts @ sp.diags(self.idf)).astype(np.float32).tocsr()
+        return l2_normalise_rows(counts @ sp.diags(self.idf)).astype(np.float32).tocsr()
 
     def transform(self, docs) -> sp.csr_matrix:
-        assert self._grams is not None
+        assert self.grams is not None
         counts = self._counter().counts(docs) if len(docs) else None
         if counts is None:  # a text the fast path cannot read exactly: scikit-learn's loop
-            counts = self._grams.transform(docs).tocsr()
+            vocabulary = {g: i for i, g in enumerate(self.grams.tolist())}
+            counts = (
+                _count_vectorizer(
+                    analyzer="char_wb", ngram_range=self.ngram_range, vocabulary=vocabulary
+                )
+                .transform(docs)
+                .tocsr()
+            )
         return self._weigh(counts)
 
     def _counter(self) -> GramCounter:
         if self._fast is None:
-            grams = self._grams.get_feature_names_out() if self._grams is not None else []
-            self._fast = GramCounter(list(grams), self.ngram_range)
+            grams = self.grams.tolist() if self.grams is not None else []
+            self._fast = GramCounter(grams, self.ngram_range)
         return self._fast
 
     def state(self) -> dict[str, np.ndarray]:
-        assert self._grams is not None
-        return {"grams": self._grams.get_feature_names_out().astype(str), "idf": self.idf}
+        assert self.grams is not None
+        return {"grams": self.grams, "idf": self.idf}
 
     @classmethod
     def from_state(cls, ngram_range: tuple[int, int], grams: np.ndarray, idf: np.ndarray):
         out = cls(ngram_range)
-        out._grams = CountVectorizer(
-            analyzer="char_wb",
-            ngram_range=ngram_range,
-            lowercase=False,
-            dtype=np.float32,
-            vocabulary={g: i for i, g in enumerate(grams.tolist())},
-        )
+        out.grams = grams.astype(str)
         out.idf = idf.astype(np.float32)
         return out
 

@@ -50,8 +50,6 @@ import pandas as pd
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.preprocessing import normalize
 
 from matcher.paths import CACHE_ENV, cache_dir
 from matcher.reference.char_ngrams import CharNgrams
@@ -63,6 +61,7 @@ from matcher.text.normalise import (
     normalise_text,
     stop_words,
 )
+from matcher.text.vectors import l2_normalise_rows
 
 if TYPE_CHECKING:
     from matcher.reference.referential import Referential
@@ -464,6 +463,8 @@ class TitleClassifier:
             np.arange(len(self._codes)), np.diff(np.append(self._starts, len(self._title_key)))
         )).agg(" ".join).to_numpy()  # fmt: skip
         doc_text = keys_of(raw.reset_index(drop=True)).to_numpy()
+        from sklearn.feature_extraction.text import CountVectorizer  # fitting only
+
         vec = CountVectorizer(analyzer=content_words, binary=True, dtype=np.float32)
         both = vec.fit_transform(np.concatenate([title_text, doc_text])).tocsr()
         self._words = vec.get_feature_names_out().astype(str)
@@ -481,7 +482,9 @@ class TitleClassifier:
             (np.ones(len(code_of_title), dtype=np.float32), (code_of_title, self._title_head)),
             shape=(len(self._codes), len(self._head_vocab)),
         )
-        self._centroids = normalize(self._code_titles(code_of_title) @ self._title_matrix.T).T
+        self._centroids = l2_normalise_rows(
+            self._code_titles(code_of_title) @ self._title_matrix.T
+        ).T
         self._centroids = self._centroids.astype(np.float32).tocsr()
         self._log_titles = np.log(self._ends - self._starts).astype(float)
         self._word_index = {w: i for i, w in enumerate(self._words.tolist())}

@@ -3,9 +3,11 @@
 People write the same few target jobs, and the same offers come back from run to run: a title
 whose cleaned parts (main key, second job's key) were classified before, in this run or an
 earlier one, is looked up instead of classified; a title met before as written does not even
-pay for its cleaning (its parts are kept under a digest of the title). Only titles classified
-*without* the offer's text are kept (the result then depends on the parts alone, see
-``tests/test_speed_equivalence.py``).
+pay for its cleaning (its parts are kept under a digest of the title). Titles classified
+*without* the offer's text are kept by their parts (the result then depends on the parts alone,
+see ``tests/test_speed_equivalence.py``); the few classified again *with* their row's text (an
+unsure title: matcher/ranking/prepare.py) are kept by a digest of the title and the text
+together, code and confidence only (the same person or offer ranked again costs nothing).
 
 The store is an SQLite file (``titles-<key>.sqlite`` in
 :func:`~matcher.paths.cache_dir`): a run reads the rows of its own titles only and
@@ -14,7 +16,8 @@ whole took seconds per process once it held the titles of a few large runs). It 
 classifier's referential hash and by the source of the classifier and of the text cleaning it
 uses (its coefficients, thresholds and tables live there): any change starts a new file. It
 holds cleaned job-title keys and their codes, and digests (not the text) of the titles as
-written; never a person's or an offer's reference. A damaged file is replaced; an unwritable
+written and of the titles with their texts; never a text, nor a person's or an offer's
+reference. A damaged file is replaced; an unwritable
 one only makes runs slower.
 """
 
@@ -45,13 +48,15 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ["code", "confidence", "matched_title", "candidates"]
 MAX_STORED = 2_000_000  # rows (parts and titles) kept at most; past it new ones are not kept
-FORMAT = 3
+FORMAT = 4
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS results (main TEXT NOT NULL, second TEXT NOT NULL,"
     " result TEXT NOT NULL, PRIMARY KEY (main, second)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS parts (digest TEXT PRIMARY KEY, main TEXT NOT NULL,"
     " second TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS in_context (digest TEXT PRIMARY KEY, code TEXT,"
+    " confidence REAL NOT NULL) WITHOUT ROWID",
 )
 
 
@@ -101,9 +106,26 @@ class Store:
         decoded = json.loads("[" + ",".join(r for _, _, r in rows) + "]")
         return {(m, s): d for (m, s, _), d in zip(rows, decoded, strict=True)}
 
-    def add(self, parts: dict[str, list[str]], results: dict[tuple[str, str], list]) -> None:
+    def in_context(self, digests: list[str]) -> dict[str, tuple[str | None, float]]:
+        """Known (code, confidence) of the titles with their texts, by digest."""
+        rows = self._select(
+            "want_context",
+            "digest TEXT PRIMARY KEY",
+            [(d,) for d in digests],
+            "SELECT c.digest, c.code, c.confidence FROM want_context"
+            " JOIN in_context c USING (digest)",
+        )
+        return {d: (code, conf) for d, code, conf in rows}
+
+    def add(
+        self,
+        parts: dict[str, list[str]],
+        results: dict[tuple[str, str], list],
+        in_context: dict[str, tuple[str | None, float]] | None = None,
+    ) -> None:
         """Keep the new rows (all or none of them; none past MAX_STORED)."""
-        if self.con is None or not (parts or results):
+        in_context = in_context or {}
+        if self.con is None or not (parts or results or in_context):
             return
         con = self.con
         try:
@@ -111,8 +133,9 @@ class Store:
             try:
                 stored = con.execute(
                     "SELECT (SELECT count(*) FROM results) + (SELECT count(*) FROM parts)"
+                    " + (SELECT count(*) FROM in_context)"
                 ).fetchone()[0]
-                if stored + len(parts) + len(results) > MAX_STORED:
+                if stored + len(parts) + len(results) + len(in_context) > MAX_STORED:
                     log.info("title results: %s full (%d rows), new rows not kept", self.path,
                              stored)  # fmt: skip
                 else:
@@ -125,6 +148,10 @@ class Store:
                         [(m, s, json.dumps(r, ensure_ascii=False))
                          for (m, s), r in results.items()],
                     )  # fmt: skip
+                    con.executemany(
+                        "INSERT OR IGNORE INTO in_context VALUES (?, ?, ?)",
+                        [(d, c, float(p)) for d, (c, p) in in_context.items()],
+                    )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -234,6 +261,40 @@ def classify_titles(clf: TitleClassifier, titles: pd.Series) -> pd.DataFrame:
     return out.iloc[codes].reset_index(drop=True)
 
 
+def classify_in_context(
+    clf: TitleClassifier, titles: pd.Series, contexts: pd.Series
+) -> pd.DataFrame:
+    """``clf.classify(titles, contexts=contexts)[["code", "confidence"]]`` (same rows, same
+    order, index 0..n-1), each distinct (title, text) classified once, and looked up first
+    among those kept by earlier runs of the same classifier (when it uses its cache)."""
+    titles = titles.reset_index(drop=True).astype(str)
+    contexts = contexts.reset_index(drop=True).astype(str)
+    digests = [
+        title_digest(f"{t}\x1f{c}") for t, c in zip(titles.tolist(), contexts.tolist(), strict=True)
+    ]
+    firsts = list(dict.fromkeys(digests))
+    with _store(clf) as store:
+        known = store.in_context(firsts)
+        missing = [d for d in firsts if d not in known]
+        fresh: dict[str, tuple[str | None, float]] = {}
+        if missing:
+            at = {d: i for i, d in reversed(list(enumerate(digests)))}  # first row of each
+            rows = [at[d] for d in missing]
+            got = clf.classify(titles.iloc[rows], contexts=contexts.iloc[rows])
+            for d, code, conf in zip(missing, got["code"], got["confidence"], strict=True):
+                fresh[d] = (None if pd.isna(code) else str(code), float(conf))
+            known.update(fresh)
+        store.add({}, {}, fresh)
+    log.info("titles with their text: %d distinct, %d classified, %d known", len(firsts),
+             len(missing), len(firsts) - len(missing))  # fmt: skip
+    return pd.DataFrame(
+        {
+            "code": pd.Series([known[d][0] for d in digests], dtype=object),
+            "confidence": np.array([known[d][1] for d in digests], dtype=np.float64),
+        }
+    )
+
+
 def _parts(
     clf: TitleClassifier, titles: pd.Series, store: Store
 ) -> tuple[pd.DataFrame, dict[str, list[str]]]:
@@ -253,4 +314,4 @@ def _parts(
     return pd.DataFrame(pairs, columns=["main", "second"], index=titles.index), new
 
 
-__all__ = ["classify_titles", "results_path", "title_digest"]
+__all__ = ["classify_in_context", "classify_titles", "results_path", "title_digest"]
