@@ -487,8 +487,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_referential(args: argparse.Namespace) -> int:
-    from matcher.reference.referential import load_rome_dir
-
     if args.action == "build":
         from matcher.paths import ROME_DIR
         from matcher.reference.rome_pack import build_pack
@@ -510,6 +508,8 @@ def cmd_referential(args: argparse.Namespace) -> int:
                   f"{info['titles']} appellations, {info['skills']} compétences, "
                   f"{info['close']} liens de proximité.")  # fmt: skip
         return 0
+    from matcher.reference.referential import load_rome_dir
+
     referential = load_rome_dir(args.directory)
     counts = store.save_referential(referential)
     print(f"{referential.source} chargé dans {store.label} : {counts['codes']} codes, "

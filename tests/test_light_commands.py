@@ -19,6 +19,7 @@ import pytest
 
 from matcher import cli
 from matcher import fields as F
+from matcher.errors import UserError
 from matcher.export import columns, shortlists, workbooks
 from matcher.export.cells import csv_safe
 from matcher.ranking import explain
@@ -169,6 +170,9 @@ def test_commands_that_do_not_rank_leave_pandas_and_openpyxl_alone(world, tmp_pa
     offer = world.offers[0]
     commands = {
         "decide": ["decide", offer, "B1", "--status", "retained", "--as", "coord"],
+        "decide with a comment": ["decide", offer, "B2", "--status", "rejected", "--reason",
+                                  "Compétences", "--comment", "rappeler au 06 12 34 56 78"],
+        "referential info": ["referential", "info"],
         "list": ["list", "offers"],
         "list csv": ["list", "suggestions", "--format", "csv"],
         "user list": ["user", "list"],
@@ -237,9 +241,21 @@ def test_score_points_without_pandas_are_the_explained_ones():
 
 def test_statuses_and_reasons_written_as_stored_need_no_folding():
     for s in F.Status:
-        for text in (s.value, s.label):
-            assert review.parse_status(text) == review._status_names()[fold(text)]
+        for text in (s.value, s.label, s.label.upper(), s.label.lower()):
+            assert review.parse_status(text) == review._status_names()[fold(text)], text
     for r in F.RejectReason:
-        for text in (r.value, r.label):
-            assert review.parse_reason(text) == review._reason_names()[fold(text)]
+        for text in (r.value, r.label, r.label.upper(), r.label.capitalize()):
+            assert review.parse_reason(text) == review._reason_names()[fold(text)], text
     assert review.parse_status("EMBAUCHEE") == F.Status.HIRED
+    with pytest.raises(UserError):
+        review.parse_status("peut-être")
+
+
+def test_a_few_comments_are_cleaned_one_by_one_as_a_file_s_are():
+    texts = ["Appeler au 06 12 34 56 78", "écrire à jean.dupont@example.fr", "rien à signaler",
+             "née le 12/03/1990", "IBAN FR76 3000 6000 0112 3456 7890 189", "612345678",
+             "  ok  ", None, "", "x" * 3000, "NIR 1 84 12 76 451 089 46", "2 rue des Lilas"]  # fmt: skip
+    one_by_one = [review._clean_comment(t) for t in texts]
+    assert len(texts) * 3 > review._FEW_COMMENTS  # the vectorised pass
+    assert review._clean_comments(texts * 3) == one_by_one * 3
+    assert one_by_one[0] != texts[0] and one_by_one[2] == texts[2]

@@ -115,18 +115,20 @@ def _reason_names() -> dict[str, RejectReason]:
     return names
 
 
-# A stored value or a label written as is is found without folding (and without importing the
-# folding, hence pandas: `decide ... --status retained` stays light); the same answer as the
-# folded look-up (tests/test_review.py checks it).
-_EXACT_STATUS: dict[str, Status] = {s.label: s for s in Status} | {s.value: s for s in Status}
-_EXACT_REASON: dict[str, RejectReason] = {r.label: r for r in RejectReason} | {
-    r.value: r for r in RejectReason
+# A stored value or a label written as is (in any case) is found without folding, and without
+# importing the folding, hence pandas: `decide ... --status retained` stays light. The same
+# answer as the folded look-up (tests/test_light_commands.py checks it).
+_EXACT_STATUS: dict[str, Status] = {s.label.lower(): s for s in Status} | {
+    s.value.lower(): s for s in Status
+}
+_EXACT_REASON: dict[str, RejectReason] = {r.label.lower(): r for r in RejectReason} | {
+    r.value.lower(): r for r in RejectReason
 }
 
 
 def parse_status(text: str | Status) -> Status:
     """A status from its stored value or its French label (case and accents ignored)."""
-    found = _EXACT_STATUS.get(text)
+    found = _EXACT_STATUS.get(str(text).lower())
     if found is None:
         from matcher.text.fold import fold
 
@@ -139,7 +141,7 @@ def parse_status(text: str | Status) -> Status:
 
 def parse_reason(text: str | RejectReason) -> RejectReason:
     """A reason of "Non retenu" from its value or French label."""
-    found = _EXACT_REASON.get(text)
+    found = _EXACT_REASON.get(str(text).lower())
     if found is None:
         from matcher.text.fold import fold
 
@@ -350,10 +352,17 @@ def fr_datetime(value: str | None) -> str:
 
 def _clean_comments(comments: Sequence[Any]) -> list[str | None]:
     """Comments trimmed, cut at ``MAX_COMMENT``, personal data masked (same rules as imports:
-    e-mails, phone numbers, social security numbers, IBANs), in one vectorised pass."""
+    e-mails, phone numbers, social security numbers, IBANs): a few one by one (a decision on
+    the command line or the dashboard, without pandas), a file's in one vectorised pass (the
+    same texts: ``privacy.may_change`` only skips texts ``redact_value`` leaves as they are)."""
     texts = [None if _blank(c) else str(c).strip()[:MAX_COMMENT] for c in comments]
     present = [i for i, t in enumerate(texts) if t is not None]
-    if present:
+    if 0 < len(present) <= _FEW_COMMENTS:
+        from matcher.intake.privacy import redact_value
+
+        for i in present:
+            texts[i] = redact_value(str(texts[i]), {})
+    elif present:
         import pandas as pd
 
         from matcher.intake.privacy import redact_text
@@ -362,6 +371,9 @@ def _clean_comments(comments: Sequence[Any]) -> list[str | None]:
         for i, value in zip(present, redacted.tolist(), strict=True):
             texts[i] = str(value)
     return texts
+
+
+_FEW_COMMENTS = 20
 
 
 def _clean_comment(comment: str | None) -> str | None:
