@@ -173,6 +173,7 @@ def test_commands_that_do_not_rank_leave_pandas_and_openpyxl_alone(world, tmp_pa
         "decide with a comment": ["decide", offer, "B2", "--status", "rejected", "--reason",
                                   "Compétences", "--comment", "rappeler au 06 12 34 56 78"],
         "referential info": ["referential", "info"],
+        "purge": ["purge", "--older-than", "24m", "--dry-run"],
         "list": ["list", "offers"],
         "list csv": ["list", "suggestions", "--format", "csv"],
         "user list": ["user", "list"],

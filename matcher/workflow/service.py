@@ -11,18 +11,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
 from matcher.identity import SYSTEM, User
-from matcher.intake.importer import ImportResult, import_file
-from matcher.intake.mapping import IGNORED_BY_USER
-from matcher.intake.readers import read_rows
-from matcher.intake.report import Kind
 from matcher.paths import SAMPLE_DIR
 from matcher.settings import Settings, load_settings
 from matcher.store.database import Store
@@ -33,6 +27,14 @@ from matcher.workflow.auth import demo_login, ensure_demo_users
 from matcher.workflow.shortlist import counsellor_contact as counsellor_contact
 from matcher.workflow.shortlist import shortlist_records as shortlist_records
 from matcher.workflow.shortlist import shortlist_rows as shortlist_rows
+
+# pandas, the importer and the readers are imported by the workflows that use them: a purge or
+# an export starts without them (issue 15).
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.intake.importer import ImportResult
+    from matcher.intake.report import Kind
 
 # The ranking (scikit-learn, scipy) and the workbooks (openpyxl) are imported by the functions
 # that use them: the commands that only read the store start without them.
@@ -71,6 +73,9 @@ def import_into_store(
     if isinstance(user, User) and user.structure and kind == "profiles" and structure is None:
         structure = user.structure
     settings = settings or Settings()
+    from matcher.intake.importer import import_file
+    from matcher.intake.mapping import IGNORED_BY_USER
+
     result = import_file(
         data,
         name,
@@ -128,6 +133,8 @@ def run_matching(
     again on the current base. Returns the suggestions of every open offer (those kept and those
     re-scored: the same rows as a full run); what the run did is in ``.attrs["report"]``
     (:class:`matcher.workflow.matching.MatchReport`)."""
+    import pandas as pd
+
     from matcher.ranking.scoring import COLUMNS
     from matcher.reference.geo import active_communes
     from matcher.reference.referential import active_referential
@@ -181,6 +188,8 @@ def run_matching(
 
 def pooled_extra(scored, top: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
     """Candidate pairs of pooled profiles that the top k left out, ranked after it."""
+    import pandas as pd
+
     from matcher.ranking.scoring import COLUMNS, with_reasons
 
     wanted = review.pool_pairs(pool, scored.offers[[F.OFFER_REF, F.OCC_CODES]])
@@ -211,6 +220,8 @@ def import_decisions(
     from matcher.export import shortlists as export
 
     settings = settings or Settings()
+    from matcher.intake.readers import read_rows
+
     rows = read_rows(data, name, settings.import_limits)
     if export.has_pair_keys(rows):
         read = export.shortlist_from_rows(rows, store.secret())
@@ -263,6 +274,8 @@ SAMPLE_MANIFEST = "structures.csv"  # fichier,structure: who sent which profiles
 
 def sample_files(sample_dir: Path = SAMPLE_DIR) -> tuple[list[Path], dict[Path, str]]:
     """The bundled sample files: (offers files, {profiles file: structure})."""
+    import pandas as pd
+
     manifest = pd.read_csv(sample_dir / SAMPLE_MANIFEST, dtype=str)
     profiles = {
         sample_dir / f: s for f, s in zip(manifest["fichier"], manifest["structure"], strict=True)
@@ -329,6 +342,8 @@ def preview_offer_ranking(
     settings, ``rank_now``/``score_now`` with the current ones, and ``move`` (places gained; NaN
     when the profile enters or leaves the list). Profiles are pseudonymous, as the coordinator
     sees them; the place of residence is used for the commute score but never returned."""
+    import pandas as pd
+
     from matcher.ranking import suggest
     from matcher.ranking.scoring import score_pairs
     from matcher.reference.geo import active_communes
