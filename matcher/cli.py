@@ -30,7 +30,8 @@ from matcher.paths import default_database
 from matcher.settings import load_settings
 
 # Heavy modules (pandas, scikit-learn, openpyxl, the store) are imported inside the command that
-# uses them: `--help`, `list`, `decide` or `user` must not pay seconds for scikit-learn.
+# uses them: `--help`, `list`, `decide`, `user` or a CSV `export` load neither scikit-learn nor
+# pandas (they print the store's rows; tests/test_light_commands.py), a workbook only openpyxl.
 if TYPE_CHECKING:
     from matcher.store.database import Store
     from matcher.store.records import Rows
@@ -249,7 +250,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         employer=args.employer,
         statuses=statuses,
     )
-    if len(rows) == 0:
+    if not rows:
         hint = (
             " ; pour une entreprise, seuls les candidats retenus par leur conseiller sont "
             "exportés (ajoutez --include-suggested pour inclure les autres)"
