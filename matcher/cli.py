@@ -122,7 +122,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
         # The profiles' files may be read in a second process (matcher/ranking/from_files.py).
         result = from_files.rank_files(args.offers, args.profiles, settings, args.top,
                                        on_report=show)  # fmt: skip
-    text = write_suggestions(result, args.out)
+    text = write_suggestions(result, args.out, settings.ranking.prepare_processes)
     if text is not None:
         sys.stdout.write(text)
     else:

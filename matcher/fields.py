@@ -131,6 +131,9 @@ SOURCE_FILE = "source_file"
 SOURCE_SHEET = "source_sheet"
 SOURCE_ROW = "source_row"  # row number as Excel shows it (1-based, header included)
 SKILL_LIST = "skill_list"  # list[str] of normalised skills
+# list[str] aligned with SKILL_LIST: each skill's comparison key (matcher/features/skills.py),
+# computed while preparing (on two processes when the preparation is split)
+SKILL_KEYS = "skill_keys"
 TEXT_NORM = "text_norm"  # normalised text used by the text similarity
 OCC_CODES = "occ_codes"  # list[str] of ROME codes (given or classified)
 OCC_CONFIDENCE = "occ_confidence"  # float in [0, 1], 1.0 when the code was given

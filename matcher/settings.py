@@ -144,8 +144,9 @@ class RankingSettings:
     # Threads for the sparse products and the fuzzy comparisons (the machines have 2 cores).
     threads: int = 2
     # Processes for the Python-bound work of a ranking: with 2, forked copies read the
-    # profiles' files, prepare part of the profiles and compute the TF-IDF rows beside the
-    # skills index (matcher/ranking/parallel.py says when it is safe and when it pays).
+    # profiles' files, prepare part of the profiles, compute the TF-IDF rows beside the
+    # skills index, write half of the reasons and half of the suggestions' CSV file
+    # (matcher/ranking/parallel.py says when it is safe and when it pays).
     prepare_processes: int = 2
     # Ranking by blocks (matcher/ranking/blocks.py): offers scored per block and profiles per
     # block of the per-profile candidate product; they bound the memory, never the result.

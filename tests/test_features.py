@@ -239,3 +239,46 @@ def test_fuzzy_scores_at_least_the_cutoff_are_found_as_numpy_finds_them(shape, c
     want = np.nonzero(scores >= cutoff)
     got = at_least(scores, cutoff)
     assert [g.tolist() for g in got] == [w.tolist() for w in want]
+
+
+def test_skill_keys_computed_while_preparing_give_the_same_index():
+    offers = pd.Series([["Utiliser une autolaveuse", "Nettoyage des vitres", 7], [], None,
+                        ["Conduite de chariot", "Maîtrise de l'autolaveuse"]])  # fmt: skip
+    profiles = pd.Series([["autolaveuse", "conduite chariot élévateur"], ["savoir"], [],
+                          ["Nettoyage vitres", "utiliser", "autolaveuse"]])  # fmt: skip
+    keys = skills.key_lists(profiles)
+    assert keys.index.equals(profiles.index)
+    assert [len(k) for k in keys] == [2, 1, 0, 3]
+    assert keys[0] == list(skills.skill_keys(pd.Series(profiles[0])))
+    assert keys[3][2] == keys[0][0] == "autolaveur"  # "utiliser" is a generic word
+    plain = skills.build_index(offers, profiles, 80.0)
+    given = skills.build_index(offers, profiles, 80.0, offer_keys=skills.key_lists(offers),
+                               profile_keys=keys)  # fmt: skip
+    assert plain.offer_vocab == given.offer_vocab and plain.profile_vocab == given.profile_vocab
+    for name in ("offer_skills", "profile_skills", "match", "covered", "offer_order"):
+        a, b = getattr(plain, name), getattr(given, name)
+        assert (a != b).nnz == 0, name
+    with pytest.raises(ValueError, match="aligned"):
+        skills.build_index(
+            offers, profiles, 80.0, profile_keys=keys.iloc[::-1].reset_index(drop=True)
+        )
+
+
+def test_kept_skill_keys_are_the_keys_and_are_read_back(tmp_path, monkeypatch):
+    from matcher.paths import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    core = pd.Series(["Utiliser une autolaveuse", "Conduite de chariot élévateur", "savoir"])
+    want = list(skills.skill_keys(core))
+    assert list(skills.kept_skill_keys(core)) == want
+    files = list(tmp_path.glob("skill-keys-*.npy"))
+    assert len(files) == 1
+    real = skills.skill_keys
+    monkeypatch.setattr(skills, "skill_keys", lambda s: pytest.fail("computed again"))
+    assert list(skills.kept_skill_keys(core)) == want  # read back, not computed
+    monkeypatch.setattr(skills, "skill_keys", real)
+    files[0].write_bytes(b"not an array")  # a damaged file: computed again, and replaced
+    assert list(skills.kept_skill_keys(core)) == want
+    other = pd.Series(["Nettoyage des vitres"])  # other skills: their own file
+    assert list(skills.kept_skill_keys(other)) == list(real(other))
+    assert len(list(tmp_path.glob("skill-keys-*.npy"))) == 2

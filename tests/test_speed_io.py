@@ -509,3 +509,6 @@ def test_written_csv_by_chunks_and_halves_is_what_pandas_wrote(tmp_path, monkeyp
     assert forks == ([1] if split else [])
     assert (tmp_path / "fast.csv").read_bytes() == _csv_by_pandas(frame, tmp_path / "pandas.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fast.csv", "pandas.csv"]  # no part left
+    export.write_csv(frame, tmp_path / "one.csv", _headers(frame), processes=1)
+    assert forks == ([1] if split else [])  # one process asked for: no fork
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "fast.csv").read_bytes()

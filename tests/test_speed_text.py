@@ -487,3 +487,26 @@ def test_l2_normalised_rows_equal_scikit_learn_to_the_bit(rows, cols, density, d
     assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
     assert got.data.tobytes() == want.data.tobytes()
     assert np.array_equal(l2_normalise_rows(x.tocsc()).toarray(), want.toarray())
+
+
+@given(st.lists(st.one_of(TEXTS, st.sampled_from(["Femme, 45 ans, mère de 2 enfants", "RQTH ;  "
+                                                   "permis B", "nationalité française"]),
+                          st.none(), st.just(float("nan")), st.integers()), max_size=20))  # fmt: skip
+def test_scrubbed_texts_equal_the_pandas_string_methods(values):
+    import pandas as pd
+
+    from matcher.features import protected
+
+    series = pd.Series(values, dtype=object)
+    text = series.astype("object")
+    is_text = text.map(lambda v: isinstance(v, str))
+    want = text.copy()
+    if is_text.any():  # the former per-element pass (pandas' string methods)
+        want[is_text] = (
+            text[is_text].astype(str).str.lower()
+            .str.replace(protected.PROTECTED, " ", regex=True)
+            .str.replace(r"\s{2,}", " ", regex=True).str.strip(" ,;")
+        )  # fmt: skip
+    got = protected.scrub_text(series)
+    assert got.index.equals(want.index)
+    assert [g if g == g else "nan" for g in got] == [w if w == w else "nan" for w in want]

@@ -25,7 +25,7 @@ CSV_SPLIT_FROM = 10_000
 CSV_SPLIT_UP_TO = 400_000
 
 
-def write_csv(frame: pd.DataFrame, out: Path, headers: Sequence[str]) -> None:
+def write_csv(frame: pd.DataFrame, out: Path, headers: Sequence[str], processes: int = 2) -> None:
     """``frame`` as a CSV file (``;``, CRLF, UTF-8 with BOM, ``headers`` first), byte
     for byte what ``frame.to_csv`` writes once every text cell is made safe (``csv_safe``):
     floats as their shortest repr (as pandas turns float64 into text), NaN and None as empty
@@ -33,13 +33,14 @@ def write_csv(frame: pd.DataFrame, out: Path, headers: Sequence[str]) -> None:
     module's minimal quoting, tested equal). Built column by column: pandas' formatting and the
     ``csv`` writer read every character in a loop (most of the time of writing a ranking).
 
-    Between CSV_SPLIT_FROM and CSV_SPLIT_UP_TO rows, and where a fork is safe
+    With two ``processes`` (``ranking.prepare_processes``), between CSV_SPLIT_FROM and
+    CSV_SPLIT_UP_TO rows, and where a fork is safe
     (:func:`matcher.ranking.parallel.can_fork`), the second half of the rows is written by a
     forked child into a file beside ``out``, appended once both halves are done."""
     n = len(frame)
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         fh.write(";".join(_csv_fields(list(headers))) + "\r\n")
-        if not (CSV_SPLIT_FROM <= n <= CSV_SPLIT_UP_TO and parallel.can_fork()):
+        if not (processes >= 2 and CSV_SPLIT_FROM <= n <= CSV_SPLIT_UP_TO and parallel.can_fork()):
             fh.writelines(_csv_lines(frame, 0, n))
             return
         fh.flush()  # nothing of this file left in the buffer the child inherits

@@ -147,9 +147,12 @@ def shortlist_csv(rows: pd.DataFrame, columns: Sequence[str] = FIRM_COLUMNS) -> 
     return _csv_of_records(rows.to_dict("records"), columns)
 
 
-def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None:
-    """Write ``rank`` results by the extension of ``out``: .xlsx, .csv (``;``, UTF-8 with BOM)
-    or .jsonl; JSON lines returned as text when ``out`` is None."""
+def write_suggestions(
+    frame: pd.DataFrame, out: str | Path | None, processes: int = 2
+) -> str | None:
+    """Write ``rank`` results by the extension of ``out``: .xlsx, .csv (``;``, UTF-8 with BOM;
+    on two ``processes`` when large, see :func:`matcher.export.csv_file.write_csv`) or .jsonl;
+    JSON lines returned as text when ``out`` is None."""
     if out is None or str(out).lower().endswith(".jsonl"):
         records = frame.to_dict("records")
         lines = "\n".join(
@@ -162,7 +165,7 @@ def write_suggestions(frame: pd.DataFrame, out: str | Path | None) -> str | None
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        csv_file.write_csv(frame, out, [_header(c) for c in frame.columns])
+        csv_file.write_csv(frame, out, [_header(c) for c in frame.columns], processes)
         return None
     if suffix == ".xlsx":
         wb = Workbook()

@@ -72,22 +72,28 @@ _PATTERNS = [
 PROTECTED = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 
 
+_BLANK_RUNS = re.compile(r"\s{2,}")
+
+
+def _scrub_one(text: str) -> str:
+    return _BLANK_RUNS.sub(" ", PROTECTED.sub(" ", text.lower())).strip(" ,;")
+
+
 def scrub_text(series: pd.Series) -> pd.Series:
     """Mentions of protected criteria removed from free text, lower-cased (missing values kept
-    missing)."""
-    text = series.astype("object")
-    is_text = text.map(lambda v: isinstance(v, str))
-    out = text.copy()
-    if is_text.any():
-        out[is_text] = (
-            text[is_text]
-            .astype(str)
-            .str.lower()
-            .str.replace(PROTECTED, " ", regex=True)
-            .str.replace(r"\s{2,}", " ", regex=True)
-            .str.strip(" ,;")
-        )
-    return out
+    missing). Each distinct text is scrubbed once (skills and titles repeat a lot)."""
+    values = series.to_numpy(dtype=object)
+    done: dict[str, str] = {}
+    out = []
+    for v in values:
+        if type(v) is str or isinstance(v, str):
+            r = done.get(v)
+            if r is None:
+                r = done[v] = _scrub_one(str(v))
+            out.append(r)
+        else:
+            out.append(v)
+    return pd.Series(out, index=series.index, dtype=object)
 
 
 def scrub_protected(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:

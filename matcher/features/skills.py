@@ -13,8 +13,12 @@ A skill of the offer that is a core skill of the referential for the offer's job
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +26,10 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
 from matcher.features.sparse_ops import incidence, rowwise_dot
+from matcher.paths import cache_file
 from matcher.reference.referential import CODE, CORE, SKILL, Referential
+from matcher.text import fold as fold_module
+from matcher.text import normalise as normalise_module
 from matcher.text.normalise import normalise_text
 
 # Offer keys compared with all profile keys at once (a chunk x profile-vocabulary uint8 matrix).
@@ -53,6 +60,31 @@ def skill_keys(skills: pd.Series) -> pd.Series:
     return norm.map(lambda s: " ".join(t for t in s.split() if t not in generic) or s)
 
 
+def kept_skill_keys(skills: pd.Series) -> np.ndarray:
+    """``skill_keys(skills)`` as an array, kept on disk (``cache_dir``) for these skills and this
+    code: the referential's core skills (about 19,000 in the official ROME) are the same in
+    every run, and their keys cost a fifth of a second each time. A file that cannot be read
+    or written only costs that time."""
+    texts = skills.astype(str).tolist()
+    digest = hashlib.sha1("\n".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+    code: list[Path] = [Path(__file__), Path(str(normalise_module.__file__)),
+                        Path(str(fold_module.__file__)), normalise_module.ABBREVIATIONS_FILE,
+                        normalise_module.STOP_WORDS_FILE]  # fmt: skip
+    path = cache_file("skill-keys", f"{len(texts)}:{digest}", [f for f in code if f.is_file()],
+                      ".npy")  # fmt: skip
+    with contextlib.suppress(OSError, ValueError):
+        keys = np.load(path, allow_pickle=False)
+        if len(keys) == len(texts):
+            return keys.astype(object)
+    keys = skill_keys(pd.Series(texts, dtype=object)).to_numpy(dtype=object)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
+        np.save(tmp, keys.astype(str), allow_pickle=False)
+        os.replace(tmp, path)  # atomic: another process reads the whole file or none
+    return keys
+
+
 @dataclass
 class SkillIndex:
     """Skills of offers and profiles over their vocabularies of keys, and which offer keys each
@@ -71,22 +103,51 @@ class SkillIndex:
     offer_order: sp.csr_matrix | None = None
 
 
-def _incidence(
-    lists: pd.Series,
-) -> tuple[list[str], list[str], sp.csr_matrix, sp.csr_matrix]:
-    """Lists of raw skills -> (vocabulary of keys, readable form, rows x vocab 0/1 matrix, same
-    with the place of the skill in the row's list). Keys are computed once per distinct raw
-    skill."""
+def _flat(lists: pd.Series) -> tuple[list[list], np.ndarray, np.ndarray]:
+    """(each row's list, the items of all rows in order, the length of each row's list)."""
     rows = [v if isinstance(v, list) else [] for v in lists]
     lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    flat = np.array([s for items in rows for s in items], dtype=object)
+    return rows, np.array([s for items in rows for s in items], dtype=object), lengths
+
+
+def _flat_keys(flat: np.ndarray) -> np.ndarray:
+    """The comparison key of each raw skill, computed once per distinct raw skill."""
+    raw_inverse, raw_unique = pd.factorize(as_text(flat))
+    return skill_keys(pd.Series(raw_unique)).to_numpy()[raw_inverse]
+
+
+def key_lists(lists: pd.Series) -> pd.Series:
+    """The comparison key of every skill of each row's list (same index, lists aligned with the
+    skills); what :func:`build_index` reads when it is given them, so that the keys can be
+    computed where the rows are prepared (matcher/ranking/prepare.py)."""
+    _, flat, lengths = _flat(lists)
+    keys = _flat_keys(flat).tolist() if len(flat) else []
+    ends = np.cumsum(lengths).tolist()
+    starts = [0, *ends[:-1]]
+    return pd.Series(
+        [keys[a:b] for a, b in zip(starts, ends, strict=True)], index=lists.index, dtype=object
+    )
+
+
+def _incidence(
+    lists: pd.Series, keys: pd.Series | None = None
+) -> tuple[list[str], list[str], sp.csr_matrix, sp.csr_matrix]:
+    """Lists of raw skills -> (vocabulary of keys, readable form, rows x vocab 0/1 matrix, same
+    with the place of the skill in the row's list). ``keys``: the :func:`key_lists` of
+    ``lists`` when already computed, else computed here (once per distinct raw skill)."""
+    rows, flat, lengths = _flat(lists)
     positions = np.repeat(np.arange(len(rows)), lengths)
     empty = sp.csr_matrix((len(rows), 0), dtype=np.float32)
     if len(flat) == 0:
         return [], [], empty, empty
     place = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    raw_inverse, raw_unique = pd.factorize(as_text(flat))
-    keys = skill_keys(pd.Series(raw_unique)).to_numpy()[raw_inverse]
+    if keys is None:
+        keys = _flat_keys(flat)
+    else:
+        key_rows = [v if isinstance(v, list) else [] for v in keys]
+        if len(key_rows) != len(rows) or list(map(len, key_rows)) != lengths.tolist():
+            raise ValueError("skill keys not aligned with the skill lists")
+        keys = np.array([k for items in key_rows for k in items], dtype=object)
     keep = keys != ""
     keys, kept = keys[keep], flat[keep]
     positions, place = positions[keep], place[keep]
@@ -226,7 +287,7 @@ def _core_weights(
     """Offer skill matrix with core skills of the offer's own job(s) weighing ``core_weight``.
     Without codes for an offer, a skill that is core for any job counts as core."""
     core = core[[CODE, SKILL]].dropna().drop_duplicates()
-    core_keys = skill_keys(core[SKILL]).to_numpy()
+    core_keys = kept_skill_keys(core[SKILL])
     key_vocab, key_inverse = np.unique(core_keys, return_inverse=True)
     codes = sorted(set(core[CODE]))
     code_index = {c: i for i, c in enumerate(codes)}
@@ -263,11 +324,15 @@ def build_index(
     core_weight: float = 1.0,
     offer_codes: pd.Series | None = None,
     workers: int = 2,
+    offer_keys: pd.Series | None = None,
+    profile_keys: pd.Series | None = None,
 ) -> SkillIndex:
     """Vocabularies, incidence matrices and the fuzzy match matrix (token_sort_ratio of the keys
-    >= threshold). ``core``: the referential's core skills (columns code, skill)."""
-    ov, oraw, om, order = _incidence(offer_lists)
-    pv, praw, pm, _ = _incidence(profile_lists)
+    >= threshold). ``core``: the referential's core skills (columns code, skill).
+    ``offer_keys`` / ``profile_keys``: the :func:`key_lists` of the lists, when the rows were
+    prepared with them (computed here otherwise; the same index either way)."""
+    ov, oraw, om, order = _incidence(offer_lists, offer_keys)
+    pv, praw, pm, _ = _incidence(profile_lists, profile_keys)
     if core is not None and len(core) and core_weight != 1.0 and ov:
         om = _core_weights(ov, om, offer_codes, core, threshold, core_weight, workers)
     match = fuzzy_match(ov, pv, threshold, workers)

@@ -544,7 +544,10 @@ def _structured_fields(
     if kind == "profiles":
         # Profiles hold text only (redaction reads text): lists back to "; "-joined text.
         for fld in fields:
-            out[fld] = out[fld].map(lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v)
+            if list in set(map(type, out[fld].to_numpy(dtype=object))):  # C loops only
+                out[fld] = out[fld].map(
+                    lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v
+                )
     return out
 
 
@@ -665,8 +668,10 @@ def _rejected_rows(
     required_empty = pd.Series(False, index=out.index)
     for fld in required_fields(kind, structure):
         required_empty |= out[fld].isna()
-    reject(required_empty & _total_rows(table.frame).reindex(out.index, fill_value=False), None,
-           f"ligne de total, pas {noun}")  # fmt: skip
+    # Only the rows with a required value missing are read (a row is a total by its own cells).
+    candidates = table.frame.index.intersection(out.index[required_empty.to_numpy()])
+    totals = _total_rows(table.frame.loc[candidates]).reindex(out.index, fill_value=False)
+    reject(required_empty & totals, None, f"ligne de total, pas {noun}")
     for fld in required_fields(kind, structure):
         label = column_of.get(fld)
         empty = out[fld].isna()

@@ -301,8 +301,8 @@ def _on_dask(
 
 # Prepared columns read only while the context is built (the TF-IDF rows, the skills index and
 # the occupation tables come from them); the pair scores and the reasons never read them.
-CONTEXT_ONLY = (F.TEXT_NORM, F.SKILL_LIST, F.OCC_CLOSE, F.DESCRIPTION, F.SKILLS, F.SKILLS_DESIRED,
-                F.EXPERIENCE, F.TRAINING)  # fmt: skip
+CONTEXT_ONLY = (F.TEXT_NORM, F.SKILL_LIST, F.SKILL_KEYS, F.OCC_CLOSE, F.DESCRIPTION, F.SKILLS,
+                F.SKILLS_DESIRED, F.EXPERIENCE, F.TRAINING)  # fmt: skip
 
 
 def narrowed(ctx: Context) -> Context:

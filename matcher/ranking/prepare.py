@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from matcher import fields as F
+from matcher.features.skills import key_lists
 from matcher.features.text import OFFER_TEXT_FIELDS, PROFILE_TEXT_FIELDS
 from matcher.intake import parsing
 from matcher.reference.geo import locate
@@ -215,6 +216,7 @@ def prepare_offers(
     """Offers with text, skills, occupation, coordinates and schedule flags."""
     out = _ensure(offers, F.OFFER_FIELDS).reset_index(drop=True)
     out[F.SKILL_LIST] = skill_lists(out[F.SKILLS])
+    out[F.SKILL_KEYS] = key_lists(out[F.SKILL_LIST])
     out[F.TEXT_NORM] = normalise_text(join_text(out, OFFER_TEXT_FIELDS))
     r = settings.ranking
     occ = _occupations(
@@ -264,6 +266,7 @@ def prepare_profiles(
     skills = split_skills(out[F.SKILLS])
     training = split_skills(out[F.TRAINING])
     out[F.SKILL_LIST] = [list(dict.fromkeys(a + b)) for a, b in zip(skills, training, strict=True)]
+    out[F.SKILL_KEYS] = key_lists(out[F.SKILL_LIST])
     out[F.TEXT_NORM] = normalise_text(join_text(out, PROFILE_TEXT_FIELDS))
     occ = _occupations(
         out[F.ROME_CODES],

@@ -107,7 +107,6 @@ def prepare(
     scrubbed from free text. ``prepared_offers``: :func:`prepare_offer_side` of ``offers``,
     computed earlier (matcher/ranking/from_files.py), used as it is."""
     p = protected.scored_columns(profiles, protected.SCORED_PROFILE_FIELDS)
-    p = protected.scrub_protected(p, protected.PROFILE_TEXT_FIELDS)
     if prepared_offers is None:
         o = offers
 
@@ -123,11 +122,21 @@ def prepare(
         o,
         p,
         offer_side,
-        functools.partial(prepare_profiles, referential=referential, communes=communes,
+        functools.partial(prepare_profile_side, referential=referential, communes=communes,
                           settings=settings),
         settings.ranking.prepare_processes,
         before_fork=functools.partial(warm_up, referential),
     )  # fmt: skip
+
+
+def prepare_profile_side(
+    profiles: pd.DataFrame, referential: Referential, communes: pd.DataFrame, settings: Settings
+) -> pd.DataFrame:
+    """The profiles' part of :func:`prepare` (scored columns already chosen): protected mentions
+    scrubbed, then :func:`matcher.ranking.prepare.prepare_profiles`; row by row, so each
+    process scrubs its own part."""
+    p = protected.scrub_protected(profiles, protected.PROFILE_TEXT_FIELDS)
+    return prepare_profiles(p, referential, communes, settings)
 
 
 def prepare_offer_side(
@@ -230,6 +239,8 @@ def build_context(
             r.core_skill_weight,
             po[F.OCC_CODES],
             workers=r.threads,
+            offer_keys=po.get(F.SKILL_KEYS),
+            profile_keys=pp.get(F.SKILL_KEYS),
         )
 
     # The TF-IDF rows and the skills index read the same prepared frames and not each other:

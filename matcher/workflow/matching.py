@@ -37,12 +37,13 @@ import scipy.sparse as sp
 from matcher import fields as F
 from matcher.features import candidates, occupation, protected, skills, text
 from matcher.ranking import suggest
-from matcher.ranking.prepare import prepare_offers, prepare_profiles
 from matcher.ranking.scoring import (
     COLUMNS,
     Context,
     Scored,
     component_weights,
+    prepare_offer_side,
+    prepare_profile_side,
     score_candidates,
 )
 from matcher.reference.referential import Referential
@@ -51,7 +52,7 @@ from matcher.text.normalise import fold_text
 
 log = logging.getLogger(__name__)
 
-STATE_VERSION = 3
+STATE_VERSION = 4  # 4: prepared rows hold their skill keys (F.SKILL_KEYS)
 # Rows added or changed since the text model was fitted, as a share of the rows it was fitted
 # on, past which the model is fitted again (and every offer re-scored).
 REFIT_SHARE = 0.2
@@ -125,12 +126,9 @@ def _prepare(kind: str, frame: pd.DataFrame, referential, communes, settings) ->
     """``scoring.prepare`` for one side (rows are prepared one by one: a row's prepared columns
     never depend on another row)."""
     if kind == "offers":
-        o = protected.scored_columns(frame, protected.SCORED_OFFER_FIELDS)
-        o = protected.scrub_protected(o, protected.OFFER_TEXT_FIELDS)
-        return prepare_offers(o, referential, communes, settings)
+        return prepare_offer_side(frame, settings, referential, communes)
     p = protected.scored_columns(frame, protected.SCORED_PROFILE_FIELDS)
-    p = protected.scrub_protected(p, protected.PROFILE_TEXT_FIELDS)
-    return prepare_profiles(p, referential, communes, settings)
+    return prepare_profile_side(p, referential, communes, settings)
 
 
 def _reuse(
@@ -342,7 +340,7 @@ def _score_on(run: _Run, offers_idx: np.ndarray, sel: np.ndarray) -> tuple[Score
     index = skills.build_index(
         so[F.SKILL_LIST], sp_[F.SKILL_LIST], r.skill_threshold,
         skills.core_skills(run.referential), r.core_skill_weight, so[F.OCC_CODES],
-        workers=r.threads,
+        workers=r.threads, offer_keys=so.get(F.SKILL_KEYS), profile_keys=sp_.get(F.SKILL_KEYS),
     )  # fmt: skip
     ctx = Context(so, sp_, run.xo[offers_idx], run.xp[profiles_idx], run.table,
                   run.occ_o[offers_idx], run.occ_p[profiles_idx], run.trust_o[offers_idx],
