@@ -11,6 +11,7 @@ without it the command runs as the local administrator (whoever can read the dat
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import difflib
 import getpass
@@ -19,7 +20,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.cli_parser import build_parser
@@ -29,11 +30,11 @@ from matcher.paths import default_database
 from matcher.settings import load_settings
 
 # Heavy modules (pandas, scikit-learn, openpyxl, the store) are imported inside the command that
-# uses them: `--help`, `list`, `decide` or `user` must not pay seconds for scikit-learn.
+# uses them: `--help`, `list`, `decide`, `user` or a CSV `export` load neither scikit-learn nor
+# pandas (they print the store's rows; tests/test_light_commands.py), a workbook only openpyxl.
 if TYPE_CHECKING:
-    import pandas as pd
-
     from matcher.store.database import Store
+    from matcher.store.records import Rows
     from matcher.workflow import auth
 
 log = logging.getLogger("matcher")
@@ -222,8 +223,8 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from matcher.export import shortlists as export
-    from matcher.workflow.service import shortlist_rows
+    from matcher.export import columns as export
+    from matcher.workflow.shortlist import shortlist_records
 
     store = _store(args)
     kind = args.kind or (
@@ -239,7 +240,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         statuses = (
             export.FIRM_STATUSES_WITH_SUGGESTED if args.include_suggested else export.FIRM_STATUSES
         )
-    rows = shortlist_rows(
+    out: Path = args.out
+    suffix = out.suffix.lower()
+    rows = shortlist_records(
         store,
         actor,
         offer_ref=args.offer,
@@ -247,7 +250,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         employer=args.employer,
         statuses=statuses,
     )
-    if rows.empty:
+    if not rows:
         hint = (
             " ; pour une entreprise, seuls les candidats retenus par leur conseiller sont "
             "exportés (ajoutez --include-suggested pour inclure les autres)"
@@ -261,18 +264,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             + " pour cette sélection"
             + hint
         )
-    out: Path = args.out
-    suffix = out.suffix.lower()
+    # As before, whatever the format: the database's secret is created on its first export.
     secret, used = store.secret(), store.latest_settings()
     if suffix == ".xlsx":
-        if kind == "firm":
-            data = export.firm_workbook(rows, secret, used)
-        elif kind == "structure":
-            data = export.structure_workbook(rows, secret, used)
-        else:
-            offers = store.offers(actor, status=None)
-            offers = offers[offers[F.OFFER_REF].isin(rows[F.OFFER_REF])]
-            data = export.coordinator_workbook(rows, offers, secret, used)
+        data = _workbook(store, actor, kind, rows, secret, used)
     elif suffix == ".csv":
         columns = {
             "firm": export.FIRM_COLUMNS,
@@ -290,30 +285,50 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list_frame(args: argparse.Namespace, store: Store, actor: auth.User) -> pd.DataFrame:
+def _workbook(
+    store: Store,
+    actor: auth.User,
+    kind: str,
+    rows: list[dict[str, Any]],
+    secret: bytes,
+    used: dict | None,
+) -> bytes:
+    from matcher.export import workbooks as export
+
+    if kind == "firm":
+        return export.firm_workbook(rows, secret, used)
+    if kind == "structure":
+        return export.structure_workbook(rows, secret, used)
+    refs = {r[F.OFFER_REF] for r in rows}
+    offers = [o for o in store.offer_rows(actor, status=None).records if o[F.OFFER_REF] in refs]
+    return export.coordinator_workbook(rows, offers, secret, used)
+
+
+def _list_rows(args: argparse.Namespace, store: Store, actor: auth.User) -> Rows:
+    """What ``list`` prints, as rows: the store's reads without their DataFrame (no pandas)."""
     from matcher.workflow import auth, review
 
     what = args.what
     if what == "offers":
-        return store.offers(actor, status=None)
+        return store.offer_rows(actor, status=None)
     if what == "profiles":
-        return store.profiles(actor, structure=args.structure)
+        return store.profile_rows(actor, structure=args.structure)
     if what == "suggestions":
         status = review.parse_status(args.status).value if args.status else None
-        frame = store.suggestions(actor, offer_ref=args.offer, structure=args.structure,
-                                  status=status)  # fmt: skip
-        return review.annotate(frame)
+        rows = store.suggestion_rows(actor, offer_ref=args.offer, structure=args.structure,
+                                     status=status)  # fmt: skip
+        return review.annotate_rows(rows)
     if what == "decisions":
-        return store.decisions(actor, offer_ref=args.offer, structure=args.structure)
+        return store.decision_rows(actor, offer_ref=args.offer, structure=args.structure)
     if what == "audit":
-        return store.audit(actor, limit=args.limit)
+        return store.audit_rows(actor, limit=args.limit)
     if what == "pool":
-        return store.pool(actor, structure=args.structure)
+        return store.pool_rows(actor, structure=args.structure)
     if what == "imports":
-        return store.imports(actor)
+        return store.import_rows(actor)
     if what == "stats":
-        return store.statistics(actor)
-    return auth.list_users(store, actor)
+        return store.statistic_rows(actor)
+    return auth.user_rows(store, actor)
 
 
 def _cell(v: object) -> object:
@@ -322,16 +337,29 @@ def _cell(v: object) -> object:
     return json.dumps(jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else v
 
 
-def cmd_list(args: argparse.Namespace) -> int:
+def _print_jsonl(rows: Rows) -> None:
     from matcher.store.records import jsonable
 
+    for rec in rows.as_in_frame():
+        print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+
+
+def _print_csv(rows: Rows) -> None:
+    """The rows as pandas' ``to_csv`` wrote them: header, ``,``, minimal quoting, "\n"; lists
+    and dicts as JSON; a missing value empty."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(rows.columns)
+    for rec in rows.as_in_frame():
+        writer.writerow([_cell(v) for v in rec.values()])
+
+
+def cmd_list(args: argparse.Namespace) -> int:
     store = _store(args)
-    frame = _list_frame(args, store, _actor(args, store))
+    rows = _list_rows(args, store, _actor(args, store))
     if args.format == "csv":
-        frame.map(_cell).to_csv(sys.stdout, index=False)
+        _print_csv(rows)
     else:
-        for rec in frame.to_dict("records"):
-            print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+        _print_jsonl(rows)
     return 0
 
 
@@ -361,15 +389,12 @@ def _password(args: argparse.Namespace, login: str) -> str:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    from matcher.store.records import jsonable
     from matcher.workflow import auth
 
     store = _store(args)
     actor = _actor(args, store)
     if args.user_command == "list":
-        frame = auth.list_users(store, actor)
-        for rec in frame.to_dict("records"):
-            print(json.dumps({k: jsonable(v) for k, v in rec.items()}, ensure_ascii=False))
+        _print_jsonl(auth.user_rows(store, actor))
         return 0
     if args.user_command == "disable":
         auth.disable_user(store, actor, args.login)
@@ -463,8 +488,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_referential(args: argparse.Namespace) -> int:
-    from matcher.reference.referential import load_rome_dir
-
     if args.action == "build":
         from matcher.paths import ROME_DIR
         from matcher.reference.rome_pack import build_pack
@@ -486,6 +509,8 @@ def cmd_referential(args: argparse.Namespace) -> int:
                   f"{info['titles']} appellations, {info['skills']} compétences, "
                   f"{info['close']} liens de proximité.")  # fmt: skip
         return 0
+    from matcher.reference.referential import load_rome_dir
+
     referential = load_rome_dir(args.directory)
     counts = store.save_referential(referential)
     print(f"{referential.source} chargé dans {store.label} : {counts['codes']} codes, "

@@ -13,6 +13,7 @@ import pytest
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.export import shortlists as export
+from matcher.export import workbooks
 from matcher.workflow import review
 
 from .review_world import STRUCTURE_A
@@ -297,7 +298,7 @@ def test_read_back_decisions_after_resorting(kind):
     assert got.at["EI-00", F.COMMENT] == "appel lundi"
     assert got.at["EI-00", F.OFFER_REF] == "BUS-000"
     assert got.at["EI-00", review.BASE_STATUS] == "suggested"
-    assert got.at["EI-00", review.EXPORTED_AT] == export._iso(GENERATED)
+    assert got.at["EI-00", review.EXPORTED_AT] == workbooks.iso_utc(GENERATED)
     assert got.at["EI-01", F.STATUS] == "Suggéré"  # untouched row
     assert got.at["EI-02", F.STATUS] == "Non retenu"
     assert got.at["EI-02", F.REASON] == "mobilité"
@@ -357,7 +358,9 @@ def test_coordinator_summary_and_one_sheet_per_offer():
 
 def test_sheet_names_are_valid_and_unique():
     used: set[str] = set()
-    names = [export._sheet_name(x, used) for x in ["A" * 40, "A" * 40, "x[1]:*?", "Lisez-moi"]]
+    names = [
+        export.unique_sheet_name(x, used) for x in ["A" * 40, "A" * 40, "x[1]:*?", "Lisez-moi"]
+    ]
     assert all(len(n) <= 31 for n in names)
     assert len({n.lower() for n in names}) == 4
     assert names[2] == "x-1----"

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from matcher.errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # ---------------------------------------------------------------------------------------------
 # Column names of the day's frames (inputs and timetable)
@@ -159,6 +161,8 @@ class DayFrame:
 
 
 def _frame(data: pd.DataFrame | None, columns: tuple[str, ...], defaults: dict) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame(columns=list(columns)) if data is None else data.copy()
     for c in columns:
         if c not in frame:
@@ -171,6 +175,8 @@ def _frame(data: pd.DataFrame | None, columns: tuple[str, ...], defaults: dict) 
 
 
 def as_bool(value: object) -> bool:
+    import pandas as pd
+
     if isinstance(value, str):
         return value.strip().lower() in ("oui", "o", "yes", "y", "true", "vrai", "1", "x")
     return bool(value) and not pd.isna(value)
@@ -239,6 +245,8 @@ def _checked_tables(tables: pd.DataFrame) -> pd.DataFrame:
 def _checked_requests(requests: pd.DataFrame) -> pd.DataFrame:
     """Every request with an id, a firm and either a person or another firm, asked once; its
     score between 0 and 1."""
+    import pandas as pd
+
     requests = _frame(
         requests, REQUEST_COLUMNS,
         {REQUEST: "", KIND: "", FIRM: "", PERSON: "", OTHER_FIRM: "", OFFER_REF: ""},
@@ -270,6 +278,8 @@ def _all_firms(
     firms: pd.DataFrame | None, requests: pd.DataFrame, tables: pd.DataFrame
 ) -> pd.DataFrame:
     """The firms given, plus those the requests and tables name (the whole day, not QPV)."""
+    import pandas as pd
+
     firms = _frame(firms, FIRM_COLUMNS, {FIRM: "", ARRIVAL: "", DEPARTURE: "", CONTACT: ""})
     firms[QPV] = [as_bool(v) for v in firms[QPV]]
     firms = firms[firms[FIRM] != ""].drop_duplicates(FIRM, keep="first")
@@ -285,6 +295,8 @@ def _all_firms(
 
 def _all_people(people: pd.DataFrame | None, requests: pd.DataFrame) -> pd.DataFrame:
     """The people given, plus those the requests name (the whole day, not accompanied)."""
+    import pandas as pd
+
     people = _frame(
         people, PEOPLE_COLUMNS,
         {PERSON: "", PROFILE_REF: "", STRUCTURE: "", COUNSELLOR: "", ARRIVAL: "", DEPARTURE: ""},

@@ -4,10 +4,16 @@ whole column made safe at once, ``csv_safe_values``)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import sys
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+# numpy and pandas are imported by the column-wise helper only: a CSV of a few rows is made
+# without them (issue 15).
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 EXCEL_MAX_CELL = 32_767
 CUT_MARK = " […] (texte coupé)"
@@ -36,11 +42,12 @@ def plain_value(value: object) -> object:
         value = "\n".join(str(v) for v in value)
     if value is None:
         return None
-    if isinstance(value, float) and pd.isna(value):
+    if isinstance(value, float) and math.isnan(value):
         return None
-    if value is pd.NaT:
+    pd = sys.modules.get("pandas")  # pandas' values exist only once pandas was imported
+    if pd is not None and value is pd.NaT:
         return None
-    if isinstance(value, pd.Timestamp):
+    if pd is not None and isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return value.item()
@@ -74,6 +81,8 @@ def csv_safe_values(values: pd.Series) -> np.ndarray:
     """``values.map(csv_safe)`` as an object array, computed once per distinct text: texts
     (and lists, joined as ``plain_value`` joins them) go through one pass, missing values are
     ``None``, anything else goes through ``csv_safe`` itself (tested equal)."""
+    import numpy as np
+
     arr = values.to_numpy(dtype=object)
     out = np.empty(len(arr), dtype=object)
     texts: dict[str, object] = {}

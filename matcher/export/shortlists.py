@@ -19,24 +19,14 @@ imports back right and an edited key is detected (``read_shortlist``).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import io
 import json
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from matcher import fields as F
 from matcher.errors import UserError
@@ -45,12 +35,70 @@ from matcher.errors import UserError
 from matcher.export import csv_file
 from matcher.export.cells import CUT_MARK as CUT_MARK
 from matcher.export.cells import EXCEL_MAX_CELL as EXCEL_MAX_CELL
-from matcher.export.cells import (
-    csv_safe,
-    fr_date,
-    is_formula_like,
-    plain_value,
-)
+from matcher.export.cells import csv_safe as csv_safe
+from matcher.export.cells import csv_safe_values as csv_safe_values
+from matcher.export.cells import fr_date as fr_date
+from matcher.export.cells import is_formula_like as is_formula_like
+from matcher.export.cells import plain_value as plain_value
+
+# The columns, headers and labels live in columns.py (no pandas there: an export to CSV starts
+# at once); they stay readable from here too.
+from matcher.export.columns import AVAILABILITY_TEXT as AVAILABILITY_TEXT
+from matcher.export.columns import BASE_STATUS as BASE_STATUS
+from matcher.export.columns import COLUMN_DOC as COLUMN_DOC
+from matcher.export.columns import COMMENT as COMMENT
+from matcher.export.columns import COMMUTE as COMMUTE
+from matcher.export.columns import DATE_COLUMNS as DATE_COLUMNS
+from matcher.export.columns import DECIDED_AT as DECIDED_AT
+from matcher.export.columns import DECISION_COLUMNS as DECISION_COLUMNS
+from matcher.export.columns import DECISION_REASON as DECISION_REASON
+from matcher.export.columns import FIRM_COLUMNS as FIRM_COLUMNS
+from matcher.export.columns import FIRM_STATUSES as FIRM_STATUSES
+from matcher.export.columns import FIRM_STATUSES_WITH_SUGGESTED as FIRM_STATUSES_WITH_SUGGESTED
+from matcher.export.columns import KEY as KEY
+from matcher.export.columns import KEY_HEADER as KEY_HEADER
+from matcher.export.columns import OCC_LINK as OCC_LINK
+from matcher.export.columns import OCC_LINK_LABELS as OCC_LINK_LABELS
+from matcher.export.columns import OFFER_COMMUNE as OFFER_COMMUNE
+from matcher.export.columns import OFFER_SHEET_COLUMNS as OFFER_SHEET_COLUMNS
+from matcher.export.columns import PERCENT_COLUMNS as PERCENT_COLUMNS
+from matcher.export.columns import ROW_COLUMNS as ROW_COLUMNS
+from matcher.export.columns import STATUS as STATUS
+from matcher.export.columns import STRUCTURE_COLUMNS as STRUCTURE_COLUMNS
+from matcher.export.columns import WRAP_COLUMNS as WRAP_COLUMNS
+from matcher.export.columns import as_date as _as_date
+from matcher.export.columns import header as _header
+from matcher.export.columns import reason_label as _reason_label
+from matcher.export.columns import shortlist_csv as _csv_of_records
+from matcher.export.columns import status_label as _status_label
+
+# The workbooks and the table writer live in workbooks.py (no pandas there); they stay readable
+# from here too.
+from matcher.export.workbooks import AUDIENCE as AUDIENCE
+from matcher.export.workbooks import DECISION_FILL as DECISION_FILL
+from matcher.export.workbooks import HEADER_FILL as HEADER_FILL
+from matcher.export.workbooks import HEADER_FONT as HEADER_FONT
+from matcher.export.workbooks import PARIS as PARIS
+from matcher.export.workbooks import README_SHEET as README_SHEET
+from matcher.export.workbooks import SETTING_LABELS as SETTING_LABELS
+from matcher.export.workbooks import SHEET_NAME_MAX as SHEET_NAME_MAX
+from matcher.export.workbooks import SUMMARY_COLUMNS as SUMMARY_COLUMNS
+from matcher.export.workbooks import TITLES as TITLES
+from matcher.export.workbooks import TOP as TOP
+from matcher.export.workbooks import WRAP as WRAP
+from matcher.export.workbooks import PairKey as PairKey
+from matcher.export.workbooks import coordinator_workbook as coordinator_workbook
+from matcher.export.workbooks import firm_workbook as firm_workbook
+from matcher.export.workbooks import fit_to_page_width as fit_to_page_width
+from matcher.export.workbooks import pair_key as pair_key
+from matcher.export.workbooks import parse_key as parse_key
+from matcher.export.workbooks import set_cell as set_cell
+from matcher.export.workbooks import settings_lines as settings_lines
+from matcher.export.workbooks import structure_workbook as structure_workbook
+from matcher.export.workbooks import unique_sheet_name as unique_sheet_name
+from matcher.export.workbooks import workbook_bytes as _save
+from matcher.export.workbooks import workbook_bytes as workbook_bytes
+from matcher.export.workbooks import write_table as _write_table
 from matcher.intake.detect import FORMAT_CSV
 from matcher.intake.readers import RowsRead, SheetRows, read_rows
 from matcher.ranking import explain
@@ -58,190 +106,6 @@ from matcher.settings import ImportLimits
 from matcher.workflow import review
 
 log = logging.getLogger(__name__)
-PARIS = ZoneInfo("Europe/Paris")  # every time written in a file is Paris time
-
-SHEET_NAME_MAX = 31
-
-README_SHEET = "Lisez-moi"
-KEY_HEADER = "Clé (ne pas modifier)"
-
-# Export-only columns of the shortlist rows frame (canonical ones come from fields.py).
-OFFER_COMMUNE = "offer_commune"
-STATUS = F.STATUS
-DECISION_REASON = F.REASON
-COMMENT = F.COMMENT
-DECIDED_AT = F.STATUS_AT
-OCC_LINK = "occupation_link"
-COMMUTE = "commute"
-AVAILABILITY_TEXT = "availability_text"
-KEY = "key"
-BASE_STATUS = "base_status"  # stored status the row was exported with (signed in the key)
-
-ROW_COLUMNS: tuple[str, ...] = (
-    F.OFFER_REF, F.EMPLOYER, F.TITLE, OFFER_COMMUNE, F.START_DATE, F.PROFILE_REF, F.STRUCTURE,
-    F.COUNSELLOR, F.AVAILABLE_FROM, F.RANK, F.SCORE, F.DISTANCE_KM, F.OCC_KIND,
-    F.MATCHED_SKILLS, F.MISSING_SKILLS, F.REASONS, STATUS, DECISION_REASON, COMMENT, DECIDED_AT,
-    F.REVIEW_ID,
-)  # fmt: skip
-
-# What each column is called in the workbooks, and what it means (for the "Lisez-moi" sheet).
-COLUMN_DOC: dict[str, tuple[str, str]] = {
-    F.OFFER_REF: ("Réf. offre", "Référence de l'offre d'emploi"),
-    F.EMPLOYER: ("Entreprise", "Entreprise qui recrute"),
-    F.TITLE: ("Poste", "Intitulé du poste proposé"),
-    OFFER_COMMUNE: ("Lieu de travail", "Commune du poste"),
-    F.START_DATE: ("Début du poste", "Date de prise de poste souhaitée (jj/mm/aaaa)"),
-    F.PROFILE_REF: ("Réf. candidat", "Référence pseudonyme du candidat : elle ne permet pas de "
-                    "l'identifier ; pour toute suite, contactez la structure"),
-    F.STRUCTURE: ("Structure", "Structure d'insertion qui accompagne le candidat"),
-    F.COUNSELLOR: ("Conseiller à contacter", "Conseiller en insertion, intermédiaire pour toute "
-                   "prise de contact"),
-    AVAILABILITY_TEXT: ("Disponibilité", "Date à partir de laquelle le candidat est disponible"),
-    F.RANK: ("Rang", "Rang du candidat pour cette offre (1 = le plus adapté)"),
-    F.SCORE: ("Score", "Adéquation estimée entre l'offre et le profil, de 0 % à 100 %"),
-    OCC_LINK: ("Lien métier", "Métier visé par le candidat par rapport au poste"),
-    F.MATCHED_SKILLS: ("Compétences présentes", "Compétences demandées que le candidat possède"),
-    F.MISSING_SKILLS: ("Compétences manquantes", "Compétences demandées non repérées dans le profil"),
-    COMMUTE: ("Trajet", "Distance à vol d'oiseau entre le domicile et le lieu de travail"),
-    F.REASONS: ("Pourquoi", "Raisons de la suggestion, à lire au candidat ou à l'employeur"),
-    STATUS: ("Décision", "À remplir : choisissez une décision dans la liste"),
-    DECISION_REASON: ("Motif si non retenu", "À remplir si la décision est « Non retenu »"),
-    COMMENT: ("Commentaire", "Commentaire libre (sans donnée personnelle)"),
-    DECIDED_AT: ("Date de décision", "Date de la dernière décision enregistrée"),
-    KEY: (KEY_HEADER, "Colonne masquée qui identifie la ligne : ne pas la modifier"),
-    F.S_TEXT: ("Texte", "Proximité des textes de l'offre et du profil (0 à 1)"),
-    F.S_SKILLS: ("Compétences", "Part des compétences demandées présentes dans le profil (0 à 1)"),
-    F.S_OCCUPATION: ("Métier", "Lien entre le métier de l'offre et le métier visé (0 à 1)"),
-    F.S_COMMUTE: ("Trajet (note)", "Distance comparée au rayon de mobilité de la personne (0 à 1)"),
-    F.S_CONSTRAINTS: ("Contraintes", "1 sans contrainte non respectée, moins sinon"),
-    F.DISTANCE_KM: ("Distance (km)", "Distance à vol d'oiseau en kilomètres"),
-    F.OCC_KIND: ("Lien métier (code)", "4 même métier, 3 même famille, 2 proche, 1 même domaine, 0 autre, -1 inconnu"),
-}  # fmt: skip
-
-# The only columns a firm's workbook may contain (a whitelist, not a blacklist).
-FIRM_COLUMNS: tuple[str, ...] = (
-    F.OFFER_REF, F.TITLE, F.PROFILE_REF, F.STRUCTURE, F.COUNSELLOR, OCC_LINK, F.MATCHED_SKILLS,
-    F.MISSING_SKILLS, COMMUTE, AVAILABILITY_TEXT, F.SCORE, STATUS, DECISION_REASON, COMMENT,
-)  # fmt: skip
-STRUCTURE_COLUMNS: tuple[str, ...] = (
-    F.PROFILE_REF, F.COUNSELLOR, F.OFFER_REF, F.EMPLOYER, F.TITLE, OFFER_COMMUNE, F.START_DATE,
-    F.RANK, F.SCORE, F.REASONS, STATUS, DECISION_REASON, COMMENT, DECIDED_AT,
-)  # fmt: skip
-OFFER_SHEET_COLUMNS: tuple[str, ...] = (
-    F.RANK, F.PROFILE_REF, F.STRUCTURE, F.COUNSELLOR, F.SCORE, OCC_LINK, F.MATCHED_SKILLS,
-    F.MISSING_SKILLS, COMMUTE, AVAILABILITY_TEXT, F.REASONS, STATUS, DECISION_REASON, COMMENT,
-    DECIDED_AT,
-)  # fmt: skip
-DECISION_COLUMNS = (STATUS, DECISION_REASON, COMMENT)
-# Pairs a firm may receive: the counsellor retained the person (or later). Refused or dropped
-# pairs never leave; not yet reviewed ones only when asked (e.g. on the Busin'ESS day).
-FIRM_STATUSES = tuple(
-    s.value for s in (F.Status.RETAINED, F.Status.PROPOSED, F.Status.INTERVIEW, F.Status.HIRED)
-)
-FIRM_STATUSES_WITH_SUGGESTED = (F.Status.SUGGESTED.value, *FIRM_STATUSES)
-PERCENT_COLUMNS = (F.SCORE,)
-DATE_COLUMNS = (F.START_DATE, DECIDED_AT)
-WRAP_COLUMNS = (F.REASONS, F.MATCHED_SKILLS, F.MISSING_SKILLS, COMMENT, F.TITLE)
-
-AUDIENCE = {
-    "firm": "l'entreprise destinataire, pour ses propres offres uniquement ; ne pas transférer",
-    "structure": "la structure d'insertion concernée (ses conseillers) ; usage interne",
-    "coordinator": "la coordination du club ; usage interne, ne pas transmettre aux entreprises",
-}
-TITLES = {
-    "firm": "Candidats proposés pour vos offres",
-    "structure": "Offres suggérées pour les personnes accompagnées",
-    "coordinator": "Suivi des offres et des candidats proposés",
-}
-
-OCC_LINK_LABELS = {
-    4: "Même métier",
-    3: "Même famille de métiers",
-    2: "Métier proche",
-    1: "Même domaine professionnel",
-    0: "Autre métier",
-    -1: "Non déterminé",
-}
-
-
-# ---------------------------------------------------------------------------------------------
-# Cell safety
-# ---------------------------------------------------------------------------------------------
-def fit_to_page_width(ws: Worksheet, orientation: str) -> None:
-    """Print setup shared by every printed sheet: the whole width on one page, as many pages
-    down as needed."""
-    ws.page_setup.orientation = orientation
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _set(ws: Worksheet, row: int, col: int, value: object):
-    """Write one cell; text is always stored as a string, never as a formula."""
-    value = plain_value(value)
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        # Assigning "=..." makes openpyxl store a formula: set the value then force the type.
-        cell.value = value
-        cell.data_type = "s"
-        if is_formula_like(value):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
-
-
-# The safe-cell writer, public for the product's other workbooks (matcher/day/documents.py).
-set_cell = _set
-
-
-# ---------------------------------------------------------------------------------------------
-# Pair keys (hidden, tamper-evident)
-# ---------------------------------------------------------------------------------------------
-def pair_key(
-    offer_ref: str,
-    structure: str,
-    profile_ref: str,
-    secret: bytes,
-    base_review_id: int | None = None,
-    base_status: str | None = None,
-    exported_at: str | None = None,
-) -> str:
-    """The hidden key of a row: the pair, the decision it was exported with and when, then an
-    HMAC of all that with the database's secret, so an edited key is refused at import and a
-    decision taken meanwhile is detected as a conflict."""
-    payload = json.dumps(
-        [str(offer_ref), str(structure), str(profile_ref), base_review_id, base_status,
-         exported_at],
-        ensure_ascii=False,
-    )  # fmt: skip
-    sig = hmac.new(secret, payload.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
-    return f"{payload}#{sig}"
-
-
-@dataclass(frozen=True)
-class PairKey:
-    offer_ref: str
-    structure: str
-    profile_ref: str
-    base_review_id: int | None
-    base_status: str | None
-    exported_at: str | None
-
-
-def parse_key(key: object, secret: bytes) -> PairKey | None:
-    """What a hidden key says, or None when it is missing or was altered."""
-    if not isinstance(key, str) or "#" not in key:
-        return None
-    payload, sig = key.rsplit("#", 1)
-    expected = hmac.new(secret, payload.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
-    if not hmac.compare_digest(sig, expected):
-        return None
-    try:
-        offer_ref, structure, profile_ref, review_id, status, exported_at = json.loads(payload)
-    except (ValueError, TypeError):
-        return None
-    return PairKey(str(offer_ref), str(structure), str(profile_ref), review_id, status, exported_at)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,428 +138,13 @@ def prepare_rows(rows: pd.DataFrame, today: dt.date | None = None) -> pd.DataFra
     return out
 
 
-def _as_date(value: object) -> object:
-    """An ISO timestamp (as stored) -> a date cell; dates stay dates; anything else empty."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return dt.datetime.fromisoformat(value).date()
-        except ValueError:
-            return None
-    return None
-
-
-def _status_label(value: object) -> str:
-    if not value:
-        return F.Status.SUGGESTED.label
-    if isinstance(value, str):  # only text can be a stored status
-        try:
-            return F.Status(value).label
-        except ValueError:
-            pass
-    return str(value)
-
-
-def _reason_label(value: object) -> str:
-    if not value or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, str):  # only text can be a stored reason
-        try:
-            return F.RejectReason(value).label
-        except ValueError:
-            pass
-    return str(value)
-
-
-# ---------------------------------------------------------------------------------------------
-# Sheets
-# ---------------------------------------------------------------------------------------------
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-DECISION_FILL = PatternFill("solid", fgColor="FFF2CC")
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-
-
-def _header(column: str) -> str:
-    return COLUMN_DOC[column][0] if column in COLUMN_DOC else column
-
-
-def _write_table(
-    ws: Worksheet,
-    frame: pd.DataFrame,
-    columns: Sequence[str],
-    secret: bytes | None,
-    title_rows: int = 0,
-    exported_at: str | None = None,
-) -> None:
-    """A formatted table: header, rows, formats, drop-downs, filters, hidden key column."""
-    columns = list(columns)
-    with_key = secret is not None
-    all_columns = [*columns, KEY] if with_key else columns
-    h = title_rows + 1
-    for j, c in enumerate(all_columns, start=1):
-        cell = _set(ws, h, j, _header(c))
-        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, WRAP
-    records = frame.to_dict("records")
-    for i, rec in enumerate(records, start=h + 1):
-        for j, c in enumerate(columns, start=1):
-            value = rec.get(c)
-            cell = _set(ws, i, j, value)
-            if c in PERCENT_COLUMNS and isinstance(cell.value, (int, float)):
-                cell.number_format = "0%"
-            elif c in DATE_COLUMNS and isinstance(cell.value, (dt.date, dt.datetime)):
-                cell.number_format = "DD/MM/YYYY"
-            cell.alignment = WRAP if c in WRAP_COLUMNS else TOP
-            if c in DECISION_COLUMNS:
-                cell.fill = DECISION_FILL
-        if secret is not None:  # with_key
-            review_id = rec.get(F.REVIEW_ID)
-            review_id = int(review_id) if review_id is not None and pd.notna(review_id) else None
-            key = pair_key(rec[F.OFFER_REF], rec[F.STRUCTURE], rec[F.PROFILE_REF], secret,
-                           review_id, rec.get(BASE_STATUS), exported_at)  # fmt: skip
-            _set(ws, i, len(all_columns), key)
-    last = h + max(len(records), 1)
-    if F.SCORE in columns:
-        col = get_column_letter(columns.index(F.SCORE) + 1)
-        ws.conditional_formatting.add(
-            f"{col}{h + 1}:{col}{last}",
-            ColorScaleRule(
-                start_type="num",
-                start_value=0,
-                start_color="F8696B",
-                mid_type="num",
-                mid_value=0.5,
-                mid_color="FFEB84",
-                end_type="num",
-                end_value=1,
-                end_color="63BE7B",
-            ),  # fmt: skip
-        )
-    rows_range = (h + 1, max(last, h + 200))  # room for rows the user adds
-    if STATUS in columns:
-        _dropdown(ws, columns.index(STATUS) + 1, rows_range, [s.label for s in F.Status],
-                  "Décision", "Choisissez une décision dans la liste.")  # fmt: skip
-    if DECISION_REASON in columns:
-        _dropdown(ws, columns.index(DECISION_REASON) + 1, rows_range,
-                  [r.label for r in F.RejectReason], "Motif",
-                  "Choisissez un motif dans la liste.")  # fmt: skip
-    ws.freeze_panes = ws.cell(row=h + 1, column=1)
-    ws.auto_filter.ref = f"A{h}:{get_column_letter(len(all_columns))}{last}"
-    _fit_widths(ws, frame, all_columns)
-    widths = [ws.column_dimensions[get_column_letter(j)].width or 10
-              for j in range(1, len(columns) + 1)]  # fmt: skip
-    for i in range(h + 1, last + 1):
-        height = _row_height([(ws.cell(row=i, column=j).value, w)
-                              for j, w in enumerate(widths, start=1)])  # fmt: skip
-        if height:
-            ws.row_dimensions[i].height = height
-    if with_key:
-        ws.column_dimensions[get_column_letter(len(all_columns))].hidden = True
-    ws.print_title_rows = f"{h}:{h}"
-    fit_to_page_width(ws, "landscape")
-
-
-def _dropdown(
-    ws: Worksheet, column: int, rows: tuple[int, int], labels: list[str], title: str, error: str
-) -> None:
-    """A drop-down list (data validation) of ``labels`` on one column's cells."""
-    letter = get_column_letter(column)
-    dv = DataValidation(
-        type="list",
-        formula1='"' + ",".join(labels) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=title,
-        error=error,
-    )
-    ws.add_data_validation(dv)
-    dv.add(f"{letter}{rows[0]}:{letter}{rows[1]}")
-
-
-def _fit_widths(ws: Worksheet, frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    """Column widths that fit the content: the longest line of the header and of the first
-    rows, bounded so that reasons wrap instead of making a 300-character column."""
-    for j, c in enumerate(columns, start=1):
-        lengths = [max(len(w) for w in _header(c).split())]
-        if c in frame:
-            for v in frame[c].head(300):
-                v = plain_value(v)
-                if isinstance(v, (dt.date, dt.datetime)):
-                    lengths.append(10)
-                elif isinstance(v, float) and c in PERCENT_COLUMNS:
-                    lengths.append(5)
-                elif v is not None:
-                    lengths.append(max((len(line) for line in str(v).split("\n")), default=0))
-        if c == STATUS:
-            lengths.append(max(len(x.label) for x in F.Status))  # room for the drop-down
-        elif c == DECISION_REASON:
-            lengths.append(max(len(x.label) for x in F.RejectReason))
-        limit = 60 if c in WRAP_COLUMNS else 40
-        ws.column_dimensions[get_column_letter(j)].width = min(max(max(lengths) + 2, 8), limit)
-
-
-def _readme(
-    wb: Workbook,
-    kind: str,
-    columns: Sequence[str],
-    settings: dict | None,
-    generated: dt.datetime,
-    scope: str,
-) -> None:
-    ws = wb.active
-    ws.title = README_SHEET
-    lines: list[tuple[str, str]] = [
-        (TITLES[kind], ""),
-        ("Produit le", f"{generated:%d/%m/%Y à %H:%M}"),
-        ("Contenu", scope),
-        ("Peut être transmis à", AUDIENCE[kind]),
-        ("Données personnelles", "Aucune identité de candidat : les références sont des "
-         "pseudonymes. Ne pas ajouter de nom, téléphone ou adresse dans ce fichier."),
-        ("Comment répondre", "Remplissez les colonnes « Décision », « Motif si non retenu » et "
-         "« Commentaire », puis renvoyez le fichier au conseiller ou à la coordination. Ne "
-         "modifiez pas la colonne masquée « Clé » : elle permet de relire vos réponses, même "
-         "si vous triez ou filtrez les lignes."),
-        ("", ""),
-        ("Colonne", "Signification"),
-    ]  # fmt: skip
-    lines += [COLUMN_DOC[c] for c in columns]
-    if settings:
-        lines += [("", ""), ("Paramètres du calcul", "")]
-        lines += settings_lines(settings)
-    for i, (a, b) in enumerate(lines, start=1):
-        _set(ws, i, 1, a)
-        _set(ws, i, 2, b)
-        ws.cell(row=i, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(row=i, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[i].height = _row_height([(a, 28), (b, 90)])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.row_dimensions[1].height = 20
-    header_row = lines.index(("Colonne", "Signification")) + 1
-    for c in ("A", "B"):
-        ws[f"{c}{header_row}"].font = Font(bold=True)
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 90
-    fit_to_page_width(ws, "portrait")
-
-
-# French names of the settings shown in the "Lisez-moi" sheet (others keep their key).
-SETTING_LABELS: dict[str, str] = {
-    "weights": "Poids des critères",
-    "weights.text": "texte",
-    "weights.skills": "compétences",
-    "weights.occupation": "métier",
-    "weights.commute": "trajet",
-    "constraints": "Contraintes (exclure ou pénaliser)",
-    "constraints.licence": "permis",
-    "constraints.contract": "contrat",
-    "constraints.hours": "horaires hebdomadaires",
-    "constraints.schedule": "nuit, week-end, coupures",
-    "constraints.availability": "disponibilité",
-    "constraints.penalty": "pénalité",
-    "ranking": "Classement",
-    "ranking.top_k": "candidats par offre",
-    "ranking.min_score": "score minimal",
-    "ranking.skill_threshold": "seuil de ressemblance des compétences (sur 100)",
-    "ranking.default_radius_km": "rayon de mobilité par défaut (km)",
-    "ranking.commute_factor": "part du score perdue au-delà du rayon de mobilité",
-    "ranking.occupation_min_confidence": "confiance minimale pour reconnaître un métier",
-    "ranking.allocate": "répartition selon le nombre de postes",
-}
-_POLICY_LABELS = {"exclude": "exclure", "penalise": "pénaliser", True: "oui", False: "non"}
-
-
-def _fr_value(value: object) -> str:
-    if isinstance(value, bool) or value in _POLICY_LABELS:
-        return _POLICY_LABELS.get(value, str(value))
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    return str(value)
-
-
-def settings_lines(settings: dict) -> list[tuple[str, str]]:
-    """The settings of a matching run as French lines: one per section, the values that matter
-    to a reader (weights, constraint policies, main ranking choices)."""
-    lines = []
-    for section in ("weights", "constraints", "ranking"):
-        values = settings.get(section)
-        if not isinstance(values, dict):
-            continue
-        shown = [
-            f"{SETTING_LABELS[f'{section}.{k}']} : {_fr_value(v)}"
-            for k, v in values.items()
-            if f"{section}.{k}" in SETTING_LABELS
-        ]
-        if shown:
-            lines.append((SETTING_LABELS[section], " ; ".join(shown)))
-    return lines
-
-
-def _row_height(cells: Sequence[tuple[object, float]]) -> float | None:
-    """Height (points) that shows wrapped text whole: lines needed at each column's width.
-    Spreadsheet programs do not all grow rows on opening, and printing needs it."""
-    lines = 1
-    for value, width in cells:
-        if not isinstance(value, str) or not value:
-            continue
-        per_line = max(int(width * 1.1) - 2, 5)
-        n = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
-        lines = max(lines, n)
-    return None if lines == 1 else min(15.0 * lines, 180.0)
-
-
-def _sheet_name(text: str, used: set[str]) -> str:
-    """A valid, unique sheet name (31 characters, none of []:*?/\\)."""
-    base = re.sub(r"[\[\]:*?/\\]", "-", str(text)).strip("' ") or "Feuille"
-    base = base[:SHEET_NAME_MAX]
-    name, n = base, 2
-    while name.lower() in used or name.lower() == README_SHEET.lower():
-        suffix = f" ({n})"
-        name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
-        n += 1
-    used.add(name.lower())
-    return name
-
-
-def _iso(when: dt.datetime) -> str:
-    """A timestamp as stored by the review module (UTC ISO); a naive time is local time."""
-    if when.tzinfo is None:
-        when = when.astimezone()
-    return when.astimezone(dt.UTC).isoformat(timespec="seconds")
-
-
-def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-# Public for the product's other workbooks (matcher/day/documents.py).
-unique_sheet_name = _sheet_name
-workbook_bytes = _save
-
-
-def _sorted(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    return rows.sort_values(list(by), kind="stable").reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# The three workbooks
-# ---------------------------------------------------------------------------------------------
-def firm_workbook(
-    rows: pd.DataFrame,
-    secret: bytes,
-    settings: dict | None = None,
-    generated: dt.datetime | None = None,
-) -> bytes:
-    """Shortlist for a firm: one sheet, its offers' candidates, whitelisted columns only.
-    ``settings`` is ignored: the ranking's internal settings never go to a firm."""
-    generated = generated or dt.datetime.now(PARIS)
-    rows = _sorted(prepare_rows(rows, generated.date()), [F.OFFER_REF, F.RANK])
-    # The firm writes its own answer: the structure's reason and comment never leave.
-    rows[DECISION_REASON] = None
-    rows[COMMENT] = None
-    employers = sorted({str(e) for e in rows[F.EMPLOYER].dropna()})
-    scope = (f"{rows[F.OFFER_REF].nunique()} offre(s) de {', '.join(employers) or 'l entreprise'},"
-             f" {len(rows)} candidat(s) proposé(s)")  # fmt: skip
-    wb = Workbook()
-    _readme(wb, "firm", FIRM_COLUMNS, None, generated, scope)
-    ws = wb.create_sheet("Candidats")
-    _write_table(ws, rows, FIRM_COLUMNS, secret, exported_at=_iso(generated))
-    return _save(wb)
-
-
-def structure_workbook(
-    rows: pd.DataFrame,
-    secret: bytes,
-    settings: dict | None = None,
-    generated: dt.datetime | None = None,
-) -> bytes:
-    """For a structure: its people and the offers suggested to each, reasons and decisions."""
-    generated = generated or dt.datetime.now(PARIS)
-    rows = _sorted(prepare_rows(rows, generated.date()), [F.PROFILE_REF, F.RANK, F.OFFER_REF])
-    structures = sorted({str(s) for s in rows[F.STRUCTURE].dropna()})
-    scope = (f"{', '.join(structures)} : {rows[F.PROFILE_REF].nunique()} personne(s), "
-             f"{len(rows)} offre(s) suggérée(s)")  # fmt: skip
-    wb = Workbook()
-    _readme(wb, "structure", STRUCTURE_COLUMNS, settings, generated, scope)
-    ws = wb.create_sheet("Suggestions")
-    _write_table(ws, rows, STRUCTURE_COLUMNS, secret, exported_at=_iso(generated))
-    return _save(wb)
-
-
-SUMMARY_COLUMNS = ("Réf. offre", "Entreprise", "Poste", "Lieu de travail", "Suggestions",
-                   *(s.label for s in F.Status))  # fmt: skip
-
-
-def coordinator_workbook(
-    rows: pd.DataFrame,
-    offers: pd.DataFrame,
-    secret: bytes,
-    settings: dict | None = None,
-    generated: dt.datetime | None = None,
-) -> bytes:
-    """For the coordinator: a summary sheet (offers, suggestions, decisions so far) and one sheet
-    per offer with its candidates."""
-    generated = generated or dt.datetime.now(PARIS)
-    rows = _sorted(prepare_rows(rows, generated.date()), [F.OFFER_REF, F.RANK])
-    offers = offers.sort_values(F.OFFER_REF, kind="stable")
-    wb = Workbook()
-    scope = f"{len(offers)} offre(s), {len(rows)} suggestion(s)"
-    _readme(wb, "coordinator", OFFER_SHEET_COLUMNS, settings, generated, scope)
-    summary = wb.create_sheet("Synthèse")
-    counts = rows.groupby([F.OFFER_REF, STATUS]).size().unstack(fill_value=0)
-    table = []
-    for o in offers.to_dict("records"):
-        ref = o[F.OFFER_REF]
-        row = [ref, o.get(F.EMPLOYER), o.get(F.TITLE), o.get(F.COMMUNE),
-               int((rows[F.OFFER_REF] == ref).sum())]  # fmt: skip
-        row += [int(counts.at[ref, s.label]) if ref in counts.index and s.label in counts
-                else 0 for s in F.Status]  # fmt: skip
-        table.append(row)
-    for j, head in enumerate(SUMMARY_COLUMNS, start=1):
-        cell = _set(summary, 1, j, head)
-        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, WRAP
-    for i, r in enumerate(table, start=2):
-        for j, v in enumerate(r, start=1):
-            _set(summary, i, j, v)
-    total_row = len(table) + 2
-    _set(summary, total_row, 1, "Total")
-    summary.cell(row=total_row, column=1).font = Font(bold=True)
-    for j in range(5, len(SUMMARY_COLUMNS) + 1):
-        # A computed value, not a formula: the workbook never holds formulas.
-        _set(summary, total_row, j, sum(r[j - 1] for r in table))
-        summary.cell(row=total_row, column=j).font = Font(bold=True)
-    summary.freeze_panes = "A2"
-    summary.auto_filter.ref = (
-        f"A1:{get_column_letter(len(SUMMARY_COLUMNS))}{max(len(table) + 1, 2)}"
-    )
-    for j, head in enumerate(SUMMARY_COLUMNS, start=1):
-        width = max([len(head)] + [len(str(r[j - 1] or "")) for r in table[:300]])
-        summary.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 45)
-    summary.page_setup.orientation = "landscape"
-    summary.print_title_rows = "1:1"
-    used: set[str] = {"synthèse"}
-    for o in offers.to_dict("records"):
-        ref = o[F.OFFER_REF]
-        ws = wb.create_sheet(_sheet_name(ref, used))
-        title = f"{ref} – {o.get(F.TITLE) or ''} – {o.get(F.EMPLOYER) or ''}"
-        _set(ws, 1, 1, title)
-        ws["A1"].font = Font(bold=True, size=12)
-        _write_table(ws, rows[rows[F.OFFER_REF] == ref], OFFER_SHEET_COLUMNS, secret,
-                     title_rows=1, exported_at=_iso(generated))  # fmt: skip
-    return _save(wb)
-
-
 # ---------------------------------------------------------------------------------------------
 # CSV and JSON lines
 # ---------------------------------------------------------------------------------------------
 def shortlist_csv(rows: pd.DataFrame, columns: Sequence[str] = FIRM_COLUMNS) -> bytes:
-    """CSV for other tools: ``;`` separator, UTF-8 with BOM (Excel in French opens it right)."""
-    frame = prepare_rows(rows)[list(columns)].map(csv_safe)
-    frame.columns = [_header(c) for c in columns]
-    return frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
+    """CSV for other tools: ``;`` separator, UTF-8 with BOM (Excel in French opens it right);
+    the rows as :func:`matcher.export.columns.shortlist_csv` writes them."""
+    return _csv_of_records(rows.to_dict("records"), columns)
 
 
 def write_suggestions(

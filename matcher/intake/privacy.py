@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
-from matcher.text.fold import fold
+# numpy, pandas and the text folding (which imports pandas) are imported by the functions that
+# use them: a comment checked one at a time (a decision on the command line) needs none of them.
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 # Words that say a "name" column is about someone else than the person (the counsellor, the
 # structure, the firm) or is already a pseudonym.
@@ -144,6 +146,8 @@ class PrivacyReport:
 
 def forbidden_kind(label: str) -> str | None:
     """Kind of personal data a column header announces, or ``None`` if it looks harmless."""
+    from matcher.text.fold import fold
+
     folded = fold(label)
     if not folded:
         return None
@@ -234,6 +238,8 @@ _QUICK_REST = re.compile(f"(?:{_QUICK.pattern})[^{_SEPARATOR}]*", re.I)
 
 def _with_quick(values: list[str]) -> list[int]:
     """Positions of the texts in which ``_QUICK`` finds a match."""
+    import numpy as np
+
     if not values:
         return []
     lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
@@ -250,6 +256,8 @@ def may_change(values: list[str]) -> np.ndarray:
     joined texts (the separator reads like the edge of a text) or overlapped by an earlier
     match that touches it too; texts nothing touches have no match at all, so every
     substitution leaves them as they are."""
+    import numpy as np
+
     hit = np.zeros(len(values), dtype=bool)
     # ``redact_value`` returns a text without a digit, "@" or "at" as it is: only the others
     # are searched.
@@ -280,6 +288,9 @@ def may_change(values: list[str]) -> np.ndarray:
 def redact_text(series: pd.Series, free_text: bool = True) -> tuple[pd.Series, dict[str, int]]:
     """Replace personal data in free text by markers; return the new Series and counts. Works on
     distinct values, only those a pattern touches (see ``may_change``), and maps back."""
+    import numpy as np
+    import pandas as pd
+
     counts = {k: 0 for k in COUNT_KEYS}
     text = series.astype("object")
     mask = text.notna()

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.identity import User
 from matcher.store.records import (
+    Rows,
     dump_json,
     utc_now,
 )
 from matcher.store.scope import Scoped
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,12 @@ class Audited(Scoped):
     ) -> pd.DataFrame:
         """The audit log, oldest first (the last ``limit`` entries if given). A counsellor sees
         the entries about their structure only; ``before``/``after`` are decoded JSON."""
+        return self.audit_rows(user, action=action, limit=limit).frame()
+
+    def audit_rows(
+        self, user: User, *, action: str | None = None, limit: int | None = None
+    ) -> Rows:
+        """:meth:`audit` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             sql = (
@@ -77,6 +85,6 @@ class Audited(Scoped):
             for k in ("before", "after"):
                 rec[k] = json.loads(rec[k]) if rec[k] is not None else None
             records.append(rec)
-        columns = ["id", "at", "actor", "action", "entity", "entity_key", F.STRUCTURE,
-                   "before", "after"]  # fmt: skip
-        return pd.DataFrame(records, columns=columns)
+        columns = ("id", "at", "actor", "action", "entity", "entity_key", F.STRUCTURE,
+                   "before", "after")  # fmt: skip
+        return Rows(columns, records)

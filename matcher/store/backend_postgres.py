@@ -24,12 +24,12 @@ import functools
 import logging
 import os
 import re
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-import numpy as np
 import psycopg
 from psycopg import sql as pgsql
 from psycopg_pool import ConnectionPool, PoolTimeout
@@ -195,7 +195,8 @@ def _bind(value: Any) -> Any:
     # SQLite stores NaN as NULL; numpy scalars as their Python value.
     if isinstance(value, float) and value != value:
         return None
-    if isinstance(value, np.generic):
+    np = sys.modules.get("numpy")  # a numpy scalar exists only once numpy was imported
+    if np is not None and isinstance(value, np.generic):
         return _bind(value.item())
     return value
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.day import model as M
@@ -21,6 +19,9 @@ from matcher.errors import UserError
 from matcher.identity import User
 from matcher.store.audit import Audited
 from matcher.store.records import dump_json, inserted_id, utc_now
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ class DayStore(Audited):
     def day_pairs(self, user: User, *, all_retained: bool = False) -> pd.DataFrame:
         """The pairs for the day the user may see: marked ones still retained (or proposed,
         at interview); with ``all_retained``, every pair in those statuses, marked or not."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             statuses = ", ".join("?" * len(DAY_STATUSES))
@@ -141,6 +144,8 @@ class DayStore(Audited):
     # -- people's windows -----------------------------------------------------------------------
     def day_people(self, user: User) -> pd.DataFrame:
         """Presence windows and accompaniment of the people the user may see (only those set)."""
+        import pandas as pd
+
         with self.read() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(
@@ -158,6 +163,8 @@ class DayStore(Audited):
         """Set the windows and accompaniment of people (columns of ``DAY_PEOPLE_COLUMNS``);
         a counsellor for their structure's people only. Times are checked (HH:MM or empty).
         Returns the rows written."""
+        import pandas as pd
+
         written = 0
         with self.write() as conn:
             scope = self._scope(conn, user)
@@ -255,6 +262,8 @@ class DayStore(Audited):
 
 
 def _plain(value: Any) -> Any:
+    import pandas as pd
+
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return value.item()
     if isinstance(value, float) and pd.isna(value):
@@ -263,6 +272,8 @@ def _plain(value: Any) -> Any:
 
 
 def _meetings(records: list[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+
     columns = [*M.MEETING_COLUMNS, M.MOVED]
     frame = pd.DataFrame(records, columns=columns)
     frame[M.MOVED] = frame[M.MOVED].astype(object).fillna(False)
@@ -271,4 +282,6 @@ def _meetings(records: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _unplaced(records: list[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(records, columns=list(M.UNPLACED_COLUMNS))

@@ -6,19 +6,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from matcher import fields as F
 from matcher.errors import AccessDenied
 from matcher.identity import User
 from matcher.store.audit import Audited
 from matcher.store.records import (
+    Rows,
     inserted_id,
     utc_now,
 )
 from matcher.store.scope import Scope
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +154,17 @@ class DecisionsStore(Audited):
         profile_ref: str | None = None,
     ) -> pd.DataFrame:
         """Every recorded decision (history, oldest first) the user may see."""
+        return self.decision_rows(user, offer_ref, structure, profile_ref=profile_ref).frame()
+
+    def decision_rows(
+        self,
+        user: User,
+        offer_ref: str | None = None,
+        structure: str | None = None,
+        *,
+        profile_ref: str | None = None,
+    ) -> Rows:
+        """:meth:`decisions` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             sid = self._structure_filter(conn, scope, structure)
@@ -171,7 +184,7 @@ class DecisionsStore(Audited):
                 sql += " AND p.profile_ref = ?"
                 args.append(profile_ref)
             rows = conn.execute(sql + " ORDER BY r.id", args).fetchall()
-        columns = [F.REVIEW_ID, "decided_at", "decided_by", F.OFFER_REF, F.PROFILE_REF,
+        columns = (F.REVIEW_ID, "decided_at", "decided_by", F.OFFER_REF, F.PROFILE_REF,
                    F.STRUCTURE, "previous_status", F.STATUS, F.REASON, F.COMMENT,
-                   F.OFFER_VERSION, F.SOURCE]  # fmt: skip
-        return pd.DataFrame([dict(r) for r in rows], columns=columns)
+                   F.OFFER_VERSION, F.SOURCE)  # fmt: skip
+        return Rows(columns, [dict(r) for r in rows])

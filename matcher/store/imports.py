@@ -5,19 +5,22 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.identity import User
-from matcher.intake.report import ImportReport
 from matcher.store.audit import Audited
 from matcher.store.records import (
+    Rows,
     inserted_id,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.intake.report import ImportReport
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,10 @@ class ImportsStore(Audited):
     def imports(self, user: User) -> pd.DataFrame:
         """Imports with their counts: all for the coordinator; for a counsellor, the offer
         imports and their own structure's profile imports."""
+        return self.import_rows(user).frame()
+
+    def import_rows(self, user: User) -> Rows:
+        """:meth:`imports` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(
@@ -64,9 +71,9 @@ class ImportsStore(Audited):
                 "ORDER BY i.id",
                 (scope.structure_id, scope.structure_id),
             ).fetchall()
-        columns = ["id", "kind", "source", "created_at", "created_by", F.STRUCTURE, "rows_read",
-                   "rows_imported", "rows_rejected"]  # fmt: skip
-        return pd.DataFrame([dict(r) for r in rows], columns=columns)
+        columns = ("id", "kind", "source", "created_at", "created_by", F.STRUCTURE, "rows_read",
+                   "rows_imported", "rows_rejected")  # fmt: skip
+        return Rows(columns, [dict(r) for r in rows])
 
     def import_report(self, user: User, import_id: int) -> dict[str, Any]:
         """The stored report of one import the user may see (see :meth:`imports`)."""

@@ -4,19 +4,23 @@ reopened."""
 from __future__ import annotations
 
 import logging
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.identity import User
-from matcher.intake.report import ImportReport
 from matcher.store.imports import ImportsStore
 from matcher.store.records import (
+    Rows,
     decode_record,
     record_json,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.intake.report import ImportReport
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +107,10 @@ class OffersStore(ImportsStore):
 
         ``status``: "open" (default), "closed" or None for both. A counsellor sees every open
         offer, and the closed ones that were suggested for their people."""
+        return self.offer_rows(user, status).frame()
+
+    def offer_rows(self, user: User, status: str | None = "open") -> Rows:
+        """:meth:`offers` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(
@@ -118,7 +126,7 @@ class OffersStore(ImportsStore):
             {**decode_record(r["data"]), F.STATUS: r["status"], F.OFFER_VERSION: r["version"]}
             for r in rows
         ]
-        return pd.DataFrame(records, columns=[*F.OFFER_FIELDS, F.STATUS, F.OFFER_VERSION])
+        return Rows((*F.OFFER_FIELDS, F.STATUS, F.OFFER_VERSION), records)
 
     def set_offer_status(self, user: User, offer_ref: str, status: str) -> bool:
         """Close or reopen an offer (coordinator). Returns False when it already had that
@@ -175,6 +183,8 @@ class OffersStore(ImportsStore):
         ``offer_ref``, ``created_at`` (first import, ISO UTC) and ``occ_codes`` (the occupation
         codes the latest matching used for it, a list; empty before any matching). For the
         dashboard's filters and indicators (sector, month)."""
+        import pandas as pd
+
         with self.snapshot() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(

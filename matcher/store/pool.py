@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from matcher import fields as F
 from matcher.identity import User
 from matcher.store.audit import Audited
 from matcher.store.records import (
+    Rows,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,10 @@ class PoolStore(Audited):
 
     def pool(self, user: User, structure: str | None = None) -> pd.DataFrame:
         """Pool entries the user may see: structure, profile_ref, pool_code, note, who, when."""
+        return self.pool_rows(user, structure).frame()
+
+    def pool_rows(self, user: User, structure: str | None = None) -> Rows:
+        """:meth:`pool` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             sid = self._structure_filter(conn, scope, structure)
@@ -80,5 +87,5 @@ class PoolStore(Audited):
                 "ORDER BY s.name, p.profile_ref, v.code",
                 (sid, sid),
             ).fetchall()
-        columns = [F.STRUCTURE, F.PROFILE_REF, F.POOL_CODE, "note", "added_by", "added_at"]
-        return pd.DataFrame([dict(r) for r in rows], columns=columns)
+        columns = (F.STRUCTURE, F.PROFILE_REF, F.POOL_CODE, "note", "added_by", "added_at")
+        return Rows(columns, [dict(r) for r in rows])

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import logging
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from matcher import fields as F
 from matcher.errors import AccessDenied
 from matcher.identity import User
-from matcher.intake.report import ImportReport
 from matcher.store.imports import ImportsStore
 from matcher.store.records import (
+    Rows,
     decode_record,
     record_json,
     utc_now,
 )
 from matcher.store.scope import COORDINATOR_HIDDEN_PROFILE_FIELDS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.intake.report import ImportReport
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +101,10 @@ class ProfilesStore(ImportsStore):
     def profiles(self, user: User, structure: str | None = None) -> pd.DataFrame:
         """Profiles as a canonical frame, ordered by structure and identifier. The coordinator
         gets them in pseudonymous form (``COORDINATOR_HIDDEN_PROFILE_FIELDS`` left out)."""
+        return self.profile_rows(user, structure).frame()
+
+    def profile_rows(self, user: User, structure: str | None = None) -> Rows:
+        """:meth:`profiles` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             sid = self._structure_filter(conn, scope, structure)
@@ -109,7 +117,7 @@ class ProfilesStore(ImportsStore):
         if not scope.full_profiles:
             columns = [c for c in columns if c not in COORDINATOR_HIDDEN_PROFILE_FIELDS]
         records = [decode_record(r["data"]) for r in rows]
-        return pd.DataFrame(records, columns=list(F.PROFILE_FIELDS))[columns]
+        return Rows(tuple(columns), records)
 
     def structures(self, user: User) -> list[str]:
         """Names of the structures the user may see (a counsellor: their own)."""

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher.store.audit import Audited
 from matcher.store.records import (
     read_frame,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ class ReferenceStore(Audited):
     def save_referential(self, referential) -> dict[str, int]:
         """Replace the stored referential by ``referential`` (a matcher.referential.Referential),
         in one transaction. Returns the counts stored."""
+        import pandas as pd
+
         r = referential
         definitions = dict(zip(r.texts["code"], r.texts["text"], strict=True))
         codes = r.codes.drop_duplicates("code")
@@ -114,6 +117,8 @@ class ReferenceStore(Audited):
     def save_communes(self, frame: pd.DataFrame, source: str) -> int:
         """Replace the stored communes by ``frame`` (code_insee, nom, code_postal, ligne_5,
         latitude, longitude), in one transaction. Returns the number of rows stored."""
+        import pandas as pd
+
         cols = ["code_insee", "nom", "code_postal", "ligne_5", "latitude", "longitude"]
         f = frame.reindex(columns=cols)
         f["ligne_5"] = f["ligne_5"].fillna("")
@@ -143,6 +148,8 @@ class ReferenceStore(Audited):
 
     def communes_frame(self) -> pd.DataFrame | None:
         """The stored communes (None when none were loaded)."""
+        import pandas as pd
+
         with self.snapshot() as conn:
             if conn.execute("SELECT 1 FROM communes_meta").fetchone() is None:
                 return None

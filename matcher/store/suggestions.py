@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.identity import User
 from matcher.store.audit import Audited
 from matcher.store.records import (
+    Rows,
     inserted_id,
     jsonable,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +179,19 @@ class SuggestionsStore(Audited):
         ``in_latest_run``, ``in_pool`` (the profile is in its counsellor's pool for this kind of
         job). Ordered by offer, pool first, then best score. A counsellor sees their structure's
         pairs only; asking for another structure is refused."""
+        return self.suggestion_rows(user, offer_ref, structure, profile_ref=profile_ref,
+                                    status=status).frame()  # fmt: skip
+
+    def suggestion_rows(
+        self,
+        user: User,
+        offer_ref: str | None = None,
+        structure: str | None = None,
+        *,
+        profile_ref: str | None = None,
+        status: str | Sequence[str] | None = None,
+    ) -> Rows:
+        """:meth:`suggestions` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             sid = self._structure_filter(conn, scope, structure)
@@ -206,12 +221,16 @@ class SuggestionsStore(Audited):
             for flag in (F.OFFER_CHANGED, F.IN_LATEST_RUN, F.IN_POOL):
                 rec[flag] = bool(rec[flag])
             records.append(rec)
-        return pd.DataFrame(records, columns=list(self.SUGGESTION_COLUMNS))
+        return Rows(self.SUGGESTION_COLUMNS, records)
 
     def statistics(self, user: User) -> pd.DataFrame:
         """Anonymous counts that survive the retention purge: per structure, month of creation
         (YYYY-MM), metric ("profiles", "suggestions" by current status and reason, "decisions"
         by status decided), ``n``. Live data and the purge archive are added up."""
+        return self.statistic_rows(user).frame()
+
+    def statistic_rows(self, user: User) -> Rows:
+        """:meth:`statistics` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             rows = conn.execute(
@@ -234,8 +253,8 @@ class SuggestionsStore(Audited):
                 "ORDER BY structure, month, metric, status NULLS FIRST, reason NULLS FIRST",
                 (scope.structure_id, scope.structure_id),
             ).fetchall()
-        columns = [F.STRUCTURE, "month", "metric", F.STATUS, F.REASON, "n"]
-        return pd.DataFrame([dict(r) for r in rows], columns=columns)
+        columns = (F.STRUCTURE, "month", "metric", F.STATUS, F.REASON, "n")
+        return Rows(columns, [dict(r) for r in rows])
 
     def latest_settings(self) -> dict[str, Any] | None:
         """The settings of the last matching run (shown in the exported workbooks)."""

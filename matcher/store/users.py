@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
@@ -14,10 +12,14 @@ from matcher.fields import Role
 from matcher.identity import LOCK_MINUTES, MAX_FAILED_LOGINS, User
 from matcher.store.audit import Audited
 from matcher.store.records import (
+    Rows,
     inserted_id,
     utc_now,
 )
 from matcher.store.sessions import revoke_user_sessions
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,10 @@ class UsersStore(Audited):
 
     def users(self, user: User) -> pd.DataFrame:
         """Accounts (login, role, structure, created, disabled); coordinator only."""
+        return self.user_rows(user).frame()
+
+    def user_rows(self, user: User) -> Rows:
+        """:meth:`users` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             self._require_coordinator(scope, "liste des comptes")
@@ -134,13 +140,17 @@ class UsersStore(Audited):
                 "u.disabled_at, u.external_subject IS NOT NULL AS external, u.phone, u.email "
                 "FROM users u LEFT JOIN structures s ON s.id = u.structure_id ORDER BY u.login"
             ).fetchall()
-        columns = ["login", "role", F.STRUCTURE, "created_at", "created_by", "disabled_at",
-                   "external", "phone", "email"]  # fmt: skip
-        return pd.DataFrame([dict(r) for r in rows], columns=columns)
+        columns = ("login", "role", F.STRUCTURE, "created_at", "created_by", "disabled_at",
+                   "external", "phone", "email")  # fmt: skip
+        return Rows(columns, [dict(r) for r in rows])
 
     def counsellor_contacts(self, user: User) -> pd.DataFrame:
         """The active counsellors' work contacts (structure, login, phone, email), for the
         firms' shortlists: the coordinator gets every structure's, a counsellor their own."""
+        return self.counsellor_contact_rows(user).frame()
+
+    def counsellor_contact_rows(self, user: User) -> Rows:
+        """:meth:`counsellor_contacts` as rows (see :class:`~matcher.store.records.Rows`)."""
         with self.read() as conn:
             scope = self._scope(conn, user)
             sql = ("SELECT s.name AS structure, u.login, u.phone, u.email FROM users u "
@@ -151,8 +161,7 @@ class UsersStore(Audited):
                 sql += " AND u.structure_id = ?"
                 args = (scope.structure_id,)
             rows = conn.execute(sql + " ORDER BY s.name, u.login", args).fetchall()
-        return pd.DataFrame([dict(r) for r in rows],
-                            columns=[F.STRUCTURE, "login", "phone", "email"])  # fmt: skip
+        return Rows((F.STRUCTURE, "login", "phone", "email"), [dict(r) for r in rows])
 
     def user_record(self, login: str) -> dict[str, Any] | None:
         """One account with its password hash (for :mod:`matcher.workflow.auth` only)."""

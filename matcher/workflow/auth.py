@@ -29,8 +29,6 @@ import re
 import secrets
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
 
@@ -39,7 +37,10 @@ from matcher.fields import Role
 from matcher.identity import LOCK_MINUTES, MAX_FAILED_LOGINS, SYSTEM, User, local_admin
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from matcher.store.database import Store
+    from matcher.store.records import Rows
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +244,11 @@ def disable_user(store: Store, actor: User, login: str) -> None:
 def list_users(store: Store, actor: User) -> pd.DataFrame:
     """Accounts (never their password hash). Coordinator only."""
     return store.users(actor)
+
+
+def user_rows(store: Store, actor: User) -> Rows:
+    """:func:`list_users` as rows, for commands that print them (no pandas)."""
+    return store.user_rows(actor)
 
 
 def get_user(store: Store, login: str) -> User:

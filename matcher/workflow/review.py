@@ -23,26 +23,32 @@ Typical calls::
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import pandas as pd
 
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.fields import RejectReason, Status
 from matcher.identity import User
 from matcher.intake.detect import FORMAT_CSV
-from matcher.intake.privacy import redact_text
-from matcher.intake.readers import RowsRead, read_rows
 from matcher.settings import ImportLimits
 from matcher.store.database import Store
 from matcher.store.decisions import DecisionWrite, PairState
-from matcher.text.fold import fold
+from matcher.store.records import Rows
+
+# pandas, the text folding (which imports pandas), the privacy rules and the file readers are
+# imported where they are used: a decision taken from the command line needs none of them
+# (issue 15: commands that do not rank start at once).
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.intake.readers import RowsRead
 
 log = logging.getLogger(__name__)
 
@@ -81,24 +87,52 @@ def allowed(current: Status | str, new: Status | str) -> bool:
     return new in TRANSITIONS[current]
 
 
-_STATUS_NAMES: dict[str, Status] = {}
-for _s in Status:
-    _STATUS_NAMES[fold(_s.value)] = _s
-    _STATUS_NAMES[fold(_s.label)] = _s
-_STATUS_NAMES.update({
-    "retenu": Status.RETAINED, "propose": Status.PROPOSED, "proposee": Status.PROPOSED,
-    "embauchee": Status.HIRED, "refuse": Status.REJECTED, "non retenue": Status.REJECTED,
-})  # fmt: skip
-_REASON_NAMES: dict[str, RejectReason] = {}
-for _r in RejectReason:
-    _REASON_NAMES[fold(_r.value)] = _r
-    _REASON_NAMES[fold(_r.label)] = _r
-_REASON_NAMES.update({"contrat": RejectReason.CONTRACT, "horaires": RejectReason.CONTRACT})
+@functools.cache
+def _status_names() -> dict[str, Status]:
+    """Folded value and label of every status, and a few other spellings -> the status."""
+    from matcher.text.fold import fold
+
+    names: dict[str, Status] = {}
+    for s in Status:
+        names[fold(s.value)] = s
+        names[fold(s.label)] = s
+    names.update({
+        "retenu": Status.RETAINED, "propose": Status.PROPOSED, "proposee": Status.PROPOSED,
+        "embauchee": Status.HIRED, "refuse": Status.REJECTED, "non retenue": Status.REJECTED,
+    })  # fmt: skip
+    return names
+
+
+@functools.cache
+def _reason_names() -> dict[str, RejectReason]:
+    from matcher.text.fold import fold
+
+    names: dict[str, RejectReason] = {}
+    for r in RejectReason:
+        names[fold(r.value)] = r
+        names[fold(r.label)] = r
+    names.update({"contrat": RejectReason.CONTRACT, "horaires": RejectReason.CONTRACT})
+    return names
+
+
+# A stored value or a label written as is (in any case) is found without folding, and without
+# importing the folding, hence pandas: `decide ... --status retained` stays light. The same
+# answer as the folded look-up (tests/test_light_commands.py checks it).
+_EXACT_STATUS: dict[str, Status] = {s.label.lower(): s for s in Status} | {
+    s.value.lower(): s for s in Status
+}
+_EXACT_REASON: dict[str, RejectReason] = {r.label.lower(): r for r in RejectReason} | {
+    r.value.lower(): r for r in RejectReason
+}
 
 
 def parse_status(text: str | Status) -> Status:
     """A status from its stored value or its French label (case and accents ignored)."""
-    found = _STATUS_NAMES.get(fold(text))
+    found = _EXACT_STATUS.get(str(text).lower())
+    if found is None:
+        from matcher.text.fold import fold
+
+        found = _status_names().get(fold(text))
     if found is None:
         choices = ", ".join(f"« {s.label} »" for s in Status)
         raise UserError(f"décision « {text} » inconnue (valeurs possibles : {choices})")
@@ -107,7 +141,11 @@ def parse_status(text: str | Status) -> Status:
 
 def parse_reason(text: str | RejectReason) -> RejectReason:
     """A reason of "Non retenu" from its value or French label."""
-    found = _REASON_NAMES.get(fold(text))
+    found = _EXACT_REASON.get(str(text).lower())
+    if found is None:
+        from matcher.text.fold import fold
+
+        found = _reason_names().get(fold(text))
     if found is None:
         choices = ", ".join(f"« {r.label} »" for r in RejectReason)
         raise UserError(f"motif « {text} » inconnu (motifs possibles : {choices})")
@@ -268,6 +306,8 @@ class DecisionReport:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per decision: row, offer, profile, result, refusal, French message."""
+        import pandas as pd
+
         return pd.DataFrame(
             [
                 {
@@ -312,14 +352,28 @@ def fr_datetime(value: str | None) -> str:
 
 def _clean_comments(comments: Sequence[Any]) -> list[str | None]:
     """Comments trimmed, cut at ``MAX_COMMENT``, personal data masked (same rules as imports:
-    e-mails, phone numbers, social security numbers, IBANs), in one vectorised pass."""
+    e-mails, phone numbers, social security numbers, IBANs): a few one by one (a decision on
+    the command line or the dashboard, without pandas), a file's in one vectorised pass (the
+    same texts: ``privacy.may_change`` only skips texts ``redact_value`` leaves as they are)."""
     texts = [None if _blank(c) else str(c).strip()[:MAX_COMMENT] for c in comments]
     present = [i for i, t in enumerate(texts) if t is not None]
-    if present:
+    if 0 < len(present) <= _FEW_COMMENTS:
+        from matcher.intake.privacy import redact_value
+
+        for i in present:
+            texts[i] = redact_value(str(texts[i]), {})
+    elif present:
+        import pandas as pd
+
+        from matcher.intake.privacy import redact_text
+
         redacted, _ = redact_text(pd.Series([texts[i] for i in present], dtype=object))
         for i, value in zip(present, redacted.tolist(), strict=True):
             texts[i] = str(value)
     return texts
+
+
+_FEW_COMMENTS = 20
 
 
 def _clean_comment(comment: str | None) -> str | None:
@@ -333,8 +387,16 @@ def _cleaned(items: list[Decision]) -> list[Decision]:
 
 def _blank(value: Any) -> bool:
     return (
-        value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or str(value).strip() == ""
     )
+
+
+def _isna(value: Any) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
 
 
 def judge(decision: Decision, states: list[PairState]) -> tuple[Outcome, DecisionWrite | None]:
@@ -396,7 +458,7 @@ def judge(decision: Decision, states: list[PairState]) -> tuple[Outcome, Decisio
                     f"(« {current.label} »)")  # fmt: skip
     # A decision recorded after the one this row was made from: do not overwrite it blindly.
     newer = False
-    if decision.base_review_id is not None and not pd.isna(decision.base_review_id):
+    if decision.base_review_id is not None and not _isna(decision.base_review_id):
         newer = st.review_id != int(decision.base_review_id)
     elif decision.exported_at:
         exported, decided = _parse_time(decision.exported_at), _parse_time(st.status_at)
@@ -463,6 +525,8 @@ def apply_decisions(
     ``decisions``: a frame with ``DECISION_COLUMNS`` (as :func:`read_decisions_file` returns)
     or :class:`Decision` objects. Refused rows do not stop the others. ``source`` (a file
     name, "tableau de bord"...) is recorded with each decision."""
+    import pandas as pd
+
     items = (
         _decisions_from_frame(decisions, source)
         if isinstance(decisions, pd.DataFrame)
@@ -528,6 +592,8 @@ _PRODUCED_RE = re.compile(r"produite? le (\d{2})/(\d{2})/(\d{4})(?: à (\d{2})[:
 
 
 def _header_map(cells: Sequence[Any]) -> dict[int, str]:
+    from matcher.text.fold import fold
+
     wanted = {fold(v): k for k, v in FILE_HEADERS.items()} | _FILE_ALIASES
     out: dict[int, str] = {}
     for j, v in enumerate(cells):
@@ -539,6 +605,8 @@ def _header_map(cells: Sequence[Any]) -> dict[int, str]:
 
 def _frame_from_rows(rows: Sequence[tuple[int, Sequence[Any]]], where: str) -> pd.DataFrame:
     """Find the header among the first rows, then read the decision columns."""
+    import pandas as pd
+
     found = next(
         (
             (pos, mapping)
@@ -596,6 +664,8 @@ def read_decisions_file(
     Reads the sheet "Suggestions" (else the first sheet with the headers « Réf. offre »,
     « Réf. candidat (pseudonyme) », « Décision »; « Structure d'accompagnement », « Motif » and
     « Commentaire » are read when present). ``exported_at`` comes from the workbook."""
+    from matcher.intake.readers import read_rows
+
     return decisions_from_rows(read_rows(data, name, limits))
 
 
@@ -668,6 +738,8 @@ def pool_pairs(pool: pd.DataFrame, offer_codes: pd.DataFrame) -> pd.DataFrame:
     the offer's occupation codes (same code or a prefix: domain, family). Vectorised merges.
 
     ``pool``: :meth:`Store.pool` frame; ``offer_codes``: columns offer_ref, occ_codes (lists)."""
+    import pandas as pd
+
     columns = [F.OFFER_REF, F.STRUCTURE, F.PROFILE_REF]
     if pool.empty or offer_codes.empty:
         return pd.DataFrame(columns=columns)
@@ -700,6 +772,18 @@ def notice(rec: dict[str, Any]) -> str:
     return " ; ".join(parts)
 
 
+def annotate_rows(suggestions: Rows) -> Rows:
+    """:func:`annotate` on :meth:`Store.suggestion_rows` (the same three columns), for
+    commands that print them without pandas."""
+    records = [
+        {**r, F.STATUS_LABEL: status_label(r.get(F.STATUS)),
+         F.REASON_LABEL: reason_label(r.get(F.REASON)), F.NOTICE: notice(r)}
+        for r in suggestions.records
+    ]  # fmt: skip
+    columns = (*suggestions.columns, F.STATUS_LABEL, F.REASON_LABEL, F.NOTICE)
+    return Rows(columns, records)
+
+
 def annotate(suggestions: pd.DataFrame) -> pd.DataFrame:
     """A copy of a :meth:`Store.suggestions` frame with French ``status_label``,
     ``reason_label`` and ``notice`` columns, for screens and listings."""
@@ -718,6 +802,7 @@ __all__ = [
     "Outcome",
     "allowed",
     "annotate",
+    "annotate_rows",
     "apply_decisions",
     "decide",
     "decisions_from_rows",

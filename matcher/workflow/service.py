@@ -8,27 +8,33 @@ import calendar
 import datetime as dt
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from matcher import fields as F
 from matcher.errors import AccessDenied, UserError
 from matcher.fields import Role
 from matcher.identity import SYSTEM, User
-from matcher.intake.importer import ImportResult, import_file
-from matcher.intake.mapping import IGNORED_BY_USER
-from matcher.intake.readers import read_rows
-from matcher.intake.report import Kind
 from matcher.paths import SAMPLE_DIR
 from matcher.settings import Settings, load_settings
 from matcher.store.database import Store
-from matcher.text.fold import fold, fold_series
 from matcher.workflow import review
 from matcher.workflow.auth import demo_login, ensure_demo_users
+
+# The shortlists' rows live in shortlist.py (light: an export to CSV starts at once).
+from matcher.workflow.shortlist import counsellor_contact as counsellor_contact
+from matcher.workflow.shortlist import shortlist_records as shortlist_records
+from matcher.workflow.shortlist import shortlist_rows as shortlist_rows
+
+# pandas, the importer and the readers are imported by the workflows that use them: a purge or
+# an export starts without them (issue 15).
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from matcher.intake.importer import ImportResult
+    from matcher.intake.report import Kind
 
 # The ranking (scikit-learn, scipy) and the workbooks (openpyxl) are imported by the functions
 # that use them: the commands that only read the store start without them.
@@ -67,6 +73,9 @@ def import_into_store(
     if isinstance(user, User) and user.structure and kind == "profiles" and structure is None:
         structure = user.structure
     settings = settings or Settings()
+    from matcher.intake.importer import import_file
+    from matcher.intake.mapping import IGNORED_BY_USER
+
     result = import_file(
         data,
         name,
@@ -124,6 +133,8 @@ def run_matching(
     again on the current base. Returns the suggestions of every open offer (those kept and those
     re-scored: the same rows as a full run); what the run did is in ``.attrs["report"]``
     (:class:`matcher.workflow.matching.MatchReport`)."""
+    import pandas as pd
+
     from matcher.ranking.scoring import COLUMNS
     from matcher.reference.geo import active_communes
     from matcher.reference.referential import active_referential
@@ -177,6 +188,8 @@ def run_matching(
 
 def pooled_extra(scored, top: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
     """Candidate pairs of pooled profiles that the top k left out, ranked after it."""
+    import pandas as pd
+
     from matcher.ranking.scoring import COLUMNS, with_reasons
 
     wanted = review.pool_pairs(pool, scored.offers[[F.OFFER_REF, F.OCC_CODES]])
@@ -207,6 +220,8 @@ def import_decisions(
     from matcher.export import shortlists as export
 
     settings = settings or Settings()
+    from matcher.intake.readers import read_rows
+
     rows = read_rows(data, name, settings.import_limits)
     if export.has_pair_keys(rows):
         read = export.shortlist_from_rows(rows, store.secret())
@@ -259,6 +274,8 @@ SAMPLE_MANIFEST = "structures.csv"  # fichier,structure: who sent which profiles
 
 def sample_files(sample_dir: Path = SAMPLE_DIR) -> tuple[list[Path], dict[Path, str]]:
     """The bundled sample files: (offers files, {profiles file: structure})."""
+    import pandas as pd
+
     manifest = pd.read_csv(sample_dir / SAMPLE_MANIFEST, dtype=str)
     profiles = {
         sample_dir / f: s for f, s in zip(manifest["fichier"], manifest["structure"], strict=True)
@@ -325,6 +342,8 @@ def preview_offer_ranking(
     settings, ``rank_now``/``score_now`` with the current ones, and ``move`` (places gained; NaN
     when the profile enters or leaves the list). Profiles are pseudonymous, as the coordinator
     sees them; the place of residence is used for the commute score but never returned."""
+    import pandas as pd
+
     from matcher.ranking import suggest
     from matcher.ranking.scoring import score_pairs
     from matcher.reference.geo import active_communes
@@ -358,66 +377,6 @@ def preview_offer_ranking(
     out[PREVIEW_MOVE] = out[rank_now] - out[F.RANK]
     out = out.sort_values([F.RANK, rank_now], kind="stable", na_position="last")
     return out.reset_index(drop=True)
-
-
-def shortlist_rows(
-    store: Store,
-    user: User,
-    offer_ref: str | None = None,
-    structure: str | None = None,
-    employer: str | None = None,
-    statuses: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """Stored suggestions the user may see, joined with what the shortlists show of the offer
-    and the profile (see ``export.ROW_COLUMNS``): the rows every export workbook is built
-    from. ``statuses`` keeps only pairs in those statuses (e.g. ``export.FIRM_STATUSES``)."""
-    from matcher.export import shortlists as export
-
-    suggestions = store.suggestions(user, offer_ref=offer_ref, structure=structure, status=statuses)
-    offers = store.offers(user, status=None)
-    if employer:
-        wanted = fold(employer, punctuation=True)
-        offers = offers[fold_series(offers[F.EMPLOYER], punctuation=True) == wanted]
-        suggestions = suggestions[suggestions[F.OFFER_REF].isin(offers[F.OFFER_REF])]
-    offer_cols = offers[[F.OFFER_REF, F.EMPLOYER, F.TITLE, F.COMMUNE, F.START_DATE]].rename(
-        columns={F.COMMUNE: export.OFFER_COMMUNE}
-    )
-    profiles = store.profiles(user)[[F.STRUCTURE, F.PROFILE_REF, F.COUNSELLOR, F.AVAILABLE_FROM]]
-    rows = suggestions.merge(offer_cols, on=F.OFFER_REF, how="left").merge(
-        profiles, on=[F.STRUCTURE, F.PROFILE_REF], how="left"
-    )
-    rows[F.COUNSELLOR] = counsellor_contact(rows, store.counsellor_contacts(user))
-    return rows
-
-
-def counsellor_contact(rows: pd.DataFrame, contacts: pd.DataFrame) -> pd.Series:
-    """« Mme Durand (CIP) – 03 21 00 00 00 – m.durand@structure.fr »: the counsellor named in
-    the profiles file with the phone and e-mail of their structure's account (the account
-    that took the last decision on the pair when it has a contact, else the structure's first
-    one with a contact). Firms call the counsellor, never the person."""
-    if rows.empty:
-        return pd.Series(dtype=object, index=rows.index)
-    contacts = contacts.copy()
-    contacts["line"] = [
-        " – ".join(str(v) for v in (p, e) if isinstance(v, str) and v.strip())
-        for p, e in zip(contacts["phone"], contacts["email"], strict=True)
-    ]
-    contacts = contacts[contacts["line"] != ""]
-    by_login = dict(zip(contacts["login"], contacts["line"], strict=True))
-    by_structure = contacts.drop_duplicates(F.STRUCTURE).set_index(F.STRUCTURE)["line"].to_dict()
-    named = rows[F.COUNSELLOR].map(lambda v: str(v).strip() if isinstance(v, str) else "")
-    decided_by = rows.get(F.STATUS_BY, pd.Series("", index=rows.index))
-    lines = [
-        by_login.get(str(who), by_structure.get(structure, ""))
-        for who, structure in zip(decided_by, rows[F.STRUCTURE], strict=True)
-    ]
-    return pd.Series(
-        [
-            " – ".join(x for x in (n, line) if x) or None
-            for n, line in zip(named, lines, strict=True)
-        ],
-        index=rows.index,
-    )
 
 
 def is_empty(store: Store) -> bool:
