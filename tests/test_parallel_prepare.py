@@ -187,7 +187,7 @@ def test_context_of_two_processes_is_the_context_of_one(forking, frames, monkeyp
                  (one.trust_profiles, two.trust_profiles)]:  # fmt: skip
         assert np.array_equal(x, y)
     assert one.skill_index.profile_vocab == two.skill_index.profile_vocab
-    assert (one.skill_index.covered != two.skill_index.covered).nnz == 0
+    assert (one.skill_index.profile_skills != two.skill_index.profile_skills).nnz == 0
     pd.testing.assert_frame_equal(one.profiles, two.profiles)
 
 

@@ -405,7 +405,9 @@ def test_matched_and_missing_skills_equal_reading_each_pair(offer_lists, profile
     p = np.array([b for _, b in pairs], dtype=np.int64)
     matched, missing = skills.matched_and_missing(index, o, p)
     weights, order = index.offer_skills.tocsr(), index.offer_order.tocsr()
-    covered = index.covered.toarray()
+    # What each profile covers, from the two whole vocabularies compared (fuzzy_match).
+    match = skills.fuzzy_match(index.offer_vocab, index.profile_vocab, 80.0)
+    covered = (index.profile_skills @ match.T).toarray() > 0
     for i, (a, b) in enumerate(pairs):
         row = weights[a]
         place = dict(zip(order[a].indices, order[a].data, strict=True))
@@ -512,3 +514,48 @@ def test_written_csv_by_chunks_and_halves_is_what_pandas_wrote(tmp_path, monkeyp
     export.write_csv(frame, tmp_path / "one.csv", _headers(frame), processes=1)
     assert forks == ([1] if split else [])  # one process asked for: no fork
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "fast.csv").read_bytes()
+
+
+# -- skills compared for the scored pairs only --------------------------------------------------
+_TYPO_SKILL = st.sampled_from(["cariste", "caristes", "conduite chariot", "conduite de chariots",
+                               "nettoyage des sols", "netoyage sols", "accueil client",
+                               "Accueil clients", "caisse", "mise en rayon", "rayon mise",
+                               "autolaveuse", "soudure", "soudures tig"])  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(_TYPO_SKILL, max_size=5), min_size=1, max_size=6),
+    st.lists(st.lists(_TYPO_SKILL, max_size=5), min_size=1, max_size=6),
+    st.data(),
+)
+def test_skills_compared_for_the_pairs_equal_the_whole_vocabularies(offer_lists, profile_lists,
+                                                                     data):  # fmt: skip
+    from matcher.features import skills
+    from matcher.features.sparse_ops import rowwise_dot
+
+    index = skills.build_index(pd.Series(offer_lists), pd.Series(profile_lists), 80.0)
+    n_o, n_p = len(offer_lists), len(profile_lists)
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, n_o - 1), st.integers(0, n_p - 1)),
+                               max_size=15))  # fmt: skip
+    o = np.array([a for a, _ in pairs], dtype=np.int64)
+    p = np.array([b for _, b in pairs], dtype=np.int64)
+    whole = skills.fuzzy_match(index.offer_vocab, index.profile_vocab, 80.0)
+    got = skills.pair_matches(index, o, p)
+    # Every key pair the pairs hold is compared, with the whole comparison's result...
+    held = set()
+    for a, b in pairs:
+        ks = index.offer_skills[a].indices
+        js = index.profile_skills[b].indices
+        held |= {(k, j) for k in ks for j in js}
+    for k, j in held:
+        assert got[k, j] == whole[k, j]
+    # ...and nothing else is said to match.
+    assert set(zip(*got.nonzero(), strict=True)) <= held
+    covered = (index.profile_skills @ whole.T).tocsr()
+    covered.data[:] = 1.0
+    num = rowwise_dot(index.offer_skills, covered, o, p)
+    den = np.asarray(index.offer_skills.sum(axis=1)).ravel()[o]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        want = np.where(den > 0, num / den, np.nan)
+    assert np.array_equal(skills.coverage(index, o, p), want, equal_nan=True)

@@ -3,9 +3,13 @@
 Skills are compared by a *key*: the normalised skill without the generic words people add or
 drop ("utiliser", "savoir", "maîtrise de", "réaliser"...), so "Utiliser une autolaveuse" and
 "autolaveuse" meet. The fuzzy comparison (rapidfuzz ``token_sort_ratio``, the scorer with a SIMD
-path in ``process.cdist``: 8 ns a comparison against 312 ns for ``token_set_ratio``) runs once
-over the two vocabularies of distinct keys, in chunks of offer keys so that the score matrix stays
-small; pairs then read the result through sparse products. Never a loop over pairs.
+path in ``process.cdist``: 8 ns a comparison against 312 ns for ``token_set_ratio``) is made when
+pairs are scored, for the keys those pairs hold only (:func:`pair_matches`): the keys of each
+offer against the distinct keys of its candidates, one ``cdist`` per offer. Comparing the two
+whole vocabularies (:func:`fuzzy_match`) made a thousand times more comparisons than the
+candidate pairs need at 10,000 offers x 100,000 profiles (1.8e9 key pairs against ~1e8), and
+cost a quarter of a national-scale run. Pairs then read the result through sparse products;
+never a loop over pairs.
 
 A skill of the offer that is a core skill of the referential for the offer's job weighs
 ``core_weight`` (ordinary skills weigh 1).
@@ -17,7 +21,7 @@ import contextlib
 import functools
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -87,20 +91,22 @@ def kept_skill_keys(skills: pd.Series) -> np.ndarray:
 
 @dataclass
 class SkillIndex:
-    """Skills of offers and profiles over their vocabularies of keys, and which offer keys each
-    profile covers."""
+    """Skills of offers and profiles over their vocabularies of keys; which keys match is
+    computed for the pairs that are scored (:func:`pair_matches`)."""
 
     offer_vocab: list[str]
     profile_vocab: list[str]
     # offers x offer_vocab: weight of the skill (core skills weigh more)
     offer_skills: sp.csr_matrix
     profile_skills: sp.csr_matrix  # profiles x profile_vocab, 1 where the profile has it
-    match: sp.csr_matrix  # offer_vocab x profile_vocab, 1 where the two keys match
-    covered: sp.csr_matrix  # profiles x offer_vocab, 1 where the profile has a matching skill
     raw_offer: list[str]  # a readable form of each offer vocabulary entry
     raw_profile: list[str]
     # offers x offer_vocab, same sparsity as offer_skills: place of the skill in the offer's list
     offer_order: sp.csr_matrix | None = None
+    threshold: float = 80.0  # token_sort_ratio from which two keys match
+    # The strings token_sort_ratio compares (each key's tokens sorted), as object arrays.
+    offer_sorted: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    profile_sorted: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
 
 
 def _flat(lists: pd.Series) -> tuple[list[list], np.ndarray, np.ndarray]:
@@ -370,18 +376,75 @@ def build_index(
     offer_keys: pd.Series | None = None,
     profile_keys: pd.Series | None = None,
 ) -> SkillIndex:
-    """Vocabularies, incidence matrices and the fuzzy match matrix (token_sort_ratio of the keys
-    >= threshold). ``core``: the referential's core skills (columns code, skill).
+    """Vocabularies and incidence matrices; keys match when their token_sort_ratio >=
+    ``threshold`` (compared for the pairs scored). ``core``: the referential's core skills
+    (columns code, skill).
     ``offer_keys`` / ``profile_keys``: the :func:`key_lists` of the lists, when the rows were
     prepared with them (computed here otherwise; the same index either way)."""
     ov, oraw, om, order = _incidence(offer_lists, offer_keys)
     pv, praw, pm, _ = _incidence(profile_lists, profile_keys)
     if core is not None and len(core) and core_weight != 1.0 and ov:
         om = _core_weights(ov, om, offer_codes, core, threshold, core_weight, workers)
-    match = fuzzy_match(ov, pv, threshold, workers)
-    covered = (pm @ match.T).tocsr()
+    return SkillIndex(ov, pv, om, pm, oraw, praw, order, threshold,
+                      _sorted_keys(ov), _sorted_keys(pv))  # fmt: skip
+
+
+def _sorted_keys(keys: list[str]) -> np.ndarray:
+    return np.array([_token_sorted(k) for k in keys] or [], dtype=object)
+
+
+def pair_matches(
+    index: SkillIndex, offer_pos: np.ndarray, profile_pos: np.ndarray
+) -> sp.csr_matrix:
+    """offer_vocab x profile_vocab, 1 where two keys match, for every key of each pair's offer
+    against every key of its profile (other key pairs are not compared and read 0): the same
+    entries as :func:`fuzzy_match` of the two vocabularies for the keys the pairs hold.
+
+    One ``cdist`` per offer: its keys against the distinct keys of all its candidates (a few
+    keys against a few thousand). The choices are converted once per call, so an offer's
+    candidates are read once for all its keys; a key pair two offers share is compared twice,
+    still far fewer comparisons than the two whole vocabularies."""
+    shape = (len(index.offer_vocab), len(index.profile_vocab))
+    offer_pos = np.asarray(offer_pos, dtype=np.int64)
+    profile_pos = np.asarray(profile_pos, dtype=np.int64)
+    if not len(offer_pos) or not shape[0] or not shape[1]:
+        return sp.csr_matrix(shape, dtype=np.float32)
+    n_o, n_p = index.offer_skills.shape[0], index.profile_skills.shape[0]
+    pairs = sp.csr_matrix(
+        (np.ones(len(offer_pos), np.float32), (offer_pos, profile_pos)), shape=(n_o, n_p)
+    )
+    wanted = (pairs @ index.profile_skills).tocsr()  # offers x the keys of their candidates
+    own = index.offer_skills.tocsr()
+    cutoff = int(np.ceil(index.threshold))
+    left, right = index.offer_sorted, index.profile_sorted
+    rows, cols = [], []
+    busy = (np.diff(wanted.indptr) > 0) & (np.diff(own.indptr) > 0)
+    for o in np.flatnonzero(busy).tolist():
+        ks = own.indices[own.indptr[o] : own.indptr[o + 1]]
+        js = wanted.indices[wanted.indptr[o] : wanted.indptr[o + 1]]
+        scores = process.cdist(left[ks].tolist(), right[js].tolist(), scorer=fuzz.ratio,
+                               score_cutoff=cutoff, dtype=np.uint8)  # fmt: skip
+        r, c = np.nonzero(scores >= cutoff)
+        rows.append(ks[r])
+        cols.append(js[c])
+    r = np.concatenate(rows) if rows else np.array([], dtype=np.int64)
+    c = np.concatenate(cols) if cols else np.array([], dtype=np.int64)
+    match = sp.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=shape)
+    match.data[:] = 1.0  # a key pair two offers share was summed
+    return match
+
+
+def _covered(
+    index: SkillIndex, offer_pos: np.ndarray, profile_pos: np.ndarray
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """(the pairs' profiles x offer_vocab, 1 where the profile has a skill matching the key;
+    each pair's row in it): exact for every key of the pair's offer."""
+    profile_pos = np.asarray(profile_pos, dtype=np.int64)
+    rows, local = np.unique(profile_pos, return_inverse=True)
+    match = pair_matches(index, offer_pos, profile_pos)
+    covered = (index.profile_skills.tocsr()[rows] @ match.T).tocsr()
     covered.data[:] = 1.0
-    return SkillIndex(ov, pv, om, pm, match, covered, oraw, praw, order)
+    return covered, local.reshape(-1)
 
 
 def core_skills(referential: Referential) -> pd.DataFrame:
@@ -398,7 +461,8 @@ def coverage(index: SkillIndex, offer_pos: np.ndarray, profile_pos: np.ndarray) 
     offer_pos, profile_pos = np.asarray(offer_pos), np.asarray(profile_pos)
     if index.offer_skills.shape[1] == 0:
         return np.full(len(offer_pos), np.nan)
-    num = rowwise_dot(index.offer_skills, index.covered, offer_pos, profile_pos)
+    covered, local = _covered(index, offer_pos, profile_pos)
+    num = rowwise_dot(index.offer_skills, covered, offer_pos, local)
     den = np.asarray(index.offer_skills.sum(axis=1)).ravel()[offer_pos]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / den, np.nan)
@@ -423,12 +487,12 @@ def matched_and_missing(
     place = ks if index.offer_order is None else index.offer_order.tocsr().data[entry]
     order = np.lexsort((place, -ws, row))
     row, ks = row[order], ks[order]
-    covered = index.covered.tocsr()
+    covered, local = _covered(index, offer_pos, profile_pos)
     covered.sort_indices()
     width = np.int64(max(covered.shape[1], 1))
     cov_rows = np.repeat(np.arange(covered.shape[0], dtype=np.int64), np.diff(covered.indptr))
     cov_keys = cov_rows * width + covered.indices
-    query = profile_pos[row].astype(np.int64) * width + ks
+    query = local[row].astype(np.int64) * width + ks
     at = np.searchsorted(cov_keys, query)
     hit = np.zeros(total, dtype=bool)
     if len(cov_keys):
