@@ -66,6 +66,34 @@ def test_reasons_written_on_two_processes_give_the_same_rows(world, whole, monke
     pd.testing.assert_frame_equal(got, whole)
 
 
+@pytest.mark.parametrize("block_offers", [7, 2000])
+def test_blocks_scored_on_two_processes_give_the_whole_ranking(world, whole, monkeypatch,
+                                                              block_offers):  # fmt: skip
+    from matcher.ranking import blocks, parallel
+
+    if not parallel.can_fork():
+        pytest.skip("no safe fork here (threads, or not Linux): the blocks take one process")
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)  # 500 profiles: forks pay here
+    monkeypatch.setattr(blocks, "REASONS_SPLIT_FROM", 10**9)  # only the blocks' fork counted
+    calls: list[int] = []
+    real = parallel.side_by_side
+    monkeypatch.setattr(parallel, "side_by_side", lambda a, b: calls.append(1) or real(a, b))
+    seen: list[list[tuple[int, int]]] = []
+    real_ranges = blocks._ranges
+    monkeypatch.setattr(
+        blocks, "_ranges", lambda n, size: seen.append(list(real_ranges(n, size))) or iter(seen[-1])
+    )
+    ref, offers, profiles = world
+    settings = _blocks(Settings(), block_offers, 100_000)
+    got = rank_blocks(offers, profiles, settings, ref)
+    # Preparation, TF-IDF beside the skills index, then the blocks: three forks.
+    assert len(calls) == 3
+    offer_blocks = [b for b in seen if b and b[-1][1] == len(offers)][-1]
+    sizes = [b - a for a, b in offer_blocks]
+    assert len(offer_blocks) % 2 == 0 and max(sizes) - min(sizes) <= 1  # two equal halves
+    pd.testing.assert_frame_equal(got, whole)
+
+
 def test_rank_goes_by_blocks_with_the_same_result(world, whole):
     ref, offers, profiles = world
     got = rank(offers, profiles, _blocks(Settings(), 11, 97), ref)

@@ -138,12 +138,16 @@ def offer_block(
     side: tuple[np.ndarray, np.ndarray, np.ndarray],
     k: int,
     timings: dict[str, float] | None = None,
+    best: sp.coo_matrix | None = None,
 ) -> pd.DataFrame:
     """Scored pairs kept for offers ``start:stop``: their candidates (best profiles of each
-    offer, plus ``side``: the per-profile pairs of these offers), scored, top ``k`` per offer."""
+    offer, plus ``side``: the per-profile pairs of these offers), scored, top ``k`` per offer.
+    ``best``: the best profiles of each offer when already found (:func:`_topn` of the
+    block's rows)."""
     clock = Clock(None)
     clock.stage("candidates")
-    c = _topn(ret.offers[start:stop], profiles_t, ret.per_offer, ret.threads)
+    c = best if best is not None else _topn(ret.offers[start:stop], profiles_t, ret.per_offer,
+                                            ret.threads)  # fmt: skip
     o_pos = np.concatenate([c.row.astype(np.int64) + start, side[0]])
     p_pos = np.concatenate([c.col.astype(np.int64), side[1]])
     total = np.concatenate([c.data, side[2]]).astype(np.float64)
@@ -214,6 +218,12 @@ def ranked_pairs(
     ret = Retrieval(ctx)
     _, profile_order = frame_tie_orders(ctx.offers, ctx.profiles)
     offer_blocks = list(_ranges(n_o, r.block_offers))
+    # Two processes score half of the blocks each: an even number of blocks of equal size
+    # (the block size bounds memory, never the result).
+    two = not scheduler and n_o >= 2 and parallel.worth_forking(r.prepare_processes, n_p)
+    if two:
+        count = max(2, len(offer_blocks) + len(offer_blocks) % 2)
+        offer_blocks = list(_ranges(n_o, -(-n_o // count)))
     profile_blocks = list(_ranges(n_p, r.block_profiles))
     clock.stage(None)
     if scheduler:
@@ -229,9 +239,37 @@ def ranked_pairs(
         sides = _split_side(side, offer_blocks)
         del side
         profiles_t = ret.take_profiles_t()
-        kept = []
-        for (a, b), s in zip(offer_blocks, sides, strict=True):
-            kept.append(offer_block(ctx, ret, profiles_t, profile_order, a, b, s, k, timings))
+
+        best: list[sp.coo_matrix | None] = [None] * len(offer_blocks)
+
+        def run(part: range) -> tuple[list[pd.DataFrame], dict[str, float]]:
+            own: dict[str, float] = {}
+            out = [offer_block(ctx, ret, profiles_t, profile_order, *offer_blocks[i], sides[i],
+                               k, own, best[i]) for i in part]  # fmt: skip
+            return out, own
+
+        cut = len(offer_blocks) // 2
+        if two and len(offer_blocks) >= 2:
+            # Each block reads the shared context only and keeps its own pairs: the last
+            # blocks are scored in a forked child (most of a block is one thread: the pair
+            # scores, the skills compared, the top k), the same rows as in one pass. The
+            # products (two OpenMP threads) are all made here first: OpenMP's threads do not
+            # survive a fork, and a child that starts them again waits forever.
+            clock.stage("candidates")
+            for i, (a, b) in enumerate(offer_blocks):
+                best[i] = _topn(ret.offers[a:b], profiles_t, ret.per_offer, ret.threads)
+            clock.stage(None)
+            (second, t2), (first, t1) = parallel.side_by_side(
+                lambda: run(range(cut, len(offer_blocks))), lambda: run(range(cut))
+            )
+            kept, parts = first + second, [t1, t2]
+        else:
+            kept, own = run(range(len(offer_blocks)))
+            parts = [own]
+        if timings is not None:  # the blocks' stages, summed over both processes
+            for part in parts:
+                for name, sec in part.items():
+                    timings[name] = timings.get(name, 0.0) + sec
     if timings is not None:
         for name, sec in clock.timings.items():
             timings[name] = timings.get(name, 0.0) + sec
