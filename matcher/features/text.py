@@ -213,6 +213,25 @@ def vectorise_fit(
 ) -> tuple[sp.csr_matrix, sp.csr_matrix, TextModel]:
     """:func:`vectorise`, and the model the rows were weighed with (``model`` when given,
     else the one fitted on these texts)."""
+    words = word_block(offer_text, profile_text, char_weight, max_df, max_df_min_docs, model)
+    titles = title_block(offer_titles, profile_titles, char_weight, max_df, max_df_min_docs, model)
+    return assemble(words, titles, len(offer_text), model)
+
+
+Block = tuple[sp.csr_matrix, np.ndarray, int]  # weighed rows, document frequencies, documents
+
+
+def word_block(
+    offer_text: pd.Series,
+    profile_text: pd.Series,
+    char_weight: float = 0.5,
+    max_df: float = 0.05,
+    max_df_min_docs: int = 200,
+    model: TextModel | None = None,
+) -> Block:
+    """The words block of :func:`vectorise_fit` (offers' rows, then profiles'), scaled by
+    sqrt(1 - char_weight); with :func:`title_block` (which reads nothing of it: the two can
+    be computed in two processes) and :func:`assemble`, the same rows."""
     corpus = pd.concat([offer_text, profile_text], ignore_index=True).fillna("").astype(str)
     x = _counts(list(corpus), **_WORDS)
     del corpus  # the texts are no longer needed: only their counts
@@ -223,32 +242,50 @@ def vectorise_fit(
     # Each block scaled in place (data x the float32 factor: the values ``words * factor``
     # gives) rather than copied: at 500,000 profiles a copy of the TF-IDF rows is ~0.4 GiB.
     words.data *= np.float32(np.sqrt(1.0 - char_weight))
-    blocks = [words]
-    del words
-    chars_df = None
-    if char_weight > 0 and offer_titles is not None and profile_titles is not None:
-        titles = pd.concat([offer_titles, profile_titles], ignore_index=True).fillna("")
-        c = _counts(list(titles.astype(str)), **_CHARS)
-        del titles
-        if model is None or model.chars is None:
-            chars_df = _df_of(c)
-        else:
-            chars_df = _dense_df(model.chars)
-        chars = _weigh(c, chars_df, n, max_df, max_df_min_docs)
-        del c
-        chars.data *= np.float32(np.sqrt(char_weight))
-        blocks.append(chars)
-        del chars
+    return words, words_df, n
+
+
+def title_block(
+    offer_titles: pd.Series | None,
+    profile_titles: pd.Series | None,
+    char_weight: float = 0.5,
+    max_df: float = 0.05,
+    max_df_min_docs: int = 200,
+    model: TextModel | None = None,
+) -> Block | None:
+    """The titles' character block of :func:`vectorise_fit`, scaled by sqrt(char_weight);
+    ``None`` without titles or weight."""
+    if not (char_weight > 0 and offer_titles is not None and profile_titles is not None):
+        return None
+    titles = pd.concat([offer_titles, profile_titles], ignore_index=True).fillna("")
+    c = _counts(list(titles.astype(str)), **_CHARS)
+    del titles
+    n = c.shape[0] if model is None else model.n_docs
+    if model is None or model.chars is None:
+        chars_df = _df_of(c)
+    else:
+        chars_df = _dense_df(model.chars)
+    chars = _weigh(c, chars_df, n, max_df, max_df_min_docs)
+    del c
+    chars.data *= np.float32(np.sqrt(char_weight))
+    return chars, chars_df, n
+
+
+def assemble(
+    words: Block, titles: Block | None, n_offers: int, model: TextModel | None = None
+) -> tuple[sp.csr_matrix, sp.csr_matrix, TextModel]:
+    """(offers' rows, profiles' rows, model) from the two blocks, side by side."""
+    blocks = [words[0]] if titles is None else [words[0], titles[0]]
     # Not re-normalised: the cosine is (1 - w) x words cosine + w x title cosine, and a row
     # whose block is empty (no title) simply gets nothing from it.
     xs = sp.hstack(blocks, format="csr", dtype=np.float32)
     del blocks
     if model is None:
+        chars_df = None if titles is None else titles[1]
         model = TextModel(
-            n, _sparse_df(words_df), None if chars_df is None else _sparse_df(chars_df)
+            words[2], _sparse_df(words[1]), None if chars_df is None else _sparse_df(chars_df)
         )
-    k = len(offer_text)
-    return xs[:k], rows_from(xs, k), model
+    return xs[:n_offers], rows_from(xs, n_offers), model
 
 
 def rows_from(x: sp.csr_matrix, start: int) -> sp.csr_matrix:
