@@ -349,8 +349,13 @@ def part_chain(sizes: list[tuple[int, int]], repeat: int, with_baseline: bool) -
                   f"{base['tfidf']:.2f}, top-20 {base['top20']:.2f}, write {base['write']:.2f};"
                   f" CPU {min(r['cpu_s'] for r in runs):.2f} s),"
                   f" peak {base['peak_mb'] / 1024:.2f} GiB; load {load()}")  # fmt: skip
+        # The same import limits as the stages (the national size is past the defaults).
+        limits = _bench_limits()
+        (out / "bench.toml").write_text(f"[import_limits]\nmax_file_mb = {limits.max_file_mb}\n"
+                                        f"max_rows = {limits.max_rows}\n")  # fmt: skip
         cmd = [PY, "-m", "matcher", "rank", "--offers", str(oc), "--profiles", str(pc),
-               "--top", "20", "--out", str(out / "product.csv")]  # fmt: skip
+               "--top", "20", "--out", str(out / "product.csv"),
+               "--settings", str(out / "bench.toml")]  # fmt: skip
         runs_cli, cpus = [], []
         for _ in range(repeat):
             runs_cli.append(timed(cmd))

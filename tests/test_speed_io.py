@@ -388,6 +388,19 @@ _SKILL = st.sampled_from(["cariste", "conduite chariot", "nettoyage des sols", "
                           "preparation de commandes", "soudure"])  # fmt: skip
 
 
+def _index_and_pairs(offer_lists, profile_lists, data, most: int):
+    """The skills index of the lists, and up to ``most`` drawn pairs (list, offers, profiles)."""
+    from matcher.features import skills
+
+    index = skills.build_index(pd.Series(offer_lists), pd.Series(profile_lists), 80.0)
+    n_o, n_p = len(offer_lists), len(profile_lists)
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, n_o - 1), st.integers(0, n_p - 1)),
+                               max_size=most))  # fmt: skip
+    o = np.array([a for a, _ in pairs], dtype=np.int64)
+    p = np.array([b for _, b in pairs], dtype=np.int64)
+    return index, pairs, o, p
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.lists(_SKILL, max_size=5), min_size=1, max_size=5),
@@ -397,12 +410,7 @@ _SKILL = st.sampled_from(["cariste", "conduite chariot", "nettoyage des sols", "
 def test_matched_and_missing_skills_equal_reading_each_pair(offer_lists, profile_lists, data):
     from matcher.features import skills
 
-    index = skills.build_index(pd.Series(offer_lists), pd.Series(profile_lists), 80.0)
-    n_o, n_p = len(offer_lists), len(profile_lists)
-    pairs = data.draw(st.lists(st.tuples(st.integers(0, n_o - 1), st.integers(0, n_p - 1)),
-                               max_size=12))  # fmt: skip
-    o = np.array([a for a, _ in pairs], dtype=np.int64)
-    p = np.array([b for _, b in pairs], dtype=np.int64)
+    index, pairs, o, p = _index_and_pairs(offer_lists, profile_lists, data, 12)
     matched, missing = skills.matched_and_missing(index, o, p)
     weights, order = index.offer_skills.tocsr(), index.offer_order.tocsr()
     # What each profile covers, from the two whole vocabularies compared (fuzzy_match).
@@ -534,12 +542,7 @@ def test_skills_compared_for_the_pairs_equal_the_whole_vocabularies(offer_lists,
     from matcher.features import skills
     from matcher.features.sparse_ops import rowwise_dot
 
-    index = skills.build_index(pd.Series(offer_lists), pd.Series(profile_lists), 80.0)
-    n_o, n_p = len(offer_lists), len(profile_lists)
-    pairs = data.draw(st.lists(st.tuples(st.integers(0, n_o - 1), st.integers(0, n_p - 1)),
-                               max_size=15))  # fmt: skip
-    o = np.array([a for a, _ in pairs], dtype=np.int64)
-    p = np.array([b for _, b in pairs], dtype=np.int64)
+    index, pairs, o, p = _index_and_pairs(offer_lists, profile_lists, data, 15)
     whole = skills.fuzzy_match(index.offer_vocab, index.profile_vocab, 80.0)
     got = skills.pair_matches(index, o, p)
     # Every key pair the pairs hold is compared, with the whole comparison's result...

@@ -1,7 +1,9 @@
 """Work on two processes, by forking: the preparation of the profiles split in two (one part
 prepared by a forked copy of this process while this one prepares the offers and the other
-part), the TF-IDF rows computed beside the skills index (matcher/ranking/scoring.py) and the
-profiles' files read beside the offers' (matcher/ranking/from_files.py).
+part), the TF-IDF words block computed beside the skills index and the titles block
+(matcher/ranking/scoring.py), the profiles' files read beside the offers'
+(matcher/ranking/from_files.py), half of the blocks of offers scored, half of the reasons and
+of the CSV file written (matcher/ranking/blocks.py, matcher/export/csv_file.py).
 
 Preparing (normalising text, splitting skills, classifying titles) is Python code: one core.
 A row's prepared columns depend on that row only (the incremental re-match prepares rows one
@@ -10,10 +12,11 @@ run over all the profiles. The forked child inherits the loaded referential and 
 (nothing is loaded twice) and sends its frame back through a pipe (pickle).
 
 Forking is only safe in a process that runs a single thread (a lock held by another thread at
-the fork would stay held in the child forever): the dashboard, a Dask worker or any caller with
-threads prepares in one process. So do Windows and macOS (no safe fork), small inputs (the fork
-and the pickling cost more than they save) and very large ones (the child's copy of its part
-would add to the memory bound of the national-scale run).
+the fork would stay held in the child forever; OpenMP's pool, which the sparse top-n products
+start, does not survive it either: a child never starts those products): the dashboard, a
+Dask worker or any caller with threads prepares in one process. So do Windows and macOS (no
+safe fork), small inputs (the fork and the pickling cost more than they save) and very large
+ones (the child's copy of its part would add to the memory bound of the national-scale run).
 """
 
 from __future__ import annotations
