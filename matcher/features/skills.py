@@ -104,9 +104,13 @@ class SkillIndex:
     # offers x offer_vocab, same sparsity as offer_skills: place of the skill in the offer's list
     offer_order: sp.csr_matrix | None = None
     threshold: float = 80.0  # token_sort_ratio from which two keys match
-    # The strings token_sort_ratio compares (each key's tokens sorted), as object arrays.
-    offer_sorted: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
-    profile_sorted: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    # The strings token_sort_ratio compares (each key's tokens sorted), from the vocabularies.
+    offer_sorted: np.ndarray = field(init=False, repr=False)
+    profile_sorted: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.offer_sorted = _sorted_keys(self.offer_vocab)
+        self.profile_sorted = _sorted_keys(self.profile_vocab)
 
 
 def _flat(lists: pd.Series) -> tuple[list[list], np.ndarray, np.ndarray]:
@@ -385,12 +389,11 @@ def build_index(
     pv, praw, pm, _ = _incidence(profile_lists, profile_keys)
     if core is not None and len(core) and core_weight != 1.0 and ov:
         om = _core_weights(ov, om, offer_codes, core, threshold, core_weight, workers)
-    return SkillIndex(ov, pv, om, pm, oraw, praw, order, threshold,
-                      _sorted_keys(ov), _sorted_keys(pv))  # fmt: skip
+    return SkillIndex(ov, pv, om, pm, oraw, praw, order, threshold)
 
 
 def _sorted_keys(keys: list[str]) -> np.ndarray:
-    return np.array([_token_sorted(k) for k in keys] or [], dtype=object)
+    return np.array([_token_sorted(k) for k in keys], dtype=object)
 
 
 def pair_matches(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -218,7 +219,13 @@ def vectorise_fit(
     return assemble(words, titles, len(offer_text), model)
 
 
-Block = tuple[sp.csr_matrix, np.ndarray, int]  # weighed rows, document frequencies, documents
+class Block(NamedTuple):
+    """One block of TF-IDF columns: the weighed rows (offers, then profiles), the document
+    frequency of each column, and the number of documents it was weighed with."""
+
+    rows: sp.csr_matrix
+    df: np.ndarray
+    n_docs: int
 
 
 def word_block(
@@ -242,7 +249,7 @@ def word_block(
     # Each block scaled in place (data x the float32 factor: the values ``words * factor``
     # gives) rather than copied: at 500,000 profiles a copy of the TF-IDF rows is ~0.4 GiB.
     words.data *= np.float32(np.sqrt(1.0 - char_weight))
-    return words, words_df, n
+    return Block(words, words_df, n)
 
 
 def title_block(
@@ -268,23 +275,21 @@ def title_block(
     chars = _weigh(c, chars_df, n, max_df, max_df_min_docs)
     del c
     chars.data *= np.float32(np.sqrt(char_weight))
-    return chars, chars_df, n
+    return Block(chars, chars_df, n)
 
 
 def assemble(
     words: Block, titles: Block | None, n_offers: int, model: TextModel | None = None
 ) -> tuple[sp.csr_matrix, sp.csr_matrix, TextModel]:
     """(offers' rows, profiles' rows, model) from the two blocks, side by side."""
-    blocks = [words[0]] if titles is None else [words[0], titles[0]]
+    blocks = [words.rows] if titles is None else [words.rows, titles.rows]
     # Not re-normalised: the cosine is (1 - w) x words cosine + w x title cosine, and a row
     # whose block is empty (no title) simply gets nothing from it.
     xs = sp.hstack(blocks, format="csr", dtype=np.float32)
     del blocks
     if model is None:
-        chars_df = None if titles is None else titles[1]
-        model = TextModel(
-            words[2], _sparse_df(words[1]), None if chars_df is None else _sparse_df(chars_df)
-        )
+        chars = None if titles is None else _sparse_df(titles.df)
+        model = TextModel(words.n_docs, _sparse_df(words.df), chars)
     return xs[:n_offers], rows_from(xs, n_offers), model
 
 

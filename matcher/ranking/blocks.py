@@ -164,10 +164,15 @@ def offer_block(
     clock.stage("top-k")
     rows = top_rows(pairs, OFFER_POS, profile_order, k, ctx.settings.ranking.min_score)
     clock.stage(None)
-    if timings is not None:
-        for name, sec in clock.timings.items():
-            timings[name] = timings.get(name, 0.0) + sec
+    _add_timings(timings, clock.timings)
     return pairs.iloc[rows].reset_index(drop=True)
+
+
+def _add_timings(timings: dict[str, float] | None, more: dict[str, float]) -> None:
+    """Add the seconds of ``more`` to ``timings`` (when timings are kept)."""
+    if timings is not None:
+        for name, sec in more.items():
+            timings[name] = timings.get(name, 0.0) + sec
 
 
 def _ranges(n: int, size: int) -> Iterator[tuple[int, int]]:
@@ -248,17 +253,19 @@ def ranked_pairs(
                                k, own, best[i]) for i in part]  # fmt: skip
             return out, own
 
-        cut = len(offer_blocks) // 2
-        if two and len(offer_blocks) >= 2:
+        if two:
             # Each block reads the shared context only and keeps its own pairs: the last
             # blocks are scored in a forked child (most of a block is one thread: the pair
             # scores, the skills compared, the top k), the same rows as in one pass. The
             # products (two OpenMP threads) are all made here first: OpenMP's threads do not
             # survive a fork, and a child that starts them again waits forever.
+            # Held at once: ``candidates`` entries per offer, 12 bytes each (12 MB at 10,000
+            # offers).
             clock.stage("candidates")
             for i, (a, b) in enumerate(offer_blocks):
                 best[i] = _topn(ret.offers[a:b], profiles_t, ret.per_offer, ret.threads)
             clock.stage(None)
+            cut = len(offer_blocks) // 2
             (second, t2), (first, t1) = parallel.side_by_side(
                 lambda: run(range(cut, len(offer_blocks))), lambda: run(range(cut))
             )
@@ -266,13 +273,9 @@ def ranked_pairs(
         else:
             kept, own = run(range(len(offer_blocks)))
             parts = [own]
-        if timings is not None:  # the blocks' stages, summed over both processes
-            for part in parts:
-                for name, sec in part.items():
-                    timings[name] = timings.get(name, 0.0) + sec
-    if timings is not None:
-        for name, sec in clock.timings.items():
-            timings[name] = timings.get(name, 0.0) + sec
+        for part in parts:  # the blocks' stages, summed over both processes
+            _add_timings(timings, part)
+    _add_timings(timings, clock.timings)
     if not kept:
         return score_candidates(ctx, *(np.array([], dtype=np.int64),) * 2, np.array([]))
     return pd.concat(kept, ignore_index=True)
