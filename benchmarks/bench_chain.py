@@ -222,7 +222,7 @@ def stages(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
     sampler.enter("imports")
     import pandas as pd
 
-    from matcher.export.shortlists import write_suggestions
+    from matcher.export.suggestions_file import write_suggestions
     from matcher.ranking.from_files import rank_files
     from matcher.settings import Settings
 

@@ -31,8 +31,8 @@ if TYPE_CHECKING:  # the same names, eagerly, for the type checker and editors
         read_shortlist,
         shortlist_csv,
         structure_workbook,
-        write_suggestions,
     )
+    from matcher.export.suggestions_file import write_suggestions
     from matcher.fields import RejectReason, Role, Status
     from matcher.intake.importer import (
         ImportResult,
@@ -65,7 +65,7 @@ _LAZY = {
     "read_shortlist": "matcher.export.shortlists",
     "shortlist_csv": "matcher.export.shortlists",
     "structure_workbook": "matcher.export.shortlists",
-    "write_suggestions": "matcher.export.shortlists",
+    "write_suggestions": "matcher.export.suggestions_file",
     "RejectReason": "matcher.fields",
     "Role": "matcher.fields",
     "Status": "matcher.fields",

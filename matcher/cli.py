@@ -86,9 +86,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_rank(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from matcher.export.shortlists import write_suggestions
-    from matcher.ranking import from_files
-    from matcher.ranking.scoring import COLUMNS
+    # Only what reads the files is imported before the profiles' file is given to a second
+    # process; the ranking's libraries are imported while it reads (matcher/ranking/from_files.py).
+    from matcher.export.suggestions_file import write_suggestions
+    from matcher.ranking import from_files, parallel
 
     settings = load_settings(args.settings)
     if args.scheduler:
@@ -99,30 +100,34 @@ def cmd_rank(args: argparse.Namespace) -> int:
     def show(res) -> None:
         _print_report(res.report.summary_lines(), brief=True)
 
-    if args.allocate or settings.ranking.allocate:
-        # The allocation (and scipy.optimize, a quarter of a second) only when asked for.
-        from matcher.ranking import suggest
-        from matcher.ranking.scoring import score_pairs
+    # The cycle collector is paused for the run and the writing (matcher/ranking/parallel.py;
+    # resumed before writing, it would walk everything the run left).
+    small = sum(Path(p).stat().st_size for p in args.profiles) <= from_files.FORK_UP_TO_BYTES
+    with parallel.collector_paused(small):
+        if args.allocate or settings.ranking.allocate:
+            # The allocation (and scipy.optimize, a quarter of a second) only when asked for.
+            from matcher.ranking import suggest
+            from matcher.ranking.scoring import COLUMNS, score_pairs
 
-        offers = from_files.read_files(args.offers, "offers", settings, on_report=show)
-        profiles = from_files.read_files(args.profiles, "profiles", settings, True, show)
-        all_offers = pd.concat([r.frame for r in offers], ignore_index=True)
-        all_profiles = pd.concat([r.frame for r in profiles], ignore_index=True)
-        if all_offers.empty or all_profiles.empty:
-            result = pd.DataFrame(columns=COLUMNS)
+            offers = from_files.read_files(args.offers, "offers", settings, on_report=show)
+            profiles = from_files.read_files(args.profiles, "profiles", settings, True, show)
+            all_offers = pd.concat([r.frame for r in offers], ignore_index=True)
+            all_profiles = pd.concat([r.frame for r in profiles], ignore_index=True)
+            if all_offers.empty or all_profiles.empty:
+                result = pd.DataFrame(columns=COLUMNS)
+            else:
+                scored = score_pairs(all_offers, all_profiles, settings)
+                choice = suggest.choose(scored, k=args.top, allocation=True)
+                allocation = suggest.report(scored, choice)
+                if allocation is not None:
+                    _print_report(allocation.lines())
+                result = suggest.suggestions(scored, choice)[COLUMNS]
         else:
-            scored = score_pairs(all_offers, all_profiles, settings)
-            choice = suggest.choose(scored, k=args.top, allocation=True)
-            allocation = suggest.report(scored, choice)
-            if allocation is not None:
-                _print_report(allocation.lines())
-            result = suggest.suggestions(scored, choice)[COLUMNS]
-    else:
-        # By blocks of offers, on the Dask cluster with --scheduler: the same suggestions.
-        # The profiles' files may be read in a second process (matcher/ranking/from_files.py).
-        result = from_files.rank_files(args.offers, args.profiles, settings, args.top,
-                                       on_report=show)  # fmt: skip
-    text = write_suggestions(result, args.out, settings.ranking.prepare_processes)
+            # By blocks of offers, on the Dask cluster with --scheduler: the same suggestions.
+            # The profiles' files may be read in a second process (matcher/ranking/from_files.py).
+            result = from_files.rank_files(args.offers, args.profiles, settings, args.top,
+                                           on_report=show)  # fmt: skip
+        text = write_suggestions(result, args.out, settings.ranking.prepare_processes)
     if text is not None:
         sys.stdout.write(text)
     else:

@@ -49,3 +49,31 @@ def test_commands_that_do_not_rank_leave_the_heavy_libraries_alone(command, modu
 def test_the_check_sees_a_heavy_import():
     assert "sklearn" in _loaded(["matcher.devtools.evaluate_ranking"])
     assert "scipy.optimize" in _loaded(["matcher.ranking.suggest"])
+
+
+# Loaded by the ranking, not by what reads the files.
+LATER = ("scipy", "sparse_dot_topn", "openpyxl", "matcher.ranking.scoring", "matcher.ranking.blocks",
+         "matcher.reference.classifier")  # fmt: skip
+
+
+def _later_loaded(modules: list[str]) -> list[str]:
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        f"print(' '.join(m for m in {LATER!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    return out.stdout.split()
+
+
+def test_rank_reads_the_files_before_loading_the_ranking():
+    """What ``rank`` imports before the profiles' file is given to a second process: the
+    importer and the places only; the sparse products, the scoring, the classifier and Excel's
+    library are imported while that file is read (matcher/ranking/from_files.py)."""
+    first = ["matcher.cli", "matcher.ranking.from_files", "matcher.export.suggestions_file"]
+    assert _later_loaded(first) == []
+    assert _later_loaded(["matcher.ranking.blocks"]) == [
+        "scipy", "sparse_dot_topn", "matcher.ranking.scoring", "matcher.ranking.blocks",
+        "matcher.reference.classifier",
+    ]  # fmt: skip

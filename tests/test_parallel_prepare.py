@@ -242,3 +242,25 @@ def test_no_fork_possible_means_one_process(frames, monkeypatch, caplog):
     pd.testing.assert_frame_equal(pp, profiles.reset_index(drop=True))
     assert any("no second process" in r.getMessage() for r in caplog.records)
     assert not parallel.gc.isenabled() or parallel.gc.get_freeze_count() == 0
+
+
+def test_the_collector_is_paused_for_a_run_then_resumed(monkeypatch):
+    import gc
+
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    assert gc.isenabled()
+    with parallel.collector_paused(True):
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() > 0  # what was alive is never walked during the run
+        with parallel.collector_paused(True):  # nested: nothing more
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with pytest.raises(ValueError), parallel.collector_paused(True):
+        raise ValueError
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with parallel.collector_paused(False):  # a national-scale input keeps its memory bound
+        assert gc.isenabled()
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)  # other threads (the dashboard)
+    with parallel.collector_paused(True):
+        assert gc.isenabled()

@@ -19,20 +19,14 @@ imports back right and an edited key is detected (``read_shortlist``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 
 from matcher import fields as F
 from matcher.errors import UserError
-
-# Cell constants and helpers live in cells.py; the constants stay readable from here too.
-from matcher.export import csv_file
 from matcher.export.cells import CUT_MARK as CUT_MARK
 from matcher.export.cells import EXCEL_MAX_CELL as EXCEL_MAX_CELL
 from matcher.export.cells import csv_safe as csv_safe
@@ -72,6 +66,9 @@ from matcher.export.columns import reason_label as _reason_label
 from matcher.export.columns import shortlist_csv as _csv_of_records
 from matcher.export.columns import status_label as _status_label
 
+# Cell constants and helpers live in cells.py; the constants stay readable from here too.
+from matcher.export.suggestions_file import write_suggestions as write_suggestions
+
 # The workbooks and the table writer live in workbooks.py (no pandas there); they stay readable
 # from here too.
 from matcher.export.workbooks import AUDIENCE as AUDIENCE
@@ -96,9 +93,7 @@ from matcher.export.workbooks import set_cell as set_cell
 from matcher.export.workbooks import settings_lines as settings_lines
 from matcher.export.workbooks import structure_workbook as structure_workbook
 from matcher.export.workbooks import unique_sheet_name as unique_sheet_name
-from matcher.export.workbooks import workbook_bytes as _save
 from matcher.export.workbooks import workbook_bytes as workbook_bytes
-from matcher.export.workbooks import write_table as _write_table
 from matcher.intake.detect import FORMAT_CSV
 from matcher.intake.readers import RowsRead, SheetRows, read_rows
 from matcher.ranking import explain
@@ -145,48 +140,6 @@ def shortlist_csv(rows: pd.DataFrame, columns: Sequence[str] = FIRM_COLUMNS) -> 
     """CSV for other tools: ``;`` separator, UTF-8 with BOM (Excel in French opens it right);
     the rows as :func:`matcher.export.columns.shortlist_csv` writes them."""
     return _csv_of_records(rows.to_dict("records"), columns)
-
-
-def write_suggestions(
-    frame: pd.DataFrame, out: str | Path | None, processes: int = 2
-) -> str | None:
-    """Write ``rank`` results by the extension of ``out``: .xlsx, .csv (``;``, UTF-8 with BOM;
-    on two ``processes`` when large, see :func:`matcher.export.csv_file.write_csv`) or .jsonl;
-    JSON lines returned as text when ``out`` is None."""
-    if out is None or str(out).lower().endswith(".jsonl"):
-        records = frame.to_dict("records")
-        lines = "\n".join(
-            json.dumps({k: _json(v) for k, v in r.items()}, ensure_ascii=False) for r in records
-        )
-        if out is None:
-            return lines + ("\n" if lines else "")
-        Path(out).write_text(lines + "\n", encoding="utf-8")
-        return None
-    out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix == ".csv":
-        csv_file.write_csv(frame, out, [_header(c) for c in frame.columns], processes)
-        return None
-    if suffix == ".xlsx":
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Suggestions"
-        # The same table writer as the shortlists (formats, filters, widths), without keys:
-        # a stateless ranking has no stored pairs to read back.
-        _write_table(ws, frame, list(frame.columns), None)
-        out.write_bytes(_save(wb))
-        return None
-    raise UserError(f"{out} : extension non prise en charge (attendu .xlsx, .csv ou .jsonl)")
-
-
-def _json(value: object) -> object:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        return value.item()
-    return value
 
 
 # ---------------------------------------------------------------------------------------------

@@ -411,6 +411,23 @@ def rank_blocks(
     settings = settings or Settings()
     if offers.empty or profiles.empty:
         return pd.DataFrame(columns=COLUMNS)
+    with parallel.collector_paused(len(profiles) <= parallel.FORK_UP_TO_PROFILES):
+        return _rank_blocks(offers, profiles, settings, referential, communes, top_k, scheduler,
+                            progress, timings, prepared_offers)  # fmt: skip
+
+
+def _rank_blocks(
+    offers: pd.DataFrame,
+    profiles: pd.DataFrame,
+    settings: Settings,
+    referential: Referential | None,
+    communes: pd.DataFrame | None,
+    top_k: int | None,
+    scheduler: str | Any | None,
+    progress: Progress | None,
+    timings: dict[str, float] | None,
+    prepared_offers: pd.DataFrame | None,
+) -> pd.DataFrame:
     referential = referential if referential is not None else default_referential()
     communes = communes if communes is not None else builtin_communes()
     k = top_k or settings.ranking.top_k

@@ -14,17 +14,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from matcher.intake.importer import ImportResult, import_path
 from matcher.intake.report import Kind
 from matcher.ranking import parallel
-from matcher.ranking.blocks import rank_blocks
-from matcher.ranking.scoring import COLUMNS, Progress, prepare_offer_side
 from matcher.reference.geo import builtin_communes
 from matcher.reference.referential import default_referential
 from matcher.settings import Settings
+
+# The ranking (scipy, the sparse products, the scoring) is imported by the functions below,
+# after the profiles' file is given to a second process: that import (a third of a second)
+# then runs while the file is read, not before.
+if TYPE_CHECKING:
+    from matcher.ranking.scoring import Progress
+    from matcher.reference.referential import Referential
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +78,24 @@ def rank_files(
     file's name as structure), by blocks of offers. ``on_report`` receives each file's import
     result, offers first, in the order of the files; ``progress`` and ``timings`` as in
     :func:`matcher.ranking.blocks.rank_blocks` (with "read files" first)."""
+    size = sum(Path(p).stat().st_size for p in profile_paths)
+    with parallel.collector_paused(size <= FORK_UP_TO_BYTES):
+        return _rank_files(offer_paths, profile_paths, settings, top_k, size, on_report,
+                           progress, timings)  # fmt: skip
+
+
+def _rank_files(
+    offer_paths: Sequence[Path],
+    profile_paths: Sequence[Path],
+    settings: Settings,
+    top_k: int | None,
+    size: int,
+    on_report: Callable[[ImportResult], None],
+    progress: Progress | None,
+    timings: dict[str, float] | None,
+) -> pd.DataFrame:
     if progress is not None:
         progress("read files")
-    size = sum(Path(p).stat().st_size for p in profile_paths)
     early = (
         settings.ranking.prepare_processes >= 2
         and FORK_FROM_BYTES <= size <= FORK_UP_TO_BYTES
@@ -82,19 +103,24 @@ def rank_files(
     )
     communes = builtin_communes()  # read by both sides: loaded once, before any fork
     if early:
-        referential = default_referential()
 
-        def offers_here() -> tuple[list[ImportResult], pd.DataFrame]:
+        def offers_here() -> tuple[list[ImportResult], pd.DataFrame, Referential]:
+            # The referential and the ranking's modules are loaded here, while the profiles'
+            # file is read: the second process reading it needs neither.
+            from matcher.ranking.scoring import prepare_offer_side
+
+            referential = default_referential()
             results = read_files(offer_paths, "offers", settings, on_report=on_report)
             offers = _concat(results)
             if offers.empty:
-                return results, offers
-            return results, prepare_offer_side(offers, settings, referential, communes)
+                return results, offers, referential
+            prepared = prepare_offer_side(offers, settings, referential, communes)
+            return results, prepared, referential
 
         def profiles_there() -> list[ImportResult]:
             return read_files(profile_paths, "profiles", settings, structure_of_file=True)
 
-        profile_results, (offer_results, prepared) = parallel.side_by_side(
+        profile_results, (offer_results, prepared, referential) = parallel.side_by_side(
             profiles_there, offers_here
         )
         for r in profile_results:
@@ -104,6 +130,9 @@ def rank_files(
         offer_results = read_files(offer_paths, "offers", settings, on_report=on_report)
         profile_results = read_files(profile_paths, "profiles", settings, True, on_report)
         referential, prepared = None, None
+    from matcher.ranking.blocks import rank_blocks
+    from matcher.ranking.scoring import COLUMNS
+
     offers, profiles = _concat(offer_results), _concat(profile_results)
     if offers.empty or profiles.empty:
         return pd.DataFrame(columns=COLUMNS)

@@ -48,7 +48,7 @@ MEANS = F.MEANS
 def warm_up(referential: Referential) -> None:
     """Load what preparing reads (the title classifier, the word lists), so that it is loaded
     once before :mod:`matcher.ranking.parallel` forks, not once in each process."""
-    _ = referential.classifier
+    _ = referential.classifier, referential.close_of
     stop_words()
     abbreviations()
 

@@ -22,7 +22,10 @@ import functools
 import hashlib
 import json
 import logging
+import os
+import pickle
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +113,17 @@ class Referential:
     def _close_pairs(self) -> frozenset[tuple[str, str]]:
         pairs = set(zip(self.close[CODE], self.close[CLOSE_CODE], strict=True))
         return frozenset(pairs | {(b, a) for a, b in pairs})
+
+    @functools.cached_property
+    def close_of(self) -> dict[str, tuple[str, ...]]:
+        """Code -> its close jobs, sorted (the close-job links read both ways): built once per
+        referential, not once per frame prepared."""
+        by_code: dict[str, set[str]] = {}
+        for a, b in zip(self.close[CODE].tolist(), self.close[CLOSE_CODE].tolist(), strict=True):
+            if isinstance(a, str) and isinstance(b, str):
+                by_code.setdefault(a, set()).add(b)
+                by_code.setdefault(b, set()).add(a)
+        return {code: tuple(sorted(close)) for code, close in by_code.items()}
 
     @functools.cached_property
     def skill_vocabulary(self):  # -> matcher.vocabulary.SkillVocabulary
@@ -284,14 +298,64 @@ def layered(official: Referential, curated: Referential | None = None) -> Refere
 @functools.cache
 def default_referential() -> Referential:
     """The referential of a fresh installation: the shipped official ROME (``data/rome/``) with
-    the built-in layer on top; the built-in one alone when the shipped copy is absent."""
+    the built-in layer on top; the built-in one alone when the shipped copy is absent.
+
+    Loaded, with its title classifier and close-job table, from the cache folder when an
+    earlier process kept it there (:func:`default_cache`): reading the pack, layering it and
+    setting up the classifier cost about 0.8 s of every ranking command, reading them back a
+    tenth of that."""
     from matcher.paths import ROME_DIR
     from matcher.reference.rome_pack import read_pack
 
     if not (ROME_DIR / "codes.csv.gz").is_file():
         log.warning("%s absent: built-in referential only", ROME_DIR)
         return builtin_referential()
-    return layered(read_pack(ROME_DIR))
+    cached = default_cache(ROME_DIR)
+    try:
+        with cached.open("rb") as fh:
+            kept = pickle.load(fh)  # our own file, written below from the shipped open data
+        if isinstance(kept, Referential):
+            return kept
+        log.warning("referential cache %s holds no referential: rebuilt", cached)
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # damaged: built again
+        log.warning("referential cache %s unreadable (%s): rebuilt", cached, exc)
+    referential = layered(read_pack(ROME_DIR))
+    _ = referential.classifier, referential.close_of  # kept with it: every ranking reads them
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(referential, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)  # atomic: a parallel reader sees the whole file or none
+    except OSError as exc:  # a read-only installation still works, only slower
+        log.warning("referential cache not written to %s: %s", cached, exc)
+    return referential
+
+
+def default_cache(pack: Path) -> Path:
+    """Where the default referential built from ``pack`` is kept: keyed by the bytes of the
+    pack, of the built-in layer and word lists, of the code that reads, layers and classifies
+    (matcher/reference/, matcher/text/) and by the versions of Python and of the libraries
+    whose objects it holds, so that any change builds it again."""
+    import rapidfuzz
+    import scipy
+
+    from matcher.paths import DATA_DIR
+
+    here = Path(__file__).parent
+    files: list[Path | str] = [
+        *sorted(here.glob("*.py")),
+        *sorted((here.parent / "text").glob("*.py")),
+        *sorted(p for p in pack.iterdir() if p.is_file()),
+        *sorted(REFERENTIAL_DIR.glob("*.csv")),
+        *sorted(DATA_DIR.glob("*.csv")),
+        *sorted(DATA_DIR.glob("*.txt")),
+    ]
+    versions = [sys.version, pd.__version__, np.__version__, scipy.__version__,
+                rapidfuzz.__version__]  # fmt: skip
+    return cache_file("referential", "\n".join(versions), files, ".pickle")
 
 
 def active_referential(store: Store | None) -> Referential:
@@ -345,11 +409,7 @@ def close_pairs(referential: Referential) -> frozenset[tuple[str, str]]:
 def close_codes(referential: Referential, codes: pd.Series) -> pd.Series:
     """For each list of codes, the list of their close jobs (from the referential's close-job
     links, symmetric), without the codes themselves."""
-    links = referential.close
-    sym = pd.concat(
-        [links[[CODE, CLOSE_CODE]], links.rename(columns={CODE: CLOSE_CODE, CLOSE_CODE: CODE})]
-    ).drop_duplicates()
-    by_code = sym.groupby(CODE)[CLOSE_CODE].agg(lambda xs: sorted(set(xs))).to_dict()
+    by_code = referential.close_of
 
     def close(cs: list[str]) -> list[str]:
         seen = dict.fromkeys(c for code in cs for c in by_code.get(code, ()) if c not in cs)

@@ -1,0 +1,67 @@
+"""The suggestions of ``python -m matcher rank`` written to a file (CSV, Excel or JSON lines).
+
+Kept apart from the shortlists (matcher/export/shortlists.py), which read the store and the
+review workflow: the ranking command imports this module only, and Excel's library only when
+the file asked for is a workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from matcher.errors import UserError
+from matcher.export import csv_file
+from matcher.export.columns import header
+
+
+def write_suggestions(
+    frame: pd.DataFrame, out: str | Path | None, processes: int = 2
+) -> str | None:
+    """Write ``rank`` results by the extension of ``out``: .xlsx, .csv (``;``, UTF-8 with BOM;
+    on two ``processes`` when large, see :func:`matcher.export.csv_file.write_csv`) or .jsonl;
+    JSON lines returned as text when ``out`` is None."""
+    if out is None or str(out).lower().endswith(".jsonl"):
+        records = frame.to_dict("records")
+        lines = "\n".join(
+            json.dumps({k: _json(v) for k, v in r.items()}, ensure_ascii=False) for r in records
+        )
+        if out is None:
+            return lines + ("\n" if lines else "")
+        Path(out).write_text(lines + "\n", encoding="utf-8")
+        return None
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        csv_file.write_csv(frame, out, [header(c) for c in frame.columns], processes)
+        return None
+    if suffix == ".xlsx":
+        from openpyxl import Workbook  # a tenth of a second, for this format only
+
+        from matcher.export.workbooks import workbook_bytes, write_table
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Suggestions"
+        # The same table writer as the shortlists (formats, filters, widths), without keys:
+        # a stateless ranking has no stored pairs to read back.
+        write_table(ws, frame, list(frame.columns), None)
+        out.write_bytes(workbook_bytes(wb))
+        return None
+    raise UserError(f"{out} : extension non prise en charge (attendu .xlsx, .csv ou .jsonl)")
+
+
+def _json(value: object) -> object:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+__all__ = ["write_suggestions"]
