@@ -250,6 +250,9 @@ _PIECES = st.one_of(
             "123",
             "2A",
             "\t",
+            "fr76 3000 6000 0112 3456 7890 189",
+            "FR76 ſK00 İı00",  # letters IGNORECASE reads as ASCII ones
+            "12 BIS, RUE",
         ]
     ),  # fmt: skip
     _nir(),

@@ -124,11 +124,14 @@ NIR_CONTEXT_RE = re.compile(
     re.I,
 )
 IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b", re.I)
-ADDRESS_RE = re.compile(
-    r"\b\d{1,4}\s?(?:bis|ter|b)?,?\s+(?:rue|avenue|av\.?|boulevard|bd|chemin|ch\.|all[ée]e|"
+# What follows a street number: "bis", a comma, the kind of street ("12 bis rue", "3, allée").
+_STREET_AFTER_NUMBER = (
+    r"\s?(?:bis|ter|b)?,?\s+(?:rue|avenue|av\.?|boulevard|bd|chemin|ch\.|all[ée]e|"
     r"impasse|imp\.|place|pl\.|route|rte|r[ée]sidence|cit[ée]|square|quai|cours|passage|"
-    r"lotissement|hameau|voie|sentier|faubourg|rond-point)\b[^,;\n\d]{0,40}(?:\d{5}\b)?",
-    re.I,
+    r"lotissement|hameau|voie|sentier|faubourg|rond-point)\b"
+)
+ADDRESS_RE = re.compile(
+    rf"\b\d{{1,4}}{_STREET_AFTER_NUMBER}[^,;\n\d]{{0,40}}(?:\d{{5}}\b)?", re.I
 )
 BIRTH_RE = re.compile(
     r"\b(?:n[ée]e?|n[ée]\(e\))\s+(?:le\s+)?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
@@ -219,13 +222,30 @@ def _looks_like_email(text: str) -> bool:
     return "@" in text or bool(re.search(r"(?:\.|dot|point)\s?[a-zA-Z]{2,}$", text))
 
 
-# Patterns whose matches change a text in ``redact_value``; a text none of them matches (and no
-# nine-digit run: the phone number that lost its leading zero) comes out unchanged.
+# What the matches of the patterns of ``redact_value`` hold, searched instead of them: a text in
+# which no gate matches has no match of any pattern, and comes out of ``redact_value``
+# unchanged.
 # E-mail addresses through what every one of them holds (its "@" or spelt-out "at"): searching
 # the whole address pattern over long texts costs ten times more.
 _EMAIL_AT = re.compile(r"@|\(at\)|\[at\]|\{at\}|\(arobase\)|\s(?:at|arobase)\s")
-_REDACTING = (_EMAIL_AT, IBAN_RE, NIR_RE, NIR_CONTEXT_RE, PHONE_RE, BIRTH_RE, ADDRESS_RE,
-              re.compile(r"[1-9]\d{8}"))  # fmt: skip
+# Every other pattern through the run of digits it holds, all in one search that starts at a
+# digit or a "+" only: the look-ahead lets the engine skip to those, where each pattern alone
+# starts with a word boundary or a look-behind tried at every character (eight searches over
+# the texts of 10,000 people's experience: 0.2 s; this one: 0.03 s). An IBAN's check digits
+# and the groups after them (the letters IGNORECASE lets [A-Z] match, written out, the four
+# non-ASCII ones included), a social security number's first 13 digits (with or without the
+# words before it), a French phone number, a date, a street number and the kind of street
+# (the digits taken at once: a run of digits is not tried again from each of its digits),
+# nine digits in a row (a phone number that lost its leading zero).
+_DIGITS_GATE = re.compile(
+    r"(?=[\d+])(?:\d{2}(?:\s?[A-Za-z0-9\u0130\u0131\u017f\u212a]{4}){3,7}"
+    r"|[1-478]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[ABab])\s?\d{3}\s?\d{3}"
+    r"|(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?|0)[1-9](?:[\s.\-/]?\d{2}){4}"
+    r"|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
+    rf"|\d{{1,4}}+(?i:{_STREET_AFTER_NUMBER})"
+    r"|[1-9]\d{8})"
+)
+_REDACTING = (_EMAIL_AT, _DIGITS_GATE)
 # Between texts searched together: not a letter, digit, word character or space, so that no
 # look-around or word boundary at a text's edge reads differently than at the end of the text.
 _SEPARATOR = "\x00"
@@ -251,11 +271,11 @@ def _with_quick(values: list[str]) -> list[int]:
 
 def may_change(values: list[str]) -> np.ndarray:
     """Whether ``redact_value`` may change each text (a superset of the texts it changes):
-    among the texts with a digit, "@" or "at", every pattern is searched once over them joined
-    and a text is flagged when a match touches it. A match inside a text alone is found in the
-    joined texts (the separator reads like the edge of a text) or overlapped by an earlier
-    match that touches it too; texts nothing touches have no match at all, so every
-    substitution leaves them as they are."""
+    among the texts with a digit, "@" or "at", each gate (what every match of a pattern holds)
+    is searched once over them joined and a text is flagged when a match touches it. A match
+    inside a text alone is found in the joined texts (the separator reads like the edge of a
+    text) or overlapped by an earlier match that touches it too; texts no gate touches have
+    no match of any pattern, so every substitution leaves them as they are."""
     import numpy as np
 
     hit = np.zeros(len(values), dtype=bool)
