@@ -13,7 +13,8 @@ Parts (``--only``, default all):
   ``python -m matcher rank --offers O.csv --profiles P.csv --top 20 --out S.csv`` (files to
   written suggestions, imports included); (3) the stages of `rank` in one run (imports,
   reading the files, normalise, text, skills, candidates and scores by blocks, reasons,
-  writing) with the peak resident memory of each (sampled every 20 ms);
+  writing) with the peak resident memory of each (sampled every 20 ms). (1) and (2) run in
+  turns, and each run of (2) is also compared with the run of (1) just before it;
 - ``dask``: ranking by blocks on a ``LocalCluster`` of 1, 2, 4 workers (1 thread each) against
   the same run in one process (cluster start-up not counted; results checked equal);
 - ``incremental``: the demo base, 10 offers imported, ``run_matching`` (incremental) against a
@@ -339,16 +340,6 @@ def part_chain(sizes: list[tuple[int, int]], repeat: int, with_baseline: bool) -
         oc, pc = chain_files(n_o, n_p)
         out = Path(tempfile.mkdtemp(prefix="bench-chain-"))
         print(f"\n== {n_o:,} offers x {n_p:,} profiles (files: {oc.parent}) load {load()}")
-        base = None
-        if with_baseline:
-            runs = [child("baseline", str(oc), str(pc), str(out / "base.csv"))
-                    for _ in range(repeat)]  # fmt: skip
-            base = min(runs, key=lambda r: r["total"])
-            print(f"   bare scikit-learn TF-IDF top-20: {base['total']:.2f} s (min of {repeat}; "
-                  f"imports {base['imports']:.2f}, read {base['read']:.2f}, TF-IDF "
-                  f"{base['tfidf']:.2f}, top-20 {base['top20']:.2f}, write {base['write']:.2f};"
-                  f" CPU {min(r['cpu_s'] for r in runs):.2f} s),"
-                  f" peak {base['peak_mb'] / 1024:.2f} GiB; load {load()}")  # fmt: skip
         # The same import limits as the stages (the national size is past the defaults).
         limits = _bench_limits()
         (out / "bench.toml").write_text(f"[import_limits]\nmax_file_mb = {limits.max_file_mb}\n"
@@ -356,13 +347,32 @@ def part_chain(sizes: list[tuple[int, int]], repeat: int, with_baseline: bool) -
         cmd = [PY, "-m", "matcher", "rank", "--offers", str(oc), "--profiles", str(pc),
                "--top", "20", "--out", str(out / "product.csv"),
                "--settings", str(out / "bench.toml")]  # fmt: skip
-        runs_cli, cpus = [], []
+        # The baseline and the product run in turns: this machine's speed drifts by tens of
+        # per cent within minutes, and a series of one then a series of the other would
+        # compare two machines. Each product run is also compared with the baseline run just
+        # before it (the median of those ratios is the steadiest figure).
+        runs, runs_cli, cpus = [], [], []
         for _ in range(repeat):
+            if with_baseline:
+                runs.append(child("baseline", str(oc), str(pc), str(out / "base.csv")))
             runs_cli.append(timed(cmd))
             cpus.append(LAST_CPU[0])
+        base = min(runs, key=lambda r: r["total"]) if runs else None
+        if base:
+            print(f"   bare scikit-learn TF-IDF top-20: {base['total']:.2f} s (min of {repeat}; "
+                  f"all: {', '.join(format(r['total'], '.1f') for r in runs)}; "
+                  f"imports {base['imports']:.2f}, read {base['read']:.2f}, TF-IDF "
+                  f"{base['tfidf']:.2f}, top-20 {base['top20']:.2f}, write {base['write']:.2f};"
+                  f" CPU {min(r['cpu_s'] for r in runs):.2f} s),"
+                  f" peak {base['peak_mb'] / 1024:.2f} GiB; load {load()}")  # fmt: skip
         wall = min(w for w, _ in runs_cli)
         peak = max(m for _, m in runs_cli)
-        ratio = f" = {wall / base['total']:.1f}x the baseline" if base else ""
+        ratio = ""
+        if base:
+            pairs = sorted(w / r["total"] for (w, _), r in zip(runs_cli, runs, strict=True))
+            ratio = (f" = {wall / base['total']:.1f}x the baseline (min / min; each run over "
+                     f"the baseline run before it: median {pairs[len(pairs) // 2]:.2f}x, "
+                     f"{pairs[0]:.2f}-{pairs[-1]:.2f}x)")  # fmt: skip
         print(f"   python -m matcher rank (files -> written suggestions): {wall:.2f} s (min of "
               f"{repeat}; all: {', '.join(f'{w:.1f}' for w, _ in runs_cli)}){ratio}, CPU "
               f"{min(cpus):.2f} s (min), peak "
