@@ -130,9 +130,7 @@ _STREET_AFTER_NUMBER = (
     r"impasse|imp\.|place|pl\.|route|rte|r[ée]sidence|cit[ée]|square|quai|cours|passage|"
     r"lotissement|hameau|voie|sentier|faubourg|rond-point)\b"
 )
-ADDRESS_RE = re.compile(
-    rf"\b\d{{1,4}}{_STREET_AFTER_NUMBER}[^,;\n\d]{{0,40}}(?:\d{{5}}\b)?", re.I
-)
+ADDRESS_RE = re.compile(rf"\b\d{{1,4}}{_STREET_AFTER_NUMBER}[^,;\n\d]{{0,40}}(?:\d{{5}}\b)?", re.I)
 BIRTH_RE = re.compile(
     r"\b(?:n[ée]e?|n[ée]\(e\))\s+(?:le\s+)?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
     r"|\bdate de naissance\W{0,5}\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}",

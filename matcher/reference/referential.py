@@ -323,7 +323,12 @@ def default_referential() -> Referential:
         log.warning("referential cache %s unreadable (%s): rebuilt", cached, exc)
     referential = layered(read_pack(ROME_DIR))
     # Kept with it: every ranking reads them.
-    _ = referential.classifier, referential.close_of, referential.parents(), close_pairs(referential)
+    _ = (
+        referential.classifier,
+        referential.close_of,
+        referential.parents(),
+        close_pairs(referential),
+    )
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
