@@ -13,15 +13,16 @@ from matcher.paths import ROOT
 HEAVY = ("sklearn", "scipy.stats", "scipy.optimize")
 
 
-def _loaded(modules: list[str]) -> set[str]:
+def _loaded(modules: list[str], watched: tuple[str, ...] = HEAVY) -> list[str]:
+    """The ``watched`` modules that importing ``modules`` loads, in a fresh interpreter."""
     code = (
         "import importlib, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"
-        f"print(' '.join(h for h in {HEAVY!r} if h in sys.modules))\n"
+        f"print(' '.join(h for h in {watched!r} if h in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True)  # fmt: skip
-    return set(out.stdout.split())
+    return out.stdout.split()
 
 
 @pytest.mark.parametrize(
@@ -43,7 +44,7 @@ def _loaded(modules: list[str]) -> set[str]:
     ],
 )
 def test_commands_that_do_not_rank_leave_the_heavy_libraries_alone(command, modules):
-    assert _loaded(modules) == set(), command
+    assert _loaded(modules) == [], command
 
 
 def test_the_check_sees_a_heavy_import():
@@ -56,24 +57,13 @@ LATER = ("scipy", "sparse_dot_topn", "openpyxl", "matcher.ranking.scoring", "mat
          "matcher.reference.classifier")  # fmt: skip
 
 
-def _later_loaded(modules: list[str]) -> list[str]:
-    code = (
-        "import importlib, sys\n"
-        f"for m in {modules!r}: importlib.import_module(m)\n"
-        f"print(' '.join(m for m in {LATER!r} if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True)  # fmt: skip
-    return out.stdout.split()
-
-
 def test_rank_reads_the_files_before_loading_the_ranking():
     """What ``rank`` imports before the profiles' file is given to a second process: the
     importer and the places only; the sparse products, the scoring, the classifier and Excel's
     library are imported while that file is read (matcher/ranking/from_files.py)."""
     first = ["matcher.cli", "matcher.ranking.from_files", "matcher.export.suggestions_file"]
-    assert _later_loaded(first) == []
-    assert _later_loaded(["matcher.ranking.blocks"]) == [
+    assert _loaded(first, LATER) == []
+    assert _loaded(["matcher.ranking.blocks"], LATER) == [
         "scipy", "sparse_dot_topn", "matcher.ranking.scoring", "matcher.ranking.blocks",
         "matcher.reference.classifier",
     ]  # fmt: skip
