@@ -13,8 +13,10 @@ Parts (``--only``, default all):
   ``python -m matcher rank --offers O.csv --profiles P.csv --top 20 --out S.csv`` (files to
   written suggestions, imports included); (3) the stages of `rank` in one run (imports,
   reading the files, normalise, text, skills, candidates and scores by blocks, reasons,
-  writing) with the peak resident memory of each (sampled every 20 ms). (1) and (2) run in
-  turns, and each run of (2) is also compared with the run of (1) just before it;
+  writing) with the peak memory of each (resident; while a forked child runs, the processes'
+  proportional shares summed; sampled every 20 ms, less often when reading the shares costs
+  more). (1) and (2) run in turns, and each run of (2) is also compared with the run of (1)
+  just before it;
 - ``dask``: ranking by blocks on a ``LocalCluster`` of 1, 2, 4 workers (1 thread each) against
   the same run in one process (cluster start-up not counted; results checked equal);
 - ``incremental``: the demo base, 10 offers imported, ``run_matching`` (incremental) against a
@@ -136,29 +138,48 @@ import json, os, sys, time
 pid, stage, peaks = int(sys.argv[1]), "start", {}
 os.set_blocking(sys.stdin.fileno(), False)
 
-def tree_rss(pid):
-    # Resident memory of the process and its children (a forked preparation counts too).
-    total, todo = 0, [pid]
+def tree_pids(pid):
+    pids, todo = [], [pid]
     while todo:
         p = todo.pop()
+        pids.append(p)
         try:
-            with open(f"/proc/{p}/status") as fh:
-                total += next(int(l.split()[1]) for l in fh if l.startswith("VmRSS:"))
             for t in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{t}/children") as fh:
                     todo += [int(c) for c in fh.read().split() if int(c) != os.getpid()]
-        except (OSError, StopIteration):
+        except OSError:
             pass
-    return total / 1024
+    return pids
+
+def field(path, name):
+    try:
+        with open(path) as fh:
+            return next(int(l.split()[1]) for l in fh if l.startswith(name))
+    except (OSError, StopIteration):
+        return 0
+
+def tree_memory(pid):
+    # Memory of the process and its children (a forked preparation counts too), MiB. One
+    # process: its resident memory. Several: the sum of their proportional shares (Pss): a
+    # forked child shares its parent's pages, and the sum of resident sizes would count each
+    # shared page twice (the memory of 2 x 4 GiB for one machine's 4 GiB).
+    pids = tree_pids(pid)
+    if len(pids) == 1:
+        return field(f"/proc/{pid}/status", "VmRSS:") / 1024
+    return sum(field(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids) / 1024
 
 buf = ""
+pause = 0.02
 while True:
     try:
         buf += os.read(sys.stdin.fileno(), 4096).decode()
     except BlockingIOError:
         pass
     *lines, buf = buf.split("\n")
-    m = tree_rss(pid)
+    t = time.perf_counter()
+    m = tree_memory(pid)
+    # Reading Pss walks the page tables (tens of ms for GiBs): at most a fifth of a core.
+    pause = max(0.02, 4 * (time.perf_counter() - t))
     peaks[stage] = max(peaks.get(stage, 0.0), m)
     for line in lines:
         if line == "stop":
@@ -166,12 +187,12 @@ while True:
             sys.exit(0)
         stage = line
         peaks[stage] = max(peaks.get(stage, 0.0), m)
-    time.sleep(0.02)
+    time.sleep(pause)
 """
 
 
 class TreeSampler:
-    """Peak resident memory per stage of this process and its children, sampled every 20 ms by
+    """Peak memory per stage of this process and its children (see TREE_SAMPLER), sampled by
     another process (a sampling thread here would keep the preparation from forking: see
     matcher/ranking/parallel.py)."""
 

@@ -68,6 +68,44 @@ def test_any_cut_gives_the_same_profiles(forking, frames, monkeypatch, cut_at):
     pd.testing.assert_frame_equal(two_p, one_p)
 
 
+@needs_fork
+@pytest.mark.parametrize("cut_at", [0, 120])
+def test_a_large_input_is_prepared_by_chunks_through_files(
+    forking, frames, monkeypatch, tmp_path, cut_at
+):
+    """Above FORK_UP_TO_PROFILES the child writes its part to files a chunk at a time: the
+    profiles are those of one process, each chunk was prepared on its own, and no file is
+    left behind."""
+    ref, communes, offers, profiles = frames
+    _, one_p = prepare(offers, profiles, _settings(1), ref, communes)
+    monkeypatch.setattr(parallel, "FORK_UP_TO_PROFILES", 100)  # 300 profiles: "large"
+    monkeypatch.setattr(parallel, "CHUNK_PROFILES", 37)
+    monkeypatch.setattr(parallel, "split_point", lambda o, p: cut_at)
+    monkeypatch.setattr(parallel.tempfile, "tempdir", str(tmp_path))
+    dump = parallel.pickle.dump
+    parent = os.getpid()
+
+    def child_only(obj, fh, **kw):
+        assert os.getpid() != parent  # the chunks are written by the child (else an error)
+        dump(obj, fh, **kw)
+
+    monkeypatch.setattr(parallel.pickle, "dump", child_only)
+    sizes: list[int] = []
+    read = parallel._read_pickle
+
+    def reading(path):
+        frame = read(path)
+        sizes.append(len(frame))
+        return frame
+
+    monkeypatch.setattr(parallel, "_read_pickle", reading)
+    _, two_p = prepare(offers, profiles, _settings(2), ref, communes)
+    pd.testing.assert_frame_equal(two_p, one_p)
+    rest = len(profiles) - cut_at
+    assert sizes == [37] * (rest // 37) + ([rest % 37] if rest % 37 else [])
+    assert list(tmp_path.iterdir()) == []  # the chunks' directory is removed
+
+
 def by_process(in_child, here=lambda frame: frame):
     """A preparing function that runs ``in_child`` in a forked child, ``here`` in this test."""
     parent = os.getpid()

@@ -238,12 +238,14 @@ def ranked_pairs(
             # Folded into the retrieval's rows; nothing reads them again (see the docstring).
             ctx.text_offers = sp.csr_matrix((ctx.text_offers.shape[0], 0), dtype=np.float32)
             ctx.text_profiles = sp.csr_matrix((ctx.text_profiles.shape[0], 0), dtype=np.float32)
+        clock.stage("candidates")  # the per-profile half of the search
         offers_t = ret.offers_t()
         side = _concat_side([profile_side(ret, offers_t, a, b) for a, b in profile_blocks])
         del offers_t
         sides = _split_side(side, offer_blocks)
         del side
         profiles_t = ret.take_profiles_t()
+        clock.stage(None)
 
         best: list[sp.coo_matrix | None] = [None] * len(offer_blocks)
 

@@ -15,8 +15,11 @@ Forking is only safe in a process that runs a single thread (a lock held by anot
 the fork would stay held in the child forever; OpenMP's pool, which the sparse top-n products
 start, does not survive it either: a child never starts those products): the dashboard, a
 Dask worker or any caller with threads prepares in one process. So do Windows and macOS (no
-safe fork), small inputs (the fork and the pickling cost more than they save) and very large
-ones (the child's copy of its part would add to the memory bound of the national-scale run).
+safe fork) and small inputs (the fork and the pickling cost more than they save). Above
+:data:`FORK_UP_TO_PROFILES` (the national-scale run, whose memory bound comes first) only the
+preparation of the profiles forks, and its child writes its part to temporary files a chunk at a
+time (:func:`prepare_two_ways`): its own memory is one chunk's, and this process ends up holding
+what it would have prepared alone.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ import gc
 import logging
 import os
 import pickle
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -43,6 +48,9 @@ B = TypeVar("B")
 FORK_FROM_PROFILES = 2_000
 # Up to which it is used: above, the national-scale run keeps its memory bound first.
 FORK_UP_TO_PROFILES = 200_000
+# Above it, the profiles a child prepares and writes to a file at a time (about 0.2 GiB of
+# prepared rows; see prepare_two_ways).
+CHUNK_PROFILES = 50_000
 
 
 def can_fork() -> bool:
@@ -212,11 +220,12 @@ def prepare_two_ways(
     before_fork: Callable[[], None] = lambda: None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(prepare_offers(offers), prepare_profiles(profiles))``, on two processes when
-    :func:`worth_forking`: the child prepares the last profiles, this process the offers and
-    the first ones. ``before_fork`` loads what both processes read, so that it is loaded
-    once."""
+    :func:`worth_forking` or above :data:`FORK_UP_TO_PROFILES` (then through files, see the
+    module's docstring): the child prepares the last profiles, this process the offers and the
+    first ones. ``before_fork`` loads what both processes read, so that it is loaded once."""
     n = len(profiles)
-    if not worth_forking(processes, n):
+    large = processes >= 2 and n > FORK_UP_TO_PROFILES and can_fork()
+    if not (large or worth_forking(processes, n)):
         return prepare_offers(offers), prepare_profiles(profiles)
     cut = split_point(offers, profiles)
     cut = min(max(cut, 0), n - 1)  # the child always has rows: the same code path every time
@@ -225,12 +234,54 @@ def prepare_two_ways(
     def here() -> tuple[pd.DataFrame, pd.DataFrame | None]:
         return prepare_offers(offers), prepare_profiles(profiles.iloc[:cut]) if cut else None
 
-    rest, (po, first) = side_by_side(lambda: prepare_profiles(profiles.iloc[cut:]), here)
+    if not large:
+        rest, (po, first) = side_by_side(lambda: prepare_profiles(profiles.iloc[cut:]), here)
+        parts = [rest]
+    else:
+        # The national-scale run: the child's part (hundreds of thousands of profiles) would
+        # be held three times at once in a pipe (its frame, its bytes, the frame read back).
+        # The child prepares it a chunk at a time and writes each chunk to a file; this process
+        # reads them once its own part is done.
+        directory = tempfile.mkdtemp(prefix="circuit-court-prepare-")
+        try:
+            paths, (po, first) = side_by_side(
+                lambda: _prepare_to_files(profiles.iloc[cut:], prepare_profiles, directory),
+                here,
+            )
+            parts = [_read_pickle(path) for path in paths]
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
     log.info("prepared on two processes: offers and %d profiles here, %d in a child", cut,
              n - cut)  # fmt: skip
-    pp = rest if first is None else pd.concat([first, rest], ignore_index=True)
-    return po, pp
+    if first is None and len(parts) == 1:
+        return po, parts[0]
+    return po, pd.concat([first, *parts] if first is not None else parts, ignore_index=True)
 
 
-__all__ = ["FORK_FROM_PROFILES", "FORK_UP_TO_PROFILES", "Child", "ChildLost", "beside",
+def _prepare_to_files(
+    profiles: pd.DataFrame,
+    prepare_profiles: Callable[[pd.DataFrame], pd.DataFrame],
+    directory: str,
+) -> list[str]:
+    """``prepare_profiles`` of ``profiles`` by chunks of :data:`CHUNK_PROFILES` rows (a row's
+    prepared columns depend on that row only), each pickled to a file of ``directory``: the
+    files' paths, in order."""
+    paths = []
+    for start in range(0, len(profiles), CHUNK_PROFILES):
+        part = prepare_profiles(profiles.iloc[start : start + CHUNK_PROFILES])
+        path = os.path.join(directory, f"{start:09d}.pickle")
+        with open(path, "wb") as fh:
+            pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        paths.append(path)
+        del part
+    return paths
+
+
+def _read_pickle(path: str) -> pd.DataFrame:
+    with open(path, "rb") as fh:
+        frame: pd.DataFrame = pickle.load(fh)  # written by this run's own child, just before
+    return frame
+
+
+__all__ = ["CHUNK_PROFILES", "FORK_FROM_PROFILES", "FORK_UP_TO_PROFILES", "Child", "ChildLost", "beside",
            "can_fork", "collector_paused", "prepare_two_ways", "side_by_side", "worth_forking"]  # fmt: skip
