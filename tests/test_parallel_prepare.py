@@ -106,6 +106,26 @@ def test_a_large_input_is_prepared_by_chunks_through_files(
     assert list(tmp_path.iterdir()) == []  # the chunks' directory is removed
 
 
+@needs_fork
+def test_no_room_for_the_chunks_means_this_process_prepares_them(
+    forking, frames, monkeypatch, caplog
+):
+    """A chunk the child cannot write (a full disk) costs time, not the run."""
+    ref, communes, offers, profiles = frames
+    _, one_p = prepare(offers, profiles, _settings(1), ref, communes)
+    monkeypatch.setattr(parallel, "FORK_UP_TO_PROFILES", 100)
+    monkeypatch.setattr(parallel, "CHUNK_PROFILES", 50)
+
+    def disk_full(obj, fh, **kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parallel.pickle, "dump", disk_full)
+    with caplog.at_level(logging.WARNING, logger=parallel.__name__):
+        _, two_p = prepare(offers, profiles, _settings(2), ref, communes)
+    pd.testing.assert_frame_equal(two_p, one_p)
+    assert any("No space left" in r.getMessage() for r in caplog.records)
+
+
 def by_process(in_child, here=lambda frame: frame):
     """A preparing function that runs ``in_child`` in a forked child, ``here`` in this test."""
     parent = os.getpid()

@@ -248,7 +248,11 @@ def prepare_two_ways(
                 lambda: _prepare_to_files(profiles.iloc[cut:], prepare_profiles, directory),
                 here,
             )
-            parts = [_read_pickle(path) for path in paths]
+            if isinstance(paths, OSError):  # no room for the files: slower, not a failure
+                log.warning("prepared files not written (%s): the rest is prepared here", paths)
+                parts = [prepare_profiles(profiles.iloc[cut:])]
+            else:
+                parts = [_read_pickle(path) for path in paths]
         finally:
             shutil.rmtree(directory, ignore_errors=True)
     log.info("prepared on two processes: offers and %d profiles here, %d in a child", cut,
@@ -262,16 +266,19 @@ def _prepare_to_files(
     profiles: pd.DataFrame,
     prepare_profiles: Callable[[pd.DataFrame], pd.DataFrame],
     directory: str,
-) -> list[str]:
+) -> list[str] | OSError:
     """``prepare_profiles`` of ``profiles`` by chunks of :data:`CHUNK_PROFILES` rows (a row's
     prepared columns depend on that row only), each pickled to a file of ``directory``: the
-    files' paths, in order."""
+    files' paths, in order; the error when a file cannot be written (a full disk)."""
     paths = []
     for start in range(0, len(profiles), CHUNK_PROFILES):
         part = prepare_profiles(profiles.iloc[start : start + CHUNK_PROFILES])
         path = os.path.join(directory, f"{start:09d}.pickle")
-        with open(path, "wb") as fh:
-            pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with open(path, "wb") as fh:
+                pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as exc:
+            return exc
         paths.append(path)
         del part
     return paths
