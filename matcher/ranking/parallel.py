@@ -257,9 +257,8 @@ def prepare_two_ways(
             shutil.rmtree(directory, ignore_errors=True)
     log.info("prepared on two processes: offers and %d profiles here, %d in a child", cut,
              n - cut)  # fmt: skip
-    if first is None and len(parts) == 1:
-        return po, parts[0]
-    return po, pd.concat([first, *parts] if first is not None else parts, ignore_index=True)
+    frames = ([] if first is None else [first]) + parts
+    return po, frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _prepare_to_files(
