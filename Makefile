@@ -82,7 +82,7 @@ demo: $(VENV)/.runtime ## (re)load the sample data into the database
 sample: $(VENV)/.runtime ## regenerate the sample files under data/sample/
 	$(PY) -m matcher sample --seed 2026
 
-bench: $(VENV)/.runtime ## benchmarks, small sizes: 1k x 10k chain vs bare TF-IDF, Dask, incremental, start
+bench: $(VENV)/.dev ## benchmarks, small sizes: 1k x 10k chain vs bare TF-IDF, Dask, incremental, start
 	$(PY) benchmarks/bench_chain.py --small
 	$(PY) benchmarks/bench_ranking.py --small
 

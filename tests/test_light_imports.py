@@ -53,7 +53,7 @@ def test_the_check_sees_a_heavy_import():
 
 
 # Loaded by the ranking, not by what reads the files.
-LATER = ("scipy", "sparse_dot_topn", "openpyxl", "matcher.ranking.scoring", "matcher.ranking.blocks",
+LATER = ("scipy", "numba", "openpyxl", "matcher.ranking.scoring", "matcher.ranking.blocks",
          "matcher.reference.classifier")  # fmt: skip
 
 
@@ -64,6 +64,6 @@ def test_rank_reads_the_files_before_loading_the_ranking():
     first = ["matcher.cli", "matcher.ranking.from_files", "matcher.export.suggestions_file"]
     assert _loaded(first, LATER) == []
     assert _loaded(["matcher.ranking.blocks"], LATER) == [
-        "scipy", "sparse_dot_topn", "matcher.ranking.scoring", "matcher.ranking.blocks",
+        "scipy", "numba", "matcher.ranking.scoring", "matcher.ranking.blocks",
         "matcher.reference.classifier",
     ]  # fmt: skip

@@ -2,10 +2,10 @@
 
 One sparse product ranks, for every offer, all profiles by an approximation of the final score
 (text cosine + occupation link, each weighted as in the total) and keeps the best ``per_offer``;
-the same product the other way keeps the best ``per_profile`` offers of every profile, so that a
-person absent from every offer's short list still gets their own best offers. The product never
-materialises offers x profiles: ``sparse_dot_topn`` keeps the top-n of each row while it multiplies
-(n_threads=2: its default of "cores minus one" means one thread on these machines).
+the same product read by columns keeps the best ``per_profile`` offers of every profile, so that
+a person absent from every offer's short list still gets their own best offers. The product is
+made once and never materialised: matcher/features/topn.py keeps the top-n of each row and of
+each column while it multiplies (ties: the smaller position first).
 
 The text block of the product is the exact TF-IDF vector of the text component, so the text cosine
 of each candidate pair is read back from the product (minus the occupation block's part) instead
@@ -16,19 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sparse_dot_topn import sp_matmul_topn
 
 from matcher.features.sparse_ops import pair_keys, rowwise_dot
-
-
-def _topn(a: sp.csr_matrix, b: sp.csr_matrix, top_n: int, threads: int) -> sp.coo_matrix:
-    if a.shape[0] == 0 or b.shape[0] == 0 or top_n <= 0:
-        return sp.coo_matrix((a.shape[0], b.shape[0]), dtype=np.float32)
-    top_n = min(top_n, b.shape[0])
-    c = sp_matmul_topn(
-        a.astype(np.float32), b.T.tocsr().astype(np.float32), top_n=top_n, n_threads=threads
-    )
-    return c.tocoo()
+from matcher.features.topn import top_n_both
 
 
 def candidate_pairs(
@@ -48,10 +38,9 @@ def candidate_pairs(
     wo = np.float32(np.sqrt(max(occupation_weight, 0.0)))
     a = sp.hstack([text_offers * wt, occ_offers * wo], format="csr", dtype=np.float32)
     b = sp.hstack([text_profiles * wt, occ_profiles * wo], format="csr", dtype=np.float32)
-    by_offer = _topn(a, b, per_offer, threads)
-    by_profile = _topn(b, a, per_profile, threads)
-    o_pos = np.concatenate([by_offer.row, by_profile.col]).astype(np.int64)
-    p_pos = np.concatenate([by_offer.col, by_profile.row]).astype(np.int64)
+    by_offer, by_profile = top_n_both(a, b.T.tocsr(), per_offer, per_profile, threads)
+    o_pos = np.concatenate([by_offer.row, by_profile.row]).astype(np.int64)
+    p_pos = np.concatenate([by_offer.col, by_profile.col]).astype(np.int64)
     _, first = np.unique(pair_keys(o_pos, p_pos, b.shape[0]), return_index=True)
     o_pos, p_pos = o_pos[first], p_pos[first]
     # Text cosine = product - occupation part (exact up to float32 rounding).

@@ -6,10 +6,12 @@ same pairs are scored block by block and only each block's top k is kept:
 
 1. the context (prepared frames, TF-IDF rows, occupation tables, skills index) is computed
    once over all offers and profiles, as in ``score_pairs``;
-2. the best offers of every profile (the "per profile" half of the candidate search) come from
-   products of blocks of profiles against all offers;
-3. each block of offers gets its best profiles (the "per offer" half), adds the per-profile
-   pairs that fall in the block, scores them all and keeps its top k.
+2. both halves of the candidate search, the best profiles of every offer and the best offers
+   of every profile, come from one product of all offers with all profiles that keeps only
+   those (matcher/features/topn.py: ``candidates`` entries per offer and
+   ``candidates_per_profile`` per profile, 12 bytes each: 0.2 GiB at 50,000 x 500,000);
+3. each block of offers takes its best profiles, adds the per-profile pairs that fall in the
+   block, scores them all and keeps its top k.
 
 Every score is read per pair and the top k of an offer reads only that offer's pairs, so the
 suggestions are the same as those of ``rank`` whatever the block size (tested). Memory: the
@@ -20,8 +22,12 @@ With a Dask scheduler (``ranking.scheduler = "tcp://host:8786"`` or ``rank --sch
 context is scattered once (one copy; a worker fetches it from its holder on its first task and
 keeps it, so the profiles' matrices cross the network once per worker, not once per task), the
 blocks run as tasks and the driver gathers the kept pairs in block order: the same result as in
-this process (tested on a ``LocalCluster``). ``broadcast=True`` is not used: with several
-workers it was seen to hang in ``scatter`` (dask/distributed#4907).
+this process (tested on a ``LocalCluster``). On the cluster the two halves are products of
+their own (blocks of profiles against all offers; each block of offers against all profiles),
+which keep the same pairs with the same values: a pair's product is summed in the same order
+whichever side is the row, and ties go to the smaller position either way.
+``broadcast=True`` is not used: with several workers it was seen to hang in ``scatter``
+(dask/distributed#4907).
 Dask is imported only then: without a scheduler nothing of it is needed.
 """
 
@@ -35,11 +41,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sparse_dot_topn import sp_matmul_topn
 
 from matcher import fields as F
 from matcher.errors import UserError
 from matcher.features.sparse_ops import pair_keys, rowwise_dot
+from matcher.features.topn import top_n_both, top_n_rows
 from matcher.ranking import parallel
 from matcher.ranking.scoring import (
     COLUMNS,
@@ -114,9 +120,30 @@ def scaled_hstack(a: sp.csr_matrix, wa: np.float32, b: sp.csr_matrix, wb: np.flo
 
 def _topn(a: sp.csr_matrix, bt: sp.csr_matrix, top_n: int, threads: int) -> sp.coo_matrix:
     """Best ``top_n`` columns of each row of a @ bt (bt already transposed)."""
-    if a.shape[0] == 0 or bt.shape[1] == 0 or top_n <= 0:
-        return sp.coo_matrix((a.shape[0], bt.shape[1]), dtype=np.float32)
-    return sp_matmul_topn(a, bt, top_n=min(top_n, bt.shape[1]), n_threads=threads).tocoo()
+    return top_n_rows(a, bt, top_n, threads)
+
+
+def _both_ways(
+    ret: Retrieval, profiles_t: sp.csr_matrix, blocks: list[tuple[int, int]]
+) -> tuple[list[sp.coo_matrix], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Both halves of the candidate search from one product of all offers with all profiles:
+    the best profiles of each offer, cut by blocks of offers (rows from 0 in each block, as
+    :func:`offer_block` reads them), and the best offers of each profile (as
+    :func:`profile_side` gives them: the same pairs and values, tested)."""
+    by_offer, by_profile = top_n_both(ret.offers, profiles_t, ret.per_offer, ret.per_profile,
+                                      ret.threads)  # fmt: skip
+    row = by_offer.row.astype(np.int64)  # held by offer (matcher/features/topn.py)
+    best = []
+    for start, stop in blocks:
+        a, b = np.searchsorted(row, start), np.searchsorted(row, stop)
+        best.append(
+            sp.coo_matrix(
+                (by_offer.data[a:b], (row[a:b] - start, by_offer.col[a:b])),
+                shape=(stop - start, profiles_t.shape[1]),
+            )
+        )
+    side = (by_profile.row.astype(np.int64), by_profile.col.astype(np.int64), by_profile.data)
+    return best, side
 
 
 def profile_side(
@@ -238,16 +265,12 @@ def ranked_pairs(
             # Folded into the retrieval's rows; nothing reads them again (see the docstring).
             ctx.text_offers = sp.csr_matrix((ctx.text_offers.shape[0], 0), dtype=np.float32)
             ctx.text_profiles = sp.csr_matrix((ctx.text_profiles.shape[0], 0), dtype=np.float32)
-        clock.stage("candidates")  # the per-profile half of the search
-        offers_t = ret.offers_t()
-        side = _concat_side([profile_side(ret, offers_t, a, b) for a, b in profile_blocks])
-        del offers_t
+        clock.stage("candidates")  # both halves of the search, one product
+        profiles_t = ret.take_profiles_t()
+        best, side = _both_ways(ret, profiles_t, offer_blocks)
         sides = _split_side(side, offer_blocks)
         del side
-        profiles_t = ret.take_profiles_t()
         clock.stage(None)
-
-        best: list[sp.coo_matrix | None] = [None] * len(offer_blocks)
 
         def run(part: range) -> tuple[list[pd.DataFrame], dict[str, float]]:
             own: dict[str, float] = {}
@@ -258,15 +281,7 @@ def ranked_pairs(
         if two:
             # Each block reads the shared context only and keeps its own pairs: the last
             # blocks are scored in a forked child (most of a block is one thread: the pair
-            # scores, the skills compared, the top k), the same rows as in one pass. The
-            # products (two OpenMP threads) are all made here first: OpenMP's threads do not
-            # survive a fork, and a child that starts them again waits forever.
-            # Held at once: ``candidates`` entries per offer, 12 bytes each (12 MB at 10,000
-            # offers).
-            clock.stage("candidates")
-            for i, (a, b) in enumerate(offer_blocks):
-                best[i] = _topn(ret.offers[a:b], profiles_t, ret.per_offer, ret.threads)
-            clock.stage(None)
+            # scores, the skills compared, the top k), the same rows as in one pass.
             cut = len(offer_blocks) // 2
             (second, t2), (first, t1) = parallel.side_by_side(
                 lambda: run(range(cut, len(offer_blocks))), lambda: run(range(cut))

@@ -107,6 +107,7 @@ def _rank_files(
         def offers_here() -> tuple[list[ImportResult], pd.DataFrame, Referential]:
             # The referential and the ranking's modules are loaded here, while the profiles'
             # file is read: the second process reading it needs neither.
+            from matcher.features import topn
             from matcher.ranking.scoring import prepare_offer_side
 
             referential = default_referential()
@@ -115,6 +116,7 @@ def _rank_files(
             if offers.empty:
                 return results, offers, referential
             prepared = prepare_offer_side(offers, settings, referential, communes)
+            topn.warm_up()  # the candidate product's compiled code, while the profiles are read
             return results, prepared, referential
 
         def profiles_there() -> list[ImportResult]:
