@@ -37,12 +37,13 @@ import scipy.sparse as sp
 _LOW = np.uint64(0xFFFFFFFF)
 
 
-@numba.njit(nogil=True, cache=True)
+# Inlined in numba's IR: as calls, the kernel took 20 % longer (median of 3 in turns).
+@numba.njit(nogil=True, cache=True, inline="always")
 def _key(bits, i):
     return (np.uint64(bits) << np.uint64(32)) | (_LOW - np.uint64(i))
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, inline="always")
 def _push(heap, base, count, size, key):
     """Offer ``key`` to the heap ``heap[base:base + size]`` holding ``count`` entries, its
     smallest (worst) key at the root; returns the new count."""
