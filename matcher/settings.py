@@ -148,8 +148,9 @@ class RankingSettings:
     # skills index, write half of the reasons and half of the suggestions' CSV file
     # (matcher/ranking/parallel.py says when it is safe and when it pays).
     prepare_processes: int = 2
-    # Ranking by blocks (matcher/ranking/blocks.py): offers scored per block and profiles per
-    # block of the per-profile candidate product; they bound the memory, never the result.
+    # Ranking by blocks (matcher/ranking/blocks.py): offers scored per block and, on a Dask
+    # cluster, profiles per block of the per-profile candidate product (in one process the
+    # product is made once); they bound the memory, never the result.
     block_offers: int = 2000
     block_profiles: int = 50000
     # Dask scheduler that ranks the blocks ("tcp://host:8786"); empty: in this process.

@@ -118,11 +118,6 @@ def scaled_hstack(a: sp.csr_matrix, wa: np.float32, b: sp.csr_matrix, wb: np.flo
     return out
 
 
-def _topn(a: sp.csr_matrix, bt: sp.csr_matrix, top_n: int, threads: int) -> sp.coo_matrix:
-    """Best ``top_n`` columns of each row of a @ bt (bt already transposed)."""
-    return top_n_rows(a, bt, top_n, threads)
-
-
 def _both_ways(
     ret: Retrieval, profiles_t: sp.csr_matrix, blocks: list[tuple[int, int]]
 ) -> tuple[list[sp.coo_matrix], tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -151,7 +146,7 @@ def profile_side(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(offer positions, profile positions, product) of the best offers of profiles
     ``start:stop``."""
-    c = _topn(ret.profiles[start:stop], offers_t, ret.per_profile, ret.threads)
+    c = top_n_rows(ret.profiles[start:stop], offers_t, ret.per_profile, ret.threads)
     return c.col.astype(np.int64), c.row.astype(np.int64) + start, c.data
 
 
@@ -169,12 +164,11 @@ def offer_block(
 ) -> pd.DataFrame:
     """Scored pairs kept for offers ``start:stop``: their candidates (best profiles of each
     offer, plus ``side``: the per-profile pairs of these offers), scored, top ``k`` per offer.
-    ``best``: the best profiles of each offer when already found (:func:`_topn` of the
-    block's rows)."""
+    ``best``: the best profiles of each offer when already found (:func:`_both_ways`)."""
     clock = Clock(None)
     clock.stage("candidates")
-    c = best if best is not None else _topn(ret.offers[start:stop], profiles_t, ret.per_offer,
-                                            ret.threads)  # fmt: skip
+    c = best if best is not None else top_n_rows(ret.offers[start:stop], profiles_t,
+                                                 ret.per_offer, ret.threads)  # fmt: skip
     o_pos = np.concatenate([c.row.astype(np.int64) + start, side[0]])
     p_pos = np.concatenate([c.col.astype(np.int64), side[1]])
     total = np.concatenate([c.data, side[2]]).astype(np.float64)
@@ -256,9 +250,9 @@ def ranked_pairs(
     if two:
         count = max(2, len(offer_blocks) + len(offer_blocks) % 2)
         offer_blocks = list(_ranges(n_o, -(-n_o // count)))
-    profile_blocks = list(_ranges(n_p, r.block_profiles))
     clock.stage(None)
     if scheduler:
+        profile_blocks = list(_ranges(n_p, r.block_profiles))
         kept = _on_dask(ctx, ret, profile_order, offer_blocks, profile_blocks, k, scheduler)
     else:
         if release and not ret.exact_text:

@@ -12,8 +12,8 @@ run over all the profiles. The forked child inherits the loaded referential and 
 (nothing is loaded twice) and sends its frame back through a pipe (pickle).
 
 Forking is only safe in a process that runs a single thread (a lock held by another thread at
-the fork would stay held in the child forever; OpenMP's pool, which the sparse top-n products
-start, does not survive it either: a child never starts those products): the dashboard, a
+the fork would stay held in the child forever; the candidate product's threads end before it
+returns, and a child never runs it): the dashboard, a
 Dask worker or any caller with threads prepares in one process. So do Windows and macOS (no
 safe fork) and small inputs (the fork and the pickling cost more than they save). Above
 :data:`FORK_UP_TO_PROFILES` (the national-scale run, whose memory bound comes first) only the

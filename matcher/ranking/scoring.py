@@ -4,9 +4,9 @@ The flow, each step a matrix operation over pair index arrays (never a loop over
 
 1. prepare both frames (normalised text, skills, codes, coordinates, flags), protected mentions
    scrubbed from free text first (matcher/features/protected.py);
-2. TF-IDF vectors and the occupation blocks; one sparse top-n product each way gives the
-   candidate pairs (the best profiles of every offer and the best offers of every profile) and
-   their text cosine (matcher/features/candidates.py);
+2. TF-IDF vectors and the occupation blocks; one sparse product, its top-n read by rows and by
+   columns, gives the candidate pairs (the best profiles of every offer and the best offers of
+   every profile) and their text cosine (matcher/features/candidates.py);
 3. skills, occupation, commute and constraints on the candidate pairs;
 4. total = weighted mean of the components (unknown ones take the neutral score) x a reach
    factor from the commute component (being near does not make a person fit a job, being out
