@@ -3,6 +3,10 @@ dense reference, ties to the smaller index, the same whatever the threads or the
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -136,3 +140,25 @@ def test_candidates_at_a_tie_go_to_the_first_profiles():
     o_pos, p_pos, cosine = candidate_pairs(text_o, text_p, occ_o, occ_p, 0.5, 0.5, 2, 1)
     assert p_pos.tolist() == [1, 2, 3, 4] and o_pos.tolist() == [0] * 4
     assert cosine.tolist() == pytest.approx([1.0] * 4)
+
+
+def test_without_a_folder_for_numba_cache_the_kernel_is_compiled_not_refused():
+    # numba refuses a cached function at import when no folder can hold its cache (read-only
+    # install and home); simulated in a new process, where the module is imported afresh.
+    code = """
+import numba.core.caching as caching
+def refuse(self, py_func):
+    raise RuntimeError("cannot cache function: no locator available")
+caching.FunctionCache.__init__ = refuse
+import logging, numpy as np, scipy.sparse as sp
+logging.basicConfig(level=logging.WARNING)
+from matcher.features.topn import top_n_both
+a = sp.csr_matrix(np.array([[1, 2], [0, 1]], dtype=np.float32))
+rows, cols = top_n_both(a, a.T.tocsr(), 1, 1)
+print(sorted(zip(rows.row.tolist(), rows.col.tolist(), rows.data.tolist())))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[(0, 0, 5.0), (1, 0, 2.0)]"
+    assert "compiled in each process" in done.stderr

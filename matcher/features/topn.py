@@ -16,19 +16,41 @@ value is summed over the two rows' common features in the order of the features,
 of a pair is the same float32 whichever side is the row (tested): the best offers of the profiles
 computed as rows of ``profiles @ offers.T`` are those found here as columns.
 
-The kernel is compiled by numba (cached on disk next to this file, or in ``NUMBA_CACHE_DIR``) and
-releases the GIL: ``threads`` Python threads share the rows, each with its own accumulator and its
-own column heaps, merged at the end. No thread pool outlives the call, so a process may fork after
-it (matcher/ranking/parallel.py).
+The kernel is compiled by numba (cached on disk next to this file, or in numba's user cache;
+:func:`_compiled` says what happens where neither can be written) and releases the GIL:
+``threads`` Python threads share the rows, each with its own accumulator and its own column
+heaps, merged at the end. No thread pool outlives the call, so a process may fork after it
+(matcher/ranking/parallel.py).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import numba
 import numpy as np
 import scipy.sparse as sp
+
+log = logging.getLogger(__name__)
+
+
+def _compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """``numba.njit`` with the compiled code cached on disk. Where no folder can hold the cache
+    (a read-only install and a read-only home: numba then refuses the function at import), the
+    function is compiled in each process instead (a few seconds), with a warning, not refused."""
+
+    def wrap(fn: Callable[..., Any]) -> Any:
+        try:
+            return numba.njit(cache=True, **options)(fn)
+        except RuntimeError as exc:
+            log.warning("numba cannot cache %s (%s): compiled in each process", fn.__name__, exc)
+            return numba.njit(**options)(fn)
+
+    return wrap
+
 
 # A heap entry is one uint64: the value's float32 bits (for a positive float the order of its bits
 # is the order of the values) above the complement of the index, so that a larger key is a larger
@@ -38,12 +60,12 @@ _LOW = np.uint64(0xFFFFFFFF)
 
 
 # Inlined in numba's IR: as calls, the kernel took 20 % longer (median of 3 in turns).
-@numba.njit(nogil=True, cache=True, inline="always")
+@_compiled(nogil=True, inline="always")
 def _key(bits, i):
     return (np.uint64(bits) << np.uint64(32)) | (_LOW - np.uint64(i))
 
 
-@numba.njit(nogil=True, cache=True, inline="always")
+@_compiled(nogil=True, inline="always")
 def _push(heap, base, count, size, key):
     """Offer ``key`` to the heap ``heap[base:base + size]`` holding ``count`` entries, its
     smallest (worst) key at the root; returns the new count."""
@@ -76,7 +98,7 @@ def _push(heap, base, count, size, key):
     return count
 
 
-@numba.njit(nogil=True, cache=True)
+@_compiled(nogil=True)
 def _kernel(
     a_ptr, a_ind, a_dat, b_ptr, b_ind, b_dat, n_cols, first, step,
     per_row, rows, row_cnt, per_col, cols, col_cnt, col_bar,
@@ -113,7 +135,7 @@ def _kernel(
         row_cnt[i] = count
 
 
-@numba.njit(nogil=True, cache=True)
+@_compiled(nogil=True)
 def _merge_columns(per_col, cols, cnt, more, more_cnt):
     """Add another thread's column heaps to these (the same order decides)."""
     for k in range(len(cnt)):
