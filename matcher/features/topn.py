@@ -185,14 +185,15 @@ def top_n_both(
     cols = [_heaps(n_cols, per_col) for _ in range(threads)]
     if n_rows and n_cols and (per_row or per_col) and a.nnz and bt.nnz:
         common = (a.indptr, a.indices, a.data, bt.indptr, bt.indices, bt.data, n_cols)
-        # Compiled (or read from the cache) once, before any thread starts: no row to read.
-        _kernel(a.indptr[:1], *common[1:], 0, 1, per_row, *rows[:2], per_col, *cols[0])
         args = [
             (*common, t, threads, per_row, *rows[:2], per_col, *cols[t]) for t in range(threads)
         ]
         if threads == 1:
             _kernel(*args[0])
         else:
+            # Compiled (or read from the cache) before the threads start, not by both at once:
+            # a call with no row to read.
+            _kernel(a.indptr[:1], *args[0][1:])
             workers = [threading.Thread(target=_kernel, args=arg) for arg in args]
             for w in workers:
                 w.start()

@@ -100,8 +100,8 @@ class Retrieval:
         return self.profiles.T.tocsr()
 
     def take_profiles_t(self) -> sp.csr_matrix:
-        """:meth:`profiles_t`, the profiles' rows dropped: once the per-profile half of the
-        search is done only the transpose is read (at 500,000 profiles each is ~0.5 GiB)."""
+        """:meth:`profiles_t`, the profiles' rows dropped: in this process both halves of the
+        search read the transpose only (at 500,000 profiles each is ~0.5 GiB)."""
         out = self.profiles_t()
         self.profiles = sp.csr_matrix((0, self.profiles.shape[1]), dtype=np.float32)
         return out

@@ -13,13 +13,12 @@ run over all the profiles. The forked child inherits the loaded referential and 
 
 Forking is only safe in a process that runs a single thread (a lock held by another thread at
 the fork would stay held in the child forever; the candidate product's threads end before it
-returns, and a child never runs it): the dashboard, a
-Dask worker or any caller with threads prepares in one process. So do Windows and macOS (no
-safe fork) and small inputs (the fork and the pickling cost more than they save). Above
-:data:`FORK_UP_TO_PROFILES` (the national-scale run, whose memory bound comes first) only the
-preparation of the profiles forks, and its child writes its part to temporary files a chunk at a
-time (:func:`prepare_two_ways`): its own memory is one chunk's, and this process ends up holding
-what it would have prepared alone.
+returns, and a child never runs it): the dashboard, a Dask worker or any caller with threads
+prepares in one process. So do Windows and macOS (no safe fork) and small inputs (the fork and
+the pickling cost more than they save). Above :data:`FORK_UP_TO_PROFILES` (the national-scale
+run, whose memory bound comes first) only the preparation of the profiles forks, and its child
+writes its part to temporary files a chunk at a time (:func:`prepare_two_ways`): its own memory
+is one chunk's, and this process ends up holding what it would have prepared alone.
 """
 
 from __future__ import annotations
