@@ -193,6 +193,43 @@ def test_constraints(overrides, broken):
     assert [c for c in constraints.CHECKS if out.at[0, c]] == ([broken] if broken else [])
 
 
+def test_constraint_rows_read_once_give_each_pair_its_checks():
+    """The rows' values read once from whole frames (what the blocks of a ranking share) give
+    every pair the checks of its own two rows: the same as each pair checked alone."""
+    rng = np.random.default_rng(3)
+    licences = [[], ["B"], ["C"], ["CE"], ["en cours"], ["B", "C"]]
+    contracts = [[], ["CDI"], ["CDD"], ["CDD", "CDI"], ["intérim"]]
+    flags = [True, False, None]
+    day = dt.date(2026, 12, 1)
+    n_o, n_p = 12, 30
+
+    def pick(values, n):
+        return [values[i] for i in rng.integers(0, len(values), n)]
+
+    offers = pd.DataFrame({
+        F.LICENCE_REQUIRED: pick(licences, n_o), F.CONTRACT_TYPE: pick(contracts, n_o),
+        F.WEEKLY_HOURS: pick([35.0, 20.0, None], n_o), F.NIGHTS: pick(flags, n_o),
+        F.WEEKENDS: pick(flags, n_o), F.SPLIT_SHIFTS: pick(flags, n_o),
+        F.START_DATE: pick([day, day + dt.timedelta(days=40), None], n_o),
+    })  # fmt: skip
+    profiles = pd.DataFrame({
+        F.LICENCE: pick(licences, n_p), F.CONTRACT_TYPES: pick(contracts, n_p),
+        F.WANTED_HOURS: pick([35.0, 24.0, None], n_p), F.NIGHTS: pick(flags, n_p),
+        F.WEEKENDS: pick(flags, n_p), F.SPLIT_SHIFTS: pick(flags, n_p),
+        F.AVAILABLE_FROM: pick([day, day + dt.timedelta(days=60), None], n_p),
+        F.RADIUS_KM: rng.uniform(5, 30, n_p),
+    })  # fmt: skip
+    o_pos, p_pos = rng.integers(0, n_o, 200), rng.integers(0, n_p, 200)
+    distance = rng.uniform(0, 50, 200)
+    got = constraints.broken_pairs(constraints.offer_rows(offers),
+                                   constraints.profile_rows(profiles), o_pos, p_pos, distance)  # fmt: skip
+    for i, (o, p) in enumerate(zip(o_pos, p_pos, strict=True)):
+        alone = constraints.broken_constraints(offers.iloc[[o]], profiles.iloc[[p]], np.array([0]),
+                                               np.array([0]), distance[[i]])  # fmt: skip
+        assert got.iloc[i].to_dict() == alone.iloc[0].to_dict()
+    assert got.to_numpy().any(axis=0).all()  # every check is broken by some pair
+
+
 def _cos(xo, xp, i, j):
     return float(xo[i].multiply(xp[j]).sum())
 

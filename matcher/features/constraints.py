@@ -6,11 +6,17 @@ the pair or lowers its score, as the settings say. Unknown values never break a 
 
 List-valued checks (licences, contracts) are decided once per distinct combination of values
 (a handful: "B", "B+C"...) in a small table, then read by the pairs through integer look-ups.
+What a check reads of each row (the ids of those combinations, hours, schedule flags, dates,
+radius) is read once per frame (:func:`offer_rows`, :func:`profile_rows`): a ranking by
+blocks scores tens of blocks of pairs against the same 100,000 profiles, and reading the
+profiles' cells again for each block (a Python call per cell) cost more than the checks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -61,15 +67,59 @@ def contract_refused(offered: tuple[str, ...], accepted: tuple[str, ...]) -> boo
     return bool(offered) and bool(accepted) and not (set(offered) & set(accepted))
 
 
-def _table_check(offer_col, profile_col, o_pos, p_pos, check) -> np.ndarray:
-    o_ids, o_vals = _factorise_lists(offer_col)
-    p_ids, p_vals = _factorise_lists(profile_col)
+@dataclass(frozen=True)
+class Rows:
+    """What the checks read of each row of a prepared frame (offers or profiles)."""
+
+    licence_ids: np.ndarray  # id of the row's licences (required by an offer, held by a person)
+    licences: list[tuple[str, ...]]  # the distinct sorted lists of licences
+    contract_ids: np.ndarray  # id of the contract types (offered, accepted)
+    contracts: list[tuple[str, ...]]
+    hours: np.ndarray  # weekly hours (offered, wanted), NaN when unknown
+    flags: np.ndarray  # rows x SCHEDULE_FLAGS, 1 / 0 / -1 (see flag_values)
+    days: np.ndarray  # start date of the offer, availability of the person (days, NaN)
+    radius: np.ndarray | None = None  # the person's radius (km); None for offers
+
+
+def _rows(frame: pd.DataFrame, licence: str, contract: str, hours: str, day: str) -> Rows:
+    licence_ids, licences = _factorise_lists(frame[licence])
+    contract_ids, contracts = _factorise_lists(frame[contract])
+    flags = np.empty((len(frame), len(SCHEDULE_FLAGS)), dtype=np.int8)
+    for i, flag in enumerate(SCHEDULE_FLAGS):
+        flags[:, i] = flag_values(frame[flag])
+    return Rows(
+        licence_ids, licences, contract_ids, contracts,
+        pd.to_numeric(frame[hours], errors="coerce").to_numpy(float), flags, days(frame[day]),
+    )  # fmt: skip
+
+
+def offer_rows(offers: pd.DataFrame) -> Rows:
+    """What the checks read of each prepared offer."""
+    return _rows(offers, F.LICENCE_REQUIRED, F.CONTRACT_TYPE, F.WEEKLY_HOURS, F.START_DATE)
+
+
+def profile_rows(profiles: pd.DataFrame) -> Rows:
+    """What the checks read of each prepared profile (the radius when the frame has it)."""
+    rows = _rows(profiles, F.LICENCE, F.CONTRACT_TYPES, F.WANTED_HOURS, F.AVAILABLE_FROM)
+    if F.RADIUS_KM not in profiles:
+        return rows
+    return dataclasses.replace(rows, radius=profiles[F.RADIUS_KM].to_numpy(float))
+
+
+def _table_check(
+    o_ids: np.ndarray,
+    o_vals: list[tuple[str, ...]],
+    p_ids: np.ndarray,
+    p_vals: list[tuple[str, ...]],
+    check,
+) -> np.ndarray:
+    """``check`` of each pair of ids, decided once per pair of distinct values."""
     table = np.array([[check(a, b) for b in p_vals] for a in o_vals], dtype=bool).reshape(
         len(o_vals), len(p_vals)
     )
     if table.size == 0:
-        return np.zeros(len(o_pos), dtype=bool)
-    return table[o_ids[o_pos], p_ids[p_pos]]
+        return np.zeros(len(o_ids), dtype=bool)
+    return table[o_ids, p_ids]
 
 
 def flag_values(series: pd.Series) -> np.ndarray:
@@ -98,35 +148,39 @@ def broken_constraints(
     """One boolean column per check, one row per pair. ``distance`` (km per pair) and
     ``tolerance`` (km, share of the radius) decide the distance check (never broken without
     distances)."""
-    o_pos, p_pos = np.asarray(offer_pos), np.asarray(profile_pos)
+    return broken_pairs(offer_rows(offers), profile_rows(profiles), offer_pos, profile_pos,
+                        distance, tolerance)  # fmt: skip
+
+
+def broken_pairs(
+    offers: Rows,
+    profiles: Rows,
+    offer_pos: np.ndarray,
+    profile_pos: np.ndarray,
+    distance: np.ndarray | None = None,
+    tolerance: tuple[float, float] = (2.0, 0.2),
+) -> pd.DataFrame:
+    """:func:`broken_constraints` from the rows' values read beforehand."""
+    o_pos, p_pos = np.asarray(offer_pos, dtype=np.int64), np.asarray(profile_pos, dtype=np.int64)
     out: dict[str, np.ndarray] = {}
-    out[LICENCE] = _table_check(
-        offers[F.LICENCE_REQUIRED], profiles[F.LICENCE], o_pos, p_pos, licence_missing
-    )
-    out[CONTRACT] = _table_check(
-        offers[F.CONTRACT_TYPE], profiles[F.CONTRACT_TYPES], o_pos, p_pos, contract_refused
-    )
-    oh = pd.to_numeric(offers[F.WEEKLY_HOURS], errors="coerce").to_numpy(float)
-    ph = pd.to_numeric(profiles[F.WANTED_HOURS], errors="coerce").to_numpy(float)
+    out[LICENCE] = _table_check(offers.licence_ids[o_pos], offers.licences,
+                                profiles.licence_ids[p_pos], profiles.licences,
+                                licence_missing)  # fmt: skip
+    out[CONTRACT] = _table_check(offers.contract_ids[o_pos], offers.contracts,
+                                 profiles.contract_ids[p_pos], profiles.contracts,
+                                 contract_refused)  # fmt: skip
     with np.errstate(invalid="ignore"):
-        out[HOURS] = np.abs(oh[o_pos] - ph[p_pos]) > HOURS_TOLERANCE
-
-    sched = np.zeros(len(o_pos), dtype=bool)
-    for flag in SCHEDULE_FLAGS:
-        need = flag_values(offers[flag])[o_pos] == 1
-        refused = flag_values(profiles[flag])[p_pos] == 0
-        sched |= need & refused
-    out[SCHEDULE] = sched
-
-    start = days(offers[F.START_DATE])
-    avail = days(profiles[F.AVAILABLE_FROM])
+        out[HOURS] = np.abs(offers.hours[o_pos] - profiles.hours[p_pos]) > HOURS_TOLERANCE
+    # A flag the offer needs (1) that the person refuses (0).
+    need = offers.flags[o_pos] == 1
+    refused = profiles.flags[p_pos] == 0
+    out[SCHEDULE] = (need & refused).any(axis=1)
     with np.errstate(invalid="ignore"):
-        out[AVAILABILITY] = avail[p_pos] > start[o_pos] + AVAILABILITY_GRACE_DAYS
-    if distance is None or F.RADIUS_KM not in profiles:
+        out[AVAILABILITY] = profiles.days[p_pos] > offers.days[o_pos] + AVAILABILITY_GRACE_DAYS
+    if distance is None or profiles.radius is None:
         out[DISTANCE] = np.zeros(len(o_pos), dtype=bool)
     else:
-        radius = profiles[F.RADIUS_KM].to_numpy(float)[p_pos]
-        out[DISTANCE] = beyond_radius(distance, radius, *tolerance)
+        out[DISTANCE] = beyond_radius(distance, profiles.radius[p_pos], *tolerance)
     return pd.DataFrame(out)
 
 

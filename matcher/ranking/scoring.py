@@ -183,6 +183,16 @@ class Context:
     trust_profiles: np.ndarray
     skill_index: skills.SkillIndex
     settings: Settings
+    # What the constraints read of each row, read once (see matcher/features/constraints.py);
+    # from the frames when not given.
+    offer_checks: constraints.Rows | None = None
+    profile_checks: constraints.Rows | None = None
+
+    def __post_init__(self) -> None:
+        if self.offer_checks is None:
+            self.offer_checks = constraints.offer_rows(self.offers)
+        if self.profile_checks is None:
+            self.profile_checks = constraints.profile_rows(self.profiles)
 
     def retrieval(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """The occupation blocks of the candidate product (matcher/features/occupation.py)."""
@@ -310,11 +320,9 @@ def score_candidates(
 
     clock.stage("constraints")
     policy = settings.constraints
-    # Only the rows the pairs touch: a block of 2,000 offers must not read 500,000 profiles.
-    uo, o_loc = np.unique(o_pos, return_inverse=True)
-    up, p_loc = np.unique(p_pos, return_inverse=True)
-    broken = constraints.broken_constraints(
-        po.iloc[uo], pp.iloc[up], o_loc, p_loc, dist,
+    assert ctx.offer_checks is not None and ctx.profile_checks is not None  # __post_init__
+    broken = constraints.broken_pairs(
+        ctx.offer_checks, ctx.profile_checks, o_pos, p_pos, dist,
         (policy.distance_tolerance_km, policy.distance_tolerance_share),
     )  # fmt: skip
     excluded = np.zeros(len(out), dtype=bool)
