@@ -25,7 +25,7 @@ $(VENV)/.runtime: requirements.txt
 # otherwise compile some sixty modules from source, a quarter of a second before it starts.
 # Run again by every target that runs the product; a module already compiled is skipped.
 COMPILE = $(PY) -m compileall -q matcher app.py app_pages serve.py >/dev/null
-bytecode: $(VENV)/.runtime
+bytecode: $(VENV)/.runtime ## compile the modules to bytecode (done at setup and by run, demo, bench)
 	@$(COMPILE)
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
