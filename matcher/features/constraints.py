@@ -14,9 +14,8 @@ profiles' cells again for each block (a Python call per cell) cost more than the
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -103,7 +102,7 @@ def profile_rows(profiles: pd.DataFrame) -> Rows:
     rows = _rows(profiles, F.LICENCE, F.CONTRACT_TYPES, F.WANTED_HOURS, F.AVAILABLE_FROM)
     if F.RADIUS_KM not in profiles:
         return rows
-    return dataclasses.replace(rows, radius=profiles[F.RADIUS_KM].to_numpy(float))
+    return replace(rows, radius=profiles[F.RADIUS_KM].to_numpy(float))
 
 
 def _table_check(

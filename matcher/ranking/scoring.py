@@ -169,8 +169,9 @@ def total_score(pairs: pd.DataFrame, settings: Settings) -> np.ndarray:
 @dataclass
 class Context:
     """What the pair scores read, computed once over all offers and profiles: the prepared
-    frames, the TF-IDF rows, the occupation tables and the skills index. A block of offers (in
-    this process or on a Dask worker, matcher/ranking/blocks.py) scores its pairs from it."""
+    frames, the TF-IDF rows, the occupation tables, the skills index and what the constraints
+    read of each row. A block of offers (in this process or on a Dask worker,
+    matcher/ranking/blocks.py) scores its pairs from it."""
 
     offers: pd.DataFrame
     profiles: pd.DataFrame
