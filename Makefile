@@ -32,7 +32,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-run: $(VENV)/.runtime bytecode ## set up, load the sample data on first run, open the dashboard
+run: bytecode ## set up, load the sample data on first run, open the dashboard
 	@case "$(DB)" in \
 	  postgres*://*) MATCHER_DB='$(DB)' $(PY) -m matcher db migrate ;; \
 	  *) test -f $(DB) || MATCHER_DB=$(DB) $(PY) -m matcher demo ;; \
@@ -84,7 +84,7 @@ format: $(VENV)/.dev ## format the code
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-demo: $(VENV)/.runtime bytecode ## (re)load the sample data into the database
+demo: bytecode ## (re)load the sample data into the database
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	MATCHER_DB=$(DB) $(PY) -m matcher demo
 
@@ -95,7 +95,7 @@ bench: $(VENV)/.dev bytecode ## benchmarks, small sizes: 1k x 10k chain vs bare 
 	$(PY) benchmarks/bench_chain.py --small
 	$(PY) benchmarks/bench_ranking.py --small
 
-bench-import: $(VENV)/.runtime bytecode ## benchmark: import of a 50,000-row offers workbook (time, memory)
+bench-import: bytecode ## benchmark: import of a 50,000-row offers workbook (time, memory)
 	$(PY) benchmarks/bench_import.py --rows 50000 --refusal
 
 bench-review: $(VENV)/.runtime ## benchmark: 16 writers x 200 decisions and crash loop, SQLite then PostgreSQL
