@@ -64,6 +64,8 @@ def test_rank_reads_the_files_before_loading_the_ranking():
     first = ["matcher.cli", "matcher.ranking.from_files", "matcher.export.suggestions_file"]
     assert _loaded(first, LATER) == []
     assert _loaded(["matcher.ranking.blocks"], LATER) == [
-        "scipy", "numba", "matcher.ranking.scoring", "matcher.ranking.blocks",
+        "scipy", "matcher.ranking.scoring", "matcher.ranking.blocks",
         "matcher.reference.classifier",
     ]  # fmt: skip
+    # numba only with the kernel of the large products (matcher/features/topn.py).
+    assert _loaded(["matcher.features.topn_kernel"], LATER) == ["scipy", "numba"]

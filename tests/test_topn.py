@@ -1,5 +1,6 @@
 """The top-n of a sparse product both ways (matcher/features/topn.py): the pairs and values of a
-dense reference, ties to the smaller index, the same whatever the threads or the side."""
+dense reference, ties to the smaller index, the same whatever the threads, the side, and the
+way (read dense by numpy, or the compiled kernel)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from matcher.features import topn
 from matcher.features.candidates import candidate_pairs
 from matcher.features.topn import top_n_both, top_n_rows
+
+# dense_up_to for each way: every product read dense, every product by the kernel.
+DENSE, KERNEL = 2**62, 0
+WAYS = pytest.mark.parametrize("way", [DENSE, KERNEL], ids=["dense", "kernel"])
 
 
 def _reference(a: sp.csr_matrix, b: sp.csr_matrix, per_row: int, per_col: int):
@@ -52,24 +58,26 @@ def _small_ints(rng: np.random.Generator, n: int, features: int) -> sp.csr_matri
         (7, 50, 50, 12, 5, 5, 2),
     ],
 )
+@WAYS
 def test_the_kept_pairs_and_values_are_those_of_the_dense_product(
-    seed, n_a, n_b, features, per_row, per_col, threads
+    seed, n_a, n_b, features, per_row, per_col, threads, way
 ):
     rng = np.random.default_rng(seed)
     a, b = _small_ints(rng, n_a, features), _small_ints(rng, n_b, features)
-    rows, cols = top_n_both(a, b.T.tocsr(), per_row, per_col, threads)
+    rows, cols = top_n_both(a, b.T.tocsr(), per_row, per_col, threads, dense_up_to=way)
     want_rows, want_cols = _reference(a, b, per_row, per_col)
     assert _as_dict(rows) == want_rows
     assert _as_dict(cols) == want_cols
 
 
-def test_a_worked_example():
+@WAYS
+def test_a_worked_example(way):
     # Features: a, b, c. Row 0 has a and b, row 1 has c only.
     a = sp.csr_matrix(np.array([[1, 1, 0], [0, 0, 2]], dtype=np.float32))
     # Columns: 0 = a (1), 1 = a + b (2), 2 = b (1), 3 = c (3), 4 = nothing shared.
     b = sp.csr_matrix(np.array([[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 3], [0, 0, 0]],
                                dtype=np.float32))  # fmt: skip
-    rows, cols = top_n_both(a, b.T.tocsr(), per_row=2, per_col=1)
+    rows, cols = top_n_both(a, b.T.tocsr(), per_row=2, per_col=1, dense_up_to=way)
     # Row 0: 2 (column 1), then 1 and 1 (columns 0 and 2): the tie goes to column 0.
     assert _as_dict(rows) == {(0, 1): 2.0, (0, 0): 1.0, (1, 3): 6.0}
     # Each column's best row; column 4 shares nothing with any row: none.
@@ -82,36 +90,80 @@ def _tfidf_like(rng: np.random.Generator, n: int, features: int) -> sp.csr_matri
     return sp.diags(1 / np.maximum(norms, 1e-9)).dot(m).astype(np.float32).tocsr()
 
 
-def test_the_columns_half_is_the_rows_half_of_the_other_side_value_for_value():
+@WAYS
+def test_the_columns_half_is_the_rows_half_of_the_other_side_value_for_value(way):
     rng = np.random.default_rng(11)
     offers, profiles = _tfidf_like(rng, 120, 300), _tfidf_like(rng, 700, 300)
-    _, by_profile = top_n_both(offers, profiles.T.tocsr(), 10, 5, threads=2)
-    as_rows = top_n_rows(profiles, offers.T.tocsr(), 5, threads=2)
+    _, by_profile = top_n_both(offers, profiles.T.tocsr(), 10, 5, threads=2, dense_up_to=way)
+    as_rows = top_n_rows(profiles, offers.T.tocsr(), 5, threads=2, dense_up_to=way)
     flipped = {(o, p): v for (p, o), v in _as_dict(as_rows).items()}
     assert len(flipped) > 2000
     assert _as_dict(by_profile) == flipped  # same pairs, bit-identical values
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3, 5])
-def test_threads_do_not_change_the_result(threads):
+@WAYS
+def test_threads_do_not_change_the_result(threads, way):
     rng = np.random.default_rng(5)
     a, b = _tfidf_like(rng, 90, 200), _tfidf_like(rng, 400, 200)
-    one = [_as_dict(m) for m in top_n_both(a, b.T.tocsr(), 7, 3, threads=1)]
-    assert [_as_dict(m) for m in top_n_both(a, b.T.tocsr(), 7, 3, threads=threads)] == one
+    one = [_as_dict(m) for m in top_n_both(a, b.T.tocsr(), 7, 3, threads=1, dense_up_to=way)]
+    got = top_n_both(a, b.T.tocsr(), 7, 3, threads=threads, dense_up_to=way)
+    assert [_as_dict(m) for m in got] == one
 
 
-def test_empty_sides_and_nothing_wanted_give_empty_matrices():
+@pytest.mark.parametrize("chunk", [2**20, 400, 37])
+def test_both_ways_give_the_same_pairs_and_the_same_float32_bits(monkeypatch, chunk):
+    # The dense way reads a few rows at a time (chunks of 1, 2 or many rows here); scipy's
+    # product and the kernel add the same float32 products in the same order.
+    monkeypatch.setattr(topn, "_CHUNK_CELLS", chunk)
+    rng = np.random.default_rng(23)
+    a, b = _tfidf_like(rng, 150, 120), _tfidf_like(rng, 300, 120)
+    a.data[::7] = a.data[1::7][: len(a.data[::7])]  # repeated values: ties between products
+    dense = top_n_both(a, b.T.tocsr(), 9, 4, threads=2, dense_up_to=DENSE)
+    kernel = top_n_both(a, b.T.tocsr(), 9, 4, threads=2, dense_up_to=KERNEL)
+    for d, k in zip(dense, kernel, strict=True):
+        assert d.nnz == k.nnz > 500
+        assert {key: np.float32(v).view(np.uint32) for key, v in _as_dict(d).items()} == {
+            key: np.float32(v).view(np.uint32) for key, v in _as_dict(k).items()
+        }
+    # The offers' half by offer, the profiles' half by profile (as the blocks cut them).
+    assert np.all(np.diff(dense[0].row) >= 0) and np.all(np.diff(dense[1].col) >= 0)
+
+
+def test_the_size_decides_the_way():
+    assert not topn.uses_kernel(1_000, 10_000)  # 1e7 cells: read dense
+    assert topn.uses_kernel(10_000, 100_000)
+    assert topn.uses_kernel(2, 3, dense_up_to=5) and not topn.uses_kernel(1, 5, dense_up_to=5)
+
+
+def test_a_small_product_loads_no_compiled_code():
+    code = """
+import sys, numpy as np, scipy.sparse as sp
+from matcher.features.topn import top_n_both
+a = sp.csr_matrix(np.array([[1, 2], [0, 1]], dtype=np.float32))
+rows, _ = top_n_both(a, a.T.tocsr(), 1, 1)
+print(sorted(zip(rows.row.tolist(), rows.col.tolist(), rows.data.tolist())), "numba" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[(0, 0, 5.0), (1, 0, 2.0)] False"
+
+
+@WAYS
+def test_empty_sides_and_nothing_wanted_give_empty_matrices(way):
     a = sp.csr_matrix(np.ones((3, 2), dtype=np.float32))
     for left, right, per in [(a[:0], a, 2), (a, a[:0], 2), (a, a, 0)]:
-        rows, cols = top_n_both(left, right.T.tocsr(), per, per)
+        rows, cols = top_n_both(left, right.T.tocsr(), per, per, dense_up_to=way)
         assert rows.shape == cols.shape == (left.shape[0], right.shape[0])
         assert rows.nnz == cols.nnz == 0
 
 
-def test_stored_zeros_are_no_candidates():
+@WAYS
+def test_stored_zeros_are_no_candidates(way):
     a = sp.csr_matrix((np.array([0.0, 1.0], dtype=np.float32), ([0, 0], [0, 1])), shape=(1, 2))
     b = sp.csr_matrix((np.array([5.0, 1.0], dtype=np.float32), ([0, 1], [0, 1])), shape=(2, 2))
-    rows, _ = top_n_both(a, b.T.tocsr(), 5)
+    rows, _ = top_n_both(a, b.T.tocsr(), 5, dense_up_to=way)
     assert _as_dict(rows) == {(0, 1): 1.0}  # column 0 only meets the stored zero
 
 
@@ -154,7 +206,7 @@ import logging, numpy as np, scipy.sparse as sp
 logging.basicConfig(level=logging.WARNING)
 from matcher.features.topn import top_n_both
 a = sp.csr_matrix(np.array([[1, 2], [0, 1]], dtype=np.float32))
-rows, cols = top_n_both(a, a.T.tocsr(), 1, 1)
+rows, cols = top_n_both(a, a.T.tocsr(), 1, 1, dense_up_to=0)
 print(sorted(zip(rows.row.tolist(), rows.col.tolist(), rows.data.tolist())))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -3,207 +3,155 @@ and, from the same multiply-adds, the best rows of every column.
 
 The candidate search needs both halves: the best profiles of each offer and the best offers of
 each profile. Two top-n products (``sparse_dot_topn``, one each way) made every multiply-add
-twice, and each walked a linked list of the columns a row touched. At 10,000 offers x 100,000
-profiles the product is 39 % dense, so here a row is accumulated into a dense array as wide as
-the columns, which is then read once from start to end: an entry enters the row's heap or its
-column's heap only when it beats that heap's worst kept value, a branch that is rarely taken
-once the heaps are full. On the 10,000 x 100,000 bench files (benchmarks/chain_data.py) both
-halves take 6-8 s on 2 threads, against 6.5-7 s for each of the two products before.
+twice, and each walked a linked list of the columns a row touched. Here the product is made
+once, in one of two ways by its size:
 
-Order, the same in every direction and every split of the work: a larger value first, then the
-smaller index. Only positive values are kept (pairs that share nothing are no candidates). A
-value is summed over the two rows' common features in the order of the features, so the product
-of a pair is the same float32 whichever side is the row (tested): the best offers of the profiles
-computed as rows of ``profiles @ offers.T`` are those found here as columns.
+- up to :data:`DENSE_UP_TO` cells (rows x columns), scipy multiplies a chunk of rows at a time
+  and numpy reads the chunk as a dense array: each entry becomes one integer key (below) and
+  ``np.partition`` keeps the largest keys of each row and of each column of the chunk; the
+  columns' keys of the chunks are merged at the end. No compiled code is loaded: at 1,000 x
+  10,000 this takes 0.6 s of CPU, where loading numba and the kernel alone took 0.5-0.9 s;
+- above, a kernel compiled by numba (:mod:`matcher.features.topn_kernel`) accumulates each row
+  into a dense array as wide as the columns and feeds heaps; at 10,000 offers x 100,000
+  profiles (39 % dense) both halves take 6-8 s on 2 threads, against 6.5-7 s for each of the
+  two products before.
 
-The kernel is compiled by numba (cached on disk next to this file, or in numba's user cache;
-:func:`_compiled` says what happens where neither can be written) and releases the GIL:
-``threads`` Python threads share the rows, each with its own accumulator and its own column
-heaps, merged at the end. No thread pool outlives the call, so a process may fork after it
-(matcher/ranking/parallel.py).
+Order, the same in every direction, every split of the work and both ways: a larger value
+first, then the smaller index. Only positive values are kept (pairs that share nothing are no
+candidates). A value is summed over the two rows' common features in the order of the
+features, by scipy's product as by the kernel (the same float32 additions, tested bit for bit),
+so the product of a pair is the same whichever side is the row: the best offers of the
+profiles computed as rows of ``profiles @ offers.T`` are those found here as columns.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
-import numba
 import numpy as np
 import scipy.sparse as sp
 
-log = logging.getLogger(__name__)
+# Up to this many cells (rows x columns), the product is read dense (see the module's
+# docstring): 64 MiB of float32 at most, a chunk at a time. At 1,000 x 10,000 the dense way
+# takes 0.6 s of CPU against 0.3 s for the kernel, plus 0.5-0.9 s to load the kernel in a new
+# process; the two costs meet near 2.5e7 cells.
+DENSE_UP_TO = 2**24
+# Cells of a chunk read dense at a time (4 MiB of float32, 8 MiB of keys).
+_CHUNK_CELLS = 2**20
 
-
-def _compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """``numba.njit`` with the compiled code cached on disk. Where no folder can hold the cache
-    (a read-only install and a read-only home: numba then refuses the function at import), the
-    function is compiled in each process instead (a few seconds), with a warning, not refused."""
-
-    def wrap(fn: Callable[..., Any]) -> Any:
-        try:
-            return numba.njit(cache=True, **options)(fn)
-        except RuntimeError as exc:
-            log.warning("numba cannot cache %s (%s): compiled in each process", fn.__name__, exc)
-            return numba.njit(**options)(fn)
-
-    return wrap
-
-
-# A heap entry is one uint64: the value's float32 bits (for a positive float the order of its bits
-# is the order of the values) above the complement of the index, so that a larger key is a larger
-# value, then a smaller index: one integer to compare and one array to touch per entry (3.4 s
-# against 4.0 s with a float and an index array, 2,000 x 100,000 on one thread).
+# A key is one uint64: the value's float32 bits (for a positive float the order of its bits is
+# the order of the values) above the complement of the index, so that a larger key is a larger
+# value, then a smaller index. A key at or under _LOW holds no value (0 is no candidate).
 _LOW = np.uint64(0xFFFFFFFF)
 
 
-# Inlined in numba's IR: as calls, the kernel took 20 % longer (median of 3 in turns).
-@_compiled(nogil=True, inline="always")
-def _key(bits, i):
-    return (np.uint64(bits) << np.uint64(32)) | (_LOW - np.uint64(i))
+def uses_kernel(n_rows: int, n_cols: int, dense_up_to: int = DENSE_UP_TO) -> bool:
+    """Whether a product of this size is made by the compiled kernel."""
+    return n_rows * n_cols > dense_up_to
 
 
-@_compiled(nogil=True, inline="always")
-def _push(heap, base, count, size, key):
-    """Offer ``key`` to the heap ``heap[base:base + size]`` holding ``count`` entries, its
-    smallest (worst) key at the root; returns the new count."""
-    if count < size:
-        pos = count
-        heap[base + pos] = key
-        while pos > 0:
-            par = (pos - 1) // 2
-            if heap[base + pos] < heap[base + par]:
-                heap[base + pos], heap[base + par] = heap[base + par], heap[base + pos]
-                pos = par
-            else:
-                break
-        return count + 1
-    if key <= heap[base]:
-        return count
-    heap[base] = key
-    pos = 0
-    while True:
-        child = 2 * pos + 1
-        if child >= size:
-            break
-        if child + 1 < size and heap[base + child + 1] < heap[base + child]:
-            child += 1
-        if heap[base + child] < heap[base + pos]:
-            heap[base + pos], heap[base + child] = heap[base + child], heap[base + pos]
-            pos = child
-        else:
-            break
-    return count
-
-
-@_compiled(nogil=True)
-def _kernel(
-    a_ptr, a_ind, a_dat, b_ptr, b_ind, b_dat, n_cols, first, step,
-    per_row, rows, row_cnt, per_col, cols, col_cnt, col_bar,
-):  # fmt: skip
-    """Rows ``first, first + step, ...`` of a @ b: their heaps, and the column heaps of this
-    share of the rows. Rows are read in increasing order and a row's columns too, so a value
-    equal to a heap's worst never enters it (the entry kept has the smaller index). Values are
-    compared by their bits (positive float32: the same order)."""
-    acc = np.zeros(n_cols, dtype=np.float32)
-    bits = acc.view(np.uint32)
-    for i in range(first, len(a_ptr) - 1, step):
-        for p in range(a_ptr[i], a_ptr[i + 1]):
-            j = a_ind[p]
-            v = a_dat[p]
-            for q in range(b_ptr[j], b_ptr[j + 1]):
-                acc[b_ind[q]] += v * b_dat[q]
-        base = i * per_row
-        count = 0
-        # The row's bar: 0 until its heap is full (any positive value enters), then its worst.
-        bar = np.uint32(0) if per_row > 0 else np.uint32(0xFFFFFFFF)
-        for k in range(n_cols):
-            x = bits[k]
-            acc[k] = 0
-            if x > bar or x > col_bar[k]:
-                if x > bar:
-                    count = _push(rows, base, count, per_row, _key(x, k))
-                    if count == per_row:
-                        bar = np.uint32(rows[base] >> np.uint64(32))
-                if x > col_bar[k]:
-                    c = _push(cols, k * per_col, col_cnt[k], per_col, _key(x, i))
-                    col_cnt[k] = c
-                    if c == per_col:
-                        col_bar[k] = np.uint32(cols[k * per_col] >> np.uint64(32))
-        row_cnt[i] = count
-
-
-@_compiled(nogil=True)
-def _merge_columns(per_col, cols, cnt, more, more_cnt):
-    """Add another thread's column heaps to these (the same order decides)."""
-    for k in range(len(cnt)):
-        base = k * per_col
-        for e in range(more_cnt[k]):
-            cnt[k] = _push(cols, base, cnt[k], per_col, more[base + e])
-
-
-def _heaps(n: int, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Heaps of ``size`` keys for ``n`` owners: keys, counts, bars (what enters must be above:
-    0, any positive value, until the heap is full; never when ``size`` is 0)."""
-    return (
-        np.zeros(n * size, dtype=np.uint64),
-        np.zeros(n, dtype=np.int64),
-        np.full(n, 0 if size else 0xFFFFFFFF, dtype=np.uint32),
-    )
-
-
-def _kept(
-    heap: np.ndarray, cnt: np.ndarray, size: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(owner, other index, value) of the entries the heaps hold, by owner."""
-    n = len(cnt)
-    held = np.arange(size)[None, :] < cnt[:, None]
+def _decode(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(owner, other index, value) of the keys held in ``keys`` (owners x size; a key at or
+    under _LOW holds nothing), by owner."""
+    n, size = keys.shape
+    held = keys > _LOW
     owner = np.broadcast_to(np.arange(n, dtype=np.int32)[:, None], (n, size))[held]
-    keys = heap.reshape(n, size)[held]
-    other = (np.uint64(0xFFFFFFFF) - (keys & np.uint64(0xFFFFFFFF))).astype(np.int32)
-    value = (keys >> np.uint64(32)).astype(np.uint32).view(np.float32)
+    kept = keys[held]
+    other = (_LOW - (kept & _LOW)).astype(np.int32)
+    value = (kept >> np.uint64(32)).astype(np.uint32).view(np.float32)
     return owner, other, value
 
 
+def _largest(keys: np.ndarray, n: int) -> np.ndarray:
+    """The ``n`` largest keys of each row of ``keys``, in no particular order."""
+    width = keys.shape[1]
+    if n >= width:
+        return keys
+    return np.partition(keys, width - n, axis=1)[:, width - n :]
+
+
+def _dense_keys(
+    a: sp.csr_matrix, bt: sp.csr_matrix, per_row: int, per_col: int, threads: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(rows x per_row, columns x per_col) keys of the best entries of ``a @ bt``, read dense a
+    chunk of rows at a time (chunks shared by ``threads`` threads: scipy's product and numpy's
+    partition release the GIL). A column's best rows are among the best of the chunks' columns,
+    so those are kept per chunk and merged."""
+    n_rows, n_cols = a.shape[0], bt.shape[1]
+    step = max(1, _CHUNK_CELLS // n_cols)
+    chunks = [(s, min(s + step, n_rows)) for s in range(0, n_rows, step)]
+    col_index = _LOW - np.arange(n_cols, dtype=np.uint64)
+    row_parts: list[np.ndarray] = [np.empty((0, per_row), dtype=np.uint64)] * len(chunks)
+    col_parts: list[np.ndarray] = [np.empty((n_cols, 0), dtype=np.uint64)] * len(chunks)
+
+    def read(first: int) -> None:
+        for c in range(first, len(chunks), threads):
+            s, e = chunks[c]
+            high = (a[s:e] @ bt).toarray().view(np.uint32).astype(np.uint64)
+            high <<= np.uint64(32)
+            if per_row:
+                row_parts[c] = _largest(high | col_index, per_row)
+            if per_col:
+                row_index = _LOW - np.arange(s, e, dtype=np.uint64)
+                by_col = np.bitwise_or(high.T, row_index, order="C")
+                col_parts[c] = _largest(by_col, per_col)
+
+    _in_threads(read, min(threads, len(chunks)))
+    rows = np.concatenate(row_parts) if per_row else np.zeros((n_rows, 0), dtype=np.uint64)
+    cols = _largest(np.hstack(col_parts), per_col)
+    return rows, cols
+
+
+def _in_threads(fn: Callable[[int], None], threads: int) -> None:
+    """``fn(0)``, ..., ``fn(threads - 1)``, each in its own thread (here when one); no thread
+    outlives the call, so the process may fork afterwards (matcher/ranking/parallel.py)."""
+    if threads <= 1:
+        fn(0)
+        return
+    workers = [threading.Thread(target=fn, args=(t,)) for t in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+
+
 def top_n_both(
-    a: sp.csr_matrix, bt: sp.csr_matrix, per_row: int, per_col: int = 0, threads: int = 2
+    a: sp.csr_matrix,
+    bt: sp.csr_matrix,
+    per_row: int,
+    per_col: int = 0,
+    threads: int = 2,
+    *,
+    dense_up_to: int = DENSE_UP_TO,
 ) -> tuple[sp.coo_matrix, sp.coo_matrix]:
     """The best ``per_row`` columns of every row of ``a @ bt`` and the best ``per_col`` rows of
-    every column, as two (rows of a) x (columns of bt) matrices holding only those values.
+    every column, as two (rows of a) x (columns of bt) matrices holding only those values, by
+    row and by column respectively.
 
-    ``a``: rows x features, ``bt``: features x columns, both float32 CSR with sorted indices (as
-    ``.T.tocsr()`` gives them). Ties: the smaller index first (see the module's docstring)."""
+    ``a``: rows x features, ``bt``: features x columns (CSR, as ``.T.tocsr()`` gives them; made
+    float32 with sorted indices when they are not). Ties: the smaller index first (see the
+    module's docstring). ``dense_up_to``: the size up to which the product is read dense; the
+    result is the same either way (tested)."""
     n_rows, n_cols = a.shape[0], bt.shape[1]
     if a.shape[1] != bt.shape[0]:
         raise ValueError(f"shapes {a.shape} and {bt.shape} do not multiply")
     per_row, per_col = max(0, min(per_row, n_cols)), max(0, min(per_col, n_rows))
     a, bt = _ready(a), _ready(bt)
-    rows = _heaps(n_rows, per_row)
-    threads = max(1, min(int(threads), n_rows or 1))
-    cols = [_heaps(n_cols, per_col) for _ in range(threads)]
+    threads = max(1, int(threads))
+    rows = np.zeros((n_rows, per_row), dtype=np.uint64)
+    cols = np.zeros((n_cols, per_col), dtype=np.uint64)
     if n_rows and n_cols and (per_row or per_col) and a.nnz and bt.nnz:
-        common = (a.indptr, a.indices, a.data, bt.indptr, bt.indices, bt.data, n_cols)
-        args = [
-            (*common, t, threads, per_row, *rows[:2], per_col, *cols[t]) for t in range(threads)
-        ]
-        if threads == 1:
-            _kernel(*args[0])
+        if uses_kernel(n_rows, n_cols, dense_up_to):
+            from matcher.features import topn_kernel
+
+            r_keys, c_keys = topn_kernel.heaps(a, bt, per_row, per_col, threads)
+            rows, cols = r_keys.reshape(n_rows, per_row), c_keys.reshape(n_cols, per_col)
         else:
-            # Compiled (or read from the cache) before the threads start, not by both at once:
-            # a call with no row to read.
-            _kernel(a.indptr[:1], *args[0][1:])
-            workers = [threading.Thread(target=_kernel, args=arg) for arg in args]
-            for w in workers:
-                w.start()
-            for w in workers:
-                w.join()
-            for more in cols[1:]:
-                _merge_columns(per_col, *cols[0][:2], *more[:2])
+            rows, cols = _dense_keys(a, bt, per_row, per_col, threads)
     shape = (n_rows, n_cols)
-    r_owner, r_other, r_val = _kept(*rows[:2], per_row)
-    c_owner, c_other, c_val = _kept(*cols[0][:2], per_col)
+    r_owner, r_other, r_val = _decode(rows)
+    c_owner, c_other, c_val = _decode(cols)
     return (
         sp.coo_matrix((r_val, (r_owner, r_other)), shape=shape),
         sp.coo_matrix((c_val, (c_other, c_owner)), shape=shape),
@@ -211,20 +159,27 @@ def top_n_both(
 
 
 def top_n_rows(
-    a: sp.csr_matrix, bt: sp.csr_matrix, per_row: int, threads: int = 2
+    a: sp.csr_matrix,
+    bt: sp.csr_matrix,
+    per_row: int,
+    threads: int = 2,
+    *,
+    dense_up_to: int = DENSE_UP_TO,
 ) -> sp.coo_matrix:
     """The best ``per_row`` columns of every row of ``a @ bt`` (:func:`top_n_both` without the
     columns' half)."""
-    return top_n_both(a, bt, per_row, 0, threads)[0]
+    return top_n_both(a, bt, per_row, 0, threads, dense_up_to=dense_up_to)[0]
 
 
 def warm_up() -> None:
-    """Load the compiled kernel now (from numba's cache: about 0.4 s in a new process; compiled
-    when there is none, a few seconds once), in this thread: a caller that has time to spare
-    while another process works (matcher/ranking/from_files.py) spends it here rather than
-    on the first product. Starts no thread, so the process may still fork."""
-    one = sp.csr_matrix(np.ones((1, 1), dtype=np.float32))
-    top_n_both(one, one, 1, 1, threads=1)
+    """Load the compiled kernel now (from numba's cache: 0.5-0.9 s in a new process, numba's
+    import included; compiled when there is none, a few seconds once), in this thread: a
+    caller that has time to spare while another process works (matcher/ranking/from_files.py)
+    spends it here rather than on the first large product. Starts no thread, so the process
+    may still fork."""
+    from matcher.features import topn_kernel
+
+    topn_kernel.warm_up()
 
 
 def _ready(m: sp.csr_matrix) -> sp.csr_matrix:
@@ -243,4 +198,4 @@ def _ready(m: sp.csr_matrix) -> sp.csr_matrix:
     return m
 
 
-__all__ = ["top_n_both", "top_n_rows", "warm_up"]
+__all__ = ["DENSE_UP_TO", "top_n_both", "top_n_rows", "uses_kernel", "warm_up"]

@@ -60,6 +60,29 @@ def read_files(
     return results
 
 
+def _rows_at_most(paths: Sequence[Path]) -> int:
+    """More rows than these files hold, cheaply: a delimited text's line breaks (a record has
+    at least one), else the file's bytes (a workbook or a JSON document: a row takes more than a
+    byte)."""
+    total = 0
+    for path in paths:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 20)
+            if (
+                head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
+                or head[:2] == b"PK"
+                or b"\0" in head[:512]
+            ):
+                total += Path(path).stat().st_size
+                continue
+            lines = 1
+            while head:
+                lines += head.count(b"\n")
+                head = fh.read(1 << 20)
+            total += lines
+    return total
+
+
 def _concat(results: list[ImportResult]) -> pd.DataFrame:
     return pd.concat([r.frame for r in results], ignore_index=True)
 
@@ -116,7 +139,10 @@ def _rank_files(
             if offers.empty:
                 return results, offers, referential
             prepared = prepare_offer_side(offers, settings, referential, communes)
-            topn.warm_up()  # the candidate product's compiled code, while the profiles are read
+            if topn.uses_kernel(len(offers), _rows_at_most(profile_paths)):
+                # The large product's compiled code, loaded while the profiles are read (a
+                # small product is read dense and needs none: the wrong guess costs time only).
+                topn.warm_up()
             return results, prepared, referential
 
         def profiles_there() -> list[ImportResult]:
