@@ -8,6 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from matcher import fields as F
@@ -215,17 +216,21 @@ def _report_existing(
 
 
 def content_keys(out: pd.DataFrame, fields) -> pd.Series:
-    """One hash per row of the canonical values: equal rows, equal keys."""
+    """One hash per row of the canonical values (as text; a missing value is ""): equal rows,
+    equal keys. Each column is hashed by pandas in C and the columns' hashes are combined."""
     if out.empty:
         return pd.Series([], dtype=object, index=out.index)
-    columns = {}
+    combined = np.zeros(len(out), dtype=np.uint64)
     for f in fields:
-        col = out[f]
-        if any(type(v) is list for v in col.to_numpy(dtype=object)):
-            col = col.map(_as_text)
-        columns[f] = col.astype("object").where(col.notna(), "").astype(str)
-    text = pd.DataFrame(columns, index=out.index)
-    return pd.util.hash_pandas_object(text, index=False).astype(str)
+        values = out[f].to_numpy(dtype=object)
+        if set(map(type, values)) - {str, type(None)}:  # lists, numbers, dates: as text
+            values = np.array([_as_text(v) for v in values], dtype=object)
+        else:
+            values = np.where(pd.isna(values), "", values)
+        # The multiplier spreads each column's hash before the next is mixed in, so that the
+        # same values in other columns give another key (as pandas combines hashes).
+        combined = combined * np.uint64(1_000_003) ^ pd.util.hash_array(values)
+    return pd.Series(combined.astype(str), index=out.index, dtype=object)
 
 
 def _as_text(v: object) -> str:
