@@ -113,11 +113,17 @@ def _collapse_pairs(text: str) -> str:
         left_words = out.split(" ")
         right_words = right.split(" ")
         done = False
-        for n in range(min(6, len(left_words), len(right_words)), 0, -1):
+        # Two variants share their first three folded characters (their common prefix, or
+        # they are equal): a left word whose first three differ from those of the right's
+        # first word cannot start a run of pairs, and is skipped before any comparison. A
+        # right side that does not start with a word drops nothing.
+        head = folds(right_words[0])[:3] if _WORD.match(right_words[0]) else None
+        top = min(6, len(left_words), len(right_words)) if head is not None else 0
+        for n in range(top, 0, -1):
+            if folds(left_words[-n])[:3] != head:
+                continue
             lw, rw = left_words[-n:], right_words[:n]
-            if all(
-                _folded_variants(folds(a), folds(b)) for a, b in zip(lw, rw, strict=True)
-            ) and _WORD.match(rw[0]):
+            if all(_folded_variants(folds(a), folds(b)) for a, b in zip(lw, rw, strict=True)):
                 out = " ".join([*left_words, *right_words[n:]])
                 done = True
                 break
