@@ -246,13 +246,16 @@ def _caces_repl(m: re.Match[str]) -> str:
     return prefix + " ".join(f"caces r{rec} cat {n}" for n in nums)
 
 
-# What any match of _JARGON_HINT contains ("ca" of caces, cariste, cat, categorie; or a
-# recommendation number), found without trying a word boundary at every character.
+# What any match of _JARGON_HINT contains: one of its words without the boundary before it
+# (a pattern that starts with letters is found by a fast scan for them, where the boundary is
+# tried at every character; "ca" is in most French texts, "cat" followed by a boundary in few),
+# or a recommendation number.
+_JARGON_WORD = re.compile(r"ca(?:ces|riste|t(?:egories?)?)\b")
 _JARGON_CLUE = re.compile(r"r\s?\d{3}")
 
 
 def _jargon_one(text: str) -> str:
-    if "ca" not in text and not _JARGON_CLUE.search(text):
+    if not (("ca" in text and _JARGON_WORD.search(text)) or _JARGON_CLUE.search(text)):
         return text
     if not _JARGON_HINT.search(text):
         return text
