@@ -303,6 +303,26 @@ def test_skill_keys_computed_while_preparing_give_the_same_index():
         )
 
 
+def test_the_offers_half_computed_first_gives_the_same_index():
+    offers = pd.Series([["Utiliser une autolaveuse", "Nettoyage des vitres"], [],
+                        ["Conduite de chariot", "Maîtrise de l'autolaveuse"]])  # fmt: skip
+    codes = pd.Series([["K2204"], [], []])  # the third offer has no code: any core skill
+    profiles = pd.Series([["autolaveuse"], ["nettoyage vitres", "chariot"]])
+    core = pd.DataFrame({"code": ["K2204", "N1101"],
+                         "skill": ["Utiliser une autolaveuse", "Conduite de chariot"]})  # fmt: skip
+    args = (80.0, core, 2.0, codes)
+    plain = skills.build_index(offers, profiles, *args)
+    side = skills.offer_side(offers, *args)
+    given = skills.build_index(pd.Series([], dtype=object), profiles, 80.0, offers=side)
+    assert plain.offer_vocab == given.offer_vocab and plain.profile_vocab == given.profile_vocab
+    for name in ("offer_skills", "profile_skills", "offer_order"):
+        a, b = getattr(plain, name), getattr(given, name)
+        assert (a != b).nnz == 0, name
+    # The core weights are in the half computed first: 2 for a core skill of the offer's job.
+    weights = dict(zip(side.vocab, side.skills.toarray()[0], strict=True))
+    assert sorted(w for w in weights.values() if w) == [1.0, 2.0]
+
+
 def test_kept_skill_keys_are_the_keys_and_are_read_back(tmp_path, monkeypatch):
     from matcher.paths import CACHE_ENV
 

@@ -369,6 +369,34 @@ def _core_weights(
     return out
 
 
+@dataclass
+class OfferSide:
+    """The offers' half of a :class:`SkillIndex` (vocabulary, readable forms, weighted skill
+    matrix, order of the skills): it reads no profile, so it can be computed before the
+    profiles are known, where a process has time to spare (matcher/ranking/from_files.py)."""
+
+    vocab: list[str]
+    raw: list[str]
+    skills: sp.csr_matrix
+    order: sp.csr_matrix | None
+
+
+def offer_side(
+    offer_lists: pd.Series,
+    threshold: float,
+    core: pd.DataFrame | None = None,
+    core_weight: float = 1.0,
+    offer_codes: pd.Series | None = None,
+    workers: int = 2,
+    offer_keys: pd.Series | None = None,
+) -> OfferSide:
+    """The offers' half of :func:`build_index` (same arguments)."""
+    ov, oraw, om, order = _incidence(offer_lists, offer_keys)
+    if core is not None and len(core) and core_weight != 1.0 and ov:
+        om = _core_weights(ov, om, offer_codes, core, threshold, core_weight, workers)
+    return OfferSide(ov, oraw, om, order)
+
+
 def build_index(
     offer_lists: pd.Series,
     profile_lists: pd.Series,
@@ -379,17 +407,21 @@ def build_index(
     workers: int = 2,
     offer_keys: pd.Series | None = None,
     profile_keys: pd.Series | None = None,
+    offers: OfferSide | None = None,
 ) -> SkillIndex:
     """Vocabularies and incidence matrices; keys match when their token_sort_ratio >=
     ``threshold`` (compared for the pairs scored). ``core``: the referential's core skills
     (columns code, skill).
     ``offer_keys`` / ``profile_keys``: the :func:`key_lists` of the lists, when the rows were
-    prepared with them (computed here otherwise; the same index either way)."""
-    ov, oraw, om, order = _incidence(offer_lists, offer_keys)
+    prepared with them (computed here otherwise; the same index either way).
+    ``offers``: :func:`offer_side` of the same offers and arguments, computed earlier (then
+    the offers' arguments are not read)."""
+    if offers is None:
+        offers = offer_side(offer_lists, threshold, core, core_weight, offer_codes, workers,
+                            offer_keys)  # fmt: skip
     pv, praw, pm, _ = _incidence(profile_lists, profile_keys)
-    if core is not None and len(core) and core_weight != 1.0 and ov:
-        om = _core_weights(ov, om, offer_codes, core, threshold, core_weight, workers)
-    return SkillIndex(ov, pv, om, pm, oraw, praw, order, threshold)
+    return SkillIndex(offers.vocab, pv, offers.skills, pm, offers.raw, praw, offers.order,
+                      threshold)  # fmt: skip
 
 
 def _sorted_keys(keys: list[str]) -> np.ndarray:

@@ -44,6 +44,7 @@ import scipy.sparse as sp
 
 from matcher import fields as F
 from matcher.errors import UserError
+from matcher.features.skills import OfferSide
 from matcher.features.sparse_ops import pair_keys, rowwise_dot
 from matcher.features.topn import top_n_both, top_n_rows
 from matcher.ranking import parallel
@@ -414,17 +415,19 @@ def rank_blocks(
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
     prepared_offers: pd.DataFrame | None = None,
+    offer_skills: OfferSide | None = None,
 ) -> pd.DataFrame:
     """Same suggestions as :func:`matcher.ranking.suggest.rank` (without allocation), computed
     by blocks of offers with bounded memory, in this process or on a Dask cluster
     (``scheduler``, default the settings' ``ranking.scheduler``). ``prepared_offers``: the
-    offers already prepared (:func:`matcher.ranking.scoring.prepare_offer_side`)."""
+    offers already prepared (:func:`matcher.ranking.scoring.prepare_offer_side`), and
+    ``offer_skills`` their :func:`matcher.ranking.scoring.offer_skill_side`."""
     settings = settings or Settings()
     if offers.empty or profiles.empty:
         return pd.DataFrame(columns=COLUMNS)
     with parallel.collector_paused(len(profiles) <= parallel.FORK_UP_TO_PROFILES):
         return _rank_blocks(offers, profiles, settings, referential, communes, top_k, scheduler,
-                            progress, timings, prepared_offers)  # fmt: skip
+                            progress, timings, prepared_offers, offer_skills)  # fmt: skip
 
 
 def _rank_blocks(
@@ -438,12 +441,14 @@ def _rank_blocks(
     progress: Progress | None,
     timings: dict[str, float] | None,
     prepared_offers: pd.DataFrame | None,
+    offer_skills: OfferSide | None,
 ) -> pd.DataFrame:
     referential = referential if referential is not None else default_referential()
     communes = communes if communes is not None else builtin_communes()
     k = top_k or settings.ranking.top_k
     clock = Clock(progress)
-    ctx = build_context(offers, profiles, settings, referential, communes, clock, prepared_offers)
+    ctx = build_context(offers, profiles, settings, referential, communes, clock, prepared_offers,
+                        offer_skills)  # fmt: skip
     clock.stage(None)
     if timings is not None:
         timings.update(clock.timings)

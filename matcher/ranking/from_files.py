@@ -29,6 +29,7 @@ from matcher.settings import Settings
 # after the profiles' file is given to a second process: that import (a third of a second)
 # then runs while the file is read, not before.
 if TYPE_CHECKING:
+    from matcher.features.skills import OfferSide
     from matcher.ranking.scoring import Progress
     from matcher.reference.referential import Referential
 
@@ -127,28 +128,30 @@ def _rank_files(
     communes = builtin_communes()  # read by both sides: loaded once, before any fork
     if early:
 
-        def offers_here() -> tuple[list[ImportResult], pd.DataFrame, Referential]:
+        def offers_here() -> tuple[list[ImportResult], pd.DataFrame, Referential, OfferSide | None]:
             # The referential and the ranking's modules are loaded here, while the profiles'
             # file is read: the second process reading it needs neither.
             from matcher.features import topn
-            from matcher.ranking.scoring import prepare_offer_side
+            from matcher.ranking.scoring import offer_skill_side, prepare_offer_side
 
             referential = default_referential()
             results = read_files(offer_paths, "offers", settings, on_report=on_report)
             offers = _concat(results)
             if offers.empty:
-                return results, offers, referential
+                return results, offers, referential, None
             prepared = prepare_offer_side(offers, settings, referential, communes)
+            # The offers' half of the skills index too: reading the profiles takes longer.
+            skills = offer_skill_side(prepared, settings, referential)
             if topn.uses_kernel(len(offers), _rows_at_most(profile_paths)):
                 # The large product's compiled code, loaded while the profiles are read (a
                 # small product is read dense and needs none: the wrong guess costs time only).
                 topn.warm_up()
-            return results, prepared, referential
+            return results, prepared, referential, skills
 
         def profiles_there() -> list[ImportResult]:
             return read_files(profile_paths, "profiles", settings, structure_of_file=True)
 
-        profile_results, (offer_results, prepared, referential) = parallel.side_by_side(
+        profile_results, (offer_results, prepared, referential, skills) = parallel.side_by_side(
             profiles_there, offers_here
         )
         for r in profile_results:
@@ -157,7 +160,7 @@ def _rank_files(
     else:
         offer_results = read_files(offer_paths, "offers", settings, on_report=on_report)
         profile_results = read_files(profile_paths, "profiles", settings, True, on_report)
-        referential, prepared = None, None
+        referential, prepared, skills = None, None, None
     from matcher.ranking.blocks import rank_blocks
     from matcher.ranking.scoring import COLUMNS
 
@@ -165,7 +168,8 @@ def _rank_files(
     if offers.empty or profiles.empty:
         return pd.DataFrame(columns=COLUMNS)
     return rank_blocks(offers, profiles, settings, referential, communes, top_k,
-                       progress=progress, timings=timings, prepared_offers=prepared)  # fmt: skip
+                       progress=progress, timings=timings, prepared_offers=prepared,
+                       offer_skills=skills)  # fmt: skip
 
 
 __all__ = ["FORK_FROM_BYTES", "FORK_UP_TO_BYTES", "rank_files", "read_files"]
