@@ -14,13 +14,14 @@ heaps, merged at the end. No thread pool outlives the call, so a process may for
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import numba
 import numpy as np
 import scipy.sparse as sp
+
+from matcher.features.topn import _LOW, _in_threads
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,9 @@ def _compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     return wrap
 
 
-# A heap entry is one uint64: the value's float32 bits (for a positive float the order of its bits
-# is the order of the values) above the complement of the index, so that a larger key is a larger
-# value, then a smaller index: one integer to compare and one array to touch per entry (3.4 s
-# against 4.0 s with a float and an index array, 2,000 x 100,000 on one thread).
-_LOW = np.uint64(0xFFFFFFFF)
+# A heap entry is one key (matcher/features/topn.py): one integer to compare and one array to
+# touch per entry (3.4 s against 4.0 s with a float and an index array, 2,000 x 100,000 on one
+# thread).
 
 
 # Inlined in numba's IR: as calls, the kernel took 20 % longer (median of 3 in turns).
@@ -155,19 +154,13 @@ def heaps(
     cols = [_heaps(n_cols, per_col) for _ in range(threads)]
     common = (a.indptr, a.indices, a.data, bt.indptr, bt.indices, bt.data, n_cols)
     args = [(*common, t, threads, per_row, *rows[:2], per_col, *cols[t]) for t in range(threads)]
-    if threads == 1:
-        _kernel(*args[0])
-    else:
+    if threads > 1:
         # Compiled (or read from the cache) before the threads start, not by both at once:
         # a call with no row to read.
         _kernel(a.indptr[:1], *args[0][1:])
-        workers = [threading.Thread(target=_kernel, args=arg) for arg in args]
-        for w in workers:
-            w.start()
-        for w in workers:
-            w.join()
-        for more in cols[1:]:
-            _merge_columns(per_col, *cols[0][:2], *more[:2])
+    _in_threads(lambda t: _kernel(*args[t]), threads)
+    for more in cols[1:]:
+        _merge_columns(per_col, *cols[0][:2], *more[:2])
     return rows[0], cols[0][0]
 
 
