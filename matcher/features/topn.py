@@ -42,8 +42,8 @@ _CHUNK_CELLS = 2**20
 
 # A key is one uint64: the value's float32 bits (for a positive float the order of its bits is
 # the order of the values) above the complement of the index, so that a larger key is a larger
-# value, then a smaller index. A key at or under _LOW holds no value (0 is no candidate).
-_LOW = np.uint64(0xFFFFFFFF)
+# value, then a smaller index. A key at or under LOW_BITS holds no value (0 is no candidate).
+LOW_BITS = np.uint64(0xFFFFFFFF)
 
 
 def uses_kernel(n_rows: int, n_cols: int, dense_up_to: int = DENSE_UP_TO) -> bool:
@@ -53,12 +53,12 @@ def uses_kernel(n_rows: int, n_cols: int, dense_up_to: int = DENSE_UP_TO) -> boo
 
 def _decode(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(owner, other index, value) of the keys held in ``keys`` (owners x size; a key at or
-    under _LOW holds nothing), by owner."""
+    under LOW_BITS holds nothing), by owner."""
     n, size = keys.shape
-    held = keys > _LOW
+    held = keys > LOW_BITS
     owner = np.broadcast_to(np.arange(n, dtype=np.int32)[:, None], (n, size))[held]
     kept = keys[held]
-    other = (_LOW - (kept & _LOW)).astype(np.int32)
+    other = (LOW_BITS - (kept & LOW_BITS)).astype(np.int32)
     value = (kept >> np.uint64(32)).astype(np.uint32).view(np.float32)
     return owner, other, value
 
@@ -81,7 +81,7 @@ def _dense_keys(
     n_rows, n_cols = a.shape[0], bt.shape[1]
     step = max(1, _CHUNK_CELLS // n_cols)
     chunks = [(s, min(s + step, n_rows)) for s in range(0, n_rows, step)]
-    col_index = _LOW - np.arange(n_cols, dtype=np.uint64)
+    col_index = LOW_BITS - np.arange(n_cols, dtype=np.uint64)
     row_parts: list[np.ndarray] = [np.empty((0, per_row), dtype=np.uint64)] * len(chunks)
     col_parts: list[np.ndarray] = [np.empty((n_cols, 0), dtype=np.uint64)] * len(chunks)
 
@@ -93,17 +93,17 @@ def _dense_keys(
             if per_row:
                 row_parts[c] = _largest(high | col_index, per_row)
             if per_col:
-                row_index = _LOW - np.arange(s, e, dtype=np.uint64)
+                row_index = LOW_BITS - np.arange(s, e, dtype=np.uint64)
                 by_col = np.bitwise_or(high.T, row_index, order="C")
                 col_parts[c] = _largest(by_col, per_col)
 
-    _in_threads(read, min(threads, len(chunks)))
+    in_threads(read, min(threads, len(chunks)))
     rows = np.concatenate(row_parts) if per_row else np.zeros((n_rows, 0), dtype=np.uint64)
     cols = _largest(np.hstack(col_parts), per_col)
     return rows, cols
 
 
-def _in_threads(fn: Callable[[int], None], threads: int) -> None:
+def in_threads(fn: Callable[[int], None], threads: int) -> None:
     """``fn(0)``, ..., ``fn(threads - 1)``, each in its own thread (here when one); no thread
     outlives the call, so the process may fork afterwards (matcher/ranking/parallel.py)."""
     if threads <= 1:

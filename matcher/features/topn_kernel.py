@@ -21,7 +21,7 @@ import numba
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.features.topn import _LOW, _in_threads
+from matcher.features.topn import LOW_BITS, in_threads
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def _compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
 # Inlined in numba's IR: as calls, the kernel took 20 % longer (median of 3 in turns).
 @_compiled(nogil=True, inline="always")
 def _key(bits, i):
-    return (np.uint64(bits) << np.uint64(32)) | (_LOW - np.uint64(i))
+    return (np.uint64(bits) << np.uint64(32)) | (LOW_BITS - np.uint64(i))
 
 
 @_compiled(nogil=True, inline="always")
@@ -158,7 +158,7 @@ def heaps(
         # Compiled (or read from the cache) before the threads start, not by both at once:
         # a call with no row to read.
         _kernel(a.indptr[:1], *args[0][1:])
-    _in_threads(lambda t: _kernel(*args[t]), threads)
+    in_threads(lambda t: _kernel(*args[t]), threads)
     for more in cols[1:]:
         _merge_columns(per_col, *cols[0][:2], *more[:2])
     return rows[0], cols[0][0]
