@@ -214,3 +214,21 @@ print(sorted(zip(rows.row.tolist(), rows.col.tolist(), rows.data.tolist())))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[(0, 0, 5.0), (1, 0, 2.0)]"
     assert "compiled in each process" in done.stderr
+
+
+def test_rank_bounds_the_profiles_rows_from_above_before_reading_them(tmp_path):
+    # rank loads the kernel while the profiles are read only when the offers times this bound
+    # exceed the dense way's size (matcher/ranking/from_files.py): it must never be under the
+    # rows a file holds.
+    from matcher.ranking.from_files import _rows_at_most
+
+    csv = tmp_path / "p.csv"
+    csv.write_text('ref;skills\nA1;"soudure\nmeulage"\nA2;x\nA3;y', encoding="utf-8")  # 3 rows
+    json = tmp_path / "p.json"
+    json.write_text('[{"ref": "A1"}, {"ref": "A2"}]', encoding="utf-8")  # one line, 2 rows
+    workbook = tmp_path / "p.xlsx"
+    workbook.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    assert _rows_at_most([csv]) == 5  # line breaks + 1: the quoted break counts too
+    assert _rows_at_most([json]) == json.stat().st_size >= 2
+    assert _rows_at_most([workbook]) == 104
+    assert _rows_at_most([csv, json]) == 5 + json.stat().st_size

@@ -10,7 +10,8 @@ once, in one of two ways by its size:
   and numpy reads the chunk as a dense array: each entry becomes one integer key (below) and
   ``np.partition`` keeps the largest keys of each row and of each column of the chunk; the
   columns' keys of the chunks are merged at the end. No compiled code is loaded: at 1,000 x
-  10,000 this takes 0.6 s of CPU, where loading numba and the kernel alone took 0.5-0.9 s;
+  10,000 this takes 0.45 s of CPU (0.25-0.35 s on 2 threads), where loading numba and the
+  kernel alone took 0.5-0.9 s;
 - above, a kernel compiled by numba (:mod:`matcher.features.topn_kernel`) accumulates each row
   into a dense array as wide as the columns and feeds heaps; at 10,000 offers x 100,000
   profiles (39 % dense) both halves take 6-8 s on 2 threads, against 6.5-7 s for each of the
@@ -33,9 +34,9 @@ import numpy as np
 import scipy.sparse as sp
 
 # Up to this many cells (rows x columns), the product is read dense (see the module's
-# docstring): 64 MiB of float32 at most, a chunk at a time. At 1,000 x 10,000 the dense way
-# takes 0.6 s of CPU against 0.3 s for the kernel, plus 0.5-0.9 s to load the kernel in a new
-# process; the two costs meet near 2.5e7 cells.
+# docstring), a chunk at a time. At 1,000 x 10,000 the dense way takes 0.45 s of CPU against
+# 0.25 s for the kernel, plus 0.5-0.9 s to load the kernel in a new process: the two costs meet
+# near 3.5e7 cells, and the bound stays under it.
 DENSE_UP_TO = 2**24
 # Cells of a chunk read dense at a time (4 MiB of float32, 8 MiB of keys).
 _CHUNK_CELLS = 2**20

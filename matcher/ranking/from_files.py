@@ -141,18 +141,18 @@ def _rank_files(
                 return results, offers, referential, None
             prepared = prepare_offer_side(offers, settings, referential, communes)
             # The offers' half of the skills index too: reading the profiles takes longer.
-            skills = offer_skill_side(prepared, settings, referential)
+            offer_skills = offer_skill_side(prepared, settings, referential)
             if topn.uses_kernel(len(offers), _rows_at_most(profile_paths)):
                 # The large product's compiled code, loaded while the profiles are read (a
                 # small product is read dense and needs none: the wrong guess costs time only).
                 topn.warm_up()
-            return results, prepared, referential, skills
+            return results, prepared, referential, offer_skills
 
         def profiles_there() -> list[ImportResult]:
             return read_files(profile_paths, "profiles", settings, structure_of_file=True)
 
-        profile_results, (offer_results, prepared, referential, skills) = parallel.side_by_side(
-            profiles_there, offers_here
+        profile_results, (offer_results, prepared, referential, offer_skills) = (
+            parallel.side_by_side(profiles_there, offers_here)
         )
         for r in profile_results:
             on_report(r)
@@ -160,7 +160,7 @@ def _rank_files(
     else:
         offer_results = read_files(offer_paths, "offers", settings, on_report=on_report)
         profile_results = read_files(profile_paths, "profiles", settings, True, on_report)
-        referential, prepared, skills = None, None, None
+        referential, prepared, offer_skills = None, None, None
     from matcher.ranking.blocks import rank_blocks
     from matcher.ranking.scoring import COLUMNS
 
@@ -169,7 +169,7 @@ def _rank_files(
         return pd.DataFrame(columns=COLUMNS)
     return rank_blocks(offers, profiles, settings, referential, communes, top_k,
                        progress=progress, timings=timings, prepared_offers=prepared,
-                       offer_skills=skills)  # fmt: skip
+                       offer_skills=offer_skills)  # fmt: skip
 
 
 __all__ = ["FORK_FROM_BYTES", "FORK_UP_TO_BYTES", "rank_files", "read_files"]
