@@ -270,9 +270,10 @@ def build_context(
     # The TF-IDF blocks, the skills index and the rows' tables read the same prepared frames
     # and not each other: with two processes the words block and the rows' tables are computed
     # in a forked child while this one builds the skills index and the titles block (the
-    # "text" stage is then inside the "skills" one). At 1,000 x 10,000 this side took 0.75 s
-    # and the child 0.57 s before the rows' tables (0.09 s, on one core after both) moved to
-    # the child.
+    # "text" stage is then inside the "skills" one). The rows' tables (0.1 s at 1,000 x 10,000)
+    # go with the words: run after both sides, they would be on one core. With the offers'
+    # half of the skills index computed earlier (matcher/ranking/from_files.py), both sides
+    # take 0.6-0.8 s there.
     if parallel.worth_forking(r.prepare_processes, len(pp)):
         (word_rows, tables), (index, title_rows) = parallel.side_by_side(
             lambda: (words(), rows()), lambda: (skill_index(), titles())
