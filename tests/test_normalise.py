@@ -7,6 +7,8 @@ from matcher.text.normalise import (
     canonical_jargon,
     collapse_gender,
     fold_text,
+    join_text,
+    normalise_columns,
     normalise_text,
     split_skills,
     split_titles,
@@ -136,6 +138,51 @@ def test_caces_1_and_cariste_cat_1_share_the_canonical_form():
 )
 def test_normalise_text(text, expected):
     assert normalise_text(pd.Series([text])).iloc[0] == expected
+
+
+@pytest.mark.parametrize(
+    "cells, expected",
+    [
+        # A CACES category, a recommendation number or "6 mois" is read within its cell only.
+        (
+            ["Conduite de transpalette (CACES R485)", "1 an préparateur"],
+            "conduit transpalet cac r485 gerbeur transpalet conducteur accompagn 1 an prepar",
+        ),
+        (["Cariste", "5 ans d'expérience"], "carist conduit chariot elev 5 ans experient"),
+        # Within a cell, as before: both categories, each expanded.
+        (
+            ["CACES R489 1 3", ""],
+            "cac r489 cat 1 transpalet gerbeur conducteur port "
+            "cac r489 cat 3 conduit chariot elev frontal",
+        ),
+        # Listed twice, counted twice; lists joined by ", "; missing cells leave no trace.
+        (["Agent(e) d'entretien", "Agent(e) d'entretien"], "agent entretien agent entretien"),
+        ([["ASH", "plonge"], None], "agent servic hospitali plongeur vaissel"),
+        ([None, None], ""),
+    ],
+)
+def test_normalise_columns(cells, expected):
+    frame = pd.DataFrame([cells], columns=["a", "b"], dtype=object)
+    assert normalise_columns(frame, ["a", "b"]).iloc[0] == expected
+
+
+def test_normalise_columns_is_the_joined_text_normalised_when_no_pattern_spans_two_cells():
+    """Cell by cell, the same words as the joined text (columns repeated, one missing), and
+    a category that the joined text would invent across two cells is not."""
+    frame = pd.DataFrame(
+        {
+            "title": ["Cuisinier/ère", "Agent(e) de propreté H/F", None, "Cariste"],
+            "skills": [["HACCP", "plonge"], "Vitres, sols", "ASH", "Conduite (CACES R489)"],
+            "experience": ["2 ans en EHPAD", None, "Ménage chez les particuliers", "3 mois"],
+        },
+        dtype=object,
+    )
+    columns = ["title", "title", "skills", "experience", "missing"]
+    got = normalise_columns(frame, columns)
+    joined = normalise_text(join_text(frame, columns))
+    assert got.iloc[:3].tolist() == joined.iloc[:3].tolist()
+    assert "cat 3" in joined.iloc[3] and "cat" not in got.iloc[3].split()
+    assert got.iloc[3].endswith("cac r489 conduit chariot elev 3 mois")
 
 
 @pytest.mark.parametrize(

@@ -101,13 +101,13 @@ def test_counts_equal_the_hashing_vectoriser_on_job_texts():
     from matcher.devtools.synthetic import synthetic_frames
     from matcher.features import text
     from matcher.reference.referential import builtin_referential
-    from matcher.text.normalise import fold_text, join_text, normalise_text
+    from matcher.text.normalise import fold_text, normalise_columns
 
     offers, profiles, _ = synthetic_frames(builtin_referential(), 200, 600, seed=5)
     texts = list(
         pd.concat([
-            normalise_text(join_text(offers, text.OFFER_TEXT_FIELDS)),
-            normalise_text(join_text(profiles, text.PROFILE_TEXT_FIELDS)),
+            normalise_columns(offers, text.OFFER_TEXT_FIELDS),
+            normalise_columns(profiles, text.PROFILE_TEXT_FIELDS),
         ])
     )  # fmt: skip
     titles = list(pd.concat([fold_text(offers[F.TITLE]), fold_text(profiles[F.TARGET_JOBS])]))

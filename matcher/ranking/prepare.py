@@ -30,7 +30,7 @@ from matcher.text.fold import fold_series
 from matcher.text.normalise import (
     abbreviations,
     join_text,
-    normalise_text,
+    normalise_columns,
     split_skills,
     split_titles,
     stop_words,
@@ -217,7 +217,7 @@ def prepare_offers(
     out = _ensure(offers, F.OFFER_FIELDS).reset_index(drop=True)
     out[F.SKILL_LIST] = skill_lists(out[F.SKILLS])
     out[F.SKILL_KEYS] = key_lists(out[F.SKILL_LIST])
-    out[F.TEXT_NORM] = normalise_text(join_text(out, OFFER_TEXT_FIELDS))
+    out[F.TEXT_NORM] = normalise_columns(out, OFFER_TEXT_FIELDS)
     r = settings.ranking
     occ = _occupations(
         out[F.ROME_CODE],
@@ -267,7 +267,7 @@ def prepare_profiles(
     training = split_skills(out[F.TRAINING])
     out[F.SKILL_LIST] = [list(dict.fromkeys(a + b)) for a, b in zip(skills, training, strict=True)]
     out[F.SKILL_KEYS] = key_lists(out[F.SKILL_LIST])
-    out[F.TEXT_NORM] = normalise_text(join_text(out, PROFILE_TEXT_FIELDS))
+    out[F.TEXT_NORM] = normalise_columns(out, PROFILE_TEXT_FIELDS)
     occ = _occupations(
         out[F.ROME_CODES],
         out[F.TARGET_JOBS],

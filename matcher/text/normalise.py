@@ -492,13 +492,34 @@ def split_titles(series: pd.Series) -> pd.Series:
     return pd.Series([list(table[c]) for c in codes], index=series.index, dtype=object)
 
 
+def _cell_text(column: pd.Series) -> pd.Series:
+    """A text column's cells as text: lists joined by ", ", missing cells ""."""
+    col = column.map(lambda v: ", ".join(v) if isinstance(v, list) else v)
+    return col.where(col.notna(), "").astype(str)
+
+
 def join_text(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """Concatenate text columns (lists joined by ", "), missing ones skipped."""
     out = pd.Series("", index=frame.index, dtype=object)
     for c in columns:
-        if c not in frame:
-            continue
-        col = frame[c].map(lambda v: ", ".join(v) if isinstance(v, list) else v)
-        col = col.where(col.notna(), "").astype(str)
-        out = out + " " + col
+        if c in frame:
+            out = out + " " + _cell_text(frame[c])
     return out.str.strip()
+
+
+def normalise_columns(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Each row's cells of ``columns`` (lists joined by ", ", missing columns skipped; a
+    column may be listed twice to count twice), each normalised by :func:`normalise_text` on
+    its own, then joined by spaces.
+
+    Cell by cell and not on :func:`join_text`: a column is normalised once per distinct cell
+    even when listed twice (the title is: a quarter of the work on people's text) and job
+    titles repeat where the whole texts do not; and nothing is read across two cells (a CACES
+    category, an abbreviation of two words or a gendered pair made of the end of one cell and
+    the start of the next). Everything else is the same, word for word: folding, the CACES
+    spellings, the abbreviations and the gendered forms read within a cell, and stop words and
+    stems word by word."""
+    done = {c: normalise_text(_cell_text(frame[c])) for c in dict.fromkeys(columns) if c in frame}
+    cells = [done[c].to_numpy(dtype=object) for c in columns if c in done]
+    out = [" ".join(filter(None, row)) for row in zip(*cells, strict=True)]
+    return pd.Series(out, index=frame.index, dtype=object)
