@@ -52,7 +52,8 @@ from matcher.text.normalise import fold_text
 
 log = logging.getLogger(__name__)
 
-STATE_VERSION = 4  # 4: prepared rows hold their skill keys (F.SKILL_KEYS)
+# 4: prepared rows hold their skill keys (F.SKILL_KEYS); 5: their text normalised cell by cell
+STATE_VERSION = 5
 # Rows added or changed since the text model was fitted, as a share of the rows it was fitted
 # on, past which the model is fitted again (and every offer re-scored).
 REFIT_SHARE = 0.2
