@@ -50,6 +50,27 @@ def test_fold_equals_the_plain_fold(text, keep, punctuation):
     )
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TEXTS | st.sampled_from(["\x00", "a\x00B", "Σ\x00Σ", "", " "]), max_size=8),
+       st.sampled_from(["", "+#", "_", "?", "é"]))  # fmt: skip
+def test_fold_many_equals_fold_of_each_text(texts, keep):
+    """Folded joined (one separator between texts, see SEPARATOR), then split: each text's own
+    folding, separators inside the texts and keeps the fast path cannot take included."""
+    from matcher.text.fold import fold_many
+
+    assert fold_many(texts, keep=keep) == [fold(t, keep=keep) for t in texts]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TEXTS | st.sampled_from(["r489", "cat", "ab\x00cd", "\x00", "a1"]), max_size=8),
+       st.sampled_from([r"\bcat\b", r"r\s?\d{3}", r"\d+", r"(?<![a-z])a", r"\s"]))  # fmt: skip
+def test_texts_matching_are_the_texts_a_search_finds(texts, pattern):
+    from matcher.text.fold import texts_matching
+
+    regex = re.compile(pattern)
+    assert texts_matching(texts, regex) == [i for i, t in enumerate(texts) if regex.search(t)]
+
+
 def test_fold_fast_paths_are_exercised():
     """The generated texts reach the branches (the test above could not fail otherwise)."""
     assert fold("Cœur  d'ÉLÈVE", keep="+#") == "coeur d eleve"
@@ -285,7 +306,8 @@ def test_split_skills_equals_the_plain_split_on_job_texts():
 JOB_TEXTS = st.lists(
     st.sampled_from(["Agent(e) d'entretien H/F", "CACES R389 cat 1", "caces 1 3 5", "ASH", "Cœur",
                      "Élève infirmière", "C++", "C#", "permis B", "vendeuse", "/", "-", ", ",
-                     "Cuisinier/ère", "SSIAP 1", "de la", "\n", "ΑΣ", "e\u0301", "x"]),
+                     "Cuisinier/ère", "SSIAP 1", "de la", "\n", "ΑΣ", "e\u0301", "x",
+                     "\x00", "ssiap\x00", "cat\x001", "r 489"]),
     max_size=10,
 ).map(" ".join)  # fmt: skip
 
@@ -293,8 +315,9 @@ JOB_TEXTS = st.lists(
 @settings(max_examples=250, deadline=None)
 @given(st.lists(JOB_TEXTS | TEXTS | st.none(), max_size=8))
 def test_batched_normalisation_equals_each_value_alone(values):
-    """fold_text, normalise_title and normalise_text (distinct values, stop words and stems
-    once per distinct word): the same as the per-value functions on each value."""
+    """fold_text, normalise_title, normalise_text, canonical_jargon and expand_abbreviations
+    (distinct values, folded, searched and expanded joined; stop words and stems once per
+    distinct word): the same as the per-value functions on each value."""
     import pandas as pd
 
     from matcher.text import normalise as N
@@ -302,7 +325,8 @@ def test_batched_normalisation_equals_each_value_alone(values):
     series = pd.Series(values, dtype=object, index=[5 + i for i in range(len(values))])
     each = [None if v is None else str(v) for v in values]
     for batched, one in ((N.fold_text, N._fold_one), (N.normalise_title, N._title_one),
-                         (N.normalise_text, N._normalise_one)):  # fmt: skip
+                         (N.normalise_text, N._normalise_one), (N.canonical_jargon, N._jargon_one),
+                         (N.expand_abbreviations, N._expand_one)):  # fmt: skip
         want = pd.Series(["" if v is None else one(v) for v in each], index=series.index,
                          dtype=object)  # fmt: skip
         pd.testing.assert_series_equal(batched(series), want)

@@ -244,27 +244,11 @@ _DIGITS_GATE = re.compile(
     r"|[1-9]\d{8})"
 )
 _REDACTING = (_EMAIL_AT, _DIGITS_GATE)
-# Between texts searched together: not a letter, digit, word character or space, so that no
-# look-around or word boundary at a text's edge reads differently than at the end of the text.
-_SEPARATOR = "\x00"
-
-
 # _QUICK, then the rest of the text: one match per text that has one, found in the texts joined
-# (no _QUICK match spans the separator, which is neither "@", a digit nor a blank).
-_QUICK_REST = re.compile(f"(?:{_QUICK.pattern})[^{_SEPARATOR}]*", re.I)
-
-
-def _with_quick(values: list[str]) -> list[int]:
-    """Positions of the texts in which ``_QUICK`` finds a match."""
-    import numpy as np
-
-    if not values:
-        return []
-    lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
-    starts = np.concatenate([[0], np.cumsum(lengths + len(_SEPARATOR))[:-1]])
-    found = [m.start() for m in _QUICK_REST.finditer(_SEPARATOR.join(values))]
-    # Sorted and distinct (a text holding the separator itself may be found twice).
-    return sorted(set((np.searchsorted(starts, found, side="right") - 1).tolist()))
+# by matcher.text.fold's separator ("\x00": not a letter, digit, word character or space, so
+# that no look-around or word boundary at a text's edge reads differently than at the end of
+# the text; no _QUICK match spans it, as it is neither "@", a digit nor a blank).
+_QUICK_REST = re.compile(f"(?:{_QUICK.pattern})[^\x00]*", re.I)
 
 
 def may_change(values: list[str]) -> np.ndarray:
@@ -276,18 +260,20 @@ def may_change(values: list[str]) -> np.ndarray:
     no match of any pattern, so every substitution leaves them as they are."""
     import numpy as np
 
+    from matcher.text.fold import SEPARATOR, texts_matching
+
     hit = np.zeros(len(values), dtype=bool)
     # ``redact_value`` returns a text without a digit, "@" or "at" as it is: only the others
     # are searched.
-    quick = _with_quick(values)
+    quick = texts_matching(values, _QUICK_REST)
     if len(quick) < len(values):
         hit[quick] = may_change([values[i] for i in quick])
         return hit
     if not values:
         return hit
     lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
-    starts = np.concatenate([[0], np.cumsum(lengths + len(_SEPARATOR))[:-1]])
-    joined = _SEPARATOR.join(values)
+    starts = np.concatenate([[0], np.cumsum(lengths + len(SEPARATOR))[:-1]])
+    joined = SEPARATOR.join(values)
     for regex in _REDACTING:
         spans = [m.span() for m in regex.finditer(joined)]
         if not spans:

@@ -1,8 +1,10 @@
 """Normalisation of French job text: Series in, Series out.
 
-Each stage is a plain ``str -> str`` function applied once per distinct value of the Series
-(``_per_value``): job text repeats a lot, and pandas' regex replacements run per element in
-Python anyway, so this is several times faster than chaining ``Series.str`` calls.
+Each stage runs once per distinct value of the Series (``_per_value``, ``_per_distinct``): job
+text repeats a lot, and pandas' regex replacements run per element in Python anyway, so this is
+several times faster than chaining ``Series.str`` calls. Folding, the CACES gate and the
+abbreviations run over the distinct texts joined (``fold_many``, ``texts_matching``, one
+substitution): a Python call per text costs more than the work on a short text.
 
 collapse_gender: "Agent(e)", "agent.e", "Agent / Agente", "cuisinier/ère" -> the first form,
     "H/F", "(F/H)" removed; works on raw text, so it can run before splitting a cell.
@@ -32,7 +34,7 @@ import pandas as pd
 import Stemmer  # PyStemmer: the Snowball stemmers compiled in C
 
 from matcher.paths import DATA_DIR
-from matcher.text.fold import fold
+from matcher.text.fold import SEPARATOR, fold, fold_many, texts_matching
 
 ABBREVIATIONS_FILE = DATA_DIR / "abreviations.csv"
 STOP_WORDS_FILE = DATA_DIR / "mots_vides.txt"
@@ -199,6 +201,13 @@ def _per_value(series: pd.Series, fn) -> pd.Series:
     return _map_back(codes, [fn(v) for v in uniques], series.index)
 
 
+def _per_distinct(series: pd.Series, many) -> pd.Series:
+    """Apply a ``list[str] -> list[str]`` function (one result per text, in order) to the
+    distinct values, then map the results back as :func:`_per_value` does."""
+    codes, uniques = _distinct_values(series)
+    return _map_back(codes, many(uniques), series.index)
+
+
 def collapse_gender(series: pd.Series) -> pd.Series:
     """Raw text with "H/F" removed and gendered forms collapsed to the first (masculine) form:
     "Agent(e) de propreté H/F" -> "Agent de propreté", "Agent / Agente de nettoyage" -> "Agent
@@ -215,10 +224,15 @@ def _fold_one(text: str) -> str:
     return fold(_collapse_one(text), keep="+#")
 
 
+def _fold_many(texts: list[str]) -> list[str]:
+    """:func:`_fold_one` of each text."""
+    return fold_many([_collapse_one(t) for t in texts], keep="+#")
+
+
 def fold_text(series: pd.Series) -> pd.Series:
     """Lower case, accents removed (œ -> oe), apostrophes and punctuation unified, "H/F" removed,
     gendered forms collapsed to the first form. Missing values become ""."""
-    return _per_value(series, _fold_one)
+    return _per_distinct(series, _fold_many)
 
 
 # -- jargon: CACES, permis, habilitations -----------------------------------------------------
@@ -265,10 +279,19 @@ def _jargon_one(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def _jargon_many(texts: list[str]) -> list[str]:
+    """:func:`_jargon_one` of each text, read only where its gate finds something: the gate's
+    two patterns are searched over the texts joined (no match of either holds the separator)."""
+    out = list(texts)
+    for i in sorted({*texts_matching(texts, _JARGON_WORD), *texts_matching(texts, _JARGON_CLUE)}):
+        out[i] = _jargon_one(texts[i])
+    return out
+
+
 def canonical_jargon(folded: pd.Series) -> pd.Series:
     """On folded text, one spelling for CACES and categories: "CACES 1", "cariste cat.1",
     "caces R 389 catégorie 1" -> "caces r489 cat 1" (with "cariste" kept when written)."""
-    return _per_value(folded, _jargon_one)
+    return _per_distinct(folded, _jargon_many)
 
 
 # -- abbreviations ------------------------------------------------------------------------------
@@ -323,10 +346,21 @@ def _expand_one(text: str) -> str:
     return pattern.sub(lambda m: table[m.group(0)], text)
 
 
+def _expand_many(texts: list[str]) -> list[str]:
+    """:func:`_expand_one` of each text, in one substitution over the texts joined: the pattern
+    is bounded by word boundaries, which the separator gives as the edges of a text do, and
+    neither a match nor an expansion holds it."""
+    pattern, table = abbreviations()
+    joined = SEPARATOR.join(texts)
+    if pattern is None or not texts or joined.count(SEPARATOR) != len(texts) - 1:
+        return [_expand_one(t) for t in texts]  # nothing to expand, or a text holds the separator
+    return pattern.sub(lambda m: table[m.group(0)], joined).split(SEPARATOR)
+
+
 def expand_abbreviations(folded: pd.Series) -> pd.Series:
     """Replace abbreviations (on folded text) by their normalised form, in a single pass so an
     expansion is never expanded again."""
-    return _per_value(folded, _expand_one)
+    return _per_distinct(folded, _expand_many)
 
 
 # -- stop words and stemming ---------------------------------------------------------------------
@@ -397,7 +431,7 @@ def normalise_title(series: pd.Series) -> pd.Series:
     """Folded, jargon made canonical, abbreviations expanded, but neither stop words removed nor
     stemmed: the form of short job titles compared by character n-grams ("ASH" -> "agent de
     service hospitalier"), where every letter helps against typos."""
-    return _per_value(series, _title_one)
+    return _per_distinct(series, lambda texts: _expand_many(_jargon_many(_fold_many(texts))))
 
 
 def _normalise_one(text: str) -> str:
@@ -428,9 +462,9 @@ def normalise_text(series: pd.Series) -> pd.Series:
     """Folded, jargon made canonical, abbreviations expanded, stop words removed, stemmed: the
     text the matcher compares. Computed once per distinct value; stop words and stems once per
     distinct word."""
-    codes, uniques = _distinct_values(series)
-    expanded = [_expand_one(_jargon_one(_fold_one(v))) for v in uniques]
-    return _map_back(codes, _stop_and_stem(expanded), series.index)
+    return _per_distinct(
+        series, lambda texts: _stop_and_stem(_expand_many(_jargon_many(_fold_many(texts))))
+    )
 
 
 # -- splitting cells ------------------------------------------------------------------------------
