@@ -307,7 +307,8 @@ JOB_TEXTS = st.lists(
     st.sampled_from(["Agent(e) d'entretien H/F", "CACES R389 cat 1", "caces 1 3 5", "ASH", "Cœur",
                      "Élève infirmière", "C++", "C#", "permis B", "vendeuse", "/", "-", ", ",
                      "Cuisinier/ère", "SSIAP 1", "de la", "\n", "ΑΣ", "e\u0301", "x",
-                     "\x00", "ssiap\x00", "cat\x001", "r 489"]),
+                     "\x00", "ssiap\x00", "cat\x001", "r 489", "MME", "agent.e", "vendeur-euse",
+                     "(e)", "\x00/", "H\x00/F", "  ", "\t"]),
     max_size=10,
 ).map(" ".join)  # fmt: skip
 
@@ -315,9 +316,10 @@ JOB_TEXTS = st.lists(
 @settings(max_examples=250, deadline=None)
 @given(st.lists(JOB_TEXTS | TEXTS | st.none(), max_size=8))
 def test_batched_normalisation_equals_each_value_alone(values):
-    """fold_text, normalise_title, normalise_text, canonical_jargon and expand_abbreviations
-    (distinct values, folded, searched and expanded joined; stop words and stems once per
-    distinct word): the same as the per-value functions on each value."""
+    """fold_text, normalise_title, normalise_text, canonical_jargon, expand_abbreviations and
+    collapse_gender over distinct values (folding, the CACES gate and the abbreviations over the
+    texts joined; stop words and stems once per distinct word): the same as the per-value
+    functions on each value."""
     import pandas as pd
 
     from matcher.text import normalise as N
@@ -326,7 +328,8 @@ def test_batched_normalisation_equals_each_value_alone(values):
     each = [None if v is None else str(v) for v in values]
     for batched, one in ((N.fold_text, N._fold_one), (N.normalise_title, N._title_one),
                          (N.normalise_text, N._normalise_one), (N.canonical_jargon, N._jargon_one),
-                         (N.expand_abbreviations, N._expand_one)):  # fmt: skip
+                         (N.expand_abbreviations, N._expand_one),
+                         (N.collapse_gender, N._collapse_one)):  # fmt: skip
         want = pd.Series(["" if v is None else one(v) for v in each], index=series.index,
                          dtype=object)  # fmt: skip
         pd.testing.assert_series_equal(batched(series), want)
