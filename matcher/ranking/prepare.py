@@ -19,7 +19,6 @@ from matcher.reference.geo import locate
 from matcher.reference.referential import (
     CODE,
     CONFIDENCE,
-    LABEL,
     Referential,
     close_codes,
     fold_codes,
@@ -48,7 +47,7 @@ MEANS = F.MEANS
 def warm_up(referential: Referential) -> None:
     """Load what preparing reads (the title classifier, the word lists), so that it is loaded
     once before :mod:`matcher.ranking.parallel` forks, not once in each process."""
-    _ = referential.classifier, referential.close_of
+    _ = referential.classifier, referential.close_of, referential.label_by_code
     stop_words()
     abbreviations()
 
@@ -86,7 +85,7 @@ def _occupations(
     results are shared by every row and every run (reference/title_results.py); only the few
     unsure ones pay for a classification of their own."""
     given_codes = fold_codes(given)
-    known = set(referential.codes[CODE])
+    known = referential.label_by_code
     given_codes = given_codes.map(lambda cs: [c for c in cs if c in known] or cs)
     title_lists = split_titles(titles)
     flat = title_lists.explode().dropna()
@@ -119,7 +118,7 @@ def _occupations(
     out = pd.DataFrame(index=titles.index)
     out[F.OCC_CODES] = given_codes.where(has_given, codes)
     out[F.OCC_CONFIDENCE] = conf.where(~has_given, 1.0)
-    labels = referential.codes.drop_duplicates(CODE).set_index(CODE)[LABEL].to_dict()
+    labels = referential.label_by_code
     out[F.OCC_LABEL] = [labels.get(cs[0]) if cs else None for cs in out[F.OCC_CODES]]
     # Close jobs once per distinct list of codes (a few thousand lists for 500,000 people);
     # each row gets its own copy of its list.

@@ -19,7 +19,7 @@ import pandas as pd
 from matcher import fields as F
 from matcher.features import constraints as C
 from matcher.features import occupation as O
-from matcher.reference.referential import CODE, LABEL, SECTOR, Referential
+from matcher.reference.referential import Referential
 from matcher.settings import Settings
 
 MAX_LISTED = 4  # skills named in a sentence before "et N autre(s)"
@@ -212,9 +212,7 @@ def build_reasons(
     distance, the broken constraints and the matched/missing skills)."""
     if top.empty:
         return []
-    codes = referential.codes.drop_duplicates(CODE)
-    labels = dict(zip(codes[CODE], codes[LABEL], strict=True))
-    sectors = dict(zip(codes[CODE], codes[SECTOR], strict=True)) if SECTOR in codes else {}
+    labels, sectors = referential.label_by_code, referential.sector_by_code
     o = top[F.OFFER_POS].to_numpy()
     p = top[F.PROFILE_POS].to_numpy()
 
