@@ -326,8 +326,15 @@ def test_batched_normalisation_equals_each_value_alone(values):
 
     series = pd.Series(values, dtype=object, index=[5 + i for i in range(len(values))])
     each = [None if v is None else str(v) for v in values]
-    for batched, one in ((N.fold_text, N._fold_one), (N.normalise_title, N._title_one),
-                         (N.normalise_text, N._normalise_one), (N.canonical_jargon, N._jargon_one),
+
+    def title_one(text: str) -> str:
+        return N._expand_one(N._jargon_one(N._fold_one(text)))
+
+    def normalise_one(text: str) -> str:
+        return N._stem_one(N._without_stop_words(title_one(text)))
+
+    for batched, one in ((N.fold_text, N._fold_one), (N.normalise_title, title_one),
+                         (N.normalise_text, normalise_one), (N.canonical_jargon, N._jargon_one),
                          (N.expand_abbreviations, N._expand_one),
                          (N.collapse_gender, N._collapse_one)):  # fmt: skip
         want = pd.Series(["" if v is None else one(v) for v in each], index=series.index,

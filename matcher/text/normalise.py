@@ -423,19 +423,16 @@ def stem(folded: pd.Series) -> pd.Series:
     return _per_value(folded, _stem_one)
 
 
-def _title_one(text: str) -> str:
-    return _expand_one(_jargon_one(_fold_one(text)))
+def _canonical_many(texts: list[str]) -> list[str]:
+    """Each text folded, its jargon made canonical and its abbreviations expanded."""
+    return _expand_many(_jargon_many(_fold_many(texts)))
 
 
 def normalise_title(series: pd.Series) -> pd.Series:
     """Folded, jargon made canonical, abbreviations expanded, but neither stop words removed nor
     stemmed: the form of short job titles compared by character n-grams ("ASH" -> "agent de
     service hospitalier"), where every letter helps against typos."""
-    return _per_distinct(series, lambda texts: _expand_many(_jargon_many(_fold_many(texts))))
-
-
-def _normalise_one(text: str) -> str:
-    return _stem_one(_without_stop_words(_expand_one(_jargon_one(_fold_one(text)))))
+    return _per_distinct(series, _canonical_many)
 
 
 def _stop_and_stem(texts: list[str]) -> list[str]:
@@ -462,9 +459,7 @@ def normalise_text(series: pd.Series) -> pd.Series:
     """Folded, jargon made canonical, abbreviations expanded, stop words removed, stemmed: the
     text the matcher compares. Computed once per distinct value; stop words and stems once per
     distinct word."""
-    return _per_distinct(
-        series, lambda texts: _stop_and_stem(_expand_many(_jargon_many(_fold_many(texts))))
-    )
+    return _per_distinct(series, lambda texts: _stop_and_stem(_canonical_many(texts)))
 
 
 # -- splitting cells ------------------------------------------------------------------------------
