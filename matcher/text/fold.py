@@ -45,6 +45,20 @@ def _ascii_spaces(keep: str) -> dict[int, str]:
     return {i: " " for i in range(128) if not kept.fullmatch(chr(i))}
 
 
+def _without_marks(text: str) -> str:
+    """A text that is not ASCII with its ligatures written out and its accents and other
+    combining marks removed (each character on its own: the same for texts joined)."""
+    for ligature, letters in _LIGATURES:
+        if ligature in text:
+            text = text.replace(ligature, letters)
+    text = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if not text.isascii():
+        marks = [c for c in set(text) if unicodedata.combining(c)]
+        if marks:
+            text = re.sub("[" + re.escape("".join(marks)) + "]", "", text)
+    return text
+
+
 def fold(text: object, *, keep: str = "", punctuation: bool = False) -> str:
     """Lower case, accents removed, œ -> oe and æ -> ae, spaces collapsed and trimmed.
 
@@ -54,14 +68,7 @@ def fold(text: object, *, keep: str = "", punctuation: bool = False) -> str:
         return ""
     text = str(text)
     if not text.isascii():
-        for ligature, letters in _LIGATURES:
-            if ligature in text:
-                text = text.replace(ligature, letters)
-        text = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
-        if not text.isascii():
-            marks = [c for c in set(text) if unicodedata.combining(c)]
-            if marks:
-                text = re.sub("[" + re.escape("".join(marks)) + "]", "", text)
+        text = _without_marks(text)
     text = text.lower()
     if not punctuation:
         if text.isascii():
@@ -100,16 +107,8 @@ def fold_many(texts: list[str], *, keep: str = "") -> list[str]:
     if "?" in keep or not keep.isascii() or joined.count(SEPARATOR) != len(texts) - 1:
         return [fold(t, keep=keep) for t in texts]  # a text holds the separator
     if not joined.isascii():
-        for ligature, letters in _LIGATURES:
-            if ligature in joined:
-                joined = joined.replace(ligature, letters)
-        joined = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", joined))
-        if not joined.isascii():
-            marks = [c for c in set(joined) if unicodedata.combining(c)]
-            if marks:
-                joined = re.sub("[" + re.escape("".join(marks)) + "]", "", joined)
         # What is left non-ASCII is an "other" (see fold): "?" is one too.
-        joined = joined.lower().encode("ascii", "replace").decode("ascii")
+        joined = _without_marks(joined).lower().encode("ascii", "replace").decode("ascii")
     else:
         joined = joined.lower()
     joined = joined.translate(_ascii_spaces_but_separator(keep))
