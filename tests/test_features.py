@@ -128,7 +128,7 @@ def test_skill_coverage_fuzzy_and_weighted():
     offers = pd.Series([["Utiliser une autolaveuse", "Nettoyage des sols", "Lavage des vitres"],
                         []])  # fmt: skip
     profiles = pd.Series([["utilisation autolaveuse", "nettoyage sols"], ["repassage"]])
-    idx = skills.build_index(offers, profiles, threshold=70.0)
+    idx = skills.build_index(skills.offer_side(offers, threshold=70.0), profiles)
     cov = skills.coverage(idx, np.array([0, 0, 1]), np.array([0, 1, 0]))
     assert cov[0] == pytest.approx(2 / 3)
     assert cov[1] == 0.0
@@ -143,12 +143,12 @@ def test_core_skills_weigh_more():
     profiles = pd.Series([["conduite chariot elevateur"]])
     core = pd.DataFrame({"code": ["N1101"], "skill": ["Conduite de chariot élévateur"]})
     idx = skills.build_index(
-        offers, profiles, 80.0, core=core, core_weight=2.0, offer_codes=pd.Series([["N1101"]])
+        skills.offer_side(offers, 80.0, core, 2.0, pd.Series([["N1101"]])), profiles
     )
     assert skills.coverage(idx, np.array([0]), np.array([0]))[0] == pytest.approx(2 / 4)
     # The same skill is not core for an offer of another job.
     idx = skills.build_index(
-        offers, profiles, 80.0, core=core, core_weight=2.0, offer_codes=pd.Series([["K2204"]])
+        skills.offer_side(offers, 80.0, core, 2.0, pd.Series([["K2204"]])), profiles
     )
     assert skills.coverage(idx, np.array([0]), np.array([0]))[0] == pytest.approx(1 / 3)
 
@@ -289,9 +289,10 @@ def test_skill_keys_computed_while_preparing_give_the_same_index():
     assert [len(k) for k in keys] == [2, 1, 0, 3]
     assert keys[0] == list(skills.skill_keys(pd.Series(profiles[0])))
     assert keys[3][2] == keys[0][0] == "autolaveur"  # "utiliser" is a generic word
-    plain = skills.build_index(offers, profiles, 80.0)
-    given = skills.build_index(offers, profiles, 80.0, offer_keys=skills.key_lists(offers),
-                               profile_keys=keys)  # fmt: skip
+    plain = skills.build_index(skills.offer_side(offers, 80.0), profiles)
+    given = skills.build_index(
+        skills.offer_side(offers, 80.0, offer_keys=skills.key_lists(offers)), profiles, keys
+    )
     assert plain.offer_vocab == given.offer_vocab and plain.profile_vocab == given.profile_vocab
     for name in ("offer_skills", "profile_skills", "offer_order"):
         a, b = getattr(plain, name), getattr(given, name)
@@ -299,7 +300,7 @@ def test_skill_keys_computed_while_preparing_give_the_same_index():
     assert plain.profile_sorted.tolist() == given.profile_sorted.tolist()
     with pytest.raises(ValueError, match="aligned"):
         skills.build_index(
-            offers, profiles, 80.0, profile_keys=keys.iloc[::-1].reset_index(drop=True)
+            skills.offer_side(offers, 80.0), profiles, keys.iloc[::-1].reset_index(drop=True)
         )
 
 
@@ -311,9 +312,11 @@ def test_the_offers_half_computed_first_gives_the_same_index():
     core = pd.DataFrame({"code": ["K2204", "N1101"],
                          "skill": ["Utiliser une autolaveuse", "Conduite de chariot"]})  # fmt: skip
     args = (80.0, core, 2.0, codes)
-    plain = skills.build_index(offers, profiles, *args)
-    side = skills.offer_side(offers, *args)
-    given = skills.build_index(pd.Series([], dtype=object), profiles, 80.0, offers=side)
+    plain = skills.build_index(skills.offer_side(offers, *args), profiles)
+    # As the early half is computed (matcher/ranking/scoring.py, offer_skill_side): with the
+    # keys the prepared offers hold.
+    side = skills.offer_side(offers, *args, offer_keys=skills.key_lists(offers))
+    given = skills.build_index(side, profiles)
     assert plain.offer_vocab == given.offer_vocab and plain.profile_vocab == given.profile_vocab
     for name in ("offer_skills", "profile_skills", "offer_order"):
         a, b = getattr(plain, name), getattr(given, name)

@@ -397,7 +397,8 @@ def _index_and_pairs(offer_lists, profile_lists, data, most: int):
     """The skills index of the lists, and up to ``most`` drawn pairs (list, offers, profiles)."""
     from matcher.features import skills
 
-    index = skills.build_index(pd.Series(offer_lists), pd.Series(profile_lists), 80.0)
+    index = skills.build_index(skills.offer_side(pd.Series(offer_lists), 80.0),
+                               pd.Series(profile_lists))  # fmt: skip
     n_o, n_p = len(offer_lists), len(profile_lists)
     pairs = data.draw(st.lists(st.tuples(st.integers(0, n_o - 1), st.integers(0, n_p - 1)),
                                max_size=most))  # fmt: skip

@@ -232,7 +232,8 @@ def rank_tfidf(es: EvalSet) -> list[np.ndarray]:
 def rank_fuzzy_skills(es: EvalSet, threshold: float = 80.0) -> list[np.ndarray]:
     """Share of the offer's skills found (fuzzy) in the profile's skills, nothing else."""
     index = S.build_index(
-        split_skills(es.offers[F.SKILLS]), split_skills(es.profiles[F.SKILLS]), threshold
+        S.offer_side(split_skills(es.offers[F.SKILLS]), threshold),
+        split_skills(es.profiles[F.SKILLS]),
     )
     n_o, n_p = len(es.offers), len(es.profiles)
     oi, pj = np.meshgrid(np.arange(n_o), np.arange(n_p), indexing="ij")

@@ -128,8 +128,8 @@ def _flat_keys(flat: np.ndarray) -> np.ndarray:
 
 def key_lists(lists: pd.Series) -> pd.Series:
     """The comparison key of every skill of each row's list (same index, lists aligned with the
-    skills); what :func:`build_index` reads when it is given them, so that the keys can be
-    computed where the rows are prepared (matcher/ranking/prepare.py)."""
+    skills); what :func:`offer_side` and :func:`build_index` read when given them, so that the
+    keys can be computed where the rows are prepared (matcher/ranking/prepare.py)."""
     _, flat, lengths = _flat(lists)
     keys = _flat_keys(flat).tolist() if len(flat) else []
     ends = np.cumsum(lengths).tolist()
@@ -372,13 +372,15 @@ def _core_weights(
 @dataclass
 class OfferSide:
     """The offers' half of a :class:`SkillIndex` (vocabulary, readable forms, weighted skill
-    matrix, order of the skills): it reads no profile, so it can be computed before the
-    profiles are known, where a process has time to spare (matcher/ranking/from_files.py)."""
+    matrix, order of the skills, the threshold keys match from): it reads no profile, so it
+    can be computed before the profiles are known, where a process has time to spare
+    (matcher/ranking/from_files.py)."""
 
     vocab: list[str]
     raw: list[str]
     skills: sp.csr_matrix
     order: sp.csr_matrix | None
+    threshold: float
 
 
 def offer_side(
@@ -390,38 +392,25 @@ def offer_side(
     workers: int = 2,
     offer_keys: pd.Series | None = None,
 ) -> OfferSide:
-    """The offers' half of :func:`build_index` (same arguments)."""
+    """The offers' half of a skills index: their vocabulary and incidence matrix; keys match
+    when their token_sort_ratio >= ``threshold`` (compared for the pairs scored). ``core``:
+    the referential's core skills (columns code, skill), weighing ``core_weight`` in an offer
+    of their job (``offer_codes``). ``offer_keys``: the :func:`key_lists` of the lists, when
+    the rows were prepared with them (computed here otherwise; the same index either way)."""
     ov, oraw, om, order = _incidence(offer_lists, offer_keys)
     if core is not None and len(core) and core_weight != 1.0 and ov:
         om = _core_weights(ov, om, offer_codes, core, threshold, core_weight, workers)
-    return OfferSide(ov, oraw, om, order)
+    return OfferSide(ov, oraw, om, order, threshold)
 
 
 def build_index(
-    offer_lists: pd.Series,
-    profile_lists: pd.Series,
-    threshold: float,
-    core: pd.DataFrame | None = None,
-    core_weight: float = 1.0,
-    offer_codes: pd.Series | None = None,
-    workers: int = 2,
-    offer_keys: pd.Series | None = None,
-    profile_keys: pd.Series | None = None,
-    offers: OfferSide | None = None,
+    offers: OfferSide, profile_lists: pd.Series, profile_keys: pd.Series | None = None
 ) -> SkillIndex:
-    """Vocabularies and incidence matrices; keys match when their token_sort_ratio >=
-    ``threshold`` (compared for the pairs scored). ``core``: the referential's core skills
-    (columns code, skill).
-    ``offer_keys`` / ``profile_keys``: the :func:`key_lists` of the lists, when the rows were
-    prepared with them (computed here otherwise; the same index either way).
-    ``offers``: :func:`offer_side` of the same offers and arguments, computed earlier (then
-    the offers' arguments are not read)."""
-    if offers is None:
-        offers = offer_side(offer_lists, threshold, core, core_weight, offer_codes, workers,
-                            offer_keys)  # fmt: skip
+    """The skills index of the offers' half (:func:`offer_side`) and the profiles' lists;
+    ``profile_keys`` as ``offer_keys`` there."""
     pv, praw, pm, _ = _incidence(profile_lists, profile_keys)
     return SkillIndex(offers.vocab, pv, offers.skills, pm, offers.raw, praw, offers.order,
-                      threshold)  # fmt: skip
+                      offers.threshold)  # fmt: skip
 
 
 def _sorted_keys(keys: list[str]) -> np.ndarray:

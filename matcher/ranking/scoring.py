@@ -256,8 +256,7 @@ def build_context(
     def skill_index() -> skills.SkillIndex:
         clock.stage("skills")
         offers = offer_skills or offer_skill_side(po, settings, referential)
-        return skills.build_index(po[F.SKILL_LIST], pp[F.SKILL_LIST], r.skill_threshold,
-                                  profile_keys=pp.get(F.SKILL_KEYS), offers=offers)  # fmt: skip
+        return skills.build_index(offers, pp[F.SKILL_LIST], pp.get(F.SKILL_KEYS))
 
     def rows() -> tuple[occupation.CodeTable, np.ndarray, np.ndarray, constraints.Rows,
                         constraints.Rows]:  # fmt: skip

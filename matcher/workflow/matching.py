@@ -42,6 +42,7 @@ from matcher.ranking.scoring import (
     Context,
     Scored,
     component_weights,
+    offer_skill_side,
     prepare_offer_side,
     prepare_profile_side,
     score_candidates,
@@ -329,7 +330,6 @@ def _digests(run: _Run, pool: pd.DataFrame):
 def _score_on(run: _Run, offers_idx: np.ndarray, sel: np.ndarray) -> tuple[Scored, np.ndarray]:
     """The candidate pairs ``sel`` (all of offers ``offers_idx``, or a few), scored over the rows
     they touch only (every score reads one pair)."""
-    r = run.settings.ranking
     o_pos, p_pos = run.o_pos, run.p_pos
     profiles_idx = np.unique(p_pos[sel])
     lo = np.full(len(run.offer_keys), -1, dtype=np.int64)
@@ -338,11 +338,8 @@ def _score_on(run: _Run, offers_idx: np.ndarray, sel: np.ndarray) -> tuple[Score
     lp[profiles_idx] = np.arange(len(profiles_idx))
     so = run.po.iloc[offers_idx].reset_index(drop=True)
     sp_ = run.pp.iloc[profiles_idx].reset_index(drop=True)
-    index = skills.build_index(
-        so[F.SKILL_LIST], sp_[F.SKILL_LIST], r.skill_threshold,
-        skills.core_skills(run.referential), r.core_skill_weight, so[F.OCC_CODES],
-        workers=r.threads, offer_keys=so.get(F.SKILL_KEYS), profile_keys=sp_.get(F.SKILL_KEYS),
-    )  # fmt: skip
+    index = skills.build_index(offer_skill_side(so, run.settings, run.referential),
+                               sp_[F.SKILL_LIST], sp_.get(F.SKILL_KEYS))  # fmt: skip
     ctx = Context(so, sp_, run.xo[offers_idx], run.xp[profiles_idx], run.table,
                   run.occ_o[offers_idx], run.occ_p[profiles_idx], run.trust_o[offers_idx],
                   run.trust_p[profiles_idx], index, run.settings)  # fmt: skip
