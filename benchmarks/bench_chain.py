@@ -12,10 +12,10 @@ Parts (``--only``, default all):
   profiles, ``sp_matmul_topn`` top-20 (2 threads), a CSV of the pairs written; (2) the product:
   ``python -m matcher rank --offers O.csv --profiles P.csv --top 20 --out S.csv`` (files to
   written suggestions, imports included); (3) the stages of `rank` in one run (imports,
-  reading the files, normalise, text, skills, candidates and scores by blocks, reasons,
-  writing) with the peak memory of each (resident; while a forked child runs, the processes'
-  proportional shares summed; sampled every 20 ms, less often when reading the shares costs
-  more). (1) and (2) run in turns, and each run of (2) is also compared with the run of (1)
+  reading the files, normalise, text, skills, then by blocks the candidates, scores, reasons
+  and file parts, then the file put together) with the peak memory of each (resident; while
+  a forked child runs, the processes' proportional shares summed; sampled every 20 ms, less
+  often when reading the shares costs more). (1) and (2) run in turns, and each run of (2) is also compared with the run of (1)
   just before it;
 - ``dask``: ranking by blocks on a ``LocalCluster`` of 1, 2, 4 workers (1 thread each) against
   the same run in one process (cluster start-up not counted; results checked equal);
@@ -52,8 +52,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 # "skills" is the skills index (fuzzy matching of the vocabularies); "blocks" the candidate
-# products, the pair scores and the top k, block by block (detailed under it).
-STAGES = ["imports", "read files", "normalise", "text", "skills", "blocks", "reasons", "write"]
+# products, the pair scores and the top k, block by block, then the reasons and each part of
+# the file (detailed under it); "write" the parts put together.
+STAGES = ["imports", "read files", "normalise", "text", "skills", "blocks", "write"]
 
 
 def load() -> str:
@@ -243,28 +244,31 @@ def stages(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
 
     sampler.enter = cpu_enter  # type: ignore[method-assign]
     sampler.enter("imports")
-    import pandas as pd
-
-    from matcher.export.suggestions_file import write_suggestions
-    from matcher.ranking.from_files import rank_files
+    from matcher.export.csv_file import CsvParts
+    from matcher.export.suggestions_file import suggestion_headers
+    from matcher.ranking.from_files import rank_files_rendered
     from matcher.settings import Settings
 
-    # The path of `python -m matcher rank` (with the bench's import limits): the profiles' file
-    # may be read in a second process while the offers are read and prepared ("read files").
+    # The path of `python -m matcher rank --out S.csv` (with the bench's import limits): the
+    # profiles' file may be read in a second process while the offers are read and prepared
+    # ("read files"); each part of the file is written where its offers were ranked, inside
+    # "blocks" (the reasons too: their seconds, summed over both processes, are listed under
+    # it); "write" puts the parts together.
     settings = Settings().replace(import_limits=_bench_limits())
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    result = rank_files([Path(offers_csv)], [Path(profiles_csv)], settings, 20,
-                        progress=sampler.enter, timings=timings)  # fmt: skip
-    ranked = time.perf_counter() - t
-    sampler.enter("write")
-    write_suggestions(result, Path(out_csv))
+    with CsvParts(Path(out_csv)) as parts:
+        rendered = rank_files_rendered([Path(offers_csv)], [Path(profiles_csv)], parts.render,
+                                       settings, 20, progress=sampler.enter,
+                                       timings=timings)  # fmt: skip
+        ranked = time.perf_counter() - t
+        sampler.enter("write")
+        rows = parts.write(rendered, suggestion_headers())
     sampler.stop()
-    _ = pd
     # Stages inside the blocks come from their own clocks (summed over the blocks); the
     # sampler gives the peak memory of the blocks as a whole.
     return {"times": sampler.times, "peaks": sampler.peaks, "inside": timings, "cpu": cpu,
-            "ranked_s": ranked, "rows": len(result)}  # fmt: skip
+            "ranked_s": ranked, "rows": rows}  # fmt: skip
 
 
 def dask_child(offers_csv: str, profiles_csv: str, workers: str) -> dict:
@@ -411,6 +415,8 @@ def part_chain(sizes: list[tuple[int, int]], repeat: int, with_baseline: bool) -
                 for sub, v in st["inside"].items():
                     if sub.startswith("blocks/"):
                         print(f"         {sub[7:]:<12} {v:8.2f} s")
+                for sub, label in (("reasons", "reasons"), ("write", "file parts")):
+                    print(f"         {label:<12} {st['inside'].get(sub, 0.0):8.2f} s")
         shutil.rmtree(out, ignore_errors=True)
 
 

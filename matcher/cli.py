@@ -88,7 +88,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
     # Only what reads the files is imported before the profiles' file is given to a second
     # process; the ranking's libraries are imported while it reads (matcher/ranking/from_files.py).
-    from matcher.export.suggestions_file import write_suggestions
+    from matcher.export.csv_file import CsvParts
+    from matcher.export.suggestions_file import suggestion_headers, write_suggestions
     from matcher.ranking import from_files, parallel
 
     settings = load_settings(args.settings)
@@ -103,6 +104,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     # The cycle collector is paused for the run and the writing (matcher/ranking/parallel.py;
     # resumed before writing, it would walk everything the run left).
     small = sum(Path(p).stat().st_size for p in args.profiles) <= from_files.FORK_UP_TO_BYTES
+    count = None
     with parallel.collector_paused(small):
         if args.allocate or settings.ranking.allocate:
             # The allocation (and scipy.optimize, a quarter of a second) only when asked for.
@@ -122,16 +124,27 @@ def cmd_rank(args: argparse.Namespace) -> int:
                 if allocation is not None:
                     _print_report(allocation.lines())
                 result = suggest.suggestions(scored, choice)[COLUMNS]
+        elif args.out is not None and str(args.out).lower().endswith(".csv"):
+            # By blocks of offers, as below; each part of the file is written by the process
+            # that ranked its offers (the suggestions are not sent from one to the other).
+            with CsvParts(Path(args.out)) as parts:
+                rendered = from_files.rank_files_rendered(args.offers, args.profiles,
+                                                          parts.render, settings, args.top,
+                                                          on_report=show)  # fmt: skip
+                count = parts.write(rendered, suggestion_headers())
         else:
             # By blocks of offers, on the Dask cluster with --scheduler: the same suggestions.
             # The profiles' files may be read in a second process (matcher/ranking/from_files.py).
             result = from_files.rank_files(args.offers, args.profiles, settings, args.top,
                                            on_report=show)  # fmt: skip
-        text = write_suggestions(result, args.out, settings.ranking.prepare_processes)
+        text = None
+        if count is None:
+            text = write_suggestions(result, args.out, settings.ranking.prepare_processes)
+            count = len(result)
     if text is not None:
         sys.stdout.write(text)
     else:
-        print(f"{len(result)} suggestions écrites dans {args.out}", file=sys.stderr)
+        print(f"{count} suggestions écrites dans {args.out}", file=sys.stderr)
     return 0
 
 

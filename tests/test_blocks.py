@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from matcher import fields as F
 from matcher.devtools.synthetic import synthetic_frames
 from matcher.errors import UserError
 from matcher.ranking.blocks import rank_blocks
@@ -74,7 +75,9 @@ def test_blocks_scored_on_two_processes_give_the_whole_ranking(world, whole, mon
     if not parallel.can_fork():
         pytest.skip("no safe fork here (threads, or not Linux): the blocks take one process")
     monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)  # 500 profiles: forks pay here
-    monkeypatch.setattr(blocks, "REASONS_SPLIT_FROM", 10**9)  # only the blocks' fork counted
+    # The reasons are written beside the blocks, in their two processes: never a fork of their
+    # own, however many pairs (a child forking again would run three processes on two cores).
+    monkeypatch.setattr(blocks, "REASONS_SPLIT_FROM", 2)
     calls: list[int] = []
     real = parallel.side_by_side
     monkeypatch.setattr(parallel, "side_by_side", lambda a, b: calls.append(1) or real(a, b))
@@ -86,12 +89,35 @@ def test_blocks_scored_on_two_processes_give_the_whole_ranking(world, whole, mon
     ref, offers, profiles = world
     settings = _blocks(Settings(), block_offers, 100_000)
     got = rank_blocks(offers, profiles, settings, ref)
-    # Preparation, TF-IDF beside the skills index, then the blocks: three forks.
+    # Preparation, TF-IDF beside the skills index, then the blocks and their reasons: three.
     assert len(calls) == 3
     offer_blocks = [b for b in seen if b and b[-1][1] == len(offers)][-1]
     sizes = [b - a for a, b in offer_blocks]
     assert len(offer_blocks) % 2 == 0 and max(sizes) - min(sizes) <= 1  # two equal halves
     pd.testing.assert_frame_equal(got, whole)
+
+
+def test_rendered_parts_are_made_where_their_offers_were_ranked(world, whole, monkeypatch):
+    """Two processes: each renders the suggestions of the offers it ranked; the parts, in
+    order, are the whole ranking."""
+    import os
+
+    from matcher.ranking import blocks, parallel
+
+    if not parallel.can_fork():
+        pytest.skip("no safe fork here (threads, or not Linux): the blocks take one process")
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    ref, offers, profiles = world
+    timings: dict[str, float] = {}
+    parts = blocks.rank_blocks_rendered(offers, profiles, lambda frame: (os.getpid(), frame),
+                                        _blocks(Settings(), 7, 100_000), ref,
+                                        timings=timings)  # fmt: skip
+    assert [pid == os.getpid() for pid, _ in parts] == [True, False]
+    first, second = parts[0][1], parts[1][1]
+    assert first[F.OFFER_REF].iloc[-1] != second[F.OFFER_REF].iloc[0]  # cut between offers
+    pd.testing.assert_frame_equal(pd.concat([first, second], ignore_index=True), whole)
+    assert timings["reasons"] > 0 and timings["write"] >= 0  # summed over both processes
+    assert blocks.rank_blocks_rendered(offers.head(0), profiles, len, settings=Settings()) == []
 
 
 def test_rank_goes_by_blocks_with_the_same_result(world, whole):

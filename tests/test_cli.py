@@ -61,6 +61,43 @@ def test_rank_writes_xlsx_and_csv(tmp_path, capsys):
     assert raw.decode("utf-8-sig").splitlines()[0].split(";")[0] == "Réf. offre"
 
 
+def test_rank_csv_parts_make_the_file_of_the_suggestions(tmp_path, capsys, monkeypatch):
+    """``rank --out x.csv`` on two processes: each part of the file is written where its
+    offers were ranked; the file is, byte for byte, the suggestions of one process written
+    by write_suggestions, and nothing is left beside it."""
+    import dataclasses
+
+    from matcher.export.suggestions_file import write_suggestions
+    from matcher.ranking import from_files, parallel
+    from matcher.settings import Settings
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("fork: Linux only (elsewhere one process writes the file)")
+    # Even if earlier tests of this worker left idle threads (the dashboard's do).
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    _, profiles = sample_files()
+    out = tmp_path / "out" / "suggestions.csv"
+    out.parent.mkdir()
+    monkeypatch.setattr(from_files, "FORK_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel, "FORK_FROM_PROFILES", 10)
+    parts: list = []
+    real = from_files.rank_files_rendered
+    monkeypatch.setattr(from_files, "rank_files_rendered",
+                        lambda *a, **k: parts.extend(real(*a, **k)) or parts)  # fmt: skip
+    given = [a for p in profiles for a in ("--profiles", p)]
+    code, got = run("rank", "--offers", OFFERS, *given, "--out", out, capsys=capsys)
+    assert code == 0
+    assert len(parts) == 2 and len({p.path.split("/")[-1].split("-")[0] for p in parts}) == 2
+    monkeypatch.undo()
+    one = Settings()
+    one = one.replace(ranking=dataclasses.replace(one.ranking, prepare_processes=1))
+    frame = from_files.rank_files([OFFERS], profiles, one)
+    write_suggestions(frame, tmp_path / "one.csv", 1)
+    assert out.read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert f"{len(frame)} suggestions écrites" in got.err and len(frame) > 1000
+    assert [p.name for p in out.parent.iterdir()] == ["suggestions.csv"]
+
+
 def test_database_workflow(tmp_path, capsys):
     db = tmp_path / "m.sqlite3"
     assert run("demo", "--db", db, capsys=capsys)[0] == 0

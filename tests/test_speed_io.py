@@ -514,6 +514,38 @@ def test_written_csv_by_chunks_and_halves_is_what_pandas_wrote(tmp_path, monkeyp
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "fast.csv").read_bytes()
 
 
+def test_csv_written_by_parts_is_the_file_of_the_whole_frame(tmp_path, monkeypatch):
+    """Parts rendered apart (in any process), then written in order under the header: the
+    file write_csv writes from the whole frame; the parts' folder is gone afterwards, and
+    also when the run fails before writing."""
+    from matcher.export import csv_file as export
+
+    n = 23
+    frame = pd.DataFrame(
+        {
+            F.OFFER_REF: [f"O{i}" for i in range(n)],
+            F.REASONS: [
+                ["Métier visé identique", f"=cmd|{i};x"] if i % 3 else None for i in range(n)
+            ],
+            F.SCORE: [i / 7 if i % 5 else float("nan") for i in range(n)],
+        }
+    )
+    monkeypatch.setattr(export, "CSV_ROWS", 4)
+    export.write_csv(frame, tmp_path / "whole.csv", _headers(frame), processes=1)
+    out = tmp_path / "out" / "parts.csv"
+    out.parent.mkdir()
+    with export.CsvParts(out) as parts:
+        rendered = [parts.render(frame.iloc[a:b]) for a, b in ((0, 9), (9, 9), (9, n))]
+        assert [p.rows for p in rendered] == [9, 0, 14]
+        assert parts.write(rendered, _headers(frame)) == n
+    assert out.read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    assert [p.name for p in out.parent.iterdir()] == ["parts.csv"]
+    with pytest.raises(RuntimeError), export.CsvParts(out) as parts:
+        parts.render(frame)
+        raise RuntimeError("the ranking failed")
+    assert [p.name for p in out.parent.iterdir()] == ["parts.csv"]
+
+
 # -- skills compared for the scored pairs only --------------------------------------------------
 _TYPO_SKILL = st.sampled_from(["cariste", "caristes", "conduite chariot", "conduite de chariots",
                                "nettoyage des sols", "netoyage sols", "accueil client",

@@ -4,10 +4,13 @@ everywhere else (matcher/export/cells.py)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -59,6 +62,50 @@ def write_csv(frame: pd.DataFrame, out: Path, headers: Sequence[str], processes:
             part.unlink(missing_ok=True)
 
 
+class Part(NamedTuple):
+    """Rows of a CSV file written apart (by :meth:`CsvParts.render`)."""
+
+    path: str
+    rows: int
+
+
+class CsvParts:
+    """A CSV file (as :func:`write_csv` writes it) made of parts rendered in different
+    processes: ``rank --out x.csv`` writes each part's rows in the process that ranked its
+    offers (matcher/ranking/blocks.py, :func:`rank_blocks_rendered`), so that the suggestions
+    and their reasons never cross from one process to another; :meth:`write` then puts the
+    header and the parts, in order, in the file. Used as a context manager: the parts' folder,
+    beside the file, is removed on the way out, whatever happened."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(out)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", dir=self.out.parent))
+        self._numbers = itertools.count()
+
+    def __enter__(self) -> CsvParts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def render(self, frame: pd.DataFrame) -> Part:
+        """Write ``frame``'s rows (no header) to a part of their own; any process may call it
+        (the part is named by the process and a number)."""
+        path = self.folder / f"{os.getpid()}-{next(self._numbers)}.part"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            fh.writelines(_csv_lines(frame, 0, len(frame)))
+        return Part(str(path), len(frame))
+
+    def write(self, parts: Sequence[Part], headers: Sequence[str]) -> int:
+        """The file: ``headers``, then the parts' rows in order; the number of rows."""
+        with self.out.open("w", encoding="utf-8-sig", newline="") as fh:
+            fh.write(";".join(_csv_fields(list(headers))) + "\r\n")
+            for part in parts:
+                with open(part.path, encoding="utf-8", newline="") as rows:
+                    shutil.copyfileobj(rows, fh)
+        return sum(part.rows for part in parts)
+
+
 def _csv_lines(frame: pd.DataFrame, start: int, stop: int) -> Iterator[str]:
     """The CSV text of rows ``start:stop``, CSV_ROWS rows at a time."""
     for a in range(start, stop, CSV_ROWS):
@@ -97,4 +144,4 @@ def _csv_fields(values: list[object]) -> list[str]:
     return out
 
 
-__all__ = ["CSV_ROWS", "CSV_SPLIT_FROM", "CSV_SPLIT_UP_TO", "write_csv"]
+__all__ = ["CSV_ROWS", "CSV_SPLIT_FROM", "CSV_SPLIT_UP_TO", "CsvParts", "Part", "write_csv"]

@@ -54,6 +54,13 @@ def write_suggestions(
     raise UserError(f"{out} : extension non prise en charge (attendu .xlsx, .csv ou .jsonl)")
 
 
+def suggestion_headers() -> list[str]:
+    """The French headers of a suggestions file (the columns of ``rank``'s frame)."""
+    from matcher.ranking.scoring import COLUMNS
+
+    return [header(c) for c in COLUMNS]
+
+
 def _json(value: object) -> object:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -64,4 +71,4 @@ def _json(value: object) -> object:
     return value
 
 
-__all__ = ["write_suggestions"]
+__all__ = ["suggestion_headers", "write_suggestions"]

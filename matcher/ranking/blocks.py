@@ -35,8 +35,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator
-from typing import Any
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,7 @@ from matcher.reference.referential import Referential, default_referential
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 # Seconds to wait for the scheduler before saying it cannot be reached.
 CONNECT_TIMEOUT_S = 10
@@ -238,6 +240,26 @@ def ranked_pairs(
     ``release``: the caller no longer reads ``ctx.text_offers`` / ``ctx.text_profiles``; in
     this process they are replaced by empty matrices once folded into the candidate product's
     rows (when the cosine is read back from the product), for memory."""
+    parts = ranked_parts(ctx, k, lambda kept, alone: kept, scheduler=scheduler, timings=timings,
+                         release=release)  # fmt: skip
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def ranked_parts(
+    ctx: Context,
+    k: int,
+    finish: Callable[[pd.DataFrame, bool], R],
+    *,
+    scheduler: str | Any | None = None,
+    timings: dict[str, float] | None = None,
+    release: bool = False,
+) -> list[R]:
+    """:func:`ranked_pairs` in parts, each the kept pairs of consecutive offers in order, given
+    to ``finish(pairs, alone)`` in the process that scored them: ``alone`` is False when the
+    blocks are scored on two processes (then ``finish`` runs in each, at the same time: it
+    must not start a process of its own). With two processes, what ``finish`` returns is all
+    that crosses from one to the other (the reasons and the file written from the pairs, not
+    the pairs: see :func:`rank_blocks`)."""
     r = ctx.settings.ranking
     n_o, n_p = ctx.offers.shape[0], ctx.profiles.shape[0]
     clock = Clock(None)
@@ -255,39 +277,44 @@ def ranked_pairs(
     if scheduler:
         profile_blocks = list(_ranges(n_p, r.block_profiles))
         kept = _on_dask(ctx, ret, profile_order, offer_blocks, profile_blocks, k, scheduler)
-    else:
-        if release and not ret.exact_text:
-            # Folded into the retrieval's rows; nothing reads them again (see the docstring).
-            ctx.text_offers = sp.csr_matrix((ctx.text_offers.shape[0], 0), dtype=np.float32)
-            ctx.text_profiles = sp.csr_matrix((ctx.text_profiles.shape[0], 0), dtype=np.float32)
-        clock.stage("candidates")  # both halves of the search, one product
-        profiles_t = ret.take_profiles_t()
-        best, side = _both_ways(ret, profiles_t, offer_blocks)
-        sides = _split_side(side, offer_blocks)
-        del side
-        clock.stage(None)
-
-        def run(part: range) -> tuple[list[pd.DataFrame], dict[str, float]]:
-            own: dict[str, float] = {}
-            out = [offer_block(ctx, ret, profiles_t, profile_order, *offer_blocks[i], sides[i],
-                               k, own, best[i]) for i in part]  # fmt: skip
-            return out, own
-
-        if two:
-            # Each block reads the shared context only and keeps its own pairs: the last
-            # blocks are scored in a forked child (most of a block is one thread: the pair
-            # scores, the skills compared, the top k), the same rows as in one pass.
-            cut = len(offer_blocks) // 2
-            (second, t2), (first, t1) = parallel.side_by_side(
-                lambda: run(range(cut, len(offer_blocks))), lambda: run(range(cut))
-            )
-            kept, parts = first + second, [t1, t2]
-        else:
-            kept, own = run(range(len(offer_blocks)))
-            parts = [own]
-        for part in parts:  # the blocks' stages, summed over both processes
-            _add_timings(timings, part)
+        _add_timings(timings, clock.timings)
+        return [finish(_kept(ctx, kept), True)]
+    if release and not ret.exact_text:
+        # Folded into the retrieval's rows; nothing reads them again (see the docstring).
+        ctx.text_offers = sp.csr_matrix((ctx.text_offers.shape[0], 0), dtype=np.float32)
+        ctx.text_profiles = sp.csr_matrix((ctx.text_profiles.shape[0], 0), dtype=np.float32)
+    clock.stage("candidates")  # both halves of the search, one product
+    profiles_t = ret.take_profiles_t()
+    best, side = _both_ways(ret, profiles_t, offer_blocks)
+    sides = _split_side(side, offer_blocks)
+    del side
+    clock.stage(None)
     _add_timings(timings, clock.timings)
+
+    def run(part: range) -> tuple[R, dict[str, float]]:
+        own: dict[str, float] = {}
+        kept = [offer_block(ctx, ret, profiles_t, profile_order, *offer_blocks[i], sides[i], k,
+                            own, best[i]) for i in part]  # fmt: skip
+        return finish(_kept(ctx, kept), not two), own
+
+    if not two:
+        done, own = run(range(len(offer_blocks)))
+        _add_timings(timings, own)
+        return [done]
+    # Each block reads the shared context only and keeps its own pairs: the last blocks are
+    # scored (and finished) in a forked child (most of a block is one thread: the pair scores,
+    # the skills compared, the top k), the same rows as in one pass.
+    cut = len(offer_blocks) // 2
+    (second, t2), (first, t1) = parallel.side_by_side(
+        lambda: run(range(cut, len(offer_blocks))), lambda: run(range(cut))
+    )
+    for part in (t1, t2):  # the blocks' stages, summed over both processes
+        _add_timings(timings, part)
+    return [first, second]
+
+
+def _kept(ctx: Context, kept: list[pd.DataFrame]) -> pd.DataFrame:
+    """The kept pairs of blocks, in order (no pairs: an empty frame with their columns)."""
     if not kept:
         return score_candidates(ctx, *(np.array([], dtype=np.int64),) * 2, np.array([]))
     return pd.concat(kept, ignore_index=True)
@@ -386,7 +413,7 @@ def suggestions_of(scored: Scored) -> pd.DataFrame:
     rows = np.arange(n)
 
     def frame(part: np.ndarray) -> pd.DataFrame:
-        return suggestion_frame(scored, part, OFFER_POS)[COLUMNS]
+        return _suggestion_rows(scored, part)
 
     if not (
         scored.settings.ranking.prepare_processes >= 2
@@ -401,6 +428,12 @@ def suggestions_of(scored: Scored) -> pd.DataFrame:
     cut = int(starts[at])
     second, first = parallel.side_by_side(lambda: frame(rows[cut:]), lambda: frame(rows[:cut]))
     return pd.concat([first, second], ignore_index=True)
+
+
+def _suggestion_rows(scored: Scored, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """``suggestion_frame`` of the kept pairs at ``rows`` (default: all), with :data:`COLUMNS`."""
+    rows = np.arange(len(scored.pairs)) if rows is None else rows
+    return suggestion_frame(scored, rows, OFFER_POS)[COLUMNS]
 
 
 def rank_blocks(
@@ -422,17 +455,54 @@ def rank_blocks(
     (``scheduler``, default the settings' ``ranking.scheduler``). ``prepared_offers``: the
     offers already prepared (:func:`matcher.ranking.scoring.prepare_offer_side`), and
     ``offer_skills`` their :func:`matcher.ranking.scoring.offer_skill_side`."""
+    parts = rank_blocks_rendered(offers, profiles, lambda frame: frame, settings, referential,
+                                 communes, top_k, scheduler=scheduler, progress=progress,
+                                 timings=timings, prepared_offers=prepared_offers,
+                                 offer_skills=offer_skills)  # fmt: skip
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def rank_blocks_rendered(
+    offers: pd.DataFrame,
+    profiles: pd.DataFrame,
+    render: Callable[[pd.DataFrame], R],
+    settings: Settings | None = None,
+    referential: Referential | None = None,
+    communes: pd.DataFrame | None = None,
+    top_k: int | None = None,
+    *,
+    scheduler: str | Any | None = None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+    prepared_offers: pd.DataFrame | None = None,
+    offer_skills: OfferSide | None = None,
+) -> list[R]:
+    """:func:`rank_blocks`' suggestions in parts (one or two; each the suggestions of
+    consecutive offers, in order; none when there are no offers or no profiles), each given to
+    ``render`` in the process that ranked its offers and wrote their reasons: when the blocks
+    are scored on two processes, only what ``render`` returns crosses from one to the other
+    (``rank --out x.csv`` writes each part's rows there, matcher/export/csv_file.py, rather
+    than sending 10,000 suggestions and their reasons back to be written).
+
+    The parts concatenated are :func:`rank_blocks`' frame: a suggestion's reasons read that
+    pair only, and ranks restart at each offer (tested). With ``timings``, "reasons" and
+    "write" are the seconds of the reasons and of ``render``, summed over both processes,
+    and ``progress`` is told of no stage after "blocks" (they run inside it)."""
     settings = settings or Settings()
     if offers.empty or profiles.empty:
-        return pd.DataFrame(columns=COLUMNS)
+        return []
     with parallel.collector_paused(len(profiles) <= parallel.FORK_UP_TO_PROFILES):
-        return _rank_blocks(offers, profiles, settings, referential, communes, top_k, scheduler,
-                            progress, timings, prepared_offers, offer_skills)  # fmt: skip
+        return _rank_blocks(offers, profiles, render, settings, referential, communes, top_k,
+                            scheduler, progress, timings, prepared_offers,
+                            offer_skills)  # fmt: skip
 
 
 def _rank_blocks(
     offers: pd.DataFrame,
     profiles: pd.DataFrame,
+    render: Callable[[pd.DataFrame], R],
     settings: Settings,
     referential: Referential | None,
     communes: pd.DataFrame | None,
@@ -442,7 +512,7 @@ def _rank_blocks(
     timings: dict[str, float] | None,
     prepared_offers: pd.DataFrame | None,
     offer_skills: OfferSide | None,
-) -> pd.DataFrame:
+) -> list[R]:
     referential = referential if referential is not None else default_referential()
     communes = communes if communes is not None else builtin_communes()
     k = top_k or settings.ranking.top_k
@@ -455,20 +525,29 @@ def _rank_blocks(
     scheduler = scheduler if scheduler is not None else (settings.ranking.scheduler or None)
     if progress is not None:
         progress("blocks")
-    inside: dict[str, float] = {}
     ctx = narrowed(ctx)
-    kept = ranked_pairs(ctx, k, scheduler=scheduler, timings=inside, release=True)
+    after: dict[str, float] = {}  # reasons and render, summed over the processes
+
+    def finish(kept: pd.DataFrame, alone: bool) -> tuple[R, dict[str, float]]:
+        t0 = time.perf_counter()
+        scored = Scored(kept, ctx.offers, ctx.profiles, ctx.skill_index, referential, settings)
+        # Alone, the reasons may be written on two processes; beside the other half of the
+        # blocks, this process is one of two already.
+        frame = suggestions_of(scored) if alone else _suggestion_rows(scored)
+        t1 = time.perf_counter()
+        out = render(frame)
+        return out, {"reasons": t1 - t0, "write": time.perf_counter() - t1}
+
+    inside: dict[str, float] = {}
+    parts = ranked_parts(ctx, k, finish, scheduler=scheduler, timings=inside, release=True)
+    for _, seconds in parts:
+        _add_timings(after, seconds)
     if timings is not None:  # stages inside the blocks, summed over the blocks
         timings.update({f"blocks/{name}": sec for name, sec in inside.items()})
-    log.info("ranked %d offers by blocks: %d pairs kept", len(ctx.offers), len(kept))
-    clock = Clock(progress)
-    clock.stage("reasons")
-    scored = Scored(kept, ctx.offers, ctx.profiles, ctx.skill_index, referential, settings)
-    out = suggestions_of(scored)
-    clock.stage(None)
-    if timings is not None:
-        timings["reasons"] = timings.get("reasons", 0.0) + clock.timings.get("reasons", 0.0)
-    return out
+        for name, sec in after.items():
+            timings[name] = timings.get(name, 0.0) + sec
+    log.info("ranked %d offers by blocks, in %d part(s)", len(ctx.offers), len(parts))
+    return [out for out, _ in parts]
 
 
-__all__ = ["rank_blocks", "ranked_pairs", "suggestions_of"]
+__all__ = ["rank_blocks", "rank_blocks_rendered", "ranked_pairs", "ranked_parts", "suggestions_of"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from matcher.reference.referential import Referential
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 # Size of the profiles' files from which reading them in a second process pays (about 2,000
 # profiles), and up to which it is used: above, the child's frame, pickled and read back here,
@@ -102,22 +103,47 @@ def rank_files(
     file's name as structure), by blocks of offers. ``on_report`` receives each file's import
     result, offers first, in the order of the files; ``progress`` and ``timings`` as in
     :func:`matcher.ranking.blocks.rank_blocks` (with "read files" first)."""
+    parts = rank_files_rendered(offer_paths, profile_paths, lambda frame: frame, settings, top_k,
+                                on_report=on_report, progress=progress,
+                                timings=timings)  # fmt: skip
+    if not parts:
+        from matcher.ranking.scoring import COLUMNS
+
+        return pd.DataFrame(columns=COLUMNS)
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def rank_files_rendered(
+    offer_paths: Sequence[Path],
+    profile_paths: Sequence[Path],
+    render: Callable[[pd.DataFrame], R],
+    settings: Settings,
+    top_k: int | None = None,
+    *,
+    on_report: Callable[[ImportResult], None] = lambda r: None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> list[R]:
+    """:func:`rank_files`' suggestions in parts given to ``render``, each in the process that
+    ranked it, as :func:`matcher.ranking.blocks.rank_blocks_rendered` gives them (none when
+    the files hold no offer or no profile)."""
     size = sum(Path(p).stat().st_size for p in profile_paths)
     with parallel.collector_paused(size <= FORK_UP_TO_BYTES):
-        return _rank_files(offer_paths, profile_paths, settings, top_k, size, on_report,
+        return _rank_files(offer_paths, profile_paths, render, settings, top_k, size, on_report,
                            progress, timings)  # fmt: skip
 
 
 def _rank_files(
     offer_paths: Sequence[Path],
     profile_paths: Sequence[Path],
+    render: Callable[[pd.DataFrame], R],
     settings: Settings,
     top_k: int | None,
     size: int,
     on_report: Callable[[ImportResult], None],
     progress: Progress | None,
     timings: dict[str, float] | None,
-) -> pd.DataFrame:
+) -> list[R]:
     if progress is not None:
         progress("read files")
     early = (
@@ -161,15 +187,12 @@ def _rank_files(
         offer_results = read_files(offer_paths, "offers", settings, on_report=on_report)
         profile_results = read_files(profile_paths, "profiles", settings, True, on_report)
         referential, prepared, offer_skills = None, None, None
-    from matcher.ranking.blocks import rank_blocks
-    from matcher.ranking.scoring import COLUMNS
+    from matcher.ranking.blocks import rank_blocks_rendered
 
     offers, profiles = _concat(offer_results), _concat(profile_results)
-    if offers.empty or profiles.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    return rank_blocks(offers, profiles, settings, referential, communes, top_k,
-                       progress=progress, timings=timings, prepared_offers=prepared,
-                       offer_skills=offer_skills)  # fmt: skip
+    return rank_blocks_rendered(offers, profiles, render, settings, referential, communes, top_k,
+                                progress=progress, timings=timings, prepared_offers=prepared,
+                                offer_skills=offer_skills)  # fmt: skip
 
 
-__all__ = ["FORK_FROM_BYTES", "FORK_UP_TO_BYTES", "rank_files", "read_files"]
+__all__ = ["FORK_FROM_BYTES", "FORK_UP_TO_BYTES", "rank_files", "rank_files_rendered", "read_files"]
