@@ -257,13 +257,13 @@ def stages(offers_csv: str, profiles_csv: str, out_csv: str) -> dict:
     settings = Settings().replace(import_limits=_bench_limits())
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    with CsvParts(Path(out_csv)) as parts:
+    with CsvParts(Path(out_csv), suggestion_headers) as parts:
         rendered = rank_files_rendered([Path(offers_csv)], [Path(profiles_csv)], parts.render,
                                        settings, 20, progress=sampler.enter,
                                        timings=timings)  # fmt: skip
         ranked = time.perf_counter() - t
         sampler.enter("write")
-        rows = parts.write(rendered, suggestion_headers())
+        rows = parts.write(rendered)
     sampler.stop()
     # Stages inside the blocks come from their own clocks (summed over the blocks); the
     # sampler gives the peak memory of the blocks as a whole.

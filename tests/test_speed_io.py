@@ -480,6 +480,21 @@ def test_skill_texts_equal_numpy_astype_str(values):
     assert got.tolist() == [str(v) for v in want]
 
 
+def _suggestions_like(n: int) -> pd.DataFrame:
+    """Rows shaped like suggestions: lists of reasons (one formula-like, with a ``;``), missing
+    cells, floats and integers."""
+    return pd.DataFrame(
+        {
+            F.OFFER_REF: [f"O{i}" for i in range(n)],
+            F.REASONS: [
+                ["Métier visé identique", f"=cmd|{i};x"] if i % 3 else None for i in range(n)
+            ],
+            F.SCORE: [i / 7 if i % 5 else float("nan") for i in range(n)],
+            F.RANK: list(range(n)),
+        }
+    )
+
+
 @pytest.mark.parametrize("split", [False, True])
 def test_written_csv_by_chunks_and_halves_is_what_pandas_wrote(tmp_path, monkeypatch, split):
     from matcher.export import csv_file as export
@@ -489,17 +504,8 @@ def test_written_csv_by_chunks_and_halves_is_what_pandas_wrote(tmp_path, monkeyp
         pytest.skip("fork: Linux only (elsewhere the file is written in one process)")
     if split:  # even if earlier tests of this worker left idle threads (the dashboard's do)
         monkeypatch.setattr(parallel, "can_fork", lambda: True)
-    n = 23
-    frame = pd.DataFrame(
-        {
-            F.OFFER_REF: [f"O{i}" for i in range(n)],
-            F.REASONS: [
-                ["Métier visé identique", f"=cmd|{i}"] if i % 3 else None for i in range(n)
-            ],
-            F.SCORE: [i / 7 if i % 5 else float("nan") for i in range(n)],
-            F.RANK: list(range(n)),
-        }
-    )
+    frame = _suggestions_like(23)
+    n = len(frame)
     monkeypatch.setattr(export, "CSV_ROWS", 4)  # several chunks in each half
     monkeypatch.setattr(export, "CSV_SPLIT_FROM", 2 if split else n + 1)
     forks: list[int] = []
@@ -515,35 +521,35 @@ def test_written_csv_by_chunks_and_halves_is_what_pandas_wrote(tmp_path, monkeyp
 
 
 def test_csv_written_by_parts_is_the_file_of_the_whole_frame(tmp_path, monkeypatch):
-    """Parts rendered apart (in any process), then written in order under the header: the
-    file write_csv writes from the whole frame; the parts' folder is gone afterwards, and
-    also when the run fails before writing."""
+    """Parts rendered apart (in any process, in any order), then written in order under the
+    header: the file write_csv writes from the whole frame, which appears only once whole;
+    the parts' folder is gone afterwards, also when the run fails before writing."""
     from matcher.export import csv_file as export
 
-    n = 23
-    frame = pd.DataFrame(
-        {
-            F.OFFER_REF: [f"O{i}" for i in range(n)],
-            F.REASONS: [
-                ["Métier visé identique", f"=cmd|{i};x"] if i % 3 else None for i in range(n)
-            ],
-            F.SCORE: [i / 7 if i % 5 else float("nan") for i in range(n)],
-        }
-    )
+    frame = _suggestions_like(23)
+    n = len(frame)
     monkeypatch.setattr(export, "CSV_ROWS", 4)
     export.write_csv(frame, tmp_path / "whole.csv", _headers(frame), processes=1)
     out = tmp_path / "out" / "parts.csv"
     out.parent.mkdir()
-    with export.CsvParts(out) as parts:
-        rendered = [parts.render(frame.iloc[a:b]) for a, b in ((0, 9), (9, 9), (9, n))]
-        assert [p.rows for p in rendered] == [9, 0, 14]
-        assert parts.write(rendered, _headers(frame)) == n
-    assert out.read_bytes() == (tmp_path / "whole.csv").read_bytes()
-    assert [p.name for p in out.parent.iterdir()] == ["parts.csv"]
-    with pytest.raises(RuntimeError), export.CsvParts(out) as parts:
+    whole = (tmp_path / "whole.csv").read_bytes()
+    cuts = ((0, 9), (9, 9), (9, n))
+    for order in ((0, 1, 2), (2, 0, 1)):  # the first part rendered here, or another one
+        with export.CsvParts(out, lambda: _headers(frame)) as parts:
+            rendered = {i: parts.render(frame.iloc[slice(*cuts[i])]) for i in order}
+            assert [rendered[i].rows for i in range(3)] == [9, 0, 14]
+            assert not out.exists()  # the file appears whole, at the end
+            assert parts.write([rendered[i] for i in range(3)]) == n
+        assert out.read_bytes() == whole
+        assert [p.name for p in out.parent.iterdir()] == ["parts.csv"]  # nothing else left
+        out.unlink()
+    with export.CsvParts(out, lambda: _headers(frame)) as parts:
+        assert parts.write([]) == 0
+    assert out.read_bytes() == whole[: whole.index(b"\r\n") + 2]  # the header alone
+    with pytest.raises(RuntimeError), export.CsvParts(out, lambda: _headers(frame)) as parts:
         parts.render(frame)
         raise RuntimeError("the ranking failed")
-    assert [p.name for p in out.parent.iterdir()] == ["parts.csv"]
+    assert [p.name for p in out.parent.iterdir()] == ["parts.csv"]  # the earlier file, intact
 
 
 # -- skills compared for the scored pairs only --------------------------------------------------

@@ -8,7 +8,7 @@ import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -63,24 +63,35 @@ def write_csv(frame: pd.DataFrame, out: Path, headers: Sequence[str], processes:
 
 
 class Part(NamedTuple):
-    """Rows of a CSV file written apart (by :meth:`CsvParts.render`)."""
+    """Rows of a CSV file written apart (by :meth:`CsvParts.render`), after ``head`` bytes of
+    header (the BOM and the header line, in the first part this process renders; else 0)."""
 
     path: str
     rows: int
+    head: int = 0
 
 
 class CsvParts:
-    """A CSV file (as :func:`write_csv` writes it) made of parts rendered in different
-    processes: ``rank --out x.csv`` writes each part's rows in the process that ranked its
-    offers (matcher/ranking/blocks.py, :func:`rank_blocks_rendered`), so that the suggestions
-    and their reasons never cross from one process to another; :meth:`write` then puts the
-    header and the parts, in order, in the file. Used as a context manager: the parts' folder,
-    beside the file, is removed on the way out, whatever happened."""
+    """A CSV file (as :func:`write_csv` writes it: ``headers``, then the rows) made of parts
+    rendered in different processes: ``rank --out x.csv`` writes each part's rows in the
+    process that ranked its offers (matcher/ranking/blocks.py, :func:`rank_blocks_rendered`),
+    so that the suggestions and their reasons never cross from one process to another;
+    :meth:`write` then puts the parts, in order, in the file.
 
-    def __init__(self, out: Path) -> None:
-        self.out = Path(out)
+    The file appears whole or not at all: the parts are written in a folder beside it, the
+    file is made there and moved into place at the end. The first part this process renders
+    (the first of the file: this process ranks the first offers) starts with the header, and
+    the others are appended to it, so that the largest part (all of a national-scale run's
+    1,000,000 rows) is never copied. Used as a context manager: the folder is removed on the
+    way out, whatever happened."""
+
+    def __init__(self, out: Path, headers: Callable[[], Sequence[str]]) -> None:
+        # The headers are asked for when first written: the ranking's columns are known once
+        # its modules are loaded, which the command does not do before reading the files.
+        self.out, self._headers = Path(out), headers
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", dir=self.out.parent))
         self._numbers = itertools.count()
+        self._owner, self._headed = os.getpid(), False
 
     def __enter__(self) -> CsvParts:
         return self
@@ -88,21 +99,35 @@ class CsvParts:
     def __exit__(self, *exc: object) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def render(self, frame: pd.DataFrame) -> Part:
-        """Write ``frame``'s rows (no header) to a part of their own; any process may call it
-        (the part is named by the process and a number)."""
-        path = self.folder / f"{os.getpid()}-{next(self._numbers)}.part"
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            fh.writelines(_csv_lines(frame, 0, len(frame)))
-        return Part(str(path), len(frame))
+    def _header(self) -> bytes:
+        return (";".join(_csv_fields(list(self._headers()))) + "\r\n").encode("utf-8-sig")
 
-    def write(self, parts: Sequence[Part], headers: Sequence[str]) -> int:
-        """The file: ``headers``, then the parts' rows in order; the number of rows."""
-        with self.out.open("w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(";".join(_csv_fields(list(headers))) + "\r\n")
-            for part in parts:
-                with open(part.path, encoding="utf-8", newline="") as rows:
+    def render(self, frame: pd.DataFrame) -> Part:
+        """Write ``frame``'s rows to a part of their own; any process may call it (the part
+        is named by the process and a number)."""
+        path = self.folder / f"{os.getpid()}-{next(self._numbers)}.part"
+        head = b""
+        if os.getpid() == self._owner and not self._headed:
+            head, self._headed = self._header(), True
+        with path.open("wb") as fh:
+            fh.write(head)
+            for text in _csv_lines(frame, 0, len(frame)):
+                fh.write(text.encode("utf-8"))
+        return Part(str(path), len(frame), len(head))
+
+    def write(self, parts: Sequence[Part]) -> int:
+        """The file: the header, then the parts' rows in order; the number of rows."""
+        if parts and parts[0].head:
+            target, rest = Path(parts[0].path), list(parts[1:])
+        else:
+            target, rest = self.folder / "file.csv", list(parts)
+            target.write_bytes(self._header())
+        with target.open("ab") as fh:
+            for part in rest:
+                with open(part.path, "rb") as rows:
+                    rows.seek(part.head)
                     shutil.copyfileobj(rows, fh)
+        os.replace(target, self.out)
         return sum(part.rows for part in parts)
 
 

@@ -242,7 +242,7 @@ def ranked_pairs(
     rows (when the cosine is read back from the product), for memory."""
     parts = ranked_parts(ctx, k, lambda kept, alone: kept, scheduler=scheduler, timings=timings,
                          release=release)  # fmt: skip
-    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    return joined(parts)
 
 
 def ranked_parts(
@@ -437,28 +437,20 @@ def _suggestion_rows(scored: Scored, rows: np.ndarray | None = None) -> pd.DataF
 
 
 def rank_blocks(
-    offers: pd.DataFrame,
-    profiles: pd.DataFrame,
-    settings: Settings | None = None,
-    referential: Referential | None = None,
-    communes: pd.DataFrame | None = None,
-    top_k: int | None = None,
-    *,
-    scheduler: str | Any | None = None,
-    progress: Progress | None = None,
-    timings: dict[str, float] | None = None,
-    prepared_offers: pd.DataFrame | None = None,
-    offer_skills: OfferSide | None = None,
+    offers: pd.DataFrame, profiles: pd.DataFrame, *args: Any, **kwargs: Any
 ) -> pd.DataFrame:
     """Same suggestions as :func:`matcher.ranking.suggest.rank` (without allocation), computed
-    by blocks of offers with bounded memory, in this process or on a Dask cluster
-    (``scheduler``, default the settings' ``ranking.scheduler``). ``prepared_offers``: the
-    offers already prepared (:func:`matcher.ranking.scoring.prepare_offer_side`), and
-    ``offer_skills`` their :func:`matcher.ranking.scoring.offer_skill_side`."""
-    parts = rank_blocks_rendered(offers, profiles, lambda frame: frame, settings, referential,
-                                 communes, top_k, scheduler=scheduler, progress=progress,
-                                 timings=timings, prepared_offers=prepared_offers,
-                                 offer_skills=offer_skills)  # fmt: skip
+    by blocks of offers with bounded memory, in this process or on a Dask cluster: the parts
+    of :func:`rank_blocks_rendered` (same arguments, without ``render``) as one frame."""
+    return joined(rank_blocks_rendered(offers, profiles, _as_is, *args, **kwargs))
+
+
+def _as_is(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame
+
+
+def joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Parts of suggestions (:func:`rank_blocks_rendered` rendering nothing) as one frame."""
     if not parts:
         return pd.DataFrame(columns=COLUMNS)
     return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
@@ -479,15 +471,19 @@ def rank_blocks_rendered(
     prepared_offers: pd.DataFrame | None = None,
     offer_skills: OfferSide | None = None,
 ) -> list[R]:
-    """:func:`rank_blocks`' suggestions in parts (one or two; each the suggestions of
-    consecutive offers, in order; none when there are no offers or no profiles), each given to
-    ``render`` in the process that ranked its offers and wrote their reasons: when the blocks
+    """The suggestions of the offers against the profiles, by blocks of offers, in parts (one
+    or two; each the suggestions of consecutive offers, in order; none when there are no
+    offers or no profiles), each given to ``render`` in the process that ranked its offers
+    and wrote their reasons. In this process or on a Dask cluster (``scheduler``, default the
+    settings' ``ranking.scheduler``); ``prepared_offers``: the offers already prepared
+    (:func:`matcher.ranking.scoring.prepare_offer_side`), and ``offer_skills`` their
+    :func:`matcher.ranking.scoring.offer_skill_side`. When the blocks
     are scored on two processes, only what ``render`` returns crosses from one to the other
     (``rank --out x.csv`` writes each part's rows there, matcher/export/csv_file.py, rather
     than sending 10,000 suggestions and their reasons back to be written).
 
-    The parts concatenated are :func:`rank_blocks`' frame: a suggestion's reasons read that
-    pair only, and ranks restart at each offer (tested). With ``timings``, "reasons" and
+    The parts concatenated are the same suggestions as one pass (:func:`rank_blocks`): a
+    suggestion's reasons read that pair only, and ranks restart at each offer (tested). With ``timings``, "reasons" and
     "write" are the seconds of the reasons and of ``render``, summed over both processes,
     and ``progress`` is told of no stage after "blocks" (they run inside it)."""
     settings = settings or Settings()
@@ -550,4 +546,5 @@ def _rank_blocks(
     return [out for out, _ in parts]
 
 
-__all__ = ["rank_blocks", "rank_blocks_rendered", "ranked_pairs", "ranked_parts", "suggestions_of"]
+__all__ = ["joined", "rank_blocks", "rank_blocks_rendered", "ranked_pairs", "ranked_parts",
+           "suggestions_of"]  # fmt: skip

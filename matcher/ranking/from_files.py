@@ -106,11 +106,9 @@ def rank_files(
     parts = rank_files_rendered(offer_paths, profile_paths, lambda frame: frame, settings, top_k,
                                 on_report=on_report, progress=progress,
                                 timings=timings)  # fmt: skip
-    if not parts:
-        from matcher.ranking.scoring import COLUMNS
+    from matcher.ranking.blocks import joined
 
-        return pd.DataFrame(columns=COLUMNS)
-    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    return joined(parts)
 
 
 def rank_files_rendered(
