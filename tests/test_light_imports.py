@@ -32,6 +32,10 @@ def _loaded(modules: list[str], watched: tuple[str, ...] = HEAVY) -> list[str]:
         ("export", ["matcher.cli", "matcher.workflow.service", "matcher.export.shortlists"]),
         ("codes and labels", ["matcher.reference.referential", "matcher.intake.importer"]),
         (
+            "match, and the dashboard's re-match (no allocation asked for)",
+            ["matcher.cli", "matcher.workflow.matching", "matcher.ranking.suggest"],
+        ),
+        (
             "rank",
             [
                 "matcher.cli",
@@ -49,7 +53,7 @@ def test_commands_that_do_not_rank_leave_the_heavy_libraries_alone(command, modu
 
 def test_the_check_sees_a_heavy_import():
     assert "sklearn" in _loaded(["matcher.devtools.evaluate_ranking"])
-    assert "scipy.optimize" in _loaded(["matcher.ranking.suggest"])
+    assert "scipy.optimize" in _loaded(["matcher.ranking.suggest", "scipy.optimize"])
 
 
 # Loaded by the ranking, not by what reads the files.

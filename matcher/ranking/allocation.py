@@ -27,7 +27,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from matcher import fields as F
 from matcher.ranking.scoring import OFFER_POS, PROFILE_POS, Scored, suggestion_frame, top_k
@@ -104,6 +103,11 @@ def _solve(
 ) -> np.ndarray | None:
     """The rows chosen among ``rows`` under the capacities (indexed by offer and profile
     position): most filled slots, then highest total score. None if the solver fails."""
+    # Imported here, when an allocation is asked for: loading scipy.optimize takes 0.7-0.8 s
+    # on these machines, and every path that imports this module without allocating (the
+    # re-match of `match` and of the dashboard, `rank`) would pay it.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     o = scored.pairs[OFFER_POS].to_numpy()[rows]
     p = scored.pairs[PROFILE_POS].to_numpy()[rows]
     score = scored.pairs[F.SCORE].to_numpy(float)[rows]
