@@ -303,13 +303,12 @@ def _core_weights(
     core = core[[CODE, SKILL]].dropna().drop_duplicates()
     core_keys = kept_skill_keys(core[SKILL])
     key_vocab, key_inverse = np.unique(core_keys, return_inverse=True)
-    codes = sorted(set(core[CODE]))
-    code_index = {c: i for i, c in enumerate(codes)}
+    # The codes sorted, and each core skill's code as its position among them (np.unique on
+    # the array: a Python loop over the 19,000 cells of an Arrow-backed column took 0.08 s).
+    codes, code_pos = np.unique(core[CODE].to_numpy(dtype=object), return_inverse=True)
+    code_index = {c: i for i, c in enumerate(codes.tolist())}
     code_keys = sp.csr_matrix(  # codes x key_vocab: the core keys of each code
-        (
-            np.ones(len(core), np.float32),
-            (np.array([code_index[c] for c in core[CODE]], dtype=np.int64), key_inverse),
-        ),
+        (np.ones(len(core), np.float32), (code_pos.astype(np.int64), key_inverse)),
         shape=(len(codes), len(key_vocab)),
     )
     entries = offer_skills.tocoo()
