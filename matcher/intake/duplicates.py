@@ -162,7 +162,8 @@ def _give_references(
 
 def _first_of(keys: pd.Series) -> dict:
     """Key -> index of its first row."""
-    return {k: i for i, k in keys[~keys.duplicated()].items()}
+    first = keys[~keys.duplicated()]
+    return dict(zip(first.tolist(), first.index.tolist(), strict=True))
 
 
 def _location(frame: pd.DataFrame, i, first: int) -> str:

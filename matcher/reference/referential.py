@@ -95,13 +95,16 @@ class Referential:
         """Code -> its label (its first row), built once per referential: every frame prepared
         and every half of the reasons reads it (10 ms to build)."""
         codes = self.codes.drop_duplicates(CODE)
-        return dict(zip(codes[CODE], codes[LABEL], strict=True))
+        # ``tolist`` converts in C; iterating an Arrow-backed column boxes cell by cell.
+        return dict(zip(codes[CODE].tolist(), codes[LABEL].tolist(), strict=True))
 
     @functools.cached_property
     def sector_by_code(self) -> dict[str, str]:
         """Code -> its sector (its first row; empty when the source gives none)."""
         codes = self.codes.drop_duplicates(CODE)
-        return dict(zip(codes[CODE], codes[SECTOR], strict=True)) if SECTOR in codes else {}
+        if SECTOR not in codes:
+            return {}
+        return dict(zip(codes[CODE].tolist(), codes[SECTOR].tolist(), strict=True))
 
     @functools.cached_property
     def classifier(self) -> TitleClassifier:
