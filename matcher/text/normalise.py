@@ -522,9 +522,15 @@ def split_titles(series: pd.Series) -> pd.Series:
 
 
 def _cell_text(column: pd.Series) -> pd.Series:
-    """A text column's cells as text: lists joined by ", ", missing cells ""."""
-    col = column.map(lambda v: ", ".join(v) if isinstance(v, list) else v)
-    return col.where(col.notna(), "").astype(str)
+    """A text column's cells as text: lists joined by ", ", missing cells "". Built as Python
+    strings (``object``): every reader of it works on Python strings, and ``astype(str)``
+    would store them in Arrow only to have them converted back."""
+    missing = column.isna().to_numpy()
+    out = [
+        "" if gone else v if type(v) is str else ", ".join(v) if isinstance(v, list) else str(v)
+        for v, gone in zip(column.to_numpy(dtype=object), missing, strict=True)
+    ]
+    return pd.Series(out, index=column.index, dtype=object)
 
 
 def join_text(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
