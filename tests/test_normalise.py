@@ -1,5 +1,6 @@
 """Normaliser: table-driven (input, expected), and checks over the official titles when present."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -274,3 +275,15 @@ def test_official_gendered_titles_collapse_to_one_form():
     feminine = simple.str.replace(r"^\w+ / ", "", regex=True)
     same = (normalise_text(simple) == normalise_text(feminine)).mean()
     assert same > 0.95
+
+
+def test_cells_are_read_as_python_strings():
+    """Lists joined by ", ", missing cells (None, NaN, NA) empty, other values as str; Python
+    strings (object), not Arrow: the normaliser reads them one by one."""
+    from matcher.text.normalise import _cell_text
+
+    column = pd.Series(["Cariste", None, np.nan, ["tri", "tri sélectif"], [], 3, 2.5, pd.NA, True],
+                       dtype=object)  # fmt: skip
+    out = _cell_text(column)
+    assert out.tolist() == ["Cariste", "", "", "tri, tri sélectif", "", "3", "2.5", "", "True"]
+    assert out.dtype == object and out.index.equals(column.index)
