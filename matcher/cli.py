@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from matcher import fields as F
 from matcher.cli_parser import build_parser
 from matcher.day import cli as day_cli
-from matcher.errors import UserError
+from matcher.errors import UserError, system_reason
 from matcher.paths import default_database
 from matcher.settings import load_settings
 
@@ -89,9 +89,10 @@ def cmd_rank(args: argparse.Namespace) -> int:
     # Only what reads the files is imported before the profiles' file is given to a second
     # process; the ranking's libraries are imported while it reads (matcher/ranking/from_files.py).
     from matcher.export.csv_file import CsvParts
-    from matcher.export.suggestions_file import suggestion_headers, write_suggestions
+    from matcher.export.suggestions_file import check_output, suggestion_headers, write_suggestions
     from matcher.ranking import from_files, parallel
 
+    check_output(args.out)  # before the ranking: a wrong path is said at once
     settings = load_settings(args.settings)
     if args.scheduler:
         settings = settings.replace(
@@ -298,7 +299,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         out.write_bytes(data)
     except OSError as exc:
-        raise UserError(f"{out} : écriture impossible ({exc.strerror})") from exc
+        raise UserError(f"{out} : écriture impossible ({system_reason(exc)})") from exc
     print(f"{len(rows)} suggestions exportées dans {out}")
     return 0
 

@@ -130,6 +130,13 @@ def test_database_workflow(tmp_path, capsys):
         (["import", "offers", "nope.xlsx"], "nope.xlsx : fichier introuvable"),
         (["rank", "--offers", "README.md", "--profiles", "README.md"],
          "colonne obligatoire introuvable"),
+        # A file rank could not write is refused before anything is read or ranked.
+        (["rank", "--offers", "absent.xlsx", "--profiles", "absent.csv", "--out",
+          "/nonexistent-folder/s.csv"], "le dossier « /nonexistent-folder » n'existe pas"),
+        (["rank", "--offers", "absent.xlsx", "--profiles", "absent.csv", "--out", "s.txt"],
+         "s.txt : extension non prise en charge (attendu .xlsx, .csv ou .jsonl)"),
+        (["rank", "--offers", "absent.xlsx", "--profiles", "absent.csv", "--out", "/proc/s.csv"],
+         "impossible d'écrire dans le dossier « /proc » ("),
     ],
 )  # fmt: skip
 def test_user_errors_exit_2_in_french(tmp_path, capsys, args, message):

@@ -9,13 +9,39 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from matcher.errors import UserError
+from matcher.errors import UserError, system_reason
 from matcher.export import csv_file
 from matcher.export.columns import header
+
+SUFFIXES = (".csv", ".xlsx", ".jsonl")
+
+
+def check_output(out: str | Path | None) -> None:
+    """Refuse, before anything is ranked, a file ``rank`` could not write: an extension it
+    does not write, a folder that does not exist or that cannot be written to (French
+    messages; None is the standard output)."""
+    if out is None:
+        return
+    out = Path(out)
+    if out.suffix.lower() not in SUFFIXES:
+        raise UserError(f"{out} : extension non prise en charge (attendu .xlsx, .csv ou .jsonl)")
+    folder = out.parent
+    if not folder.is_dir():
+        raise UserError(f"{out} : le dossier « {folder} » n'existe pas")
+    if out.is_dir():
+        raise UserError(f"{out} : c'est un dossier, pas un fichier")
+    try:  # a file made and dropped there: the one test that rights, quotas and mounts agree with
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise UserError(
+            f"{out} : impossible d'écrire dans le dossier « {folder} » ({system_reason(exc)})"
+        ) from exc
 
 
 def write_suggestions(
@@ -71,4 +97,4 @@ def _json(value: object) -> object:
     return value
 
 
-__all__ = ["suggestion_headers", "write_suggestions"]
+__all__ = ["SUFFIXES", "check_output", "suggestion_headers", "write_suggestions"]

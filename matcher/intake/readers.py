@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from matcher.errors import UserError
+from matcher.errors import UserError, system_reason
 from matcher.intake.csvtext import DELIMITER_NAMES, csv_grid, csv_text, decode_text
 from matcher.intake.detect import (
     FORMAT_CSV,
@@ -163,7 +163,7 @@ def read_bytes(path: str | Path) -> bytes:
     except IsADirectoryError as exc:
         raise UserError(f"{path} : c'est un dossier, pas un fichier") from exc
     except OSError as exc:
-        raise UserError(f"{path} : lecture impossible ({exc.strerror})") from exc
+        raise UserError(f"{path} : lecture impossible ({system_reason(exc)})") from exc
 
 
 def _read_xlsx(
