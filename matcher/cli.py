@@ -128,11 +128,14 @@ def cmd_rank(args: argparse.Namespace) -> int:
         elif args.out is not None and str(args.out).lower().endswith(".csv"):
             # By blocks of offers, as below; each part of the file is written by the process
             # that ranked its offers (the suggestions are not sent from one to the other).
-            with CsvParts(Path(args.out), suggestion_headers) as parts:
-                rendered = from_files.rank_files_rendered(args.offers, args.profiles,
-                                                          parts.render, settings, args.top,
-                                                          on_report=show)  # fmt: skip
-                count = parts.write(rendered)
+            try:
+                with CsvParts(Path(args.out), suggestion_headers) as parts:
+                    rendered = from_files.rank_files_rendered(args.offers, args.profiles,
+                                                              parts.render, settings, args.top,
+                                                              on_report=show)  # fmt: skip
+                    count = parts.write(rendered)
+            except OSError as exc:  # the files read say their own errors (intake/readers.py)
+                raise UserError(f"{args.out} : écriture impossible ({system_reason(exc)})") from exc
         else:
             # By blocks of offers, on the Dask cluster with --scheduler: the same suggestions.
             # The profiles' files may be read in a second process (matcher/ranking/from_files.py).

@@ -98,6 +98,26 @@ def test_rank_csv_parts_make_the_file_of_the_suggestions(tmp_path, capsys, monke
     assert [p.name for p in out.parent.iterdir()] == ["suggestions.csv"]
 
 
+def test_rank_csv_that_cannot_be_written_says_why_in_french(tmp_path, capsys, monkeypatch):
+    """A disk that fills up while the parts are written: a French message, exit status 2, and
+    neither the file nor its parts left behind."""
+    import errno
+
+    from matcher.export import csv_file
+
+    def full(self, frame):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(csv_file.CsvParts, "render", full)
+    _, profiles = sample_files()
+    out = tmp_path / "s.csv"
+    code, got = run("rank", "--offers", OFFERS, "--profiles", next(iter(profiles)), "--out", out,
+                    capsys=capsys)  # fmt: skip
+    assert code == 2
+    assert f"{out} : écriture impossible (plus de place sur le disque)" in got.err
+    assert "Traceback" not in got.err and list(tmp_path.iterdir()) == []
+
+
 def test_database_workflow(tmp_path, capsys):
     db = tmp_path / "m.sqlite3"
     assert run("demo", "--db", db, capsys=capsys)[0] == 0
