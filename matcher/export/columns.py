@@ -70,6 +70,8 @@ COLUMN_DOC: dict[str, tuple[str, str]] = {
     F.S_CONSTRAINTS: ("Contraintes", "1 sans contrainte non respectée, moins sinon"),
     F.DISTANCE_KM: ("Distance (km)", "Distance à vol d'oiseau en kilomètres"),
     F.OCC_KIND: ("Lien métier (code)", "4 même métier, 3 même famille, 2 proche, 1 même domaine, 0 autre, -1 inconnu"),
+    F.TO_DISCUSS: (F.TO_DISCUSS_LABEL, "Vrai quand le lieu de travail est au-delà de ce que la personne peut rejoindre : à discuter avec elle"),
+    F.REACH_REASON: ("Pourquoi à discuter", "Ce qui rend le trajet à discuter (vide sinon)"),
 }  # fmt: skip
 
 # The only columns a firm's workbook may contain (a whitelist, not a blacklist).
