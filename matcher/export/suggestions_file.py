@@ -29,7 +29,7 @@ def check_output(out: str | Path | None) -> None:
         return
     out = Path(out)
     if out.suffix.lower() not in SUFFIXES:
-        raise UserError(f"{out} : extension non prise en charge (attendu .xlsx, .csv ou .jsonl)")
+        raise _unsupported(out)
     folder = out.parent
     if not folder.is_dir():
         raise UserError(f"{out} : le dossier « {folder} » n'existe pas")
@@ -77,7 +77,11 @@ def write_suggestions(
         write_table(ws, frame, list(frame.columns), None)
         out.write_bytes(workbook_bytes(wb))
         return None
-    raise UserError(f"{out} : extension non prise en charge (attendu .xlsx, .csv ou .jsonl)")
+    raise _unsupported(out)
+
+
+def _unsupported(out: Path) -> UserError:
+    return UserError(f"{out} : extension non prise en charge (attendu .xlsx, .csv ou .jsonl)")
 
 
 def suggestion_headers() -> list[str]:
