@@ -39,27 +39,18 @@ def write_csv(frame: pd.DataFrame, out: Path, headers: Sequence[str], processes:
     With two ``processes`` (``ranking.prepare_processes``), between CSV_SPLIT_FROM and
     CSV_SPLIT_UP_TO rows, and where a fork is safe
     (:func:`matcher.ranking.parallel.can_fork`), the second half of the rows is written by a
-    forked child into a file beside ``out``, appended once both halves are done."""
+    forked child: both halves are parts of a :class:`CsvParts` (so the file, too, appears only
+    once whole)."""
     n = len(frame)
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        fh.write(";".join(_csv_fields(list(headers))) + "\r\n")
+    with CsvParts(out, lambda: headers) as parts:
         if not (processes >= 2 and CSV_SPLIT_FROM <= n <= CSV_SPLIT_UP_TO and parallel.can_fork()):
-            fh.writelines(_csv_lines(frame, 0, n))
+            parts.write([parts.render(frame)])
             return
-        fh.flush()  # nothing of this file left in the buffer the child inherits
-        part = out.with_name(f".{out.name}.{os.getpid()}.part")
         cut = n // 2
-
-        def there() -> None:
-            with part.open("w", encoding="utf-8", newline="") as other:
-                other.writelines(_csv_lines(frame, cut, n))
-
-        try:
-            parallel.side_by_side(there, lambda: fh.writelines(_csv_lines(frame, 0, cut)))
-            with part.open("r", encoding="utf-8", newline="") as other:
-                shutil.copyfileobj(other, fh)
-        finally:
-            part.unlink(missing_ok=True)
+        second, first = parallel.side_by_side(
+            lambda: parts.render(frame.iloc[cut:]), lambda: parts.render(frame.iloc[:cut])
+        )
+        parts.write([first, second])
 
 
 class Part(NamedTuple):
