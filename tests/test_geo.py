@@ -52,6 +52,9 @@ def test_commune_key(name, key):
         ("Béthune 62400", None, BETHUNE, "nom+cp"),
         ("Bethnue", None, BETHUNE, "approché"),  # typo
         ("Bruay-la-Buisiere", None, BRUAY, "approché"),  # typo
+        # A typo with its postal code: among the communes of that code (then among all).
+        ("Bruay-la-Buisiere", "62700", BRUAY, "approché"),
+        ("Bethnue", "62700", BETHUNE, "approché"),
         (None, "62700", BRUAY, "cp"),
         ("Villebidon-sur-Mer", None, None, ""),
         ("", None, None, ""),
@@ -193,3 +196,16 @@ def test_split_place_label():
     out = split_place_label(pd.Series(["07 - ANNONAY", "2A - AJACCIO", "974 - ST DENIS", "Lille"]))
     assert out["dept"].tolist() == ["07", "20", "974", ""]
     assert out["name"].tolist() == ["ANNONAY", "AJACCIO", "ST DENIS", "Lille"]
+
+
+def test_keys_of_postal_code_are_its_communes_keys():
+    # The typo search among the communes of a postal code reads their keys from one array cut
+    # by code: each code gives exactly the keys of its rows, in the table's order.
+    from matcher.reference.geo import KEY, POSTAL, _lookups
+
+    table = builtin_communes()
+    lk = _lookups(table)
+    for cp in ["62700", "62400", "59000"]:
+        expected = table.loc[table[POSTAL] == cp, KEY].tolist()
+        assert expected and lk.keys_of_postal(cp).tolist() == expected
+    assert len(lk.keys_of_postal("00000")) == 0

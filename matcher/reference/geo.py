@@ -84,7 +84,7 @@ TERRITORY_FILE = "territoire.csv"
 LAT_RANGE, LON_RANGE = (-25.0, 52.0), (-180.0, 180.0)
 
 EARTH_RADIUS_KM = 6371.0
-CACHE_FORMAT = 1  # of the communes cache file
+CACHE_FORMAT = 2  # of the communes cache file
 
 log = logging.getLogger(__name__)
 
@@ -550,7 +550,7 @@ def _closest_names(
     with_cp = m & postal.ne("").to_numpy()
     for cp in postal[with_cp].unique():
         rows = with_cp & (postal == cp).to_numpy()
-        mapping = _fuzzy_names(names[rows].to_numpy(), lk.keys_by_postal.get(cp, lk.no_keys))
+        mapping = _fuzzy_names(names[rows].to_numpy(), lk.keys_of_postal(cp))
         guesses[rows] = names[rows].map(lambda n, mp=mapping: mp.get(n, ""))
     rest = m & guesses.eq("").to_numpy()
     if rest.any():
@@ -582,8 +582,17 @@ class _Lookups:
     shared_rows: pd.DataFrame
     by_cp: pd.DataFrame
     all_keys: np.ndarray
-    keys_by_postal: dict[str, np.ndarray]
-    no_keys: np.ndarray
+    # The keys of the table grouped by postal code (in the table's order within a group) and
+    # where each code's group is: one array and a dict of pairs. A dict of 6,000 small arrays
+    # made reading the cache back 0.03-0.04 s longer (0.13-0.15 s against 0.10-0.11 s), in
+    # every process that places people, before a ranking can give work to a second process.
+    postal_keys: np.ndarray
+    postal_bounds: dict[str, tuple[int, int]]
+
+    def keys_of_postal(self, cp: str) -> np.ndarray:
+        """The keys of the communes of postal code ``cp`` (none when it is unknown)."""
+        start, stop = self.postal_bounds.get(cp, (0, 0))
+        return self.postal_keys[start:stop]
 
 
 # Lookups of the few tables in use (built-in, stored), keyed by id with a weak reference to
@@ -610,7 +619,10 @@ def _lookups(table: pd.DataFrame) -> _Lookups:
     by_cp = centres.join(first).assign(**{HOW: "cp"})
     by_cp.loc[~one, [INSEE, NAME]] = ""
     by_cp[POSTAL] = by_cp.index
-    keys_by_postal = {cp: g.to_numpy() for cp, g in table.groupby(POSTAL)[KEY]}
+    postal = table[POSTAL].to_numpy(dtype=object, na_value=None)
+    known = np.flatnonzero(pd.notna(postal))
+    order = known[np.argsort(postal[known].astype(str), kind="stable")]
+    cps, starts, sizes = np.unique(postal[order].astype(str), return_index=True, return_counts=True)
     lk = _Lookups(
         insee_known=frozenset(communes_only[INSEE]),
         postal_known=frozenset(communes_only[POSTAL]),
@@ -623,8 +635,10 @@ def _lookups(table: pd.DataFrame) -> _Lookups:
         shared_rows=communes_only[communes_only[KEY].isin(list(shared))],
         by_cp=by_cp,
         all_keys=np.unique(table[KEY].to_numpy(dtype=object)),
-        keys_by_postal=keys_by_postal,
-        no_keys=np.array([], dtype=object),
+        postal_keys=table[KEY].to_numpy(dtype=object)[order],
+        postal_bounds={
+            cp: (int(a), int(a + n)) for cp, a, n in zip(cps.tolist(), starts, sizes, strict=True)
+        },
     )
     _LOOKUPS[id(table)] = (weakref.ref(table), lk)
     return lk
