@@ -326,24 +326,41 @@ def test_the_offers_half_computed_first_gives_the_same_index():
     assert sorted(w for w in weights.values() if w) == [1.0, 2.0]
 
 
-def test_kept_skill_keys_are_the_keys_and_are_read_back(tmp_path, monkeypatch):
+def test_core_table_is_the_core_keys_and_codes_and_is_read_back(tmp_path, monkeypatch):
     from matcher.paths import CACHE_ENV
 
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
-    core = pd.Series(["Utiliser une autolaveuse", "Conduite de chariot élévateur", "savoir"])
-    want = list(skills.skill_keys(core))
-    assert list(skills.kept_skill_keys(core)) == want
-    files = list(tmp_path.glob("skill-keys-*.npy"))
+    core = pd.DataFrame({"code": ["K2204", "N1101", "K2204", "N1101"],
+                         "skill": ["Utiliser une autolaveuse", "Conduite de chariot élévateur",
+                                   "savoir", "Conduite de chariot élévateur"]})  # fmt: skip
+    keys = list(skills.skill_keys(core["skill"]))
+    key_vocab = sorted(set(keys))
+
+    def check(table):
+        assert table.key_vocab == key_vocab
+        assert table.key_sorted == [" ".join(sorted(k.split())) for k in key_vocab]
+        assert table.codes == ["K2204", "N1101"]
+        # Each code's keys, the duplicated row once.
+        got = {c: sorted(table.key_vocab[j] for j in table.code_keys[i].indices)
+               for i, c in enumerate(table.codes)}  # fmt: skip
+        assert got == {"K2204": sorted({keys[0], keys[2]}), "N1101": [keys[1]]}
+
+    check(skills.core_table(core))
+    files = list(tmp_path.glob("core-table-*.npz"))
     assert len(files) == 1
     real = skills.skill_keys
     monkeypatch.setattr(skills, "skill_keys", lambda s: pytest.fail("computed again"))
-    assert list(skills.kept_skill_keys(core)) == want  # read back, not computed
+    check(skills.core_table(core))  # read back, not computed
     monkeypatch.setattr(skills, "skill_keys", real)
-    files[0].write_bytes(b"not an array")  # a damaged file: computed again, and replaced
-    assert list(skills.kept_skill_keys(core)) == want
-    other = pd.Series(["Nettoyage des vitres"])  # other skills: their own file
-    assert list(skills.kept_skill_keys(other)) == list(real(other))
-    assert len(list(tmp_path.glob("skill-keys-*.npy"))) == 2
+    whole = files[0].read_bytes()
+    for damaged in (b"not an archive", whole[: len(whole) // 2]):  # computed again, replaced
+        files[0].write_bytes(damaged)
+        check(skills.core_table(core))
+        with np.load(files[0]) as stored:  # a whole archive again
+            assert list(stored["key_vocab"]) == key_vocab
+    other = core.assign(code="M1601")  # other core skills: their own file
+    assert skills.core_table(other).codes == ["M1601"]
+    assert len(list(tmp_path.glob("core-table-*.npz"))) == 2
 
 
 def _core_weights_by_all_keys(vocab, offer_skills, offer_codes, core, threshold, core_weight):

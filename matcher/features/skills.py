@@ -21,6 +21,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,29 +65,67 @@ def skill_keys(skills: pd.Series) -> pd.Series:
     return norm.map(lambda s: " ".join(t for t in s.split() if t not in generic) or s)
 
 
-def kept_skill_keys(skills: pd.Series) -> np.ndarray:
-    """``skill_keys(skills)`` as an array, kept on disk (``cache_dir``) for these skills and this
-    code: the referential's core skills (about 19,000 in the official ROME) are the same in
-    every run, and their keys cost a fifth of a second each time. A file that cannot be read
-    or written only costs that time."""
-    texts = skills.astype(str).tolist()
-    digest = hashlib.sha1("\n".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+@dataclass(frozen=True)
+class CoreTable:
+    """The referential's core skills as :func:`_core_weights` compares them with an offer's."""
+
+    key_vocab: list[str]  # the distinct comparison keys (:func:`skill_keys`), sorted
+    key_sorted: list[str]  # each key's tokens sorted: the string token_sort_ratio compares
+    codes: list[str]  # the distinct codes, sorted
+    code_keys: sp.csr_matrix  # codes x key_vocab: the core keys of each code
+
+
+_CORE_ARRAYS = ("key_vocab", "key_sorted", "key_inverse", "codes", "code_pos")
+
+
+def core_table(core: pd.DataFrame) -> CoreTable:
+    """The :class:`CoreTable` of ``core`` (columns code, skill), kept on disk (``cache_dir``)
+    for these core skills and this code: the referential's (about 19,000 core skills in the
+    official ROME) are the same in every run, and every ranking, ``match`` and re-match of the
+    dashboard read them; their keys cost a fifth of a second, the rest (distinct keys and
+    codes, tokens sorted) a tenth. A file that cannot be read or written only costs that
+    time."""
+    core = core[[CODE, SKILL]].dropna().drop_duplicates()
+    texts = core[SKILL].astype(str).tolist()
+    code_of = core[CODE].astype(str).tolist()
+    digest = hashlib.sha1(
+        "\n".join([*texts, "", *code_of]).encode("utf-8", "surrogatepass")
+    ).hexdigest()
     code: list[Path] = [Path(__file__), Path(str(normalise_module.__file__)),
                         Path(str(fold_module.__file__)), normalise_module.ABBREVIATIONS_FILE,
                         normalise_module.STOP_WORDS_FILE]  # fmt: skip
-    path = cache_file("skill-keys", f"{len(texts)}:{digest}", [f for f in code if f.is_file()],
-                      ".npy")  # fmt: skip
-    with contextlib.suppress(OSError, ValueError):
-        keys = np.load(path, allow_pickle=False)
-        if len(keys) == len(texts):
-            return keys.astype(object)
-    keys = skill_keys(pd.Series(texts, dtype=object)).to_numpy(dtype=object)
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
-        np.save(tmp, keys.astype(str), allow_pickle=False)
-        os.replace(tmp, path)  # atomic: another process reads the whole file or none
-    return keys
+    path = cache_file("core-table", f"{len(texts)}:{digest}", [f for f in code if f.is_file()],
+                      ".npz")  # fmt: skip
+    arrays = None
+    # Absent, damaged or of another layout: computed again and replaced.
+    with contextlib.suppress(OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        with np.load(path, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in _CORE_ARRAYS}
+        if len(arrays["key_inverse"]) != len(texts):
+            arrays = None
+    if arrays is None:
+        keys = skill_keys(pd.Series(texts, dtype=object)).to_numpy(dtype=object)
+        key_vocab, key_inverse = np.unique(keys, return_inverse=True)
+        codes, code_pos = np.unique(np.array(code_of, dtype=object), return_inverse=True)
+        arrays = {
+            "key_vocab": key_vocab.astype(str),
+            "key_sorted": np.array([_token_sorted(k) for k in key_vocab.tolist()], dtype=str),
+            "key_inverse": key_inverse.astype(np.int64),
+            "codes": codes.astype(str),
+            "code_pos": code_pos.astype(np.int64),
+        }
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+            np.savez(tmp, **arrays)
+            os.replace(tmp, path)  # atomic: another process reads the whole file or none
+    key_vocab = arrays["key_vocab"].tolist()
+    codes = arrays["codes"].tolist()
+    code_keys = sp.csr_matrix(
+        (np.ones(len(texts), np.float32), (arrays["code_pos"], arrays["key_inverse"])),
+        shape=(len(codes), len(key_vocab)),
+    )
+    return CoreTable(key_vocab, arrays["key_sorted"].tolist(), codes, code_keys)
 
 
 @dataclass
@@ -224,9 +263,11 @@ def at_least(scores: np.ndarray, cutoff: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fuzzy_match(
-    left: list[str], right: list[str], threshold: float, workers: int = 2
-) -> sp.csr_matrix:
-    """len(left) x len(right) 0/1 matrix: token_sort_ratio >= threshold, computed in chunks.
+    left: list[str], right: list[str], threshold: float, workers: int = 2, *,
+    presorted: bool = False,
+) -> sp.csr_matrix:  # fmt: skip
+    """len(left) x len(right) 0/1 matrix: token_sort_ratio >= threshold, computed in chunks;
+    ``presorted``: the right keys' tokens are sorted already (:class:`CoreTable`).
 
     Two strings of lengths a and b differ by at least |a - b| edits, so their ratio is at most
     100 x (1 - |a - b| / (a + b)): keys are sorted by length and each chunk of left keys is
@@ -243,7 +284,7 @@ def fuzzy_match(
     # token_sort_ratio(a, b) is ratio() of the token-sorted strings: sorted once here, then
     # compared with ratio(), whose bit-parallel path is twice as fast in cdist (same scores).
     left = [_token_sorted(k) for k in left]
-    right = [_token_sorted(k) for k in right]
+    right = right if presorted else [_token_sorted(k) for k in right]
     left_len = np.array([len(k) for k in left], dtype=np.int64)
     right_len = np.array([len(k) for k in right], dtype=np.int64)
     left_order = np.argsort(left_len, kind="stable")
@@ -300,17 +341,9 @@ def _core_weights(
     A skill of an offer with codes is compared with the core skills of those codes only (a few
     dozen keys, not the referential's 10,000): the same flags as comparing it with all of them
     and keeping the matches of its offer's codes, for a fraction of the comparisons."""
-    core = core[[CODE, SKILL]].dropna().drop_duplicates()
-    core_keys = kept_skill_keys(core[SKILL])
-    key_vocab, key_inverse = np.unique(core_keys, return_inverse=True)
-    # The codes sorted, and each core skill's code as its position among them (np.unique on
-    # the array: a Python loop over the 19,000 cells of an Arrow-backed column took 0.08 s).
-    codes, code_pos = np.unique(core[CODE].to_numpy(dtype=object), return_inverse=True)
-    code_index = {c: i for i, c in enumerate(codes.tolist())}
-    code_keys = sp.csr_matrix(  # codes x key_vocab: the core keys of each code
-        (np.ones(len(core), np.float32), (code_pos.astype(np.int64), key_inverse)),
-        shape=(len(codes), len(key_vocab)),
-    )
+    table = core_table(core)
+    codes, code_keys = table.codes, table.code_keys
+    code_index = {c: i for i, c in enumerate(codes)}
     entries = offer_skills.tocoo()
     row, col = entries.row.astype(np.int64), entries.col.astype(np.int64)
     if offer_codes is not None:
@@ -324,7 +357,8 @@ def _core_weights(
     free = np.flatnonzero(~has_code[row])
     if len(free):
         keys = np.unique(col[free])
-        found = fuzzy_match([vocab[k] for k in keys], list(key_vocab), threshold, workers)
+        found = fuzzy_match([vocab[k] for k in keys], table.key_sorted, threshold, workers,
+                            presorted=True)  # fmt: skip
         core_any = np.zeros(len(vocab), dtype=bool)
         core_any[keys] = np.diff(found.indptr) > 0
         is_core[free] = core_any[col[free]]
@@ -351,7 +385,7 @@ def _core_weights(
     # (the same scores; its bands by length only skip pairs that cannot reach the cutoff).
     cutoff = int(np.ceil(threshold))
     left = [_token_sorted(k) for k in vocab]
-    right = [_token_sorted(k) for k in key_vocab.tolist()]
+    right = table.key_sorted
     for keys, c in groups:
         theirs = code_keys.indices[code_keys.indptr[c] : code_keys.indptr[c + 1]]
         if not len(keys) or not len(theirs):
