@@ -97,20 +97,33 @@ WORDY = st.lists(
 DOCS = st.lists(WORDY | TEXTS, max_size=12)
 
 
-@settings(max_examples=300, deadline=None)
-@given(DOCS)
-def test_word_counts_equal_the_hashing_vectoriser(docs):
+def counts_by_chunks(docs, analyzer, chunk):
+    """``text._counts`` with the texts analysed ``chunk`` at a time (the terms of each chunk
+    coded after those of the chunks before)."""
+    from unittest import mock
+
     from matcher.features import text
 
-    assert_same_csr(text._counts(docs, **text._WORDS), text.hashing_counts(docs, **text._WORDS))
+    with mock.patch.object(text, "TERMS_CHUNK", chunk):
+        return text._counts(docs, **analyzer)
 
 
 @settings(max_examples=300, deadline=None)
-@given(DOCS)
-def test_title_character_counts_equal_the_hashing_vectoriser(docs):
+@given(DOCS, st.sampled_from([20_000, 1, 3]))
+def test_word_counts_equal_the_hashing_vectoriser(docs, chunk):
     from matcher.features import text
 
-    assert_same_csr(text._counts(docs, **text._CHARS), text.hashing_counts(docs, **text._CHARS))
+    want = text.hashing_counts(docs, **text._WORDS)
+    assert_same_csr(counts_by_chunks(docs, text._WORDS, chunk), want)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCS, st.sampled_from([20_000, 1, 3]))
+def test_title_character_counts_equal_the_hashing_vectoriser(docs, chunk):
+    from matcher.features import text
+
+    want = text.hashing_counts(docs, **text._CHARS)
+    assert_same_csr(counts_by_chunks(docs, text._CHARS, chunk), want)
 
 
 def test_counts_equal_the_hashing_vectoriser_on_job_texts():
@@ -133,9 +146,12 @@ def test_counts_equal_the_hashing_vectoriser_on_job_texts():
     )  # fmt: skip
     titles = list(pd.concat([fold_text(offers[F.TITLE]), fold_text(profiles[F.TARGET_JOBS])]))
     for docs, analyzer in ((texts, text._WORDS), (titles, text._CHARS)):
+        want = text.hashing_counts(docs, **analyzer)
         got = text._counts(docs, **analyzer)
-        assert_same_csr(got, text.hashing_counts(docs, **analyzer))
+        assert_same_csr(got, want)
         assert got.nnz > 5000 and (got.data > 1).any()
+        # Analysed 97 texts at a time: the same matrix (terms shared across chunks).
+        assert_same_csr(counts_by_chunks(docs, analyzer, 97), want)
     assert text._counts([], **text._WORDS).shape == (0, text.N_FEATURES)
 
 
@@ -550,3 +566,16 @@ def test_scrubbed_texts_equal_the_pandas_string_methods(values):
     assert [fold(g) if isinstance(g, str) else ("nan" if g != g else g) for g in got] == [
         fold(w) if isinstance(w, str) else ("nan" if w != w else w) for w in want
     ]
+
+
+def test_texts_of_the_blocks_read_as_fillna_then_astype_str():
+    # The blocks read the frames' own strings (no Arrow copy), as fillna("").astype(str) does.
+    import pandas as pd
+
+    from matcher.features import text
+
+    a = pd.Series(["agent d'entretien", None, float("nan"), 3, pd.NA], dtype=object)
+    b = pd.Series(["cariste", None], dtype="str")
+    want = list(pd.concat([a, b], ignore_index=True).fillna("").astype(str))
+    assert text._as_texts(a, b) == want == ["agent d'entretien", "", "", "3", "", "cariste", ""]
+    assert text._as_texts(a)[0] is a[0]  # the same object, not a copy

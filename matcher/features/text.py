@@ -18,6 +18,7 @@ of the sparse products (every offer shares them with every profile).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple
@@ -89,15 +90,43 @@ def _columns(terms: list[str]) -> np.ndarray:
     return (np.abs(h) % N_FEATURES).astype(np.int32)
 
 
-def _distinct_terms(docs: list[list[str]]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(document of each occurrence, code of each occurrence, distinct terms)."""
-    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    flat = np.fromiter(chain.from_iterable(docs), dtype=object, count=int(lengths.sum()))
-    if not len(flat):
-        return rows, np.zeros(0, dtype=np.int64), []
-    codes, uniques = pd.factorize(flat)
-    return rows, codes.astype(np.int64), list(uniques)
+# Texts analysed at a time: their terms, as Python strings (50-60 bytes each), are held for one
+# chunk only. At 50,000 offers x 500,000 profiles all the words at once were 2 GiB more at the
+# peak of the text stage.
+TERMS_CHUNK = 20_000
+
+
+def _distinct_terms(
+    texts: list[str], analyse: Callable[[str], list[str]]
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(document of each occurrence, code of each occurrence, distinct terms) of the terms
+    ``analyse`` finds in each text; codes in order of first appearance, as one ``factorize``
+    of all the occurrences gives them: each chunk's distinct terms (in that order) are given
+    the next codes when new. Documents and codes are int32 (tens of millions of occurrences
+    at national scale: half the memory of int64)."""
+    code_of: dict[str, int] = {}
+    rows, codes = [], []
+    for start in range(0, len(texts), TERMS_CHUNK):
+        docs = [analyse(t) for t in texts[start : start + TERMS_CHUNK]]
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        flat = np.fromiter(chain.from_iterable(docs), dtype=object, count=int(lengths.sum()))
+        del docs
+        rows.append(np.repeat(np.arange(start, start + len(lengths), dtype=np.int32), lengths))
+        if not len(flat):
+            codes.append(np.zeros(0, dtype=np.int32))
+            continue
+        local, uniques = pd.factorize(flat)
+        del flat
+        new = np.fromiter((code_of.setdefault(w, len(code_of)) for w in uniques),
+                          dtype=np.int32, count=len(uniques))  # fmt: skip
+        codes.append(new[local])
+    if not rows:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), []
+    return (
+        rows[0] if len(rows) == 1 else np.concatenate(rows),
+        codes[0] if len(codes) == 1 else np.concatenate(codes),
+        list(code_of),
+    )
 
 
 def _matrix(n_docs: int, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
@@ -116,16 +145,25 @@ def _matrix(n_docs: int, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
 def _word_counts(texts: list[str]) -> sp.csr_matrix:
     """Words and pairs of consecutive words (sklearn's word analyzer, ngram_range (1, 2)): each
     distinct word and each distinct pair hashed once, the pairs found by codes, not strings."""
-    rows, codes, words = _distinct_terms([_TOKEN.findall(t.lower()) for t in texts])
+    rows, codes, words = _distinct_terms(texts, lambda t: _TOKEN.findall(t.lower()))
     cols = _columns(words)[codes]
     same = rows[1:] == rows[:-1]  # consecutive occurrences in one document: a pair
+    # Each array is dropped once read: at national scale each holds tens of millions of
+    # entries (0.1-0.3 GiB), and all of them were held through the matrix's construction.
     if same.any():
-        key = codes[:-1][same] * len(words) + codes[1:][same]
+        key = codes[:-1][same].astype(np.int64) * len(words) + codes[1:][same]
+        del codes
         pair_codes, pairs = pd.factorize(key)
+        del key
         first, second = np.divmod(pairs, len(words))
         pair_cols = _columns([f"{words[a]} {words[b]}" for a, b in zip(first, second, strict=True)])
+        del first, second, pairs
         rows = np.concatenate([rows, rows[:-1][same]])
+        del same
         cols = np.concatenate([cols, pair_cols[pair_codes]])
+        del pair_codes, pair_cols
+    else:
+        del codes, same
     return _matrix(len(texts), rows, cols)
 
 
@@ -133,7 +171,7 @@ def _char_wb_counts(texts: list[str], ngram_range: tuple[int, int]) -> sp.csr_ma
     """Character n-grams inside words (sklearn's ``char_wb`` analyzer): the n-grams of a word
     depend on the word alone, so each distinct word is analysed (as sklearn's analyzer does) and
     hashed once, and every occurrence repeats its columns."""
-    rows, codes, words = _distinct_terms([t.lower().split() for t in texts])
+    rows, codes, words = _distinct_terms(texts, lambda t: t.lower().split())
     grams = [char_wb_grams(w, *ngram_range) for w in words]
     per_word = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
     word_cols = _columns(list(chain.from_iterable(grams)))
@@ -228,6 +266,17 @@ class Block(NamedTuple):
     n_docs: int
 
 
+def _as_texts(*parts: pd.Series) -> list[str]:
+    """The cells of ``parts`` in order, as ``fillna("").astype(str)`` reads them: the strings
+    the frames hold, not copies (pandas' ``astype(str)`` copies every text into Arrow, and
+    ``list`` copies them back out: 0.6 GiB at national scale)."""
+    out: list[str] = []
+    for part in parts:
+        values = part.to_numpy(dtype=object)
+        out += [v if v.__class__ is str else ("" if pd.isna(v) else str(v)) for v in values]
+    return out
+
+
 def word_block(
     offer_text: pd.Series,
     profile_text: pd.Series,
@@ -239,9 +288,7 @@ def word_block(
     """The words block of :func:`vectorise_fit` (offers' rows, then profiles'), scaled by
     sqrt(1 - char_weight); with :func:`title_block` (which reads nothing of it: the two can
     be computed in two processes) and :func:`assemble`, the same rows."""
-    corpus = pd.concat([offer_text, profile_text], ignore_index=True).fillna("").astype(str)
-    x = _counts(list(corpus), **_WORDS)
-    del corpus  # the texts are no longer needed: only their counts
+    x = _counts(_as_texts(offer_text, profile_text), **_WORDS)
     n = x.shape[0] if model is None else model.n_docs
     words_df = _df_of(x) if model is None else _dense_df(model.words)
     words = _weigh(x, words_df, n, max_df, max_df_min_docs)
@@ -264,9 +311,7 @@ def title_block(
     ``None`` without titles or weight."""
     if not (char_weight > 0 and offer_titles is not None and profile_titles is not None):
         return None
-    titles = pd.concat([offer_titles, profile_titles], ignore_index=True).fillna("")
-    c = _counts(list(titles.astype(str)), **_CHARS)
-    del titles
+    c = _counts(_as_texts(offer_titles, profile_titles), **_CHARS)
     n = c.shape[0] if model is None else model.n_docs
     if model is None or model.chars is None:
         chars_df = _df_of(c)
