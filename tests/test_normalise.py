@@ -280,10 +280,10 @@ def test_official_gendered_titles_collapse_to_one_form():
 def test_cells_are_read_as_python_strings():
     """Lists joined by ", ", missing cells (None, NaN, NA) empty, other values as str; Python
     strings (object), not Arrow: the normaliser reads them one by one."""
-    from matcher.text.normalise import _cell_text
+    from matcher.text.normalise import cell_text
 
     column = pd.Series(["Cariste", None, np.nan, ["tri", "tri sélectif"], [], 3, 2.5, pd.NA, True],
                        dtype=object)  # fmt: skip
-    out = _cell_text(column)
+    out = cell_text(column)
     assert out.tolist() == ["Cariste", "", "", "tri, tri sélectif", "", "3", "2.5", "", "True"]
     assert out.dtype == object and out.index.equals(column.index)

@@ -521,7 +521,7 @@ def split_titles(series: pd.Series) -> pd.Series:
     return pd.Series([list(table[c]) for c in codes], index=series.index, dtype=object)
 
 
-def _cell_text(column: pd.Series) -> pd.Series:
+def cell_text(column: pd.Series) -> pd.Series:
     """A text column's cells as text: lists joined by ", ", missing cells "". Built as Python
     strings (``object``): every reader of it works on Python strings, and ``astype(str)``
     would store them in Arrow only to have them converted back."""
@@ -538,7 +538,7 @@ def join_text(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     out = pd.Series("", index=frame.index, dtype=object)
     for c in columns:
         if c in frame:
-            out = out + " " + _cell_text(frame[c])
+            out = out + " " + cell_text(frame[c])
     return out.str.strip()
 
 
@@ -554,7 +554,7 @@ def normalise_columns(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     the start of the next). Everything else is the same, word for word: folding, the CACES
     spellings, the abbreviations and the gendered forms read within a cell, and stop words and
     stems word by word."""
-    done = {c: normalise_text(_cell_text(frame[c])) for c in dict.fromkeys(columns) if c in frame}
+    done = {c: normalise_text(cell_text(frame[c])) for c in dict.fromkeys(columns) if c in frame}
     cells = [done[c].to_numpy(dtype=object) for c in columns if c in done]
     out = [" ".join(filter(None, row)) for row in zip(*cells, strict=True)]
     return pd.Series(out, index=frame.index, dtype=object)
